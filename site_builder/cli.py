@@ -1,0 +1,130 @@
+"""The `site-builder` command line: the only place that prints and chooses exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .diagnostics import Severity, format_diagnostics
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="site-builder", description="劳务品牌展示站：校验档案、生成站点。")
+    p.add_argument("--root", type=Path, help="项目根目录（含 settings.yml），默认自动向上查找")
+    p.add_argument("--debug", action="store_true", help="出错时显示 Python 调用栈")
+    sub = p.add_subparsers(dest="command", required=True, metavar="命令")
+
+    v = sub.add_parser("validate", help="校验所有品牌档案")
+    v.add_argument("--format", choices=["text", "json", "github"], default="text")
+    v.add_argument("--strict", action="store_true", help="有警告也视为失败")
+
+    b = sub.add_parser("build", help="校验后生成站点到 site/")
+    b.add_argument("--site-dir", type=Path, default=None, help="输出目录，默认 site/")
+    b.add_argument("--strict", action="store_true", help="有警告也视为失败")
+    b.add_argument("--format", choices=["text", "json", "github"], default="text")
+
+    s = sub.add_parser("serve", help="本地预览，修改档案后自动刷新")
+    s.add_argument("--port", type=int, default=8000)
+
+    n = sub.add_parser("new", help="新建一个品牌档案骨架")
+    n.add_argument("slug", help="网址名：小写字母、数字和连字符，例如 yangcheng-jiazheng")
+
+    sc = sub.add_parser("schema", help="写出供编辑器自动补全的 JSON Schema")
+    sc.add_argument("-o", "--output", type=Path, default=None,
+                    help="输出文件，默认 schema/brand.schema.json")
+
+    g = sub.add_parser("guide", help="重新生成编辑指南中的字段参考和错误代码表")
+    g.add_argument("--check", action="store_true", help="只检查是否最新，不写文件")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        return EXIT_PROBLEMS
+    except Exception as e:  # never a traceback for editors, unless asked for
+        if args.debug:
+            raise
+        print(f"site-builder: 内部错误：{type(e).__name__}: {e}（加 --debug 查看详情）",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+
+
+def _run(args) -> int:
+    from .project import find_root, load_project
+
+    root = (args.root or find_root()).resolve()
+    if not (root / "settings.yml").is_file():
+        print(f"site-builder: 在 {root} 找不到 settings.yml；请在项目目录中运行，或用 --root 指定。",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "validate":
+        project = load_project(root)
+        return _report(project.diagnostics, args.format, args.strict,
+                       f"已校验 {len(project.brands)} 个品牌档案")
+    if args.command == "build":
+        from .build import build_site
+
+        site_dir = args.site_dir or root / "site"
+        result = build_site(root, site_dir, strict=args.strict)
+        code = _report(result.diagnostics, args.format, args.strict, None)
+        for msg in result.problems:
+            print(msg, file=sys.stderr)
+        if not result.ok:
+            print(f"构建失败，{site_dir} 保持原样。", file=sys.stderr)
+            return EXIT_PROBLEMS
+        print(f"已生成站点：{site_dir}（{len(result.project.published)} 个已发布品牌）",
+              file=sys.stderr)
+        return code
+    if args.command == "serve":
+        from .mkdocs_adapter import serve_with_mkdocs
+
+        serve_with_mkdocs(root, port=args.port)
+        return EXIT_OK
+    if args.command == "new":
+        from .skeleton import write_skeleton
+
+        ok, msg = write_skeleton(root, args.slug)
+        print(msg, file=sys.stdout if ok else sys.stderr)
+        return EXIT_OK if ok else EXIT_USAGE
+    if args.command == "schema":
+        from .guide import json_schema
+        from .settings import load_settings
+
+        settings, diags = load_settings(root)
+        if settings is None:
+            return _report(diags, "text", False, None)
+        out = args.output or root / "schema" / "brand.schema.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(json_schema(settings), ensure_ascii=False, indent=2) + "\n",
+                       encoding="utf-8")
+        print(f"已写出 {out}")
+        return EXIT_OK
+    if args.command == "guide":
+        from .guide import update_guide
+
+        changed = update_guide(root, check=args.check)
+        if args.check and changed:
+            print("编辑指南不是最新的：请运行 site-builder guide", file=sys.stderr)
+            return EXIT_PROBLEMS
+        return EXIT_OK
+    return EXIT_USAGE
+
+
+def _report(diags, fmt: str, strict: bool, summary: str | None) -> int:
+    out = format_diagnostics(diags, fmt)
+    if out:
+        print(out)
+    errors = sum(d.severity is Severity.ERROR for d in diags)
+    warnings = len(diags) - errors
+    if fmt == "text" and summary is not None:
+        print(f"{summary}：{errors} 个错误，{warnings} 个警告。", file=sys.stderr)
+    failed = errors > 0 or (strict and warnings > 0)
+    return EXIT_PROBLEMS if failed else EXIT_OK
