@@ -1,0 +1,123 @@
+"""Real-browser test support: serve a built site on loopback and drive Debian's Chromium with
+Playwright, routing every request so that nothing leaves the machine.
+
+A test that needs a browser skips locally when none is installed, and fails under CI=true.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if os.access(p, os.X_OK):
+            return p
+    return shutil.which("chromium")
+
+
+def require_browser() -> str:
+    """The Chromium executable, or skip (fail under CI) when the browser or Playwright is missing."""
+    path = chromium_path()
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        path = None
+    if path is None:
+        msg = "需要 Debian 的 chromium 和 playwright（apt-get install chromium）"
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true 但找不到浏览器：" + msg)
+        pytest.skip(msg)
+    return path
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+
+@contextlib.contextmanager
+def serve_dir(path: Path):
+    """Serve a folder on 127.0.0.1 at a free port; yields the base URL ending in '/'."""
+    handler = functools.partial(_QuietHandler, directory=str(path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def launch_browser():
+    """A Playwright Chromium browser (Debian's /usr/bin/chromium, the required flags)."""
+    exe = require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=exe, args=CHROMIUM_FLAGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class Guard:
+    """What a guarded page saw: requests to other origins (aborted), dialogs, page errors."""
+
+    origin: str
+    foreign: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # same-origin requests answered 4xx/5xx
+
+
+def _origin(url: str) -> str:
+    u = urlsplit(url)
+    return f"{u.scheme}://{u.netloc}"
+
+
+def guarded_page(browser, base_url: str, viewport=(360, 740)):
+    """A new page whose every request is routed: other origins are aborted and recorded."""
+    guard = Guard(_origin(base_url))
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
+                                  locale="zh-CN", service_workers="block")
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(("data:", "blob:", "about:")) or _origin(url) == guard.origin:
+            r.continue_()
+        else:
+            guard.foreign.append(url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+
+    def on_dialog(d):
+        guard.dialogs.append(f"{d.type}: {d.message}")
+        d.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("pageerror", lambda e: guard.errors.append(str(e)))
+    page.on("response", lambda resp: resp.status >= 400 and _origin(resp.url) == guard.origin
+            and guard.failed.append(f"{resp.status} {resp.url}"))
+    return page, guard
