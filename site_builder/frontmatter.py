@@ -57,7 +57,7 @@ def read_document(path: str, data: bytes, rep: Reporter) -> Document | None:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     first_line, _, rest = text.partition("\n")
     if first_line.rstrip() != "---":
-        rep.add("Y003", "-", "文件第一行应为 `---`，实际为 "
+        rep.add("Y003", "-", "文件第一行应为 `---`，实际为"
                 f"“{_clip(first_line)}”；提示：在文件开头加一行 `---`，"
                 "写完字段后再加一行 `---`。", 1)
         return None
@@ -87,19 +87,27 @@ def parse_yaml(fm_text: str, rep: Reporter) -> MappingNode | None:
         ok = False
     if not ok:
         return None
-    if _flow_depth(fm_text) > MAX_DEPTH:
+    too_deep = _flow_too_deep(fm_text)
+    if too_deep is not None:
         rep.add("Y011", "-", f"方括号或花括号嵌套超过 {MAX_DEPTH} 层；"
-                "提示：按字段参考的结构填写。", 1 + rep.line_offset)
+                "提示：按字段参考的结构填写。", too_deep[0] + rep.line_offset, too_deep[1])
         return None
     loader = _Loader(fm_text)
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
+        what, hint, at_context = _yaml_problem(e, fm_text)
+        mark = (e.context_mark if at_context else None) or e.problem_mark or e.context_mark
         line = (mark.line + 1 if mark else 1) + rep.line_offset
         col = mark.column + 1 if mark else 1
-        rep.add("Y005", "-", f"YAML 无法解析：{_yaml_problem(e)}；提示：检查这一行的冒号后是否有空格、"
-                "引号是否成对、缩进是否与上一级对齐。", line, col)
+        rep.add(_yaml_code(e), "-", f"YAML 无法解析：{what}；提示：{hint}。", line, col)
+        return None
+    except yaml.reader.ReaderError as e:
+        pos = _char_index(fm_text, e.position)
+        line = fm_text.count("\n", 0, pos) + 1
+        col = pos - (fm_text.rfind("\n", 0, pos) + 1) + 1
+        rep.add("Y005", "-", f"含有不可见的控制字符 U+{e.character:04X}；提示：删去这个字符"
+                "（常见于从网页或文档中复制来的文字）。", line + rep.line_offset, col)
         return None
     except yaml.YAMLError as e:
         rep.add("Y005", "-", f"YAML 无法解析：{_clip(str(e), 80)}；提示：删去不可见的控制字符。",
@@ -109,15 +117,22 @@ def parse_yaml(fm_text: str, rep: Reporter) -> MappingNode | None:
         loader.dispose()
     if root is None:
         return MappingNode(MAP_TAG, [], _Mark(0, 0), _Mark(0, 0))
-    if "&" in fm_text or "*" in fm_text:
-        _check_anchors(fm_text, rep)
+    if "&" in fm_text or "*" in fm_text or "!" in fm_text:
+        _check_tokens(fm_text, rep)
     if not isinstance(root, MappingNode):
         rep.at_node(root, "Y007", "-", "front matter 应为“字段: 值”的字段表，实际是"
                     f"{_kind(root)}；提示：按字段参考逐行写 `name: …`。")
         return None
-    if not check_tree(root, rep, 1):
+    if not check_tree(root, rep, 1, set()):
         return None
     return root
+
+
+def _char_index(text: str, position: int) -> int:
+    """libyaml reports a reader error's position in bytes of UTF-8; Python's reader in characters."""
+    if _Loader.__name__.startswith("C"):
+        return len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
+    return position
 
 
 class _Mark:
@@ -125,79 +140,143 @@ class _Mark:
         self.line, self.column = line, column
 
 
-def _check_anchors(fm_text: str, rep: Reporter) -> bool:
-    ok = True
+class Rejected(ScalarNode):
+    """Stands where an alias was used: already reported (Y009), so the schema skips it."""
+
+    def __init__(self, node: Node) -> None:
+        super().__init__(STR_TAG, "", node.start_mark, node.end_mark)
+
+
+def _check_tokens(fm_text: str, rep: Reporter) -> None:
+    """Report anchors, aliases and explicit tags (`!x`, `!!int`), which editors should not use."""
     for tok in yaml.scan(fm_text, Loader=_Loader):
         if isinstance(tok, (yaml.AnchorToken, yaml.AliasToken)):
             kind = "锚点 &" if isinstance(tok, yaml.AnchorToken) else "别名 *"
             rep.at_node(tok, "Y009", "-", f"使用了{kind}{tok.value}；提示：不要用锚点和别名，"
                         "把内容直接写出来。")
-            ok = False
-    return ok
+        elif isinstance(tok, yaml.TagToken):
+            handle, suffix = tok.value
+            rep.at_node(tok, "Y010", "-", f"使用了标签 {handle or ''}{suffix}；提示：去掉 `!` 开头的标签，"
+                        "直接写值。")
 
 
-def check_tree(node: Node, rep: Reporter, depth: int) -> bool:
-    """Report explicit tags and duplicate keys anywhere; False only when nesting is too deep,
-    the one problem that stops the schema from reading the rest."""
-    ok = True
-    if node.tag != _DEFAULT_TAGS[type(node)]:
-        rep.at_node(node, "Y010", "-", f"使用了标签 {node.tag}；提示：去掉 `!` 开头的标签，直接写值。")
+def check_tree(node: Node, rep: Reporter, depth: int, seen_nodes: set[int]) -> bool:
+    """Report duplicate keys anywhere and replace alias uses by `Rejected`; False only when
+    nesting is too deep, the one problem that stops the schema from reading the rest."""
     if depth > MAX_DEPTH:
         rep.at_node(node, "Y011", "-", f"嵌套超过 {MAX_DEPTH} 层；提示：按字段参考的结构填写。")
         return False
     if isinstance(node, MappingNode):
         seen: dict[str, Node] = {}
-        for k, v in node.value:
-            if isinstance(k, ScalarNode):
+        for i, (k, v) in enumerate(node.value):
+            k, v = _unalias(k, seen_nodes), _unalias(v, seen_nodes)
+            node.value[i] = (k, v)
+            if isinstance(k, ScalarNode) and not isinstance(k, Rejected):
                 if k.value in seen:
                     first = seen[k.value].start_mark.line + 1 + rep.line_offset
                     rep.at_node(k, "Y008", k.value, f"字段“{k.value}”重复出现（第 {first} 行已写过）；"
                                 "提示：删去其中一处。")
                 else:
                     seen[k.value] = k
-            ok = check_tree(k, rep, depth + 1) and ok
-            ok = check_tree(v, rep, depth + 1) and ok
+            if not (check_tree(k, rep, depth + 1, seen_nodes)
+                    and check_tree(v, rep, depth + 1, seen_nodes)):
+                return False
     elif isinstance(node, SequenceNode):
-        for item in node.value:
-            ok = check_tree(item, rep, depth + 1) and ok
-    return ok
+        for i, item in enumerate(node.value):
+            item = node.value[i] = _unalias(item, seen_nodes)
+            if not check_tree(item, rep, depth + 1, seen_nodes):
+                return False
+    return True
 
 
-def _flow_depth(text: str) -> int:
-    """Upper bound of flow-collection nesting, computed only when brackets are frequent."""
+def _unalias(node: Node, seen_nodes: set[int]) -> Node:
+    """The composer gives an alias the very node object of its anchor: a second visit is an alias."""
+    if isinstance(node, Rejected):
+        return node
+    if id(node) in seen_nodes:
+        return Rejected(node)
+    seen_nodes.add(id(node))
+    return node
+
+
+def _flow_too_deep(text: str) -> tuple[int, int] | None:
+    """(line, column) of the first bracket nested past the limit, checked only when brackets are
+    frequent; libyaml would otherwise recurse deeply before we could say anything useful."""
     if text.count("[") + text.count("{") <= MAX_DEPTH:
-        return 0
-    depth = best = 0
-    for ch in text:
-        if ch in "[{":
+        return None
+    depth = 0
+    for m in _BRACKETS.finditer(text):
+        if m.group() in "[{":
             depth += 1
-            best = max(best, depth)
-        elif ch in "]}":
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, m.start()) + 1
+                return line, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        else:
             depth = max(0, depth - 1)
-        elif ch == "\n" and depth == 0:
-            continue
-    return best
+    return None
 
 
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+_GENERIC_HINT = "检查这一行及上一行：冒号后是否有空格、引号是否成对、缩进是否与上一级对齐"
+
+# (libyaml's words, what went wrong, how to fix it, report where the construct began rather than
+# where libyaml gave up); the first match wins.
 _PROBLEMS = [
-    ("mapping values are not allowed here", "这里不能出现“冒号+空格”（值里含冒号时请给整段值加引号）"),
-    ("could not find expected ':'", "缺少冒号（字段名后要写“: ”）"),
-    ("found character '\\t' that cannot start any token", "出现了制表符（Tab）"),
-    ("found unexpected end of stream", "引号或括号没有闭合"),
-    ("did not find expected key", "缩进不齐或缺少字段名"),
-    ("did not find expected '-' indicator", "列表项缩进不齐"),
-    ("expected <block end>, but found", "缩进不齐"),
-    ("found undefined alias", "使用了未定义的别名"),
-    ("while scanning a quoted scalar", "引号没有闭合"),
+    ("mapping values are not allowed", "这里出现了不该有的“冒号+空格”",
+     "值里含有“: ”时请给整段值加引号；也可能是上一行的冒号后缺少空格，或这一行缩进不齐", False),
+    ("could not find expected ':'", "缺少冒号", "字段名后要写“: ”（冒号加一个空格）", False),
+    ("found character that cannot start any token", "{char} 不能出现在值的开头",
+     "给整段值加上引号，例如 \"{char}……\"", False),
+    ("did not find expected alphabetic or numeric character",
+     "值以 {char} 开头，被当成了锚点或别名", "给整段值加上引号，例如 \"{char}……\"", False),
+    ("found unknown escape character", "双引号里的反斜杠 \\ 后面是无效字符",
+     "改用单引号，或把 \\ 写成 \\\\", False),
+    ("found unexpected end of stream", "从这里开始的引号没有闭合", "在值的末尾补上同样的引号", True),
+    ("did not find expected ',' or ']'", "从这里开始的方括号没有闭合，或两项之间缺少逗号",
+     "写成 `[甲, 乙]`，用英文逗号分隔，并补上 `]`", True),
+    ("did not find expected ',' or '}'", "从这里开始的花括号没有闭合，或两项之间缺少逗号",
+     "写成 `{path: logo.png, alt: 说明}`，用英文逗号分隔，并补上 `}`", True),
+    ("did not find expected '-' indicator", "列表项缩进不齐", "同一列表的每一项 `- ` 要上下对齐",
+     False),
+    ("did not find expected key", "缩进不齐或缺少字段名",
+     "同一级的字段要左对齐，子字段比上一级多缩进两个空格", False),
+    ("block sequence entries are not allowed", "这里不能开始列表",
+     "列表项 `- ` 要另起一行并缩进；值本身以 `- ` 开头时请加引号", False),
+    ("did not find expected node content", "这里缺少值", "检查是否多写了 `]`、`}` 或逗号", False),
+    ("found a tab character", "出现了制表符（Tab）", "用空格代替 Tab", False),
+    ("did not find expected comment or line break", "`|` 或 `>` 后面不能接文字",
+     "在 `|` 后换行，多行文字另起一行并缩进", False),
+    ("found undefined tag handle", "使用了未定义的标签", "去掉 `!` 开头的标签，直接写值", False),
+    ("did not find expected <document start>",
+     "front matter 中出现了 `%` 开头的指令或多余的 `---`", "删去这一行", False),
+    ("expected <block end>", "缩进不齐", "同一级的字段要左对齐", False),
 ]
 
+_DEPTH_PROBLEM = "exceeded maximum nesting depth"
 
-def _yaml_problem(e: yaml.MarkedYAMLError) -> str:
-    text = f"{e.context or ''} {e.problem or ''}"
-    for needle, zh in _PROBLEMS:
-        if needle in text:
-            return zh
-    return _clip((e.problem or "未知问题").strip(), 60)
+
+def _yaml_code(e: yaml.MarkedYAMLError) -> str:
+    return "Y011" if _DEPTH_PROBLEM in (e.problem or "") else "Y005"
+
+
+def _yaml_problem(e: yaml.MarkedYAMLError, text: str) -> tuple[str, str, bool]:
+    """What went wrong, how to fix it (Chinese, from libyaml's English) and whether to report
+    where the construct began."""
+    problem = e.problem or ""
+    if _DEPTH_PROBLEM in problem:
+        return f"嵌套超过上限（上限 {MAX_DEPTH} 层）", "按字段参考的结构填写", False
+    # an anchor or alias is reported after its `&`/`*`; other problems at the character itself
+    scanning_name = (e.context or "").startswith(("while scanning an alias", "while scanning an anchor"))
+    mark = e.context_mark if scanning_name else e.problem_mark
+    char = ""
+    if mark is not None and 0 <= mark.index < len(text):
+        char = text[mark.index]
+    for needle, what, hint, at_context in _PROBLEMS:
+        if needle in problem:
+            return what.format(char=f"“{char}”"), hint.format(char=char), at_context
+    return f"{_clip(problem.strip() or '未知问题', 60)}", _GENERIC_HINT, False
 
 
 def _kind(node: Node) -> str:

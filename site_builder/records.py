@@ -54,7 +54,8 @@ def load_brand(root: Path, relpath: str, vocab: dict[str, list[str]],
     brand = validate_record(root, relpath, doc.root, vocab, rep)
     if brand is INVALID or rep.items:
         return None, rep.items
-    lines = {k.value: k.start_mark.line + 1 + rep.line_offset for k, _ in doc.root.value}
+    lines = {k.value: k.start_mark.line + 1 + rep.line_offset for k, _ in doc.root.value
+             if isinstance(k, ScalarNode)}
     return Brand(brand["slug"], relpath, brand, doc.body, doc.body_line, lines), rep.items
 
 
@@ -63,7 +64,7 @@ def validate_record(root: Path, relpath: str, node: MappingNode, vocab: dict[str
     """Check a record's fields against the schema and its own references."""
     ctx = Ctx(rep, vocab)
     value = BRAND.check(node, ctx, "")
-    top = {k.value: (k, v) for k, v in node.value}
+    top = {k.value: (k, v) for k, v in node.value if isinstance(k, ScalarNode)}
     stem = PurePosixPath(relpath).stem
     slug_node = top.get("slug", (None, None))[1]
     if isinstance(slug_node, ScalarNode) and re.fullmatch(SLUG_PATTERN, slug_node.value):

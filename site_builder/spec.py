@@ -12,6 +12,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Reporter
+from .frontmatter import Rejected
 
 INVALID = object()  # a value that failed validation (already reported)
 
@@ -284,6 +285,9 @@ class ListOf(Spec):
             return self._wrong_kind(node, ctx, where)
         out, ok, seen = [], True, {}
         for i, item in enumerate(node.value):
+            if isinstance(item, Rejected):  # an alias, already reported
+                ok = False
+                continue
             if is_empty(item):
                 ctx.rep.at_node(item, "B015", f"{where}[{i}]", f"{self.label}的第 {i + 1} 项是空的；"
                                 "提示：删去这一项或填上内容。")
@@ -335,8 +339,14 @@ class Obj(Spec):
             return self._wrong_kind(node, ctx, where)
         out: dict[str, Any] = {}
         ok = True
+        rejected: set[str] = set()
         prefix = f"{where}." if where else ""
         for k, v in node.value:
+            if isinstance(k, Rejected) or isinstance(v, Rejected):  # an alias, already reported
+                ok = False
+                if isinstance(k, ScalarNode):
+                    rejected.add(k.value)
+                continue
             if not isinstance(k, ScalarNode):
                 ctx.rep.at_node(k, "B002", where or "-", "字段名必须是文字；提示：检查缩进和冒号。")
                 ok = False
@@ -350,6 +360,9 @@ class Obj(Spec):
                                 + (f"是否要写“{hint}”（{self.fields[hint].label}）？" if hint
                                    else f"可用字段：{known}。"))
                 ok = False
+                if hint and not any(isinstance(k2, ScalarNode) and k2.value == hint
+                                    for k2, _ in node.value):
+                    rejected.add(hint)  # the misspelt key is the missing field: one report
                 continue
             if is_empty(v):
                 continue
@@ -359,19 +372,23 @@ class Obj(Spec):
             else:
                 out[key] = val
         for key, spec in self.fields.items():
-            if spec.required and key not in out and not _reported_under(ctx, prefix + key):
+            if (spec.required and key not in out and key not in rejected
+                    and not _reported_under(ctx, prefix + key)):
                 self.report_missing(node, ctx, prefix + key, spec, where)
                 ok = False
         return out if ok else INVALID
 
     def report_missing(self, node, ctx, where_key, spec, where):
         key = where_key.rsplit(".", 1)[-1]
-        present = any(isinstance(k, ScalarNode) and k.value == key for k, _ in node.value)
+        key_node = next((k for k, _ in node.value if isinstance(k, ScalarNode) and k.value == key),
+                        None)
+        present = key_node is not None
         owner = f"{self.label}中" if where else ""
         state = "是空的" if present else "缺少"
         example = f"，例如 `{key}: {spec.example}`" if spec.example is not None else ""
         code = "B014" if key == "alt" else "B001"
-        ctx.rep.at_node(node, code, where_key, f"{owner}必填字段“{key}”（{spec.label}）{state}；"
+        ctx.rep.at_node(key_node or node, code, where_key,
+                        f"{owner}必填字段“{key}”（{spec.label}）{state}；"
                         f"提示：补上{spec.label}{example}。")
 
     def json_schema(self, vocab):

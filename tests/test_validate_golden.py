@@ -1,0 +1,157 @@
+"""Golden tests: each broken record in tests/golden/records/ and the exact lines an editor reads.
+
+A case is `<case>.md` (copied into a temporary project as `brands/<case>.md`), or a folder
+`<case>/` laid over the temporary project (for cases that need several files or images), or a
+recipe in GENERATED below (bytes that are awkward to commit: other encodings, huge files,
+symlinks, CRLF). `<case>.expected` holds the diagnostics exactly as `site-builder validate` prints
+them. Run with GOLDEN_UPDATE=1 to rewrite the .expected files, then review the diff by eye.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from site_builder.diagnostics import CODES, format_diagnostics
+from site_builder.frontmatter import MAX_FILE_BYTES
+from site_builder.project import load_project
+
+REPO = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden" / "records"
+UPDATE = os.environ.get("GOLDEN_UPDATE") == "1"
+CODES_OWNED_ELSEWHERE = {"B016"}  # level vs. selection results: golden-tested with evaluations
+
+
+def _record(slug: str, extra: str = "", story: str = "品牌故事。\n") -> str:
+    return (f"---\nslug: {slug}\nname: 示例·{slug}\nsummary: 虚构的示例品牌。\nstatus: 草稿\n"
+            f"category: 高品质服务型\ndistricts: [海珠区]\n{extra}updated: 2026-01-01\n---\n{story}")
+
+
+def _write(root: Path, rel: str, data: bytes) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _crlf_bom(text: str) -> bytes:
+    return b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8")
+
+
+def gen_not_utf8(root: Path) -> None:
+    # Saved as GBK, as some Windows editors do; the first non-ASCII byte is on line 3.
+    _write(root, "brands/not-utf8.md", _record("not-utf8").encode("gbk"))
+
+
+def gen_too_large(root: Path) -> None:
+    story = "这是一段很长的品牌故事。\n" * (MAX_FILE_BYTES // 36 + 10)
+    _write(root, "brands/too-large.md", _record("too-large", story=story).encode("utf-8"))
+
+
+def gen_bom_crlf(root: Path) -> None:
+    # The complete valid case, saved with a byte-order mark and Windows line endings: no problem.
+    text = (GOLDEN / "valid.md").read_text(encoding="utf-8").replace("slug: valid", "slug: bom-crlf")
+    _write(root, "brands/bom-crlf.md", _crlf_bom(text))
+
+
+def gen_bom_crlf_errors(root: Path) -> None:
+    # The unknown-keys case with BOM and CRLF: the same lines and columns as without them.
+    text = (GOLDEN / "unknown-keys.md").read_text(encoding="utf-8")
+    _write(root, "brands/bom-crlf-errors.md",
+           _crlf_bom(text.replace("slug: unknown-keys", "slug: bom-crlf-errors")))
+
+
+def gen_control_char(root: Path) -> None:
+    # A BEL character pasted from a web page into the summary (line 4, after 9 characters).
+    text = _record("control-char").replace("summary: 虚构", "summary: 虚构\x07")
+    _write(root, "brands/control-char.md", text.encode("utf-8"))
+
+
+def gen_image_symlink(root: Path) -> None:
+    # The image exists, but only as a link to a file outside the brand's folder.
+    _write(root, "private/secret.png", b"\x89PNG\r\n\x1a\n")
+    (root / "brands/image-symlink").mkdir(parents=True)
+    os.symlink("../../private/secret.png", root / "brands/image-symlink/logo.png")
+    os.symlink("../../private", root / "brands/image-symlink/shared")
+    _write(root, "brands/image-symlink/own.png", b"\x89PNG\r\n\x1a\n")
+    os.symlink("own.png", root / "brands/image-symlink/alias.png")  # inside: allowed
+    media = ("media:\n  logo: {path: logo.png, alt: 标志}\n  cover: {path: shared/secret.png, alt: 封面}\n"
+             "  gallery:\n    - {path: alias.png, alt: 指向本文件夹内的链接}\n")
+    _write(root, "brands/image-symlink.md", _record("image-symlink", media).encode("utf-8"))
+
+
+GENERATED = {
+    "not-utf8": gen_not_utf8,
+    "too-large": gen_too_large,
+    "bom-crlf": gen_bom_crlf,
+    "bom-crlf-errors": gen_bom_crlf_errors,
+    "control-char": gen_control_char,
+    "image-symlink": gen_image_symlink,
+}
+
+
+def case_names() -> list[str]:
+    names = {p.stem for p in GOLDEN.glob("*.md")}
+    names |= {p.name for p in GOLDEN.iterdir() if p.is_dir()}
+    names |= set(GENERATED)
+    return sorted(names)
+
+
+def make_project(root: Path, case: str) -> Path:
+    """A temporary project: the shipped settings.yml plus the case's files."""
+    shutil.copy(REPO / "settings.yml", root / "settings.yml")
+    (root / "brands").mkdir()
+    if case in GENERATED:
+        GENERATED[case](root)
+    elif (GOLDEN / case).is_dir():
+        shutil.copytree(GOLDEN / case, root, symlinks=True, dirs_exist_ok=True)
+    else:
+        shutil.copy(GOLDEN / f"{case}.md", root / "brands" / f"{case}.md")
+    return root
+
+
+def validate_text(root: Path) -> str:
+    out = format_diagnostics(load_project(root).diagnostics)
+    return out + "\n" if out else ""
+
+
+@pytest.mark.parametrize("case", case_names())
+def test_golden(case: str, tmp_path: Path) -> None:
+    actual = validate_text(make_project(tmp_path, case))
+    expected_file = GOLDEN / f"{case}.expected"
+    if UPDATE:
+        expected_file.write_text(actual, encoding="utf-8")
+    assert expected_file.is_file(), f"缺少 {expected_file.name}：用 GOLDEN_UPDATE=1 生成后逐行核对"
+    assert actual == expected_file.read_text(encoding="utf-8")
+
+
+def test_every_expected_file_has_a_case() -> None:
+    orphans = {p.stem for p in GOLDEN.glob("*.expected")} - set(case_names())
+    assert not orphans
+
+
+def test_clean_cases_are_clean() -> None:
+    """The valid record, and the same record with BOM + CRLF, give no diagnostics at all."""
+    for case in ("valid", "bom-crlf", "yaml11-text-kept"):
+        assert (GOLDEN / f"{case}.expected").read_text(encoding="utf-8") == ""
+
+
+def test_every_code_has_a_golden() -> None:
+    """Each Y and B code appears in at least one golden, so each rule has its exact lines."""
+    seen = set()
+    for p in GOLDEN.glob("*.expected"):
+        seen |= set(re.findall(r"\[([A-Z]\d{3})\]:", p.read_text(encoding="utf-8")))
+    wanted = {c for c in CODES if c[0] in "YB"} - CODES_OWNED_ELSEWHERE
+    missing = sorted(wanted - seen)
+    assert not missing, f"这些代码没有黄金用例：{missing}；在 tests/golden/records/ 中加一个用例"
+    assert seen <= set(CODES), f"黄金文件中出现了未登记的代码：{sorted(seen - set(CODES))}"
+
+
+def test_each_line_has_the_documented_form() -> None:
+    form = re.compile(r"^brands/[a-z0-9-]+\.md:\d+:\d+: (error|warning)\[[A-Z]\d{3}\]: \S+: .+；提示：.+$")
+    for p in GOLDEN.glob("*.expected"):
+        for line in p.read_text(encoding="utf-8").splitlines():
+            assert form.match(line), f"{p.name}: {line}"
