@@ -14,6 +14,7 @@ from mkdocs.structure.files import File, Files
 from .diagnostics import format_diagnostics
 from .pages import render_site
 from .project import Project, load_project
+from .search_index import index_site
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
 
@@ -50,7 +51,12 @@ class SiteBuilderPlugin(BasePlugin):
             files.append(File.generated(config, uri, content=content))
         for uri, src in rendered.assets.items():
             files.append(File.generated(config, uri, abs_src_path=str(src)))
+        for uri, data in rendered.files.items():
+            files.append(File.generated(config, uri, content=data))
         return files
+
+    def on_post_build(self, config) -> None:
+        index_site(Path(config.site_dir))
 
     def on_serve(self, server, config, builder):
         root = self.project.root

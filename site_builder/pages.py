@@ -1,4 +1,4 @@
-"""Rendering: turn a validated project into Markdown pages and asset files for any static engine."""
+"""Rendering: turn a validated project into Markdown pages and files for any static engine."""
 
 from __future__ import annotations
 
@@ -6,13 +6,16 @@ import html
 import json
 import re
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
 
+from . import opendata, stats
+from .images import Picture, make_variants
 from .project import Project
 from .records import BRANDS_DIR, Brand
 
@@ -20,6 +23,14 @@ TEMPLATES_DIR = "templates/pages"
 
 # Python-Markdown's escapable characters, plus `|` which the tables extension adds.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
+
+# Taxonomies: (record field, settings vocabulary, URL folder, Chinese name)
+TAXONOMIES = [
+    ("category", "categories", "categories", "品牌类型"),
+    ("districts", "districts", "districts", "所在区"),
+    ("programs", "programs", "programs", "所属工程"),
+    ("cooperation_regions", "cooperation_regions", "regions", "协作地区"),
+]
 
 
 def md_escape(text: str) -> str:
@@ -32,6 +43,13 @@ def head_text(text: str) -> str:
     return html.escape(" ".join(str(text).split()), quote=True)
 
 
+def json_ld(data: dict) -> str:
+    """JSON for a <script> element: no record value can close the element or open a comment."""
+    s = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return (s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
 def fmt_number(value) -> str:
     if isinstance(value, Decimal):
         s = format(value, "f")
@@ -41,14 +59,19 @@ def fmt_number(value) -> str:
 
 @dataclass
 class Rendered:
-    """What a build writes: Markdown pages and static assets, keyed by their site path."""
+    """What a build writes: Markdown pages, copied assets and generated files, by site path."""
 
     pages: dict[str, str]
-    assets: dict[str, Path]
+    assets: dict[str, Path] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
 
 
 def brand_url(brand: Brand) -> str:
     return f"{BRANDS_DIR}/{brand.slug}/"
+
+
+def tax_url(folder: str, value: str) -> str:
+    return f"{folder}/{quote(value, safe='')}/"
 
 
 def page_source(meta: dict[str, str], body: str) -> str:
@@ -69,37 +92,130 @@ def make_env(root: Path) -> jinja2.Environment:
     env.filters["md"] = lambda s: Markup(md_escape(s))
     env.filters["num"] = fmt_number
     env.filters["head"] = head_text
+    env.filters["quote"] = lambda s: quote(str(s), safe="")
     return env
+
+
+def related_brands(brand: Brand, brands: list[Brand], limit: int = 6) -> list[Brand]:
+    """Brands of the same category or sharing a program, most in common first."""
+    progs = set(brand.get("programs", []))
+    scored = []
+    for b in brands:
+        if b.slug == brand.slug:
+            continue
+        score = (2 if b.data["category"] == brand.data["category"] else 0) + len(
+            progs & set(b.get("programs", [])))
+        if score:
+            scored.append((-score, b.slug, b))
+    return [b for _, _, b in sorted(scored, key=lambda t: t[:2])[:limit]]
+
+
+def featured_brands(brands: list[Brand], levels: list[str], limit: int = 6) -> list[Brand]:
+    """Brands of the highest levels first, then the most recently reviewed."""
+    rank = {lv: i for i, lv in enumerate(levels)}
+    ordered = sorted(brands, key=lambda b: (b.data["updated"], b.slug), reverse=True)
+    ordered.sort(key=lambda b: rank.get(b.get("level"), len(levels)))
+    return ordered[:limit]
 
 
 def render_site(project: Project) -> Rendered:
     """Render every page of the public site from the published records."""
     env = make_env(project.root)
     settings = project.settings
+    vocab = settings.vocab
     brands = sorted(project.published, key=lambda b: b.slug)
-    by_category: OrderedDict[str, list[Brand]] = OrderedDict(
-        (c, [b for b in brands if b.data["category"] == c]) for c in settings.vocab["categories"])
-    common = {"settings": settings, "brands": brands, "by_category": by_category,
-              "brand_url": brand_url}
-    pages: dict[str, str] = {}
-    assets: dict[str, Path] = {}
-
-    def page(uri: str, template: str, meta: dict[str, str], **extra) -> None:
-        depth = uri.count("/")
-        ctx = common | extra | {"base": "../" * depth}
-        pages[uri] = page_source(meta, env.get_template(template).render(**ctx))
-
     site = settings["site"]
-    page("index.md", "home.md.j2", {"title": head_text(site["title"]),
-                                    "description": head_text(site["description"])})
-    page(f"{BRANDS_DIR}/index.md", "brands.md.j2", {"title": "品牌名录",
-         "description": head_text(f"{settings['region']['name']}劳务品牌名录")})
+    out = Rendered({})
+    site_url = (site.get("url") or "").rstrip("/")
+
+    pictures: dict[tuple[str, str], Picture] = {}
     for b in brands:
-        page(f"{BRANDS_DIR}/{b.slug}/index.md", "brand.md.j2",
-             {"title": head_text(b.name), "description": head_text(b.data["summary"])}, brand=b)
         for img in brand_images(b):
-            assets[f"{BRANDS_DIR}/{b.slug}/{img}"] = project.root / BRANDS_DIR / b.slug / img
-    return Rendered(pages, assets)
+            stem = img.rsplit(".", 1)[0]
+            pic, files = make_variants(project.root / BRANDS_DIR / b.slug / img,
+                                       f"{BRANDS_DIR}/{b.slug}/{stem}", project.root)
+            pictures[(b.slug, img)] = pic
+            out.files.update(files)
+
+    def pic(brand: Brand, image: dict, base: str, css_class: str = "", sizes: str | None = None,
+            eager: bool = False) -> Markup:
+        p = pictures[(brand.slug, image["path"])]
+        return p.html(image["alt"], sizes or "(max-width: 600px) 100vw, 600px", css_class,
+                      base, eager)
+
+    progress = stats.target_progress(brands, settings.get("targets", []))
+    groups = {folder: stats.group_by(brands, key, vocab[v]) for key, v, folder, _ in TAXONOMIES}
+    people = [(p, b) for b in brands for p in b.get("people", []) if p.get("consent")]
+    venues = [(v, b) for b in brands for v in b.get("venues", [])]
+    common = {
+        "settings": settings, "site": site, "region": settings["region"], "brands": brands,
+        "vocab": vocab, "groups": groups, "taxonomies": TAXONOMIES, "brand_url": brand_url,
+        "tax_url": tax_url, "pic": pic, "stats": stats, "people": people, "venues": venues,
+        "progress": progress,
+        "progress_rows": [(f"{t['level']}·{k}", t[f]) for t in progress
+                          for k, f in (("目标", "count"), ("已认定", "have"))],
+        "group_people": group_people_by_role, "group_venues": group_venues,
+        "map_url": lambda v: map_link(settings.get("map_link", ""), v),
+    }
+
+    def page(uri: str, template: str, title: str, description: str, **extra) -> None:
+        depth = uri.count("/")
+        ctx = common | extra | {"base": "../" * depth, "page_uri": uri}
+        meta = {"title": head_text(title), "description": head_text(description)}
+        meta.update(extra.get("meta", {}))
+        out.pages[uri] = page_source(meta, env.get_template(template).render(**ctx))
+
+    region = settings["region"]["name"]
+    page("index.md", "home.md.j2", site["title"], site["description"],
+         featured=featured_brands(brands, vocab["levels"]))
+    page(f"{BRANDS_DIR}/index.md", "brands.md.j2", "品牌名录", f"{region}劳务品牌名录：按类型、区、层级、工程和发展阶段筛选。",
+         by_category=groups["categories"])
+    for b in brands:
+        url = brand_url(b)
+        meta = {"og_type": "article"}
+        cover = b.get("media", {}).get("cover") or b.get("media", {}).get("logo")
+        if cover:
+            p = pictures[(b.slug, cover["path"])]
+            meta["og_image"] = head_text(f"{BRANDS_DIR}/{b.slug}/" + p.fallback[-1][0].rsplit("/", 1)[-1])
+            meta["og_image_alt"] = head_text(cover["alt"])
+        meta["jsonld"] = json_ld(brand_jsonld(b, site_url, url))
+        page(f"{BRANDS_DIR}/{b.slug}/index.md", "brand.md.j2", b.name, b.data["summary"],
+             brand=b, related=related_brands(b, brands), meta=meta)
+    page("people/index.md", "people.md.j2", "典型人物",
+         f"{region}劳务品牌的创立人、传承人、领军人、代言人和技能带头人。")
+    page("venues/index.md", "venues.md.j2", "文化体验",
+         f"{region}劳务品牌的非遗工坊、文化体验馆（街、商圈）、服务站和培训基地。")
+    for key, vname, folder, label in TAXONOMIES:
+        page(f"{folder}/index.md", "taxonomy_index.md.j2", f"按{label}浏览",
+             f"{region}劳务品牌按{label}分类。", folder=folder, label=label, key=key)
+        for value, items in groups[folder].items():
+            page(f"{folder}/{value}/index.md", "taxonomy.md.j2", value,
+                 f"{region}{label}“{value}”的劳务品牌，共 {len(items)} 个。",
+                 folder=folder, label=label, value=value, items=items)
+    page("stats/index.md", "stats.md.j2", "数据统计", f"{region}劳务品牌的分类统计与关键数据汇总。",
+         figure_sums=stats.figure_sums(brands))
+    page("policy/index.md", "policy.md.j2", "政策解读", f"{region}劳务品牌建设实施方案要点解读。")
+    page("about/index.md", "about.md.j2", "关于本站", f"关于{site['title']}：内容来源、更新方式和开放数据。")
+    page("search/index.md", "search.md.j2", "搜索", f"搜索{region}劳务品牌、人物和场所。")
+
+    def url_of(b: Brand) -> str:
+        return (site_url + "/" if site_url else "") + brand_url(b)
+
+    out.files["data/brands.json"] = opendata.brands_json(brands, url_of)
+    out.files["data/brands.csv"] = opendata.brands_csv(brands, url_of)
+    out.files["feed.xml"] = opendata.atom_feed(brands, site["title"], site_url, url_of,
+                                               "feed.xml")
+    return out
+
+
+def brand_jsonld(b: Brand, site_url: str, url: str) -> dict:
+    data = {"@context": "https://schema.org", "@type": "Brand", "name": b.name,
+            "description": b.data["summary"]}
+    if site_url:
+        data["url"] = f"{site_url}/{url}"
+    if b.get("name_en"):
+        data["alternateName"] = b.data["name_en"]
+    return data
 
 
 def brand_images(brand: Brand) -> list[str]:
@@ -112,3 +228,32 @@ def brand_images(brand: Brand) -> list[str]:
     out.extend(g["path"] for g in media.get("gallery", []))
     out.extend(p["photo"]["path"] for p in brand.get("people", []) if "photo" in p)
     return sorted(set(out))
+
+
+def group_people_by_role(people: list[tuple[dict, Brand]], roles: list[str]):
+    groups: OrderedDict[str, list] = OrderedDict((r, []) for r in roles)
+    for p, b in people:
+        groups.setdefault(p["role"], []).append((p, b))
+    return groups
+
+
+def group_venues(venues: list[tuple[dict, Brand]], districts: list[str], types: list[str]):
+    """Venues by district, then by type, in the settings' order; empty groups left out."""
+    out: OrderedDict[str, OrderedDict[str, list]] = OrderedDict()
+    for d in districts:
+        by_type: OrderedDict[str, list] = OrderedDict()
+        for t in types:
+            items = sorted(((v, b) for v, b in venues if v["district"] == d and v["type"] == t),
+                           key=lambda vb: (vb[0]["name"], vb[1].slug))
+            if items:
+                by_type[t] = items
+        if by_type:
+            out[d] = by_type
+    return out
+
+
+def map_link(template: str, venue: dict) -> str:
+    """A plain link that opens a map app at the venue's coordinates (no map script is loaded)."""
+    return (template.replace("{lat}", fmt_number(venue["lat"]))
+            .replace("{lng}", fmt_number(venue["lng"]))
+            .replace("{name}", quote(venue["name"], safe="")))

@@ -15,6 +15,8 @@ from .spec import (
 )
 
 SLUG_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
+_TERM = r"[^\s/\\?#%]+"
+_TERM_HINT = "不含空格和 / \\ ? # % 的词语"
 _PHONE = r"(0\d{2,3}-?\d{7,8}(-\d{1,6})?|[48]00-?\d{3}-?\d{4}|12345|1\d{4})"
 _PHONE_HINT = "公开的座机或服务热线，例如 020-12345678、400-123-4567、12345"
 _URL = r"https?://[^\s<>\"']+"
@@ -141,13 +143,13 @@ SETTINGS = Obj("站点设置", "settings.yml", fields={
         "description": Text("站点简介", required=True, max_len=200),
         "url": Text("站点地址", pattern=_URL, pattern_hint="以 https:// 开头的网址"),
     }),
-    "districts": ListOf("所在区", item=Text("区", max_len=20), required=True, min_items=1, unique=True),
-    "categories": ListOf("品牌类型", item=Text("品牌类型", max_len=20), required=True, min_items=1,
+    "districts": ListOf("所在区", item=Text("区", max_len=20, pattern=_TERM, pattern_hint=_TERM_HINT), required=True, min_items=1, unique=True),
+    "categories": ListOf("品牌类型", item=Text("品牌类型", max_len=20, pattern=_TERM, pattern_hint=_TERM_HINT), required=True, min_items=1,
                          unique=True),
-    "levels": ListOf("品牌层级", item=Text("层级", max_len=20), required=True, min_items=1, unique=True),
-    "stages": ListOf("发展阶段", item=Text("阶段", max_len=20), required=True, min_items=1, unique=True),
-    "programs": ListOf("所属工程", item=Text("工程", max_len=20), required=True, unique=True),
-    "cooperation_regions": ListOf("协作地区", item=Text("地区", max_len=20), unique=True),
+    "levels": ListOf("品牌层级", item=Text("层级", max_len=20, pattern=_TERM, pattern_hint=_TERM_HINT), required=True, min_items=1, unique=True),
+    "stages": ListOf("发展阶段", item=Text("阶段", max_len=20, pattern=_TERM, pattern_hint=_TERM_HINT), required=True, min_items=1, unique=True),
+    "programs": ListOf("所属工程", item=Text("工程", max_len=20, pattern=_TERM, pattern_hint=_TERM_HINT), required=True, unique=True),
+    "cooperation_regions": ListOf("协作地区", item=Text("地区", max_len=20, pattern=_TERM, pattern_hint=_TERM_HINT), unique=True),
     "person_roles": ListOf("人物角色", item=Text("角色", max_len=20), required=True, min_items=1,
                            unique=True),
     "venue_types": ListOf("场所类型", item=Text("类型", max_len=20), required=True, min_items=1,
@@ -166,6 +168,14 @@ SETTINGS = Obj("站点设置", "settings.yml", fields={
         "number": Text("文号", max_len=40),
         "date": Date("印发日期", required=True),
         "url": Text("官方网址", required=True, pattern=_URL, pattern_hint="以 https:// 开头的网址"),
+        "points": ListOf("政策要点", "政策解读页逐条显示的要点（用自己的话概括）",
+                         item=Text("要点", max_len=300)),
+    }),
+    "contact": Obj("联系方式", "本站主办单位的公开联系方式，显示在关于页", fields={
+        "organization": Text("主办单位", max_len=80),
+        "phone": Text("公开电话", pattern=_PHONE, pattern_hint=_PHONE_HINT),
+        "email": Text("电子邮箱", pattern=_EMAIL, pattern_hint="电子邮箱地址"),
+        "address": Text("地址", max_len=120),
     }),
     "map_link": Text("地图链接模板", "含 {lat} {lng} {name} 的地图应用链接", pattern=_URL,
                      pattern_hint="以 https:// 开头、含 {lat} 和 {lng} 的网址"),
