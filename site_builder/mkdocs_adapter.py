@@ -33,8 +33,8 @@ class SiteBuilderPlugin(BasePlugin):
         if not project.ok:
             raise PluginError("品牌档案有错误，未生成站点：\n"
                               + format_diagnostics(project.diagnostics))
-        for d in project.diagnostics:
-            log.warning(d.format())
+        for d in project.diagnostics:  # record warnings fail only with site-builder --strict,
+            log.info(d.format())        # not through MkDocs' own strict mode
         self.project = project
         site = project.settings["site"]
         config.site_name = site["title"]

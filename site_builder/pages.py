@@ -15,11 +15,14 @@ import jinja2
 from markupsafe import Markup
 
 from . import opendata, stats
+from .evaluation_pages import brand_honours, render_rounds
 from .images import Picture, make_variants
 from .project import Project
 from .records import BRANDS_DIR, Brand
 
 TEMPLATES_DIR = "templates/pages"
+# A project without its own templates/ (such as demo/) uses the repository's.
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 # Python-Markdown's escapable characters, plus `|` which the tables extension adds.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
@@ -31,6 +34,11 @@ TAXONOMIES = [
     ("programs", "programs", "programs", "所属工程"),
     ("cooperation_regions", "cooperation_regions", "regions", "协作地区"),
 ]
+
+
+# Listing pages repeat what brand pages say; leaving them out of the search index keeps results
+# pointing at the brand itself (a person, venue or district search lands on the brand page).
+NOINDEX = {"search": "exclude"}
 
 
 def md_escape(text: str) -> str:
@@ -82,7 +90,8 @@ def page_source(meta: dict[str, str], body: str) -> str:
 
 def make_env(root: Path) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(root / TEMPLATES_DIR)),
+        loader=jinja2.FileSystemLoader(
+            [str(p) for p in (root / TEMPLATES_DIR, PACKAGE_ROOT / TEMPLATES_DIR) if p.is_dir()]),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -167,9 +176,10 @@ def render_site(project: Project) -> Rendered:
 
     region = settings["region"]["name"]
     page("index.md", "home.md.j2", site["title"], site["description"],
-         featured=featured_brands(brands, vocab["levels"]))
+         featured=featured_brands(brands, vocab["levels"]), meta=NOINDEX)
     page(f"{BRANDS_DIR}/index.md", "brands.md.j2", "品牌名录", f"{region}劳务品牌名录：按类型、区、层级、工程和发展阶段筛选。",
-         by_category=groups["categories"])
+         by_category=groups["categories"], meta=NOINDEX)
+    honours = brand_honours(project.evaluations)  # selection rounds (evaluation_pages.py)
     for b in brands:
         url = brand_url(b)
         meta = {"og_type": "article"}
@@ -180,23 +190,26 @@ def render_site(project: Project) -> Rendered:
             meta["og_image_alt"] = head_text(cover["alt"])
         meta["jsonld"] = json_ld(brand_jsonld(b, site_url, url))
         page(f"{BRANDS_DIR}/{b.slug}/index.md", "brand.md.j2", b.name, b.data["summary"],
-             brand=b, related=related_brands(b, brands), meta=meta)
+             brand=b, related=related_brands(b, brands), meta=meta,
+             honours=honours.get(b.slug, []))
     page("people/index.md", "people.md.j2", "典型人物",
-         f"{region}劳务品牌的创立人、传承人、领军人、代言人和技能带头人。")
+         f"{region}劳务品牌的创立人、传承人、领军人、代言人和技能带头人。", meta=NOINDEX)
     page("venues/index.md", "venues.md.j2", "文化体验",
-         f"{region}劳务品牌的非遗工坊、文化体验馆（街、商圈）、服务站和培训基地。")
+         f"{region}劳务品牌的非遗工坊、文化体验馆（街、商圈）、服务站和培训基地。", meta=NOINDEX)
     for key, vname, folder, label in TAXONOMIES:
         page(f"{folder}/index.md", "taxonomy_index.md.j2", f"按{label}浏览",
-             f"{region}劳务品牌按{label}分类。", folder=folder, label=label, key=key)
+             f"{region}劳务品牌按{label}分类。", folder=folder, label=label, key=key, meta=NOINDEX)
         for value, items in groups[folder].items():
             page(f"{folder}/{value}/index.md", "taxonomy.md.j2", value,
                  f"{region}{label}“{value}”的劳务品牌，共 {len(items)} 个。",
                  folder=folder, label=label, value=value, items=items)
     page("stats/index.md", "stats.md.j2", "数据统计", f"{region}劳务品牌的分类统计与关键数据汇总。",
-         figure_sums=stats.figure_sums(brands))
+         figure_sums=stats.figure_sums(brands), meta=NOINDEX)
     page("policy/index.md", "policy.md.j2", "政策解读", f"{region}劳务品牌建设实施方案要点解读。")
     page("about/index.md", "about.md.j2", "关于本站", f"关于{site['title']}：内容来源、更新方式和开放数据。")
-    page("search/index.md", "search.md.j2", "搜索", f"搜索{region}劳务品牌、人物和场所。")
+    page("search/index.md", "search.md.j2", "搜索", f"搜索{region}劳务品牌、人物和场所。",
+         meta=NOINDEX)
+    render_rounds(project, page, out.files)  # selection rounds: index, round pages, results files
 
     def url_of(b: Brand) -> str:
         return (site_url + "/" if site_url else "") + brand_url(b)

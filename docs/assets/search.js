@@ -22,10 +22,20 @@
         resetStyles: false,
         autofocus: true
       });
+      labelInput(el, 40);
       var q = new URLSearchParams(window.location.search).get("q");
       if (q) ui.triggerSearch(q);
     };
     document.head.appendChild(script);
+  }
+  /* Pagefind's input has only a hidden label: tie the page's visible label to it. */
+  function labelInput(el, tries) {
+    var input = el.querySelector("input[type=text], input[type=search]");
+    if (input) {
+      input.id = "lb-search-input";
+      return;
+    }
+    if (tries > 0) window.setTimeout(function () { labelInput(el, tries - 1); }, 50);
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", setup);

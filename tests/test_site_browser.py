@@ -1,0 +1,158 @@
+"""The public site in a real browser: filters, shared addresses, search, requests and axe-core.
+
+Every request is routed: anything not for the site's own origin is aborted and recorded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from browser import guarded_page, launch_browser, serve_dir
+from site_builder.build import build_site
+from showcase import make_project
+
+PAGE_TYPES = {
+    "home": "",
+    "directory": "brands/",
+    "brand": "brands/shili-chayi/",
+    "people": "people/",
+    "venues": "venues/",
+    "stats": "stats/",
+    "category": "categories/" + quote("文化旅游类") + "/",
+    "district": "districts/" + quote("海珠区") + "/",
+    "district index": "districts/",
+    "program": "programs/" + quote("粤菜师傅") + "/",
+    "region": "regions/" + quote("毕节市") + "/",
+    "policy": "policy/",
+    "about": "about/",
+    "search": "search/",
+    "404": "no-such-page/",
+}
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    root = make_project(tmp_path_factory.mktemp("browser-site"))
+    result = build_site(root, root / "site")
+    assert result.ok, [d.format() for d in result.diagnostics] + result.problems
+    with serve_dir(_with_404(root / "site")) as base, launch_browser() as browser:
+        yield base, browser
+
+
+def _with_404(site: Path) -> Path:
+    """http.server has no custom 404 page; serving 404.html at the missing path is what hosts do."""
+    (site / "no-such-page").mkdir(exist_ok=True)
+    (site / "no-such-page" / "index.html").write_bytes((site / "404.html").read_bytes())
+    return site
+
+
+def visible_names(page) -> list[str]:
+    return sorted(page.locator(".lb-card:not([hidden]) .lb-card-title a").all_inner_texts())
+
+
+def test_home_page_opens(served):
+    base, browser = served
+    page, guard = guarded_page(browser, base)
+    page.goto(base)
+    assert page.locator("h1").first.inner_text() == "广州劳务品牌"
+    assert page.locator(".lb-progress table").is_visible()
+    assert not guard.foreign and not guard.errors and not guard.failed
+    page.context.close()
+
+
+def test_directory_two_filters_then_reload_the_shared_address(served):
+    base, browser = served
+    page, guard = guarded_page(browser, base)
+    page.goto(base + "brands/")
+    assert len(visible_names(page)) == 4
+    page.select_option("select[name=category]", "文化旅游类")
+    page.select_option("select[name=districts]", "海珠区")
+    assert visible_names(page) == ["示例·早茶点心师"]
+    assert "符合条件的品牌：1 个（共 4 个）" in page.locator("[data-lb-count]").inner_text()
+    shared = page.url
+    assert "category=" in shared and "districts=" in shared
+    page.goto(shared)
+    assert page.locator("select[name=category]").input_value() == "文化旅游类"
+    assert visible_names(page) == ["示例·早茶点心师"]
+    page.get_by_role("button", name="清除筛选").click()
+    page.wait_for_function("document.querySelectorAll('.lb-card:not([hidden])').length === 4")
+    assert "?" not in page.url
+    assert not guard.foreign and not guard.errors
+    page.context.close()
+
+
+def test_open_a_brand_page(served):
+    base, browser = served
+    page, guard = guarded_page(browser, base)
+    page.goto(base + "brands/")
+    page.get_by_role("link", name="示例·山间茶艺师").first.click()
+    page.wait_for_url("**/brands/shili-chayi/")
+    assert page.locator("h1").first.inner_text() == "示例·山间茶艺师"
+    cover = page.locator("img.lb-cover")
+    assert cover.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert not guard.foreign and not guard.errors and not guard.failed
+    page.context.close()
+
+
+@pytest.mark.parametrize("query,brand", [
+    ("王示例", "示例·山间茶艺师"),          # a person's name
+    ("示例茶艺非遗工坊", "示例·山间茶艺师"),  # a venue's name
+    ("数控技工", "示例·数控技工"),          # a brand's name
+    ("黄埔区", "示例·数控技工"),            # a district
+])
+def test_search_reaches_the_brand(served, query, brand):
+    base, browser = served
+    page, guard = guarded_page(browser, base)
+    page.goto(base + "search/")
+    box = page.locator(".pagefind-ui__search-input")
+    box.wait_for()
+    box.fill(query)
+    results = page.locator(".pagefind-ui__result-link")
+    results.first.wait_for(timeout=10000)
+    link = results.filter(has_text=brand).first
+    link.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").first.inner_text() == brand
+    assert not guard.foreign and not guard.errors and not guard.failed
+    page.context.close()
+
+
+def test_search_from_the_home_form(served):
+    base, browser = served
+    page, guard = guarded_page(browser, base)
+    page.goto(base)
+    page.fill("#lb-home-q", "李示例")
+    page.get_by_role("button", name="搜索").click()
+    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10000)
+    assert "示例·家政姐妹" in page.locator(".pagefind-ui__results").inner_text()
+    assert not guard.foreign
+    page.context.close()
+
+
+@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
+def test_every_page_type_stays_on_the_site_and_passes_axe(served, kind):
+    from axe_playwright_python.sync_playwright import Axe
+
+    base, browser = served
+    page, guard = guarded_page(browser, base)
+    page.goto(base + PAGE_TYPES[kind])
+    page.wait_for_load_state("networkidle")
+    if kind == "search":
+        page.locator(".pagefind-ui__search-input").fill("示例")
+        page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "fits a 360 px screen"
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"]
+               if v.get("impact") in ("serious", "critical")]
+    assert not serious, "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+        for v in serious)
+    assert not guard.foreign, guard.foreign
+    assert not guard.errors, guard.errors
+    assert not guard.dialogs
+    failed = [f for f in guard.failed if "no-such-page" not in f]
+    assert not failed, failed
+    page.context.close()
