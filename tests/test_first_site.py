@@ -1,0 +1,289 @@
+"""A first site from the shipped project: the home page, the brand list, one page per brand, values
+escaped for where they land, no request to any other host, Chinese language and search by name.
+
+The shipped project (settings, mkdocs.yml, brands, docs, templates) is copied into a temporary
+folder with one extra fictional record whose name holds Markdown and HTML characters.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+from browser import guarded_page, launch_browser, serve_dir
+from site_builder.build import build_site
+
+REPO = Path(__file__).resolve().parent.parent
+TRICKY_SLUG = "shili-teshu-zifu"
+TRICKY_NAME = "示例·*星号*_下划线_|竖线|<尖括号>&"
+TRICKY_RECORD = f"""\
+---
+# 虚构的测试品牌：名称里有 Markdown 和 HTML 的特殊字符，页面上必须原样显示。
+slug: {TRICKY_SLUG}
+name: {TRICKY_NAME}
+summary: 虚构的示例品牌，简介里也有 *星号* 和 <b>标签</b>。
+status: 已发布
+category: 民生保障型
+industry: 示例行业
+districts: [南沙区]
+figures:
+  - label: 从业人数
+    value: 42
+    unit: 人
+    as_of: 2024-06
+    source: demo-2024
+sources:
+  - id: demo-2024
+    outlet: 示例日报
+    title: 虚构报道
+    date: 2024-06-01
+updated: 2026-01-01
+---
+这是虚构品牌的故事，第一段写着 **示例故事标记**。
+"""
+DRAFT_SLUG = "shili-caogao"
+DRAFT_RECORD = TRICKY_RECORD.replace(TRICKY_SLUG, DRAFT_SLUG).replace(
+    TRICKY_NAME, "示例·草稿品牌").replace("status: 已发布", "status: 草稿")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("first-site")
+    for name in ("settings.yml", "mkdocs.yml"):
+        shutil.copy(REPO / name, root / name)
+    for folder in ("brands", "docs", "templates", "evaluations"):
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, root / folder)
+    (root / "brands" / f"{TRICKY_SLUG}.md").write_text(TRICKY_RECORD, encoding="utf-8")
+    (root / "brands" / f"{DRAFT_SLUG}.md").write_text(DRAFT_RECORD, encoding="utf-8")
+    result = build_site(root, root / "site")
+    assert result.ok, [d.format() for d in result.diagnostics] + result.problems
+    return result.project, root / "site"
+
+
+def read(site: Path, uri: str) -> str:
+    return (site / uri).read_text(encoding="utf-8")
+
+
+def text_of(fragment: str) -> str:
+    """The text a reader sees: tags removed, entities decoded, whitespace collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
+
+
+def h1_of(page: str) -> str:
+    return text_of(re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1))
+
+
+def published(project):
+    brands = sorted(project.published, key=lambda b: b.slug)
+    assert len(brands) >= 8  # the eight shipped brands and the fictional one
+    return brands
+
+
+def test_home_page(built):
+    project, site = built
+    page = read(site, "index.html")
+    assert h1_of(page)
+    assert f"<title>{html.escape(project.settings['site']['title'], quote=False)}" in page
+    assert 'href="brands/"' in page
+
+
+def test_html_language_is_chinese(built):
+    _, site = built
+    for uri in ("index.html", "brands/index.html", f"brands/{TRICKY_SLUG}/index.html"):
+        lang = re.search(r'<html[^>]*\blang="([^"]+)"', read(site, uri)).group(1)
+        assert lang in ("zh", "zh-CN", "zh-Hans"), (uri, lang)
+
+
+def test_brand_list_has_every_published_brand_and_no_draft(built):
+    project, site = built
+    page = read(site, "brands/index.html")
+    links = {m.group(1): text_of(m.group(2))
+             for m in re.finditer(r'<a href="(?:\.\./)?brands/([a-z0-9-]+)/"[^>]*>(.*?)</a>', page)}
+    for b in published(project):
+        assert links.get(b.slug) == b.name, b.slug
+    assert DRAFT_SLUG not in links and "示例·草稿品牌" not in page
+    assert not (site / "brands" / DRAFT_SLUG).exists()
+    drafts = [b for b in project.brands if not b.published]
+    for b in drafts:
+        assert not (site / "brands" / b.slug).exists()
+
+
+def test_one_page_per_brand_with_its_fields_story_and_sources(built):
+    project, site = built
+    for b in published(project):
+        page = read(site, f"brands/{b.slug}/index.html")
+        seen = text_of(page)
+        d = b.data
+        assert h1_of(page) == b.name
+        for value in [d["summary"], d["category"], *d["districts"], *d.get("programs", []),
+                      d.get("industry", ""), d.get("level", ""), d.get("stage", "")]:
+            assert value in seen, (b.slug, value)
+        for f in d.get("figures", []):
+            assert f["label"] in seen and f["unit"] in seen, (b.slug, f)
+        for s in d.get("sources", []):
+            assert s["outlet"] in seen, (b.slug, s["outlet"])
+            if s.get("url"):
+                assert f'href="{html.escape(s["url"])}"' in page, (b.slug, s["url"])
+        for p in d.get("people", []):
+            assert p["name"] in seen, (b.slug, p["name"])
+        for v in d.get("venues", []):
+            assert v["name"] in seen, (b.slug, v["name"])
+        # the story: its first paragraph, as plain text
+        first = next(p for p in b.body.split("\n\n") if p.strip())
+        plain = re.sub(r"[*_`]", "", first).strip()[:30]
+        assert plain in seen, (b.slug, plain)
+
+
+def test_special_characters_render_exactly_as_written(built):
+    _, site = built
+    page = read(site, f"brands/{TRICKY_SLUG}/index.html")
+    assert h1_of(page) == TRICKY_NAME
+    title = html.unescape(re.search(r"<title>(.*?)</title>", page, re.S).group(1))
+    assert title.startswith(TRICKY_NAME + " - ")
+    assert "<尖括号>" not in page and "<b>标签</b>" not in page  # never raw HTML from a record
+    assert "<em>星号" not in page and "<table" not in page.split("<h1", 1)[1].split("</h1>")[0]
+    listing = read(site, "brands/index.html")
+    names = [text_of(m.group(1)) for m in
+             re.finditer(rf'<a href="(?:\.\./)?brands/{TRICKY_SLUG}/"[^>]*>(.*?)</a>', listing)]
+    assert names and all(n == TRICKY_NAME for n in names)
+    assert "简介里也有 *星号* 和 <b>标签</b>。" in text_of(page)
+    assert "示例故事标记" in page and "<strong>示例故事标记</strong>" in page  # the story is Markdown
+
+
+class _Resources(HTMLParser):
+    """Every URL a page makes the browser fetch by itself (not plain links a reader clicks)."""
+
+    FETCHING = {"link": ("href",), "script": ("src",), "img": ("src", "srcset"),
+                "iframe": ("src",), "source": ("src", "srcset"), "video": ("src", "poster"),
+                "audio": ("src",), "embed": ("src",), "object": ("data",), "input": ("src",)}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value and name in self.FETCHING.get(tag, ()):
+                parts = value.split(",") if name == "srcset" else [value]
+                self.urls += [p.strip().split(" ")[0] for p in parts if p.strip()]
+
+
+def test_no_reference_to_any_other_host(built):
+    project, site = built
+    own = urlsplit(project.settings["site"].get("url") or "").netloc
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) >= 10
+    foreign = []
+    for p in pages:
+        parser = _Resources()
+        parser.feed(p.read_text(encoding="utf-8"))
+        for url in parser.urls:
+            u = urlsplit(url)
+            if (u.scheme in ("http", "https") or url.startswith("//")) and u.netloc != own:
+                foreign.append(f"{p.relative_to(site)}: {url}")
+    for css in site.rglob("*.css"):
+        for m in re.finditer(r"""(?:@import\s+|url\()\s*["']?((?:https?:)?//[^"')\s]+)""",
+                             css.read_text(encoding="utf-8", errors="replace")):
+            if urlsplit(m.group(1)).netloc != own:
+                foreign.append(f"{css.relative_to(site)}: {m.group(1)}")
+    assert foreign == []
+
+
+def _fragments(site: Path) -> dict[str, dict]:
+    out = {}
+    for f in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        text = gzip.decompress(f.read_bytes()).decode("utf-8")
+        data = json.loads(text[text.index("{"):])
+        out[data["url"]] = data
+    return out
+
+
+def test_search_index_holds_each_brand_name_as_words(built):
+    """Pagefind's Chinese index (built with the site) has each brand page, titled with its name,
+    and the name stands in the segmented text as whole words, so a search by name finds it."""
+    project, site = built
+    entry = json.loads(read(site, "pagefind/pagefind-entry.json"))
+    assert "zh" in " ".join(entry["languages"])
+    fragments = _fragments(site)
+    for b in published(project):
+        frag = fragments.get(f"/brands/{b.slug}/")
+        assert frag is not None, b.slug
+        assert frag["meta"]["title"] == b.name
+        words = "\u200b?".join(re.escape(ch) for ch in b.name)
+        assert re.search(rf"(?:^|[\u200b\s]){words}(?=[\u200b\s.]|$)", frag["content"]), b.slug
+
+
+@pytest.fixture(scope="module")
+def served(built):
+    _, site = built
+    with serve_dir(site) as base, launch_browser() as browser:
+        yield base, browser
+
+
+@pytest.mark.parametrize("uri", ["", "brands/yangcheng-jiazheng/", f"brands/{TRICKY_SLUG}/"])
+def test_pages_in_a_browser_request_nothing_from_other_hosts(served, uri):
+    base, browser = served
+    page, guard = guarded_page(browser, base)
+    page.goto(base + uri)
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").first.inner_text().strip()
+    if uri.endswith(f"{TRICKY_SLUG}/"):
+        assert page.locator("h1").first.inner_text() == TRICKY_NAME
+        assert page.title().startswith(TRICKY_NAME)
+    assert guard.foreign == [] and guard.errors == [] and guard.failed == [] and guard.dialogs == []
+    page.context.close()
+
+
+# Known bug, kept visible: Pagefind's browser side splits a Chinese query into single characters
+# and requires each to start an indexed word, so "羊城家政" needs a word starting with "城", which
+# the brand's own page (indexed as 羊城/家政) lacks; the page is missing from the results.
+QUERY_SPLIT_BUG = pytest.mark.xfail(strict=True, reason="Pagefind 中文查询按单字前缀匹配，找不到“羊城家政”本页")
+
+
+@pytest.mark.parametrize("name,slug", [
+    ("增城妈妈", "zengcheng-mama"),
+    ("从化月嫂", "conghua-yuesao"),
+    ("黄埔·三都技工班", "huangpu-sandu-jigongban"),
+    pytest.param("羊城家政", "yangcheng-jiazheng", marks=QUERY_SPLIT_BUG),
+])
+def test_search_box_finds_a_brand_by_name(served, name, slug):
+    base, browser = served
+    page, guard = guarded_page(browser, base)
+    page.goto(base + "search/")
+    box = page.locator(".pagefind-ui__search-input")
+    box.wait_for()
+    box.type(name, delay=20)
+    wanted = page.locator(f'.pagefind-ui__result-link[href$="brands/{slug}/"]')
+    more = page.locator(".pagefind-ui__button")  # Pagefind shows results a few at a time
+    for _ in range(10):
+        try:
+            wanted.first.wait_for(timeout=3000)
+            break
+        except Exception:
+            if not more.is_visible():
+                break
+            more.click()
+    hrefs = page.locator(".pagefind-ui__result-link").evaluate_all("els => els.map(e => e.href)")
+    assert wanted.count() >= 1, hrefs
+    assert name in wanted.first.inner_text()
+    assert guard.foreign == [] and guard.errors == [] and guard.failed == []
+    page.context.close()
+
+
+def test_home_search_form_leads_to_results(served):
+    base, browser = served
+    page, guard = guarded_page(browser, base)
+    page.goto(base + "search/?q=" + quote("从化月嫂"))
+    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10000)
+    assert "从化月嫂" in page.locator(".pagefind-ui__results").inner_text()
+    assert guard.foreign == []
+    page.context.close()
