@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
@@ -12,7 +13,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .diagnostics import format_diagnostics
-from .pages import render_site
+from .pages import render_site, restore_html_blocks, stash_html_blocks
 from .project import Project, load_project
 from .search_index import index_site
 
@@ -45,6 +46,8 @@ class SiteBuilderPlugin(BasePlugin):
 
     def on_files(self, files: Files, config) -> Files:
         rendered = render_site(self.project)
+        self.token = "lb-" + secrets.token_hex(8)  # not guessable by record content
+        self.stashed: dict[str, list[str]] = {}
         for uri, content in rendered.pages.items():
             if files.get_file_from_path(uri) is not None:
                 raise PluginError(f"docs/{uri} 与自动生成的页面同名；提示：改名或删去 docs/{uri}。")
@@ -54,6 +57,17 @@ class SiteBuilderPlugin(BasePlugin):
         for uri, data in rendered.files.items():
             files.append(File.generated(config, uri, content=data))
         return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        if page.file.generated_by != "site_builder":
+            return markdown
+        text, blocks = stash_html_blocks(markdown, self.token)
+        self.stashed[page.file.src_uri] = blocks
+        return text
+
+    def on_page_content(self, html, page, config, files):
+        blocks = self.stashed.pop(page.file.src_uri, None)
+        return restore_html_blocks(html, self.token, blocks) if blocks else html
 
     def on_post_build(self, config) -> None:
         index_site(Path(config.site_dir))

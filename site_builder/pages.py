@@ -19,6 +19,7 @@ from .evaluation_pages import brand_honours, render_rounds
 from .images import Picture, make_variants
 from .project import Project
 from .records import BRANDS_DIR, Brand
+from .safety import story_html, story_images
 
 TEMPLATES_DIR = "templates/pages"
 # A project without its own templates/ (such as demo/) uses the repository's.
@@ -39,6 +40,58 @@ TAXONOMIES = [
 # Listing pages repeat what brand pages say; leaving them out of the search index keeps results
 # pointing at the brand itself (a person, venue or district search lands on the brand page).
 NOINDEX = {"search": "exclude"}
+
+
+_BLOCK_START = re.compile(
+    r"<(div|table|ul|ol|dl|section|article|form|figure|p|h[1-6]|nav|aside|details|svg)\b")
+
+
+def stash_html_blocks(markdown: str, token: str) -> tuple[str, list[str]]:
+    """Take the generated HTML blocks out of a page before Markdown conversion.
+
+    Python-Markdown re-parses every raw HTML block with a pure-Python HTML parser, which was
+    most of the build time; the blocks are ours and already escaped, so they are set aside
+    and put back after conversion (`restore_html_blocks`). A block starts at a line beginning
+    with a block-level tag and ends on the line where that tag is closed again.
+    """
+    lines = markdown.split("\n")
+    out: list[str] = []
+    blocks: list[str] = []
+    i = 0
+    prev_blank = True
+    while i < len(lines):
+        line = lines[i]
+        m = _BLOCK_START.match(line) if prev_blank else None
+        if m is None:
+            out.append(line)
+            prev_blank = not line.strip()
+            i += 1
+            continue
+        tag = m.group(1)
+        opener = re.compile(rf"<{tag}\b")
+        closer = f"</{tag}>"
+        depth, j = 0, i
+        while j < len(lines):
+            depth += len(opener.findall(lines[j])) - lines[j].count(closer)
+            j += 1
+            if depth <= 0:
+                break
+        if depth > 0:  # unbalanced: leave it to Markdown
+            out.append(line)
+            prev_blank = False
+            i += 1
+            continue
+        blocks.append("\n".join(lines[i:j]))
+        out += [f"<!--{token}:{len(blocks) - 1}-->", ""]
+        prev_blank = True
+        i = j
+    return "\n".join(out), blocks
+
+
+def restore_html_blocks(html: str, token: str, blocks: list[str]) -> str:
+    if not blocks:
+        return html
+    return re.sub(rf"<!--{token}:(\d+)-->", lambda m: blocks[int(m.group(1))], html)
 
 
 def md_escape(text: str) -> str:
@@ -145,6 +198,8 @@ def render_site(project: Project) -> Rendered:
                                        f"{BRANDS_DIR}/{b.slug}/{stem}", project.root)
             pictures[(b.slug, img)] = pic
             out.files.update(files)
+        for img in story_images(b.body):  # the story's own images, copied as written
+            out.assets[f"{BRANDS_DIR}/{b.slug}/{img}"] = project.root / BRANDS_DIR / b.slug / img
 
     def pic(brand: Brand, image: dict, base: str, css_class: str = "", sizes: str | None = None,
             eager: bool = False) -> Markup:
@@ -191,6 +246,7 @@ def render_site(project: Project) -> Rendered:
         meta["jsonld"] = json_ld(brand_jsonld(b, site_url, url))
         page(f"{BRANDS_DIR}/{b.slug}/index.md", "brand.md.j2", b.name, b.data["summary"],
              brand=b, related=related_brands(b, brands), meta=meta,
+             story=Markup(story_html(b.body)),  # sanitised (safety.py); the body is never raw
              honours=honours.get(b.slug, []))
     page("people/index.md", "people.md.j2", "典型人物",
          f"{region}劳务品牌的创立人、传承人、领军人、代言人和技能带头人。", meta=NOINDEX)

@@ -102,7 +102,7 @@ def test_statistics_never_add_different_units(site):
     assert re.search(r"从业人数</th><td>2024-12</td><td>2000 人</td><td>2</td>", html)
     assert re.search(r"培训人次</th><td>2024-12</td><td>300 人次</td><td>1</td>", html)
     assert html.count('<svg class="lb-chart"') == 4
-    assert html.count("<table>") >= 5
+    assert html.count("<table class=\"lb-table\">") >= 5
 
 
 def test_open_data_json_and_csv(site):
