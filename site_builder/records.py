@@ -12,6 +12,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .diagnostics import Diagnostic, Reporter
 from .frontmatter import read_document
+from .safety import check_record_content, image_file_problem
 from .schema import BRAND, PUBLISHED, SLUG_PATTERN
 from .settings import Settings
 from .spec import INVALID, Ctx, clip
@@ -52,6 +53,8 @@ def load_brand(root: Path, relpath: str, vocab: dict[str, list[str]],
     if doc is None or doc.root is None:
         return None, rep.items
     brand = validate_record(root, relpath, doc.root, vocab, rep)
+    check_record_content(doc.root, doc.body, doc.body_line,
+                         root / BRANDS_DIR / PurePosixPath(relpath).stem, rep)
     if brand is INVALID or rep.items:
         return None, rep.items
     lines = {k.value: k.start_mark.line + 1 + rep.line_offset for k, _ in doc.root.value
@@ -116,6 +119,10 @@ def _check_images(root: Path, stem: str, ctx: Ctx) -> None:
         if os.path.commonpath([os.path.realpath(target), real_folder]) != real_folder:
             ctx.rep.at_node(node, "B011", where, f"图片“{clip(path)}”是指向品牌文件夹以外的链接；"
                             f"提示：把图片本身复制到 {BRANDS_DIR}/{stem}/。")
+            continue
+        bad = image_file_problem(target)  # size and pixel bounds, read from the header only
+        if bad:
+            ctx.rep.at_node(node, bad[0], where, bad[1])
 
 
 def image_path_problem(path: str) -> str | None:
