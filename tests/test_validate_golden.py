@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -35,6 +37,15 @@ def _write(root: Path, rel: str, data: bytes) -> None:
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+
+
+def _png() -> bytes:
+    """A valid 1×1 PNG: image checks read real image headers."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff")) + chunk(b"IEND", b""))
 
 
 def _crlf_bom(text: str) -> bytes:
@@ -72,11 +83,11 @@ def gen_control_char(root: Path) -> None:
 
 def gen_image_symlink(root: Path) -> None:
     # The image exists, but only as a link to a file outside the brand's folder.
-    _write(root, "private/secret.png", b"\x89PNG\r\n\x1a\n")
+    _write(root, "private/secret.png", _png())
     (root / "brands/image-symlink").mkdir(parents=True)
     os.symlink("../../private/secret.png", root / "brands/image-symlink/logo.png")
     os.symlink("../../private", root / "brands/image-symlink/shared")
-    _write(root, "brands/image-symlink/own.png", b"\x89PNG\r\n\x1a\n")
+    _write(root, "brands/image-symlink/own.png", _png())
     os.symlink("own.png", root / "brands/image-symlink/alias.png")  # inside: allowed
     media = ("media:\n  logo: {path: logo.png, alt: 标志}\n  cover: {path: shared/secret.png, alt: 封面}\n"
              "  gallery:\n    - {path: alias.png, alt: 指向本文件夹内的链接}\n")

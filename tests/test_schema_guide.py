@@ -1,0 +1,65 @@
+"""The editors' guide and the JSON Schema stay generated from the one declaration that validates."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from site_builder.diagnostics import CODES
+from site_builder.guide import json_schema
+from site_builder.schema import BRAND
+from site_builder.settings import load_settings
+from site_builder.spec import walk_fields
+
+REPO = Path(__file__).resolve().parent.parent
+GUIDE = REPO / "guide"
+
+
+def test_generated_guide_files_are_up_to_date():
+    proc = subprocess.run([sys.executable, "-m", "site_builder", "--root", str(REPO), "guide",
+                           "--check"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, "guide/ 不是最新的：运行 make guide 后提交。\n" + proc.stderr
+
+
+def test_committed_schema_equals_a_fresh_one():
+    settings, diags = load_settings(REPO)
+    assert settings is not None, diags
+    committed = json.loads((REPO / "schema" / "brand.schema.json").read_text(encoding="utf-8"))
+    assert committed == json_schema(settings), "schema/brand.schema.json 不是最新的：运行 make guide"
+
+
+def test_field_reference_lists_every_field():
+    text = (GUIDE / "fields.md").read_text(encoding="utf-8")
+    for path, spec in walk_fields(BRAND):
+        assert f"| `{path}` | {spec.label} |" in text, path
+
+
+def test_code_reference_explains_every_code():
+    text = (GUIDE / "codes.md").read_text(encoding="utf-8")
+    for c in CODES.values():
+        assert f"### {c.code} {c.title}" in text, c.code
+        assert c.explain and c.example and c.fix, c.code
+
+
+def test_guide_links_resolve_and_cover_the_essentials():
+    text = (GUIDE / "README.md").read_text(encoding="utf-8")
+    links = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text)
+    assert {"fields.md", "codes.md"} <= set(links)
+    for link in links:
+        if "://" not in link:
+            assert (GUIDE / link).is_file(), link
+    for topic in ("拉取请求", "status", "sources", "alt", "consent", "schema/brand.schema.json",
+                  "yaml.schemas", "site-builder validate", "error[B004]"):
+        assert topic in text, topic
+
+
+def test_vscode_maps_the_schema():
+    settings = json.loads((REPO / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    mapping = settings["yaml.schemas"]
+    for schema_path, globs in mapping.items():
+        assert (REPO / schema_path).is_file(), schema_path
+        assert globs
+    assert "./schema/brand.schema.json" in mapping
