@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site test validate serve demo bench install clean guide schema
+.PHONY: site test validate serve demo bench install clean guide schema check archive
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,20 @@ site: $(STAMP)
 validate: $(STAMP)
 	$(PY) -m site_builder validate
 
+# Post-build checks of site/: broken links and anchors, missing files, titles, foreign hosts.
+check: $(STAMP)
+	$(PY) -m site_builder check site
+
+# A self-contained archive of site/ for hosts other than GitHub Pages (reproducible: sorted
+# entries, fixed owner and dates from SOURCE_DATE_EPOCH or the last commit, no gzip timestamp).
+ARCHIVE ?= site.tar.gz
+archive:
+	@test -f site/index.html || { echo "site/ 还没有生成：请先运行 make site" >&2; exit 1; }
+	epoch=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || echo 0)}; \
+	tar --sort=name --mtime="@$$epoch" --owner=0 --group=0 --numeric-owner --mode=go+rX,go-w \
+	    --format=gnu -C site -cf - . | gzip -9n > $(ARCHIVE)
+	@echo "已打包 $(ARCHIVE)：解压到网站根目录即可（tar -xzf $(ARCHIVE) -C /网站根目录）" >&2
+
 serve: $(STAMP)
 	$(PY) -m site_builder serve
 
@@ -35,4 +49,4 @@ bench: $(STAMP)
 	$(PY) bench/bench_validate.py
 
 clean:
-	rm -rf site demo-site bench/work
+	rm -rf site demo-site bench/work site.tar.gz

@@ -17,6 +17,7 @@ class BuildResult:
     project: Project
     ok: bool
     problems: list[str] = field(default_factory=list)  # build failures that are not record diagnostics
+    findings: list[Diagnostic] = field(default_factory=list)  # post-build checks of the new site
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -40,6 +41,15 @@ def build_site(root: Path, site_dir: Path, strict: bool = False) -> BuildResult:
             build_with_mkdocs(project, staging, strict=True)
         except Exception as e:  # the engine's own failures become one clear message
             return BuildResult(project, False, [f"生成站点失败：{type(e).__name__}: {e}"])
+        findings = check_built_site(project, staging, site_dir)
+        if findings:  # a site with a broken link or a foreign font is never published
+            return BuildResult(project, False, [
+                f"生成的站点未通过发布前检查：{len(findings)} 个问题"], findings)
+        unsafe = scan_staging(project, staging, site_dir)
+        if unsafe:  # personal numbers, inline script or broken data files never go live
+            return BuildResult(project, False, [
+                f"发布前安全扫描发现 {len(unsafe)} 个问题，站点未更新：",
+                *(d.format() for d in unsafe)])
         staging.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read it
         swap_in(staging, site_dir)
         staging = None
@@ -47,6 +57,29 @@ def build_site(root: Path, site_dir: Path, strict: bool = False) -> BuildResult:
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def check_built_site(project: Project, staging: Path, site_dir: Path) -> list[Diagnostic]:
+    """Post-build checks of the staging folder; findings name pages as they will be in `site_dir`."""
+    from .check import check_site
+
+    try:
+        label = site_dir.relative_to(project.root.resolve()).as_posix()
+    except ValueError:
+        label = str(site_dir)
+    return check_site(staging, project.settings["site"].get("url") or None, label)
+
+
+def scan_staging(project: Project, staging: Path, site_dir: Path) -> list[Diagnostic]:
+    """The safety scan of the new site (outscan.py); foreign resources are check.py's job."""
+    from .outscan import scan_site
+
+    try:
+        label = site_dir.relative_to(project.root.resolve()).as_posix()
+    except ValueError:
+        label = str(site_dir)
+    return scan_site(staging, project.settings["site"].get("url") or None, label,
+                     resources=False)
 
 
 def swap_in(new: Path, target: Path) -> None:
@@ -57,6 +90,11 @@ def swap_in(new: Path, target: Path) -> None:
         if old.exists():
             shutil.rmtree(old)
         os.replace(target, old)
-    os.replace(new, target)
+    try:
+        os.replace(new, target)
+    except OSError:
+        if old is not None:  # put the previous site back rather than leave none
+            os.replace(old, target)
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)

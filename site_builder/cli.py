@@ -22,11 +22,23 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="校验所有品牌档案")
     v.add_argument("--format", choices=["text", "json", "github"], default="text")
     v.add_argument("--strict", action="store_true", help="有警告也视为失败")
+    v.add_argument("--summary", type=Path, default=None, metavar="FILE",
+                   help="另把全部问题写成中文 Markdown 摘要，追加到 FILE（如 $GITHUB_STEP_SUMMARY）")
 
     b = sub.add_parser("build", help="校验后生成站点到 site/")
     b.add_argument("--site-dir", type=Path, default=None, help="输出目录，默认 site/")
     b.add_argument("--strict", action="store_true", help="有警告也视为失败")
     b.add_argument("--format", choices=["text", "json", "github"], default="text")
+    b.add_argument("--summary", type=Path, default=None, metavar="FILE",
+                   help="另把全部问题写成中文 Markdown 摘要，追加到 FILE")
+
+    c = sub.add_parser("check", help="发布前检查已生成的站点：断链、锚点、缺图、标题、外站资源")
+    c.add_argument("site_dir", type=Path, nargs="?", default=None, help="站点目录，默认 site/")
+    c.add_argument("--site-url", default=None,
+                   help="站点正式地址（其主机算作本站），默认取 settings.yml 的 site.url")
+    c.add_argument("--format", choices=["text", "json", "github"], default="text")
+    c.add_argument("--summary", type=Path, default=None, metavar="FILE",
+                   help="另把全部问题写成中文 Markdown 摘要，追加到 FILE")
 
     s = sub.add_parser("serve", help="本地预览，修改档案后自动刷新")
     s.add_argument("--port", type=int, default=8000)
@@ -61,22 +73,33 @@ def _run(args) -> int:
     from .project import find_root, load_project
 
     root = (args.root or find_root()).resolve()
+    if args.command == "check":
+        return _check(args, root)
     if not (root / "settings.yml").is_file():
         print(f"site-builder: 在 {root} 找不到 settings.yml；请在项目目录中运行，或用 --root 指定。",
               file=sys.stderr)
         return EXIT_USAGE
     if args.command == "validate":
         project = load_project(root)
-        return _report(project.diagnostics, args.format, args.strict,
-                       f"已校验 {len(project.brands)} 个品牌档案")
+        checked = f"已校验 {len(project.brands)} 个品牌档案"
+        code = _report(project.diagnostics, args.format, args.strict, checked)
+        _write_summary(args.summary, root, "品牌档案校验", code == EXIT_OK, project.diagnostics,
+                       checked=checked)
+        return code
     if args.command == "build":
         from .build import build_site
 
         site_dir = args.site_dir or root / "site"
         result = build_site(root, site_dir, strict=args.strict)
         code = _report(result.diagnostics, args.format, args.strict, None)
+        if result.findings:
+            print(format_diagnostics(result.findings, args.format))
         for msg in result.problems:
             print(msg, file=sys.stderr)
+        _write_summary(args.summary, root, "站点构建", result.ok and code == EXIT_OK,
+                       result.diagnostics + result.findings,
+                       notes=result.problems + ([] if result.ok else [f"构建失败，{site_dir} 保持原样。"]),
+                       checked=f"{len(result.project.published)} 个已发布品牌")
         if not result.ok:
             print(f"构建失败，{site_dir} 保持原样。", file=sys.stderr)
             return EXIT_PROBLEMS
@@ -116,6 +139,53 @@ def _run(args) -> int:
             return EXIT_PROBLEMS
         return EXIT_OK
     return EXIT_USAGE
+
+
+def _check(args, root: Path) -> int:
+    """`check`: post-build checks of a built site; any finding fails."""
+    from .check import check_site
+
+    site_dir = args.site_dir or root / "site"
+    if not site_dir.is_dir():
+        print(f"site-builder: 找不到站点目录 {site_dir}；请先运行 site-builder build。", file=sys.stderr)
+        return EXIT_USAGE
+    site_url = args.site_url
+    if site_url is None and (root / "settings.yml").is_file():
+        from .settings import load_settings
+
+        settings, _ = load_settings(root)
+        site_url = settings["site"].get("url") or None if settings is not None else None
+    findings = check_site(site_dir, site_url, site_dir.as_posix())
+    pages = sum(1 for p in site_dir.rglob("*.html"))
+    checked = f"已检查 {pages} 个页面"
+    _write_summary(args.summary, root, "发布前检查", not findings, findings, checked=checked)
+    out = format_diagnostics(findings, args.format)
+    if out:
+        print(out)
+    if args.format == "text":
+        print(f"{checked}：{len(findings)} 个问题。", file=sys.stderr)
+    return EXIT_PROBLEMS if findings else EXIT_OK
+
+
+def _write_summary(path: Path | None, root: Path, title: str, ok: bool, diags, notes=None,
+                   checked: str | None = None) -> None:
+    """Append a Chinese Markdown summary (e.g. to $GITHUB_STEP_SUMMARY); files link to the commit."""
+    if path is None:
+        return
+    import os
+
+    from .summary import format_summary
+
+    env = os.environ
+    base = None
+    if env.get("GITHUB_SERVER_URL") and env.get("GITHUB_REPOSITORY") and env.get("GITHUB_SHA"):
+        base = f"{env['GITHUB_SERVER_URL']}/{env['GITHUB_REPOSITORY']}/blob/{env['GITHUB_SHA']}/"
+
+    def link(d):
+        return f"{base}{d.path}#L{d.line}" if base and (root / d.path).is_file() else None
+
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(format_summary(title, ok, diags, notes, checked, link) + "\n")
 
 
 def _report(diags, fmt: str, strict: bool, summary: str | None) -> int:

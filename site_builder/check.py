@@ -1,0 +1,341 @@
+"""Post-build checks of a built site: links, anchors, missing files, titles and foreign hosts."""
+
+from __future__ import annotations
+
+import html.parser
+import json
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .diagnostics import Diagnostic, Severity, sort_key
+
+
+@dataclass(frozen=True)
+class CheckCode:
+    code: str
+    title: str
+    fix: str
+
+
+# Stable codes of the post-build checks; explained in guide/maintainers.md.
+CHECK_CODES: dict[str, CheckCode] = {
+    c.code: c
+    for c in [
+        CheckCode("C001", "链接的页面不存在", "改正链接地址，或补上被链接的页面。"),
+        CheckCode("C002", "链接的锚点不存在", "锚点（# 之后的部分）要与目标页面上某个标题或元素的 id 一致。"),
+        CheckCode("C003", "引用的文件不存在", "图片、样式、脚本或字体要放在站点中，并检查路径和大小写。"),
+        CheckCode("C004", "页面没有标题", "每个页面都要有非空的 <title>。"),
+        CheckCode("C005", "从其他网站加载资源", "脚本、样式、字体、图片和框架只能来自本站：把文件放进站点，"
+                  "不要引用其他网站的地址（普通的外部链接 <a href> 不受限制）。"),
+        CheckCode("C006", "文件无法读取", "页面或样式表必须是 UTF-8 编码的文本。"),
+    ]
+}
+
+# <link rel=…> values that make the browser fetch the address by itself.
+_RESOURCE_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "prerender", "icon",
+                  "apple-touch-icon", "apple-touch-icon-precomposed", "mask-icon", "manifest",
+                  "preconnect", "dns-prefetch"}
+_ORIGIN_ONLY_RELS = {"preconnect", "dns-prefetch"}  # name a host, not a file
+# element → attributes the browser loads without a click.
+_RESOURCE_ATTRS = {
+    "script": ("src",), "img": ("src", "srcset"), "source": ("src", "srcset"),
+    "iframe": ("src",), "frame": ("src",), "embed": ("src",), "object": ("data",),
+    "video": ("src", "poster"), "audio": ("src",), "track": ("src",), "input": ("src",),
+    "image": ("href", "xlink:href"), "use": ("href", "xlink:href"), "feimage": ("href",),
+}
+_NAV_RELS = {"canonical", "alternate", "next", "prev", "first", "last", "up", "help", "license"}
+_SAFE_SCHEMES = {"data", "blob", "about"}
+
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.IGNORECASE)
+_CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+# Script calls that fetch or run code from a literal address: importScripts('https://…') etc.
+_JS_LOAD = re.compile(
+    r"""(?:importScripts|import|fetch|Worker|SharedWorker|EventSource|WebSocket|sendBeacon)"""
+    r"""\s*\(\s*(["'`])((?:https?:|wss?:)?//[^"'`\s]+)\1""")
+
+
+@dataclass
+class _Page:
+    """What one HTML page holds: its title, its ids and every address it refers to."""
+
+    title: str | None = None
+    ids: set[str] = field(default_factory=set)
+    refs: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # line, col, kind, what, url
+    css: list[tuple[int, int, str]] = field(default_factory=list)  # line, col, inline css
+    scripts: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+class _PageParser(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = _Page()
+        self._in: str | None = None  # "title", "style" or "script" while inside one
+        self._text: list[str] = []
+        self._start = (1, 0)
+
+    def _ref(self, kind: str, what: str, url: str) -> None:
+        line, col = self.getpos()
+        self.page.refs.append((line, col + 1, kind, what, url))
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v or "") for k, v in attrs}
+        if a.get("id"):
+            self.page.ids.add(a["id"])
+        if tag == "a" and a.get("name"):
+            self.page.ids.add(a["name"])
+        if tag in ("title", "style", "script") and self._in is None:
+            self._in, self._text, self._start = tag, [], self.getpos()
+        if a.get("style"):
+            line, col = self.getpos()
+            self.page.css.append((line, col + 1, a["style"]))
+        if tag in ("a", "area") and "href" in a:
+            self._ref("link", f"<{tag} href>", a["href"])
+        elif tag == "link" and "href" in a:
+            rels = set(a.get("rel", "").lower().split())
+            if rels & _ORIGIN_ONLY_RELS:
+                self._ref("origin", "<link rel=" + " ".join(sorted(rels)) + ">", a["href"])
+            elif rels & _RESOURCE_RELS:
+                self._ref("resource", "<link rel=" + " ".join(sorted(rels)) + ">", a["href"])
+            elif rels & _NAV_RELS:
+                self._ref("link", "<link rel=" + " ".join(sorted(rels)) + ">", a["href"])
+        if tag == "link" and "imagesrcset" in a:
+            for url in parse_srcset(a["imagesrcset"]):
+                self._ref("resource", "<link imagesrcset>", url)
+        if tag == "meta" and a.get("http-equiv", "").lower() == "refresh":
+            m = re.search(r"url\s*=\s*['\"]?([^'\"]+)", a.get("content", ""), re.IGNORECASE)
+            if m:
+                self._ref("link", "<meta refresh>", m.group(1).strip())
+        for attr in _RESOURCE_ATTRS.get(tag, ()):
+            if attr not in a or (tag == "input" and a.get("type", "").lower() != "image"):
+                continue
+            urls = parse_srcset(a[attr]) if attr.endswith("srcset") else [a[attr]]
+            for url in urls:
+                self._ref("resource", f"<{tag} {attr}>", url)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if self._in == tag:
+            self.handle_endtag(tag)
+
+    def handle_data(self, data):
+        if self._in is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag != self._in:
+            return
+        text = "".join(self._text)
+        line, col = self._start
+        if tag == "title":
+            self.page.title = (self.page.title or "") + text
+        elif tag == "style":
+            self.page.css.append((line, col + 1, text))
+        else:
+            self.page.scripts.append((line, col + 1, text))
+        self._in = None
+
+
+def parse_srcset(value: str) -> list[str]:
+    """The addresses in a srcset value (candidates are `url [descriptor]`, comma-separated)."""
+    urls, i, n = [], 0, len(value)
+    while i < n:
+        while i < n and (value[i].isspace() or value[i] == ","):
+            i += 1
+        start = i
+        while i < n and not value[i].isspace():
+            i += 1
+        url = value[start:i]
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            while i < n and value[i] != ",":  # skip the descriptor
+                i += 1
+        if url:
+            urls.append(url)
+    return urls
+
+
+def css_urls(css: str) -> list[tuple[int, str, str]]:
+    """(offset, kind, url) for every url() and @import in a stylesheet, comments excluded."""
+    css = _CSS_COMMENT.sub(lambda m: " " * len(m.group(0)), css)
+    out = [(m.start(), "url()", next(g for g in m.groups() if g is not None))
+           for m in _CSS_URL.finditer(css)]
+    out += [(m.start(), "@import", m.group(1) if m.group(1) is not None else m.group(2))
+            for m in _CSS_IMPORT.finditer(css)]
+    return sorted(out)
+
+
+def _line_col(text: str, offset: int, line0: int = 1, col0: int = 1) -> tuple[int, int]:
+    before = text[:offset]
+    nl = before.count("\n")
+    if nl == 0:
+        return line0, col0 + offset
+    return line0 + nl, offset - before.rfind("\n")
+
+
+class SiteChecker:
+    """Checks every page and stylesheet of a built site; collects findings, never stops early."""
+
+    def __init__(self, site_dir: Path, site_url: str | None = None, label: str | None = None):
+        self.root = Path(site_dir)
+        self.label = (label if label is not None else str(site_dir)).rstrip("/")
+        u = urlsplit(site_url or "")
+        self.host = u.netloc.lower() if u.scheme in ("http", "https") else None
+        self.prefix = "/" + u.path.strip("/") + "/" if u.path.strip("/") else "/"
+        self.findings: list[Diagnostic] = []
+        self.pages: dict[str, _Page] = {}
+
+    # -- reporting ---------------------------------------------------------------------------
+    def _add(self, rel: str, line: int, col: int, code: str, target: str, message: str) -> None:
+        path = f"{self.label}/{rel}" if self.label else rel
+        self.findings.append(Diagnostic(path, line, col, Severity.ERROR, code, target, message))
+
+    # -- the run -----------------------------------------------------------------------------
+    def run(self) -> list[Diagnostic]:
+        files = sorted(p for p in self.root.rglob("*") if p.is_file())
+        for p in files:
+            rel = p.relative_to(self.root).as_posix()
+            if p.suffix.lower() in (".html", ".htm"):
+                text = self._read(p, rel)
+                if text is not None:
+                    parser = _PageParser()
+                    parser.feed(text)
+                    parser.close()
+                    self.pages[rel] = parser.page
+        for rel, page in self.pages.items():
+            self._check_page(rel, page)
+        for p in files:
+            rel = p.relative_to(self.root).as_posix()
+            suffix = p.suffix.lower()
+            if suffix == ".css":
+                text = self._read(p, rel)
+                if text is not None:
+                    self._check_css(rel, text, 1, 1)
+            elif suffix in (".js", ".mjs"):
+                text = self._read(p, rel)
+                if text is not None:
+                    self._check_script(rel, text, 1, 1)
+            elif suffix == ".webmanifest" or p.name == "manifest.json":
+                self._check_manifest(p, rel)
+        self.findings.sort(key=sort_key)
+        return self.findings
+
+    def _read(self, p: Path, rel: str) -> str | None:
+        try:
+            return p.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            self._add(rel, 1, 1, "C006", rel, f"无法以 UTF-8 读取：{type(e).__name__}；提示："
+                      + CHECK_CODES["C006"].fix)
+            return None
+
+    def _check_page(self, rel: str, page: _Page) -> None:
+        if page.title is None or not page.title.strip():
+            self._add(rel, 1, 1, "C004", "<title>",
+                      "应有非空的 <title>，实际" + ("没有 <title>" if page.title is None
+                                                 else "是空的") + "；提示：" + CHECK_CODES["C004"].fix)
+        for line, col, kind, what, url in page.refs:
+            self._check_ref(rel, line, col, kind, what, url)
+        for line, col, css in page.css:
+            self._check_css(rel, css, line, col)
+        for line, col, js in page.scripts:
+            self._check_script(rel, js, line, col)
+
+    def _check_css(self, rel: str, css: str, line0: int, col0: int) -> None:
+        for offset, kind, url in css_urls(css):
+            line, col = _line_col(css, offset, line0, col0)
+            self._check_ref(rel, line, col, "resource", f"CSS {kind}", url)
+
+    def _check_script(self, rel: str, js: str, line0: int, col0: int) -> None:
+        for m in _JS_LOAD.finditer(js):
+            line, col = _line_col(js, m.start(2), line0, col0)
+            self._check_ref(rel, line, col, "origin", "脚本中的地址", m.group(2))
+
+    def _check_manifest(self, p: Path, rel: str) -> None:
+        try:
+            data = json.loads(p.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as e:
+            self._add(rel, 1, 1, "C006", rel, f"无法读取网页清单：{type(e).__name__}")
+            return
+        for key in ("icons", "screenshots"):
+            for item in data.get(key, []) if isinstance(data, dict) else []:
+                if isinstance(item, dict) and isinstance(item.get("src"), str):
+                    self._check_ref(rel, 1, 1, "resource", f"manifest {key}", item["src"])
+
+    # -- one address -------------------------------------------------------------------------
+    def _check_ref(self, rel: str, line: int, col: int, kind: str, what: str, url: str) -> None:
+        url = url.strip()
+        if not url:
+            return
+        u = urlsplit(url)
+        scheme = u.scheme.lower()
+        if scheme and scheme not in ("http", "https"):
+            if kind == "link" or scheme in _SAFE_SCHEMES:
+                return  # mailto:, tel:, data: …
+            self._add(rel, line, col, "C005", url,
+                      f"{what} 应引用本站的文件，实际使用了 {scheme}: 地址；提示："
+                      + CHECK_CODES["C005"].fix)
+            return
+        if u.netloc:  # absolute or protocol-relative
+            if self.host is None or u.netloc.lower() != self.host:
+                if kind != "link":
+                    self._add(rel, line, col, "C005", url,
+                              f"{what} 应只从本站加载，实际引用了其他网站 {u.netloc}；提示："
+                              + CHECK_CODES["C005"].fix)
+                return
+            path = u.path or "/"
+            if not path.startswith(self.prefix) and path + "/" != self.prefix:
+                self._missing(rel, line, col, kind, what, url, f"{path}（在站点地址 {self.prefix} 之外）")
+                return
+            target = path[len(self.prefix):] if path.startswith(self.prefix) else ""
+        elif u.path.startswith("/"):
+            if not u.path.startswith(self.prefix) and u.path + "/" != self.prefix:
+                self._missing(rel, line, col, kind, what, url, f"{u.path}（在站点地址 {self.prefix} 之外）")
+                return
+            target = u.path[len(self.prefix):] if u.path.startswith(self.prefix) else ""
+        else:
+            target = posixpath.join(posixpath.dirname(rel), u.path) if u.path else rel
+        if kind == "origin":
+            return  # an address on the site's own host
+        self._check_local(rel, line, col, kind, what, url, unquote(target), unquote(u.fragment),
+                          bool(u.path) or bool(u.netloc))
+
+    def _check_local(self, rel, line, col, kind, what, url, target, fragment, has_path) -> None:
+        trailing = target.endswith("/") or target == ""
+        norm = posixpath.normpath(target) if target else "."
+        if norm == ".." or norm.startswith(("../", "/")):
+            self._missing(rel, line, col, kind, what, url, f"{target}（在站点目录之外）")
+            return
+        norm = "" if norm == "." else norm
+        path = self.root / norm if norm else self.root
+        found: str | None = None
+        if path.is_dir():
+            index = f"{norm}/index.html" if norm else "index.html"
+            if (self.root / index).is_file():
+                found = index
+        elif path.is_file() and not trailing:
+            found = norm
+        if found is None:
+            expect = (f"{norm}/index.html" if norm else "index.html") if trailing else norm
+            self._missing(rel, line, col, kind, what, url, expect)
+            return
+        if (fragment and kind == "link" and found in self.pages
+                and fragment not in self.pages[found].ids):
+            where = "本页" if found == rel and not has_path else found
+            self._add(rel, line, col, "C002", url,
+                      f"{what} 指向的锚点 #{fragment} 在 {where} 中不存在；提示："
+                      + CHECK_CODES["C002"].fix)
+
+    def _missing(self, rel, line, col, kind, what, url, expect) -> None:
+        code = "C001" if kind == "link" else "C003"
+        self._add(rel, line, col, code, url,
+                  f"{what} 指向的文件不存在：找不到 {expect}；提示：" + CHECK_CODES[code].fix)
+
+
+def check_site(site_dir: Path, site_url: str | None = None,
+               label: str | None = None) -> list[Diagnostic]:
+    """Every finding in a built site; `label` is how the folder is named in findings."""
+    return SiteChecker(site_dir, site_url, label).run()

@@ -1,0 +1,52 @@
+"""Helpers for the publishing tests: copy this repository's project, compare built trees."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PROJECT_FILES = ("settings.yml", "mkdocs.yml")
+PROJECT_DIRS = ("brands", "evaluations", "docs", "templates")
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of the repository's own project (records, settings, templates, docs) in `dest`."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        shutil.copy2(REPO / name, dest / name)
+    for name in PROJECT_DIRS:
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, dest / name)
+    return dest
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under `root` (relative POSIX path → bytes)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def tree_state(root: Path) -> dict[str, tuple[bytes, int, int]]:
+    """Every file and folder under `root` with its bytes, modification time and mode."""
+    out = {".": (b"", root.stat().st_mtime_ns, root.stat().st_mode)}
+    for p in sorted(root.rglob("*")):
+        st = p.stat()
+        out[p.relative_to(root).as_posix()] = (
+            p.read_bytes() if p.is_file() else b"", st.st_mtime_ns, st.st_mode)
+    return out
+
+
+def first_difference(a: dict[str, bytes], b: dict[str, bytes]) -> str | None:
+    """A sentence naming the first file (in path order) that differs between two trees."""
+    for name in sorted(set(a) | set(b)):
+        if name not in a:
+            return f"{name}: only in the second tree"
+        if name not in b:
+            return f"{name}: only in the first tree"
+        if a[name] != b[name]:
+            x, y = a[name], b[name]
+            at = next((i for i in range(min(len(x), len(y))) if x[i] != y[i]), min(len(x), len(y)))
+            return (f"{name}: differs at byte {at} ({len(x)} vs {len(y)} bytes): "
+                    f"{x[max(0, at - 40):at + 40]!r} vs {y[max(0, at - 40):at + 40]!r}")
+    return None

@@ -1,0 +1,161 @@
+"""`site-builder check`: a clean built site has no findings; each planted problem is found once,
+naming the page and the target; plain outbound links are not findings."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from site_builder.build import build_site
+from site_builder.check import CHECK_CODES, check_site, css_urls, parse_srcset
+from site_builder.cli import main
+from sitecopy import copy_project
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The repository's own project, built once."""
+    root = copy_project(tmp_path_factory.mktemp("check-project"))
+    result = build_site(root, root / "site")
+    assert result.ok, [d.format() for d in result.diagnostics + result.findings] + result.problems
+    return root / "site"
+
+
+def _pages(site: Path) -> tuple[Path, Path]:
+    """A brand page and another top-level section page of a built site."""
+    brand = next(p for p in sorted(site.glob("brands/*/index.html")))
+    other = next(p for p in sorted(site.glob("*/index.html")) if p.parent.name != "brands")
+    return brand, other
+
+
+def _append(path: Path, marker: str, text: str) -> None:
+    s = path.read_text(encoding="utf-8")
+    assert marker in s, f"{path} has no {marker}"
+    path.write_text(s.replace(marker, text + marker, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def planted(built, tmp_path) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(built, site)
+    brand_page, other = _pages(site)
+    # The four problems the issue names …
+    _append(site / "index.html", "</body>",
+            '<a href="brands/no-such-brand/">断链</a>'
+            '<a href="brands/#no-such-anchor">缺锚点</a>'
+            '<a href="#also-missing">本页缺锚点</a>'
+            # … and what must not be a finding: outbound links, mail, existing pages and anchors.
+            '<a href="https://www.example.com/news">外部链接</a>'
+            '<a href="mailto:someone@example.com">邮件</a>'
+            '<a href="brands/">名录</a><a href="./">首页</a>')
+    _append(brand_page, "</body>", '<img src="../../assets/no-such-photo.png" alt="缺图">')
+    css = site / "assets" / "fonts-planted.css"
+    css.write_text('/* url(https://commented.example.com/x.woff2) is a comment, not a load */\n'
+                   '@font-face { font-family: "示例"; '
+                   'src: url("https://fonts.gstatic.com/s/demo/v1/demo.woff2") format("woff2"); }\n'
+                   '@import "https://fonts.googleapis.com/css2?family=Noto+Sans+SC";\n'
+                   '.x { background: url(data:image/png;base64,AAAA) }\n', encoding="utf-8")
+    # Every other way a page can pull something from another host.
+    _append(other, "</head>",
+            '<link rel="stylesheet" href="https://cdn.example.com/a.css">'
+            '<link rel="preload" as="font" href="//cdn.example.com/f.woff2">'
+            '<link rel="icon" href="https://cdn.example.com/favicon.ico">'
+            '<link rel="manifest" href="https://cdn.example.com/app.webmanifest">'
+            '<link rel="stylesheet" href="../assets/fonts-planted.css">')
+    _append(other, "</body>",
+            '<script src="https://cdn.example.com/x.js"></script>'
+            '<img srcset="../assets/images/favicon.png 1x, https://img.example.com/b.png 2x" '
+            'src="../assets/images/favicon.png" alt="">'
+            '<iframe src="https://map.example.com/embed"></iframe>'
+            '<div style="background:url(\'https://img.example.com/bg.png\')"></div>')
+    page_404 = site / "404.html"
+    s = page_404.read_text(encoding="utf-8")
+    start, end = s.index("<title>"), s.index("</title>") + len("</title>")
+    page_404.write_text(s[:start] + s[end:], encoding="utf-8")
+    return site
+
+
+def test_clean_built_site_has_no_findings(built):
+    assert check_site(built) == []
+    assert main(["--root", str(built.parent), "check", str(built)]) == 0
+
+
+def test_planted_problems_are_each_found_once(planted):
+    brand, other = (f"site/{p.relative_to(planted).as_posix()}" for p in _pages(planted))
+    found = [(d.path, d.code, d.field) for d in check_site(planted, label="site")]
+    expected = [
+        ("site/index.html", "C001", "brands/no-such-brand/"),  # broken link
+        ("site/index.html", "C002", "brands/#no-such-anchor"),  # missing anchor on another page
+        ("site/index.html", "C002", "#also-missing"),  # missing anchor on the same page
+        (brand, "C003", "../../assets/no-such-photo.png"),  # missing image
+        ("site/assets/fonts-planted.css", "C005",
+         "https://fonts.gstatic.com/s/demo/v1/demo.woff2"),  # foreign font
+        ("site/assets/fonts-planted.css", "C005",
+         "https://fonts.googleapis.com/css2?family=Noto+Sans+SC"),  # foreign @import
+        (other, "C005", "https://cdn.example.com/a.css"),
+        (other, "C005", "//cdn.example.com/f.woff2"),
+        (other, "C005", "https://cdn.example.com/favicon.ico"),
+        (other, "C005", "https://cdn.example.com/app.webmanifest"),
+        (other, "C005", "https://cdn.example.com/x.js"),
+        (other, "C005", "https://img.example.com/b.png"),
+        (other, "C005", "https://map.example.com/embed"),
+        (other, "C005", "https://img.example.com/bg.png"),
+        ("site/404.html", "C004", "<title>"),
+    ]
+    assert sorted(found) == sorted(expected)
+
+
+def test_findings_name_page_line_and_target(planted):
+    by_target = {d.field: d for d in check_site(planted, label="site")}
+    broken = by_target["brands/no-such-brand/"]
+    assert broken.line > 1
+    assert "找不到 brands/no-such-brand/index.html" in broken.message
+    assert "#no-such-anchor 在 brands/index.html 中不存在" in by_target["brands/#no-such-anchor"].message
+    font = by_target["https://fonts.gstatic.com/s/demo/v1/demo.woff2"]
+    assert font.line == 2 and "其他网站 fonts.gstatic.com" in font.message
+    for d in by_target.values():
+        assert d.code in CHECK_CODES and "提示" in d.message
+
+
+def test_cli_check_fails_and_writes_a_full_summary(planted, tmp_path, capsys):
+    summary = tmp_path / "summary.md"
+    assert main(["--root", str(planted.parent), "check", str(planted), "--format", "github",
+                 "--summary", str(summary)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 15 and all(line.startswith("::error file=") for line in out)
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("## 发布前检查：❌ 未通过：15 个错误、0 个警告（已检查 ")
+    for target in ("brands/no-such-brand/", "#no-such-anchor", "no-such-photo.png",
+                   "fonts.gstatic.com", "map.example.com", "&lt;title&gt;"):
+        assert target in text
+
+
+def test_cli_check_needs_a_built_site(tmp_path, capsys):
+    assert main(["--root", str(tmp_path), "check", str(tmp_path / "missing")]) == 2
+    assert "找不到站点目录" in capsys.readouterr().err
+
+
+def test_site_url_host_is_the_sites_own(tmp_path):
+    (tmp_path / "brands").mkdir()
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG")
+    (tmp_path / "index.html").write_text(
+        "<html><head><title>首页</title>"
+        '<link rel="canonical" href="https://example.gov.cn/laowu/">'
+        '<link rel="icon" href="https://example.gov.cn/laowu/logo.png"></head><body>'
+        '<img src="/laowu/logo.png" alt=""><a href="/laowu/brands/">坏</a>'
+        '<a href="/elsewhere/">站外路径</a></body></html>', encoding="utf-8")
+    found = {(d.code, d.field) for d in check_site(tmp_path, "https://example.gov.cn/laowu/")}
+    assert found == {("C001", "/laowu/brands/"), ("C001", "/elsewhere/")}
+    # Without the site's address, its own absolute addresses count as another host.
+    assert ("C005", "https://example.gov.cn/laowu/logo.png") in {
+        (d.code, d.field) for d in check_site(tmp_path)}
+
+
+def test_srcset_and_css_parsing():
+    assert parse_srcset("a.png 1x, b.png 2x") == ["a.png", "b.png"]
+    assert parse_srcset("a.png, b.png 480w") == ["a.png", "b.png"]
+    assert parse_srcset(" data:image/png;base64,AAA= 1x") == ["data:image/png;base64,AAA="]
+    css = "/* url(x.png) */ a{b:url( 'y.png' )} @import 'z.css'; c{d:url(w.woff2)}"
+    assert [u for _, _, u in css_urls(css)] == ["y.png", "z.css", "w.woff2"]

@@ -1,0 +1,92 @@
+"""With a fixed build date (SOURCE_DATE_EPOCH), two builds of the same project are byte-identical:
+every page, the sitemap and its gzip copy, feeds, the search index, data files and images."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PIL import Image
+
+from sitecopy import copy_project, first_difference, tree
+
+EPOCH = 1717200000  # 2024-06-01 00:00:00 UTC
+
+# An obviously fictional brand with images, so that the image pipeline is part of the build.
+FICTIONAL = """\
+---
+slug: shili-moumou
+name: 示例·某某品牌
+summary: 虚构的示例品牌，只用于检验两次构建的结果是否逐字节相同。
+status: 已发布
+category: 高品质服务型
+districts: [海珠区]
+media:
+  logo: {path: logo.png, alt: 示例·某某品牌标志（虚构）}
+  cover: {path: cover.jpg, alt: 示例·某某品牌封面（虚构）}
+updated: 2024-05-20
+---
+这是一个**虚构**的示例品牌，只用于测试。
+"""
+
+
+def _project(dest: Path) -> Path:
+    root = copy_project(dest)
+    settings = (root / "settings.yml").read_text(encoding="utf-8")
+    assert '  url: ""' in settings, "settings.yml no longer has an empty site.url to fill in"
+    # With the site's address set, MkDocs writes canonical links and a full sitemap.
+    (root / "settings.yml").write_text(
+        settings.replace('  url: ""', "  url: https://example.gov.cn/laowu/", 1), encoding="utf-8")
+    (root / "brands" / "shili-moumou.md").write_text(FICTIONAL, encoding="utf-8")
+    folder = root / "brands" / "shili-moumou"
+    folder.mkdir()
+    logo = Image.new("RGBA", (320, 320))
+    logo.putdata([(x % 256, (x * 7) % 256, 90, 255) for x in range(320 * 320)])
+    logo.save(folder / "logo.png")
+    cover = Image.new("RGB", (1400, 700))
+    cover.putdata([((x // 7) % 256, (x // 1400) % 256, 120) for x in range(1400 * 700)])
+    cover.save(folder / "cover.jpg", quality=90)
+    return root
+
+
+def _build(root: Path, site_dir: Path, hash_seed: str) -> subprocess.CompletedProcess:
+    """A build in its own process, so set and dict orders under different hash seeds are covered."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH), PYTHONHASHSEED=hash_seed)
+    return subprocess.run(
+        [sys.executable, "-m", "site_builder", "--root", str(root), "build", "--strict",
+         "--site-dir", str(site_dir)],
+        env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    a = _project(tmp_path / "alpha")
+    b = _project(tmp_path / "second-copy-in-a-longer-folder")
+    runs = [(a, a / "site", "1"), (b, tmp_path / "elsewhere" / "public", "2"),
+            (a, a / "site-again", "3")]  # the third reuses the first copy's image cache
+    for root, site_dir, seed in runs:
+        proc = _build(root, site_dir, seed)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    first, second, third = (tree(site_dir) for _, site_dir, _ in runs)
+
+    assert any(name.endswith((".webp", ".jpg", ".png")) and "shili-moumou" in name
+               for name in first), "the fictional brand's images were not part of the build"
+    assert first_difference(first, second) is None, first_difference(first, second)
+    assert first_difference(first, third) is None, first_difference(first, third)
+
+
+def test_build_date_comes_from_source_date_epoch(tmp_path):
+    root = _project(tmp_path / "p")
+    proc = _build(root, root / "site", "0")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    site = root / "site"
+    day = dt.datetime.fromtimestamp(EPOCH, dt.UTC).date().isoformat()
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://example.gov.cn/laowu/brands/shili-moumou/</loc>" in sitemap
+    assert f"<lastmod>{day}</lastmod>" in sitemap
+    raw = (site / "sitemap.xml.gz").read_bytes()
+    assert int.from_bytes(raw[4:8], "little") == EPOCH  # the gzip header's own timestamp
+    assert gzip.decompress(raw).decode("utf-8") == sitemap

