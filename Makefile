@@ -38,6 +38,13 @@ archive:
 serve: $(STAMP)
 	$(PY) -m site_builder serve
 
+# The fictional demonstration project (demo/) built into demo-site/. DEMO_DATE fixes the build date
+# so that each demo round is in the phase it was written for (one in public notice, one final, one
+# taking applications); `make demo DEMO_DATE=2027-01-10` shows the same rounds later.
+DEMO_DATE ?= 2026-12-01
+demo: $(STAMP)
+	$(PY) -m site_builder --root demo build --site-dir demo-site --date $(DEMO_DATE)
+
 test: $(STAMP)
 	$(PY) -m pytest -q
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import tempfile
@@ -24,9 +25,10 @@ class BuildResult:
         return self.project.diagnostics
 
 
-def build_site(root: Path, site_dir: Path, strict: bool = False) -> BuildResult:
+def build_site(root: Path, site_dir: Path, strict: bool = False,
+               build_date: dt.date | None = None) -> BuildResult:
     """Build into a temporary folder beside `site_dir`; replace `site_dir` only if all passed."""
-    project = load_project(root)
+    project = load_project(root, build_date)
     failing = project.diagnostics if strict else [
         d for d in project.diagnostics if d.severity is Severity.ERROR]
     if project.settings is None or failing:

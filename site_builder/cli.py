@@ -12,6 +12,22 @@ from .diagnostics import Severity, format_diagnostics
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
+_DATE_HELP = ("按这一天生成（决定评选处于征集、公示还是已公布），默认取环境变量 SOURCE_DATE_EPOCH，"
+              "没有则为今天（北京时间）")
+
+
+def _date_arg(text: str):
+    """`--date YYYY-MM-DD`: a real calendar date, else a usage error (exit 2)."""
+    import datetime as dt
+
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是 YYYY-MM-DD 形式的真实日期") from None
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="site-builder", description="劳务品牌展示站：校验档案、生成站点。")
@@ -22,12 +38,14 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="校验所有品牌档案")
     v.add_argument("--format", choices=["text", "json", "github"], default="text")
     v.add_argument("--strict", action="store_true", help="有警告也视为失败")
+    v.add_argument("--date", type=_date_arg, default=None, metavar="YYYY-MM-DD", help=_DATE_HELP)
     v.add_argument("--summary", type=Path, default=None, metavar="FILE",
                    help="另把全部问题写成中文 Markdown 摘要，追加到 FILE（如 $GITHUB_STEP_SUMMARY）")
 
     b = sub.add_parser("build", help="校验后生成站点到 site/")
     b.add_argument("--site-dir", type=Path, default=None, help="输出目录，默认 site/")
     b.add_argument("--strict", action="store_true", help="有警告也视为失败")
+    b.add_argument("--date", type=_date_arg, default=None, metavar="YYYY-MM-DD", help=_DATE_HELP)
     b.add_argument("--format", choices=["text", "json", "github"], default="text")
     b.add_argument("--summary", type=Path, default=None, metavar="FILE",
                    help="另把全部问题写成中文 Markdown 摘要，追加到 FILE")
@@ -80,7 +98,7 @@ def _run(args) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     if args.command == "validate":
-        project = load_project(root)
+        project = load_project(root, args.date)
         checked = f"已校验 {len(project.brands)} 个品牌档案"
         code = _report(project.diagnostics, args.format, args.strict, checked)
         _write_summary(args.summary, root, "品牌档案校验", code == EXIT_OK, project.diagnostics,
@@ -90,7 +108,7 @@ def _run(args) -> int:
         from .build import build_site
 
         site_dir = args.site_dir or root / "site"
-        result = build_site(root, site_dir, strict=args.strict)
+        result = build_site(root, site_dir, strict=args.strict, build_date=args.date)
         code = _report(result.diagnostics, args.format, args.strict, None)
         if result.findings:
             print(format_diagnostics(result.findings, args.format))
@@ -129,6 +147,13 @@ def _run(args) -> int:
         out.write_text(json.dumps(json_schema(settings), ensure_ascii=False, indent=2) + "\n",
                        encoding="utf-8")
         print(f"已写出 {out}")
+        if args.output is None:  # the selection rounds' schema, beside the brands'
+            from .evaluation_schema import round_json_schema
+
+            out = root / "schema" / "evaluation.schema.json"
+            out.write_text(json.dumps(round_json_schema(settings.vocab), ensure_ascii=False,
+                                      indent=2) + "\n", encoding="utf-8")
+            print(f"已写出 {out}")
         return EXIT_OK
     if args.command == "guide":
         from .guide import update_guide

@@ -86,6 +86,39 @@ CODES: dict[str, Code] = {
              "`districts: []`", "至少填写一项，并删去重复项。"),
         Code("B016", "层级与评选结果不符", "档案写了市级劳务品牌，但没有已公布的评选授予它。",
              "`level: 市级劳务品牌`", "核对评选结果；尚未评定的写 `培育中`。"),
+        # E: selection rounds (evaluations/<round-id>.md); field types reuse the B codes above
+        Code("E001", "权重之和不是 100", "各评分项的权重（weight）相加必须正好等于 100。",
+             "三项权重为 40、30、20，合计 90", "调整权重，使合计为 100，例如 40、30、30。"),
+        Code("E002", "分数超出范围", "每个分数必须在 0 到该评分项满分（max）之间。",
+             "满分为 40 的 employment 打了 45 分", "核对评分表原件，改为正确的分数。"),
+        Code("E003", "缺少评分", "每位专家要为每个参评品牌的每个评分项打分，声明回避的专家除外。",
+             "专家 e2 的评分里没有 reputation", "补上缺少的分数；该专家确已回避的，把编号写入 recused。"),
+        Code("E004", "回避的专家打了分", "在 recused 中声明回避的专家不能为该品牌打分。",
+             "`recused: [e3]`，但 scores 里有 e3", "删去该专家的评分，或核实其是否确需回避。"),
+        Code("E005", "品牌重复参评", "同一轮评选中，一个品牌只能出现一次。",
+             "entries 中两次出现 `brand: shili-chayi`", "删去重复的一项，把评分合并到同一项中。"),
+        Code("E006", "参评品牌不存在", "参评品牌必须是 brands/ 中已有的品牌档案（按 slug 对应）。",
+             "`brand: shili-chaiyi`（拼写错误）", "改为品牌档案的 slug；新品牌请先建立档案。"),
+        Code("E007", "日期先后顺序不对", "时间安排须按 征集开始 ≤ 征集截止 ≤ 评审 ≤ 公示开始 ≤ 公示结束 ≤ "
+             "正式公布 的顺序。", "公示开始早于评审日期", "核对各日期，按先后顺序改正。"),
+        Code("E008", "档次设置不一致", "档次名称不能重复，须按 settings.yml 中层级的顺序排列，第一档与"
+             "评定层级（level）相同；名额至少 1 个；最低总分不超过 100，且下一档不高于上一档。",
+             "第二档最低分 85 高于第一档的 80", "按提示调整档次的顺序、名额或最低总分。"),
+        Code("E009", "计分方法与评分人数不符", "trimmed_mean（去掉一个最高分和一个最低分）要求每个品牌"
+             "至少有 5 位专家评分；任何方法都至少要有 1 位专家评分。",
+             "3 位专家却写了 `method: trimmed_mean`", "改用 `method: mean`，或增加评审专家。"),
+        Code("E010", "编号找不到", "评分表、回避名单和决胜规则中的编号，必须是本评选 experts 中的专家编号"
+             "或 criteria 中的评分项编号。", "scores 里写了 `e9`，但专家只有 e1 到 e5",
+             "改正编号，或在 experts / criteria 中补上。"),
+        Code("E011", "编号重复", "评分项编号、专家编号在同一轮评选中都不能重复。",
+             "两位专家都写了 `id: e1`", "给每一项一个不同的编号。"),
+        Code("E012", "撤回与取消资格同时填写", "一个参评品牌只能是撤回（withdrawn）或取消资格"
+             "（disqualified）之一。", "同时写了 withdrawn 和 disqualified", "只保留符合实际的一项。"),
+        Code("E013", "评选文件名不符合要求", "评选文件名（不含 .md）就是评选编号，也是网址的一部分，"
+             "只能用小写字母、数字和连字符。", "`evaluations/2025 市级评选.md`",
+             "改名为例如 `evaluations/2025-shiji.md`。"),
+        Code("E014", "评分项设置不对", "每个评分项的权重和满分都必须大于 0。", "`max: 0`",
+             "按评分细则填写权重和满分。"),
         # P: safety and personal data in records (P0xx) and in the built site (P1xx)
         Code("P001", "公开内容中有身份证号", "档案的任何字段和品牌故事都会公开，不能出现居民身份证号。"
              "即使号码中间加了空格、连字符、全角数字或看不见的字符，也会被识别（按国家标准核对校验位）。",
@@ -206,6 +239,15 @@ def has_errors(diags: list[Diagnostic], strict: bool = False) -> bool:
     return any(d.severity is Severity.ERROR or strict for d in diags)
 
 
+def _one_line(text: str, limit: int | None = None) -> str:
+    """Keep a diagnostic on one line, whatever odd key or value an editor's file holds."""
+    if "\n" in text or "\r" in text:
+        text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text
+
+
 class Reporter:
     """Collects diagnostics for one file; stages add to it and never stop early."""
 
@@ -218,7 +260,8 @@ class Reporter:
             severity: Severity = Severity.ERROR) -> None:
         assert code in CODES, code
         self.items.append(
-            Diagnostic(self.path, line, col, severity, code, field or "-", message)
+            Diagnostic(self.path, line, col, severity, code, _one_line(field, 60) or "-",
+                       _one_line(message))
         )
 
     def at_node(self, node, code: str, field: str, message: str,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .diagnostics import CODES
+from .evaluation_schema import round_field_reference
 from .schema import BRAND, SETTINGS
 from .settings import Settings, load_settings
 from .spec import ListOf, Obj, walk_fields
@@ -68,6 +69,7 @@ def update_guide(root: Path, check: bool = False) -> bool:
         f"{GUIDE_DIR}/settings-fields.md": GENERATED_NOTE + field_reference(
             settings, SETTINGS, "站点设置 settings.yml 字段参考"),
         f"{GUIDE_DIR}/codes.md": GENERATED_NOTE + code_reference(),
+        f"{GUIDE_DIR}/evaluation-fields.md": GENERATED_NOTE + round_field_reference(settings.vocab),
     }
     changed = False
     for rel, text in files.items():
