@@ -275,7 +275,8 @@ def _yaml_problem(e: yaml.MarkedYAMLError, text: str) -> tuple[str, str, bool]:
         char = text[mark.index]
     for needle, what, hint, at_context in _PROBLEMS:
         if needle in problem:
-            return what.format(char=f"“{char}”"), hint.format(char=char), at_context
+            # plain replace: some hints show YAML braces, which str.format would take for fields
+            return what.replace("{char}", f"“{char}”"), hint.replace("{char}", char), at_context
     return f"{_clip(problem.strip() or '未知问题', 60)}", _GENERIC_HINT, False
 
 
