@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import html.parser
 import json
 import posixpath
@@ -53,6 +54,8 @@ _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.IGNORECASE)
 _CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 # Script calls that fetch or run code from a literal address: importScripts('https://…') etc.
+# Addresses in the sitemap and in Atom/RSS feeds: <loc>…</loc>, <link href="…"/>, <link>…</link>.
+_XML_LINK = re.compile(r"<loc>\s*([^<\s]+)\s*</loc>|<link\b[^>]*?\bhref=\"([^\"]+)\"|<link>\s*([^<\s]+)\s*</link>")
 _JS_LOAD = re.compile(
     r"""(?:importScripts|import|fetch|Worker|SharedWorker|EventSource|WebSocket|sendBeacon)"""
     r"""\s*\(\s*(["'`])((?:https?:|wss?:)?//[^"'`\s]+)\1""")
@@ -221,6 +224,10 @@ class SiteChecker:
                     self._check_script(rel, text, 1, 1)
             elif suffix == ".webmanifest" or p.name == "manifest.json":
                 self._check_manifest(p, rel)
+            elif suffix == ".xml":
+                text = self._read(p, rel)
+                if text is not None:
+                    self._check_xml(rel, text)
         self.findings.sort(key=sort_key)
         return self.findings
 
@@ -253,6 +260,13 @@ class SiteChecker:
         for m in _JS_LOAD.finditer(js):
             line, col = _line_col(js, m.start(2), line0, col0)
             self._check_ref(rel, line, col, "origin", "脚本中的地址", m.group(2))
+
+    def _check_xml(self, rel: str, text: str) -> None:
+        """The sitemap's and feeds' links to the site's own pages must resolve."""
+        for m in _XML_LINK.finditer(text):
+            url = html.unescape(next(g for g in m.groups() if g is not None))
+            line, col = _line_col(text, m.start())
+            self._check_ref(rel, line, col, "link", "站点地图或订阅中的链接", url)
 
     def _check_manifest(self, p: Path, rel: str) -> None:
         try:

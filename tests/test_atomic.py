@@ -8,11 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
+from sitecopy import copy_project, tree_state
 
 import site_builder.mkdocs_adapter as adapter
 from site_builder.build import build_site, swap_in
 from site_builder.cli import main
-from sitecopy import copy_project, tree_state
 
 FICTIONAL = """\
 ---

@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sitecopy import copy_project
 
 from site_builder.build import build_site
 from site_builder.check import CHECK_CODES, check_site, css_urls, parse_srcset
 from site_builder.cli import main
-from sitecopy import copy_project
 
 
 @pytest.fixture(scope="module")
@@ -146,8 +146,12 @@ def test_site_url_host_is_the_sites_own(tmp_path):
         '<link rel="icon" href="https://example.gov.cn/laowu/logo.png"></head><body>'
         '<img src="/laowu/logo.png" alt=""><a href="/laowu/brands/">坏</a>'
         '<a href="/elsewhere/">站外路径</a></body></html>', encoding="utf-8")
+    (tmp_path / "sitemap.xml").write_text(
+        "<urlset><url><loc>https://example.gov.cn/laowu/</loc></url>"
+        "<url><loc>https://example.gov.cn/laowu/brands/gone/</loc></url></urlset>", "utf-8")
     found = {(d.code, d.field) for d in check_site(tmp_path, "https://example.gov.cn/laowu/")}
-    assert found == {("C001", "/laowu/brands/"), ("C001", "/elsewhere/")}
+    assert found == {("C001", "/laowu/brands/"), ("C001", "/elsewhere/"),
+                     ("C001", "https://example.gov.cn/laowu/brands/gone/")}
     # Without the site's address, its own absolute addresses count as another host.
     assert ("C005", "https://example.gov.cn/laowu/logo.png") in {
         (d.code, d.field) for d in check_site(tmp_path)}
