@@ -6,8 +6,9 @@ import csv
 import io
 import json
 from collections import OrderedDict
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Callable
+from itertools import pairwise
 
 from .evaluations import EVALUATIONS_DIR, Honour, Round, awards
 from .records import Brand
@@ -116,7 +117,7 @@ def round_context(r: Round, brands: dict[str, Brand]) -> dict:
     criteria_names = {c.key: c.name for c in res.criteria}
     tie_notes = []
     for tie in res.ties:
-        for (a, b), key in zip(zip(tie.brands, tie.brands[1:]), tie.decided_by):
+        for (a, b), key in zip(pairwise(tie.brands), tie.decided_by, strict=True):
             tie_notes.append((brands[a], brands[b], criteria_names.get(key), res_total(res, a)))
     return {
         "rnd": r,

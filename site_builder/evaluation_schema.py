@@ -7,7 +7,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, ScalarNode
 
-from .schema import SLUG_PATTERN, _EMAIL, _PHONE, _PHONE_HINT
+from .schema import _EMAIL, _PHONE, _PHONE_HINT, SLUG_PATTERN
 from .scoring import METHODS
 from .spec import (
     INVALID,
@@ -182,9 +182,9 @@ def round_field_reference(vocab: dict[str, list[str]]) -> str:
     """The field reference of a round file for the editors' guide, from the same declaration."""
     vocab = vocab | ROUND_VOCAB
     lines = ["# 评选档案字段参考", "",
-             "每轮征集评选一个文件 `evaluations/<评选编号>.md`（编号只用小写字母、数字和连字符，"
+             ("每轮征集评选一个文件 `evaluations/<评选编号>.md`（编号只用小写字母、数字和连字符，"
              "例如 `2025-shiji`，也是评选页面的网址）：开头是 `---` 包围的字段（YAML），之后是评选公告"
-             "（Markdown）。格式说明和完整示例见 `evaluations/README.md`。", "",
+             "（Markdown）。格式说明和完整示例见 `evaluations/README.md`。"), "",
              "| 字段 | 名称 | 类型 | 必填 | 要求 | 说明 |", "|---|---|---|---|---|---|"]
     for path, s in walk_fields(ROUND):
         kind = (f"列表（每项为{'字段表' if isinstance(s.item, Obj) else s.item.kind}）"

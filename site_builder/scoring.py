@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from itertools import pairwise
 
 PLACES = 2
 MIN_TRIMMED_SCORERS = 5  # trimming one highest and one lowest score needs at least five scores
@@ -80,7 +81,7 @@ class EntryResult:
 
 @dataclass(frozen=True)
 class Tie:
-    """Entries with the same total, and the criterion that decided between them (None: shared rank)."""
+    """Entries with the same total, in rank order, and what separated each neighbouring pair."""
 
     brands: tuple[str, ...]
     decided_by: tuple[str, ...]  # for each neighbouring pair, the deciding key or "" if none
@@ -206,7 +207,7 @@ def find_ties(ranked: list[EntryResult], tie_break: list[str]) -> list[Tie]:
         if j > i:
             run = ranked[i: j + 1]
             decided = []
-            for a, b in zip(run, run[1:]):
+            for a, b in pairwise(run):
                 k = next((k for k in tie_break if a.aggregates[k] != b.aggregates[k]), "")
                 decided.append(k)
             ties.append(Tie(tuple(r.brand for r in run), tuple(decided)))
