@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import os
+import shutil
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
+import pytest
 from PIL import Image
-from sitecopy import copy_project, first_difference, tree
+from sitecopy import REPO, copy_project, first_difference, tree
 
 EPOCH = 1717200000  # 2024-06-01 00:00:00 UTC
 
@@ -77,11 +80,16 @@ def test_two_builds_are_byte_identical(tmp_path):
     assert first_difference(first, third) is None, first_difference(first, third)
 
 
-def test_build_date_comes_from_source_date_epoch(tmp_path):
-    root = _project(tmp_path / "p")
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    root = _project(tmp_path_factory.mktemp("reproducible") / "p")
     proc = _build(root, root / "site", "0")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    site = root / "site"
+    return root
+
+
+def test_build_date_comes_from_source_date_epoch(built):
+    site = built / "site"
     day = dt.datetime.fromtimestamp(EPOCH, dt.UTC).date().isoformat()
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>https://example.gov.cn/laowu/brands/shili-moumou/</loc>" in sitemap
@@ -89,3 +97,41 @@ def test_build_date_comes_from_source_date_epoch(tmp_path):
     raw = (site / "sitemap.xml.gz").read_bytes()
     assert int.from_bytes(raw[4:8], "little") == EPOCH  # the gzip header's own timestamp
     assert gzip.decompress(raw).decode("utf-8") == sitemap
+
+
+def test_demo_project_with_selection_rounds_builds_byte_identical(tmp_path):
+    """The fictional demo project adds selection rounds: their pages and result data files too."""
+    demo = REPO / "demo"
+    sites = [tmp_path / "one", tmp_path / "two" / "site"]
+    for site_dir, seed in zip(sites, ("11", "12"), strict=True):
+        env = dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH), PYTHONHASHSEED=seed)
+        proc = subprocess.run(
+            [sys.executable, "-m", "site_builder", "--root", str(demo), "build",
+             "--date", "2026-12-01", "--site-dir", str(site_dir)],
+            env=env, capture_output=True, text=True, timeout=600, check=False)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    first, second = (tree(s) for s in sites)
+    assert any(name.startswith("evaluations/") for name in first), sorted(first)[:20]
+    assert first_difference(first, second) is None, first_difference(first, second)
+
+
+@pytest.mark.skipif(shutil.which("tar") is None or shutil.which("make") is None,
+                    reason="make archive needs make and GNU tar")
+def test_site_archive_is_reproducible_and_self_contained(built, tmp_path):
+    """`make archive` (what CI attaches for other hosts): same bytes again after the files'
+    modification times change; sorted entries, fixed owner and dates."""
+    shutil.copy2(REPO / "Makefile", built / "Makefile")
+    env = dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH))
+    archives = [tmp_path / "first.tar.gz", tmp_path / "second.tar.gz"]
+    for archive in archives:
+        proc = subprocess.run(["make", "-s", "archive", f"ARCHIVE={archive}"], cwd=built, env=env,
+                              capture_output=True, text=True, timeout=300, check=False)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        os.utime(built / "site" / "index.html", (EPOCH + 999, EPOCH + 999))
+    assert archives[0].read_bytes() == archives[1].read_bytes()
+    with tarfile.open(archives[0]) as tar:
+        members = tar.getmembers()
+    names = [m.name for m in members]
+    assert names == sorted(names) and "./index.html" in names and "./404.html" in names
+    assert {m.mtime for m in members} == {EPOCH} and {(m.uid, m.gid) for m in members} == {(0, 0)}
+    assert sorted(m.name[2:] for m in members if m.isfile()) == sorted(tree(built / "site"))
