@@ -10,8 +10,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from itertools import pairwise
 
+from markupsafe import Markup
+
 from .evaluations import EVALUATIONS_DIR, Honour, Round, awards
 from .records import Brand
+from .safety import story_html
 from .scoring import (
     METHOD_NAMES,
     METHODS,
@@ -121,6 +124,7 @@ def round_context(r: Round, brands: dict[str, Brand]) -> dict:
             tie_notes.append((brands[a], brands[b], criteria_names.get(key), res_total(res, a)))
     return {
         "rnd": r,
+        "announcement": Markup(story_html(r.body)),  # sanitised like a brand's story (safety.py)
         "res": res,
         "d": r.data,
         "entry_brand": brands,

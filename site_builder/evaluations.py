@@ -15,6 +15,7 @@ from .diagnostics import Diagnostic, Reporter, Severity
 from .evaluation_schema import ROUND, ROUND_VOCAB, YES
 from .frontmatter import read_document
 from .records import BRANDS_DIR, Brand
+from .safety import check_record_content
 from .schema import PUBLISHED, SLUG_PATTERN
 from .scoring import (
     MIN_TRIMMED_SCORERS,
@@ -135,6 +136,12 @@ def load_round(relpath: str, data: bytes, settings: Settings, known: dict[str, B
         rep.add("E013", "-", f"评选文件名“{clip(stem)}.md”不符合要求：应只用小写字母、数字和连字符；"
                 "提示：改名为例如 `2025-shiji.md`，它也是评选页面的网址。", 1)
     _CrossCheck(doc.root, rep, vocab, known, brand_files).run()
+    # Personal data in any text and unsafe HTML in the announcement, as in a brand record. The
+    # objection phone is a public phone field of a round, like a brand's contact.phone.
+    content = Reporter(relpath, rep.line_offset)
+    check_record_content(doc.root, doc.body, doc.body_line, None, content)
+    rep.items.extend(d for d in content.items
+                     if not (d.code == "P003" and d.field == "objection.phone"))
     if value is INVALID or any(d.severity is Severity.ERROR for d in rep.items):
         return None, rep.items
     result = evaluate(
