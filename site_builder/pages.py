@@ -219,6 +219,7 @@ def render_site(project: Project) -> Rendered:
         "progress_rows": [(f"{t['level']}·{k}", t[f]) for t in progress
                           for k, f in (("目标", "count"), ("已认定", "have"))],
         "group_people": group_people_by_role, "group_venues": group_venues,
+        "search_terms": search_terms,
         "map_url": lambda v: map_link(settings.get("map_link", ""), v),
     }
 
@@ -275,6 +276,21 @@ def render_site(project: Project) -> Rendered:
     out.files["feed.xml"] = opendata.atom_feed(brands, site["title"], site_url, url_of,
                                                "feed.xml")
     return out
+
+
+def search_terms(brand: Brand) -> str:
+    """The characters of a brand's name, people, venues and districts, one by one, for the index.
+
+    Pagefind segments Chinese text into words when it indexes (羊城 / 家政), but the browser
+    splits a query with its own segmenter, which may cut a name differently (羊 / 城 / 家政);
+    each query piece must begin an indexed word. Indexing every character of these names as a
+    word of its own lets a search by name match however the browser cuts it.
+    """
+    names = [brand.name, *brand.data["districts"]]
+    names += [p["name"] for p in brand.get("people", [])]
+    names += [v["name"] for v in brand.get("venues", [])]
+    chars = dict.fromkeys(ch for n in names for ch in n if not ch.isspace())
+    return " ".join(chars)
 
 
 def brand_jsonld(b: Brand, site_url: str, url: str) -> dict:
