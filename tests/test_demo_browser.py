@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from browser import guarded_page, launch_browser, serve_dir
+
 from site_builder.build import build_site
 
 DEMO = Path(__file__).resolve().parent.parent / "demo"
