@@ -16,9 +16,11 @@ import argparse
 import json
 import random
 import shutil
+import struct
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 import yaml
@@ -34,6 +36,18 @@ WORDS = ["家政", "月嫂", "厨师", "技工", "工匠", "绣娘", "茶艺", "
 OUTLETS = ["示例日报", "示例晚报", "示例电视台", "示例人社局", "示例新闻网"]
 FIGURE_LABELS = ["从业人数", "带动就业", "培训人次", "技能等级认定", "服务家庭"]
 UNITS = ["人", "人次", "万人次", "家", "万元"]
+
+
+def _png() -> bytes:
+    """A valid 1×1 PNG: validation reads image headers."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff")) + chunk(b"IEND", b""))
+
+
+PNG = _png()
 
 
 def _story(rng: random.Random) -> str:
@@ -171,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
             (tmp / rel).write_bytes(data)
             if with_logo:
                 (tmp / BRANDS_DIR / slug).mkdir()
-                (tmp / BRANDS_DIR / slug / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+                (tmp / BRANDS_DIR / slug / "logo.png").write_bytes(PNG)
             items.append((rel, data))
         fms = [front_matter(data.decode("utf-8")) for _, data in items]
 

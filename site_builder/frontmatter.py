@@ -30,6 +30,14 @@ _DEFAULT_TAGS = {ScalarNode: STR_TAG, SequenceNode: SEQ_TAG, MappingNode: MAP_TA
 _LEADING_TAB = re.compile(r"^ *\t", re.M)
 
 
+class _StrictLoader(_Loader):
+    """No implicit typing at all: every node gets its kind's default tag. The same answer as
+    BaseResolver.resolve without its per-node Python work, which the composer calls for each node."""
+
+    def resolve(self, kind, value, implicit):
+        return _DEFAULT_TAGS[kind]
+
+
 @dataclass
 class Document:
     """A parsed record file: the front matter's root node (or None) and the Markdown body."""
@@ -92,7 +100,7 @@ def parse_yaml(fm_text: str, rep: Reporter) -> MappingNode | None:
         rep.add("Y011", "-", f"方括号或花括号嵌套超过 {MAX_DEPTH} 层；"
                 "提示：按字段参考的结构填写。", too_deep[0] + rep.line_offset, too_deep[1])
         return None
-    loader = _Loader(fm_text)
+    loader = _StrictLoader(fm_text)
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as e:
@@ -123,7 +131,7 @@ def parse_yaml(fm_text: str, rep: Reporter) -> MappingNode | None:
         rep.at_node(root, "Y007", "-", "front matter 应为“字段: 值”的字段表，实际是"
                     f"{_kind(root)}；提示：按字段参考逐行写 `name: …`。")
         return None
-    if not check_tree(root, rep, 1, set()):
+    if not check_tree(root, rep, 1, set() if "*" in fm_text else None):
         return None
     return root
 
@@ -160,33 +168,56 @@ def _check_tokens(fm_text: str, rep: Reporter) -> None:
                         "直接写值。")
 
 
-def check_tree(node: Node, rep: Reporter, depth: int, seen_nodes: set[int]) -> bool:
+def check_tree(node: Node, rep: Reporter, depth: int, seen_nodes: set[int] | None) -> bool:
     """Report duplicate keys anywhere and replace alias uses by `Rejected`; False only when
-    nesting is too deep, the one problem that stops the schema from reading the rest."""
+    nesting is too deep, the one problem that stops the schema from reading the rest.
+
+    `seen_nodes` is None when the text has no `*`, so it cannot hold an alias. Scalars are
+    handled inline (they only need the depth check): this walk runs on every node of every file.
+    """
     if depth > MAX_DEPTH:
-        rep.at_node(node, "Y011", "-", f"嵌套超过 {MAX_DEPTH} 层；提示：按字段参考的结构填写。")
+        _too_deep(node, rep)
         return False
+    inner = depth + 1
     if isinstance(node, MappingNode):
         seen: dict[str, Node] = {}
-        for i, (k, v) in enumerate(node.value):
-            k, v = _unalias(k, seen_nodes), _unalias(v, seen_nodes)
-            node.value[i] = (k, v)
-            if isinstance(k, ScalarNode) and not isinstance(k, Rejected):
+        pairs = node.value
+        for i, (k, v) in enumerate(pairs):
+            if seen_nodes is not None:
+                k2, v2 = _unalias(k, seen_nodes), _unalias(v, seen_nodes)
+                if k2 is not k or v2 is not v:
+                    pairs[i] = (k2, v2)
+                    k, v = k2, v2
+            if k.__class__ is ScalarNode:  # not a Rejected alias
                 if k.value in seen:
                     first = seen[k.value].start_mark.line + 1 + rep.line_offset
                     rep.at_node(k, "Y008", k.value, f"字段“{k.value}”重复出现（第 {first} 行已写过）；"
                                 "提示：删去其中一处。")
                 else:
                     seen[k.value] = k
-            if not (check_tree(k, rep, depth + 1, seen_nodes)
-                    and check_tree(v, rep, depth + 1, seen_nodes)):
-                return False
+            for child in (k, v):
+                if isinstance(child, ScalarNode):
+                    if inner > MAX_DEPTH:
+                        _too_deep(child, rep)
+                        return False
+                elif not check_tree(child, rep, inner, seen_nodes):
+                    return False
     elif isinstance(node, SequenceNode):
-        for i, item in enumerate(node.value):
-            item = node.value[i] = _unalias(item, seen_nodes)
-            if not check_tree(item, rep, depth + 1, seen_nodes):
+        items = node.value
+        for i, item in enumerate(items):
+            if seen_nodes is not None:
+                item = items[i] = _unalias(item, seen_nodes)
+            if isinstance(item, ScalarNode):
+                if inner > MAX_DEPTH:
+                    _too_deep(item, rep)
+                    return False
+            elif not check_tree(item, rep, inner, seen_nodes):
                 return False
     return True
+
+
+def _too_deep(node: Node, rep: Reporter) -> None:
+    rep.at_node(node, "Y011", "-", f"嵌套超过 {MAX_DEPTH} 层；提示：按字段参考的结构填写。")
 
 
 def _unalias(node: Node, seen_nodes: set[int]) -> Node:
