@@ -47,6 +47,12 @@ _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.IGNORECASE)
 _CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _LOOKS_HTML = re.compile(r"<[A-Za-z!/]")
+# Keys of JSON values that are addresses (open data, JSON-LD, Pagefind, web manifests).
+_ADDRESS_KEYS = {"url", "href", "src", "link", "location", "image", "logo", "@id", "sameas",
+                 "start_url", "scope", "raw_url"}
+_CSV_ADDRESS_COLUMNS = {"页面地址", "url", "网址"}
+# MkDocs' own search index keeps each section as HTML that the search box shows as HTML.
+_SEARCH_HTML_KEYS = frozenset({"text"})
 
 
 class _Scan:
@@ -109,31 +115,39 @@ class _Scan:
             return
         parser.finish(where)
 
-    def json_text(self, rel: str, text: str, what: str) -> None:
+    def json_text(self, rel: str, text: str, what: str,
+                  html_keys: frozenset[str] = frozenset()) -> None:
         try:
             data = json.loads(text)
         except ValueError as e:
             self.add(rel, 1, 1, "P107", what, f"{what}不是合法的 JSON：{_clip(str(e), 60)}")
             return
-        self.json_value(rel, data, what)
+        self.json_value(rel, data, what, html_keys=html_keys)
 
-    def json_value(self, rel: str, data, what: str, line: int = 1) -> None:
-        stack = [(data, "")]
+    def json_value(self, rel: str, data, what: str, line: int = 1,
+                   html_keys: frozenset[str] = frozenset()) -> None:
+        """Every string of a JSON document: text (its `<` is a character, not markup), an address
+        when its key says so, HTML only under `html_keys`."""
+        stack = [(data, "", "")]
         while stack:
-            value, path = stack.pop()
+            value, path, key = stack.pop()
             if isinstance(value, dict):
-                stack.extend((v, f"{path}.{k}" if path else str(k)) for k, v in value.items())
+                stack.extend((v, f"{path}.{k}" if path else str(k), str(k)) for k, v in value.items())
             elif isinstance(value, list):
-                stack.extend((v, f"{path}[{i}]") for i, v in enumerate(value))
+                stack.extend((v, f"{path}[{i}]", key) for i, v in enumerate(value))
             elif isinstance(value, str):
-                self.string(rel, value, f"{what} {path or '值'}", line)
+                self.string(rel, value, f"{what} {path or '值'}", line,
+                            address=key.lower() in _ADDRESS_KEYS, as_html=key in html_keys)
 
-    def string(self, rel: str, value: str, where: str, line: int = 1) -> None:
-        """A text value of a data file: personal numbers, script addresses, embedded HTML."""
+    def string(self, rel: str, value: str, where: str, line: int = 1, address: bool = False,
+               as_html: bool = False) -> None:
+        """A value of a data file: personal numbers; script addresses where the value is an
+        address; inline handlers and the rest where the value is HTML."""
         self.pii(rel, value, where, lambda _o: (line, 1))
-        if url_scheme(value) in _SCRIPT_SCHEMES:
-            self.add(rel, line, 1, "P104", where, f"{where}是 {url_scheme(value)}: 地址“{_clip(value)}”")
-        if _LOOKS_HTML.search(value):
+        scheme = url_scheme(value) if address else None
+        if scheme in _SCRIPT_SCHEMES or scheme == "data":
+            self.add(rel, line, 1, "P104", where, f"{where}是 {scheme}: 地址“{_clip(value)}”")
+        if as_html and _LOOKS_HTML.search(value):
             sub = _PageScanner(self, rel, line0=line, text_pii=False)
             try:
                 sub.feed(value)
@@ -159,9 +173,12 @@ class _Scan:
                         self.add(rel, 1, 1, "P104", f"<{tag} {name}>",
                                  f"<{tag}> 的 {name} 是 {scheme}: 地址“{_clip(value)}”")
                 self.pii(rel, value, f"<{tag} {name}>")
+            # Atom marks HTML with type="html"; RSS descriptions are HTML by convention.
+            as_html = el.attrib.get("type") in ("html", "xhtml") or tag == "description"
             for text in (el.text, el.tail):
                 if text and text.strip():
-                    self.string(rel, text, f"<{tag}>")
+                    self.string(rel, text, f"<{tag}>", address=tag in ("loc", "link", "id"),
+                                as_html=as_html and text is el.text)
 
     def csv(self, rel: str, text: str) -> None:
         try:
@@ -174,7 +191,7 @@ class _Scan:
             for c, cell in enumerate(row):
                 col = header[c] if r > 1 and c < len(header) else f"第 {c + 1} 列"
                 where = f"第 {r} 行“{_clip(col, 12)}”"
-                self.string(rel, cell, where, r)
+                self.string(rel, cell, where, r, address=col in _CSV_ADDRESS_COLUMNS)
                 if cell[:1] in ("=", "+", "@", "\t", "\r") or (
                         cell[:1] == "-" and not re.fullmatch(r"-\d+(\.\d+)?", cell)):
                     self.add(rel, r, c + 1, "P109", where, f"{where}以 {cell[:1]!r} 开头："
@@ -216,7 +233,9 @@ class _Scan:
         if suffix in ("html", "htm"):
             self.html(rel, text)
         elif suffix in ("json", "webmanifest"):
-            self.json_text(rel, text, "搜索索引" if "pagefind" in rel or "search" in rel else "JSON")
+            search = "pagefind" in rel or "search" in rel
+            self.json_text(rel, text, "搜索索引" if search else "JSON",
+                           _SEARCH_HTML_KEYS if name == "search_index.json" else frozenset())
         elif suffix in ("atom", "rss"):
             self.xml(rel, data)
         elif suffix == "csv":

@@ -34,6 +34,7 @@ from .diagnostics import Reporter
 # Invisible characters an editor (or a copy from a chat app) can leave between digits.
 _INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
 _STRIP_INVISIBLE = str.maketrans("", "", _INVISIBLE)
+_HAS_INVISIBLE = re.compile(f"[{_INVISIBLE}]")
 # Spaces and hyphens that may separate groups of digits ("138 1234 5678", "138-1234-5678").
 _SEP = "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\\-\u2010-\u2015\u2212\ufe58\ufe63\uff0d]"
 # A run of digit groups (any script's decimal digits, e.g. full-width) joined by 1-3 separators;
@@ -96,7 +97,7 @@ def _ascii_digits(group: str) -> str:
 def find_pii(text: str, phones: bool = False) -> list[PiiMatch]:
     """Identity and mobile numbers in `text`, also written with spaces, hyphens, full-width digits
     or invisible characters; with `phones`, public landline and 400/800 numbers as well."""
-    clean = text.translate(_STRIP_INVISIBLE) if any(c in text for c in _INVISIBLE) else text
+    clean = text.translate(_STRIP_INVISIBLE) if _HAS_INVISIBLE.search(text) else text
     hint = _HINT_PHONE if phones else _HINT
     if not hint.search(clean) and not (phones and _PAREN_LANDLINE.search(clean)):
         return []
@@ -200,8 +201,33 @@ def _scalar_position(node: ScalarNode, line_offset: int):
 _NUMBER_FIELDS = re.compile(r"figures\[\d+\]\.value|venues\[\d+\]\.(lat|lng)")
 
 
+def might_hold_numbers(texts: list[str]) -> bool:
+    """False when no text holds ten digits close together (nor a bracketed area code): then
+    `find_pii` finds nothing in any of them. One regex over all texts, for speed."""
+    joined = "\n".join(texts)  # a newline never joins two values into one number
+    if _HAS_INVISIBLE.search(joined):
+        joined = joined.translate(_STRIP_INVISIBLE)
+    return bool(_HINT_PHONE.search(joined) or _PAREN_LANDLINE.search(joined))
+
+
+def _scalars(root: Node) -> list[str]:
+    """Every text value, leaving out phone fields (which hold public numbers by design)."""
+    out, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ScalarNode):
+            out.append(node.value)
+        elif isinstance(node, MappingNode):
+            stack.extend(v for k, v in node.value if k.value != "phone")
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    return out
+
+
 def check_front_matter_pii(root: MappingNode, rep: Reporter) -> None:
     """Personal data in every text value of the front matter, reported at its line."""
+    if not might_hold_numbers(_scalars(root)):
+        return
 
     def walk(node: Node, where: str) -> None:
         if isinstance(node, ScalarNode):
@@ -255,6 +281,10 @@ _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
 _ATTR_LIST = re.compile(r"\{:?[ \t]*(?:[#.][^\s{}]+|[A-Za-z_:][\w:.\-]*[ \t]*=)[^{}\n]*\}")
 # Anything in a story that can turn into markup other than plain paragraphs, lists and headings.
 _NEEDS_FULL_CHECK = re.compile(r"[<&{:\[]")
+# Nesting deep enough that Python-Markdown might run out of stack: dozens of list or quote
+# markers on one line, or a line indented by dozens of levels. Such a story is converted at
+# validation, so a failure is reported (P013) rather than met when the page is rendered.
+_MAYBE_DEEP = re.compile(r"(?:(?:[-*+>]|\d{1,9}[.)])[ \t]+){30}|^[ \t]{120}", re.M)
 
 
 def _slugify(value: str, separator: str) -> str:
@@ -373,14 +403,26 @@ class _Collector(html.parser.HTMLParser):
         self.tags: list[_Tag] = []
         self.text: list[str] = []
         self.other: list[str] = []  # declarations, processing instructions
+        self.ends: list[str] = []
+        self.prose: list[str] = []  # text outside <code>
+        self.in_code = 0
+
+    def handle_endtag(self, tag):
+        self.ends.append(tag)
+        if tag == "code" and self.in_code:
+            self.in_code -= 1
 
     def handle_starttag(self, tag, attrs):
         self.tags.append(_Tag(tag, [(k, v or "") for k, v in attrs], self.get_starttag_text() or ""))
+        self.in_code += tag == "code"
 
-    handle_startendtag = handle_starttag
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append(_Tag(tag, [(k, v or "") for k, v in attrs], self.get_starttag_text() or ""))
 
     def handle_data(self, data):
         self.text.append(data)
+        if not self.in_code:
+            self.prose.append(data)
 
     def handle_decl(self, decl):
         self.other.append("<!" + decl + ">")
@@ -411,21 +453,17 @@ class _Locator:
 
     def __init__(self, body: str, body_line: int) -> None:
         self.body, self.lower, self.body_line = body, body.lower(), body_line
-        self.cursor: dict[str, int] = {}
+        self.cursor = 0  # elements are looked up in document order
 
     def offset(self, *needles: str) -> int:
-        for needle in needles:
-            needle = needle.lower()
-            if not needle:
-                continue
-            start = self.cursor.get(needle, 0)
-            i = self.lower.find(needle, start)
-            if i < 0 and start:
-                i = self.lower.find(needle)
-            if i >= 0:
-                self.cursor[needle] = i + 1
-                return i
-        return 0
+        needles = tuple(n.lower() for n in needles if n)
+        for start in (self.cursor, 0):
+            for needle in needles:
+                i = self.lower.find(needle, start)
+                if i >= 0:
+                    self.cursor = i
+                    return i
+        return self.cursor
 
     def line_col(self, offset: int) -> tuple[int, int]:
         before = self.body[:offset]
@@ -446,7 +484,7 @@ def check_story(body: str, body_line: int, rep: Reporter, folder: Path | None = 
         rep.add("P013", STORY_FIELD, f"品牌故事有 {len(body)} 个字符，超过上限 {MAX_STORY_CHARS}；"
                 "提示：精简正文，详细材料可作为资料来源链接。", body_line)
         return
-    if not _NEEDS_FULL_CHECK.search(body):
+    if not _NEEDS_FULL_CHECK.search(body) and not _MAYBE_DEEP.search(body):
         return  # plain paragraphs, lists, emphasis and headings only: nothing to sanitise
     brackets, angles = body.count("["), body.count("<")
     if brackets > MAX_STORY_BRACKETS or angles > MAX_STORY_ANGLES:
@@ -455,10 +493,6 @@ def check_story(body: str, body_line: int, rep: Reporter, folder: Path | None = 
                 "安全处理；提示：删去多余的符号。", body_line)
         return
     before = len(rep.items)
-    for m in _ATTR_LIST.finditer(body):
-        line, col = loc.line_col(m.start())
-        rep.add("P007", STORY_FIELD, f"不支持属性列表写法“{_clip(m.group())}”；提示：删去花括号部分，"
-                "正文不能给元素加 id、class 或事件属性。", line, col)
     try:
         rendered = story_markdown(body)
     except StoryTooComplex:
@@ -466,11 +500,23 @@ def check_story(body: str, body_line: int, rep: Reporter, folder: Path | None = 
                 body_line)
         return
     found = _collect(rendered)
+    # Attribute lists are not enabled, so one shows up as literal text outside code.
+    for piece in found.prose:
+        for m in _ATTR_LIST.finditer(piece):
+            line, col = loc.at(m.group())
+            rep.add("P007", STORY_FIELD, f"不支持属性列表写法“{_clip(m.group())}”；提示：删去花括号部分，"
+                    "正文不能给元素加 id、class 或事件属性。", line, col)
     for other in found.other:
         line, col = loc.at(other[:12])
         rep.add("P004", STORY_FIELD, f"不允许的 HTML 声明“{_clip(other)}”；提示：删去它。", line, col)
     for t in found.tags:
         _check_tag(t, loc, rep, folder)
+    opened = {t.tag for t in found.tags}
+    for tag in dict.fromkeys(found.ends):  # a stray closing tag could close the page's own
+        if tag not in ALLOWED_TAGS and tag not in opened:
+            line, col = loc.at("</" + tag)
+            rep.add("P004", STORY_FIELD, f"不允许的 HTML 结束标签 </{tag}>（可能打乱页面结构）；"
+                    "提示：删去它。", line, col)
     if len(rep.items) == before and _canonical(rendered) != _canonical(sanitise(rendered)):
         # The sanitiser would change something no rule above named: say so rather than drop it.
         rep.add("P009", STORY_FIELD, "品牌故事中有内容会在发布时被删除（不安全或不支持的 HTML）；"
@@ -528,20 +574,23 @@ def _check_url(tag: str, attr: str, value: str, t: _Tag, loc: _Locator, rep: Rep
                folder: Path | None) -> None:
     raw = re.search(re.escape(attr) + r"\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", t.raw)
     raw_value = raw.group(1).strip("\"'") if raw else value
-    needles = (t.raw[:30], raw_value.replace("&amp;", "&")[:40].split("\n")[0],
+    first = raw_value.replace("&amp;", "&")[:40].split("\n")[0]
+    # Raw HTML is in the source as written; a Markdown link or image as `](address`.
+    needles = (t.raw[:30], "](" + first, "]( " + first, "]: " + first, first,
                value[:40].split("\n")[0])
     scheme = url_scheme(value)
     norm = normalise_url(value)
+    where = loc.at(*needles)  # always, so that later elements are looked up after this one
     if tag == "a":
         if scheme is not None and scheme not in LINK_SCHEMES:
-            line, col = loc.at(*needles)
+            line, col = where
             rep.add("P006", STORY_FIELD, f"链接地址“{_clip(value, 30)}”使用了 {scheme}: 协议（只允许 "
                     "http、https、mailto 或站内相对地址）；提示：改为以 https:// 开头的网址，或删去链接。",
                     line, col)
         return
     # img: only files in the brand's own folder; nothing is loaded from other sites.
     if scheme is not None or norm.startswith(("//", "\\\\", "/\\")):
-        line, col = loc.at(*needles)
+        line, col = where
         code = "P008" if scheme in ("http", "https", None) else "P006"
         rep.add(code, STORY_FIELD, f"图片地址“{_clip(value, 30)}”不是品牌文件夹中的文件"
                 + (f"（{scheme}: 协议）" if scheme else "") + "；提示：把图片放进品牌文件夹，写文件名，"
@@ -549,7 +598,7 @@ def _check_url(tag: str, attr: str, value: str, t: _Tag, loc: _Locator, rep: Rep
         return
     alt = dict(t.attrs).get("alt", "")
     if not alt.strip():
-        line, col = loc.at(*needles)
+        line, col = where
         rep.add("B014", STORY_FIELD, f"正文图片“{_clip(value, 30)}”缺少替代文字；提示：写成 "
                 "`![图片内容的描述](文件名)`。", line, col)
     if folder is None:
@@ -559,13 +608,13 @@ def _check_url(tag: str, attr: str, value: str, t: _Tag, loc: _Locator, rep: Rep
     stem = folder.name
     problem = image_path_problem(value)
     if problem:
-        line, col = loc.at(*needles)
+        line, col = where
         rep.add("B011", STORY_FIELD, f"图片路径“{_clip(value, 30)}”{problem}；提示：把图片放进 "
                 f"{BRANDS_DIR}/{stem}/，这里只写文件名。", line, col)
         return
     target = folder / value
     if not target.is_file():
-        line, col = loc.at(*needles)
+        line, col = where
         rep.add("B010", STORY_FIELD, f"找不到图片 {BRANDS_DIR}/{stem}/{value}；提示：把图片放进 "
                 f"{BRANDS_DIR}/{stem}/，并核对文件名（包括大小写和扩展名）。", line, col)
         return
@@ -573,13 +622,13 @@ def _check_url(tag: str, attr: str, value: str, t: _Tag, loc: _Locator, rep: Rep
 
     real = os.path.realpath(folder)
     if os.path.commonpath([os.path.realpath(target), real]) != real:
-        line, col = loc.at(*needles)
+        line, col = where
         rep.add("B011", STORY_FIELD, f"图片“{_clip(value, 30)}”是指向品牌文件夹以外的链接；"
                 f"提示：把图片本身复制到 {BRANDS_DIR}/{stem}/。", line, col)
         return
     bad = image_file_problem(target)
     if bad:
-        line, col = loc.at(*needles)
+        line, col = where
         rep.add(bad[0], STORY_FIELD, bad[1], line, col)
 
 
