@@ -28,8 +28,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from site_builder.records import BRANDS_DIR, load_brand  # noqa: E402
-from site_builder.settings import load_settings  # noqa: E402
+from site_builder.records import BRANDS_DIR, load_brand
+from site_builder.settings import load_settings
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张"
 WORDS = ["家政", "月嫂", "厨师", "技工", "工匠", "绣娘", "茶艺", "点心", "护理", "电商", "农技", "木作"]

@@ -27,7 +27,7 @@ SEQ_TAG = "tag:yaml.org,2002:seq"
 MAP_TAG = "tag:yaml.org,2002:map"
 _DEFAULT_TAGS = {ScalarNode: STR_TAG, SequenceNode: SEQ_TAG, MappingNode: MAP_TAG}
 
-_LEADING_TAB = re.compile(r"^ *\t", re.M)
+_LEADING_TAB = re.compile(r"^ *\t", re.MULTILINE)
 
 
 class _StrictLoader(_Loader):
@@ -82,7 +82,7 @@ def read_document(path: str, data: bytes, rep: Reporter) -> Document | None:
     return Document(path, root, body, close_line + 1)
 
 
-_CLOSING = re.compile(r"^---[ \t]*$", re.M)
+_CLOSING = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
 
 def parse_yaml(fm_text: str, rep: Reporter) -> MappingNode | None:

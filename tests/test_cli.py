@@ -24,7 +24,8 @@ def run(root: Path | None, *args: str) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "site_builder"]
     if root is not None:
         cmd += ["--root", str(root)]
-    return subprocess.run(cmd + list(args), capture_output=True, text=True, cwd=REPO, timeout=300)
+    return subprocess.run(cmd + list(args), capture_output=True, text=True, cwd=REPO, timeout=300,
+                          check=False)
 
 
 def copy_project(dest: Path, *, full: bool = False) -> Path:
@@ -228,7 +229,7 @@ def test_new_writes_a_skeleton_that_validates_and_never_overwrites(tmp_path):
     path = root / "brands" / "shili-xinpinpai.md"
     text = path.read_text(encoding="utf-8")
     assert text.startswith("---\n") and "slug: shili-xinpinpai" in text and "status: 草稿" in text
-    assert re.search(r"^# .*[\u4e00-\u9fff]", text, re.M), "骨架应带中文注释"
+    assert re.search(r"^# .*[\u4e00-\u9fff]", text, re.MULTILINE), "骨架应带中文注释"
     check = run(root, "validate")
     assert check.returncode == 0, check.stdout
     assert check.stdout == ""

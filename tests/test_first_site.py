@@ -14,11 +14,12 @@ import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import quote, urlsplit
 
 import pytest
-
 from browser import guarded_page, launch_browser, serve_dir
+
 from site_builder.build import build_site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -79,7 +80,7 @@ def text_of(fragment: str) -> str:
 
 
 def h1_of(page: str) -> str:
-    return text_of(re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1))
+    return text_of(re.search(r"<h1[^>]*>(.*?)</h1>", page, re.DOTALL).group(1))
 
 
 def published(project):
@@ -147,7 +148,7 @@ def test_special_characters_render_exactly_as_written(built):
     _, site = built
     page = read(site, f"brands/{TRICKY_SLUG}/index.html")
     assert h1_of(page) == TRICKY_NAME
-    title = html.unescape(re.search(r"<title>(.*?)</title>", page, re.S).group(1))
+    title = html.unescape(re.search(r"<title>(.*?)</title>", page, re.DOTALL).group(1))
     assert title.startswith(TRICKY_NAME + " - ")
     assert "<尖括号>" not in page and "<b>标签</b>" not in page  # never raw HTML from a record
     assert "<em>星号" not in page and "<table" not in page.split("<h1", 1)[1].split("</h1>")[0]
@@ -162,7 +163,7 @@ def test_special_characters_render_exactly_as_written(built):
 class _Resources(HTMLParser):
     """Every URL a page makes the browser fetch by itself (not plain links a reader clicks)."""
 
-    FETCHING = {"link": ("href",), "script": ("src",), "img": ("src", "srcset"),
+    FETCHING: ClassVar[dict[str, tuple[str, ...]]] = {"link": ("href",), "script": ("src",), "img": ("src", "srcset"),
                 "iframe": ("src",), "source": ("src", "srcset"), "video": ("src", "poster"),
                 "audio": ("src",), "embed": ("src",), "object": ("data",), "input": ("src",)}
 
@@ -259,12 +260,14 @@ def test_search_box_finds_a_brand_by_name(served, name, slug):
     box.wait_for()
     box.type(name, delay=20)
     wanted = page.locator(f'.pagefind-ui__result-link[href$="brands/{slug}/"]')
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     more = page.locator(".pagefind-ui__button")  # Pagefind shows results a few at a time
     for _ in range(10):
         try:
             wanted.first.wait_for(timeout=3000)
             break
-        except Exception:
+        except PlaywrightTimeout:
             if not more.is_visible():
                 break
             more.click()

@@ -52,7 +52,7 @@ def test_numbers_dates_and_multiline_text_as_written(tmp_path, vocab):
     brand, diags = load(tmp_path, vocab, "valid", golden_bytes("valid"))
     assert diags == [] and brand is not None
     d = brand.data
-    assert d["figures"][0]["value"] == Decimal("1200")
+    assert d["figures"][0]["value"] == Decimal(1200)
     assert d["figures"][1]["value"] == Decimal("227.5")  # a Decimal, never a binary float
     assert isinstance(d["figures"][1]["value"], Decimal)
     assert d["figures"][0]["as_of"] == "2024-12" and d["updated"] == "2026-11-27"

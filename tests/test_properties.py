@@ -107,7 +107,7 @@ def mutated(draw) -> bytes:
         elif op == "indent":
             lines[i] = "  " + line
         elif op == "dedent":
-            lines[i] = line[2:] if line.startswith("  ") else line
+            lines[i] = line.removeprefix("  ")
     text = "\n".join(lines)
     if draw(st.booleans()):
         text = text.replace("\n", "\r\n")
