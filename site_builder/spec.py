@@ -163,7 +163,9 @@ class Choice(Text):
         return self._base_schema() | {"type": "string", "enum": list(vocab.get(self.vocab, []))}
 
     def describe(self, vocab):
-        return "可选：" + "、".join(vocab.get(self.vocab, [])) + f"（见 settings.yml 的 `{self.vocab}`）"
+        # statuses are fixed by the program (publishing depends on them), not a settings list
+        where = "" if self.vocab == "statuses" else f"（见 settings.yml 的 `{self.vocab}`）"
+        return "可选：" + "、".join(vocab.get(self.vocab, [])) + where
 
 
 @dataclass
