@@ -15,7 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import opendata, stats
-from .evaluation_pages import brand_honours, render_rounds
+from .evaluation_pages import brand_honours, public_rounds, render_rounds, round_url
 from .images import Picture, make_variants
 from .project import Project
 from .records import BRANDS_DIR, Brand
@@ -231,8 +231,10 @@ def render_site(project: Project) -> Rendered:
         out.pages[uri] = page_source(meta, env.get_template(template).render(**ctx))
 
     region = settings["region"]["name"]
+    latest = [r for r in public_rounds(project.evaluations) if r.results_visible][:2]
     page("index.md", "home.md.j2", site["title"], site["description"],
-         featured=featured_brands(brands, vocab["levels"]), meta=NOINDEX)
+         featured=featured_brands(brands, vocab["levels"]), latest_rounds=latest,
+         round_url=round_url, brand_by_slug={b.slug: b for b in brands}, meta=NOINDEX)
     page(f"{BRANDS_DIR}/index.md", "brands.md.j2", "品牌名录", f"{region}劳务品牌名录：按类型、区、层级、工程和发展阶段筛选。",
          by_category=groups["categories"], meta=NOINDEX)
     honours = brand_honours(project.evaluations)  # selection rounds (evaluation_pages.py)
