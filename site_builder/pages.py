@@ -158,18 +158,28 @@ def make_env(root: Path) -> jinja2.Environment:
     return env
 
 
-def related_brands(brand: Brand, brands: list[Brand], limit: int = 6) -> list[Brand]:
-    """Brands of the same category or sharing a program, most in common first."""
-    progs = set(brand.get("programs", []))
-    scored = []
+def related_index(brands: list[Brand]) -> dict[str, list[Brand]]:
+    """Brands by category and by program, so related brands are found without a full scan."""
+    index: dict[str, list[Brand]] = {}
     for b in brands:
-        if b.slug == brand.slug:
-            continue
-        score = (2 if b.data["category"] == brand.data["category"] else 0) + len(
-            progs & set(b.get("programs", [])))
-        if score:
-            scored.append((-score, b.slug, b))
-    return [b for _, _, b in sorted(scored, key=lambda t: t[:2])[:limit]]
+        index.setdefault("c:" + b.data["category"], []).append(b)
+        for prog in b.get("programs", []):
+            index.setdefault("p:" + prog, []).append(b)
+    return index
+
+
+def related_brands(brand: Brand, index: dict[str, list[Brand]], limit: int = 6) -> list[Brand]:
+    """Brands of the same category or sharing a program, most in common first, then by slug."""
+    scores: dict[str, int] = {}
+    by_slug: dict[str, Brand] = {}
+    keys = [("c:" + brand.data["category"], 2)] + [("p:" + p, 1) for p in brand.get("programs", [])]
+    for key, weight in keys:
+        for b in index.get(key, ()):
+            if b.slug != brand.slug:
+                scores[b.slug] = scores.get(b.slug, 0) + weight
+                by_slug[b.slug] = b
+    best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    return [by_slug[slug] for slug, _ in best]
 
 
 def featured_brands(brands: list[Brand], levels: list[str], limit: int = 6) -> list[Brand]:
@@ -237,6 +247,7 @@ def render_site(project: Project) -> Rendered:
          round_url=round_url, brand_by_slug={b.slug: b for b in brands}, meta=NOINDEX)
     page(f"{BRANDS_DIR}/index.md", "brands.md.j2", "品牌名录", f"{region}劳务品牌名录：按类型、区、层级、工程和发展阶段筛选。",
          by_category=groups["categories"], meta=NOINDEX)
+    related = related_index(brands)
     honours = brand_honours(project.evaluations)  # selection rounds (evaluation_pages.py)
     for b in brands:
         url = brand_url(b)
@@ -248,7 +259,7 @@ def render_site(project: Project) -> Rendered:
             meta["og_image_alt"] = head_text(cover["alt"])
         meta["jsonld"] = json_ld(brand_jsonld(b, site_url, url))
         page(f"{BRANDS_DIR}/{b.slug}/index.md", "brand.md.j2", b.name, b.data["summary"],
-             brand=b, related=related_brands(b, brands), meta=meta,
+             brand=b, related=related_brands(b, related), meta=meta,
              story=Markup(story_html(b.body)),  # sanitised (safety.py); the body is never raw
              honours=honours.get(b.slug, []))
     page("people/index.md", "people.md.j2", "典型人物",
