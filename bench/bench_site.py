@@ -98,21 +98,55 @@ def make_project(dest: Path, n: int, seed: int = 7) -> None:
         shutil.copytree(evaluations, dest / "evaluations")
 
 
+def brand_markdown(b) -> str:
+    """A brand page written directly as Markdown: what an editor would write by hand for plain
+    MkDocs (the same facts, story, people, venues and sources as the generated page)."""
+    d = b.data
+    out = [f"# {b.name}", "", d["summary"], "",
+           f"- 品牌类型：{d['category']}", f"- 所在区：{'、'.join(d['districts'])}"]
+    for key, label in (("level", "品牌层级"), ("stage", "发展阶段"), ("industry", "行业领域")):
+        if d.get(key):
+            out.append(f"- {label}：{d[key]}")
+    if d.get("programs"):
+        out.append(f"- 所属工程：{'、'.join(d['programs'])}")
+    out += ["", "## 品牌故事", "", b.body.strip(), ""]
+    if d.get("figures"):
+        out += ["## 关键数据", "", "| 指标 | 数值 | 统计时间 | 来源 |", "|---|---|---|---|"]
+        out += [f"| {f['label']} | {f['value']} {f['unit']} | {f['as_of']} | {f['source']} |"
+                for f in d["figures"]]
+        out.append("")
+    if d.get("policy"):
+        pol = d["policy"]
+        out += ["## 一品一策", "", pol.get("plan", ""), "", pol.get("approach", ""), ""]
+        out += [f"1. {x}" for x in pol.get("priorities", [])] + [""]
+    if d.get("people"):
+        out += ["## 典型人物", ""]
+        for p in d["people"]:
+            out += [f"### {p['name']}（{p['role']}）", "", p.get("title", ""), "", p.get("bio", ""), ""]
+    if d.get("venues"):
+        out += ["## 文化体验场所", ""]
+        for v in d["venues"]:
+            out += [f"### {v['name']}", "", f"- 类型：{v['type']}", f"- 所在区：{v['district']}",
+                    f"- 地址：{v.get('address', '')}", f"- 开放时间：{v.get('hours', '')}", ""]
+    if d.get("sources"):
+        out += ["## 资料来源", ""]
+        out += [f"1. {s['outlet']}，{s.get('title', '')}，{s.get('date', '')}，<{s['url']}>"
+                if s.get("url") else f"1. {s['outlet']}" for s in d["sources"]]
+    out += ["", f"最近审核：{d['updated']}", ""]
+    return "\n".join(out)
+
+
 def make_baseline(project: Path, dest: Path) -> int:
     """The same brand pages as plain Markdown for plain MkDocs + Material with Chinese search."""
-    from site_builder.pages import render_site
     from site_builder.project import load_project
 
-    rendered = render_site(load_project(project))
     docs = dest / "docs"
     (docs / "brands").mkdir(parents=True)
     (docs / "index.md").write_text("# 首页\n\n品牌名录的基线站点。\n", encoding="utf-8")
     count = 0
-    for uri, text in rendered.pages.items():
-        m = re.fullmatch(r"brands/([^/]+)/index\.md", uri)
-        if m:
-            (docs / "brands" / f"{m.group(1)}.md").write_text(text, encoding="utf-8")
-            count += 1
+    for b in load_project(project).published:
+        (docs / "brands" / f"{b.slug}.md").write_text(brand_markdown(b), encoding="utf-8")
+        count += 1
     (dest / "mkdocs.yml").write_text(
         "site_name: 基线\ntheme:\n  name: material\n  language: zh\n  font: false\n"
         "plugins:\n  - search:\n      lang: zh\nnav:\n  - 首页: index.md\n"
