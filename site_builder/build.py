@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic, Severity, sort_key
 from .project import Project, load_project
 
 
@@ -44,14 +44,12 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
         except Exception as e:  # the engine's own failures become one clear message
             return BuildResult(project, False, [f"生成站点失败：{type(e).__name__}: {e}"])
         findings = check_built_site(project, staging, site_dir)
-        if findings:  # a site with a broken link or a foreign font is never published
-            return BuildResult(project, False, [
-                f"生成的站点未通过发布前检查：{len(findings)} 个问题"], findings)
+        # Personal numbers, inline script or broken data files never go live either (outscan).
         unsafe = scan_staging(project, staging, site_dir)
-        if unsafe:  # personal numbers, inline script or broken data files never go live
+        if findings or unsafe:  # a site with a broken link or a foreign font is never published
             return BuildResult(project, False, [
-                f"发布前安全扫描发现 {len(unsafe)} 个问题，站点未更新：",
-                *(d.format() for d in unsafe)])
+                f"生成的站点未通过发布前检查：{len(findings) + len(unsafe)} 个问题"],
+                sorted(findings + unsafe, key=sort_key))
         staging.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read it
         swap_in(staging, site_dir)
         staging = None

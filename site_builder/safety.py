@@ -284,7 +284,7 @@ _NEEDS_FULL_CHECK = re.compile(r"[<&{:\[]")
 # Nesting deep enough that Python-Markdown might run out of stack: dozens of list or quote
 # markers on one line, or a line indented by dozens of levels. Such a story is converted at
 # validation, so a failure is reported (P013) rather than met when the page is rendered.
-_MAYBE_DEEP = re.compile(r"(?:(?:[-*+>]|\d{1,9}[.)])[ \t]+){30}|^[ \t]{120}", re.M)
+_MAYBE_DEEP = re.compile(r"(?:(?:[-*+>]|\d{1,9}[.)])[ \t]+){30}|^[ \t]{120}", re.MULTILINE)
 
 
 def _slugify(value: str, separator: str) -> str:
@@ -352,7 +352,8 @@ def _sanitiser() -> nh3.Cleaner:
         _cleaner = nh3.Cleaner(
             tags=ALLOWED_TAGS,
             clean_content_tags={"script", "style"},
-            attributes={k: set(v) for k, v in ALLOWED_ATTRS.items()},
+            # "*" empty: no attribute on every tag (ammonia would allow lang and title).
+            attributes={"*": set()} | {k: set(v) for k, v in ALLOWED_ATTRS.items()},
             attribute_filter=_keep_id,
             strip_comments=True,
             link_rel=None,
@@ -436,8 +437,11 @@ class _Collector(html.parser.HTMLParser):
 
 def _collect(fragment: str) -> _Collector:
     c = _Collector()
-    c.feed(fragment)
-    c.close()
+    try:
+        c.feed(fragment)
+        c.close()
+    except (AssertionError, ValueError) as e:  # html.parser gives up on some `<!…` forms
+        c.other.append(f"<!{type(e).__name__}>")
     return c
 
 
@@ -445,7 +449,7 @@ def _canonical(fragment: str) -> tuple:
     c = _collect(fragment)
     tags = tuple((t.tag, tuple(sorted((k, v) for k, v in t.attrs if (t.tag, k) not in _ADDED_ATTRS)))
                  for t in c.tags)
-    return tags, " ".join("".join(c.text).split())
+    return tags, " ".join("".join(c.text).split()), tuple(c.other)
 
 
 class _Locator:
@@ -507,6 +511,11 @@ def check_story(body: str, body_line: int, rep: Reporter, folder: Path | None = 
             rep.add("P007", STORY_FIELD, f"不支持属性列表写法“{_clip(m.group())}”；提示：删去花括号部分，"
                     "正文不能给元素加 id、class 或事件属性。", line, col)
     for other in found.other:
+        if other.endswith("Error>"):
+            line, col = loc.at("<!", "<")
+            rep.add("P004", STORY_FIELD, "正文中有无法解析的 HTML（`<!` 开头的写法不完整）；"
+                    "提示：删去它，只用 Markdown 书写。", line, col)
+            continue
         line, col = loc.at(other[:12])
         rep.add("P004", STORY_FIELD, f"不允许的 HTML 声明“{_clip(other)}”；提示：删去它。", line, col)
     for t in found.tags:

@@ -18,8 +18,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
 from browser import guarded_page, launch_browser, serve_dir
+
 from site_builder.build import build_site
 from site_builder.outscan import scan_site
 

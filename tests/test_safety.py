@@ -120,9 +120,9 @@ def test_public_phone_fields_are_allowed_and_others_are_not(tmp_path, vocab):
              "    district: 海珠区\n    phone: 400-123-4567\n    hours: 电话 020-12345678\n")
     brand, diags = load_brand(tmp_path, "brands/phones.md", vocab, _record("phones", extra))
     assert [d.format() for d in diags] == [
-        "brands/phones.md:15:15: error[P003]: venues[0].hours: 发现电话号码“020******78”；"
-        "提示：单位的公开电话只能写在 contact.phone（联系方式）或 venues[].phone（场所电话）中，"
-        "请移到那里，正文和其他字段中不要写电话。"]
+        ("brands/phones.md:15:15: error[P003]: venues[0].hours: 发现电话号码“020******78”；"
+         "提示：单位的公开电话只能写在 contact.phone（联系方式）或 venues[].phone（场所电话）中，"
+         "请移到那里，正文和其他字段中不要写电话。")]
     assert brand is None
 
 
