@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from .diagnostics import Severity, format_diagnostics
+from .diagnostics import Severity, format_diagnostics, sort_key
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -50,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--summary", type=Path, default=None, metavar="FILE",
                    help="另把全部问题写成中文 Markdown 摘要，追加到 FILE")
 
-    c = sub.add_parser("check", help="发布前检查已生成的站点：断链、锚点、缺图、标题、外站资源")
+    c = sub.add_parser("check", help="发布前检查已生成的站点：断链、锚点、缺图、标题、外站资源、"
+                           "个人信息和内联脚本")
     c.add_argument("site_dir", type=Path, nargs="?", default=None, help="站点目录，默认 site/")
     c.add_argument("--site-url", default=None,
                    help="站点正式地址（其主机算作本站），默认取 settings.yml 的 site.url")
@@ -181,6 +182,10 @@ def _check(args, root: Path) -> int:
         settings, _ = load_settings(root)
         site_url = settings["site"].get("url") or None if settings is not None else None
     findings = check_site(site_dir, site_url, site_dir.as_posix())
+    from .outscan import scan_site  # personal numbers, inline script, broken data files
+
+    findings = sorted(findings + scan_site(site_dir, site_url, site_dir.as_posix(),
+                                           resources=False), key=sort_key)
     pages = sum(1 for p in site_dir.rglob("*.html"))
     checked = f"已检查 {pages} 个页面"
     _write_summary(args.summary, root, "发布前检查", not findings, findings, checked=checked)

@@ -124,9 +124,11 @@ def test_cli_check_fails_and_writes_a_full_summary(planted, tmp_path, capsys):
     assert main(["--root", str(planted.parent), "check", str(planted), "--format", "github",
                  "--summary", str(summary)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert len(out) == 15 and all(line.startswith("::error file=") for line in out)
+    # 15 from the link checks, and the safety scan's P108 for the planted <iframe>.
+    assert len(out) == 16 and all(line.startswith("::error file=") for line in out)
+    assert sum("title=P108 " in line for line in out) == 1
     text = summary.read_text(encoding="utf-8")
-    assert text.startswith("## 发布前检查：❌ 未通过：15 个错误、0 个警告（已检查 ")
+    assert text.startswith("## 发布前检查：❌ 未通过：16 个错误、0 个警告（已检查 ")
     for target in ("brands/no-such-brand/", "#no-such-anchor", "no-such-photo.png",
                    "fonts.gstatic.com", "map.example.com", "&lt;title&gt;"):
         assert target in text

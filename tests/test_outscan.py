@@ -164,3 +164,13 @@ def test_a_leak_in_a_hand_written_page_fails_the_build(tmp_path):
     assert (root / "site" / "marker.txt").read_text(encoding="utf-8") == "旧站点"
     assert not [p for p in root.iterdir() if p.name.startswith(".site.tmp-")]
     shutil.rmtree(root / "site")
+
+
+def test_the_check_command_runs_the_scan_too(tmp_path, capsys):
+    from site_builder.cli import main
+
+    root = site(tmp_path, {"index.html": PAGE.format(body="<p>值班手机 13800001234</p>"),
+                           "assets/site.css": "body{}"})
+    assert main(["--root", str(tmp_path), "check", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert "error[P102]" in out and "138******34" in out and "13800001234" not in out
