@@ -170,15 +170,19 @@ elif step == "build":
     assert r.ok, r.problems
     extra = {}
 elif step == "rebuild":
-    from site_builder.build import build_site
-    r = build_site(root, out)
-    assert r.ok, r.problems
+    # what `site-builder serve` does after an edit: an incremental build in a warm process
+    from site_builder.mkdocs_adapter import Preview
+    pv = Preview(root, out)
+    pv.build()
+    pv.wait_for_search()
     first = sorted((root / "brands").glob("*.md"))[0]
     first.write_text(first.read_text(encoding="utf-8") + "\n编辑后追加的一段文字。\n", encoding="utf-8")
     t0 = time.perf_counter()
-    r = build_site(root, out)
-    assert r.ok, r.problems
-    extra = {}
+    pv.build()
+    pages_ready = time.perf_counter() - t0
+    pv.wait_for_search()
+    extra = {"search_ready_s": time.perf_counter() - t0}
+    t0 = time.perf_counter() - pages_ready
 elif step == "baseline":
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -289,6 +293,7 @@ def main() -> None:
             "full_build_ratio": round(full["seconds"] / base["seconds"], 3),
             "rebuild_s": round(reb["seconds"], 3),
             "rebuild_ratio": round(reb["seconds"] / base["seconds"], 3),
+            "rebuild_search_ready_s": round(reb["search_ready_s"], 3),
             "html_bytes_per_brand_page": round(html_per_page),
             "brand_page_compressed_bytes": weight,
             "site_bytes": tree_bytes(site),
@@ -320,7 +325,9 @@ def print_table(r: dict) -> None:
          "", ""),
         ("full build", f"{r['full_build_s']:.2f} s", f"{r['full_build_ratio']:.2f}x",
          f"{r['peak_rss_mb']:.0f} MB", f"{r['site_bytes'] / 1e6:.1f} MB"),
-        ("rebuild after one edit", f"{r['rebuild_s']:.2f} s", f"{r['rebuild_ratio']:.2f}x", "", ""),
+        ("rebuild after one edit (pages ready)", f"{r['rebuild_s']:.2f} s", f"{r['rebuild_ratio']:.2f}x", "", ""),
+        ("  … and its search index ready", f"{r['rebuild_search_ready_s']:.2f} s",
+         f"{r['rebuild_search_ready_s'] / r['baseline_s']:.2f}x", "", ""),
     ]
     print(f"\n{r['brands']} brands on {r['machine']}")
     print(f"{'step':<52} {'time':>9} {'ratio':>7} {'peak RSS':>9} {'output':>9}")

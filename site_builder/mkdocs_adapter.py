@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
@@ -13,7 +14,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .diagnostics import format_diagnostics
-from .pages import render_site, restore_html_blocks, stash_html_blocks
+from .pages import content_hash, render_site, restore_html_blocks, stash_html_blocks
 from .project import Project, load_project
 from .search_index import index_site
 
@@ -26,6 +27,15 @@ class SiteBuilderPlugin(BasePlugin):
     """Adds the pages rendered by the core; `site-builder build` hands it a loaded project."""
 
     preloaded: Project | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup keeps this instance across the rebuilds of `serve`, so it can
+        # remember what it rendered last time and rebuild only the pages that changed.
+        self.serving = command == "serve"
+        self.incremental = self.serving and dirty
+        self.last_pages: dict[str, str] = {}
+        self.last_global = ""
+        self.search_job: SearchJob | None = None
 
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
@@ -48,10 +58,22 @@ class SiteBuilderPlugin(BasePlugin):
         rendered = render_site(self.project)
         self.token = "lb-" + secrets.token_hex(8)  # not guessable by record content
         self.stashed: dict[str, list[str]] = {}
+        hashes = {uri: content_hash(text) for uri, text in rendered.pages.items()}
+        settings_file = self.project.root / "settings.yml"
+        global_key = content_hash(repr((
+            sorted(hashes), config.nav, config.site_name, config.site_url, config.extra_css,
+            config.extra_javascript, _mtimes(config.theme.dirs),
+            Path(config.config_file_path).read_bytes(), settings_file.read_bytes())))
+        reuse = getattr(self, "incremental", False) and global_key == self.last_global
         for uri, content in rendered.pages.items():
             if files.get_file_from_path(uri) is not None:
                 raise PluginError(f"docs/{uri} 与自动生成的页面同名；提示：改名或删去 docs/{uri}。")
-            files.append(File.generated(config, uri, content=content))
+            f = File.generated(config, uri, content=content)
+            if reuse and self.last_pages.get(uri) == hashes[uri]:
+                f.is_modified = _unmodified  # serve: the page written last time is still right
+            files.append(f)
+        if getattr(self, "incremental", False):
+            self.last_pages, self.last_global = hashes, global_key
         for uri, src in rendered.assets.items():
             files.append(File.generated(config, uri, abs_src_path=str(src)))
         for uri, data in rendered.files.items():
@@ -70,7 +92,17 @@ class SiteBuilderPlugin(BasePlugin):
         return restore_html_blocks(html, self.token, blocks) if blocks else html
 
     def on_post_build(self, config) -> None:
-        index_site(Path(config.site_dir))
+        if getattr(self, "serving", False):
+            # The preview reloads at once; the search index follows a few seconds later.
+            if self.search_job is not None:
+                self.search_job.wait()
+            self.search_job = SearchJob(Path(config.site_dir))
+        else:
+            index_site(Path(config.site_dir))
+
+    def on_shutdown(self) -> None:
+        if getattr(self, "search_job", None) is not None:
+            self.search_job.wait()
 
     def on_serve(self, server, config, builder):
         root = self.project.root
@@ -78,6 +110,38 @@ class SiteBuilderPlugin(BasePlugin):
             if (root / name).exists():
                 server.watch(str(root / name))
         return server
+
+
+def _unmodified() -> bool:
+    return False
+
+
+def _mtimes(dirs: list[str]) -> list[tuple[str, int]]:
+    out = []
+    for d in dirs:
+        for p in sorted(Path(d).rglob("*")):
+            if p.is_file():
+                out.append((str(p), p.stat().st_mtime_ns))
+    return out
+
+
+class SearchJob:
+    """The search index built in the background during a live preview."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self.error: Exception | None = None
+        self.thread = threading.Thread(target=self._run, args=(site_dir,), daemon=True)
+        self.thread.start()
+
+    def _run(self, site_dir: Path) -> None:
+        try:
+            index_site(site_dir)
+        except Exception as e:  # reported, never fatal for a preview
+            self.error = e
+            log.warning(f"搜索索引未能更新：{e}")
+
+    def wait(self) -> None:
+        self.thread.join()
 
 
 def build_with_mkdocs(project: Project, site_dir: Path, strict: bool = True) -> None:
@@ -94,8 +158,32 @@ def build_with_mkdocs(project: Project, site_dir: Path, strict: bool = True) -> 
         config.plugins.on_shutdown()
 
 
+class Preview:
+    """What `serve` does between edits, without the web server: build, then rebuild."""
+
+    def __init__(self, root: Path, site_dir: Path) -> None:
+        self.root, self.site_dir, self.started = root, site_dir, False
+
+    def build(self) -> None:
+        config = load_config(str(self.root / CONFIG_FILE), site_dir=str(self.site_dir),
+                             strict=False)
+        if not self.started:
+            config.plugins.on_startup(command="serve", dirty=True)
+            self.started = True
+        mkdocs_build(config, dirty=True)
+        self.plugin = config.plugins["site_builder"]
+
+    def wait_for_search(self) -> None:
+        if self.plugin.search_job is not None:
+            self.plugin.search_job.wait()
+
+
 def serve_with_mkdocs(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Live preview: rebuilds and reloads when records, docs, templates or settings change."""
     from mkdocs.commands.serve import serve
 
-    serve(config_file=str(root / CONFIG_FILE), livereload=True, dev_addr=f"{host}:{port}")
+    # "dirty": after an edit only the pages whose content changed are rendered again (the
+    # plugin tracks that); a change to the navigation, settings or theme renders everything.
+    # Not strict: MkDocs warns about every dirty build, and a preview must show the page anyway.
+    serve(config_file=str(root / CONFIG_FILE), livereload=True, build_type="dirty",
+          dev_addr=f"{host}:{port}", strict=False)

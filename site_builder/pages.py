@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 import json
 import re
@@ -94,6 +96,11 @@ def restore_html_blocks(html: str, token: str, blocks: list[str]) -> str:
     return re.sub(rf"<!--{token}:(\d+)-->", lambda m: blocks[int(m.group(1))], html)
 
 
+def content_hash(text: str | bytes) -> str:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 def md_escape(text: str) -> str:
     """Escape text for an inline Markdown context so it renders exactly as written."""
     return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
@@ -156,6 +163,11 @@ def make_env(root: Path) -> jinja2.Environment:
     env.filters["head"] = head_text
     env.filters["quote"] = lambda s: quote(str(s), safe="")
     return env
+
+
+# Stories are converted once per distinct text: a live preview re-renders every page after an
+# edit, and only the edited story is new.
+cached_story_html = functools.lru_cache(maxsize=8192)(story_html)
 
 
 def related_index(brands: list[Brand]) -> dict[str, list[Brand]]:
@@ -260,7 +272,7 @@ def render_site(project: Project) -> Rendered:
         meta["jsonld"] = json_ld(brand_jsonld(b, site_url, url))
         page(f"{BRANDS_DIR}/{b.slug}/index.md", "brand.md.j2", b.name, b.data["summary"],
              brand=b, related=related_brands(b, related), meta=meta,
-             story=Markup(story_html(b.body)),  # sanitised (safety.py); the body is never raw
+             story=Markup(cached_story_html(b.body)),  # sanitised (safety.py); the body is never raw
              honours=honours.get(b.slug, []))
     page("people/index.md", "people.md.j2", "典型人物",
          f"{region}劳务品牌的创立人、传承人、领军人、代言人和技能带头人。", meta=NOINDEX)

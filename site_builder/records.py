@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -144,13 +145,38 @@ def load_brands(root: Path, settings: Settings) -> tuple[list[Brand], list[Diagn
     diags: list[Diagnostic] = []
     folder = root / BRANDS_DIR
     files = sorted(p.name for p in folder.glob("*.md")) if folder.is_dir() else []
+    vocab_key = repr(sorted(settings.vocab.items()))
+    if len(_RECORD_CACHE) > 2 * len(files) + 200:  # bounded across many edits and projects
+        _RECORD_CACHE.clear()
     for name in files:
-        brand, d = load_brand(root, f"{BRANDS_DIR}/{name}", settings.vocab)
+        relpath = f"{BRANDS_DIR}/{name}"
+        data = (root / relpath).read_bytes()
+        key = (str(root), relpath, hashlib.blake2b(data, digest_size=16).digest(),
+               _folder_signature(folder / name[:-3]), vocab_key)
+        cached = _RECORD_CACHE.get(key)
+        if cached is None:
+            cached = load_brand(root, relpath, settings.vocab, data)
+            _RECORD_CACHE[key] = cached
+        brand, d = cached
         diags.extend(d)
         if brand is not None:
             brands.append(brand)
     diags.extend(check_unique(brands))
     return brands, diags
+
+
+# A live preview loads the project again after every edit: a record whose bytes, image folder
+# and vocabularies are unchanged gives the same result, so it is not parsed again.
+_RECORD_CACHE: dict[tuple, tuple[Brand | None, list[Diagnostic]]] = {}
+
+
+def _folder_signature(folder: Path) -> tuple:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return ()
+    return tuple((e.name, e.stat(follow_symlinks=False).st_size,
+                  e.stat(follow_symlinks=False).st_mtime_ns) for e in entries)
 
 
 def check_unique(brands: list[Brand]) -> list[Diagnostic]:

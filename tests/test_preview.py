@@ -1,0 +1,58 @@
+"""The live preview rebuilds only what an edit changed, and ends up with the same site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from site_builder.build import build_site
+from site_builder.mkdocs_adapter import Preview
+from showcase import make_project
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file() and "pagefind" not in p.parts and p.suffix != ".gz"}
+
+
+def test_preview_rebuild_after_one_edit_matches_a_clean_build(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764201600")
+    (tmp_path / "p").mkdir()
+    root = make_project(tmp_path / "p")
+    preview = Preview(root, tmp_path / "preview")
+    preview.build()
+    preview.wait_for_search()
+    page = tmp_path / "preview" / "brands" / "shili-jigong" / "index.html"
+    untouched = tmp_path / "preview" / "brands" / "shili-jiazheng" / "index.html"
+    before = untouched.stat().st_mtime_ns
+
+    record = root / "brands" / "shili-jigong.md"
+    record.write_text(record.read_text(encoding="utf-8").replace("虚构的技工品牌。", "编辑后的故事。"),
+                      encoding="utf-8")
+    preview.build()
+    preview.wait_for_search()
+    assert "编辑后的故事。" in page.read_text(encoding="utf-8")
+    assert untouched.stat().st_mtime_ns == before, "an unchanged brand page is not rendered again"
+    assert (tmp_path / "preview" / "pagefind" / "pagefind.js").is_file()
+
+    result = build_site(root, tmp_path / "clean")
+    assert result.ok
+    clean, incremental = tree(tmp_path / "clean"), tree(tmp_path / "preview")
+    assert sorted(clean) == sorted(incremental)
+    differing = [k for k in clean if clean[k] != incremental[k]]
+    assert differing == []
+
+
+def test_preview_renders_everything_again_when_settings_change(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764201600")
+    (tmp_path / "p").mkdir()
+    root = make_project(tmp_path / "p")
+    preview = Preview(root, tmp_path / "preview")
+    preview.build()
+    settings = root / "settings.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "title: 广州劳务品牌", "title: 改名后的站点"), encoding="utf-8")
+    preview.build()
+    preview.wait_for_search()
+    html = (tmp_path / "preview" / "brands" / "shili-jiazheng" / "index.html").read_text(
+        encoding="utf-8")
+    assert "改名后的站点" in html
