@@ -173,6 +173,10 @@ CODES: dict[str, Code] = {
              "它们会嵌入其他网站或改变页面中所有链接的指向。", "`<iframe src=…>`", "找到来源并删去。"),
         Code("P109", "CSV 单元格会被当作公式", "开放数据 CSV 中有以 =、+、-、@ 开头的单元格，"
              "用 Excel 打开时会被当作公式执行。", "品牌名称 `=HYPERLINK(…)`", "生成 CSV 时在这样的值前加一个单引号。"),
+        Code("P110", "页面中有不认识的内联脚本", "生成的页面中有主题本身之外的 <script> 代码，"
+             "通常是某个值（例如手写页面 docs/ 的标题）没有转义，把脚本带进了页面。",
+             "docs/about.md 的 `title: 关于</title><script>…`", "找到来源并改正；模板若有意加入脚本，"
+             "请放进单独的 .js 文件（或把它的开头加入 outscan.KNOWN_INLINE_SCRIPTS）。"),
         # S: settings.yml
         Code("S001", "站点设置有误", "settings.yml 的某个设置缺失或格式不对。",
              "`districts:` 为空", "按 settings.yml 中的注释改正。"),

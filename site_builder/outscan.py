@@ -47,6 +47,21 @@ _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.IGNORECASE)
 _CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _LOOKS_HTML = re.compile(r"<[A-Za-z!/]")
+_SCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module", "text/ecmascript"}
+# How the inline scripts the theme writes on purpose begin (Material for MkDocs 9.x). Any other
+# inline script on a page got there by accident or by injection, e.g. through a hand-written
+# page's title; a script the templates add on purpose goes in its own file or into this list.
+KNOWN_INLINE_SCRIPTS = (
+    "__md_scope=new URL(",
+    "var palette=__md_get(",
+    "var target=document.getElementById(location.hash",
+    "var tabs=__md_get(",
+    "var consent=__md_get(",
+    'var el=document.querySelector("[data-md-component=outdated]")',
+    'var el=document.querySelector("[data-md-component=announce]")',
+    '"undefined"!=typeof __md_analytics',
+    'if("undefined"!=typeof __md_analytics)',
+)
 # Keys of JSON values that are addresses (open data, JSON-LD, Pagefind, web manifests).
 _ADDRESS_KEYS = {"url", "href", "src", "link", "location", "image", "logo", "@id", "sameas",
                  "start_url", "scope", "raw_url"}
@@ -294,8 +309,13 @@ class _PageScanner(html.parser.HTMLParser):
         if tag == "link" and set(a.get("rel", "").lower().split()) & _RESOURCE_RELS:
             scan.resource(rel, line, col, f"<link rel={a.get('rel')}>", a.get("href", ""))
         if tag in ("script", "style") and self.raw_kind is None:
-            kind = a.get("type", "").lower()
-            self.raw_kind = "ld+json" if kind == "application/ld+json" else tag
+            kind = a.get("type", "").lower().strip()
+            if kind == "application/ld+json":
+                self.raw_kind = "ld+json"
+            elif tag == "script" and "src" not in a and kind in _SCRIPT_TYPES:
+                self.raw_kind = "inline"  # code that runs where it stands
+            else:
+                self.raw_kind = tag
             self.raw, self.raw_line = [], line
 
     def handle_startendtag(self, tag, attrs):
@@ -317,6 +337,10 @@ class _PageScanner(html.parser.HTMLParser):
                 self.scan.json_value(self.rel, data, "JSON-LD", self.raw_line)
         elif self.raw_kind == "style":
             self.scan.css(self.rel, body, self.raw_line)
+        elif self.raw_kind == "inline" and body.strip() and \
+                not body.lstrip().startswith(KNOWN_INLINE_SCRIPTS):
+            self.scan.add(self.rel, self.raw_line, 1, "P110", "<script>",
+                          f"页面中有不认识的内联脚本“{_clip(body.strip(), 50)}”")
         self.raw_kind = None
 
     def handle_data(self, data):

@@ -149,17 +149,21 @@ def test_the_shipped_site_scans_clean(shipped_site):
     assert [d.format() for d in scan_site(shipped_site, None, "site")] == []
 
 
-def test_a_leak_in_a_hand_written_page_fails_the_build(tmp_path):
+@pytest.mark.parametrize("page, code", [
+    ("# 联系我们\n\n值班手机：138 0000 1234\n", "P102"),
+    # MkDocs and Material print a hand-written page's front matter title unescaped.
+    ("---\ntitle: 关于</title><script>alert(1)</script>\n---\n\n正文\n", "P110"),
+])
+def test_a_leak_in_a_hand_written_page_fails_the_build(tmp_path, page, code):
     from sitecopy import copy_project
 
     root = copy_project(tmp_path / "project")
     (root / "site").mkdir()
     (root / "site" / "marker.txt").write_text("旧站点", encoding="utf-8")
-    page = root / "docs" / "leak.md"
-    page.write_text("# 联系我们\n\n值班手机：138 0000 1234\n", encoding="utf-8")
+    (root / "docs" / "leak.md").write_text(page, encoding="utf-8")
     result = build_site(root, root / "site")
     assert not result.ok
-    assert [(d.path, d.code) for d in result.findings] == [("site/leak/index.html", "P102")]
+    assert {(d.path, d.code) for d in result.findings} == {("site/leak/index.html", code)}
     assert "生成的站点未通过发布前检查" in result.problems[0]
     assert (root / "site" / "marker.txt").read_text(encoding="utf-8") == "旧站点"
     assert not [p for p in root.iterdir() if p.name.startswith(".site.tmp-")]
@@ -174,3 +178,15 @@ def test_the_check_command_runs_the_scan_too(tmp_path, capsys):
     assert main(["--root", str(tmp_path), "check", str(root)]) == 1
     out = capsys.readouterr().out
     assert "error[P102]" in out and "138******34" in out and "13800001234" not in out
+
+
+def test_an_inline_script_the_theme_does_not_write_is_a_finding(tmp_path):
+    theme = ('<script>__md_scope=new URL(".",location)</script>'
+             '<script id="__config" type="application/json">{"a": 1}</script>'
+             '<script src="assets/x.js"></script>')
+    root = site(tmp_path, {
+        "ok/index.html": PAGE.format(body=theme),
+        "leak/index.html": PAGE.replace("<title>示例</title>", "<title>关于</title><script>alert(1)"
+                                        "</script></title>").format(body=theme),
+    })
+    assert findings(root) == [("site/leak/index.html", 1, "P110", "<script>")]
