@@ -41,6 +41,7 @@ _SEP = "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\\-\u2010-\u2015\u2212\uf
 # an identity number may end in X.
 _RUN = re.compile(rf"\d+(?:{_SEP}{{1,3}}\d+)*[XxＸｘ]?")
 _GROUP = re.compile(r"\d+[XxＸｘ]?")
+_WORD = re.compile(r"[A-Za-z_]")  # a run of digits touching a Latin letter is part of a token
 # Cheap test first: eleven digits close together are needed for any finding.
 _HINT = re.compile(rf"\d(?:{_SEP}{{0,3}}\d){{10}}")
 _HINT_PHONE = re.compile(rf"\d(?:{_SEP}{{0,3}}\d){{9}}")  # 400/800 and some landlines: 10 digits
@@ -101,12 +102,17 @@ def find_pii(text: str, phones: bool = False) -> list[PiiMatch]:
     hint = _HINT_PHONE if phones else _HINT
     if not hint.search(clean) and not (phones and _PAREN_LANDLINE.search(clean)):
         return []
-    # Map offsets in `clean` back to `text` when invisible characters were removed.
-    removed = [i for i, c in enumerate(text) if c in _INVISIBLE] if clean is not text else []
-    removed_clean = [i - k for k, i in enumerate(removed)]
+    removed_clean: list[int] | None = None
 
     def orig(pos: int) -> int:
-        return pos + bisect.bisect_right(removed_clean, pos) if removed else pos
+        """An offset in `clean` as an offset in `text` (invisible characters put back)."""
+        nonlocal removed_clean
+        if clean is text:
+            return pos
+        if removed_clean is None:
+            removed = [m.start() for m in _HAS_INVISIBLE.finditer(text)]
+            removed_clean = [i - k for k, i in enumerate(removed)]
+        return pos + bisect.bisect_right(removed_clean, pos)
 
     found: list[PiiMatch] = []
     taken: list[tuple[int, int]] = []
@@ -118,6 +124,10 @@ def find_pii(text: str, phones: bool = False) -> list[PiiMatch]:
         found.append(PiiMatch(kind, orig(s), orig(e - 1) + 1, mask(digits)))
 
     for run in _RUN.finditer(clean):
+        if _WORD.match(clean, run.start() - 1) if run.start() else False:
+            continue  # part of a token such as a hexadecimal id ("…4b19-3215-5384-9cb0")
+        if _WORD.match(clean, run.end()):
+            continue
         groups = [(g.start() + run.start(), g.end() + run.start(), _ascii_digits(g.group()))
                   for g in _GROUP.finditer(run.group())]
         if sum(len(g[2]) for g in groups) < 10:
@@ -376,12 +386,15 @@ def story_html(body: str) -> str:
         return "<p>" + html.escape(body) + "</p>"
 
 
+_C0_AND_SPACE = "".join(chr(i) for i in range(0x21))
+
+
 def normalise_url(value: str) -> str:
     """An address as a browser reads it: entities decoded, tabs and newlines dropped, leading and
     trailing control characters and spaces stripped, lower case."""
     v = html.unescape(value)
     v = re.sub(r"[\t\n\r]", "", v)
-    return v.strip("".join(chr(i) for i in range(0x21))).lower()
+    return v.strip(_C0_AND_SPACE).lower()
 
 
 def url_scheme(value: str) -> str | None:

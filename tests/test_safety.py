@@ -79,6 +79,8 @@ def test_personal_numbers_are_found_however_written(text, kind, digits):
     "2019-2023 年培训 13800 人次", "穗人社发〔2022〕8号", "12345 热线", "020-12345678",
     "http://www.hunantoday.cn/article/202007/202007042207595040.html",
     "2026-11-27", "value 1.38000012 34",
+    "urn:uuid:d92c4b19-3215-5384-9cb0-0ea81126aa74",  # hexadecimal ids are tokens, not numbers
+    "sha256-ab13800001234cd", "post_13800001234.html",
 ])
 def test_ordinary_numbers_are_not_personal(text):
     assert find_pii(text) == []
