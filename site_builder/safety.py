@@ -281,11 +281,11 @@ ALLOWED_ATTRS = {
     "abbr": {"title"},
     **{f"h{i}": {"id"} for i in range(1, 7)},
 }
+# Every id in a story carries ID_PREFIX (headings get theirs from the toc extension), so no
+# story can take the id of one of the page's own elements (Material's "__search", "__config"…).
 LINK_SCHEMES = {"http", "https", "mailto"}
 _URL_ATTRS = {("a", "href"), ("img", "src")}
-# The page's own elements whose ids a story must not take (Material's and ours): any id in the
-# story carries ID_PREFIX, so none of these can be clobbered.
-_ADDED_ATTRS = {("img", "loading")}
+_ADDED_ATTRS = {("img", "loading")}  # what the sanitiser adds itself
 
 _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
 _ATTR_LIST = re.compile(r"\{:?[ \t]*(?:[#.][^\s{}]+|[A-Za-z_:][\w:.\-]*[ \t]*=)[^{}\n]*\}")
@@ -348,8 +348,14 @@ def story_markdown(body: str) -> str:
 
 
 def _keep_id(tag: str, attr: str, value: str) -> str | None:
+    """Ids only with the story's prefix; images only from the brand's own folder (a relative
+    path), so even unvalidated text cannot make the page load from another site."""
     if attr == "id":
         return value if value.startswith(ID_PREFIX) else None
+    if tag == "img" and attr == "src":
+        norm = normalise_url(value)
+        if url_scheme(value) is not None or norm.startswith(("/", "\\")):
+            return None
     return value
 
 
