@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import shutil
 import tempfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Severity, sort_key
 from .project import Project, load_project
+from .search_index import BUNDLE_DIR
 
 
 @dataclass
@@ -40,16 +43,15 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
         from .mkdocs_adapter import build_with_mkdocs  # the engine, imported only when building
 
         try:
-            build_with_mkdocs(project, staging, strict=True)
+            search = build_with_mkdocs(project, staging, strict=True, defer_search=True)
         except Exception as e:  # the engine's own failures become one clear message
             return BuildResult(project, False, [f"生成站点失败：{type(e).__name__}: {e}"])
-        findings = check_built_site(project, staging, site_dir)
-        # Personal numbers, inline script or broken data files never go live either (outscan).
-        unsafe = scan_staging(project, staging, site_dir)
-        if findings or unsafe:  # a site with a broken link or a foreign font is never published
+        findings, problems = post_build_checks(project, staging, site_dir, search)
+        if problems:
+            return BuildResult(project, False, problems)
+        if findings:  # a broken link, a foreign font, a personal number: never published
             return BuildResult(project, False, [
-                f"生成的站点未通过发布前检查：{len(findings) + len(unsafe)} 个问题"],
-                sorted(findings + unsafe, key=sort_key))
+                f"生成的站点未通过发布前检查：{len(findings)} 个问题"], findings)
         staging.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read it
         swap_in(staging, site_dir)
         staging = None
@@ -59,27 +61,59 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def check_built_site(project: Project, staging: Path, site_dir: Path) -> list[Diagnostic]:
-    """Post-build checks of the staging folder; findings name pages as they will be in `site_dir`."""
+def _label(project: Project, site_dir: Path) -> str:
+    try:
+        return site_dir.relative_to(project.root.resolve()).as_posix()
+    except ValueError:
+        return str(site_dir)
+
+
+def _in_search_bundle(rel: str) -> bool:
+    return rel.startswith(f"{BUNDLE_DIR}/")
+
+
+def _not_in_search_bundle(rel: str) -> bool:
+    return not rel.startswith(f"{BUNDLE_DIR}/")
+
+
+class _Share:
+    """Every n-th file (by a stable hash of its path), so two workers split a scan evenly."""
+
+    def __init__(self, k: int, n: int) -> None:
+        self.k, self.n = k, n
+
+    def __call__(self, rel: str) -> bool:
+        return zlib.crc32(rel.encode()) % self.n == self.k
+
+
+def _check(staging: Path, url: str | None, label: str, select) -> list[Diagnostic]:
     from .check import check_site
 
-    try:
-        label = site_dir.relative_to(project.root.resolve()).as_posix()
-    except ValueError:
-        label = str(site_dir)
-    return check_site(staging, project.settings["site"].get("url") or None, label)
+    return check_site(staging, url, label, select)
 
 
-def scan_staging(project: Project, staging: Path, site_dir: Path) -> list[Diagnostic]:
-    """The safety scan of the new site (outscan.py); foreign resources are check.py's job."""
+def _scan(staging: Path, url: str | None, label: str, select) -> list[Diagnostic]:
     from .outscan import scan_site
 
-    try:
-        label = site_dir.relative_to(project.root.resolve()).as_posix()
-    except ValueError:
-        label = str(site_dir)
-    return scan_site(staging, project.settings["site"].get("url") or None, label,
-                     resources=False)
+    return scan_site(staging, url, label, resources=False, select=select)
+
+
+def post_build_checks(project: Project, staging: Path, site_dir: Path, search
+                      ) -> tuple[list[Diagnostic], list[str]]:
+    """The link and resource checks (check.py) and the safety scan (outscan.py) of the new site,
+    run on both cores while the search index is built: the pages are checked while Pagefind
+    indexes them, then the search bundle and a second half of the scan follow."""
+    url = project.settings["site"].get("url") or None
+    label = _label(project, site_dir)
+    ctx = multiprocessing.get_context("fork")  # no thread runs now: Pagefind is a child process
+    with ctx.Pool(2) as pool:
+        pages = pool.apply_async(_check, (staging, url, label, _not_in_search_bundle))
+        if search.wait() is not None:
+            return [], [str(search.error)]
+        bundle = pool.apply_async(_check, (staging, url, label, _in_search_bundle))
+        scans = [pool.apply_async(_scan, (staging, url, label, _Share(k, 2))) for k in range(2)]
+        findings = pages.get() + bundle.get() + scans[0].get() + scans[1].get()
+    return sorted(findings, key=sort_key), []
 
 
 def swap_in(new: Path, target: Path) -> None:

@@ -183,8 +183,10 @@ def _line_col(text: str, offset: int, line0: int = 1, col0: int = 1) -> tuple[in
 class SiteChecker:
     """Checks every page and stylesheet of a built site; collects findings, never stops early."""
 
-    def __init__(self, site_dir: Path, site_url: str | None = None, label: str | None = None):
+    def __init__(self, site_dir: Path, site_url: str | None = None, label: str | None = None,
+                 select=None):
         self.root = Path(site_dir)
+        self.select = select
         self.label = (label if label is not None else str(site_dir)).rstrip("/")
         u = urlsplit(site_url or "")
         self.host = u.netloc.lower() if u.scheme in ("http", "https") else None
@@ -199,7 +201,8 @@ class SiteChecker:
 
     # -- the run -----------------------------------------------------------------------------
     def run(self) -> list[Diagnostic]:
-        files = sorted(p for p in self.root.rglob("*") if p.is_file())
+        files = sorted(p for p in self.root.rglob("*") if p.is_file() and (
+            self.select is None or self.select(p.relative_to(self.root).as_posix())))
         for p in files:
             rel = p.relative_to(self.root).as_posix()
             if p.suffix.lower() in (".html", ".htm"):
@@ -350,6 +353,7 @@ class SiteChecker:
 
 
 def check_site(site_dir: Path, site_url: str | None = None,
-               label: str | None = None) -> list[Diagnostic]:
-    """Every finding in a built site; `label` is how the folder is named in findings."""
-    return SiteChecker(site_dir, site_url, label).run()
+               label: str | None = None, select=None) -> list[Diagnostic]:
+    """Every finding in a built site; `label` is how the folder is named in findings.
+    `select(rel)` limits which files are read (all of them by default)."""
+    return SiteChecker(site_dir, site_url, label, select).run()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import threading
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
@@ -16,7 +15,7 @@ from mkdocs.structure.files import File, Files
 from .diagnostics import format_diagnostics
 from .pages import content_hash, render_site, restore_html_blocks, stash_html_blocks
 from .project import Project, load_project
-from .search_index import index_site
+from .search_index import SearchIndexJob, index_site
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
 
@@ -35,7 +34,8 @@ class SiteBuilderPlugin(BasePlugin):
         self.incremental = self.serving and dirty
         self.last_pages: dict[str, str] = {}
         self.last_global = ""
-        self.search_job: SearchJob | None = None
+        self.search_job: SearchIndexJob | None = None
+        self.defer_search = False
 
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
@@ -92,17 +92,22 @@ class SiteBuilderPlugin(BasePlugin):
         return restore_html_blocks(html, self.token, blocks) if blocks else html
 
     def on_post_build(self, config) -> None:
-        if getattr(self, "serving", False):
+        if getattr(self, "defer_search", False):  # site-builder build checks pages meanwhile
+            self.search_job = SearchIndexJob(Path(config.site_dir))
+        elif getattr(self, "serving", False):
             # The preview reloads at once; the search index follows a few seconds later.
-            if self.search_job is not None:
-                self.search_job.wait()
-            self.search_job = SearchJob(Path(config.site_dir))
+            self._finish_search()
+            self.search_job = SearchIndexJob(Path(config.site_dir))
         else:
             index_site(Path(config.site_dir))
 
+    def _finish_search(self) -> None:
+        if self.search_job is not None and self.search_job.wait() is not None:
+            log.warning(f"搜索索引未能更新：{self.search_job.error}")
+
     def on_shutdown(self) -> None:
-        if getattr(self, "search_job", None) is not None:
-            self.search_job.wait()
+        if getattr(self, "serving", False):
+            self._finish_search()
 
     def on_serve(self, server, config, builder):
         root = self.project.root
@@ -125,37 +130,22 @@ def _mtimes(dirs: list[str]) -> list[tuple[str, int]]:
     return out
 
 
-class SearchJob:
-    """The search index built in the background during a live preview."""
-
-    def __init__(self, site_dir: Path) -> None:
-        self.error: Exception | None = None
-        self.thread = threading.Thread(target=self._run, args=(site_dir,), daemon=True)
-        self.thread.start()
-
-    def _run(self, site_dir: Path) -> None:
-        try:
-            index_site(site_dir)
-        except Exception as e:  # reported, never fatal for a preview
-            self.error = e
-            log.warning(f"搜索索引未能更新：{e}")
-
-    def wait(self) -> None:
-        self.thread.join()
-
-
-def build_with_mkdocs(project: Project, site_dir: Path, strict: bool = True) -> None:
-    """Build the site with MkDocs into `site_dir`, reusing an already validated project."""
+def build_with_mkdocs(project: Project, site_dir: Path, strict: bool = True,
+                      defer_search: bool = False) -> SearchIndexJob | None:
+    """Build the site with MkDocs into `site_dir`, reusing an already validated project.
+    With `defer_search` the search index is still being built on return: wait for the job."""
     config = load_config(str(project.root / CONFIG_FILE), site_dir=str(site_dir), strict=strict)
     plugin = config.plugins.get("site_builder")
     if plugin is None:
         raise RuntimeError(f"{CONFIG_FILE} 的 plugins 中缺少 site_builder")
-    plugin.preloaded = project
     config.plugins.on_startup(command="build", dirty=False)
+    plugin.preloaded = project
+    plugin.defer_search = defer_search
     try:
         mkdocs_build(config)
     finally:
         config.plugins.on_shutdown()
+    return plugin.search_job if defer_search else None
 
 
 class Preview:

@@ -78,6 +78,7 @@ class _Scan:
         u = urlsplit(site_url or "")
         self.host = u.netloc.lower() if u.scheme in ("http", "https") else None
         self.findings: list[Diagnostic] = []
+        self.select = None  # `select(rel)` limits which files are read (all by default)
 
     def add(self, rel: str, line: int, col: int, code: str, what: str, message: str) -> None:
         path = f"{self.label}/{rel}" if self.label else rel
@@ -263,7 +264,9 @@ class _Scan:
     def run(self) -> list[Diagnostic]:
         for p in sorted(self.root.rglob("*")):
             if p.is_file() and not p.is_symlink():
-                self.file(p, p.relative_to(self.root).as_posix(), p.name)
+                rel = p.relative_to(self.root).as_posix()
+                if self.select is None or self.select(rel):
+                    self.file(p, rel, p.name)
         self.findings.sort(key=sort_key)
         return self.findings
 
@@ -393,8 +396,10 @@ def _clip(s: str, n: int = 40) -> str:
 
 
 def scan_site(site_dir: Path, site_url: str | None = None, label: str | None = None,
-              resources: bool = True) -> list[Diagnostic]:
+              resources: bool = True, select=None) -> list[Diagnostic]:
     """Every finding in a built site folder; `label` names the folder in findings (default: its
     path). With `resources=False` foreign resources are left to the link checker (check.py)."""
     site_dir = Path(site_dir)
-    return _Scan(site_dir, site_url, str(site_dir) if label is None else label, resources).run()
+    scan = _Scan(site_dir, site_url, str(site_dir) if label is None else label, resources)
+    scan.select = select
+    return scan.run()

@@ -8,20 +8,53 @@ import sys
 from pathlib import Path
 
 BUNDLE_DIR = "pagefind"
+TIMEOUT_S = 600
 
 
 class SearchIndexError(RuntimeError):
     pass
 
 
+class SearchIndexJob:
+    """Pagefind running in its own process while the caller goes on; `wait()` for the result.
+
+    A plain child process rather than a thread, so the build may fork its checking workers
+    meanwhile without inheriting a thread's locks.
+    """
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
+        self.error: SearchIndexError | None = None
+        self._done = False
+        cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir),
+               "--output-subdir", BUNDLE_DIR, "--force-language", "zh", "--silent"]
+        try:
+            self.proc: subprocess.Popen | None = subprocess.Popen(
+                cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        except OSError as e:
+            self.proc = None
+            self.error = SearchIndexError(f"生成搜索索引失败：{e}")
+
+    def wait(self) -> SearchIndexError | None:
+        if self._done or self.proc is None:
+            return self.error
+        self._done = True
+        try:
+            _, err = self.proc.communicate(timeout=TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.communicate()
+            self.error = SearchIndexError(f"生成搜索索引超过 {TIMEOUT_S} 秒，已停止。")
+            return self.error
+        if self.proc.returncode != 0 or not (self.site_dir / BUNDLE_DIR / "pagefind.js").is_file():
+            detail = (err or "").strip()[-500:]
+            self.error = SearchIndexError(
+                f"生成搜索索引失败（pagefind 退出码 {self.proc.returncode}）：{detail}")
+        return self.error
+
+
 def index_site(site_dir: Path) -> None:
     """Write the Pagefind bundle into `site_dir/pagefind/` (the extended build segments Chinese)."""
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir),
-           "--output-subdir", BUNDLE_DIR, "--force-language", "zh", "--silent"]
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        raise SearchIndexError(f"生成搜索索引失败：{e}") from e
-    if proc.returncode != 0 or not (site_dir / BUNDLE_DIR / "pagefind.js").is_file():
-        detail = (proc.stderr or proc.stdout).strip()[-500:]
-        raise SearchIndexError(f"生成搜索索引失败（pagefind 退出码 {proc.returncode}）：{detail}")
+    error = SearchIndexJob(site_dir).wait()
+    if error is not None:
+        raise error

@@ -124,7 +124,7 @@ def test_interrupted_build_cleans_up(project, monkeypatch):
     site = project / "site"
     before, listing = tree_state(site), sorted(os.listdir(project))
 
-    def half_written(project_, staging: Path, strict: bool = True) -> None:
+    def half_written(project_, staging: Path, strict: bool = True, defer_search: bool = False):
         (staging / "index.html").write_text("<title>一半</title>", encoding="utf-8")
         raise KeyboardInterrupt
 
