@@ -7,7 +7,6 @@ import multiprocessing
 import os
 import shutil
 import tempfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,51 +67,38 @@ def _label(project: Project, site_dir: Path) -> str:
         return str(site_dir)
 
 
-def _in_search_bundle(rel: str) -> bool:
-    return rel.startswith(f"{BUNDLE_DIR}/")
-
-
-def _not_in_search_bundle(rel: str) -> bool:
-    return not rel.startswith(f"{BUNDLE_DIR}/")
-
-
 class _Share:
-    """Every n-th file (by a stable hash of its path), so two workers split a scan evenly."""
+    """Selects the files outside the search bundle, or (bundle=True) the files inside it."""
 
-    def __init__(self, k: int, n: int) -> None:
-        self.k, self.n = k, n
+    def __init__(self, bundle: bool) -> None:
+        self.bundle = bundle
 
     def __call__(self, rel: str) -> bool:
-        return zlib.crc32(rel.encode()) % self.n == self.k
+        return rel.startswith(f"{BUNDLE_DIR}/") == self.bundle
 
 
 def _check(staging: Path, url: str | None, label: str, select) -> list[Diagnostic]:
-    from .check import check_site
+    from .check import check_and_scan
 
-    return check_site(staging, url, label, select)
-
-
-def _scan(staging: Path, url: str | None, label: str, select) -> list[Diagnostic]:
-    from .outscan import scan_site
-
-    return scan_site(staging, url, label, resources=False, select=select)
+    return check_and_scan(staging, url, label, select)
 
 
 def post_build_checks(project: Project, staging: Path, site_dir: Path, search
                       ) -> tuple[list[Diagnostic], list[str]]:
     """The link and resource checks (check.py) and the safety scan (outscan.py) of the new site,
-    run on both cores while the search index is built: the pages are checked while Pagefind
-    indexes them, then the search bundle and a second half of the scan follow."""
+    in one reading of each page, on one core while Pagefind indexes the site on the other; the
+    search bundle is checked once written."""
     url = project.settings["site"].get("url") or None
     label = _label(project, site_dir)
     ctx = multiprocessing.get_context("fork")  # no thread runs now: Pagefind is a child process
     with ctx.Pool(2) as pool:
-        pages = pool.apply_async(_check, (staging, url, label, _not_in_search_bundle))
+        # One worker reads every page (an anchor check needs all pages' ids) while Pagefind
+        # indexes the site on the other core.
+        jobs = [pool.apply_async(_check, (staging, url, label, _Share(bundle=False)))]
         if search.wait() is not None:
             return [], [str(search.error)]
-        bundle = pool.apply_async(_check, (staging, url, label, _in_search_bundle))
-        scans = [pool.apply_async(_scan, (staging, url, label, _Share(k, 2))) for k in range(2)]
-        findings = pages.get() + bundle.get() + scans[0].get() + scans[1].get()
+        jobs.append(pool.apply_async(_check, (staging, url, label, _Share(bundle=True))))
+        findings = [d for job in jobs for d in job.get()]
     return sorted(findings, key=sort_key), []
 
 

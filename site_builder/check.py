@@ -180,6 +180,26 @@ def _line_col(text: str, offset: int, line0: int = 1, col0: int = 1) -> tuple[in
     return line0 + nl, offset - before.rfind("\n")
 
 
+class TeeParser(html.parser.HTMLParser):
+    """Parses a page once and hands every event to several parsers, each seeing the position it
+    would see had it parsed the page itself (getpos() reads lineno and offset)."""
+
+    def __init__(self, *targets: html.parser.HTMLParser) -> None:
+        super().__init__(convert_charrefs=True)
+        self.targets = targets
+        for name in ("handle_starttag", "handle_startendtag", "handle_endtag", "handle_data",
+                     "handle_comment", "handle_decl", "handle_pi", "unknown_decl"):
+            setattr(self, name, self._forward([(t, getattr(t, name)) for t in targets]))
+
+    def _forward(self, calls):
+        def forward(*args):
+            lineno, offset = self.lineno, self.offset
+            for t, method in calls:
+                t.lineno, t.offset = lineno, offset
+                method(*args)
+        return forward
+
+
 class SiteChecker:
     """Checks every page and stylesheet of a built site; collects findings, never stops early."""
 
@@ -187,6 +207,7 @@ class SiteChecker:
                  select=None):
         self.root = Path(site_dir)
         self.select = select
+        self.companion = None  # an outscan scan that reads each page in the same parse
         self.label = (label if label is not None else str(site_dir)).rstrip("/")
         u = urlsplit(site_url or "")
         self.host = u.netloc.lower() if u.scheme in ("http", "https") else None
@@ -201,17 +222,24 @@ class SiteChecker:
 
     # -- the run -----------------------------------------------------------------------------
     def run(self) -> list[Diagnostic]:
-        files = sorted(p for p in self.root.rglob("*") if p.is_file() and (
+        every = list(self.root.rglob("*"))
+        self._files = {p.relative_to(self.root).as_posix() for p in every if p.is_file()}
+        self._dirs = {""} | {p.relative_to(self.root).as_posix() for p in every if p.is_dir()}
+        files = sorted(p for p in every if p.is_file() and (
             self.select is None or self.select(p.relative_to(self.root).as_posix())))
         for p in files:
             rel = p.relative_to(self.root).as_posix()
             if p.suffix.lower() in (".html", ".htm"):
                 text = self._read(p, rel)
-                if text is not None:
-                    parser = _PageParser()
+                if text is None:
+                    continue
+                parser = _PageParser()
+                if self.companion is None:
                     parser.feed(text)
                     parser.close()
-                    self.pages[rel] = parser.page
+                elif not self.companion.html(rel, text, also=parser):
+                    continue
+                self.pages[rel] = parser.page
         for rel, page in self.pages.items():
             self._check_page(rel, page)
         for p in files:
@@ -327,13 +355,12 @@ class SiteChecker:
             self._missing(rel, line, col, kind, what, url, f"{target}（在站点目录之外）")
             return
         norm = "" if norm == "." else norm
-        path = self.root / norm if norm else self.root
         found: str | None = None
-        if path.is_dir():
+        if norm in self._dirs:
             index = f"{norm}/index.html" if norm else "index.html"
-            if (self.root / index).is_file():
+            if index in self._files:
                 found = index
-        elif path.is_file() and not trailing:
+        elif norm in self._files and not trailing:
             found = norm
         if found is None:
             expect = (f"{norm}/index.html" if norm else "index.html") if trailing else norm
@@ -350,6 +377,18 @@ class SiteChecker:
         code = "C001" if kind == "link" else "C003"
         self._add(rel, line, col, code, url,
                   f"{what} 指向的文件不存在：找不到 {expect}；提示：" + CHECK_CODES[code].fix)
+
+
+def check_and_scan(site_dir: Path, site_url: str | None, label: str, select=None
+                   ) -> list[Diagnostic]:
+    """The link and resource checks and the safety scan (outscan.py), reading each page once."""
+    from .outscan import new_scan
+
+    scan = new_scan(site_dir, site_url, label, resources=False)
+    scan.select = lambda rel: (select is None or select(rel)) and not rel.endswith((".html", ".htm"))
+    checker = SiteChecker(site_dir, site_url, label, select)
+    checker.companion = scan
+    return sorted(checker.run() + scan.run(), key=sort_key)
 
 
 def check_site(site_dir: Path, site_url: str | None = None,

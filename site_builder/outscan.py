@@ -121,15 +121,18 @@ class _Scan:
                 self.resource(rel, line0 + text.count("\n", 0, m.start()), 1, kind, value)
 
     # -- file kinds ------------------------------------------------------------------------------
-    def html(self, rel: str, text: str, where: str = "页面") -> None:
+    def html(self, rel: str, text: str, where: str = "页面", also=None) -> bool:
+        """Scan a page; `also` is another parser (check.py's) fed by the same parse."""
         parser = _PageScanner(self, rel)
+        driver = parser if also is None else _tee(parser, also)
         try:
-            parser.feed(text)
-            parser.close()
+            driver.feed(text)
+            driver.close()
         except (AssertionError, ValueError) as e:  # html.parser gives up on some broken markup
             self.add(rel, 1, 1, "P107", "HTML", f"{where}无法解析：{type(e).__name__}")
-            return
+            return False
         parser.finish(where)
+        return True
 
     def json_text(self, rel: str, text: str, what: str,
                   html_keys: frozenset[str] = frozenset()) -> None:
@@ -393,6 +396,16 @@ def _line_of(text: str):
 def _clip(s: str, n: int = 40) -> str:
     s = " ".join(str(s).split())
     return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def _tee(*parsers):
+    from .check import TeeParser
+
+    return TeeParser(*parsers)
+
+
+def new_scan(site_dir: Path, site_url: str | None, label: str, resources: bool = True) -> _Scan:
+    return _Scan(Path(site_dir), site_url, label, resources)
 
 
 def scan_site(site_dir: Path, site_url: str | None = None, label: str | None = None,
