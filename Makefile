@@ -52,8 +52,11 @@ guide: $(STAMP)
 	$(PY) -m site_builder guide
 	$(PY) -m site_builder schema
 
+# `make bench` measures at 1,000 brands (BRANDS=5000 for the growth check); see bench/README.md.
+BRANDS ?= 1000
 bench: $(STAMP)
-	$(PY) bench/bench_validate.py
+	$(PY) bench/bench_validate.py --output bench/validate-results.json
+	$(PY) bench/bench_site.py --brands $(BRANDS)
 
 clean:
 	rm -rf site demo-site bench/work site.tar.gz

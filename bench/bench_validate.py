@@ -166,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--records", type=int, default=10_000)
     ap.add_argument("--repeat", type=int, default=3, help="best of R runs of each side")
     ap.add_argument("--profile", action="store_true", help="cProfile the validating side")
+    ap.add_argument("--output", type=Path, default=None,
+                    help="also write the figures as JSON (bench_site.py reads bench/validate-results.json)")
     args = ap.parse_args(argv)
 
     settings, diags = load_settings(ROOT)
@@ -221,8 +223,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"(a) yaml.load(CSafeLoader):     {t_bare:7.3f} s  ({t_bare / args.records * 1e6:6.0f} µs/record)")
     print(f"(b) load_brand (load+validate): {t_ours:7.3f} s  ({t_ours / args.records * 1e6:6.0f} µs/record)")
     print(f"ratio (b)/(a): {ratio:.2f}x (target ≤ 2x): {'OK' if ratio <= 2 else 'OVER TARGET'}")
-    print(json.dumps({"records": args.records, "bare_seconds": round(t_bare, 4),
-                      "validate_seconds": round(t_ours, 4), "ratio": round(ratio, 3)}))
+    result = {"records": args.records, "bare_seconds": round(t_bare, 4),
+              "validate_seconds": round(t_ours, 4), "ratio": round(ratio, 3)}
+    print(json.dumps(result))
+    if args.output:
+        args.output.write_text(json.dumps(result) + "\n", encoding="utf-8")
     return 0
 
 

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from .evaluations import EVALUATIONS_DIR, Honour, Round, awards
 from .records import Brand
+from .opendata import csv_cell, plain_json
 from .safety import story_html
 from .scoring import (
     METHOD_NAMES,
@@ -56,29 +57,21 @@ def brand_honours(rounds: list[Round]) -> dict[str, list[Honour]]:
     return awards(rounds)
 
 
-def _plain(value):
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
-
-
 def results_data(r: Round) -> dict:
     """The published results of a round, in the documented shape others can check."""
     res = r.result
     return {
         "round": r.id,
         "method": res.method,
-        "criteria": [{"key": c.key, "name": c.name, "weight": _plain(c.weight), "max": _plain(c.max)}
+        "criteria": [{"key": c.key, "name": c.name, "weight": plain_json(c.weight), "max": plain_json(c.max)}
                      for c in res.criteria],
         "entries": [{
             "brand": e.brand,
             "rank": e.rank,
             "tier": e.tier,
-            "total": _plain(e.total),
-            "criteria": _plain(e.aggregates),
-            "scores": {x: _plain(s) for x, s in e.scores.items()},
+            "total": plain_json(e.total),
+            "criteria": plain_json(e.aggregates),
+            "scores": {x: plain_json(s) for x, s in e.scores.items()},
             "status": e.status,
         } for e in res.entries],
     }
@@ -86,12 +79,6 @@ def results_data(r: Round) -> dict:
 
 def results_json(r: Round) -> bytes:
     return (json.dumps(results_data(r), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def _csv_cell(value) -> str:
-    """A cell that a spreadsheet shows as text, never runs as a formula."""
-    s = "" if value is None else str(value)
-    return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
 
 
 def results_csv(r: Round, names: dict[str, str]) -> bytes:
@@ -102,7 +89,7 @@ def results_csv(r: Round, names: dict[str, str]) -> bytes:
     w.writerow(["名次", "品牌", "网址名", "档次", *(f"{c.name}（平均分，满分 {_fmt(c.max)}，权重 {_fmt(c.weight)}）"
                                              for c in res.criteria), "总分", "状态", "说明"])
     for e in res.entries:
-        w.writerow([_csv_cell(v) for v in (
+        w.writerow([csv_cell(v) for v in (
             e.rank if e.rank is not None else "", names.get(e.brand, e.brand), e.brand, e.tier or "",
             *(_fmt(e.aggregates[c.key]) if e.aggregates else "" for c in res.criteria),
             _fmt(e.total) if e.total is not None else "", STATUS_NAMES[e.status], e.reason or "")])

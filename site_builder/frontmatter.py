@@ -66,7 +66,7 @@ def read_document(path: str, data: bytes, rep: Reporter) -> Document | None:
     first_line, _, rest = text.partition("\n")
     if first_line.rstrip() != "---":
         rep.add("Y003", "-", "文件第一行应为 `---`，实际为"
-                f"“{_clip(first_line)}”；提示：在文件开头加一行 `---`，"
+                f"“{clip(first_line)}”；提示：在文件开头加一行 `---`，"
                 "写完字段后再加一行 `---`。", 1)
         return None
     m = _CLOSING.search(rest)
@@ -118,7 +118,7 @@ def parse_yaml(fm_text: str, rep: Reporter) -> MappingNode | None:
                 "（常见于从网页或文档中复制来的文字）。", line + rep.line_offset, col)
         return None
     except yaml.YAMLError as e:
-        rep.add("Y005", "-", f"YAML 无法解析：{_clip(str(e), 80)}；提示：删去不可见的控制字符。",
+        rep.add("Y005", "-", f"YAML 无法解析：{clip(str(e), 80)}；提示：删去不可见的控制字符。",
                 1 + rep.line_offset)
         return None
     finally:
@@ -129,7 +129,7 @@ def parse_yaml(fm_text: str, rep: Reporter) -> MappingNode | None:
         _check_tokens(fm_text, rep)
     if not isinstance(root, MappingNode):
         rep.at_node(root, "Y007", "-", "front matter 应为“字段: 值”的字段表，实际是"
-                    f"{_kind(root)}；提示：按字段参考逐行写 `name: …`。")
+                    f"{kind_of(root)}；提示：按字段参考逐行写 `name: …`。")
         return None
     if not check_tree(root, rep, 1, set() if "*" in fm_text else None):
         return None
@@ -308,17 +308,18 @@ def _yaml_problem(e: yaml.MarkedYAMLError, text: str) -> tuple[str, str, bool]:
         if needle in problem:
             # plain replace: some hints show YAML braces, which str.format would take for fields
             return what.replace("{char}", f"“{char}”"), hint.replace("{char}", char), at_context
-    return f"{_clip(problem.strip() or '未知问题', 60)}", _GENERIC_HINT, False
+    return f"{clip(problem.strip() or '未知问题', 60)}", _GENERIC_HINT, False
 
 
-def _kind(node: Node) -> str:
+def kind_of(node: Node) -> str:
+    """What an editor wrote, in words: a list, a field table or a (clipped) text."""
     if isinstance(node, SequenceNode):
         return "列表"
     if isinstance(node, MappingNode):
         return "字段表"
-    return f"文字“{_clip(node.value)}”"
+    return f"文字“{clip(node.value)}”"
 
 
-def _clip(s: str, n: int = 30) -> str:
+def clip(s: str, n: int = 30) -> str:
     s = s.replace("\n", " ")
     return s if len(s) <= n else s[: n - 1] + "…"

@@ -20,19 +20,20 @@ CSV_COLUMNS = [
 _NS = uuid.UUID("6f1c7a52-3f0e-4d4c-9a55-8d4f2f0b7c11")  # fixed namespace for stable feed ids
 
 
-def _plain(value):
+def plain_json(value):
+    """Record values as JSON-ready values: exact decimals become int or float."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain_json(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain_json(v) for v in value]
     return value
 
 
 def brand_record(brand: Brand, url: str) -> dict:
     """A brand's published data: every field of the record, the story left out, plus its address."""
-    data = _plain(brand.data)
+    data = plain_json(brand.data)
     data.pop("status", None)
     return {"slug": brand.slug, "url": url, **{k: v for k, v in data.items() if k != "slug"}}
 
@@ -51,13 +52,14 @@ def brands_csv(brands: list[Brand], url_of) -> bytes:
         row = []
         for key, _ in CSV_COLUMNS:
             v = url_of(b) if key == "url" else b.get(key, "")
-            row.append("、".join(v) if isinstance(v, list) else _csv_safe(str(v)))
+            row.append(csv_cell("、".join(v) if isinstance(v, list) else v))
         w.writerow(row)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def _csv_safe(s: str) -> str:
-    """Keep spreadsheet programs from reading a cell as a formula."""
+def csv_cell(value) -> str:
+    """A cell that a spreadsheet shows as text, never runs as a formula."""
+    s = "" if value is None else str(value)
     return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
 
 
@@ -67,7 +69,7 @@ def atom_feed(brands: list[Brand], title: str, site_url: str, url_of, feed_uri: 
     latest = items[0].data["updated"] if items else "2000-01-01"
     base = site_url.rstrip("/") + "/" if site_url else ""
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
-             f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN"'
+             '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN"'
              + (f' xml:base="{xml_escape(base)}"' if base else "") + ">",
              f"<title>{xml_escape(title)}</title>",
              f"<id>urn:uuid:{uuid.uuid5(_NS, 'feed:' + title)}</id>",

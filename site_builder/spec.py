@@ -12,7 +12,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Reporter
-from .frontmatter import Rejected
+from .frontmatter import Rejected, clip, kind_of  # noqa: F401 (clip is re-exported)
 
 INVALID = object()  # a value that failed validation (already reported)
 
@@ -69,19 +69,6 @@ def _compiled(pattern: str) -> re.Pattern:
     if rx is None:
         rx = _PATTERNS[pattern] = re.compile(pattern)
     return rx
-
-
-def kind_of(node: Node) -> str:
-    if isinstance(node, SequenceNode):
-        return "列表"
-    if isinstance(node, MappingNode):
-        return "字段表"
-    return f"文字“{clip(node.value)}”"
-
-
-def clip(s: str, n: int = 30) -> str:
-    s = s.replace("\n", " ")
-    return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def is_empty(node: Node) -> bool:
