@@ -13,7 +13,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .diagnostics import format_diagnostics
-from .pages import content_hash, render_site, restore_html_blocks, stash_html_blocks
+from .pages import (content_hash, head_text, render_site, restore_html_blocks,
+                    stash_html_blocks)
 from .project import Project, load_project
 from .search_index import SearchIndexJob, index_site
 
@@ -48,8 +49,9 @@ class SiteBuilderPlugin(BasePlugin):
             log.info(d.format())        # not through MkDocs' own strict mode
         self.project = project
         site = project.settings["site"]
-        config.site_name = site["title"]
-        config.site_description = site["description"]
+        # Material prints these into the page head and header unescaped
+        config.site_name = head_text(site["title"])
+        config.site_description = head_text(site["description"])
         if site.get("url"):
             config.site_url = site["url"]
         return config

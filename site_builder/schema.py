@@ -15,6 +15,8 @@ from .spec import (
 )
 
 SLUG_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
+_PLAIN = r'[^<>&"]*'
+_PLAIN_HINT = '不含 < > & " 的文字（中文引号“”可以用）'
 _TERM = r"[^\s/\\?#%]+"
 _TERM_HINT = "不含空格和 / \\ ? # % 的词语"
 _PHONE = r"(0\d{2,3}-?\d{7,8}(-\d{1,6})?|[48]00-?\d{3}-?\d{4}|12345|1\d{4})"
@@ -139,8 +141,10 @@ SETTINGS = Obj("站点设置", "settings.yml", fields={
         "short_name": Text("地区简称", required=True, max_len=10, example="广州"),
     }),
     "site": Obj("站点", required=True, fields={
-        "title": Text("站点标题", required=True, max_len=30),
-        "description": Text("站点简介", required=True, max_len=200),
+        "title": Text("站点标题", required=True, max_len=30, pattern=_PLAIN,
+                      pattern_hint=_PLAIN_HINT),
+        "description": Text("站点简介", required=True, max_len=200, pattern=_PLAIN,
+                            pattern_hint=_PLAIN_HINT),
         "url": Text("站点地址", pattern=_URL, pattern_hint="以 https:// 开头的网址"),
     }),
     "districts": ListOf("所在区", item=Text("区", max_len=20, pattern=_TERM, pattern_hint=_TERM_HINT), required=True, min_items=1, unique=True),
