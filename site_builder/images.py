@@ -46,23 +46,37 @@ def make_variants(src: Path, uri_stem: str, cache_root: Path | None = None
     data = src.read_bytes()
     digest = hashlib.sha256(_VERSION + data).hexdigest()[:16]
     with Image.open(io.BytesIO(data)) as im:
-        im = ImageOps.exif_transpose(im)
+        # Size, orientation and transparency come from the header: no pixels are decoded
+        # unless a variant is missing from the cache.
+        width, height = im.size
+        if im.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # EXIF rotation by 90° or 270°
+            width, height = height, width
         has_alpha = im.mode in ("RGBA", "LA") or (im.mode == "P" and "transparency" in im.info)
-        im = im.convert("RGBA" if has_alpha else "RGB")
         fmt, ext = ("PNG", "png") if has_alpha else ("JPEG", "jpg")
-        widths = [w for w in WIDTHS if w < im.width] + [min(im.width, WIDTHS[-1])]
-        widths = sorted(set(widths))
+        widths = sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])})
+        plan = [(w, round(height * w / width), kind, out_ext)
+                for w in widths for kind, out_ext in (("WEBP", "webp"), (fmt, ext))]
+        cached = {}
+        if cache_root is not None:
+            for w, _, _, out_ext in plan:
+                f = cache_root / CACHE_DIR / f"{digest}-{w}.{out_ext}"
+                if f.is_file():
+                    cached[(w, out_ext)] = f.read_bytes()
+        pixels = None
         files: dict[str, bytes] = {}
         webp, fallback = [], []
-        for w in widths:
-            h = round(im.height * w / im.width)
-            for kind, out_ext, lst in (("WEBP", "webp", webp), (fmt, ext, fallback)):
-                uri = f"{uri_stem}-{w}.{out_ext}"
-                files[uri] = _encode_cached(im, w, h, kind, f"{digest}-{w}.{out_ext}", cache_root)
-                lst.append((uri, w))
+        for w, h, kind, out_ext in plan:
+            uri = f"{uri_stem}-{w}.{out_ext}"
+            if (w, out_ext) in cached:
+                files[uri] = cached[(w, out_ext)]
+            else:
+                if pixels is None:
+                    pixels = ImageOps.exif_transpose(im).convert("RGBA" if has_alpha else "RGB")
+                files[uri] = _encode_cached(pixels, w, h, kind, f"{digest}-{w}.{out_ext}",
+                                            cache_root)
+            (webp if out_ext == "webp" else fallback).append((uri, w))
         largest = widths[-1]
-        picture = Picture(tuple(webp), tuple(fallback), largest,
-                          round(im.height * largest / im.width))
+        picture = Picture(tuple(webp), tuple(fallback), largest, round(height * largest / width))
     return picture, files
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import html
@@ -171,27 +172,36 @@ cached_story_html = functools.lru_cache(maxsize=8192)(story_html)
 
 
 def related_index(brands: list[Brand]) -> dict[str, list[Brand]]:
-    """Brands by category and by program, so related brands are found without a full scan."""
+    """Brands (sorted by slug) by category, by program and by category and program together."""
     index: dict[str, list[Brand]] = {}
-    for b in brands:
-        index.setdefault("c:" + b.data["category"], []).append(b)
+    for b in sorted(brands, key=lambda b: b.slug):
+        cat = b.data["category"]
+        index.setdefault("c:" + cat, []).append(b)
         for prog in b.get("programs", []):
             index.setdefault("p:" + prog, []).append(b)
+            index.setdefault(f"cp:{cat}:{prog}", []).append(b)
     return index
 
 
 def related_brands(brand: Brand, index: dict[str, list[Brand]], limit: int = 6) -> list[Brand]:
-    """Brands of the same category or sharing a program, most in common first, then by slug."""
-    scores: dict[str, int] = {}
-    by_slug: dict[str, Brand] = {}
-    keys = [("c:" + brand.data["category"], 2)] + [("p:" + p, 1) for p in brand.get("programs", [])]
-    for key, weight in keys:
-        for b in index.get(key, ()):
-            if b.slug != brand.slug:
-                scores[b.slug] = scores.get(b.slug, 0) + weight
-                by_slug[b.slug] = b
-    best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    return [by_slug[slug] for slug, _ in best]
+    """Up to `limit` brands of the same category sharing a program, then of the same category,
+    then sharing a program. Within each list the brands that follow this one by slug come first
+    (wrapping around), so neighbours differ from page to page and each page costs O(limit)."""
+    cat, progs = brand.data["category"], brand.get("programs", [])
+    tiers = [[f"cp:{cat}:{p}" for p in progs], [f"c:{cat}"], [f"p:{p}" for p in progs]]
+    chosen: dict[str, Brand] = {}
+    for keys in tiers:
+        lists = [(lst, bisect.bisect_left(lst, brand.slug, key=lambda b: b.slug))
+                 for lst in (index.get(k, []) for k in keys)]
+        for step in range(min(max((len(lst) for lst, _ in lists), default=0), limit + 2)):
+            for lst, pos in lists:
+                if step < len(lst):
+                    b = lst[(pos + 1 + step) % len(lst)]
+                    if b.slug != brand.slug and b.slug not in chosen:
+                        chosen[b.slug] = b
+                        if len(chosen) == limit:
+                            return list(chosen.values())
+    return list(chosen.values())
 
 
 def featured_brands(brands: list[Brand], levels: list[str], limit: int = 6) -> list[Brand]:
