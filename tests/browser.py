@@ -121,3 +121,12 @@ def guarded_page(browser, base_url: str, viewport=(360, 740)):
     page.on("response", lambda resp: resp.status >= 400 and _origin(resp.url) == guard.origin
             and guard.failed.append(f"{resp.status} {resp.url}"))
     return page, guard
+
+
+def serious_axe_violations(page) -> list[str]:
+    """axe-core's serious and critical violations on the page, one readable line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+            for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]

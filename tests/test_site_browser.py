@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
-from browser import guarded_page, launch_browser, serve_dir
+from browser import guarded_page, launch_browser, serious_axe_violations, serve_dir
 from site_builder.build import build_site
 from showcase import make_project
 
@@ -134,8 +134,6 @@ def test_search_from_the_home_form(served):
 
 @pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
 def test_every_page_type_stays_on_the_site_and_passes_axe(served, kind):
-    from axe_playwright_python.sync_playwright import Axe
-
     base, browser = served
     page, guard = guarded_page(browser, base)
     page.goto(base + PAGE_TYPES[kind])
@@ -144,12 +142,8 @@ def test_every_page_type_stays_on_the_site_and_passes_axe(served, kind):
         page.locator(".pagefind-ui__search-input").fill("示例")
         page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10000)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, "fits a 360 px screen"
-    results = Axe().run(page)
-    serious = [v for v in results.response["violations"]
-               if v.get("impact") in ("serious", "critical")]
-    assert not serious, "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
-        for v in serious)
+    serious = serious_axe_violations(page)
+    assert not serious, "\n".join(serious)
     assert not guard.foreign, guard.foreign
     assert not guard.errors, guard.errors
     assert not guard.dialogs
