@@ -170,12 +170,28 @@ class Preview:
             self.plugin.search_job.wait()
 
 
+class _DropDirtyWarning(logging.Filter):
+    """MkDocs warns that a dirty build may leave stale navigation; the plugin renders every page
+    again whenever navigation, settings or theme change, so the warning would only confuse."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()
+
+
 def serve_with_mkdocs(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Live preview: rebuilds and reloads when records, docs, templates or settings change."""
     from mkdocs.commands.serve import serve
 
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    handler.addFilter(_DropDirtyWarning())
+    mk = logging.getLogger("mkdocs")
+    mk.addHandler(handler)
+    mk.setLevel(logging.INFO)
+    print(f"预览地址：http://{host}:{port}/ —— 修改品牌档案、评选、页面模板或 settings.yml 后，"
+          "页面会自动刷新。按 Ctrl+C 退出。", flush=True)
     # "dirty": after an edit only the pages whose content changed are rendered again (the
     # plugin tracks that); a change to the navigation, settings or theme renders everything.
-    # Not strict: MkDocs warns about every dirty build, and a preview must show the page anyway.
+    # Not strict: a preview must show the page even while a warning is being fixed.
     serve(config_file=str(root / CONFIG_FILE), livereload=True, build_type="dirty",
           dev_addr=f"{host}:{port}", strict=False)

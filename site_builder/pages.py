@@ -260,6 +260,8 @@ def render_site(project: Project) -> Rendered:
         ctx = common | extra | {"base": "../" * depth, "page_uri": uri}
         meta = {"title": head_text(title), "description": head_text(description)}
         meta.update(extra.get("meta", {}))
+        if uri == "index.md":  # the home page's <title> is the site's name alone
+            del meta["title"]
         out.pages[uri] = page_source(meta, env.get_template(template).render(**ctx))
 
     region = settings["region"]["name"]
