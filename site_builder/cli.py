@@ -100,7 +100,8 @@ def _run(args) -> int:
         return EXIT_USAGE
     if args.command == "validate":
         project = load_project(root, args.date)
-        checked = f"已校验 {len(project.brands)} 个品牌档案"
+        files = len(list((root / "brands").glob("*.md"))) if (root / "brands").is_dir() else 0
+        checked = f"已校验 {files} 个品牌档案（{len(project.brands)} 个无误）"
         code = _report(project.diagnostics, args.format, args.strict, checked)
         _write_summary(args.summary, root, "品牌档案校验", code == EXIT_OK, project.diagnostics,
                        checked=checked)

@@ -95,6 +95,14 @@ def parse_yaml(fm_text: str, rep: Reporter) -> MappingNode | None:
         ok = False
     if not ok:
         return None
+    for m in _FULLWIDTH_COLON.finditer(fm_text):
+        line = fm_text.count("\n", 0, m.start()) + 1
+        rep.add("Y005", m.group(1), f"字段名“{m.group(1)}”后用了全角冒号“：”；提示：改成半角冒号"
+                "加一个空格，写成 `" + m.group(1) + ": …`。", line + rep.line_offset,
+                m.end() - m.start())
+        ok = False
+    if not ok:
+        return None
     too_deep = _flow_too_deep(fm_text)
     if too_deep is not None:
         rep.add("Y011", "-", f"方括号或花括号嵌套超过 {MAX_DEPTH} 层；"
@@ -108,7 +116,8 @@ def parse_yaml(fm_text: str, rep: Reporter) -> MappingNode | None:
         mark = (e.context_mark if at_context else None) or e.problem_mark or e.context_mark
         line = (mark.line + 1 if mark else 1) + rep.line_offset
         col = mark.column + 1 if mark else 1
-        rep.add(_yaml_code(e), "-", f"YAML 无法解析：{what}；提示：{hint}。", line, col)
+        rep.add(_yaml_code(e), _key_on_line(fm_text, line - rep.line_offset),
+                f"YAML 无法解析：{what}；提示：{hint}。", line, col)
         return None
     except yaml.reader.ReaderError as e:
         pos = _char_index(fm_text, e.position)
@@ -248,6 +257,15 @@ def _flow_too_deep(text: str) -> tuple[int, int] | None:
 
 
 _BRACKETS = re.compile(r"[\[\]{}]")
+_FULLWIDTH_COLON = re.compile(r"^[ ]*(?:- )?([A-Za-z_][A-Za-z0-9_]*)[ ]*：", re.MULTILINE)
+_KEY = re.compile(r"[ ]*(?:- )?([A-Za-z_][A-Za-z0-9_]*)[ ]*:")
+
+
+def _key_on_line(text: str, line: int) -> str:
+    """The field a YAML error's line starts with, so the message names it ("-" if none)."""
+    lines = text.split("\n")
+    m = _KEY.match(lines[line - 1]) if 0 < line <= len(lines) else None
+    return m.group(1) if m else "-"
 
 
 _GENERIC_HINT = "检查这一行及上一行：冒号后是否有空格、引号是否成对、缩进是否与上一级对齐"
@@ -269,8 +287,8 @@ _PROBLEMS = [
      "写成 `[甲, 乙]`，用英文逗号分隔，并补上 `]`", True),
     ("did not find expected ',' or '}'", "从这里开始的花括号没有闭合，或两项之间缺少逗号",
      "写成 `{path: logo.png, alt: 说明}`，用英文逗号分隔，并补上 `}`", True),
-    ("did not find expected '-' indicator", "列表项缩进不齐", "同一列表的每一项 `- ` 要上下对齐",
-     False),
+    ("did not find expected '-' indicator", "缩进不齐",
+     "同一列表的每一项 `- ` 要上下对齐，同一项里的各个字段也要左对齐", False),
     ("did not find expected key", "缩进不齐或缺少字段名",
      "同一级的字段要左对齐，子字段比上一级多缩进两个空格", False),
     ("block sequence entries are not allowed", "这里不能开始列表",

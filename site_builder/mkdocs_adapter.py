@@ -52,8 +52,8 @@ class SiteBuilderPlugin(BasePlugin):
         # Material prints these into the page head and header unescaped
         config.site_name = head_text(site["title"])
         config.site_description = head_text(site["description"])
-        if site.get("url"):
-            config.site_url = site["url"]
+        if site.get("url"):  # MkDocs adds the trailing slash only when it validates its own file
+            config.site_url = site["url"] if site["url"].endswith("/") else site["url"] + "/"
         return config
 
     def on_files(self, files: Files, config) -> Files:
