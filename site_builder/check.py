@@ -11,29 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .diagnostics import Diagnostic, Severity, sort_key
+from .diagnostics import CODES, Diagnostic, Severity, sort_key
 
 
-@dataclass(frozen=True)
-class CheckCode:
-    code: str
-    title: str
-    fix: str
-
-
-# Stable codes of the post-build checks; explained in guide/maintainers.md.
-CHECK_CODES: dict[str, CheckCode] = {
-    c.code: c
-    for c in [
-        CheckCode("C001", "链接的页面不存在", "改正链接地址，或补上被链接的页面。"),
-        CheckCode("C002", "链接的锚点不存在", "锚点（# 之后的部分）要与目标页面上某个标题或元素的 id 一致。"),
-        CheckCode("C003", "引用的文件不存在", "图片、样式、脚本或字体要放在站点中，并检查路径和大小写。"),
-        CheckCode("C004", "页面没有标题", "每个页面都要有非空的 <title>。"),
-        CheckCode("C005", "从其他网站加载资源", "脚本、样式、字体、图片和框架只能来自本站：把文件放进站点，"
-                  "不要引用其他网站的地址（普通的外部链接 <a href> 不受限制）。"),
-        CheckCode("C006", "文件无法读取", "页面或样式表必须是 UTF-8 编码的文本。"),
-    ]
-}
+# The post-build checks' codes (C001–C006) live in diagnostics.CODES with every other code.
+CHECK_CODES = {k: c for k, c in CODES.items() if k.startswith("C")}
 
 # <link rel=…> values that make the browser fetch the address by itself.
 _RESOURCE_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "prerender", "icon",

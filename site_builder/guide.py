@@ -47,6 +47,7 @@ def code_reference() -> str:
              "每条提示的格式为 `文件:行:列: error[代码]: 字段: 说明`。`error` 必须改正，"
              "`warning` 建议改正（使用 `--strict` 时同样视为失败）。", ""]
     groups = {"Y": "读取文件与 YAML", "B": "品牌档案字段", "E": "评选档案", "S": "站点设置",
+              "C": "生成站点后的检查",
               "P": "安全与个人信息"}
     for prefix, name in groups.items():
         codes = [c for c in CODES.values() if c.code.startswith(prefix)]

@@ -39,11 +39,15 @@ def require_browser() -> str:
     except ImportError:
         path = None
     if path is None:
-        msg = "需要 Debian 的 chromium 和 playwright（apt-get install chromium）"
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true 但找不到浏览器：" + msg)
-        pytest.skip(msg)
+        missing_tool("找不到浏览器：需要 Debian 的 chromium 和 playwright（apt-get install chromium）")
     return path
+
+
+def missing_tool(msg: str) -> None:
+    """A tool a test needs is not installed: skip locally, fail under CI=true (CI installs it)."""
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI=true 但" + msg)
+    pytest.skip(msg)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
