@@ -70,7 +70,7 @@ def story(rng: random.Random, chars: int = 3000) -> str:
 
 
 def make_project(dest: Path, n: int, seed: int = 7) -> None:
-    from site_builder.settings import load_settings
+    from site_builder.load.settings import load_settings
 
     for name in ("settings.yml", "mkdocs.yml"):
         shutil.copy2(ROOT / name, dest / name)
@@ -171,7 +171,7 @@ elif step == "build":
     extra = {}
 elif step == "rebuild":
     # what `site-builder serve` does after an edit: an incremental build in a warm process
-    from site_builder.mkdocs_adapter import Preview
+    from site_builder.engines.mkdocs import Preview
     pv = Preview(root, out)
     pv.build()
     pv.wait_for_search()

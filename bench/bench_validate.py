@@ -28,8 +28,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from site_builder.records import BRANDS_DIR, load_brand
-from site_builder.settings import load_settings
+from site_builder.load.settings import load_settings
+from site_builder.model import BRANDS_DIR
+from site_builder.project import check_brand as load_brand
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张"
 WORDS = ["家政", "月嫂", "厨师", "技工", "工匠", "绣娘", "茶艺", "点心", "护理", "电商", "农技", "木作"]

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from .diagnostics import Severity, format_diagnostics, sort_key
+from .diagnostics import Severity, has_errors
+from .diagnostics.output import format_diagnostics, format_summary
+from .model import BRANDS_DIR, SETTINGS_FILE
+from .project import find_root, load_project
+
+# Each command imports the stages it runs when it runs, so `validate` never loads the engine.
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -89,18 +93,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args) -> int:
-    from .project import find_root, load_project
-
     root = (args.root or find_root()).resolve()
     if args.command == "check":
         return _check(args, root)
-    if not (root / "settings.yml").is_file():
+    if not (root / SETTINGS_FILE).is_file():
         print(f"site-builder: 在 {root} 找不到 settings.yml；请在项目目录中运行，或用 --root 指定。",
               file=sys.stderr)
         return EXIT_USAGE
     if args.command == "validate":
         project = load_project(root, args.date)
-        files = len(list((root / "brands").glob("*.md"))) if (root / "brands").is_dir() else 0
+        folder = root / BRANDS_DIR
+        files = len(list(folder.glob("*.md"))) if folder.is_dir() else 0
         checked = f"已校验 {files} 个品牌档案（{len(project.brands)} 个无误）"
         code = _report(project.diagnostics, args.format, args.strict, checked)
         _write_summary(args.summary, root, "品牌档案校验", code == EXIT_OK, project.diagnostics,
@@ -110,7 +113,14 @@ def _run(args) -> int:
         from .build import build_site
 
         site_dir = args.site_dir or root / "site"
-        result = build_site(root, site_dir, strict=args.strict, build_date=args.date)
+        try:
+            result = build_site(root, site_dir, strict=args.strict, build_date=args.date)
+        except Exception as e:  # a bug (or a broken template): its traceback with --debug
+            if args.debug:
+                raise
+            print(f"生成站点失败：{type(e).__name__}: {e}（加 --debug 查看详情）\n"
+                  f"构建失败，{site_dir} 保持原样。", file=sys.stderr)
+            return EXIT_PROBLEMS
         code = _report(result.diagnostics, args.format, args.strict, None)
         if result.findings:
             print(format_diagnostics(result.findings, args.format))
@@ -127,66 +137,56 @@ def _run(args) -> int:
               file=sys.stderr)
         return code
     if args.command == "serve":
-        from .mkdocs_adapter import serve_with_mkdocs
+        from .engines.mkdocs import serve_with_mkdocs
 
         serve_with_mkdocs(root, port=args.port)
         return EXIT_OK
     if args.command == "new":
-        from .skeleton import write_skeleton
+        from .editor.skeleton import write_skeleton
 
         ok, msg = write_skeleton(root, args.slug)
         print(msg, file=sys.stdout if ok else sys.stderr)
         return EXIT_OK if ok else EXIT_USAGE
-    if args.command == "schema":
-        from .guide import json_schema
-        from .settings import load_settings
+    if args.command in ("schema", "guide"):
+        from .editor.guide import generated_files, update_guide
+        from .load.settings import load_settings
 
         settings, diags = load_settings(root)
         if settings is None:
             return _report(diags, "text", False, None)
-        out = args.output or root / "schema" / "brand.schema.json"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(json_schema(settings), ensure_ascii=False, indent=2) + "\n",
-                       encoding="utf-8")
-        print(f"已写出 {out}")
-        if args.output is None:  # the selection rounds' schema, beside the brands'
-            from .evaluation_schema import round_json_schema
-
-            out = root / "schema" / "evaluation.schema.json"
-            out.write_text(json.dumps(round_json_schema(settings.vocab), ensure_ascii=False,
-                                      indent=2) + "\n", encoding="utf-8")
-            print(f"已写出 {out}")
-        return EXIT_OK
-    if args.command == "guide":
-        from .guide import update_guide
-
-        changed = update_guide(root, check=args.check)
-        if args.check and changed:
-            print("编辑指南不是最新的：请运行 site-builder guide", file=sys.stderr)
+        if args.command == "schema" and args.output is not None:
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+            args.output.write_text(generated_files(root)["schema/brand.schema.json"],
+                                   encoding="utf-8")
+            print(f"已写出 {args.output}")
+            return EXIT_OK
+        check = args.command == "guide" and args.check
+        changed = update_guide(root, check=check, only="schema/" if args.command == "schema" else None)
+        if check and changed:
+            print("编辑指南不是最新的（" + "、".join(changed) + "）：请运行 site-builder guide",
+                  file=sys.stderr)
             return EXIT_PROBLEMS
+        for rel in ([] if check else changed):
+            print(f"已写出 {root / rel}")
         return EXIT_OK
     return EXIT_USAGE
 
 
 def _check(args, root: Path) -> int:
     """`check`: post-build checks of a built site; any finding fails."""
-    from .check import check_site
+    from .verify import check_and_scan
 
     site_dir = args.site_dir or root / "site"
     if not site_dir.is_dir():
         print(f"site-builder: 找不到站点目录 {site_dir}；请先运行 site-builder build。", file=sys.stderr)
         return EXIT_USAGE
     site_url = args.site_url
-    if site_url is None and (root / "settings.yml").is_file():
-        from .settings import load_settings
+    if site_url is None and (root / SETTINGS_FILE).is_file():
+        from .load.settings import load_settings
 
         settings, _ = load_settings(root)
-        site_url = settings["site"].get("url") or None if settings is not None else None
-    findings = check_site(site_dir, site_url, site_dir.as_posix())
-    from .outscan import scan_site  # personal numbers, inline script, broken data files
-
-    findings = sorted(findings + scan_site(site_dir, site_url, site_dir.as_posix(),
-                                           resources=False), key=sort_key)
+        site_url = settings.site_url if settings is not None else None
+    findings = check_and_scan(site_dir, site_url, site_dir.as_posix())
     pages = sum(1 for p in site_dir.rglob("*.html"))
     checked = f"已检查 {pages} 个页面"
     _write_summary(args.summary, root, "发布前检查", not findings, findings, checked=checked)
@@ -204,8 +204,6 @@ def _write_summary(path: Path | None, root: Path, title: str, ok: bool, diags, n
     if path is None:
         return
     import os
-
-    from .summary import format_summary
 
     env = os.environ
     base = None
@@ -227,5 +225,4 @@ def _report(diags, fmt: str, strict: bool, summary: str | None) -> int:
     warnings = len(diags) - errors
     if fmt == "text" and summary is not None:
         print(f"{summary}：{errors} 个错误，{warnings} 个警告。", file=sys.stderr)
-    failed = errors > 0 or (strict and warnings > 0)
-    return EXIT_PROBLEMS if failed else EXIT_OK
+    return EXIT_PROBLEMS if has_errors(diags, strict) else EXIT_OK

@@ -1,16 +1,22 @@
-"""A project: settings, every record and the diagnostics from reading them, gathered before any write."""
+"""Gathering a project before anything is written: load → validate → evaluate, every diagnostic collected."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Severity, sort_key
-from .evaluations import Round, check_levels, load_rounds
-from .records import Brand, load_brands
-from .settings import Settings, load_settings
+from .evaluate.awards import check_levels
+from .evaluate.rounds import evaluate_round
+from .load.brands import brand_files, load_brand
+from .load.rounds import load_round, round_files
+from .load.settings import load_settings
+from .model import BRANDS_DIR, SETTINGS_FILE, Brand, Round, Settings
+from .validate.brands import check_unique, validate_brand
+from .validate.rounds import validate_round
 
 
 @dataclass
@@ -36,7 +42,7 @@ def find_root(start: Path | None = None) -> Path:
     """The project root: the nearest folder upwards holding settings.yml (else the start)."""
     start = (start or Path.cwd()).resolve()
     for p in (start, *start.parents):
-        if (p / "settings.yml").is_file():
+        if (p / SETTINGS_FILE).is_file():
             return p
     return start
 
@@ -57,18 +63,89 @@ def resolve_build_date(explicit: dt.date | None = None) -> dt.date:
 
 
 def load_project(root: Path, build_date: dt.date | None = None) -> Project:
-    """load → validate: read the settings and every record, collecting every diagnostic."""
+    """The project as the pipeline's first stages see it: settings, then every brand record,
+    then every selection round (after the brands they name), then levels against results."""
     settings, diags = load_settings(root)
     project = Project(root, settings, [], list(diags), build_date=resolve_build_date(build_date))
     if settings is None:
         return project
-    brands, bdiags = load_brands(root, settings)
+    brands, bdiags = gather_brands(root, settings)
     project.brands = brands
     project.diagnostics.extend(bdiags)
-    # selection rounds, after the brands they name; then brand levels against their results
-    rounds, rdiags = load_rounds(root, settings, brands, project.build_date)
+    rounds, rdiags = gather_rounds(root, settings, brands, project.build_date)
     project.evaluations = rounds
     project.diagnostics.extend(rdiags)
     project.diagnostics.extend(check_levels(brands, rounds, settings))
     project.diagnostics.sort(key=sort_key)
     return project
+
+
+def check_brand(root: Path, relpath: str, vocab: dict[str, list[str]],
+                data: bytes | None = None) -> tuple[Brand | None, list[Diagnostic]]:
+    """One record through load → validate: the Brand (None when anything is wrong) and its
+    diagnostics."""
+    if data is None:
+        data = (root / relpath).read_bytes()
+    rec, rep = load_brand(relpath, data, vocab)
+    brand = validate_brand(root, rec) if rec is not None else None
+    return brand, rep.items
+
+
+def gather_brands(root: Path, settings: Settings) -> tuple[list[Brand], list[Diagnostic]]:
+    """Every record in `brands/`, then slugs and names checked across records."""
+    brands: list[Brand] = []
+    diags: list[Diagnostic] = []
+    files = brand_files(root)
+    vocab_key = repr(sorted(settings.vocab.items()))
+    if len(_RECORD_CACHE) > 2 * len(files) + 200:  # bounded across many edits and projects
+        _RECORD_CACHE.clear()
+    for relpath in files:
+        data = (root / relpath).read_bytes()
+        key = (str(root), relpath, hashlib.blake2b(data, digest_size=16).digest(),
+               _folder_signature(root / BRANDS_DIR / Path(relpath).stem), vocab_key)
+        cached = _RECORD_CACHE.get(key)
+        if cached is None:
+            cached = _RECORD_CACHE[key] = check_brand(root, relpath, settings.vocab, data)
+        brand, d = cached
+        diags.extend(d)
+        if brand is not None:
+            brands.append(brand)
+    diags.extend(check_unique(brands))
+    return brands, diags
+
+
+# A live preview loads the project again after every edit: a record whose bytes, image folder
+# and vocabularies are unchanged gives the same result, so it is not parsed again.
+_RECORD_CACHE: dict[tuple, tuple[Brand | None, list[Diagnostic]]] = {}
+
+
+def _folder_signature(folder: Path) -> tuple:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return ()
+    return tuple((e.name, e.stat(follow_symlinks=False).st_size,
+                  e.stat(follow_symlinks=False).st_mtime_ns) for e in entries)
+
+
+def check_round(relpath: str, data: bytes, settings: Settings, known: dict[str, Brand],
+                brand_files: set[str], today: dt.date) -> tuple[Round | None, list[Diagnostic]]:
+    """One round file through load → validate → evaluate."""
+    rec, rep = load_round(relpath, data, settings.vocab)
+    rnd = validate_round(rec, known, brand_files) if rec is not None else None
+    return (evaluate_round(rnd, today) if rnd is not None else None), rep.items
+
+
+def gather_rounds(root: Path, settings: Settings, brands: list[Brand],
+                  today: dt.date) -> tuple[list[Round], list[Diagnostic]]:
+    """Every round in `evaluations/`; rounds with any error are reported and left out."""
+    stems = {Path(p).stem for p in brand_files(root)}
+    known = {b.slug: b for b in brands}
+    rounds: list[Round] = []
+    diags: list[Diagnostic] = []
+    for relpath in round_files(root):
+        rnd, d = check_round(relpath, (root / relpath).read_bytes(), settings, known, stems, today)
+        diags.extend(d)
+        if rnd is not None:
+            rounds.append(rnd)
+    return rounds, diags

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from sitecopy import copy_project, tree_state
 
-import site_builder.mkdocs_adapter as adapter
-from site_builder.build import build_site, swap_in
+import site_builder.engines.mkdocs as adapter
+from site_builder.build import build_site
 from site_builder.cli import main
+from site_builder.publish.swap import swap_in
 
 FICTIONAL = """\
 ---

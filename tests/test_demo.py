@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from site_builder.cli import main
-from site_builder.evaluation_pages import public_rounds
 from site_builder.project import load_project
+from site_builder.render.rounds import public_rounds
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "demo"

@@ -24,9 +24,10 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.diagnostics import CODES, format_diagnostics
-from site_builder.evaluation_pages import results_json
+from site_builder.diagnostics import CODES
+from site_builder.diagnostics.output import format_diagnostics
 from site_builder.project import load_project
+from site_builder.render.rounds import results_json
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden" / "evaluations"

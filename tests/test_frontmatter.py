@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from site_builder.diagnostics import Reporter
-from site_builder.frontmatter import MAX_DEPTH, Rejected, parse_yaml, read_document
-from site_builder.records import load_brand
-from site_builder.settings import load_settings
+from site_builder.load.frontmatter import MAX_DEPTH, Rejected, parse_yaml, read_document
+from site_builder.load.settings import load_settings
+from site_builder.project import check_brand as load_brand
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden" / "records"

@@ -21,7 +21,7 @@ import pytest
 from browser import guarded_page, launch_browser, serve_dir
 
 from site_builder.build import build_site
-from site_builder.outscan import scan_site
+from site_builder.verify.leaks import scan_site
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "hostile"

@@ -17,9 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from site_builder.diagnostics import CODES, Reporter, Severity
-from site_builder.frontmatter import MAX_FILE_BYTES
-from site_builder.records import Brand, load_brand
-from site_builder.safety import (
+from site_builder.load.frontmatter import MAX_FILE_BYTES
+from site_builder.load.settings import load_settings
+from site_builder.model import Brand
+from site_builder.project import check_brand as load_brand
+from site_builder.validate.story import (
     ALLOWED_ATTRS,
     ALLOWED_TAGS,
     ID_PREFIX,
@@ -32,7 +34,6 @@ from site_builder.safety import (
     story_markdown,
     url_scheme,
 )
-from site_builder.settings import load_settings
 
 REPO = Path(__file__).resolve().parent.parent
 RECORDS = {p.name: p.read_bytes() for p in sorted((REPO / "brands").glob("*.md"))}

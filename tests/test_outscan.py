@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.build import build_site
-from site_builder.outscan import scan_site
+from site_builder.verify.leaks import scan_site
 
 REPO = Path(__file__).resolve().parent.parent
 ID_EXAMPLE = "11010519491231002X"  # the example number printed in GB 11643

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from site_builder.build import build_site
-from site_builder.mkdocs_adapter import Preview
 from showcase import make_project
+
+from site_builder.build import build_site
+from site_builder.engines.mkdocs import Preview
 
 
 def tree(site: Path) -> dict[str, bytes]:

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from site_builder.diagnostics import CODES, Severity
-from site_builder.records import load_brand
-from site_builder.settings import load_settings
+from site_builder.load.settings import load_settings
+from site_builder.project import check_brand as load_brand
 
 REPO = Path(__file__).resolve().parent.parent
 VALID = (Path(__file__).resolve().parent / "golden" / "records" / "valid.md").read_bytes()

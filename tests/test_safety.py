@@ -17,19 +17,15 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from site_builder import safety
-from site_builder.diagnostics import CODES, Reporter
-from site_builder.records import load_brand, load_brands
-from site_builder.safety import (
-    check_story,
-    find_pii,
-    image_file_problem,
-    is_resident_id,
-    sanitise,
-    story_html,
-    story_images,
-)
-from site_builder.settings import load_settings
+from site_builder.diagnostics import CODES, Code, Reporter
+from site_builder.load.settings import load_settings
+from site_builder.project import check_brand as load_brand
+from site_builder.project import gather_brands as load_brands
+from site_builder.validate import images
+from site_builder.validate import story as safety
+from site_builder.validate.images import image_file_problem
+from site_builder.validate.personal_data import find_pii, is_resident_id
+from site_builder.validate.story import check_story, sanitise, story_html, story_images
 
 REPO = Path(__file__).resolve().parent.parent
 REJECTED = Path(__file__).resolve().parent / "fixtures" / "hostile" / "rejected"
@@ -250,21 +246,21 @@ def test_image_bounds(tmp_path, monkeypatch):
     bomb = tmp_path / "bomb.png"
     bomb.write_bytes(_png_header(100_000, 100_000))
     start = time.perf_counter()
-    assert image_file_problem(bomb)[0] == "P011"
+    assert image_file_problem(bomb)[0] is Code.P011
     assert time.perf_counter() - start < 0.5  # the header alone decides
     tall = tmp_path / "tall.png"
     tall.write_bytes(_png_header(10, 20_000))
-    assert image_file_problem(tall)[0] == "P011"
+    assert image_file_problem(tall)[0] is Code.P011
     svg = tmp_path / "logo.svg"
     svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')
-    assert image_file_problem(svg)[0] == "P012"
+    assert image_file_problem(svg)[0] is Code.P012
     bmp = tmp_path / "a.bmp"
     Image.new("RGB", (4, 4)).save(bmp, "BMP")
     code, message = image_file_problem(bmp)
-    assert code == "P012" and "BMP" in message
-    monkeypatch.setattr(safety, "MAX_IMAGE_BYTES", 100)
+    assert code is Code.P012 and "BMP" in message
+    monkeypatch.setattr(images, "MAX_IMAGE_BYTES", 100)
     code, message = image_file_problem(ok)
-    assert code == "P010" and "ok.jpg" in message
+    assert code is Code.P010 and "ok.jpg" in message
 
 
 # -- the codes and the golden corpus ------------------------------------------------------------
@@ -274,8 +270,8 @@ def test_every_safety_code_is_documented():
     assert len(codes) >= 20
     for code in codes:
         c = CODES[code]
-        assert c.title and c.explain and c.example and c.fix
-        assert re.search(r"[\u4e00-\u9fff]", c.explain + c.fix)
+        assert c.title and c.info.explain and c.info.example and c.fix
+        assert re.search(r"[\u4e00-\u9fff]", c.info.explain + c.fix)
 
 
 def _rejected_lines(root: Path, vocab_) -> str:

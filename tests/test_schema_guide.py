@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 from site_builder.diagnostics import CODES
-from site_builder.guide import json_schema
-from site_builder.schema import BRAND
-from site_builder.settings import load_settings
-from site_builder.spec import walk_fields
+from site_builder.load.settings import load_settings
+from site_builder.schema.brand import BRAND
+from site_builder.schema.fields import walk_fields
+from site_builder.schema.reference import json_schema
 
 REPO = Path(__file__).resolve().parent.parent
 GUIDE = REPO / "guide"
@@ -29,7 +29,7 @@ def test_committed_schema_equals_a_fresh_one():
     settings, diags = load_settings(REPO)
     assert settings is not None, diags
     committed = json.loads((REPO / "schema" / "brand.schema.json").read_text(encoding="utf-8"))
-    assert committed == json_schema(settings), "schema/brand.schema.json 不是最新的：运行 make guide"
+    assert committed == json_schema(settings.vocab), "schema/brand.schema.json 不是最新的：运行 make guide"
 
 
 def test_field_reference_lists_every_field():
@@ -41,8 +41,8 @@ def test_field_reference_lists_every_field():
 def test_code_reference_explains_every_code():
     text = (GUIDE / "codes.md").read_text(encoding="utf-8")
     for c in CODES.values():
-        assert f"### {c.code} {c.title}" in text, c.code
-        assert c.explain and c.example and c.fix, c.code
+        assert f"### {c.name} {c.title}" in text, c.name
+        assert c.info.explain and c.info.example and c.fix, c.name
 
 
 def test_guide_links_resolve_and_cover_the_essentials():

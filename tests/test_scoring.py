@@ -11,17 +11,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder.project import resolve_build_date
-from site_builder.scoring import (
+from site_builder.evaluate.phases import phase_of
+from site_builder.evaluate.scoring import (
     Criterion,
     EntryInput,
     Tier,
     aggregate,
     evaluate,
-    phase_of,
     round_half_up,
     weighted_total,
 )
+from site_builder.project import resolve_build_date
 
 CRITERIA = [Criterion("a", "带动就业规模", D(50), D(10)), Criterion("b", "技能产品特色", D(30), D(10)),
             Criterion("c", "市场知名度", D(20), D(10))]

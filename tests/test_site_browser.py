@@ -9,10 +9,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
 from browser import guarded_page, launch_browser, serious_axe_violations, serve_dir
-from site_builder.build import build_site
 from showcase import make_project
+
+from site_builder.build import build_site
 
 PAGE_TYPES = {
     "home": "",

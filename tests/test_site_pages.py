@@ -9,9 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
+from showcase import DRAFT_MARKER, make_project
 
 from site_builder.build import build_site
-from showcase import DRAFT_MARKER, make_project
 
 SITE_URL = "https://showcase.example.org/"
 

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.diagnostics import CODES, format_diagnostics
-from site_builder.frontmatter import MAX_FILE_BYTES
+from site_builder.diagnostics import CODES
+from site_builder.diagnostics.output import format_diagnostics
+from site_builder.load.frontmatter import MAX_FILE_BYTES
 from site_builder.project import load_project
 
 REPO = Path(__file__).resolve().parent.parent

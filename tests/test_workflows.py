@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import yaml
-
 from browser import missing_tool
 
 from site_builder.cli import _parser

@@ -1,0 +1,1 @@
+"""Tools for editors: the guide and references kept in step, record skeletons."""

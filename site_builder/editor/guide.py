@@ -1,0 +1,59 @@
+"""The editors' guide and the JSON Schemas kept in step with the declarations and the code registry."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..load.settings import load_settings
+from ..schema.reference import (
+    GENERATED_NOTE,
+    code_reference,
+    field_reference,
+    json_schema,
+    round_field_reference,
+    round_json_schema,
+)
+from ..schema.settings import SETTINGS
+
+GUIDE_DIR = "guide"
+SCHEMA_DIR = "schema"
+SETTINGS_INTRO = ["站点设置文件 `settings.yml` 在项目根目录，决定地区、各个可选词表、规划目标和政策依据。"
+                  "字段名用英文，下表给出中文名称、类型、是否必填和要求。"]
+
+
+def generated_files(root: Path) -> dict[str, str]:
+    """Every generated reference file (guide tables and JSON Schemas) as it should read now."""
+    settings, _ = load_settings(root)
+    if settings is None:
+        raise ValueError("settings.yml 有错误，请先运行 site-builder validate")
+    vocab = settings.vocab
+    return {
+        f"{GUIDE_DIR}/fields.md": GENERATED_NOTE + field_reference(vocab),
+        f"{GUIDE_DIR}/settings-fields.md": GENERATED_NOTE + field_reference(
+            vocab, SETTINGS, "站点设置 settings.yml 字段参考", SETTINGS_INTRO),
+        f"{GUIDE_DIR}/codes.md": GENERATED_NOTE + code_reference(),
+        f"{GUIDE_DIR}/evaluation-fields.md": GENERATED_NOTE + round_field_reference(vocab),
+        f"{SCHEMA_DIR}/brand.schema.json": _json(json_schema(vocab)),
+        f"{SCHEMA_DIR}/evaluation.schema.json": _json(round_json_schema(vocab)),
+    }
+
+
+def _json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def update_guide(root: Path, check: bool = False, only: str | None = None) -> list[str]:
+    """Regenerate the generated references (those under `only`, e.g. "schema/", if given);
+    return the files that differed. With `check`, nothing is written."""
+    changed = []
+    for rel, text in generated_files(root).items():
+        if only is not None and not rel.startswith(only):
+            continue
+        path = root / rel
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            changed.append(rel)
+            if not check:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+    return changed

@@ -1,0 +1,1 @@
+"""Loading: each record file read strictly and checked against its schema."""

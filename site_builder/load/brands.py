@@ -1,0 +1,62 @@
+"""Loading brand records: each file read strictly and checked against the brand schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from yaml.nodes import MappingNode, ScalarNode
+
+from ..diagnostics import Reporter
+from ..model import BRANDS_DIR
+from ..schema.brand import BRAND
+from ..schema.fields import INVALID, Ctx
+from .frontmatter import Document, read_document
+
+
+@dataclass
+class LoadedRecord:
+    """A record file as read: its document, its schema value (INVALID when a field failed), the
+    schema pass's context (images and source references to check next) and its reporter."""
+
+    relpath: str
+    doc: Document
+    value: dict[str, Any] | object
+    ctx: Ctx
+
+    @property
+    def rep(self) -> Reporter:
+        return self.ctx.rep
+
+    @property
+    def root(self) -> MappingNode:
+        return self.doc.root
+
+    def lines(self) -> dict[str, int]:
+        """Top-level key -> its line in the file, for diagnostics made later."""
+        return {k.value: self.rep.line_of(k) for k, _ in self.doc.root.value
+                if isinstance(k, ScalarNode)}
+
+
+def brand_files(root: Path) -> list[str]:
+    """The record files in `brands/`, as repository-relative paths, sorted."""
+    folder = root / BRANDS_DIR
+    names = sorted(p.name for p in folder.glob("*.md")) if folder.is_dir() else []
+    return [f"{BRANDS_DIR}/{n}" for n in names]
+
+
+def load_brand(relpath: str, data: bytes, vocab: dict[str, list[str]]
+               ) -> tuple[LoadedRecord | None, Reporter]:
+    """Read one record and check its fields against the schema; None when it cannot be read."""
+    rep = Reporter(relpath)
+    doc = read_document(relpath, data, rep)
+    if doc is None or doc.root is None:
+        return None, rep
+    ctx = Ctx(rep, vocab)
+    value = BRAND.check(doc.root, ctx, "")
+    return LoadedRecord(relpath, doc, value, ctx), rep
+
+
+def is_valid(value: Any) -> bool:
+    return value is not INVALID

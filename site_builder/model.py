@@ -1,0 +1,270 @@
+"""The values that pass between stages: settings, brands and their parts, selection rounds, honours.
+
+Each value keeps the validated mapping it was built from (`data`) for the templates, which read
+mappings; the core reads the named attributes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from .schema.brand import PUBLISHED, STATUSES
+from .schema.round import YES
+
+if TYPE_CHECKING:  # the evaluate stage fills Round.result
+    from .evaluate.scoring import RoundResult
+
+BRANDS_DIR = "brands"
+EVALUATIONS_DIR = "evaluations"
+SETTINGS_FILE = "settings.yml"
+
+# The settings' vocabularies, which the schema's choices are checked against.
+VOCABULARIES = ("districts", "categories", "levels", "stages", "programs", "cooperation_regions",
+                "person_roles", "venue_types", "enterprise_kinds", "figure_labels", "figure_units")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A planned number of brands at one level by a deadline (ISO date)."""
+
+    level: str
+    count: int
+    deadline: str
+
+
+@dataclass
+class Settings:
+    """The validated settings file."""
+
+    data: dict[str, Any]
+    vocab: dict[str, list[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.vocab = {k: list(self.data.get(k, [])) for k in VOCABULARIES}
+        self.vocab["statuses"] = list(STATUSES)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    @property
+    def region(self) -> dict[str, str]:
+        return self.data["region"]
+
+    @property
+    def title(self) -> str:
+        return self.data["site"]["title"]
+
+    @property
+    def description(self) -> str:
+        return self.data["site"]["description"]
+
+    @property
+    def site_url(self) -> str | None:
+        """The site's public address, or None when not configured."""
+        return self.data["site"].get("url") or None
+
+    @property
+    def levels(self) -> list[str]:
+        return self.vocab["levels"]
+
+    @property
+    def targets(self) -> list[Target]:
+        return [Target(t["level"], t["count"], t["deadline"]) for t in self.data.get("targets", [])]
+
+    @property
+    def map_link(self) -> str:
+        return self.data.get("map_link", "")
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    outlet: str
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: Decimal
+    unit: str
+    as_of: str
+    source: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str
+    consent: str
+    title: str | None = None
+    bio: str | None = None
+    photo: dict | None = None
+
+
+@dataclass(frozen=True)
+class Venue:
+    name: str
+    type: str
+    district: str
+    address: str | None = None
+    lat: Decimal | None = None
+    lng: Decimal | None = None
+    hours: str | None = None
+    phone: str | None = None
+    description: str | None = None
+    source: str | None = None
+
+
+@dataclass
+class Brand:
+    """A validated brand record."""
+
+    slug: str
+    path: str  # repository-relative, POSIX separators
+    data: dict[str, Any]
+    body: str
+    body_line: int
+    lines: dict[str, int]  # top-level key -> line in the file, for later diagnostics
+
+    @property
+    def name(self) -> str:
+        return self.data["name"]
+
+    @property
+    def summary(self) -> str:
+        return self.data["summary"]
+
+    @property
+    def status(self) -> str:
+        return self.data["status"]
+
+    @property
+    def published(self) -> bool:
+        return self.data["status"] == PUBLISHED
+
+    @property
+    def category(self) -> str:
+        return self.data["category"]
+
+    @property
+    def level(self) -> str | None:
+        return self.data.get("level")
+
+    @property
+    def districts(self) -> list[str]:
+        return self.data["districts"]
+
+    @property
+    def programs(self) -> list[str]:
+        return self.data.get("programs", [])
+
+    @property
+    def updated(self) -> str:
+        return self.data["updated"]
+
+    @property
+    def media(self) -> dict[str, Any]:
+        return self.data.get("media", {})
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [Figure(**f) for f in self.data.get("figures", [])]
+
+    @property
+    def people(self) -> list[Person]:
+        return [Person(**p) for p in self.data.get("people", [])]
+
+    @property
+    def venues(self) -> list[Venue]:
+        return [Venue(**v) for v in self.data.get("venues", [])]
+
+    @property
+    def sources(self) -> list[Source]:
+        return [Source(**s) for s in self.data.get("sources", [])]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """A field's validated value, for code that works on any field by its name."""
+        return self.data.get(key, default)
+
+
+# A round's phase on the build date, in the order of its timeline.
+PHASES = {
+    "upcoming": "征集尚未开始",
+    "applications": "征集中",
+    "review": "评审中",
+    "notice": "公示中",
+    "pending": "公示结束，待公布",
+    "final": "结果已公布",
+}
+RESULTS_VISIBLE = ("notice", "pending", "final")
+
+
+@dataclass
+class Round:
+    """A validated selection round; the evaluate stage adds its result and its phase."""
+
+    id: str
+    path: str
+    data: dict[str, Any]
+    body: str
+    body_line: int
+    result: RoundResult | None = None
+    phase: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.data["title"]
+
+    @property
+    def year(self) -> int:
+        return self.data["year"]
+
+    @property
+    def published(self) -> bool:
+        return self.data["status"] == PUBLISHED
+
+    @property
+    def phase_name(self) -> str:
+        return PHASES[self.phase]
+
+    @property
+    def results_visible(self) -> bool:
+        return self.phase in RESULTS_VISIBLE
+
+    @property
+    def final(self) -> bool:
+        return self.phase == "final"
+
+    @property
+    def names_public(self) -> bool:
+        return self.data["publish_expert_names"] == YES
+
+    def expert_label(self, expert_id: str) -> str:
+        """How an expert is named on the public site: by name only if the round says so."""
+        if self.names_public:
+            for e in self.data["experts"]:
+                if e["id"] == expert_id:
+                    return e["name"]
+        return f"专家 {expert_id}"
+
+
+@dataclass(frozen=True)
+class Honour:
+    """A tier a brand was placed in by a published round (final, or still in public notice)."""
+
+    round: Round
+    tier: str
+    rank: int
+
+    @property
+    def final(self) -> bool:
+        return self.round.final

@@ -1,0 +1,1 @@
+"""Publishing stages: swap a checked site in; deploy it to a server."""

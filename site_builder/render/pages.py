@@ -1,0 +1,329 @@
+"""Rendering: turn a validated project into Markdown pages and files for any static engine."""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import hashlib
+import html
+import json
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
+
+from ..model import BRANDS_DIR, Brand
+from ..project import Project
+from ..validate.story import story_html, story_images
+from . import opendata, stats
+from .images import Picture, make_variants
+from .rounds import brand_honours, public_rounds, render_rounds, round_url
+
+TEMPLATES_DIR = "templates/pages"
+# A project without its own templates/ (such as demo/) uses the repository's.
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+
+# Python-Markdown's escapable characters, plus `|` which the tables extension adds.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
+
+# Taxonomies: (record field, settings vocabulary, URL folder, Chinese name)
+TAXONOMIES = [
+    ("category", "categories", "categories", "品牌类型"),
+    ("districts", "districts", "districts", "所在区"),
+    ("programs", "programs", "programs", "所属工程"),
+    ("cooperation_regions", "cooperation_regions", "regions", "协作地区"),
+]
+
+
+# Listing pages repeat what brand pages say; leaving them out of the search index keeps results
+# pointing at the brand itself (a person, venue or district search lands on the brand page).
+NOINDEX = {"search": "exclude"}
+
+
+def content_hash(text: str | bytes) -> str:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def md_escape(text: str) -> str:
+    """Escape text for an inline Markdown context so it renders exactly as written."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
+
+
+def head_text(text: str) -> str:
+    """A value for page meta (title, description): MkDocs and Material print these unescaped."""
+    return html.escape(" ".join(str(text).split()), quote=True)
+
+
+def json_ld(data: dict) -> str:
+    """JSON for a <script> element: no record value can close the element or open a comment."""
+    s = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return (s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def fmt_number(value) -> str:
+    if isinstance(value, Decimal):
+        s = format(value, "f")
+        return s.rstrip("0").rstrip(".") if "." in s else s
+    return str(value)
+
+
+@dataclass
+class Rendered:
+    """What a build writes: Markdown pages, copied assets and generated files, by site path."""
+
+    pages: dict[str, str]
+    assets: dict[str, Path] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+def brand_url(brand: Brand) -> str:
+    return f"{BRANDS_DIR}/{brand.slug}/"
+
+
+def tax_url(folder: str, value: str) -> str:
+    return f"{folder}/{quote(value, safe='')}/"
+
+
+def page_source(meta: dict[str, str], body: str) -> str:
+    """A Markdown page with front matter; meta values are JSON strings, valid YAML that MkDocs reads."""
+    head = "".join(f"{k}: {json.dumps(v, ensure_ascii=True)}\n" for k, v in meta.items())
+    return f"---\n{head}---\n\n{body}"
+
+
+def make_env(root: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(
+            [str(p) for p in (root / TEMPLATES_DIR, PACKAGE_ROOT / TEMPLATES_DIR) if p.is_dir()]),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.ChainableUndefined,
+    )
+    env.filters["md"] = lambda s: Markup(md_escape(s))
+    env.filters["num"] = fmt_number
+    env.filters["head"] = head_text
+    env.filters["quote"] = lambda s: quote(str(s), safe="")
+    return env
+
+
+# Stories are converted once per distinct text: a live preview re-renders every page after an
+# edit, and only the edited story is new.
+cached_story_html = functools.lru_cache(maxsize=8192)(story_html)
+
+
+def related_index(brands: list[Brand]) -> dict[str, list[Brand]]:
+    """Brands (sorted by slug) by category, by program and by category and program together."""
+    index: dict[str, list[Brand]] = {}
+    for b in sorted(brands, key=lambda b: b.slug):
+        cat = b.data["category"]
+        index.setdefault("c:" + cat, []).append(b)
+        for prog in b.get("programs", []):
+            index.setdefault("p:" + prog, []).append(b)
+            index.setdefault(f"cp:{cat}:{prog}", []).append(b)
+    return index
+
+
+def related_brands(brand: Brand, index: dict[str, list[Brand]], limit: int = 6) -> list[Brand]:
+    """Up to `limit` brands of the same category sharing a program, then of the same category,
+    then sharing a program. Within each list the brands that follow this one by slug come first
+    (wrapping around), so neighbours differ from page to page and each page costs O(limit)."""
+    cat, progs = brand.data["category"], brand.get("programs", [])
+    tiers = [[f"cp:{cat}:{p}" for p in progs], [f"c:{cat}"], [f"p:{p}" for p in progs]]
+    chosen: dict[str, Brand] = {}
+    for keys in tiers:
+        lists = [(lst, bisect.bisect_left(lst, brand.slug, key=lambda b: b.slug))
+                 for lst in (index.get(k, []) for k in keys)]
+        for step in range(min(max((len(lst) for lst, _ in lists), default=0), limit + 2)):
+            for lst, pos in lists:
+                if step < len(lst):
+                    b = lst[(pos + 1 + step) % len(lst)]
+                    if b.slug != brand.slug and b.slug not in chosen:
+                        chosen[b.slug] = b
+                        if len(chosen) == limit:
+                            return list(chosen.values())
+    return list(chosen.values())
+
+
+def featured_brands(brands: list[Brand], levels: list[str], limit: int = 6) -> list[Brand]:
+    """Brands of the highest levels first, then the most recently reviewed."""
+    rank = {lv: i for i, lv in enumerate(levels)}
+    ordered = sorted(brands, key=lambda b: (b.data["updated"], b.slug), reverse=True)
+    ordered.sort(key=lambda b: rank.get(b.get("level"), len(levels)))
+    return ordered[:limit]
+
+
+def render_site(project: Project) -> Rendered:
+    """Render every page of the public site from the published records."""
+    env = make_env(project.root)
+    settings = project.settings
+    vocab = settings.vocab
+    brands = sorted(project.published, key=lambda b: b.slug)
+    site = settings["site"]
+    out = Rendered({})
+    site_url = (site.get("url") or "").rstrip("/")
+
+    pictures: dict[tuple[str, str], Picture] = {}
+    for b in brands:
+        for img in brand_images(b):
+            stem = img.rsplit(".", 1)[0]
+            pic, files = make_variants(project.root / BRANDS_DIR / b.slug / img,
+                                       f"{BRANDS_DIR}/{b.slug}/{stem}", project.root)
+            pictures[(b.slug, img)] = pic
+            out.files.update(files)
+        for img in story_images(b.body):  # the story's own images, copied as written
+            out.assets[f"{BRANDS_DIR}/{b.slug}/{img}"] = project.root / BRANDS_DIR / b.slug / img
+
+    def pic(brand: Brand, image: dict, base: str, css_class: str = "", sizes: str | None = None,
+            eager: bool = False) -> Markup:
+        p = pictures[(brand.slug, image["path"])]
+        return p.html(image["alt"], sizes or "(max-width: 600px) 100vw, 600px", css_class,
+                      base, eager)
+
+    progress = stats.target_progress(brands, settings.get("targets", []))
+    groups = {folder: stats.group_by(brands, key, vocab[v]) for key, v, folder, _ in TAXONOMIES}
+    people = [(p, b) for b in brands for p in b.get("people", []) if p.get("consent")]
+    venues = [(v, b) for b in brands for v in b.get("venues", [])]
+    common = {
+        "settings": settings, "site": site, "region": settings["region"], "brands": brands,
+        "vocab": vocab, "groups": groups, "taxonomies": TAXONOMIES, "brand_url": brand_url,
+        "tax_url": tax_url, "pic": pic, "stats": stats, "people": people, "venues": venues,
+        "progress": progress,
+        "progress_rows": [(f"{t['level']}·{k}", t[f]) for t in progress
+                          for k, f in (("目标", "count"), ("已认定", "have"))],
+        "group_people": group_people_by_role, "group_venues": group_venues,
+        "search_terms": search_terms,
+        "map_url": lambda v: map_link(settings.get("map_link", ""), v),
+    }
+
+    def page(uri: str, template: str, title: str, description: str, **extra) -> None:
+        depth = uri.count("/")
+        ctx = common | extra | {"base": "../" * depth, "page_uri": uri}
+        meta = {"title": head_text(title), "description": head_text(description)}
+        meta.update(extra.get("meta", {}))
+        if uri == "index.md":  # the home page's <title> is the site's name alone
+            del meta["title"]
+        out.pages[uri] = page_source(meta, env.get_template(template).render(**ctx))
+
+    region = settings["region"]["name"]
+    latest = [r for r in public_rounds(project.evaluations) if r.results_visible][:2]
+    page("index.md", "home.md.j2", site["title"], site["description"],
+         featured=featured_brands(brands, vocab["levels"]), latest_rounds=latest,
+         round_url=round_url, brand_by_slug={b.slug: b for b in brands}, meta=NOINDEX)
+    page(f"{BRANDS_DIR}/index.md", "brands.md.j2", "品牌名录", f"{region}劳务品牌名录：按类型、区、层级、工程和发展阶段筛选。",
+         by_category=groups["categories"], meta=NOINDEX)
+    related = related_index(brands)
+    honours = brand_honours(project.evaluations)  # selection rounds (evaluation_pages.py)
+    for b in brands:
+        url = brand_url(b)
+        meta = {"og_type": "article"}
+        cover = b.get("media", {}).get("cover") or b.get("media", {}).get("logo")
+        if cover:
+            p = pictures[(b.slug, cover["path"])]
+            meta["og_image"] = head_text(f"{BRANDS_DIR}/{b.slug}/" + p.fallback[-1][0].rsplit("/", 1)[-1])
+            meta["og_image_alt"] = head_text(cover["alt"])
+        meta["jsonld"] = json_ld(brand_jsonld(b, site_url, url))
+        page(f"{BRANDS_DIR}/{b.slug}/index.md", "brand.md.j2", b.name, b.data["summary"],
+             brand=b, related=related_brands(b, related), meta=meta,
+             story=Markup(cached_story_html(b.body)),  # sanitised (safety.py); the body is never raw
+             honours=honours.get(b.slug, []))
+    page("people/index.md", "people.md.j2", "典型人物",
+         f"{region}劳务品牌的创立人、传承人、领军人、代言人和技能带头人。", meta=NOINDEX)
+    page("venues/index.md", "venues.md.j2", "文化体验",
+         f"{region}劳务品牌的非遗工坊、文化体验馆（街、商圈）、服务站和培训基地。", meta=NOINDEX)
+    for key, vname, folder, label in TAXONOMIES:
+        page(f"{folder}/index.md", "taxonomy_index.md.j2", f"按{label}浏览",
+             f"{region}劳务品牌按{label}分类。", folder=folder, label=label, key=key, meta=NOINDEX)
+        for value, items in groups[folder].items():
+            page(f"{folder}/{value}/index.md", "taxonomy.md.j2", value,
+                 f"{region}{label}“{value}”的劳务品牌，共 {len(items)} 个。",
+                 folder=folder, label=label, value=value, items=items)
+    page("stats/index.md", "stats.md.j2", "数据统计", f"{region}劳务品牌的分类统计与关键数据汇总。",
+         figure_sums=stats.figure_sums(brands), meta=NOINDEX)
+    page("policy/index.md", "policy.md.j2", "政策解读", f"{region}劳务品牌建设实施方案要点解读。")
+    page("about/index.md", "about.md.j2", "关于本站", f"关于{site['title']}：内容来源、更新方式和开放数据。")
+    page("search/index.md", "search.md.j2", "搜索", f"搜索{region}劳务品牌、人物和场所。",
+         meta=NOINDEX)
+    render_rounds(project, page, out.files)  # selection rounds: index, round pages, results files
+
+    def url_of(b: Brand) -> str:
+        return (site_url + "/" if site_url else "") + brand_url(b)
+
+    out.files["data/brands.json"] = opendata.brands_json(brands, url_of)
+    out.files["data/brands.csv"] = opendata.brands_csv(brands, url_of)
+    out.files["feed.xml"] = opendata.atom_feed(brands, site["title"], site_url, url_of,
+                                               "feed.xml")
+    return out
+
+
+def search_terms(brand: Brand) -> str:
+    """The characters of a brand's name, people, venues and districts, one by one, for the index.
+
+    Pagefind segments Chinese text into words when it indexes (羊城 / 家政), but the browser
+    splits a query with its own segmenter, which may cut a name differently (羊 / 城 / 家政);
+    each query piece must begin an indexed word. Indexing every character of these names as a
+    word of its own lets a search by name match however the browser cuts it.
+    """
+    names = [brand.name, *brand.data["districts"]]
+    names += [p["name"] for p in brand.get("people", [])]
+    names += [v["name"] for v in brand.get("venues", [])]
+    chars = dict.fromkeys(ch for n in names for ch in n if not ch.isspace())
+    return " ".join(chars)
+
+
+def brand_jsonld(b: Brand, site_url: str, url: str) -> dict:
+    data = {"@context": "https://schema.org", "@type": "Brand", "name": b.name,
+            "description": b.data["summary"]}
+    if site_url:
+        data["url"] = f"{site_url}/{url}"
+    if b.get("name_en"):
+        data["alternateName"] = b.data["name_en"]
+    return data
+
+
+def brand_images(brand: Brand) -> list[str]:
+    """Every image path a brand's record refers to (relative to its folder)."""
+    out: list[str] = []
+    media = brand.get("media", {})
+    for key in ("logo", "cover"):
+        if key in media:
+            out.append(media[key]["path"])
+    out.extend(g["path"] for g in media.get("gallery", []))
+    out.extend(p["photo"]["path"] for p in brand.get("people", []) if "photo" in p)
+    return sorted(set(out))
+
+
+def group_people_by_role(people: list[tuple[dict, Brand]], roles: list[str]):
+    groups: OrderedDict[str, list] = OrderedDict((r, []) for r in roles)
+    for p, b in people:
+        groups.setdefault(p["role"], []).append((p, b))
+    return groups
+
+
+def group_venues(venues: list[tuple[dict, Brand]], districts: list[str], types: list[str]):
+    """Venues by district, then by type, in the settings' order; empty groups left out."""
+    out: OrderedDict[str, OrderedDict[str, list]] = OrderedDict()
+    for d in districts:
+        by_type: OrderedDict[str, list] = OrderedDict()
+        for t in types:
+            items = sorted(((v, b) for v, b in venues if v["district"] == d and v["type"] == t),
+                           key=lambda vb: (vb[0]["name"], vb[1].slug))
+            if items:
+                by_type[t] = items
+        if by_type:
+            out[d] = by_type
+    return out
+
+
+def map_link(template: str, venue: dict) -> str:
+    """A plain link that opens a map app at the venue's coordinates (no map script is loaded)."""
+    return (template.replace("{lat}", fmt_number(venue["lat"]))
+            .replace("{lng}", fmt_number(venue["lng"]))
+            .replace("{name}", quote(venue["name"], safe="")))

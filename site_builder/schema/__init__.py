@@ -1,0 +1,1 @@
+"""The one declaration of every record and of the settings: validation, JSON Schema, field reference."""

@@ -1,0 +1,480 @@
+"""Field specifications: one declaration drives validation, the JSON Schema and the field reference."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ..diagnostics.codes import Code
+from ..diagnostics.report import Reporter
+from ..text import clip
+
+STR_TAG = "tag:yaml.org,2002:str"
+
+INVALID = object()  # a value that failed validation (already reported)
+
+
+@dataclass
+class Ctx:
+    """What a validation pass needs besides the node: where to report and the vocabularies."""
+
+    rep: Reporter
+    vocab: dict[str, list[str]]
+    images: list[tuple[str, str, Node]] = field(default_factory=list)  # (field, path, node)
+    refs: list[tuple[str, str, Node]] = field(default_factory=list)  # (field, source id, node)
+
+
+@dataclass
+class Spec:
+    label: str
+    doc: str = ""
+    required: bool = False
+    example: Any = None
+
+    kind = "值"
+
+    def check(self, node: Node, ctx: Ctx, where: str) -> Any:
+        raise NotImplementedError
+
+    def json_schema(self, vocab: dict[str, list[str]]) -> dict:
+        raise NotImplementedError
+
+    def describe(self, vocab: dict[str, list[str]]) -> str:
+        return ""
+
+    def _base_schema(self) -> dict:
+        d = {"title": self.label}
+        if self.doc:
+            d["description"] = self.doc
+        return d
+
+    def _wrong_kind(self, node: Node, ctx: Ctx, where: str) -> Any:
+        ctx.rep.at_node(node, Code.B003, where, f"{self.label}应为{self.kind}，实际是{kind_of(node)}；"
+                        f"提示：{self.kind_hint(where)}")
+        return INVALID
+
+    def kind_hint(self, where: str) -> str:
+        return "请参照编辑指南中的字段参考改写。"
+
+
+_PATTERNS: dict[str, re.Pattern] = {}
+
+
+def _compiled(pattern: str) -> re.Pattern:
+    """Field patterns compiled once (re's own cache lookup costs more than the match)."""
+    rx = _PATTERNS.get(pattern)
+    if rx is None:
+        rx = _PATTERNS[pattern] = re.compile(pattern)
+    return rx
+
+
+def is_empty(node: Node) -> bool:
+    """A field written with nothing after the colon (or only `[]`/`{}`) counts as not given."""
+    if isinstance(node, ScalarNode):
+        return node.value == ""
+    return not node.value
+
+
+@dataclass
+class Text(Spec):
+    max_len: int | None = None
+    pattern: str | None = None
+    pattern_hint: str = ""
+    multiline: bool = False
+
+    kind = "文字"
+
+    def kind_hint(self, where: str) -> str:
+        return f"写成 `{where.rsplit('.', 1)[-1].split('[')[0]}: 文字`，文字里有冒号时整段加引号。"
+
+    def check(self, node: Node, ctx: Ctx, where: str) -> Any:
+        if not isinstance(node, ScalarNode):
+            return self._wrong_kind(node, ctx, where)
+        value = node.value
+        if self.max_len is not None and len(value.strip()) > self.max_len:
+            ctx.rep.at_node(node, Code.B005, where, f"{self.label}最多 {self.max_len} 个字，"
+                            f"实际 {len(value.strip())} 个字；提示：删减到 {self.max_len} 字以内。")
+            return INVALID
+        if self.pattern and not _compiled(self.pattern).fullmatch(value):
+            ctx.rep.at_node(node, Code.B005, where, f"{self.label}格式不对：应为{self.pattern_hint}，"
+                            f"实际为“{clip(value)}”；提示：按要求改写。")
+            return INVALID
+        if not self.multiline and "\n" in value.strip():
+            ctx.rep.at_node(node, Code.B005, where, f"{self.label}应为一行文字，实际有多行；"
+                            "提示：合并为一行。")
+            return INVALID
+        return value
+
+    def json_schema(self, vocab):
+        d = self._base_schema() | {"type": "string"}
+        if self.max_len:
+            d["maxLength"] = self.max_len
+        if self.pattern:
+            d["pattern"] = f"^(?:{self.pattern})$"
+        return d
+
+    def describe(self, vocab):
+        parts = []
+        if self.max_len:
+            parts.append(f"最多 {self.max_len} 字")
+        if self.pattern_hint:
+            parts.append(self.pattern_hint)
+        if self.multiline:
+            parts.append("可多行（用 `|` 开头）")
+        return "；".join(parts)
+
+
+@dataclass
+class Choice(Text):
+    """Text that must be one of a vocabulary from the settings file."""
+
+    vocab: str = ""
+
+    def check(self, node, ctx, where):
+        value = super().check(node, ctx, where)
+        if value is INVALID:
+            return value
+        allowed = ctx.vocab.get(self.vocab, [])
+        if value not in allowed:
+            hint = suggest(value, allowed)
+            ctx.rep.at_node(node, Code.B004, where, f"“{clip(value)}”不是可选的{self.label}"
+                            f"（可选：{'、'.join(allowed)}）；提示："
+                            + (f"是否要写“{hint}”？" if hint else "改为可选值之一。"))
+            return INVALID
+        return value
+
+    def json_schema(self, vocab):
+        return self._base_schema() | {"type": "string", "enum": list(vocab.get(self.vocab, []))}
+
+    def describe(self, vocab):
+        # statuses are fixed by the program (publishing depends on them), not a settings list
+        where = "" if self.vocab == "statuses" else f"（见 settings.yml 的 `{self.vocab}`）"
+        return "可选：" + "、".join(vocab.get(self.vocab, [])) + where
+
+
+@dataclass
+class Suggested(Text):
+    """Free text with common values offered for autocompletion."""
+
+    vocab: str = ""
+
+    def json_schema(self, vocab):
+        d = super().json_schema(vocab)
+        d["examples"] = list(vocab.get(self.vocab, []))
+        return d
+
+    def describe(self, vocab):
+        return "常用：" + "、".join(vocab.get(self.vocab, [])) + "，也可填写其他"
+
+
+_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?")
+
+
+@dataclass
+class Number(Spec):
+    integer: bool = False
+    minimum: int | None = 0
+
+    kind = "数字"
+
+    def kind_hint(self, where):
+        return "只写阿拉伯数字，例如 `1200`。"
+
+    def check(self, node, ctx, where):
+        if not isinstance(node, ScalarNode):
+            return self._wrong_kind(node, ctx, where)
+        text = node.value
+        ok = _NUMBER.fullmatch(text) is not None and not (self.integer and "." in text)
+        if not ok:
+            want = "整数" if self.integer else "数字"
+            why = ""
+            if re.fullmatch(r"-?0[0-9]+(\.[0-9]+)?", text):
+                why = "开头多了 0，"
+            elif re.fullmatch(r"-?[0-9]+\.[0-9]*0", text):
+                why = "小数末尾多了 0，"
+            elif re.search(r"[,，]", text):
+                why = "不要写千位分隔符，"
+            elif re.search(r"[^\d.\-]", text):
+                why = "不要写单位或文字，"
+            ctx.rep.at_node(node, Code.B006, where, f"{self.label}应为{want}，实际为“{clip(text)}”；"
+                            f"提示：{why}只写阿拉伯数字，例如 `1200` 或 `227.7`，单位写在 unit 字段。")
+            return INVALID
+        value = Decimal(text)
+        if self.minimum is not None and value < self.minimum:
+            ctx.rep.at_node(node, Code.B006, where, f"{self.label}不能小于 {self.minimum}，实际为 {text}；"
+                            "提示：检查是否多写了负号。")
+            return INVALID
+        return int(value) if self.integer else value
+
+    def json_schema(self, vocab):
+        d = self._base_schema() | {"type": "integer" if self.integer else "number"}
+        if self.minimum is not None:
+            d["minimum"] = self.minimum
+        return d
+
+    def describe(self, vocab):
+        return "整数" if self.integer else "数字，可带小数"
+
+
+_DATE_FORMS = {
+    "day": (re.compile(r"\d{4}-\d{2}-\d{2}"), "YYYY-MM-DD"),
+    "partial": (re.compile(r"\d{4}(-\d{2}(-\d{2})?)?"), "YYYY、YYYY-MM 或 YYYY-MM-DD"),
+    "month": (re.compile(r"\d{4}(-\d{2})?"), "YYYY 或 YYYY-MM"),
+}
+
+
+@dataclass
+class Date(Spec):
+    """A calendar date kept as the ISO text written; `precision` says which forms are allowed."""
+
+    precision: str = "day"
+
+    kind = "日期"
+
+    def kind_hint(self, where):
+        return f"写成 {_DATE_FORMS[self.precision][1]}。"
+
+    def check(self, node, ctx, where):
+        if not isinstance(node, ScalarNode):
+            return self._wrong_kind(node, ctx, where)
+        text = node.value
+        rx, form = _DATE_FORMS[self.precision]
+        if not rx.fullmatch(text) or not valid_date(text):
+            what = "不存在的日期" if rx.fullmatch(text) else "格式不对"
+            ctx.rep.at_node(node, Code.B007, where, f"{self.label}应为 {form} 形式的真实日期，"
+                            f"实际为“{clip(text)}”（{what}）；提示：例如 `2024-03-15`。")
+            return INVALID
+        return text
+
+    def json_schema(self, vocab):
+        return self._base_schema() | {"type": "string", "pattern": "^" + _DATE_FORMS[self.precision][0].pattern + "$"}
+
+    def describe(self, vocab):
+        return _DATE_FORMS[self.precision][1]
+
+
+def valid_date(text: str) -> bool:
+    parts = [int(p) for p in text.split("-")]
+    y, m, d = (parts + [1, 1])[:3]
+    if y < 1800 or y > 2200:
+        return False
+    try:
+        _dt.date(y, m, d)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass
+class ListOf(Spec):
+    item: Spec = None  # type: ignore[assignment]
+    min_items: int = 0
+    unique: bool = False
+
+    kind = "列表"
+
+    def kind_hint(self, where):
+        key = where.rsplit(".", 1)[-1].split("[")[0]
+        return f"写成 `{key}: [甲, 乙]`，或每项一行、以 `- ` 开头。"
+
+    def check(self, node, ctx, where):
+        if not isinstance(node, SequenceNode):
+            return self._wrong_kind(node, ctx, where)
+        out, ok, seen = [], True, {}
+        for i, item in enumerate(node.value):
+            if isinstance(item, Rejected):  # an alias, already reported
+                ok = False
+                continue
+            if is_empty(item):
+                ctx.rep.at_node(item, Code.B015, f"{where}[{i}]", f"{self.label}的第 {i + 1} 项是空的；"
+                                "提示：删去这一项或填上内容。")
+                ok = False
+                continue
+            v = self.item.check(item, ctx, f"{where}[{i}]")
+            if v is INVALID:
+                ok = False
+                continue
+            if self.unique and isinstance(v, str):
+                if v in seen:
+                    ctx.rep.at_node(item, Code.B015, f"{where}[{i}]", f"{self.label}中“{clip(v)}”重复"
+                                    f"（第 {seen[v] + 1} 项已有）；提示：删去重复项。")
+                    ok = False
+                    continue
+                seen[v] = i
+            out.append(v)
+        if ok and len(out) < self.min_items:
+            ctx.rep.at_node(node, Code.B015, where, f"{self.label}至少要有 {self.min_items} 项，"
+                            f"实际 {len(out)} 项；提示：补上内容。")
+            ok = False
+        return out if ok else INVALID
+
+    def json_schema(self, vocab):
+        d = self._base_schema() | {"type": "array", "items": self.item.json_schema(vocab)}
+        if self.min_items:
+            d["minItems"] = self.min_items
+        if self.unique:
+            d["uniqueItems"] = True
+        return d
+
+    def describe(self, vocab):
+        inner = self.item.describe(vocab)
+        s = f"至少 {self.min_items} 项" if self.min_items else ""
+        return "；".join(p for p in (s, inner) if p)
+
+
+@dataclass
+class Obj(Spec):
+    fields: dict[str, Spec] = field(default_factory=dict)
+
+    kind = "字段表"
+
+    def kind_hint(self, where):
+        return "每个子字段写一行，例如 `name: …`，并比上一级多缩进两个空格。"
+
+    def check(self, node, ctx, where):
+        if not isinstance(node, MappingNode):
+            return self._wrong_kind(node, ctx, where)
+        out: dict[str, Any] = {}
+        ok = True
+        rejected: set[str] = set()
+        prefix = f"{where}." if where else ""
+        for k, v in node.value:
+            if isinstance(k, Rejected) or isinstance(v, Rejected):  # an alias, already reported
+                ok = False
+                if isinstance(k, ScalarNode):
+                    rejected.add(k.value)
+                continue
+            if not isinstance(k, ScalarNode):
+                ctx.rep.at_node(k, Code.B002, where or "-", "字段名必须是文字；提示：检查缩进和冒号。")
+                ok = False
+                continue
+            key = k.value
+            spec = self.fields.get(key)
+            if spec is None:
+                hint = suggest(key, list(self.fields), labels={n: s.label for n, s in self.fields.items()})
+                known = "、".join(self.fields)
+                ctx.rep.at_node(k, Code.B002, prefix + key, f"未知字段“{clip(key)}”；提示："
+                                + (f"是否要写“{hint}”（{self.fields[hint].label}）？" if hint
+                                   else f"可用字段：{known}。"))
+                ok = False
+                if hint and not any(isinstance(k2, ScalarNode) and k2.value == hint
+                                    for k2, _ in node.value):
+                    rejected.add(hint)  # the misspelt key is the missing field: one report
+                continue
+            if is_empty(v):
+                continue
+            val = spec.check(v, ctx, prefix + key)
+            if val is INVALID:
+                ok = False
+            else:
+                out[key] = val
+        for key, spec in self.fields.items():
+            if (spec.required and key not in out and key not in rejected
+                    and not _reported_under(ctx, prefix + key)):
+                self.report_missing(node, ctx, prefix + key, spec, where)
+                ok = False
+        return out if ok else INVALID
+
+    def report_missing(self, node, ctx, where_key, spec, where):
+        key = where_key.rsplit(".", 1)[-1]
+        key_node = next((k for k, _ in node.value if isinstance(k, ScalarNode) and k.value == key),
+                        None)
+        present = key_node is not None
+        owner = f"{self.label}中" if where else ""
+        state = "是空的" if present else "缺少"
+        example = f"，例如 `{key}: {spec.example}`" if spec.example is not None else ""
+        code = Code.B014 if key == "alt" else Code.B001
+        ctx.rep.at_node(key_node or node, code, where_key,
+                        f"{owner}必填字段“{key}”（{spec.label}）{state}；"
+                        f"提示：补上{spec.label}{example}。")
+
+    def json_schema(self, vocab):
+        return self._base_schema() | {
+            "type": "object",
+            "properties": {k: s.json_schema(vocab) for k, s in self.fields.items()},
+            "required": [k for k, s in self.fields.items() if s.required],
+            "additionalProperties": False,
+        }
+
+
+def _reported_under(ctx: Ctx, where: str) -> bool:
+    return any(d.field == where or d.field.startswith(where + ".") or d.field.startswith(where + "[")
+               for d in ctx.rep.items)
+
+
+@dataclass
+class Image(Obj):
+    """An image inside the brand's own folder, with alt text; existence is checked per record."""
+
+    def __post_init__(self):
+        self.fields = {
+            "path": Text("图片路径", "相对于品牌文件夹 `brands/<slug>/` 的路径", required=True,
+                         example="logo.png"),
+            "alt": Text("替代文字", "向看不到图片的读者描述图片内容", required=True, max_len=120,
+                        example="羊城家政服务站外景"),
+        }
+
+    def check(self, node, ctx, where):
+        value = super().check(node, ctx, where)
+        if value is not INVALID:
+            path_node = next(v for k, v in node.value if k.value == "path")
+            ctx.images.append((f"{where}.path", value["path"], path_node))
+        return value
+
+
+@dataclass
+class SourceRef(Text):
+    """The id of an entry of the record's `sources` list."""
+
+    def check(self, node, ctx, where):
+        value = super().check(node, ctx, where)
+        if value is not INVALID:
+            ctx.refs.append((where, value, node))
+        return value
+
+
+def suggest(value: str, options: list[str], labels: dict[str, str] | None = None) -> str | None:
+    """The closest option to a mistyped value, by spelling, containment or Chinese label."""
+    if labels:
+        for k, lab in labels.items():
+            if value == lab:
+                return k
+    for o in options:
+        if value and (value in o or o in value):
+            return o
+    close = difflib.get_close_matches(value.lower(), options, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def walk_fields(spec: Spec, prefix: str = ""):
+    """Yield (dotted path, spec, depth) for every field under an object spec, for the reference."""
+    if isinstance(spec, Obj):
+        for k, s in spec.fields.items():
+            path = f"{prefix}.{k}" if prefix else k
+            yield path, s
+            inner = s.item if isinstance(s, ListOf) else s
+            if isinstance(inner, Obj):
+                yield from walk_fields(inner, path + ("[]" if isinstance(s, ListOf) else ""))
+
+
+class Rejected(ScalarNode):
+    """Stands where an alias was used: already reported (Y009), so the schema skips it."""
+
+    def __init__(self, node: Node) -> None:
+        super().__init__(STR_TAG, "", node.start_mark, node.end_mark)
+
+
+def kind_of(node: Node) -> str:
+    """What an editor wrote, in words: a list, a field table or a (clipped) text."""
+    if isinstance(node, SequenceNode):
+        return "列表"
+    if isinstance(node, MappingNode):
+        return "字段表"
+    return f"文字“{clip(node.value)}”"
+

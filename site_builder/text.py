@@ -1,0 +1,59 @@
+"""Small text helpers every stage shares: clipping, positions in a text, numbers and CSV as published."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+
+def one_line(text: str, limit: int | None = None) -> str:
+    """Keep a diagnostic on one line, whatever odd key or value an editor's file holds."""
+    if "\n" in text or "\r" in text:
+        text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text
+
+
+def clip(s: str, n: int = 30, squeeze: bool = False) -> str:
+    """A value quoted in a message, cut to `n` characters; `squeeze` also collapses whitespace."""
+    s = " ".join(str(s).split()) if squeeze else s.replace("\n", " ")
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def line_col(text: str, offset: int, line0: int = 1, col0: int = 1) -> tuple[int, int]:
+    """An offset in `text` as (line, column), `text` starting at line `line0`, column `col0`."""
+    nl = text.count("\n", 0, offset)
+    if nl == 0:
+        return line0, col0 + offset
+    return line0 + nl, offset - text.rfind("\n", 0, offset)
+
+
+def line_at(text: str, offset: int) -> int:
+    """The 1-based line of an offset in `text`."""
+    return text.count("\n", 0, offset) + 1
+
+
+def fmt_decimal(value) -> str:
+    """A number as published: exact decimals without trailing zeros, anything else as text."""
+    if isinstance(value, Decimal):
+        s = format(value, "f")
+        return s.rstrip("0").rstrip(".") if "." in s else s
+    return str(value)
+
+
+def csv_cell(value) -> str:
+    """A cell that a spreadsheet shows as text, never runs as a formula."""
+    s = "" if value is None else str(value)
+    return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
+
+
+def csv_bytes(header: list[str], rows) -> bytes:
+    """A CSV table with a UTF-8 byte-order mark, so Excel shows the Chinese text correctly."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(header)
+    for row in rows:
+        w.writerow([csv_cell(v) for v in row])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")

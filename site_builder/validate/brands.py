@@ -1,0 +1,79 @@
+"""Rules a brand record must meet beyond its fields' schema: its file name, its sources, its images, uniqueness."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath
+
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from ..diagnostics import Code, Diagnostic, Reporter
+from ..load.brands import LoadedRecord, is_valid
+from ..model import BRANDS_DIR, Brand
+from ..schema.brand import SLUG_PATTERN
+from ..schema.fields import Ctx
+from ..text import clip
+from .images import check_images
+from .personal_data import check_front_matter_pii
+from .story import check_story
+
+
+def validate_brand(root: Path, rec: LoadedRecord) -> Brand | None:
+    """The rules beyond the schema: file name, sources, images, personal data and the story.
+    Returns the Brand when the record has no problem at all."""
+    rep, node = rec.rep, rec.root
+    top = {k.value: (k, v) for k, v in node.value if isinstance(k, ScalarNode)}
+    stem = PurePosixPath(rec.relpath).stem
+    slug_node = top.get("slug", (None, None))[1]
+    if isinstance(slug_node, ScalarNode) and re.fullmatch(SLUG_PATTERN, slug_node.value):
+        slug = slug_node.value
+        if slug != stem:
+            rep.at_node(slug_node, Code.B008, "slug", f"网址名“{slug}”与文件名“{stem}.md”不一致；"
+                        f"提示：把文件改名为 {slug}.md，或把 slug 改为 {stem}。")
+    _check_sources(node, rec.ctx, top)
+    folder = root / BRANDS_DIR / stem
+    check_images(folder, rec.ctx)
+    check_front_matter_pii(node, rep)
+    check_story(rec.doc.body, rec.doc.body_line, rep, folder)
+    if not is_valid(rec.value) or rep.items:
+        return None
+    return Brand(rec.value["slug"], rec.relpath, rec.value, rec.doc.body, rec.doc.body_line,
+                 rec.lines())
+
+
+def _check_sources(node: MappingNode, ctx: Ctx, top: dict[str, tuple[Node, Node]]) -> None:
+    ids: dict[str, Node] = {}
+    src = top.get("sources")
+    if src is not None and hasattr(src[1], "value") and isinstance(src[1].value, list):
+        for i, item in enumerate(src[1].value):
+            if not isinstance(item, MappingNode):
+                continue
+            for k, v in item.value:
+                if k.value == "id" and isinstance(v.value, str):
+                    if v.value in ids:
+                        first = ids[v.value].start_mark.line + 1 + ctx.rep.line_offset
+                        ctx.rep.at_node(v, Code.B013, f"sources[{i}].id", f"资料来源编号“{clip(v.value)}”"
+                                        f"重复（第 {first} 行已用过）；提示：给每条资料一个不同的 id。")
+                    else:
+                        ids[v.value] = v
+    for where, ref, ref_node in ctx.refs:
+        if ref not in ids:
+            known = "、".join(ids) if ids else "（sources 为空）"
+            ctx.rep.at_node(ref_node, Code.B012, where, f"来源编号“{clip(ref)}”在 sources 中找不到"
+                            f"（已有：{known}）；提示：在 sources 中补上这条资料，或改正编号。")
+
+
+def check_unique(brands: list[Brand]) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for key, label in (("name", "品牌名称"), ("slug", "网址名")):
+        seen: dict[str, Brand] = {}
+        for b in brands:
+            value = b.data[key]
+            if value in seen:
+                rep = Reporter(b.path)
+                rep.add(Code.B009, key, f"{label}“{clip(value)}”与 {seen[value].path} 重复；"
+                        "提示：同一品牌只保留一个档案，不同品牌请用不同名称。", b.lines.get(key, 1))
+                out.extend(rep.items)
+            else:
+                seen[value] = b
+    return out

@@ -1,0 +1,100 @@
+"""Images a record shows: inside the brand's own folder, bounded in size and pixels, read from the header only."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from ..diagnostics.codes import Code
+from ..model import BRANDS_DIR
+from ..schema.fields import Ctx
+from ..text import clip
+
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+
+
+MAX_IMAGE_PIXELS = 40_000_000
+
+
+MAX_IMAGE_SIDE = 12_000
+
+
+# MPO is how Pillow names the JPEG files many phone cameras write.
+IMAGE_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF"}
+
+
+# Pillow refuses (DecompressionBombError) above twice this; we report above it ourselves.
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+
+
+def image_file_problem(path: Path) -> tuple[str, str] | None:
+    """(code, Chinese message) when an image file is too big, too large in pixels or not a
+    JPEG/PNG/WebP/GIF image; None when it is fine. Reads at most the file's header."""
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        return Code.P012, f"无法读取图片 {path.name}：{type(e).__name__}；提示：重新保存图片文件。"
+    if size > MAX_IMAGE_BYTES:
+        return Code.P010, (f"图片 {path.name} 有 {size / 1048576:.1f} MB，超过上限 "
+                        f"{MAX_IMAGE_BYTES // 1048576} MB；提示：缩小图片（长边 2000 像素左右足够）"
+                        "后再放入。")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                fmt, (w, h) = im.format, im.size
+    except Image.DecompressionBombError:
+        return Code.P011, (f"图片 {path.name} 的像素数超过上限 {MAX_IMAGE_PIXELS:,}；提示：缩小图片"
+                        "（长边 2000 像素左右足够）。")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as e:
+        return Code.P012, (f"{path.name} 不是可以读取的图片（{type(e).__name__}）；提示：用 JPEG、PNG、"
+                        "WebP 或 GIF 格式重新保存。")
+    if fmt not in IMAGE_FORMATS:
+        return Code.P012, (f"{path.name} 是 {fmt} 格式，不支持；提示：另存为 JPEG、PNG、WebP 或 GIF。")
+    if w * h > MAX_IMAGE_PIXELS or w > MAX_IMAGE_SIDE or h > MAX_IMAGE_SIDE or w < 1 or h < 1:
+        return Code.P011, (f"图片 {path.name} 为 {w}×{h} 像素，超过上限（每边不超过 {MAX_IMAGE_SIDE}，"
+                        f"总像素不超过 {MAX_IMAGE_PIXELS:,}）；提示：缩小图片（长边 2000 像素左右足够）。")
+    return None
+
+
+def check_images(folder: Path, ctx: Ctx) -> None:
+    """The images a record's fields name (collected by the schema pass), each at its field."""
+    for where, path, node in ctx.images:
+        bad = image_problem(folder, path, "，例如 `logo.png`")
+        if bad:
+            ctx.rep.at_node(node, bad[0], where, bad[1])
+
+
+def image_problem(folder: Path, path: str, example: str = "") -> tuple[Code, str] | None:
+    """(code, Chinese message) when `path` is not a usable image in the brand's own `folder`:
+    outside it, missing, a link leading out of it, or too big; None when it is fine."""
+    stem = folder.name
+    problem = image_path_problem(path)
+    if problem:
+        return Code.B011, (f"图片路径“{clip(path)}”{problem}；提示：把图片放进 {BRANDS_DIR}/{stem}/，"
+                           f"这里只写文件名{example}。")
+    target = folder / path
+    if not target.is_file():
+        return Code.B010, (f"找不到图片 {BRANDS_DIR}/{stem}/{path}；提示：把图片放进 {BRANDS_DIR}/{stem}/，"
+                           "并核对文件名（包括大小写和扩展名）。")
+    real_folder = os.path.realpath(folder)
+    if os.path.commonpath([os.path.realpath(target), real_folder]) != real_folder:
+        return Code.B011, (f"图片“{clip(path)}”是指向品牌文件夹以外的链接；"
+                           f"提示：把图片本身复制到 {BRANDS_DIR}/{stem}/。")
+    return image_file_problem(target)  # size and pixel bounds, read from the header only
+
+
+def image_path_problem(path: str) -> str | None:
+    """Why an image path may not be used, or None: it must stay inside the brand's folder."""
+    if "\\" in path:
+        return "含有反斜杠 \\"
+    if path.startswith("/") or (len(path) > 1 and path[1] == ":"):
+        return "是绝对路径"
+    if "://" in path or path.lower().startswith(("data:", "javascript:")):
+        return "是网址，不是品牌文件夹中的文件"
+    if any(part in ("..", "") for part in path.split("/")):
+        return "含有 `..` 或空的目录名，指向了品牌文件夹以外"
+    return None

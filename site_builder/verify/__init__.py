@@ -1,0 +1,47 @@
+"""Verifying a built site before it is published: links, resources and leaks, each page read once."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, sort_key
+from .leaks import new_scan
+from .links import SiteChecker
+
+
+def check_and_scan(site_dir: Path, site_url: str | None, label: str, select=None
+                   ) -> list[Diagnostic]:
+    """The link and resource checks and the leak scan of the selected files, reading each page once."""
+    scan = new_scan(site_dir, site_url, label, resources=False)
+    scan.select = lambda rel: (select is None or select(rel)) and not rel.endswith((".html", ".htm"))
+    checker = SiteChecker(site_dir, site_url, label, select)
+    checker.companion = scan
+    return sorted(checker.run() + scan.run(), key=sort_key)
+
+
+class _Under:
+    """Selects the files under `folder/`, or (inside=False) every other file."""
+
+    def __init__(self, folder: str, inside: bool) -> None:
+        self.prefix, self.inside = folder + "/", inside
+
+    def __call__(self, rel: str) -> bool:
+        return rel.startswith(self.prefix) == self.inside
+
+
+def verify_site(site_dir: Path, site_url: str | None, label: str, search_folder: str,
+                wait_for_search: Callable[[], None]) -> list[Diagnostic]:
+    """Every finding in a new site, on one core while the search index is still being written on
+    the other (`wait_for_search` returns when it is, or raises); the index is checked once written."""
+    ctx = multiprocessing.get_context("fork")  # no thread runs now: the indexer is a child process
+    with ctx.Pool(2) as pool:
+        # One worker reads every page (an anchor check needs all pages' ids) meanwhile.
+        jobs = [pool.apply_async(check_and_scan,
+                                 (site_dir, site_url, label, _Under(search_folder, False)))]
+        wait_for_search()
+        jobs.append(pool.apply_async(check_and_scan,
+                                     (site_dir, site_url, label, _Under(search_folder, True))))
+        findings = [d for job in jobs for d in job.get()]
+    return sorted(findings, key=sort_key)

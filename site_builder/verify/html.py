@@ -1,0 +1,79 @@
+"""The HTML and CSS reading both post-build checks share: one tee parser, resource tables, srcset and CSS addresses."""
+
+from __future__ import annotations
+
+import html.parser
+import re
+
+# <link rel=…> values that make the browser fetch the address by itself.
+_RESOURCE_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "prerender", "icon",
+                  "apple-touch-icon", "apple-touch-icon-precomposed", "mask-icon", "manifest",
+                  "preconnect", "dns-prefetch"}
+
+
+# element → attributes the browser loads without a click.
+_RESOURCE_ATTRS = {
+    "script": ("src",), "img": ("src", "srcset"), "source": ("src", "srcset"),
+    "iframe": ("src",), "frame": ("src",), "embed": ("src",), "object": ("data",),
+    "video": ("src", "poster"), "audio": ("src",), "track": ("src",), "input": ("src",),
+    "image": ("href", "xlink:href"), "use": ("href", "xlink:href"), "feimage": ("href",),
+}
+
+
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+
+
+_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.IGNORECASE)
+
+
+_CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+
+
+def parse_srcset(value: str) -> list[str]:
+    """The addresses in a srcset value (candidates are `url [descriptor]`, comma-separated)."""
+    urls, i, n = [], 0, len(value)
+    while i < n:
+        while i < n and (value[i].isspace() or value[i] == ","):
+            i += 1
+        start = i
+        while i < n and not value[i].isspace():
+            i += 1
+        url = value[start:i]
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            while i < n and value[i] != ",":  # skip the descriptor
+                i += 1
+        if url:
+            urls.append(url)
+    return urls
+
+
+def css_urls(css: str) -> list[tuple[int, str, str]]:
+    """(offset, kind, url) for every url() and @import in a stylesheet, comments excluded."""
+    css = _CSS_COMMENT.sub(lambda m: " " * len(m.group(0)), css)
+    out = [(m.start(), "url()", next(g for g in m.groups() if g is not None))
+           for m in _CSS_URL.finditer(css)]
+    out += [(m.start(), "@import", m.group(1) if m.group(1) is not None else m.group(2))
+            for m in _CSS_IMPORT.finditer(css)]
+    return sorted(out)
+
+
+class TeeParser(html.parser.HTMLParser):
+    """Parses a page once and hands every event to several parsers, each seeing the position it
+    would see had it parsed the page itself (getpos() reads lineno and offset)."""
+
+    def __init__(self, *targets: html.parser.HTMLParser) -> None:
+        super().__init__(convert_charrefs=True)
+        self.targets = targets
+        for name in ("handle_starttag", "handle_startendtag", "handle_endtag", "handle_data",
+                     "handle_comment", "handle_decl", "handle_pi", "unknown_decl"):
+            setattr(self, name, self._forward([(t, getattr(t, name)) for t in targets]))
+
+    def _forward(self, calls):
+        def forward(*args):
+            lineno, offset = self.lineno, self.offset
+            for t, method in calls:
+                t.lineno, t.offset = lineno, offset
+                method(*args)
+        return forward

@@ -1,0 +1,394 @@
+"""The last look before a site goes live: personal numbers, inline script, unsafe addresses,
+embedded frames, foreign resources and broken data files anywhere in the built folder."""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import html.parser
+import io
+import json
+import re
+import zlib
+from pathlib import Path
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
+
+from ..diagnostics import Code, Diagnostic, make_diagnostic, sort_key
+from ..text import clip, line_at
+from ..validate.personal_data import find_pii
+from ..validate.story import normalise_url, url_scheme
+from .html import (
+    _CSS_COMMENT,
+    _CSS_IMPORT,
+    _CSS_URL,
+    _RESOURCE_ATTRS,
+    _RESOURCE_RELS,
+    TeeParser,
+    parse_srcset,
+)
+
+MAX_FILE_BYTES = 64 * 1024 * 1024  # also the limit for a decompressed .gz or Pagefind fragment
+_PAGEFIND_MAGIC = b"pagefind_dcd"
+
+# Attributes whose value is text a reader (or a crawler) sees; URLs are checked separately.
+_TEXT_ATTRS = {"alt", "title", "content", "aria-label", "aria-description", "placeholder", "value",
+               "label", "summary", "href", "src", "datetime", "download"}
+# Attributes holding an address; a script address in any of them runs when followed or loaded.
+_URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "cite",
+              "background", "ping", "manifest", "srcset", "imagesrcset"}
+# data: addresses are harmless as images; as a page to navigate to or embed they can run script.
+_NAVIGATING = {("a", "href"), ("area", "href"), ("form", "action"), ("button", "formaction"),
+               ("input", "formaction"), ("iframe", "src"), ("frame", "src"), ("object", "data"),
+               ("embed", "src"), ("base", "href")}
+_EMBEDS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base"}
+_SCRIPT_SCHEMES = {"javascript", "vbscript", "livescript"}
+
+_LOOKS_HTML = re.compile(r"<[A-Za-z!/]")
+_SCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module", "text/ecmascript"}
+# How the inline scripts the theme writes on purpose begin (Material for MkDocs 9.x). Any other
+# inline script on a page got there by accident or by injection, e.g. through a hand-written
+# page's title; a script the templates add on purpose goes in its own file or into this list.
+KNOWN_INLINE_SCRIPTS = (
+    "__md_scope=new URL(",
+    "var palette=__md_get(",
+    "var target=document.getElementById(location.hash",
+    "var tabs=__md_get(",
+    "var consent=__md_get(",
+    'var el=document.querySelector("[data-md-component=outdated]")',
+    'var el=document.querySelector("[data-md-component=announce]")',
+    '"undefined"!=typeof __md_analytics',
+    'if("undefined"!=typeof __md_analytics)',
+)
+# Keys of JSON values that are addresses (open data, JSON-LD, Pagefind, web manifests).
+_ADDRESS_KEYS = {"url", "href", "src", "link", "location", "image", "logo", "@id", "sameas",
+                 "start_url", "scope", "raw_url"}
+_CSV_ADDRESS_COLUMNS = {"页面地址", "url", "网址"}
+# MkDocs' own search index keeps each section as HTML that the search box shows as HTML.
+_SEARCH_HTML_KEYS = frozenset({"text"})
+
+
+class _Scan:
+    """Findings for one site; each check adds to it and none stops the others."""
+
+    def __init__(self, root: Path, site_url: str | None, label: str, resources: bool) -> None:
+        self.root, self.label, self.resources = root, label.rstrip("/"), resources
+        u = urlsplit(site_url or "")
+        self.host = u.netloc.lower() if u.scheme in ("http", "https") else None
+        self.findings: list[Diagnostic] = []
+        self.select = None  # `select(rel)` limits which files are read (all by default)
+
+    def add(self, rel: str, line: int, col: int, code: Code, what: str, message: str) -> None:
+        """A finding in the built site; its hint is the code's own fix."""
+        path = f"{self.label}/{rel}" if self.label else rel
+        self.findings.append(make_diagnostic(path, line, col, code, what, message, hint=""))
+
+    # -- personal numbers ------------------------------------------------------------------------
+    def pii(self, rel: str, text: str, where: str, pos=lambda offset: (1, 1)) -> None:
+        for p in find_pii(text):
+            code, kind = (Code.P101, "身份证号") if p.kind == "id" else (Code.P102, "手机号")
+            line, col = pos(p.start)
+            self.add(rel, line, col, code, where, f"{where}中有疑似{kind}“{p.masked}”")
+
+    # -- addresses -------------------------------------------------------------------------------
+    def url(self, rel: str, line: int, col: int, tag: str, attr: str, value: str) -> None:
+        values = parse_srcset(value) if attr.endswith("srcset") else [value]
+        for v in values:
+            scheme = url_scheme(v)
+            if scheme in _SCRIPT_SCHEMES or (scheme == "data" and (tag, attr) in _NAVIGATING):
+                self.add(rel, line, col, Code.P104, f"<{tag} {attr}>",
+                         f"<{tag}> 的 {attr} 是 {scheme}: 地址“{clip(v, 40, squeeze=True)}”")
+
+    def resource(self, rel: str, line: int, col: int, what: str, value: str) -> None:
+        if not self.resources:
+            return
+        v = value.strip()
+        if not v or url_scheme(v) not in (None, "http", "https"):
+            return  # relative, or data:/blob: (script schemes are reported by url())
+        norm = normalise_url(v).replace("\\", "/")
+        netloc = urlsplit(norm).netloc if norm.startswith(("http:", "https:", "//")) else ""
+        if netloc and netloc != self.host:
+            self.add(rel, line, col, Code.P105, what, f"{what} 从其他网站 {netloc} 加载“{clip(v, 40, squeeze=True)}”")
+
+    def css(self, rel: str, text: str, line0: int = 1) -> None:
+        text = _CSS_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+        for rx, kind in ((_CSS_URL, "CSS url()"), (_CSS_IMPORT, "CSS @import")):
+            for m in rx.finditer(text):
+                value = next((g for g in m.groups() if g is not None), "")
+                self.resource(rel, line0 + text.count("\n", 0, m.start()), 1, kind, value)
+
+    # -- file kinds ------------------------------------------------------------------------------
+    def html(self, rel: str, text: str, where: str = "页面", also=None) -> bool:
+        """Scan a page; `also` is another parser (check.py's) fed by the same parse."""
+        parser = _PageScanner(self, rel)
+        driver = parser if also is None else TeeParser(parser, also)
+        try:
+            driver.feed(text)
+            driver.close()
+        except (AssertionError, ValueError) as e:  # html.parser gives up on some broken markup
+            self.add(rel, 1, 1, Code.P107, "HTML", f"{where}无法解析：{type(e).__name__}")
+            return False
+        parser.finish(where)
+        return True
+
+    def json_text(self, rel: str, text: str, what: str,
+                  html_keys: frozenset[str] = frozenset()) -> None:
+        try:
+            data = json.loads(text)
+        except ValueError as e:
+            self.add(rel, 1, 1, Code.P107, what, f"{what}不是合法的 JSON：{clip(str(e), 60, squeeze=True)}")
+            return
+        self.json_value(rel, data, what, html_keys=html_keys)
+
+    def json_value(self, rel: str, data, what: str, line: int = 1,
+                   html_keys: frozenset[str] = frozenset()) -> None:
+        """Every string of a JSON document: text (its `<` is a character, not markup), an address
+        when its key says so, HTML only under `html_keys`."""
+        stack = [(data, "", "")]
+        while stack:
+            value, path, key = stack.pop()
+            if isinstance(value, dict):
+                stack.extend((v, f"{path}.{k}" if path else str(k), str(k)) for k, v in value.items())
+            elif isinstance(value, list):
+                stack.extend((v, f"{path}[{i}]", key) for i, v in enumerate(value))
+            elif isinstance(value, str):
+                self.string(rel, value, f"{what} {path or '值'}", line,
+                            address=key.lower() in _ADDRESS_KEYS, as_html=key in html_keys)
+
+    def string(self, rel: str, value: str, where: str, line: int = 1, address: bool = False,
+               as_html: bool = False) -> None:
+        """A value of a data file: personal numbers; script addresses where the value is an
+        address; inline handlers and the rest where the value is HTML."""
+        self.pii(rel, value, where, lambda _o: (line, 1))
+        scheme = url_scheme(value) if address else None
+        if scheme in _SCRIPT_SCHEMES or scheme == "data":
+            self.add(rel, line, 1, Code.P104, where, f"{where}是 {scheme}: 地址“{clip(value, 40, squeeze=True)}”")
+        if as_html and _LOOKS_HTML.search(value):
+            sub = _PageScanner(self, rel, line0=line, text_pii=False)
+            try:
+                sub.feed(value)
+                sub.close()
+            except (AssertionError, ValueError):
+                return
+            sub.finish(where)
+
+    def xml(self, rel: str, data: bytes) -> None:
+        try:
+            root = ElementTree.fromstring(data)
+        except ElementTree.ParseError as e:
+            line = e.position[0] if getattr(e, "position", None) else 1
+            self.add(rel, line, 1, Code.P107, "XML", f"XML 文件格式损坏：{clip(str(e), 60, squeeze=True)}")
+            return
+        for el in root.iter():
+            tag = el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else "?"
+            for name, value in el.attrib.items():
+                name = name.rsplit("}", 1)[-1]
+                if name in ("href", "src", "url"):
+                    scheme = url_scheme(value)
+                    if scheme in _SCRIPT_SCHEMES or scheme == "data":
+                        self.add(rel, 1, 1, Code.P104, f"<{tag} {name}>",
+                                 f"<{tag}> 的 {name} 是 {scheme}: 地址“{clip(value, 40, squeeze=True)}”")
+                self.pii(rel, value, f"<{tag} {name}>")
+            # Atom marks HTML with type="html"; RSS descriptions are HTML by convention.
+            as_html = el.attrib.get("type") in ("html", "xhtml") or tag == "description"
+            for text in (el.text, el.tail):
+                if text and text.strip():
+                    self.string(rel, text, f"<{tag}>", address=tag in ("loc", "link", "id"),
+                                as_html=as_html and text is el.text)
+
+    def csv(self, rel: str, text: str) -> None:
+        try:
+            rows = list(csv.reader(io.StringIO(text)))
+        except csv.Error as e:
+            self.add(rel, 1, 1, Code.P107, "CSV", f"CSV 文件格式损坏：{clip(str(e), 60, squeeze=True)}")
+            return
+        header = rows[0] if rows else []
+        for r, row in enumerate(rows, start=1):
+            for c, cell in enumerate(row):
+                col = header[c] if r > 1 and c < len(header) else f"第 {c + 1} 列"
+                where = f"第 {r} 行“{clip(col, 12, squeeze=True)}”"
+                self.string(rel, cell, where, r, address=col in _CSV_ADDRESS_COLUMNS)
+                if cell[:1] in ("=", "+", "@", "\t", "\r") or (
+                        cell[:1] == "-" and not re.fullmatch(r"-\d+(\.\d+)?", cell)):
+                    self.add(rel, r, c + 1, Code.P109, where, f"{where}以 {cell[:1]!r} 开头："
+                             f"“{clip(cell, 40, squeeze=True)}”")
+
+    # -- the run ---------------------------------------------------------------------------------
+    def file(self, path: Path, rel: str, name: str, data: bytes | None = None) -> None:
+        suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if suffix not in ("html", "htm", "json", "webmanifest", "xml", "atom", "rss", "csv", "txt",
+                          "css", "gz", "pf_fragment"):
+            return
+        if data is None:
+            try:
+                if path.stat().st_size > MAX_FILE_BYTES:
+                    self.add(rel, 1, 1, Code.P107, rel, f"文件超过 {MAX_FILE_BYTES // 1048576} MB，无法检查")
+                    return
+                data = path.read_bytes()
+            except OSError as e:
+                self.add(rel, 1, 1, Code.P107, rel, f"无法读取：{type(e).__name__}")
+                return
+        if suffix in ("gz", "pf_fragment"):
+            raw = _gunzip(data)
+            if raw is None:
+                self.add(rel, 1, 1, Code.P107, rel, "压缩文件损坏或解压后过大")
+                return
+            if suffix == "pf_fragment":
+                self.file(path, rel, "fragment.json", raw.removeprefix(_PAGEFIND_MAGIC))
+            else:
+                self.file(path, rel, name[:-3], raw)
+            return
+        if suffix == "xml":
+            self.xml(rel, data)
+            return
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            self.add(rel, 1, 1, Code.P107, rel, "不是 UTF-8 编码的文本")
+            return
+        if suffix in ("html", "htm"):
+            self.html(rel, text)
+        elif suffix in ("json", "webmanifest"):
+            search = "pagefind" in rel or "search" in rel
+            self.json_text(rel, text, "搜索索引" if search else "JSON",
+                           _SEARCH_HTML_KEYS if name == "search_index.json" else frozenset())
+        elif suffix in ("atom", "rss"):
+            self.xml(rel, data)
+        elif suffix == "csv":
+            self.csv(rel, text)
+        elif suffix == "css":
+            self.css(rel, text)
+        else:
+            self.pii(rel, text, "文本文件", lambda offset: (line_at(text, offset), 1))
+
+    def run(self) -> list[Diagnostic]:
+        for p in sorted(self.root.rglob("*")):
+            if p.is_file() and not p.is_symlink():
+                rel = p.relative_to(self.root).as_posix()
+                if self.select is None or self.select(rel):
+                    self.file(p, rel, p.name)
+        self.findings.sort(key=sort_key)
+        return self.findings
+
+
+class _PageScanner(html.parser.HTMLParser):
+    """One HTML document (or fragment inside a data file), scanned as it is parsed."""
+
+    def __init__(self, scan: _Scan, rel: str, line0: int = 1, text_pii: bool = True) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scan, self.rel, self.line0, self.text_pii = scan, rel, line0, text_pii
+        self.text: list[str] = []
+        self.text_at: list[int] = []  # offset in the joined text where each piece starts
+        self.text_line: list[int] = []
+        self.length = 0
+        self.raw_kind: str | None = None  # "ld+json", "style", "script" while inside one
+        self.raw: list[str] = []
+        self.raw_line = 1
+
+    def pos(self) -> tuple[int, int]:
+        line, col = self.getpos()
+        return self.line0 + line - 1, col + 1
+
+    def handle_starttag(self, tag, attrs):
+        line, col = self.pos()
+        scan, rel = self.scan, self.rel
+        a = {k.lower(): (v or "") for k, v in attrs}
+        if tag in _EMBEDS:
+            scan.add(rel, line, col, Code.P108, f"<{tag}>", f"页面中有 <{tag}> 元素")
+        for name, value in a.items():
+            if name.startswith("on"):
+                scan.add(rel, line, col, Code.P103, f"<{tag} {name}>",
+                         f"<{tag}> 上有内联事件属性 {name}=“{clip(value, 40, squeeze=True)}”")
+            if name in _URL_ATTRS:
+                scan.url(rel, line, col, tag, name, value)
+            if name == "style":
+                scan.css(rel, value, line)
+            if name in _TEXT_ATTRS or name.startswith("data-"):
+                scan.pii(rel, value, f"<{tag} {name}>", lambda _o: (line, col))
+        for attr in _RESOURCE_ATTRS.get(tag, ()):
+            if attr in a and not (tag == "input" and a.get("type", "").lower() != "image"):
+                for v in (parse_srcset(a[attr]) if attr.endswith("srcset") else [a[attr]]):
+                    scan.resource(rel, line, col, f"<{tag} {attr}>", v)
+        if tag == "link" and set(a.get("rel", "").lower().split()) & _RESOURCE_RELS:
+            scan.resource(rel, line, col, f"<link rel={a.get('rel')}>", a.get("href", ""))
+        if tag in ("script", "style") and self.raw_kind is None:
+            kind = a.get("type", "").lower().strip()
+            if kind == "application/ld+json":
+                self.raw_kind = "ld+json"
+            elif tag == "script" and "src" not in a and kind in _SCRIPT_TYPES:
+                self.raw_kind = "inline"  # code that runs where it stands
+            else:
+                self.raw_kind = tag
+            self.raw, self.raw_line = [], line
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag in ("script", "style"):
+            self.raw_kind = None
+
+    def handle_endtag(self, tag):
+        if tag not in ("script", "style") or self.raw_kind is None:
+            return
+        body = "".join(self.raw)
+        if self.raw_kind == "ld+json":
+            try:
+                data = json.loads(body)
+            except ValueError as e:
+                self.scan.add(self.rel, self.raw_line, 1, Code.P106, "JSON-LD",
+                              f"JSON-LD 不是合法的 JSON（{clip(str(e), 50, squeeze=True)}）")
+            else:
+                self.scan.json_value(self.rel, data, "JSON-LD", self.raw_line)
+        elif self.raw_kind == "style":
+            self.scan.css(self.rel, body, self.raw_line)
+        elif self.raw_kind == "inline" and body.strip() and \
+                not body.lstrip().startswith(KNOWN_INLINE_SCRIPTS):
+            self.scan.add(self.rel, self.raw_line, 1, Code.P110, "<script>",
+                          f"页面中有不认识的内联脚本“{clip(body.strip(), 50, squeeze=True)}”")
+        self.raw_kind = None
+
+    def handle_data(self, data):
+        if self.raw_kind is not None:
+            self.raw.append(data)
+            return
+        if self.text_pii and data.strip():
+            self.text_at.append(self.length)
+            self.text_line.append(self.pos()[0])
+            self.text.append(data)
+            self.length += len(data) + 1
+
+    def finish(self, where: str) -> None:
+        if self.raw_kind == "ld+json":  # never closed: the value broke out of the element
+            self.scan.add(self.rel, self.raw_line, 1, Code.P106, "JSON-LD", "JSON-LD 的 <script> 没有结束")
+        if not self.text:
+            return
+        joined = "\n".join(self.text)  # a newline never joins two pieces into one number
+
+        def pos(offset: int) -> tuple[int, int]:
+            i = max(0, bisect.bisect_right(self.text_at, offset) - 1)
+            return self.text_line[i], 1
+
+        self.scan.pii(self.rel, joined, f"{where}文字", pos)
+
+
+def _gunzip(data: bytes) -> bytes | None:
+    """Decompress at most MAX_FILE_BYTES; None when broken or larger."""
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = d.decompress(data, MAX_FILE_BYTES + 1)
+    except zlib.error:
+        return None
+    return None if len(out) > MAX_FILE_BYTES else out
+
+
+def new_scan(site_dir: Path, site_url: str | None, label: str, resources: bool = True) -> _Scan:
+    return _Scan(Path(site_dir), site_url, label, resources)
+
+
+def scan_site(site_dir: Path, site_url: str | None = None, label: str | None = None,
+              resources: bool = True, select=None) -> list[Diagnostic]:
+    """Every finding in a built site folder; `label` names the folder in findings (default: its
+    path). With `resources=False` foreign resources are left to the link checker (check.py)."""
+    site_dir = Path(site_dir)
+    scan = _Scan(site_dir, site_url, str(site_dir) if label is None else label, resources)
+    scan.select = select
+    return scan.run()
