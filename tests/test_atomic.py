@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -29,12 +30,20 @@ updated: 2024-05-20
 """
 
 
-@pytest.fixture
-def project(tmp_path, capsys) -> Path:
-    """A copy of the repository's project with one fictional brand, built once into site/."""
-    root = copy_project(tmp_path / "project")
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory) -> Path:
+    """A copy of the repository's project with one fictional brand, built into site/ once."""
+    root = copy_project(tmp_path_factory.mktemp("atomic") / "project")
     (root / "brands" / "shili-moumou.md").write_text(FICTIONAL.format(extra=""), encoding="utf-8")
-    assert main(["--root", str(root), "build"]) == 0, capsys.readouterr()
+    assert main(["--root", str(root), "build"]) == 0
+    return root
+
+
+@pytest.fixture
+def project(built_once, tmp_path, capsys) -> Path:
+    """A private copy of that built project: each test breaks its own."""
+    root = tmp_path / "project"
+    shutil.copytree(built_once, root, symlinks=True)
     capsys.readouterr()
     return root
 

@@ -7,9 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sitecopy import copy_project
 
-from site_builder.build import build_site
 from site_builder.cli import main
 from site_builder.diagnostics import Code
 from site_builder.verify.html import css_urls, parse_srcset
@@ -17,12 +15,9 @@ from site_builder.verify.links import check_site
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """The repository's own project, built once."""
-    root = copy_project(tmp_path_factory.mktemp("check-project"))
-    result = build_site(root, root / "site")
-    assert result.ok, [d.format() for d in result.diagnostics + result.findings] + result.problems
-    return root / "site"
+def built(shipped_site) -> Path:
+    """The repository's own project, built once per run (conftest.py)."""
+    return shipped_site
 
 
 def _pages(site: Path) -> tuple[Path, Path]:

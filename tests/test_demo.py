@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from site_builder.cli import main
 from site_builder.project import load_project
 from site_builder.render.rounds import public_rounds
 
@@ -32,12 +31,9 @@ def demo_date_in_makefile() -> str:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("demo") / "demo-site"
-    # the same command as `make demo`
-    assert main(["--root", str(DEMO), "build", "--site-dir", str(out), "--date",
-                 DEMO_DATE.isoformat()]) == 0
-    return out
+def site(demo_site) -> Path:
+    """The demo built once per run (conftest.py), as `make demo` builds it."""
+    return demo_site
 
 
 def text(site: Path, uri: str) -> str:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 from browser import guarded_page, launch_browser, serious_axe_violations, serve_dir
 
-from site_builder.build import build_site
+pytestmark = pytest.mark.browser  # Chromium: `-m 'not browser'` leaves these out
 
 DEMO = Path(__file__).resolve().parent.parent / "demo"
 
@@ -22,11 +21,8 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    site = tmp_path_factory.mktemp("demo-browser") / "site"
-    result = build_site(DEMO, site, build_date=dt.date(2026, 12, 1))
-    assert result.ok, [d.format() for d in result.diagnostics] + result.problems
-    with serve_dir(site) as base, launch_browser() as browser:
+def served(demo_site):
+    with serve_dir(demo_site) as base, launch_browser() as browser:
         yield base, browser
 
 

@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from golden import check_golden, codes_in, lines_of, validate_text
 
 from site_builder.diagnostics import CODES
-from site_builder.diagnostics.output import format_diagnostics
 from site_builder.project import load_project
 from site_builder.render.rounds import results_json
 
@@ -33,7 +32,6 @@ REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden" / "evaluations"
 CASES = GOLDEN / "cases"
 RESULTS = GOLDEN / "results"
-UPDATE = os.environ.get("GOLDEN_UPDATE") == "1"
 BUILD_DATE = dt.date(2026, 12, 1)
 
 # The computation cases: valid rounds whose results are golden.
@@ -56,18 +54,10 @@ def make_project(root: Path, case: str) -> Path:
     return root
 
 
-def check_golden(path: Path, actual: str) -> None:
-    if UPDATE:
-        path.write_text(actual, encoding="utf-8")
-    assert path.is_file(), f"缺少 {path.name}：用 GOLDEN_UPDATE=1 生成后逐行核对"
-    assert actual == path.read_text(encoding="utf-8")
-
-
 @pytest.mark.parametrize("case", case_names())
 def test_golden(case: str, tmp_path: Path) -> None:
     project = load_project(make_project(tmp_path, case), BUILD_DATE)
-    out = format_diagnostics(project.diagnostics)
-    check_golden(CASES / f"{case}.expected", out + "\n" if out else "")
+    check_golden(CASES / f"{case}.expected", validate_text(project.diagnostics))
     for r in project.evaluations:
         golden = RESULTS / f"{r.id}.json"
         if r.published and r.results_visible:
@@ -90,9 +80,7 @@ def test_computation_cases_are_clean_and_have_results() -> None:
 
 
 def test_every_round_code_has_a_golden() -> None:
-    seen = set()
-    for p in CASES.glob("*.expected"):
-        seen |= set(re.findall(r"\[([A-Z]\d{3})\]:", p.read_text(encoding="utf-8")))
+    seen = codes_in(CASES)
     wanted = {c for c in CODES if c.startswith("E")} | {"B016"}
     assert not wanted - seen, f"这些代码没有黄金用例：{sorted(wanted - seen)}"
     assert seen <= set(CODES)
@@ -101,9 +89,8 @@ def test_every_round_code_has_a_golden() -> None:
 def test_each_line_has_the_documented_form() -> None:
     form = re.compile(r"^(evaluations|brands)/[a-z0-9_-]+\.md:\d+:\d+: (error|warning)"
                       r"\[[A-Z]\d{3}\]: \S+: .+；提示：.+$")
-    for p in CASES.glob("*.expected"):
-        for line in p.read_text(encoding="utf-8").splitlines():
-            assert form.match(line), f"{p.name}: {line}"
+    for name, line in lines_of(CASES):
+        assert form.match(line), f"{name}: {line}"
 
 
 def load_results(round_id: str) -> dict:

@@ -23,6 +23,8 @@ from browser import guarded_page, launch_browser, serve_dir
 from site_builder.build import build_site
 from site_builder.verify.leaks import scan_site
 
+pytestmark = pytest.mark.browser  # Chromium: `-m 'not browser'` leaves these out
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "hostile"
 # Strings only the unpublished records hold (草稿 and 已撤下).

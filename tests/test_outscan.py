@@ -135,16 +135,6 @@ def test_data_files_search_index_sitemap_and_feeds(tmp_path):
     assert [r[1] for r in csv_rows] == [2, 3]  # "=HYPERLINK" and "-x"; "-12.5" is a number
 
 
-@pytest.fixture(scope="module")
-def shipped_site(tmp_path_factory) -> Path:
-    from sitecopy import copy_project
-
-    root = copy_project(tmp_path_factory.mktemp("shipped") / "project")
-    result = build_site(root, root / "site")
-    assert result.ok, [d.format() for d in result.diagnostics + result.findings] + result.problems
-    return root / "site"
-
-
 def test_the_shipped_site_scans_clean(shipped_site):
     assert [d.format() for d in scan_site(shipped_site, None, "site")] == []
 

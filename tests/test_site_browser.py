@@ -5,14 +5,14 @@ Every request is routed: anything not for the site's own origin is aborted and r
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from browser import guarded_page, launch_browser, serious_axe_violations, serve_dir
-from showcase import make_project
 
-from site_builder.build import build_site
+pytestmark = pytest.mark.browser  # Chromium: `-m 'not browser'` leaves these out
 
 PAGE_TYPES = {
     "home": "",
@@ -34,11 +34,10 @@ PAGE_TYPES = {
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    root = make_project(tmp_path_factory.mktemp("browser-site"))
-    result = build_site(root, root / "site")
-    assert result.ok, [d.format() for d in result.diagnostics] + result.problems
-    with serve_dir(_with_404(root / "site")) as base, launch_browser() as browser:
+def served(showcase_site, tmp_path_factory):
+    site = tmp_path_factory.mktemp("browser-site") / "site"
+    shutil.copytree(showcase_site, site)  # the 404 page is added at a missing path
+    with serve_dir(_with_404(site)) as base, launch_browser() as browser:
         yield base, browser
 
 

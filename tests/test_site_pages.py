@@ -9,19 +9,15 @@ import re
 from pathlib import Path
 
 import pytest
-from showcase import DRAFT_MARKER, make_project
-
-from site_builder.build import build_site
+from showcase import DRAFT_MARKER
 
 SITE_URL = "https://showcase.example.org/"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    root = make_project(tmp_path_factory.mktemp("showcase"), site_url=SITE_URL)
-    result = build_site(root, root / "site")
-    assert result.ok, [d.format() for d in result.diagnostics] + result.problems
-    return root / "site"
+def site(showcase_site) -> Path:
+    """The showcase project built once per run (conftest.py), with SITE_URL as its address."""
+    return showcase_site
 
 
 def read(site: Path, uri: str) -> str:
@@ -92,7 +88,7 @@ def test_taxonomy_pages_list_brands_with_totals(site):
     html = read(site, "districts/海珠区/index.html")
     assert "共 <strong>2</strong> 个劳务品牌" in html
     assert "示例·家政姐妹" in html and "示例·早茶点心师" in html and "示例·数控技工" not in html
-    assert f'href="../../districts/"' in html
+    assert 'href="../../districts/"' in html
     assert "示例·数控技工" in read(site, "regions/毕节市/index.html")
 
 

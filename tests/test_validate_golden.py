@@ -17,15 +17,14 @@ import zlib
 from pathlib import Path
 
 import pytest
+from golden import check_golden, codes_in, lines_of, validate_text
 
 from site_builder.diagnostics import CODES
-from site_builder.diagnostics.output import format_diagnostics
 from site_builder.load.frontmatter import MAX_FILE_BYTES
 from site_builder.project import load_project
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden" / "records"
-UPDATE = os.environ.get("GOLDEN_UPDATE") == "1"
 CODES_OWNED_ELSEWHERE = {"B016"}  # level vs. selection results: golden-tested with evaluations
 
 
@@ -125,19 +124,10 @@ def make_project(root: Path, case: str) -> Path:
     return root
 
 
-def validate_text(root: Path) -> str:
-    out = format_diagnostics(load_project(root).diagnostics)
-    return out + "\n" if out else ""
-
-
 @pytest.mark.parametrize("case", case_names())
 def test_golden(case: str, tmp_path: Path) -> None:
-    actual = validate_text(make_project(tmp_path, case))
-    expected_file = GOLDEN / f"{case}.expected"
-    if UPDATE:
-        expected_file.write_text(actual, encoding="utf-8")
-    assert expected_file.is_file(), f"缺少 {expected_file.name}：用 GOLDEN_UPDATE=1 生成后逐行核对"
-    assert actual == expected_file.read_text(encoding="utf-8")
+    project = load_project(make_project(tmp_path, case))
+    check_golden(GOLDEN / f"{case}.expected", validate_text(project.diagnostics))
 
 
 def test_every_expected_file_has_a_case() -> None:
@@ -153,9 +143,7 @@ def test_clean_cases_are_clean() -> None:
 
 def test_every_code_has_a_golden() -> None:
     """Each Y and B code appears in at least one golden, so each rule has its exact lines."""
-    seen = set()
-    for p in GOLDEN.glob("*.expected"):
-        seen |= set(re.findall(r"\[([A-Z]\d{3})\]:", p.read_text(encoding="utf-8")))
+    seen = codes_in(GOLDEN)
     wanted = {c for c in CODES if c[0] in "YB"} - CODES_OWNED_ELSEWHERE
     missing = sorted(wanted - seen)
     assert not missing, f"这些代码没有黄金用例：{missing}；在 tests/golden/records/ 中加一个用例"
@@ -164,6 +152,5 @@ def test_every_code_has_a_golden() -> None:
 
 def test_each_line_has_the_documented_form() -> None:
     form = re.compile(r"^brands/[a-z0-9-]+\.md:\d+:\d+: (error|warning)\[[A-Z]\d{3}\]: \S+: .+；提示：.+$")
-    for p in GOLDEN.glob("*.expected"):
-        for line in p.read_text(encoding="utf-8").splitlines():
-            assert form.match(line), f"{p.name}: {line}"
+    for name, line in lines_of(GOLDEN):
+        assert form.match(line), f"{name}: {line}"

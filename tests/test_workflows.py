@@ -144,7 +144,10 @@ def test_pre_commit_hook_validates_records():
                     "settings.yml"):
         assert re.search(hook["files"], changed), changed
     assert not re.search(hook["files"], "site_builder/cli.py")
-    proc = subprocess.run(shlex.split(hook["entry"]), cwd=REPO, capture_output=True, text=True,
+    cmd = shlex.split(hook["entry"])
+    assert cmd[0].endswith("python"), cmd
+    cmd[0] = sys.executable  # the hook names the project's .venv; the test runs in this Python
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True,
                           check=False,
                           timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr

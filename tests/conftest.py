@@ -1,0 +1,66 @@
+"""Session fixtures that follow the pipeline: a project → its built site, each built once per run.
+
+A test asks for the stage it needs (`shipped_site`, `demo_site`, `showcase_site`); tests that
+change a project work on a copy (`built_copy`). Browser tests carry the `browser` marker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from sitecopy import REPO, copy_project
+
+from site_builder.build import BuildResult, build_site
+
+DEMO = REPO / "demo"
+DEMO_DATE = dt.date(2026, 12, 1)  # the Makefile's DEMO_DATE
+SHOWCASE_URL = "https://showcase.example.org/"
+
+
+def assert_built(result: BuildResult) -> None:
+    assert result.ok, ([d.format() for d in result.diagnostics + result.findings]
+                       + result.problems)
+
+
+@pytest.fixture(scope="session")
+def shipped_project(tmp_path_factory) -> Path:
+    """A copy of the repository's own project (its records, settings, templates and pages),
+    built once into its site/."""
+    root = copy_project(tmp_path_factory.mktemp("shipped") / "project")
+    assert_built(build_site(root, root / "site"))
+    return root
+
+
+@pytest.fixture(scope="session")
+def shipped_site(shipped_project) -> Path:
+    return shipped_project / "site"
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory) -> Path:
+    """The fictional demo project built as `make demo` builds it, on its demo date."""
+    out = tmp_path_factory.mktemp("demo") / "demo-site"
+    assert_built(build_site(DEMO, out, build_date=DEMO_DATE))
+    return out
+
+
+@pytest.fixture(scope="session")
+def showcase_site(tmp_path_factory) -> Path:
+    """The fictional showcase project (tests/showcase.py: every page type filled), built with a
+    public address."""
+    from showcase import make_project
+
+    root = make_project(tmp_path_factory.mktemp("showcase"), site_url=SHOWCASE_URL)
+    assert_built(build_site(root, root / "site"))
+    return root / "site"
+
+
+@pytest.fixture
+def built_copy(shipped_project, tmp_path) -> Path:
+    """A private copy of the built shipped project, for a test that edits and rebuilds it."""
+    dest = tmp_path / "project"
+    shutil.copytree(shipped_project, dest, symlinks=True)
+    return dest
