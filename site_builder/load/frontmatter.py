@@ -60,8 +60,8 @@ def read_document(path: str, data: bytes, rep: Reporter) -> Document | None:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        rep.add(Code.Y001, "-", f"第 {e.start + 1} 个字节不是有效的 UTF-8 编码（可能是 GBK）；"
-                "提示：在编辑器中选择“以 UTF-8 编码保存”。", line)
+        rep.add(Code.Y001, "-", f"第 {e.start + 1} 个字节不是有效的 UTF-8 编码（可能是 GBK）",
+                line, hint="")
         return None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -73,8 +73,8 @@ def read_document(path: str, data: bytes, rep: Reporter) -> Document | None:
         return None
     m = _CLOSING.search(rest)
     if m is None:
-        rep.add(Code.Y004, "-", "front matter 以第 1 行的 `---` 开始，但没有找到结束的 `---`；"
-                "提示：在最后一个字段之后加一行 `---`。", 1)
+        rep.add(Code.Y004, "-", "front matter 以第 1 行的 `---` 开始，但没有找到结束的 `---`", 1,
+                hint="")
         return None
     fm_text = rest[: m.start()]
     close_line = fm_text.count("\n") + 2
@@ -168,8 +168,7 @@ def _check_tokens(fm_text: str, rep: Reporter) -> None:
                         "把内容直接写出来。")
         elif isinstance(tok, yaml.TagToken):
             handle, suffix = tok.value
-            rep.at_node(tok, Code.Y010, "-", f"使用了标签 {handle or ''}{suffix}；提示：去掉 `!` 开头的标签，"
-                        "直接写值。")
+            rep.at_node(tok, Code.Y010, "-", f"使用了标签 {handle or ''}{suffix}", hint="")
 
 
 def check_tree(node: Node, rep: Reporter, depth: int, seen_nodes: set[int] | None) -> bool:

@@ -53,7 +53,7 @@ def _check_sources(node: MappingNode, ctx: Ctx, top: dict[str, tuple[Node, Node]
                     if v.value in ids:
                         first = ids[v.value].start_mark.line + 1 + ctx.rep.line_offset
                         ctx.rep.at_node(v, Code.B013, f"sources[{i}].id", f"资料来源编号“{clip(v.value)}”"
-                                        f"重复（第 {first} 行已用过）；提示：给每条资料一个不同的 id。")
+                                        f"重复（第 {first} 行已用过）", hint="")
                     else:
                         ids[v.value] = v
     for where, ref, ref_node in ctx.refs:

@@ -74,8 +74,9 @@ class _CrossCheck:
         out = [(i, item, self.quiet(spec, item, f"{name}[{i}]")) for i, item in enumerate(node.value)]
         return out, all(v is not INVALID for _, _, v in out)
 
-    def error(self, node: Node, code: str, where: str, message: str) -> None:
-        self.rep.at_node(node, code, where, message)
+    def error(self, node: Node, code: Code, where: str, message: str,
+              hint: str | None = None) -> None:
+        self.rep.at_node(node, code, where, message, hint=hint)
 
     def run(self) -> None:
         criteria, criteria_ok = self.check_criteria()
@@ -86,7 +87,7 @@ class _CrossCheck:
         if method == "trimmed_mean" and experts_ok and len(experts) < MIN_TRIMMED_SCORERS:
             self.error(self.top["method"][1], Code.E009, "method",
                        f"trimmed_mean 要去掉一个最高分和一个最低分，至少需要 {MIN_TRIMMED_SCORERS} 位专家，"
-                       f"实际只有 {len(experts)} 位；提示：改用 `method: mean`，或增加评审专家。")
+                       f"实际只有 {len(experts)} 位", hint="")
         tie_node = self.top.get("tie_break", (None, None))[1]
         if criteria_ok and isinstance(tie_node, SequenceNode):
             for i, item in enumerate(tie_node.value):
@@ -234,7 +235,7 @@ class _CrossCheck:
                                    f"已发布的品牌；提示：先发布该品牌档案，或把本评选的 status 改为草稿。")
             if _child(item, "withdrawn") is not None and _child(item, "disqualified") is not None:
                 self.error(_child(item, "disqualified"), Code.E012, f"{where}.disqualified",
-                           "同时填写了撤回原因和取消资格原因；提示：只保留符合实际的一项。")
+                           "同时填写了撤回原因和取消资格原因", hint="")
             self.check_sheet(item, where, criteria, experts, method)
 
     def check_sheet(self, item: MappingNode, where: str, criteria: dict[str, dict] | None,
@@ -319,7 +320,7 @@ class _CrossCheck:
                 and len(scorers) < MIN_TRIMMED_SCORERS:
             self.error(rec_node or sheet_node, Code.E009, f"{where}.recused",
                        f"回避后只有 {len(scorers)} 位专家为本品牌评分，trimmed_mean 至少需要 "
-                       f"{MIN_TRIMMED_SCORERS} 位；提示：改用 `method: mean`，或增加评审专家。")
+                       f"{MIN_TRIMMED_SCORERS} 位", hint="")
 
     def suggest_brand(self, slug: str) -> str:
         import difflib

@@ -381,8 +381,7 @@ def _check_url(tag: str, attr: str, value: str, t: _Tag, loc: _Locator, rep: Rep
         if scheme is not None and scheme not in LINK_SCHEMES:
             line, col = where
             rep.add(Code.P006, STORY_FIELD, f"链接地址“{clip(value, 30, squeeze=True)}”使用了 {scheme}: 协议（只允许 "
-                    "http、https、mailto 或站内相对地址）；提示：改为以 https:// 开头的网址，或删去链接。",
-                    line, col)
+                    "http、https、mailto 或站内相对地址）", line, col, hint="")
         return
     # img: only files in the brand's own folder; nothing is loaded from other sites.
     if scheme is not None or norm.startswith(("//", "\\\\", "/\\")):
