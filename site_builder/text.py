@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import io
 from decimal import Decimal
 
@@ -41,6 +42,15 @@ def fmt_decimal(value) -> str:
         s = format(value, "f")
         return s.rstrip("0").rstrip(".") if "." in s else s
     return str(value)
+
+
+def is_calendar_date(year: int, month: int, day: int) -> bool:
+    """Whether the day exists in the Gregorian calendar (2024-02-29 does, 2023-02-29 does not)."""
+    try:
+        _dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def csv_cell(value) -> str:

@@ -11,7 +11,7 @@ from yaml.nodes import MappingNode, ScalarNode
 from ..diagnostics import Reporter
 from ..model import BRANDS_DIR
 from ..schema.brand import BRAND
-from ..schema.fields import INVALID, Ctx
+from ..schema.fields import INVALID, Ctx, Obj
 from .frontmatter import Document, read_document
 
 
@@ -46,16 +46,21 @@ def brand_files(root: Path) -> list[str]:
     return [f"{BRANDS_DIR}/{n}" for n in names]
 
 
-def load_brand(relpath: str, data: bytes, vocab: dict[str, list[str]]
-               ) -> tuple[LoadedRecord | None, Reporter]:
-    """Read one record and check its fields against the schema; None when it cannot be read."""
+def load_record(relpath: str, data: bytes, spec: Obj, vocab: dict[str, list[str]]
+                ) -> tuple[LoadedRecord | None, Reporter]:
+    """Read one record file and check its fields against `spec`; None when it cannot be read."""
     rep = Reporter(relpath)
     doc = read_document(relpath, data, rep)
     if doc is None or doc.root is None:
         return None, rep
     ctx = Ctx(rep, vocab)
-    value = BRAND.check(doc.root, ctx, "")
-    return LoadedRecord(relpath, doc, value, ctx), rep
+    return LoadedRecord(relpath, doc, spec.check(doc.root, ctx, ""), ctx), rep
+
+
+def load_brand(relpath: str, data: bytes, vocab: dict[str, list[str]]
+               ) -> tuple[LoadedRecord | None, Reporter]:
+    """Read one brand record and check it against the brand schema."""
+    return load_record(relpath, data, BRAND, vocab)
 
 
 def is_valid(value: Any) -> bool:

@@ -6,10 +6,8 @@ from pathlib import Path
 
 from ..diagnostics import Reporter
 from ..model import EVALUATIONS_DIR
-from ..schema.fields import Ctx
 from ..schema.round import ROUND, ROUND_VOCAB
-from .brands import LoadedRecord
-from .frontmatter import read_document
+from .brands import LoadedRecord, load_record
 
 _NOT_ROUNDS = {"readme.md"}  # documentation kept beside the rounds, never a round
 
@@ -29,10 +27,5 @@ def round_vocab(vocab: dict[str, list[str]]) -> dict[str, list[str]]:
 
 def load_round(relpath: str, data: bytes, vocab: dict[str, list[str]]
                ) -> tuple[LoadedRecord | None, Reporter]:
-    """Read one round file and check its fields against the schema; None when unreadable."""
-    rep = Reporter(relpath)
-    doc = read_document(relpath, data, rep)
-    if doc is None or doc.root is None:
-        return None, rep
-    ctx = Ctx(rep, round_vocab(vocab))
-    return LoadedRecord(relpath, doc, ROUND.check(doc.root, ctx, ""), ctx), rep
+    """Read one round file and check it against the round schema; None when unreadable."""
+    return load_record(relpath, data, ROUND, round_vocab(vocab))

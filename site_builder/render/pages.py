@@ -10,7 +10,6 @@ import json
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
@@ -19,6 +18,7 @@ from markupsafe import Markup
 
 from ..model import BRANDS_DIR, Brand
 from ..project import Project
+from ..text import fmt_decimal
 from ..validate.story import story_html, story_images
 from . import opendata, stats
 from .images import Picture, make_variants
@@ -67,13 +67,6 @@ def json_ld(data: dict) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def fmt_number(value) -> str:
-    if isinstance(value, Decimal):
-        s = format(value, "f")
-        return s.rstrip("0").rstrip(".") if "." in s else s
-    return str(value)
-
-
 @dataclass
 class Rendered:
     """What a build writes: Markdown pages, copied assets and generated files, by site path."""
@@ -108,7 +101,7 @@ def make_env(root: Path) -> jinja2.Environment:
         undefined=jinja2.ChainableUndefined,
     )
     env.filters["md"] = lambda s: Markup(md_escape(s))
-    env.filters["num"] = fmt_number
+    env.filters["num"] = fmt_decimal
     env.filters["head"] = head_text
     env.filters["quote"] = lambda s: quote(str(s), safe="")
     return env
@@ -324,6 +317,6 @@ def group_venues(venues: list[tuple[dict, Brand]], districts: list[str], types: 
 
 def map_link(template: str, venue: dict) -> str:
     """A plain link that opens a map app at the venue's coordinates (no map script is loaded)."""
-    return (template.replace("{lat}", fmt_number(venue["lat"]))
-            .replace("{lng}", fmt_number(venue["lng"]))
+    return (template.replace("{lat}", fmt_decimal(venue["lat"]))
+            .replace("{lng}", fmt_decimal(venue["lng"]))
             .replace("{name}", quote(venue["name"], safe="")))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -13,7 +12,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..diagnostics.codes import Code
 from ..diagnostics.report import Reporter
-from ..text import clip
+from ..text import clip, is_calendar_date
 
 STR_TAG = "tag:yaml.org,2002:str"
 
@@ -262,13 +261,7 @@ class Date(Spec):
 def valid_date(text: str) -> bool:
     parts = [int(p) for p in text.split("-")]
     y, m, d = (parts + [1, 1])[:3]
-    if y < 1800 or y > 2200:
-        return False
-    try:
-        _dt.date(y, m, d)
-    except ValueError:
-        return False
-    return True
+    return 1800 <= y <= 2200 and is_calendar_date(y, m, d)
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import datetime as _dt
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..diagnostics.codes import Code
 from ..diagnostics.report import Reporter
+from ..text import is_calendar_date
 
 # Invisible characters an editor (or a copy from a chat app) can leave between digits.
 _INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
@@ -87,11 +87,7 @@ def is_resident_id(digits: str) -> bool:
     if int(digits[:2]) not in _PROVINCES:
         return False
     y, m, d = int(digits[6:10]), int(digits[10:12]), int(digits[12:14])
-    if not (1900 <= y <= 2099 and 1 <= m <= 12 and 1 <= d <= 31):
-        return False
-    try:
-        _dt.date(y, m, d)
-    except ValueError:
+    if not (1900 <= y <= 2099 and is_calendar_date(y, m, d)):
         return False
     total = sum(int(c) * w for c, w in zip(digits[:17], _ID_WEIGHTS))
     return _ID_CHECK[total % 11] == digits[17]
