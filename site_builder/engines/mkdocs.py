@@ -55,12 +55,13 @@ class SiteBuilderPlugin(BasePlugin):
         for d in project.diagnostics:  # record warnings fail only with site-builder --strict,
             log.info(d.format())        # not through MkDocs' own strict mode
         self.project = project
-        site = project.settings["site"]
+        settings = project.settings
         # Material prints these into the page head and header unescaped
-        config.site_name = head_text(site["title"])
-        config.site_description = head_text(site["description"])
-        if site.get("url"):  # MkDocs adds the trailing slash only when it validates its own file
-            config.site_url = site["url"] if site["url"].endswith("/") else site["url"] + "/"
+        config.site_name = head_text(settings.title)
+        config.site_description = head_text(settings.description)
+        url = settings.site_url
+        if url:  # MkDocs adds the trailing slash only when it validates its own file
+            config.site_url = url if url.endswith("/") else url + "/"
         return config
 
     def on_files(self, files: Files, config) -> Files:

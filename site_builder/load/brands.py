@@ -46,14 +46,15 @@ def brand_files(root: Path) -> list[str]:
     return [f"{BRANDS_DIR}/{n}" for n in names]
 
 
-def load_record(relpath: str, data: bytes, spec: Obj, vocab: dict[str, list[str]]
-                ) -> tuple[LoadedRecord | None, Reporter]:
-    """Read one record file and check its fields against `spec`; None when it cannot be read."""
+def load_record(relpath: str, data: bytes, spec: Obj, vocab: dict[str, list[str]],
+                keep_values: bool = False) -> tuple[LoadedRecord | None, Reporter]:
+    """Read one record file and check its fields against `spec`; None when it cannot be read.
+    With `keep_values` the context remembers each node's value for the rules that follow."""
     rep = Reporter(relpath)
     doc = read_document(relpath, data, rep)
     if doc is None or doc.root is None:
         return None, rep
-    ctx = Ctx(rep, vocab)
+    ctx = Ctx(rep, vocab, values={} if keep_values else None)
     return LoadedRecord(relpath, doc, spec.check(doc.root, ctx, ""), ctx), rep
 
 

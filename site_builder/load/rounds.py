@@ -28,4 +28,4 @@ def round_vocab(vocab: dict[str, list[str]]) -> dict[str, list[str]]:
 def load_round(relpath: str, data: bytes, vocab: dict[str, list[str]]
                ) -> tuple[LoadedRecord | None, Reporter]:
     """Read one round file and check it against the round schema; None when unreadable."""
-    return load_record(relpath, data, ROUND, round_vocab(vocab))
+    return load_record(relpath, data, ROUND, round_vocab(vocab), keep_values=True)

@@ -27,6 +27,16 @@ class Ctx:
     vocab: dict[str, list[str]]
     images: list[tuple[str, str, Node]] = field(default_factory=list)  # (field, path, node)
     refs: list[tuple[str, str, Node]] = field(default_factory=list)  # (field, source id, node)
+    # With `keep_values`, every checked node's value (or INVALID) by node, for the rules across
+    # fields that run after the schema pass (a round's weights, score sheets, dates).
+    values: dict[int, Any] | None = None
+
+    def check(self, spec: Spec, node: Node, where: str) -> Any:
+        """Check a child node against its spec, remembering its value when asked to."""
+        value = spec.check(node, self, where)
+        if self.values is not None:
+            self.values[id(node)] = value
+        return value
 
 
 @dataclass
@@ -289,7 +299,7 @@ class ListOf(Spec):
                                 "提示：删去这一项或填上内容。")
                 ok = False
                 continue
-            v = self.item.check(item, ctx, f"{where}[{i}]")
+            v = ctx.check(self.item, item, f"{where}[{i}]")
             if v is INVALID:
                 ok = False
                 continue
@@ -362,7 +372,7 @@ class Obj(Spec):
                 continue
             if is_empty(v):
                 continue
-            val = spec.check(v, ctx, prefix + key)
+            val = ctx.check(spec, v, prefix + key)
             if val is INVALID:
                 ok = False
             else:

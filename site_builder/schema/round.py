@@ -87,7 +87,7 @@ class ScoreSheet(Spec):
                     ctx.rep.at_node(ck, Code.B003, here, "评分项必须是文字；提示：检查缩进和冒号。")
                     ok = False
                     continue
-                v = self.score.check(cv, ctx, f"{here}.{ck.value}")
+                v = ctx.check(self.score, cv, f"{here}.{ck.value}")
                 if v is INVALID:
                     ok = False
                 else:

@@ -14,7 +14,7 @@ from ..diagnostics import Code, Reporter, Severity
 from ..load.brands import LoadedRecord, is_valid
 from ..model import BRANDS_DIR, Brand, Round
 from ..schema.brand import PUBLISHED, SLUG_PATTERN
-from ..schema.fields import INVALID, Ctx, Spec, is_empty
+from ..schema.fields import INVALID, Spec, is_empty
 from ..schema.round import MIN_TRIMMED_SCORERS, ROUND, TIMELINE
 from ..text import clip, fmt_decimal
 from .personal_data import check_front_matter_pii
@@ -30,7 +30,7 @@ def validate_round(rec: LoadedRecord, known: dict[str, Brand], brand_files: set[
     if not re.fullmatch(SLUG_PATTERN, stem):
         rep.add(Code.E013, "-", f"评选文件名“{clip(stem)}.md”不符合要求：应只用小写字母、数字和连字符；"
                 "提示：改名为例如 `2025-shiji.md`，它也是评选页面的网址。", 1)
-    _CrossCheck(rec.root, rep, rec.ctx.vocab, known, brand_files).run()
+    _CrossCheck(rec.root, rep, rec.ctx.values, known, brand_files, rec.ctx.vocab).run()
     # Personal data in any text and unsafe HTML in the announcement, as in a brand record. The
     # objection phone is a public phone field of a round, like a brand's contact.phone.
     content = rep.quiet()
@@ -44,21 +44,22 @@ def validate_round(rec: LoadedRecord, known: dict[str, Brand], brand_files: set[
 
 
 class _CrossCheck:
-    """Rules across fields (weights, score sheets, recusals, dates, tiers). Each part is re-read
-    on its own, quietly, so one broken part never hides the problems of the others."""
+    """Rules across fields (weights, score sheets, recusals, dates, tiers), on the values the
+    schema pass found part by part, so one broken part never hides the problems of the others."""
 
-    def __init__(self, root: MappingNode, rep: Reporter, vocab: dict[str, list[str]],
-                 known: dict[str, Brand], brand_files: set[str]) -> None:
-        self.root, self.rep, self.vocab = root, rep, vocab
+    def __init__(self, root: MappingNode, rep: Reporter, values: dict[int, Any],
+                 known: dict[str, Brand], brand_files: set[str],
+                 vocab: dict[str, list[str]]) -> None:
+        self.root, self.rep, self.values, self.vocab = root, rep, values, vocab
         self.known, self.brand_files = known, brand_files
         self.top = {k.value: (k, v) for k, v in root.value if isinstance(k, ScalarNode)}
 
     def quiet(self, spec: Spec, node: Node, where: str) -> Any:
-        """The node's value if it is valid on its own, else INVALID; reports nothing."""
+        """The node's value as the schema pass found it (INVALID if it failed there), so one
+        broken part never hides the problems of the others and nothing is checked twice."""
         if is_empty(node):
             return INVALID
-        return spec.check(node, Ctx(self.rep.quiet(), self.vocab),
-                          where)
+        return self.values.get(id(node), INVALID)
 
     def field(self, name: str) -> Any:
         if name not in self.top:
@@ -229,7 +230,7 @@ class _CrossCheck:
                     elif (slug in self.known and not self.known[slug].published
                           and self.field("status") == PUBLISHED):
                         # a published round would show the name of a brand the site does not publish
-                        status = self.known[slug].data["status"]
+                        status = self.known[slug].status
                         self.error(brand_node, Code.E006, f"{where}.brand",
                                    f"品牌档案 {BRANDS_DIR}/{slug}.md 的状态是“{status}”，已发布的评选只能列出"
                                    f"已发布的品牌；提示：先发布该品牌档案，或把本评选的 status 改为草稿。")
