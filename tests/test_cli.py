@@ -302,3 +302,34 @@ def test_build_writes_site_and_a_failing_build_leaves_it_untouched(tmp_path):
     assert (site / "marker.txt").read_text(encoding="utf-8") == "上一次成功构建的站点"
     assert (site / "index.html").read_text(encoding="utf-8") == index
     assert not [p.name for p in root.iterdir() if p.name.startswith(".site")], "临时目录未清理"
+
+
+def test_a_bug_in_rendering_is_one_chinese_line_and_its_traceback_with_debug(
+        built_copy, capsys):
+    """An unexpected failure (here a broken page template) reaches the editor as one Chinese line;
+    with --debug the exception propagates with its traceback, for whoever fixes it."""
+    template = next(p for p in sorted((built_copy / "templates" / "pages").glob("*.j2"))
+                    if not p.name.startswith("_"))
+    template.write_text(template.read_text(encoding="utf-8") + "\n{{ 1 // 0 }}\n",
+                        encoding="utf-8")
+    before = sorted(p.relative_to(built_copy).as_posix() for p in (built_copy / "site").rglob("*"))
+    assert cli.main(["--root", str(built_copy), "build"]) == 1
+    err = capsys.readouterr().err
+    assert "生成站点失败：ZeroDivisionError" in err and "--debug" in err and "Traceback" not in err
+    with pytest.raises(Exception) as info:
+        cli.main(["--root", str(built_copy), "--debug", "build"])
+    assert isinstance(info.value, ZeroDivisionError)
+    assert any("render" in f.filename for f in
+               __import__("traceback").extract_tb(info.value.__traceback__))
+    after = sorted(p.relative_to(built_copy).as_posix() for p in (built_copy / "site").rglob("*"))
+    assert after == before  # neither run touched the published site
+
+
+def test_an_expected_engine_failure_is_a_message_not_a_bug(built_copy, capsys):
+    """A hand-written page named like a generated one is the editor's to fix: a message, exit 1,
+    also with --debug."""
+    (built_copy / "docs" / "about").mkdir(exist_ok=True)
+    (built_copy / "docs" / "about" / "index.md").write_text("# 关于\n", encoding="utf-8")
+    assert cli.main(["--root", str(built_copy), "--debug", "build"]) == 1
+    err = capsys.readouterr().err
+    assert "与自动生成的页面同名" in err and "构建失败" in err

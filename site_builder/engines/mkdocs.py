@@ -148,13 +148,30 @@ def build_with_mkdocs(project: Project, site_dir: Path, strict: bool = True,
     config.plugins.on_startup(command="build", dirty=False)
     plugin.use_project(project)
     plugin.defer_search = defer_search
+    said = _Collect()
+    mk = logging.getLogger("mkdocs")
+    mk.addHandler(said)
     try:
         mkdocs_build(config)
     except MkDocsException as e:  # MkDocs' own expected failures (strict warnings, config)
-        raise EngineFailed(f"生成站点失败：{type(e).__name__}: {e}") from e
+        why = "；".join(said.messages) or f"{type(e).__name__}: {e}"
+        raise EngineFailed(f"生成站点失败：{why}") from e
     finally:
+        mk.removeHandler(said)
         config.plugins.on_shutdown()
     return plugin.search_job if defer_search else None
+
+
+class _Collect(logging.Handler):
+    """The warnings and errors MkDocs logs during a build: what a failed build tells the editor
+    (MkDocs itself ends with only "Aborted with N warnings in strict mode!")."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(" ".join(record.getMessage().split()))
 
 
 class Preview:
