@@ -59,6 +59,23 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--summary", type=Path, default=None, metavar="FILE",
                    help="另把全部问题写成中文 Markdown 摘要，追加到 FILE")
 
+    d = sub.add_parser("deploy", help="通过 SSH 把已生成的站点部署到自己的服务器：上传新版本、校验后"
+                           "原子切换；或 --rollback 回到上一个版本",
+                       description="每个选项也可以用环境变量给出（CI 中来自仓库的密钥）。服务器上的"
+                                   "网站根目录是 部署目录/current。")
+    d.add_argument("--host", help="服务器地址（环境变量 DEPLOY_HOST）")
+    d.add_argument("--port", help="SSH 端口，默认 22（DEPLOY_PORT）")
+    d.add_argument("--user", help="SSH 用户名（DEPLOY_USER）")
+    d.add_argument("--path", help="服务器上的部署目录，绝对路径（DEPLOY_PATH）")
+    d.add_argument("--key", metavar="FILE", help="SSH 私钥文件（DEPLOY_SSH_KEY：文件路径或私钥内容）")
+    d.add_argument("--known-hosts", metavar="FILE",
+                   help="服务器主机密钥的 known_hosts 文件（DEPLOY_KNOWN_HOSTS：路径或内容）；"
+                        "不给时用 ~/.ssh/known_hosts，主机密钥总要核对")
+    d.add_argument("--site-dir", type=Path, default=None, help="要部署的站点目录，默认 site/")
+    d.add_argument("--keep", type=int, default=None, metavar="N",
+                   help="服务器上保留最近 N 个版本，默认 5（当前和上一个版本总会保留）")
+    d.add_argument("--rollback", action="store_true", help="把网站切回上一个版本，不上传")
+
     s = sub.add_parser("serve", help="本地预览，修改档案后自动刷新")
     s.add_argument("--port", type=int, default=8000)
 
@@ -94,6 +111,8 @@ def _run(args) -> int:
     root = (args.root or find_root()).resolve()
     if args.command == "check":
         return _check(args, root)
+    if args.command == "deploy":
+        return _deploy(args, root)
     if not (root / "settings.yml").is_file():
         print(f"site-builder: 在 {root} 找不到 settings.yml；请在项目目录中运行，或用 --root 指定。",
               file=sys.stderr)
@@ -196,6 +215,41 @@ def _check(args, root: Path) -> int:
     if args.format == "text":
         print(f"{checked}：{len(findings)} 个问题。", file=sys.stderr)
     return EXIT_PROBLEMS if findings else EXIT_OK
+
+
+def _deploy(args, root: Path) -> int:
+    """`deploy`: upload site/ to the organisation's server over SSH, or roll back."""
+    import tempfile
+
+    from .publish.deploy import DEFAULT_KEEP, DeployError, UsageError, deploy, resolve_target
+    from .publish.deploy import rollback as roll_back
+
+    with tempfile.TemporaryDirectory(prefix="site-deploy-secrets-") as tmp:
+        try:
+            target = resolve_target(args.host, args.port, args.user, args.path, args.key,
+                                    args.known_hosts, workdir=Path(tmp))
+            if args.rollback:
+                now, before = roll_back(target)
+                print(f"已回退：{target.path}/current 现在指向 releases/{now}"
+                      + (f"（原来的 releases/{before} 保留为 previous，再运行一次 --rollback 可切回）"
+                         if before else ""), file=sys.stderr)
+                return EXIT_OK
+            site_dir = args.site_dir or root / "site"
+            keep = DEFAULT_KEEP if args.keep is None else args.keep
+            result = deploy(site_dir, target, keep)
+        except UsageError as e:
+            print(f"site-builder deploy: {e}", file=sys.stderr)
+            return EXIT_USAGE
+        except DeployError as e:
+            print(f"site-builder deploy: 部署失败：{e}", file=sys.stderr)
+            return EXIT_PROBLEMS
+    for w in result.warnings:
+        print(f"site-builder deploy: 警告：{w}", file=sys.stderr)
+    sent = f"，上传了其中 {result.uploaded} 个，其余与上一版本相同" if result.uploaded is not None else ""
+    print(f"已部署：{target.path}/current → releases/{result.release}（{result.files} 个文件{sent}）"
+          + (f"；上一个版本 releases/{result.previous} 可用 --rollback 切回" if result.previous else "")
+          + (f"；已删除旧版本 {'、'.join(result.removed)}" if result.removed else ""), file=sys.stderr)
+    return EXIT_OK
 
 
 def _write_summary(path: Path | None, root: Path, title: str, ok: bool, diags, notes=None,

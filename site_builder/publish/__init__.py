@@ -1,0 +1,1 @@
+"""Publishing: putting a built and checked site where readers get it."""
