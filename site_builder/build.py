@@ -28,9 +28,12 @@ class BuildResult:
 
 
 def build_site(root: Path, site_dir: Path, strict: bool = False,
-               build_date: dt.date | None = None) -> BuildResult:
-    """Build into a temporary folder beside `site_dir`; replace `site_dir` only if all passed."""
+               build_date: dt.date | None = None, site_url: str | None = None) -> BuildResult:
+    """Build into a temporary folder beside `site_dir`; replace `site_dir` only if all passed.
+    `site_url` (e.g. the GitHub Pages address) is the site's address when settings have none."""
     project = load_project(root, build_date)
+    if site_url and project.settings is not None and not project.settings["site"].get("url"):
+        project.settings["site"]["url"] = site_url if site_url.endswith("/") else site_url + "/"
     failing = project.diagnostics if strict else [
         d for d in project.diagnostics if d.severity is Severity.ERROR]
     if project.settings is None or failing:

@@ -28,6 +28,16 @@ def _date_arg(text: str):
         raise argparse.ArgumentTypeError(f"“{text}”不是 YYYY-MM-DD 形式的真实日期") from None
 
 
+def _url_arg(text: str) -> str:
+    """`--site-url`: an http(s) address with a host, else a usage error (exit 2)."""
+    from urllib.parse import urlsplit
+
+    u = urlsplit(text.strip())
+    if u.scheme not in ("http", "https") or not u.netloc or u.query or u.fragment:
+        raise argparse.ArgumentTypeError(f"“{text}”不是以 https:// 开头的站点地址")
+    return text.strip()
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="site-builder", description="劳务品牌展示站：校验档案、生成站点。")
@@ -49,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--format", choices=["text", "json", "github"], default="text")
     b.add_argument("--summary", type=Path, default=None, metavar="FILE",
                    help="另把全部问题写成中文 Markdown 摘要，追加到 FILE")
+    b.add_argument("--site-url", type=_url_arg, default=None, metavar="URL",
+                   help="settings.yml 的 site.url 留空时用这个地址（如 GitHub Pages 的地址，"
+                        "也可用环境变量 SITE_URL）；site.url 已填写时以它为准")
 
     c = sub.add_parser("check", help="发布前检查已生成的站点：断链、锚点、缺图、标题、外站资源、"
                            "个人信息和内联脚本")
@@ -128,8 +141,18 @@ def _run(args) -> int:
     if args.command == "build":
         from .build import build_site
 
+        import os
+
         site_dir = args.site_dir or root / "site"
-        result = build_site(root, site_dir, strict=args.strict, build_date=args.date)
+        site_url = args.site_url or (os.environ.get("SITE_URL") or "").strip() or None
+        if site_url is not None and args.site_url is None:
+            try:
+                site_url = _url_arg(site_url)
+            except argparse.ArgumentTypeError as e:
+                print(f"site-builder: 环境变量 SITE_URL：{e}", file=sys.stderr)
+                return EXIT_USAGE
+        result = build_site(root, site_dir, strict=args.strict, build_date=args.date,
+                            site_url=site_url)
         code = _report(result.diagnostics, args.format, args.strict, None)
         if result.findings:
             print(format_diagnostics(result.findings, args.format))
