@@ -111,6 +111,7 @@ def test_feed_links_are_absolute_with_the_sub_path(site):
 
 
 def test_canonical_and_open_graph_addresses(site):
+    images = 0
     with serve_dir(site, "/repo/") as base:
         for rel in pages(site):
             html = (site / rel / "index.html").read_text(encoding="utf-8")
@@ -119,8 +120,8 @@ def test_canonical_and_open_graph_addresses(site):
             assert f'<meta property="og:url" content="{want}">' in html, rel
             for image in re.findall(r'<meta property="og:image" content="([^"]+)"', html):
                 assert fetch(local(unescape(image), base))[0] == 200, (rel, image)
-        assert "og:image" in (site / "brands" / "shili-bailu-dianshang" / "index.html").read_text(
-            encoding="utf-8")
+                images += 1
+    assert images >= 1
 
 
 def test_site_url_option_is_used_when_settings_have_none(tmp_path):
