@@ -33,6 +33,15 @@ def demo_copy(dest: Path, url: str) -> Path:
     text = settings.read_text(encoding="utf-8")
     assert '\n  url: ""\n' in text
     settings.write_text(text.replace('\n  url: ""\n', f'\n  url: "{url}"\n', 1), encoding="utf-8")
+    # one brand with a cover picture, for its Open Graph image
+    from PIL import Image
+
+    brand = dest / "demo" / "brands" / "shili-bailu-dianshang.md"
+    text = brand.read_text(encoding="utf-8")
+    brand.write_text(text.replace("\nupdated:", "\nmedia:\n  cover: {path: cover.jpg, alt: 示例封面}"
+                                  "\nupdated:", 1), encoding="utf-8")
+    (brand.parent / brand.stem).mkdir()
+    Image.new("RGB", (1200, 630), (90, 140, 90)).save(brand.parent / brand.stem / "cover.jpg")
     return dest / "demo"
 
 
