@@ -10,6 +10,7 @@ from pathlib import Path
 from .diagnostics import Severity, format_diagnostics, sort_key
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+FORMATS = ["text", "json", "github", "gitlab"]
 
 
 _DATE_HELP = ("按这一天生成（决定评选处于征集、公示还是已公布），默认取环境变量 SOURCE_DATE_EPOCH，"
@@ -46,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="命令")
 
     v = sub.add_parser("validate", help="校验所有品牌档案")
-    v.add_argument("--format", choices=["text", "json", "github"], default="text")
+    v.add_argument("--format", choices=FORMATS, default="text")
     v.add_argument("--strict", action="store_true", help="有警告也视为失败")
     v.add_argument("--date", type=_date_arg, default=None, metavar="YYYY-MM-DD", help=_DATE_HELP)
     v.add_argument("--summary", type=Path, default=None, metavar="FILE",
@@ -56,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--site-dir", type=Path, default=None, help="输出目录，默认 site/")
     b.add_argument("--strict", action="store_true", help="有警告也视为失败")
     b.add_argument("--date", type=_date_arg, default=None, metavar="YYYY-MM-DD", help=_DATE_HELP)
-    b.add_argument("--format", choices=["text", "json", "github"], default="text")
+    b.add_argument("--format", choices=FORMATS, default="text")
     b.add_argument("--summary", type=Path, default=None, metavar="FILE",
                    help="另把全部问题写成中文 Markdown 摘要，追加到 FILE")
     b.add_argument("--site-url", type=_url_arg, default=None, metavar="URL",
@@ -68,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("site_dir", type=Path, nargs="?", default=None, help="站点目录，默认 site/")
     c.add_argument("--site-url", default=None,
                    help="站点正式地址（其主机算作本站），默认取 settings.yml 的 site.url")
-    c.add_argument("--format", choices=["text", "json", "github"], default="text")
+    c.add_argument("--format", choices=FORMATS, default="text")
     c.add_argument("--summary", type=Path, default=None, metavar="FILE",
                    help="另把全部问题写成中文 Markdown 摘要，追加到 FILE")
 
@@ -153,8 +154,10 @@ def _run(args) -> int:
                 return EXIT_USAGE
         result = build_site(root, site_dir, strict=args.strict, build_date=args.date,
                             site_url=site_url)
-        code = _report(result.diagnostics, args.format, args.strict, None)
-        if result.findings:
+        one_report = args.format in ("json", "gitlab")  # one JSON document on stdout
+        code = _report(result.diagnostics + (result.findings if one_report else []), args.format,
+                       args.strict, None)
+        if result.findings and not one_report:
             print(format_diagnostics(result.findings, args.format))
         for msg in result.problems:
             print(msg, file=sys.stderr)
@@ -224,6 +227,10 @@ def _check(args, root: Path) -> int:
 
         settings, _ = load_settings(root)
         site_url = settings["site"].get("url") or None if settings is not None else None
+    if site_url is None:  # the address the site was built for (build --site-url / SITE_URL)
+        import os
+
+        site_url = os.environ.get("SITE_URL", "").strip() or None
     findings = check_site(site_dir, site_url, site_dir.as_posix())
     from .outscan import scan_site  # personal numbers, inline script, broken data files
 
