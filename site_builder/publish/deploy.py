@@ -5,7 +5,8 @@ The server's layout under the deploy path PATH (the web server's document root i
 
     PATH/releases/<id>/    one complete, verified release per deploy (its files' SHA-256 sums in
                            .sha256sums); unchanged files are hard links to the previous release's
-    PATH/releases/<id>.partial/   an upload in progress (or an interrupted one, removed later)
+    PATH/releases/<id>.partial/   an upload in progress (an interrupted one is removed by a
+                                  later deploy once it is an hour old)
     PATH/current  -> releases/<id>   the live site
     PATH/previous -> releases/<id>   the release that was live before (the rollback target)
 
@@ -248,9 +249,10 @@ echo "SWITCHED $old"
 prev=
 if [ -L "$base/previous" ]; then prev=$(basename -- "$(readlink -- "$base/previous")"); fi
 i=0
+# uploads left by interrupted deploys; a recent one may be another deploy still under way
+find "$rel" -mindepth 1 -maxdepth 1 -name '*.partial' -mmin +60 -exec rm -rf -- {} + || true
 for d in $(ls -1 -- "$rel" | LC_ALL=C sort -r); do
   case $d in
-    *.partial) rm -rf -- "$rel/$d"; echo "REMOVED $d" ;;
     $RELEASE)
       i=$((i + 1))
       if [ "$i" -gt "$keep" ] && [ "$d" != "$id" ] && [ "$d" != "$prev" ]; then
