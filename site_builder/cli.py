@@ -140,9 +140,9 @@ def _run(args) -> int:
                        checked=checked)
         return code
     if args.command == "build":
-        from .build import build_site
-
         import os
+
+        from .build import build_site
 
         site_dir = args.site_dir or root / "site"
         site_url = args.site_url or (os.environ.get("SITE_URL") or "").strip() or None

@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from browser import missing_tool
 
 REPO = Path(__file__).resolve().parent.parent
@@ -62,7 +61,7 @@ LogLevel ERROR
     (d / "known_hosts").write_text(f"[127.0.0.1]:{port} {(d / 'host.pub').read_text()}")
     if os.geteuid() == 0:
         os.makedirs("/run/sshd", mode=0o755, exist_ok=True)  # sshd's privilege-separation dir
-    log = open(d / "sshd.log", "wb")
+    log = open(d / "sshd.log", "wb")  # noqa: SIM115 -- open for the whole session, closed below
     proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(d / "sshd_config")],
                             stdout=log, stderr=subprocess.STDOUT)
     try:

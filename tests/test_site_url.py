@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import pytest
-
 from browser import serve_dir
 
 from site_builder.cli import main

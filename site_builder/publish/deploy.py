@@ -147,7 +147,7 @@ def write_manifest(site_dir: Path, out: Path) -> int:
 
 def new_release_id(now: dt.datetime | None = None) -> str:
     """A release folder name that sorts by time: 20261201-083500-123456 (UTC)."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     return now.strftime("%Y%m%d-%H%M%S-%f")
 
 
@@ -386,6 +386,12 @@ def deploy(site_dir: Path, target: Target, keep: int = DEFAULT_KEEP, *, ssh: str
             raise failed(f"上传校验清单失败（rsync 退出码 {up.returncode}）。")
         proc = remote.run(_FINISH, target.path, release, str(count), str(keep), timeout=600)
         tokens = _tokens(proc)
+        if "SWITCHED" not in tokens and proc.returncode == 255 and "ERR" not in tokens:
+            # the connection dropped while the server verified and switched: either may be done
+            raise DeployError(
+                f"校验和切换时与服务器的连接中断（{' '.join(proc.stderr.split())[-200:]}）；"
+                f"{target.path}/current 可能已指向新版本 releases/{release}，也可能仍是原来的版本。"
+                "提示：再运行一次部署即可。")
         if "SWITCHED" not in tokens:
             raise DeployError(f"{_ssh_failure(remote, proc, '校验上传的文件')}{untouched}")
         result = DeployResult(release, tokens["SWITCHED"][0] or None, count, uploaded,
