@@ -275,7 +275,8 @@ def _deploy(args, root: Path) -> int:
             return EXIT_PROBLEMS
     for w in result.warnings:
         print(f"site-builder deploy: 警告：{w}", file=sys.stderr)
-    sent = f"，上传了其中 {result.uploaded} 个，其余与上一版本相同" if result.uploaded is not None else ""
+    sent = (f"，上传了其中 {result.uploaded} 个，其余与上一版本相同"
+            if result.uploaded is not None and result.previous else "")
     print(f"已部署：{target.path}/current → releases/{result.release}（{result.files} 个文件{sent}）"
           + (f"；上一个版本 releases/{result.previous} 可用 --rollback 切回" if result.previous else "")
           + (f"；已删除旧版本 {'、'.join(result.removed)}" if result.removed else ""), file=sys.stderr)
