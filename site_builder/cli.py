@@ -271,7 +271,7 @@ def _deploy(args, root: Path) -> int:
             print(f"site-builder deploy: {e}", file=sys.stderr)
             return EXIT_USAGE
         except DeployError as e:
-            print(f"site-builder deploy: 部署失败：{e}", file=sys.stderr)
+            print(f"site-builder deploy: {'' if args.rollback else '部署失败：'}{e}", file=sys.stderr)
             return EXIT_PROBLEMS
     for w in result.warnings:
         print(f"site-builder deploy: 警告：{w}", file=sys.stderr)
