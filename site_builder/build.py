@@ -32,13 +32,16 @@ class BuildResult:
 
 
 def build_site(root: Path, site_dir: Path, strict: bool = False,
-               build_date: dt.date | None = None) -> BuildResult:
+               build_date: dt.date | None = None, site_url: str | None = None) -> BuildResult:
     """Build into a temporary folder beside `site_dir`; replace `site_dir` only if all passed.
+    `site_url` (e.g. the GitHub Pages address) is the site's address when settings have none.
     Expected failures come back in the result; a bug raises with its traceback."""
     from .engines.mkdocs import build_with_mkdocs  # the engine, imported only when building
     from .engines.pagefind import BUNDLE_DIR
 
     project = load_project(root, build_date)  # load → validate → evaluate
+    if site_url and project.settings is not None:
+        project.settings.default_site_url(site_url)
     if project.settings is None or has_errors(project.diagnostics, strict):
         return BuildResult(project, False)
     site_dir = site_dir.resolve()

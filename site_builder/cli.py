@@ -14,6 +14,7 @@ from .project import find_root, load_project
 # Each command imports the stages it runs when it runs, so `validate` never loads the engine.
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+FORMATS = ["text", "json", "github", "gitlab"]
 
 
 _DATE_HELP = ("按这一天生成（决定评选处于征集、公示还是已公布），默认取环境变量 SOURCE_DATE_EPOCH，"
@@ -32,6 +33,16 @@ def _date_arg(text: str):
         raise argparse.ArgumentTypeError(f"“{text}”不是 YYYY-MM-DD 形式的真实日期") from None
 
 
+def _url_arg(text: str) -> str:
+    """`--site-url`: an http(s) address with a host, else a usage error (exit 2)."""
+    from urllib.parse import urlsplit
+
+    u = urlsplit(text.strip())
+    if u.scheme not in ("http", "https") or not u.netloc or u.query or u.fragment:
+        raise argparse.ArgumentTypeError(f"“{text}”不是以 https:// 开头的站点地址")
+    return text.strip()
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="site-builder", description="劳务品牌展示站：校验档案、生成站点。")
@@ -40,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="命令")
 
     v = sub.add_parser("validate", help="校验所有品牌档案")
-    v.add_argument("--format", choices=["text", "json", "github"], default="text")
+    v.add_argument("--format", choices=FORMATS, default="text")
     v.add_argument("--strict", action="store_true", help="有警告也视为失败")
     v.add_argument("--date", type=_date_arg, default=None, metavar="YYYY-MM-DD", help=_DATE_HELP)
     v.add_argument("--summary", type=Path, default=None, metavar="FILE",
@@ -50,18 +61,38 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--site-dir", type=Path, default=None, help="输出目录，默认 site/")
     b.add_argument("--strict", action="store_true", help="有警告也视为失败")
     b.add_argument("--date", type=_date_arg, default=None, metavar="YYYY-MM-DD", help=_DATE_HELP)
-    b.add_argument("--format", choices=["text", "json", "github"], default="text")
+    b.add_argument("--format", choices=FORMATS, default="text")
     b.add_argument("--summary", type=Path, default=None, metavar="FILE",
                    help="另把全部问题写成中文 Markdown 摘要，追加到 FILE")
+    b.add_argument("--site-url", type=_url_arg, default=None, metavar="URL",
+                   help="settings.yml 的 site.url 留空时用这个地址（如 GitHub Pages 的地址，"
+                        "也可用环境变量 SITE_URL）；site.url 已填写时以它为准")
 
     c = sub.add_parser("check", help="发布前检查已生成的站点：断链、锚点、缺图、标题、外站资源、"
                            "个人信息和内联脚本")
     c.add_argument("site_dir", type=Path, nargs="?", default=None, help="站点目录，默认 site/")
     c.add_argument("--site-url", default=None,
                    help="站点正式地址（其主机算作本站），默认取 settings.yml 的 site.url")
-    c.add_argument("--format", choices=["text", "json", "github"], default="text")
+    c.add_argument("--format", choices=FORMATS, default="text")
     c.add_argument("--summary", type=Path, default=None, metavar="FILE",
                    help="另把全部问题写成中文 Markdown 摘要，追加到 FILE")
+
+    d = sub.add_parser("deploy", help="通过 SSH 把已生成的站点部署到自己的服务器：上传新版本、校验后"
+                           "原子切换；或 --rollback 回到上一个版本",
+                       description="每个选项也可以用环境变量给出（CI 中来自仓库的密钥）。服务器上的"
+                                   "网站根目录是 部署目录/current。")
+    d.add_argument("--host", help="服务器地址（环境变量 DEPLOY_HOST）")
+    d.add_argument("--port", help="SSH 端口，默认 22（DEPLOY_PORT）")
+    d.add_argument("--user", help="SSH 用户名（DEPLOY_USER）")
+    d.add_argument("--path", help="服务器上的部署目录，绝对路径（DEPLOY_PATH）")
+    d.add_argument("--key", metavar="FILE", help="SSH 私钥文件（DEPLOY_SSH_KEY：文件路径或私钥内容）")
+    d.add_argument("--known-hosts", metavar="FILE",
+                   help="服务器主机密钥的 known_hosts 文件（DEPLOY_KNOWN_HOSTS：路径或内容）；"
+                        "不给时用 ~/.ssh/known_hosts，主机密钥总要核对")
+    d.add_argument("--site-dir", type=Path, default=None, help="要部署的站点目录，默认 site/")
+    d.add_argument("--keep", type=int, default=None, metavar="N",
+                   help="服务器上保留最近 N 个版本，默认 5（当前和上一个版本总会保留）")
+    d.add_argument("--rollback", action="store_true", help="把网站切回上一个版本，不上传")
 
     s = sub.add_parser("serve", help="本地预览，修改档案后自动刷新")
     s.add_argument("--port", type=int, default=8000)
@@ -96,6 +127,8 @@ def _run(args) -> int:
     root = (args.root or find_root()).resolve()
     if args.command == "check":
         return _check(args, root)
+    if args.command == "deploy":
+        return _deploy(args, root)
     if not (root / SETTINGS_FILE).is_file():
         print(f"site-builder: 在 {root} 找不到 settings.yml；请在项目目录中运行，或用 --root 指定。",
               file=sys.stderr)
@@ -110,19 +143,31 @@ def _run(args) -> int:
                        checked=checked)
         return code
     if args.command == "build":
+        import os
+
         from .build import build_site
 
         site_dir = args.site_dir or root / "site"
+        site_url = args.site_url or (os.environ.get("SITE_URL") or "").strip() or None
+        if site_url is not None and args.site_url is None:
+            try:
+                site_url = _url_arg(site_url)
+            except argparse.ArgumentTypeError as e:
+                print(f"site-builder: 环境变量 SITE_URL：{e}", file=sys.stderr)
+                return EXIT_USAGE
         try:
-            result = build_site(root, site_dir, strict=args.strict, build_date=args.date)
+            result = build_site(root, site_dir, strict=args.strict, build_date=args.date,
+                                site_url=site_url)
         except Exception as e:  # a bug (or a broken template): its traceback with --debug
             if args.debug:
                 raise
             print(f"生成站点失败：{type(e).__name__}: {e}（加 --debug 查看详情）\n"
                   f"构建失败，{site_dir} 保持原样。", file=sys.stderr)
             return EXIT_PROBLEMS
-        code = _report(result.diagnostics, args.format, args.strict, None)
-        if result.findings:
+        one_report = args.format in ("json", "gitlab")  # one JSON document on stdout
+        code = _report(result.diagnostics + (result.findings if one_report else []), args.format,
+                       args.strict, None)
+        if result.findings and not one_report:
             print(format_diagnostics(result.findings, args.format))
         for msg in result.problems:
             print(msg, file=sys.stderr)
@@ -186,6 +231,10 @@ def _check(args, root: Path) -> int:
 
         settings, _ = load_settings(root)
         site_url = settings.site_url if settings is not None else None
+    if site_url is None:  # the address the site was built for (build --site-url / SITE_URL)
+        import os
+
+        site_url = os.environ.get("SITE_URL", "").strip() or None
     findings = check_and_scan(site_dir, site_url, site_dir.as_posix())
     pages = sum(1 for p in site_dir.rglob("*.html"))
     checked = f"已检查 {pages} 个页面"
@@ -196,6 +245,42 @@ def _check(args, root: Path) -> int:
     if args.format == "text":
         print(f"{checked}：{len(findings)} 个问题。", file=sys.stderr)
     return EXIT_PROBLEMS if findings else EXIT_OK
+
+
+def _deploy(args, root: Path) -> int:
+    """`deploy`: upload site/ to the organisation's server over SSH, or roll back."""
+    import tempfile
+
+    from .publish.deploy import DEFAULT_KEEP, DeployError, UsageError, deploy, resolve_target
+    from .publish.deploy import rollback as roll_back
+
+    with tempfile.TemporaryDirectory(prefix="site-deploy-secrets-") as tmp:
+        try:
+            target = resolve_target(args.host, args.port, args.user, args.path, args.key,
+                                    args.known_hosts, workdir=Path(tmp))
+            if args.rollback:
+                now, before = roll_back(target)
+                print(f"已回退：{target.path}/current 现在指向 releases/{now}"
+                      + (f"（原来的 releases/{before} 保留为 previous，再运行一次 --rollback 可切回）"
+                         if before else ""), file=sys.stderr)
+                return EXIT_OK
+            site_dir = args.site_dir or root / "site"
+            keep = DEFAULT_KEEP if args.keep is None else args.keep
+            result = deploy(site_dir, target, keep)
+        except UsageError as e:
+            print(f"site-builder deploy: {e}", file=sys.stderr)
+            return EXIT_USAGE
+        except DeployError as e:
+            print(f"site-builder deploy: {'' if args.rollback else '部署失败：'}{e}", file=sys.stderr)
+            return EXIT_PROBLEMS
+    for w in result.warnings:
+        print(f"site-builder deploy: 警告：{w}", file=sys.stderr)
+    sent = (f"，上传了其中 {result.uploaded} 个，其余与上一版本相同"
+            if result.uploaded is not None and result.previous else "")
+    print(f"已部署：{target.path}/current → releases/{result.release}（{result.files} 个文件{sent}）"
+          + (f"；上一个版本 releases/{result.previous} 可用 --rollback 切回" if result.previous else "")
+          + (f"；已删除旧版本 {'、'.join(result.removed)}" if result.removed else ""), file=sys.stderr)
+    return EXIT_OK
 
 
 def _write_summary(path: Path | None, root: Path, title: str, ok: bool, diags, notes=None,

@@ -68,6 +68,11 @@ class Settings:
         """The site's public address, or None when not configured."""
         return self.data["site"].get("url") or None
 
+    def default_site_url(self, url: str) -> None:
+        """Use `url` (e.g. the address GitHub Pages reports) when the settings give none."""
+        if not self.data["site"].get("url"):
+            self.data["site"]["url"] = url if url.endswith("/") else url + "/"
+
     @property
     def levels(self) -> list[str]:
         return self.vocab["levels"]

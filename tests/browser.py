@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import io
 import os
 import shutil
 import threading
@@ -55,15 +56,43 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _SubPathHandler(_QuietHandler):
+    """Serves the folder under a sub-path only, as GitHub Pages serves a project site under
+    /repo/; a missing file there is answered 404 with the site's 404.html."""
+
+    prefix = "/"
+
+    def send_head(self):
+        path = urlsplit(self.path).path
+        if not path.startswith(self.prefix):
+            self.send_error(404)
+            return None
+        self.path = "/" + self.path[len(self.prefix):]
+        if not os.path.exists(self.translate_path(self.path)):
+            page = Path(self.directory) / "404.html"
+            body = page.read_bytes() if page.is_file() else b"not found"
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return io.BytesIO(body)
+        return super().send_head()
+
+
 @contextlib.contextmanager
-def serve_dir(path: Path):
-    """Serve a folder on 127.0.0.1 at a free port; yields the base URL ending in '/'."""
-    handler = functools.partial(_QuietHandler, directory=str(path))
+def serve_dir(path: Path, prefix: str = "/"):
+    """Serve a folder on 127.0.0.1 at a free port, under `prefix` (e.g. "/repo/"); yields the
+    base URL ending in '/'."""
+    if prefix == "/":
+        handler = functools.partial(_QuietHandler, directory=str(path))
+    else:
+        cls = type("Handler", (_SubPathHandler,), {"prefix": prefix})
+        handler = functools.partial(cls, directory=str(path))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
     finally:
         server.shutdown()
         server.server_close()

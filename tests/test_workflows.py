@@ -47,6 +47,26 @@ def test_actionlint_passes():
     assert proc.returncode == 0 and proc.stdout == "", proc.stdout + proc.stderr
 
 
+def test_actionlint_passes_the_gitea_and_forgejo_workflows():
+    """The same checks on Gitea's copy (Forgejo's differs only in runs-on, tested below). Their
+    runners run node20 actions such as actions/checkout@v4, which GitHub's hosted runners drop."""
+    exe = _actionlint()
+    files = sorted(str(p.relative_to(REPO)) for p in (REPO / ".gitea" / "workflows").glob("*.yml"))
+    assert files
+    proc = subprocess.run([exe, "-no-color", "-ignore", 'runtime "node20" is deprecated', *files],
+                          cwd=REPO, capture_output=True, text=True, check=False, timeout=120)
+    assert proc.returncode == 0 and proc.stdout == "", proc.stdout + proc.stderr
+
+
+def test_forgejo_workflows_are_gitea_s_with_forgejo_s_runner_label():
+    gitea, forgejo = REPO / ".gitea" / "workflows", REPO / ".forgejo" / "workflows"
+    assert sorted(p.name for p in gitea.glob("*.yml")) == sorted(p.name for p in forgejo.glob("*.yml"))
+    for path in gitea.glob("*.yml"):
+        ours = path.read_text(encoding="utf-8").split("\n", 2)[2]  # after the two header lines
+        theirs = (forgejo / path.name).read_text(encoding="utf-8").split("\n", 2)[2]
+        assert theirs == ours.replace("runs-on: ubuntu-latest", "runs-on: docker"), path.name
+
+
 def test_actionlint_finds_a_planted_mistake(tmp_path):
     """The linter really runs: a job needing a missing job and a wrong input are reported."""
     exe = _actionlint()
@@ -89,7 +109,7 @@ def test_pull_requests_get_checks_and_a_preview():
     assert any(" build --strict" in r for r in runs)
     assert any(" check site" in r for r in runs)
     uploads = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
-    assert [u["with"]["path"] for u in uploads] == ["site/", "site.tar.gz"]
+    assert [u["with"]["path"] for u in uploads] == ["site/", "site.tar.gz\nconstraints.txt\n"]
 
 
 def test_deploy_waits_for_checks_one_at_a_time():
@@ -107,6 +127,96 @@ def test_deploy_waits_for_checks_one_at_a_time():
         assert action in uses
 
 
+def test_checks_build_with_the_pages_address_and_deploy_the_checked_site_over_ssh():
+    pub = _load("publish.yml")
+    checks = pub["jobs"]["checks"]
+    assert checks["with"]["pages"] is True
+    assert checks["permissions"] == {"contents": "read", "pages": "read"}
+    assert "pages" not in _load("pr.yml")["jobs"]["checks"].get("with", {})
+    steps = _load("site.yml")["jobs"]["site"]["steps"]
+    pages = next(s for s in steps if s.get("uses", "").startswith("actions/configure-pages@"))
+    assert pages["if"] == "inputs.pages" and pages["id"] == "pages"
+    build = next(s for s in steps if " build --strict" in s.get("run", ""))
+    assert build["env"]["SITE_URL"] == "${{ steps.pages.outputs.base_url }}"
+    installs = [s["run"] for s in steps if "make install" in s.get("run", "")]
+    assert installs == ["make install CONSTRAINTS=constraints.txt"]
+    # the server deploy: only when its secrets are set, from the artifact the checks uploaded
+    settings = pub["jobs"]["server-settings"]
+    assert set(settings["steps"][0]["env"]) == {"DEPLOY_HOST", "DEPLOY_USER", "DEPLOY_PATH",
+                                                "DEPLOY_SSH_KEY", "DEPLOY_KNOWN_HOSTS"}
+    server = pub["jobs"]["deploy-server"]
+    assert server["needs"] == ["checks", "server-settings"]
+    assert server["if"] == "needs.server-settings.outputs.enabled == 'true'"
+    download = next(s for s in server["steps"] if s.get("uses", "").startswith(
+        "actions/download-artifact@"))
+    assert download["with"] == {"name": "site", "path": "site"}
+    deploy = next(s for s in server["steps"] if "site-builder deploy" in s.get("run", ""))
+    assert deploy["run"] == ".venv/bin/site-builder deploy --site-dir site"
+    assert set(deploy["env"]) >= {"DEPLOY_HOST", "DEPLOY_SSH_KEY", "DEPLOY_KNOWN_HOSTS"}
+    assert "-c constraints.txt" in next(s["run"] for s in server["steps"] if "pip install" in
+                                        s.get("run", ""))
+    rollback = _load("rollback.yml")
+    assert set(rollback["on"]) == {"workflow_dispatch"}
+    assert rollback["concurrency"] == pub["concurrency"]
+
+
+def test_tests_run_on_the_oldest_and_newest_python_and_the_lowest_versions():
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    oldest = project["requires-python"].removeprefix(">=")
+    pr = _load("pr.yml")
+    versions = pr["jobs"]["tests"]["strategy"]["matrix"]["python"]
+    assert versions[0] == oldest and len(versions) == 2
+    assert tuple(map(int, versions[1].split("."))) > tuple(map(int, oldest.split(".")))
+    lowest = pr["jobs"]["lowest"]
+    runs = "\n".join(s.get("run", "") for s in lowest["steps"])
+    assert "python .ci/lowest-constraints.py > lowest.txt" in runs
+    assert "make install CONSTRAINTS=lowest.txt" in runs and "make test" in runs
+    assert next(s for s in lowest["steps"] if "setup-python" in s.get("uses", ""))[
+        "with"]["python-version"] == oldest
+    floors = subprocess.run([sys.executable, str(REPO / ".ci" / "lowest-constraints.py")],
+                            capture_output=True, text=True, check=True, timeout=60).stdout.split()
+    assert "nh3==0.3.0" in floors and not any(f.startswith("pymdown") for f in floors)
+    assert len(floors) == len(project["dependencies"]) + len(project["optional-dependencies"]["test"])
+
+
+def test_constraints_pin_every_dependency_exactly():
+    pins = dict(line.split("==") for line in (REPO / "constraints.txt").read_text(
+        encoding="utf-8").splitlines() if line and not line.startswith("#"))
+    for name in ("mkdocs", "mkdocs-material", "nh3", "pagefind", "Jinja2", "pip"):
+        assert name in pins or name.lower() in {k.lower() for k in pins}, name
+    assert all(re.fullmatch(r"[\w.]+", v) for v in pins.values())
+
+
+def test_gitlab_ci_checks_merge_requests_and_deploys_the_default_branch():
+    ci = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    rules = [r["if"] for r in ci["workflow"]["rules"]]
+    assert '$CI_PIPELINE_SOURCE == "merge_request_event"' in rules
+    assert "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" in rules
+    jobs = {k: v for k, v in ci.items() if isinstance(v, dict) and "script" in v}
+    assert set(jobs) == {"validate", "build", "tests", "deploy-server", "pages"}
+    for name in ("validate", "build"):
+        reports = jobs[name]["artifacts"]["reports"]["codequality"]
+        reports = [reports] if isinstance(reports, str) else reports
+        script = "\n".join(jobs[name]["script"])
+        assert all(f"--format gitlab > {r}" in script for r in reports), name
+        assert jobs[name]["artifacts"]["when"] == "always"
+    assert "make test" in jobs["tests"]["script"]
+    server = jobs["deploy-server"]
+    assert server["rules"][0]["if"].startswith("$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH")
+    assert "build" in server["needs"] and server["resource_group"]
+    assert ".venv/bin/site-builder deploy --site-dir site" in server["script"]
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^([\w-]+):", makefile, re.MULTILINE))
+    for job in jobs.values():
+        for line in job["script"]:
+            for m in re.finditer(r"\.venv/bin/site-builder ([^|;>&}]+)", line):
+                _parser().parse_args(shlex.split(m.group(1)))
+            for m in re.finditer(r"(?:^|; )make ([\w-]+)", line):
+                assert m.group(1) in targets, line
+
+
 def test_actions_are_pinned_to_a_major_version_at_least():
     for path in sorted(WORKFLOWS.glob("*.yml")):
         for ref in re.findall(r"uses:\s*(\S+)", path.read_text(encoding="utf-8")):
@@ -121,8 +231,8 @@ def test_every_command_the_workflows_run_exists():
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     targets = set(re.findall(r"^([\w-]+):", makefile, re.MULTILINE))
     seen = 0
-    for path in sorted(WORKFLOWS.glob("*.yml")):
-        for job in _load(path.name)["jobs"].values():
+    for path in sorted([*WORKFLOWS.glob("*.yml"), *(REPO / ".gitea" / "workflows").glob("*.yml")]):
+        for job in yaml.safe_load(path.read_text(encoding="utf-8"))["jobs"].values():
             for step in job.get("steps", []):
                 for line in step.get("run", "").splitlines():
                     line = line.strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 
@@ -10,10 +11,13 @@ from .report import Diagnostic, sort_key
 
 
 def format_diagnostics(diags: list[Diagnostic], fmt: str = "text") -> str:
-    """Render diagnostics as text lines, a JSON list or GitHub Actions commands."""
+    """Render diagnostics as text lines, a JSON list, GitHub Actions commands or GitLab's
+    code-quality report."""
     diags = sorted(diags, key=sort_key)
     if fmt == "json":
         return json.dumps([d.as_dict() for d in diags], ensure_ascii=False, indent=2)
+    if fmt == "gitlab":
+        return json.dumps(gitlab_code_quality(diags), ensure_ascii=False, indent=2)
     if fmt == "github":
         return "\n".join(format_github(d) for d in diags)
     return "\n".join(d.format() for d in diags)
@@ -27,6 +31,25 @@ def format_github(d: Diagnostic) -> str:
         f"::{kind} file={_gh_prop(d.path)},line={d.line},col={d.col},"
         f"title={_gh_prop(f'{d.code} {d.title}')}::{_gh_data(msg)}"
     )
+
+
+def gitlab_code_quality(diags: list[Diagnostic]) -> list[dict]:
+    """GitLab's code-quality report (a subset of Code Climate's issue format). The fingerprint
+    hashes what the problem is, not its line, so it survives edits above it; identical problems
+    in one file are told apart by their order."""
+    seen: dict[tuple, int] = {}
+    out = []
+    for d in diags:
+        key = (d.path, d.code, d.field, d.message)
+        seen[key] = n = seen.get(key, 0) + 1
+        out.append({
+            "description": f"{d.code} {d.title}：{d.field}: {d.message}",
+            "check_name": d.code,
+            "fingerprint": hashlib.sha256("\0".join((*key, str(n))).encode()).hexdigest()[:32],
+            "severity": "major" if d.severity is Severity.ERROR else "minor",
+            "location": {"path": d.path, "lines": {"begin": max(1, d.line)}},
+        })
+    return out
 
 
 def _gh_data(s: str) -> str:

@@ -1,1 +1,1 @@
-"""Publishing stages: swap a checked site in; deploy it to a server."""
+"""Publishing a checked site: swap it into place (`swap.py`), or deploy it to a server over SSH (`deploy.py`)."""

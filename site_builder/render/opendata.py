@@ -74,7 +74,7 @@ def atom_feed(brands: list[Brand], title: str, site_url: str, url_of, feed_uri: 
              f"<title>{xml_escape(title)}</title>",
              f"<id>urn:uuid:{uuid.uuid5(_NS, 'feed:' + title)}</id>",
              f"<updated>{latest}T00:00:00Z</updated>",
-             f'<link rel="self" href="{xml_escape(feed_uri)}"/>',
+             f'<link rel="self" href="{xml_escape(base + feed_uri)}"/>',
              f'<link rel="alternate" type="text/html" href="{xml_escape(base or "./")}"/>',
              f"<author><name>{xml_escape(title)}</name></author>"]
     for b in items:
