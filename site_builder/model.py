@@ -139,6 +139,7 @@ class Brand:
     body: str
     body_line: int
     lines: dict[str, int]  # top-level key -> line in the file, for later diagnostics
+    live: bool = True  # on the build date, by its publish_from / publish_until
 
     @property
     def name(self) -> str:
@@ -154,7 +155,8 @@ class Brand:
 
     @property
     def published(self) -> bool:
-        return self.data["status"] == PUBLISHED
+        """Public on the site: marked 已发布 and live on the build date."""
+        return self.data["status"] == PUBLISHED and self.live
 
     @property
     def category(self) -> str:
@@ -224,6 +226,7 @@ class Round:
     body_line: int
     result: RoundResult | None = None
     phase: str = ""
+    live: bool = True  # on the build date, by its publish_from / publish_until
 
     @property
     def title(self) -> str:
@@ -235,7 +238,8 @@ class Round:
 
     @property
     def published(self) -> bool:
-        return self.data["status"] == PUBLISHED
+        """Public on the site: marked 已发布 and live on the build date."""
+        return self.data["status"] == PUBLISHED and self.live
 
     @property
     def phase_name(self) -> str:

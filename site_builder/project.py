@@ -11,6 +11,7 @@ from pathlib import Path
 from .diagnostics import Diagnostic, Severity, sort_key
 from .evaluate.awards import check_levels
 from .evaluate.rounds import evaluate_round
+from .evaluate.schedule import on_schedule
 from .load.brands import brand_files, load_brand
 from .load.rounds import load_round, round_files
 from .load.settings import load_settings
@@ -70,10 +71,10 @@ def load_project(root: Path, build_date: dt.date | None = None) -> Project:
     if settings is None:
         return project
     brands, bdiags = gather_brands(root, settings)
-    project.brands = brands
+    brands = project.brands = on_schedule(brands, project.build_date)
     project.diagnostics.extend(bdiags)
     rounds, rdiags = gather_rounds(root, settings, brands, project.build_date)
-    project.evaluations = rounds
+    rounds = project.evaluations = on_schedule(rounds, project.build_date)
     project.diagnostics.extend(rdiags)
     project.diagnostics.extend(check_levels(brands, rounds, settings))
     project.diagnostics.sort(key=sort_key)

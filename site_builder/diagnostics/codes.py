@@ -94,6 +94,10 @@ class Code(Enum):
     B016 = _info("层级与评选结果不符", "档案写了市级劳务品牌，但没有已公布的评选授予它。",
          "`level: 市级劳务品牌`", "核对评选结果；尚未评定的写 `培育中`。",
                  Severity.WARNING)
+    B017 = _info("上线和下线日期顺序不对", "`publish_until`（下线日期）必须晚于 `publish_from`（上线日期）；"
+                 "否则档案一天也不会出现在网站上。",
+                 "`publish_from: 2027-03-01`、`publish_until: 2027-02-01`",
+                 "核对两个日期：下线日期应晚于上线日期；不需要下线的，删去 publish_until。")
     # E: selection rounds (evaluations/<round-id>.md); field types reuse the B codes above
     E001 = _info("权重之和不是 100", "各评分项的权重（weight）相加必须正好等于 100。",
          "三项权重为 40、30、20，合计 90", "调整权重，使合计为 100，例如 40、30、30。")

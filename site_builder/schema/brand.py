@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from .fields import Choice, Date, Image, ListOf, Number, Obj, SourceRef, Suggested, Text
+from .fields import (
+    Choice,
+    Date,
+    Image,
+    ListOf,
+    Number,
+    Obj,
+    SourceRef,
+    Suggested,
+    Text,
+    schedule_fields,
+)
 
 SLUG_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
 _PLAIN = r'[^<>&"]*'
@@ -90,6 +101,7 @@ BRAND = Obj("品牌档案", "一个劳务品牌的档案", fields={
                     example="海珠区基层家政服务站点网络"),
     "status": Choice("发布状态", "只有“已发布”的档案会出现在网站上", required=True,
                      vocab="statuses", example="已发布"),
+    **schedule_fields("本品牌"),
     "category": Choice("品牌类型", required=True, vocab="categories", example="高品质服务型"),
     "level": Choice("品牌层级", vocab="levels"),
     "stage": Choice("发展阶段", vocab="stages"),

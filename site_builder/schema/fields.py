@@ -455,6 +455,16 @@ def suggest(value: str, options: list[str], labels: dict[str, str] | None = None
     return close[0] if close else None
 
 
+def schedule_fields(what: str) -> dict[str, Date]:
+    """When a published record goes live and comes down: the daily build honours both."""
+    return {
+        "publish_from": Date("上线日期", f"从这一天（北京时间）起{what}才出现在网站上；不填则发布即上线",
+                             example="2027-01-01"),
+        "publish_until": Date("下线日期", f"从这一天（北京时间）起{what}不再出现在网站上；不填则一直显示",
+                              example="2027-12-31"),
+    }
+
+
 def walk_fields(spec: Spec, prefix: str = ""):
     """Yield (dotted path, spec, depth) for every field under an object spec, for the reference."""
     if isinstance(spec, Obj):

@@ -21,6 +21,7 @@ from .fields import (
     Spec,
     Text,
     kind_of,
+    schedule_fields,
 )
 
 MIN_TRIMMED_SCORERS = 5  # trimming one highest and one lowest score needs at least five scores
@@ -152,6 +153,7 @@ ROUND = Obj("评选档案", "一轮劳务品牌征集评选", fields={
                     vocab="levels", example="市级劳务品牌"),
     "status": Choice("发布状态", "只有“已发布”的评选会出现在网站上", required=True,
                      vocab="statuses", example="已发布"),
+    **schedule_fields("本评选"),
     "timeline": Obj("时间安排", "各日期须按先后顺序", required=True, fields={
         "applications_open": Date("征集开始", required=True, example="2025-03-01"),
         "applications_close": Date("征集截止", required=True, example="2025-04-30"),

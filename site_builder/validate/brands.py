@@ -15,6 +15,7 @@ from ..schema.fields import Ctx
 from ..text import clip
 from .images import check_images
 from .personal_data import check_front_matter_pii
+from .schedule import check_schedule
 from .story import check_story
 
 
@@ -31,6 +32,7 @@ def validate_brand(root: Path, rec: LoadedRecord) -> Brand | None:
             rep.at_node(slug_node, Code.B008, "slug", f"网址名“{slug}”与文件名“{stem}.md”不一致；"
                         f"提示：把文件改名为 {slug}.md，或把 slug 改为 {stem}。")
     _check_sources(node, rec.ctx, top)
+    check_schedule(rec)
     folder = root / BRANDS_DIR / stem
     check_images(folder, rec.ctx)
     check_front_matter_pii(node, rep)

@@ -18,6 +18,7 @@ from ..schema.fields import INVALID, Spec, is_empty
 from ..schema.round import MIN_TRIMMED_SCORERS, ROUND, TIMELINE
 from ..text import clip, fmt_decimal
 from .personal_data import check_front_matter_pii
+from .schedule import check_schedule
 from .story import check_story
 
 
@@ -31,6 +32,7 @@ def validate_round(rec: LoadedRecord, known: dict[str, Brand], brand_files: set[
         rep.add(Code.E013, "-", f"评选文件名“{clip(stem)}.md”不符合要求：应只用小写字母、数字和连字符；"
                 "提示：改名为例如 `2025-shiji.md`，它也是评选页面的网址。", 1)
     _CrossCheck(rec.root, rep, rec.ctx.values, known, brand_files, rec.ctx.vocab).run()
+    check_schedule(rec)
     # Personal data in any text and unsafe HTML in the announcement, as in a brand record. The
     # objection phone is a public phone field of a round, like a brand's contact.phone.
     content = rep.quiet()
@@ -230,9 +232,11 @@ class _CrossCheck:
                     elif (slug in self.known and not self.known[slug].published
                           and self.field("status") == PUBLISHED):
                         # a published round would show the name of a brand the site does not publish
-                        status = self.known[slug].status
+                        brand = self.known[slug]
+                        state = (f"的状态是“{brand.status}”" if brand.status != PUBLISHED else
+                                 "在这一天不在上线期内（publish_from / publish_until）")
                         self.error(brand_node, Code.E006, f"{where}.brand",
-                                   f"品牌档案 {BRANDS_DIR}/{slug}.md 的状态是“{status}”，已发布的评选只能列出"
+                                   f"品牌档案 {BRANDS_DIR}/{slug}.md{state}，已发布的评选只能列出"
                                    f"已发布的品牌；提示：先发布该品牌档案，或把本评选的 status 改为草稿。")
             if _child(item, "withdrawn") is not None and _child(item, "disqualified") is not None:
                 self.error(_child(item, "disqualified"), Code.E012, f"{where}.disqualified",
