@@ -233,8 +233,8 @@ class _CrossCheck:
                           and self.field("status") == PUBLISHED):
                         # a published round would show the name of a brand the site does not publish
                         brand = self.known[slug]
-                        state = (f"的状态是“{brand.status}”" if brand.status != PUBLISHED else
-                                 "在这一天不在上线期内（publish_from / publish_until）")
+                        state = (f" 的状态是“{brand.status}”" if brand.status != PUBLISHED else
+                                 " 在这一天不在上线期内（publish_from / publish_until）")
                         self.error(brand_node, Code.E006, f"{where}.brand",
                                    f"品牌档案 {BRANDS_DIR}/{slug}.md{state}，已发布的评选只能列出"
                                    f"已发布的品牌；提示：先发布该品牌档案，或把本评选的 status 改为草稿。")
