@@ -77,10 +77,11 @@ class _Share:
         return rel.startswith(f"{BUNDLE_DIR}/") == self.bundle
 
 
-def _check(staging: Path, url: str | None, label: str, select) -> list[Diagnostic]:
+def _check(staging: Path, url: str | None, label: str, select, admin_origins=()
+           ) -> list[Diagnostic]:
     from .check import check_and_scan
 
-    return check_and_scan(staging, url, label, select)
+    return check_and_scan(staging, url, label, select, admin_origins)
 
 
 def post_build_checks(project: Project, staging: Path, site_dir: Path, search
@@ -90,14 +91,17 @@ def post_build_checks(project: Project, staging: Path, site_dir: Path, search
     search bundle is checked once written."""
     url = project.settings["site"].get("url") or None
     label = _label(project, site_dir)
+    from .editor.cms import api_origins
+
+    admin = api_origins(project.settings)  # what /admin/ alone may connect to
     ctx = multiprocessing.get_context("fork")  # no thread runs now: Pagefind is a child process
     with ctx.Pool(2) as pool:
         # One worker reads every page (an anchor check needs all pages' ids) while Pagefind
         # indexes the site on the other core.
-        jobs = [pool.apply_async(_check, (staging, url, label, _Share(bundle=False)))]
+        jobs = [pool.apply_async(_check, (staging, url, label, _Share(bundle=False), admin))]
         if search.wait() is not None:
             return [], [str(search.error)]
-        jobs.append(pool.apply_async(_check, (staging, url, label, _Share(bundle=True))))
+        jobs.append(pool.apply_async(_check, (staging, url, label, _Share(bundle=True), admin)))
         findings = [d for job in jobs for d in job.get()]
     return sorted(findings, key=sort_key), []
 

@@ -177,12 +177,16 @@ def _check(args, root: Path) -> int:
         print(f"site-builder: 找不到站点目录 {site_dir}；请先运行 site-builder build。", file=sys.stderr)
         return EXIT_USAGE
     site_url = args.site_url
-    if site_url is None and (root / "settings.yml").is_file():
+    admin_origins: list[str] = []
+    if (root / "settings.yml").is_file():
+        from .editor.cms import api_origins
         from .settings import load_settings
 
         settings, _ = load_settings(root)
-        site_url = settings["site"].get("url") or None if settings is not None else None
-    findings = check_site(site_dir, site_url, site_dir.as_posix())
+        if site_url is None:
+            site_url = settings["site"].get("url") or None if settings is not None else None
+        admin_origins = api_origins(settings)
+    findings = check_site(site_dir, site_url, site_dir.as_posix(), admin_origins=admin_origins)
     from .outscan import scan_site  # personal numbers, inline script, broken data files
 
     findings = sorted(findings + scan_site(site_dir, site_url, site_dir.as_posix(),
