@@ -291,7 +291,7 @@ class SiteChecker:
         if not policy:
             problems.append("缺少内容安全策略（Content-Security-Policy）")
         else:
-            allowed = {"'self'"} | self.admin_origins | _LOOPBACK_ORIGINS
+            allowed = {"'self'", "blob:", "data:"} | self.admin_origins | _LOOPBACK_ORIGINS
             if policy.get("default-src") != ["'self'"]:
                 problems.append("default-src 应只有 'self'")
             extra = [s for s in policy.get("connect-src", ["*"])
@@ -299,7 +299,7 @@ class SiteChecker:
             if extra:
                 problems.append("connect-src 中有未配置的地址 " + " ".join(extra))
             bad = [s for s in policy.get("script-src", ["*"])
-                   if s not in ("'self'", "'wasm-unsafe-eval'")]
+                   if s not in ("'self'", "'unsafe-eval'", "'wasm-unsafe-eval'")]
             if bad:
                 problems.append("script-src 只能是本站，实际还有 " + " ".join(bad))
         for p in problems:

@@ -108,8 +108,6 @@ def form_field(name: str, spec: Spec, vocab: dict[str, list[str]],
         f |= {"widget": "number", "value_type": "int" if spec.integer else "float"}
         if spec.minimum is not None:
             f["min"] = spec.minimum
-        if not spec.integer:
-            f["step"] = "any"
     elif isinstance(spec, Date) and spec.precision == "day":
         # stored as the text YYYY-MM-DD, with the browser's own date picker
         f |= {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD",
@@ -145,7 +143,7 @@ def brand_collection(vocab: dict[str, list[str]]) -> dict:
         "folder": "brands", "extension": "md", "format": FORMAT, "create": True, "delete": False,
         "slug": "{{fields.slug}}", "identifier_field": "name", "summary": "{{name}}（{{status}}）",
         # images go into the brand's own folder, brands/<slug>/, and the record keeps the name only
-        "media_folder": "{{slug}}", "public_folder": "",
+        "media_folder": "{{filename}}", "public_folder": "",
         "sortable_fields": ["name", "updated"],
         "view_groups": [{"label": "发布状态", "field": "status"}],
         "fields": fields,
@@ -219,7 +217,6 @@ def cms_config(settings) -> dict:
                           "allowed_hosts": ["127.0.0.1", "localhost"]},
         "media_folder": "brands",
         "public_folder": "",
-        "media_library": {"name": "default", "config": {"max_file_size": 5 * 1024 * 1024}},
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "show_preview_links": False,
         "editor": {"preview": False},
@@ -232,10 +229,11 @@ def cms_config(settings) -> dict:
 
 def content_security_policy(settings) -> str:
     """The admin page's policy: its own files, and connections to the repository host alone."""
-    connect = ["'self'", *api_origins(settings), *local_origins(settings)]
+    connect = ["'self'", "blob:", "data:", *api_origins(settings), *local_origins(settings)]
     return "; ".join([
         "default-src 'self'",
-        "script-src 'self' 'wasm-unsafe-eval'",
+        # Decap validates its configuration with Ajv, which compiles the schema with new Function
+        "script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'",
         # Decap's components inject their styles at run time (emotion)
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:",

@@ -9,6 +9,46 @@ const OPTS = { schema: "failsafe", version: "1.2" };
 const STRINGIFY = { lineWidth: 0, minContentWidth: 0, flowCollectionPadding: false };
 const CLOSING = /^---[ \t]*$/m;
 const originals = new Map(); // slug → front matter text last read, the base of the next save
+let ORDER = null; // field order from the generated config.yml: {keys: [...], sub: {key: ORDER}}
+
+function orderOf(fields) {
+  const tree = { keys: [], sub: {} };
+  for (const f of fields || []) {
+    tree.keys.push(f.name);
+    if (f.fields) tree.sub[f.name] = orderOf(f.fields);
+  }
+  return tree;
+}
+
+export function setOrder(config) {
+  const brands = (config.collections || []).find((c) => c.name === "brands");
+  ORDER = brands ? orderOf(brands.fields) : null;
+}
+
+function rank(tree, key) {
+  const i = tree ? tree.keys.indexOf(key) : -1;
+  return i < 0 ? Infinity : i;
+}
+
+function sorted(value, tree) {
+  // a new value with its fields in the form's (the schema's) order, at every level
+  if (Array.isArray(value)) return value.map((v) => sorted(v, tree));
+  if (value && typeof value === "object") {
+    const out = {};
+    const keys = Object.keys(value).sort((a, b) => rank(tree, a) - rank(tree, b));
+    for (const k of keys) out[k] = sorted(value[k], tree && tree.sub[k]);
+    return out;
+  }
+  return value;
+}
+
+function place(node, pair, tree) {
+  // a field added to an existing table goes where the schema puts it, not at the end
+  const r = rank(tree, String(pair.key));
+  const at = node.items.findIndex((p) => rank(tree, String(isScalar(p.key) ? p.key.value : p.key)) > r);
+  if (at < 0) node.items.push(pair);
+  else node.items.splice(at, 0, pair);
+}
 
 export function splitFile(text) {
   text = text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
@@ -54,7 +94,7 @@ function empty(v) {
     (typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
 }
 
-function update(doc, node, path, before, after) {
+function update(doc, node, path, before, after, tree) {
   // change `node` (at `path`) from `before` to `after`, touching nothing that did not change
   if (same(before, after)) return;
   if (isMap(node) && after && typeof after === "object" && !Array.isArray(after)) {
@@ -67,23 +107,24 @@ function update(doc, node, path, before, after) {
       if (empty(value) && !(before && key in before)) continue;
       if (empty(value) && empty(before && before[key])) continue;
       const child = node.get(key, true);
+      const sub = tree && tree.sub[key];
       if (child !== undefined && before && key in before && !empty(value)) {
-        update(doc, child, [...path, key], before[key], value);
+        update(doc, child, [...path, key], before[key], value, sub);
       } else if (!empty(value)) {
-        node.set(doc.createNode(key), doc.createNode(value));
+        place(node, doc.createPair(key, sorted(value, sub)), tree);
       }
     }
     return;
   }
   if (isSeq(node) && Array.isArray(after) && Array.isArray(before) && after.length === before.length) {
-    after.forEach((value, i) => update(doc, node.items[i], [...path, i], before[i], value));
+    after.forEach((value, i) => update(doc, node.items[i], [...path, i], before[i], value, tree));
     return;
   }
   if (isScalar(node) && typeof after === "string") {
     node.value = after;
     return;
   }
-  const fresh = doc.createNode(after);
+  const fresh = doc.createNode(sorted(after, tree));
   if (isSeq(node) && isSeq(fresh)) fresh.flow = node.flow && after.every((v) => typeof v === "string");
   doc.setIn(path, fresh);
 }
@@ -94,16 +135,39 @@ export function toFile(data) {
   let doc;
   if (base !== undefined) {
     doc = parseDocument(base, OPTS);
-    update(doc, doc.contents, [], plain(doc.toJS() || {}), fields);
+    update(doc, doc.contents, [], plain(doc.toJS() || {}), fields, ORDER);
   } else {
-    for (const [k, v] of Object.entries(fields)) if (empty(v)) delete fields[k];
-    doc = new Document(fields, OPTS);
+    doc = new Document(sorted(prune(fields), ORDER), OPTS);
   }
-  const fm = doc.contents && doc.contents.items && doc.contents.items.length
+  let fm = doc.contents && doc.contents.items && doc.contents.items.length
     ? doc.toString(STRINGIFY) : "";
+  if (base !== undefined) fm = keepSpacing(base, fm);
   return `---\n${fm}---\n${body}`;
+}
+
+function prune(value) {
+  // a new record: fields left empty in the form are not written at all
+  if (Array.isArray(value)) return value.map(prune);
+  if (value && typeof value === "object") {
+    const out = {};
+    for (const [k, v] of Object.entries(value)) {
+      const p = prune(v);
+      if (!empty(p)) out[k] = p;
+    }
+    return out;
+  }
+  return value;
+}
+
+function keepSpacing(before, after) {
+  // the library writes one space before a trailing comment; keep the line as the editor wrote it
+  const norm = (line) => line.replace(/\s+#/, " #");
+  const lines = new Map();
+  for (const line of before.split("\n")) if (line.includes("#")) lines.set(norm(line), line);
+  return after.split("\n").map((line) => lines.get(norm(line)) ?? line).join("\n");
 }
 
 if (typeof window !== "undefined" && window.CMS) {
   window.CMS.registerCustomFormat("strict-frontmatter", "md", { fromFile, toFile });
+  fetch("config.yml").then((r) => r.text()).then((t) => setOrder(parseDocument(t).toJS()));
 }
