@@ -17,9 +17,6 @@ from PIL import Image
 
 from cms_support import decap_server, editor_page, free_port, git, make_repo
 from site_builder.build import build_site
-from site_builder.frontmatter import read_document
-from site_builder.diagnostics import Reporter
-from site_builder.spec import walk_fields  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -144,3 +141,60 @@ def test_create_a_brand_through_the_form(project, tmp_path):
     assert rebuilt.ok, [d.format() for d in rebuilt.diagnostics] + rebuilt.problems
     page_html = (tmp_path / "site2" / "brands" / SLUG / "index.html").read_text(encoding="utf-8")
     assert "示例·新建品牌" in page_html and "李示例" in page_html and "示例家政服务站" in page_html
+
+
+EDITED = "shili-qingxi-jiazheng"
+
+
+def test_edit_changes_only_the_edited_lines_and_keeps_what_the_form_does_not_know(tmp_path):
+    port = free_port()
+    root = make_repo(tmp_path / "repo", port)
+    path = root / "brands" / f"{EDITED}.md"
+    original = path.read_text(encoding="utf-8")
+    # a comment and a field the form does not know (the check reports the field, before and after)
+    original = original.replace("programs: [家政服务]\n",
+                                "programs: [家政服务]  # 内部备注：示例注释\nx_internal: '0201'\n")
+    path.write_text(original, encoding="utf-8")
+    git(root, "commit", "-qam", "A comment and an unknown field")
+    before = run_validate(root)
+    result = build_site(root, tmp_path / "site", build_date=DATE)
+    assert not result.ok  # the unknown field is an error: this test is about what the form keeps
+    from site_builder.editor.cms import write_admin
+    from site_builder.settings import load_settings
+
+    # the editor alone, as the build writes it: the record is not valid, so no site is built
+    (tmp_path / "site").mkdir()
+    write_admin(tmp_path / "site", load_settings(root)[0], root)
+    with decap_server(root, port) as backend, editor_page(tmp_path / "site", backend) as (
+            base, page, guard):
+        try:
+            sign_in(page, base)
+            page.get_by_text("示例·青溪家政（已发布）").click()
+            fill(page, "一句话简介", "虚构的演示品牌：青溪区社区家政服务站网络（表单修改）。")
+            item = page.get_by_text("带动就业", exact=True).first
+            item.locator("xpath=ancestor::div[.//button][1]").locator("button").first.click()
+            fill(page, "数值", "3200")
+            save(page)
+        finally:
+            page.screenshot(path=str(tmp_path / "after.png"), full_page=True)
+        assert not guard.foreign, guard.foreign
+    branch = f"cms/brands/{EDITED}"
+    diff = git(root, "diff", "--unified=0", "main", branch, "--", f"brands/{EDITED}.md")
+    changed = [ln for ln in diff.splitlines()
+               if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
+    assert changed == [
+        "-summary: 虚构的演示品牌：青溪区社区家政服务站网络，提供育儿、养老和保洁服务。",
+        "-    value: 3100",
+        "+summary: 虚构的演示品牌：青溪区社区家政服务站网络（表单修改）。",
+        "+    value: 3200",
+    ] or sorted(changed) == sorted([
+        "-summary: 虚构的演示品牌：青溪区社区家政服务站网络，提供育儿、养老和保洁服务。",
+        "+summary: 虚构的演示品牌：青溪区社区家政服务站网络（表单修改）。",
+        "-    value: 3100",
+        "+    value: 3200",
+    ]), diff
+    git(root, "checkout", "-q", branch)
+    after = run_validate(root)
+    assert after.stdout == before.stdout  # the same one problem (the unknown field), nothing new
+    text = path.read_text(encoding="utf-8")
+    assert "programs: [家政服务]  # 内部备注：示例注释\nx_internal: '0201'\n" in text
