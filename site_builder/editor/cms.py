@@ -74,12 +74,7 @@ def form_field(name: str, spec: Spec, vocab: dict[str, list[str]],
     f: dict = {"label": spec.label, "name": name, "required": required}
     hint = hint_of(spec, vocab)
     if isinstance(spec, Image):
-        f |= {"widget": "object", "collapsed": False, "fields": [
-            {"label": spec.fields["path"].label, "name": "path", "widget": "image",
-             "required": field_required(spec.fields["path"], required), "choose_url": False,
-             "hint": "上传后保存在本品牌的文件夹 brands/网址名/ 中"},
-            form_field("alt", spec.fields["alt"], vocab, required),
-        ]}
+        f |= {"widget": "object", "collapsed": False, "fields": image_fields(spec, vocab, required)}
     elif isinstance(spec, Obj):
         f |= {"widget": "object", "collapsed": not required,
               "fields": [form_field(k, s, vocab, required) for k, s in spec.fields.items()]}
@@ -94,8 +89,8 @@ def form_field(name: str, spec: Spec, vocab: dict[str, list[str]],
                   "fields": [form_field(k, s, vocab, True) for k, s in item.fields.items()]}
             first = next(iter(item.fields))
             f["summary"] = "{{fields." + first + "}}"
-            if isinstance(item, Image):
-                f["fields"] = form_field("item", item, vocab, True)["fields"]
+            if isinstance(item, Image):  # an image in a list is there: its path and alt are due
+                f["fields"] = image_fields(item, vocab, True)
         else:
             f |= {"widget": "list", "field": form_field(name, item, vocab, True)}
             f["field"]["required"] = True
@@ -125,6 +120,14 @@ def form_field(name: str, spec: Spec, vocab: dict[str, list[str]],
     if hint:
         f["hint"] = hint
     return f
+
+
+def image_fields(spec: Image, vocab: dict[str, list[str]], required: bool) -> list[dict]:
+    """An image's two fields: the file (uploaded into the brand's folder) and its alt text."""
+    return [{"label": spec.fields["path"].label, "name": "path", "widget": "image",
+             "required": field_required(spec.fields["path"], required), "choose_url": False,
+             "hint": "上传后保存在本品牌的文件夹 brands/网址名/ 中，档案中只写文件名"},
+            form_field("alt", spec.fields["alt"], vocab, required)]
 
 
 def brand_collection(vocab: dict[str, list[str]]) -> dict:
