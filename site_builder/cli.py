@@ -59,6 +59,14 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--summary", type=Path, default=None, metavar="FILE",
                    help="另把全部问题写成中文 Markdown 摘要，追加到 FILE")
 
+    ch = sub.add_parser("changes", help="用中文逐字段说明与某个 Git 版本相比，档案在网站上改了什么")
+    ch.add_argument("--base", required=True, metavar="GIT-REF",
+                    help="比较的基准，例如 origin/main 或拉取请求的目标分支")
+    ch.add_argument("--summary", type=Path, default=None, metavar="FILE",
+                    help="另把说明追加到 FILE（如 $GITHUB_STEP_SUMMARY）")
+    ch.add_argument("--pages", type=Path, default=None, metavar="FILE",
+                    help="把会变化的页面（站内路径，每行一个）写入 FILE，供截图使用")
+
     s = sub.add_parser("serve", help="本地预览，修改档案后自动刷新")
     s.add_argument("--port", type=int, default=8000)
 
@@ -126,6 +134,8 @@ def _run(args) -> int:
         print(f"已生成站点：{site_dir}（{len(result.project.published)} 个已发布品牌）",
               file=sys.stderr)
         return code
+    if args.command == "changes":
+        return _changes(args, root)
     if args.command == "serve":
         from .mkdocs_adapter import serve_with_mkdocs
 
@@ -166,6 +176,33 @@ def _run(args) -> int:
             return EXIT_PROBLEMS
         return EXIT_OK
     return EXIT_USAGE
+
+
+def _changes(args, root: Path) -> int:
+    """`changes`: the reviewers' summary of what the changed records change on the site."""
+    import subprocess
+
+    from .editor.changes import format_changes, summarize_changes
+    from .settings import load_settings
+
+    try:
+        changes = summarize_changes(root, args.base)
+    except (subprocess.CalledProcessError, OSError) as e:
+        detail = getattr(e, "stderr", "") or str(e)
+        print(f"site-builder: 无法与 {args.base} 比较（需要 Git 仓库和这个版本）：{detail.strip()}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    settings, _ = load_settings(root)
+    site_url = (settings["site"].get("url") or "") if settings is not None else ""
+    text = format_changes(changes, args.base, site_url)
+    print(text, end="")
+    if args.summary is not None:
+        with open(args.summary, "a", encoding="utf-8") as f:
+            f.write(text + "\n")
+    if args.pages is not None:
+        pages = sorted({p for c in changes for p in c.pages})
+        args.pages.write_text("".join(p + "\n" for p in pages), encoding="utf-8")
+    return EXIT_OK
 
 
 def _check(args, root: Path) -> int:
