@@ -98,6 +98,7 @@ class EditorGuard:
     foreign: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     console: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # answered 4xx/5xx
 
 
 @contextlib.contextmanager
@@ -122,6 +123,7 @@ def editor_page(site: Path, backend: str):
         page = context.new_page()
         page.on("pageerror", lambda e: guard.errors.append(str(e)))
         page.on("console", lambda m: guard.console.append(f"{m.type}: {m.text}"))
+        page.on("response", lambda r: r.status >= 400 and guard.failed.append(f"{r.status} {r.url}"))
         try:
             yield base, page, guard
         finally:

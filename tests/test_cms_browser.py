@@ -95,7 +95,8 @@ def test_create_a_brand_through_the_form(project, tmp_path):
             fill(page, "网址名", SLUG)
             fill(page, "品牌名称", "示例·新建品牌")
             fill(page, "一句话简介", "虚构的示例品牌，由表单新建，用于测试。")
-            status = page.locator(field_id(page, "发布状态")).locator("xpath=..")
+            status = page.locator("label").filter(has_text="发布状态").first.locator(
+                "xpath=ancestor::div[.//input][1]")
             assert "草稿" in status.inner_text()  # a record made in the form starts as a draft
             choose(page, "发布状态", "已发布")  # published here, so that its page is built below
             choose(page, "品牌类型", "高品质服务型")
@@ -125,6 +126,7 @@ def test_create_a_brand_through_the_form(project, tmp_path):
         finally:
             page.screenshot(path=str(tmp_path / "after.png"), full_page=True)
             print("\n".join(guard.console[-40:]))
+            print("FAILED", guard.failed)
         assert not guard.foreign, guard.foreign
     branch = f"cms/brands/{SLUG}"
     assert branch in git(root, "branch", "--list", "cms/*")
