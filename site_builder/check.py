@@ -208,9 +208,14 @@ class SiteChecker:
     """Checks every page and stylesheet of a built site; collects findings, never stops early."""
 
     def __init__(self, site_dir: Path, site_url: str | None = None, label: str | None = None,
-                 select=None, admin_origins=()):
+                 select=None, admin_origins=None):
         self.root = Path(site_dir)
-        # the repository host's API, the one outside address /admin/ (and nothing else) may use
+        # the repository host's API, the one outside address /admin/ (and nothing else) may use:
+        # from settings.yml when given, else from the editor configuration written into the site
+        if admin_origins is None:
+            from .editor.cms import configured_origins
+
+            admin_origins = configured_origins(self.root)
         self.admin_origins = {o.lower().rstrip("/") for o in admin_origins}
         self.select = select
         self.companion = None  # an outscan scan that reads each page in the same parse
@@ -424,7 +429,7 @@ class SiteChecker:
 
 
 def check_and_scan(site_dir: Path, site_url: str | None, label: str, select=None,
-                   admin_origins=()) -> list[Diagnostic]:
+                   admin_origins=None) -> list[Diagnostic]:
     """The link and resource checks and the safety scan (outscan.py), reading each page once."""
     from .outscan import new_scan
 
@@ -436,7 +441,7 @@ def check_and_scan(site_dir: Path, site_url: str | None, label: str, select=None
 
 
 def check_site(site_dir: Path, site_url: str | None = None,
-               label: str | None = None, select=None, admin_origins=()) -> list[Diagnostic]:
+               label: str | None = None, select=None, admin_origins=None) -> list[Diagnostic]:
     """Every finding in a built site; `label` is how the folder is named in findings.
     `select(rel)` limits which files are read (all of them by default); `admin_origins` are the
     repository host's API origins that /admin/ alone may connect to."""

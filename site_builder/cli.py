@@ -214,7 +214,7 @@ def _check(args, root: Path) -> int:
         print(f"site-builder: 找不到站点目录 {site_dir}；请先运行 site-builder build。", file=sys.stderr)
         return EXIT_USAGE
     site_url = args.site_url
-    admin_origins: list[str] = []
+    admin_origins: list[str] | None = None  # without settings: those the site's editor names
     if (root / "settings.yml").is_file():
         from .editor.cms import api_origins
         from .settings import load_settings

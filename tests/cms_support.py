@@ -68,9 +68,9 @@ def decap_server(root: Path, port: int):
                GIT_REPO_DIRECTORY=str(root), LOG_LEVEL="info",
                GIT_AUTHOR_NAME="测试", GIT_AUTHOR_EMAIL="test@example.invalid",
                GIT_COMMITTER_NAME="测试", GIT_COMMITTER_EMAIL="test@example.invalid")
-    log = open(root.parent / "decap-server.log", "wb")
-    proc = subprocess.Popen([node, str(DECAP_SERVER)], cwd=root, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
+    with open(root.parent / "decap-server.log", "wb") as log:
+        proc = subprocess.Popen([node, str(DECAP_SERVER)], cwd=root, env=env, stdout=log,
+                                stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -89,7 +89,6 @@ def decap_server(root: Path, port: int):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        log.close()
 
 
 @dataclass

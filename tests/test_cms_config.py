@@ -8,15 +8,22 @@ from pathlib import Path
 
 import pytest
 import yaml
+from showcase import make_project
 
 from site_builder.build import build_site
 from site_builder.check import check_site
-from site_builder.editor.cms import (ADMIN_DIR, BODY_LABEL, DRAFT, api_origins, cms_config,
-                                     content_security_policy, field_required)
+from site_builder.editor.cms import (
+    ADMIN_DIR,
+    BODY_LABEL,
+    DRAFT,
+    api_origins,
+    cms_config,
+    content_security_policy,
+    field_required,
+)
 from site_builder.schema import BRAND
 from site_builder.settings import load_settings
 from site_builder.spec import Choice, Date, Image, ListOf, Number, Obj, Text
-from showcase import make_project
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -96,7 +103,7 @@ def check_field(spec, f: dict, vocab: dict, parents_required: bool, where: str) 
         else:
             assert "pattern" not in f, where
     else:
-        raise AssertionError(f"{where}: a schema field kind the test does not know")
+        raise TypeError(f"{where}: a schema field kind the test does not know")
 
 
 def test_every_brand_field_is_in_the_form_as_the_schema_declares(settings):
@@ -159,7 +166,7 @@ def built(tmp_path_factory):
 
 
 def test_admin_is_built_from_the_installed_packages_and_kept_out_of_search(built):
-    root, site = built
+    _root, site = built
     admin = site / ADMIN_DIR
     page = (admin / "index.html").read_text(encoding="utf-8")
     assert '<meta name="robots" content="noindex, nofollow">' in page
@@ -196,7 +203,7 @@ def test_the_built_admin_passes_the_checks_with_its_one_exception(built, tmp_pat
 
 
 def test_a_public_page_loading_or_linking_the_admin_fails(built, tmp_path):
-    root, site = built
+    _root, site = built
     site = _copy(site, tmp_path / "s")
     about = site / "about" / "index.html"
     html = about.read_text(encoding="utf-8")
@@ -207,7 +214,7 @@ def test_a_public_page_loading_or_linking_the_admin_fails(built, tmp_path):
 
 
 def test_the_exception_is_narrow(built, tmp_path):
-    root, site = built
+    _root, site = built
     site = _copy(site, tmp_path / "s")
     admin = site / ADMIN_DIR / "index.html"
     page = admin.read_text(encoding="utf-8")

@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from browser import guarded_page, launch_browser, serve_dir  # noqa: E402
+from browser import guarded_page, launch_browser, serve_dir
 
 PHONE = (390, 844)
 

@@ -13,7 +13,7 @@ from ..diagnostics import Reporter
 from ..evaluation_schema import ROUND
 from ..frontmatter import clip, read_document
 from ..schema import BRAND, PUBLISHED
-from ..spec import Choice, ListOf, Number, Obj, Spec
+from ..spec import ListOf, Number, Obj, Spec
 
 BODY = {"brands": "品牌故事", "evaluations": "评选公告"}
 KINDS = {"brands": ("品牌档案", BRAND), "evaluations": ("评选档案", ROUND)}
@@ -207,7 +207,8 @@ def changed_records(root: Path, base: str) -> list[str]:
 
 
 def _at_base(root: Path, base: str, relpath: str) -> bytes | None:
-    done = subprocess.run(["git", "show", f"{base}:{relpath}"], cwd=root, capture_output=True)
+    done = subprocess.run(["git", "show", f"{base}:{relpath}"], cwd=root, capture_output=True,
+                          check=False)
     return done.stdout if done.returncode == 0 else None
 
 

@@ -198,6 +198,19 @@ def api_origins(settings) -> list[str]:
     return out
 
 
+def configured_origins(site_dir: Path) -> list[str]:
+    """The API origins named by a built site's admin/config.yml (for checking a site folder
+    without its settings.yml); none when there is no editor."""
+    path = site_dir / ADMIN_DIR / "config.yml"
+    try:
+        backend = yaml.safe_load(path.read_text(encoding="utf-8"))["backend"]
+        editor = {"backend": backend["name"], **{k: backend[k] for k in ("api_root", "base_url")
+                                                 if isinstance(backend.get(k), str)}}
+    except (OSError, ValueError, TypeError, KeyError, yaml.YAMLError):
+        return []
+    return api_origins({"editor": editor})
+
+
 def local_origins(settings) -> list[str]:
     port = local_port(settings)
     return [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
