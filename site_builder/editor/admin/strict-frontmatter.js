@@ -162,9 +162,22 @@ function prune(value) {
 function keepSpacing(before, after) {
   // the library writes one space before a trailing comment; keep the line as the editor wrote it
   const norm = (line) => line.replace(/\s+#/, " #");
+  // a field's line with its comment, whatever its value: "name:" + "# 注释"
+  const slot = (line) => line.slice(0, line.indexOf(":") + 1) + line.slice(line.search(/\s+#/)).trim();
   const lines = new Map();
-  for (const line of before.split("\n")) if (line.includes("#")) lines.set(norm(line), line);
-  return after.split("\n").map((line) => lines.get(norm(line)) ?? line).join("\n");
+  const gaps = new Map();
+  for (const line of before.split("\n")) {
+    if (!/\s#/.test(line)) continue;
+    lines.set(norm(line), line);
+    gaps.set(slot(line), line.match(/(\s+)#/)[1]);
+  }
+  return after.split("\n").map((line) => {
+    if (!/\s#/.test(line)) return line;
+    const same = lines.get(norm(line));
+    if (same !== undefined) return same;
+    const gap = gaps.get(slot(line));
+    return gap === undefined ? line : line.replace(/\s+#/, gap + "#");
+  }).join("\n");
 }
 
 if (typeof window !== "undefined" && window.CMS) {
