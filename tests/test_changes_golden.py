@@ -18,7 +18,7 @@ RECORD = "brands/shili-qingxi-jiazheng.md"
 
 
 def edit(root: Path) -> None:
-    """One record edited in several ways, a new draft, and a round's notice date moved."""
+    """One record edited in several ways, a new draft, and a round's date and a score changed."""
     path = root / RECORD
     text = path.read_text(encoding="utf-8")
     for old, new in [
@@ -36,6 +36,15 @@ def edit(root: Path) -> None:
         assert old in text, old
         text = text.replace(old, new)
     path.write_text(text, encoding="utf-8")
+    # a selection round: the notice period moved, one expert's score corrected
+    rnd = root / "evaluations" / "2025-shiji.md"
+    text = rnd.read_text(encoding="utf-8")
+    for old, new in [("  notice_end: 2025-06-08\n", "  notice_end: 2025-06-09\n"),
+                     ("      e2: {employment: 9.5, skills: 8.5, reputation: 8}\n",
+                      "      e2: {employment: 9, skills: 8.5, reputation: 8}\n")]:
+        assert old in text, old
+        text = text.replace(old, new)
+    rnd.write_text(text, encoding="utf-8")
     (root / "brands" / "shili-xin-caogao.md").write_text(
         "---\nslug: shili-xin-caogao\nname: 示例·新草稿\nsummary: 虚构的草稿。\nstatus: 草稿\n"
         "category: 民生保障型\ndistricts: [青溪区]\nupdated: 2026-11-30\n---\n", encoding="utf-8")
@@ -57,6 +66,7 @@ def test_the_summary_of_an_edit_says_each_change_with_the_schema_labels(tmp_path
     assert done.stdout == expected.read_text(encoding="utf-8")
     listed = pages.read_text(encoding="utf-8").splitlines()
     assert "brands/shili-qingxi-jiazheng/" in listed and "people/" in listed
+    assert "evaluations/2025-shiji/" in listed
     assert not any("shili-xin-caogao" in p for p in listed)  # a draft changes no public page
 
 

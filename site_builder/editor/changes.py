@@ -102,7 +102,27 @@ def describe(spec: Spec, old, new, label: str) -> list[str]:
         return out
     if isinstance(spec, Number):
         return [f"{label} {old} → {new}"]
+    if isinstance(old, dict) and isinstance(new, dict):  # a table keyed by ids (score sheets)
+        return [f"{label} {p}" for p in _describe_table(old, new)]
     return [f"{label}：由 {_q(old)} 改为 {_q(new)}"]
+
+
+def _describe_table(old: dict, new: dict, prefix: str = "") -> list[str]:
+    out = []
+    for key in dict.fromkeys([*old, *new]):
+        a, b = old.get(key), new.get(key)
+        where = f"{prefix}{key}"
+        if a == b:
+            continue
+        if isinstance(a, dict) and isinstance(b, dict):
+            out += _describe_table(a, b, where + "·")
+        elif a is None:
+            out.append(f"新增 {where} {_q(b) if not isinstance(b, dict) else ''}".rstrip())
+        elif b is None:
+            out.append(f"删去 {where}")
+        else:
+            out.append(f"{where} {a} → {b}")
+    return out
 
 
 def _describe_list(spec: ListOf, old: list, new: list, label: str) -> list[str]:
