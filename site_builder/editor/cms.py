@@ -139,7 +139,9 @@ def brand_collection(vocab: dict[str, list[str]]) -> dict:
                    "hint": "网页上“品牌故事”一节的正文", "buttons": [
                        "bold", "italic", "link", "heading-two", "heading-three", "quote",
                        "bulleted-list", "numbered-list"],
-                   "editor_components": [], "modes": ["rich_text", "raw"]})
+                   # the Markdown source first: the rich-text mode rewrites the whole story's
+                   # Markdown on save (Decap's remark serialiser), which the review would show
+                   "editor_components": [], "modes": ["raw", "rich_text"]})
     return {
         "name": "brands", "label": "品牌档案", "label_singular": "品牌档案",
         "description": "每个劳务品牌一份档案。保存后会发起拉取请求，检查通过并经审核合并后才出现在网站上。",
