@@ -122,7 +122,8 @@ def editor_page(site: Path, backend: str):
         page = context.new_page()
         page.on("pageerror", lambda e: guard.errors.append(str(e)))
         page.on("console", lambda m: guard.console.append(f"{m.type}: {m.text}"))
-        page.on("response", lambda r: r.status >= 400 and guard.failed.append(f"{r.status} {r.url}"))
+        page.on("response", lambda r: r.status >= 400 and guard.failed.append(
+            f"{r.status} {r.request.method} {r.url} {(r.request.post_data or '')[:200]}"))
         try:
             yield base, page, guard
         finally:
