@@ -11,15 +11,27 @@ STAMP := $(VENV)/.installed
 CONSTRAINTS ?= constraints.txt
 PIP_C := $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 
-.PHONY: site test validate serve demo bench install clean guide schema check archive lint constraints
+.PHONY: site test validate serve demo bench install clean guide schema check archive lint constraints editor
 
-$(STAMP): pyproject.toml $(CONSTRAINTS)
+$(STAMP): pyproject.toml $(CONSTRAINTS) node_modules/.package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q $(PIP_C) --upgrade pip
 	$(PY) -m pip install -q $(PIP_C) -e '.[test]'
 	touch $(STAMP)
 
+# The form editor at /admin/ (Decap CMS) and its local backend, at the versions pinned in
+# package-lock.json, from the npm registry; copied into the build, never loaded from a CDN.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
 install: $(STAMP)
+
+# Edit records in the form at http://127.0.0.1:8000/admin/ against this checkout: run this, and
+# `make serve` in another terminal. Saves go to a branch cms/brands/<slug>, as a pull request would.
+editor: $(STAMP)
+	PORT=$$($(PY) -c 'from site_builder.editor.cms import local_port; from site_builder.load.settings import load_settings; from pathlib import Path; print(local_port(load_settings(Path("."))[0]))') \
+	BIND_HOST=127.0.0.1 MODE=git GIT_REPO_DIRECTORY=$(CURDIR) node node_modules/decap-server/dist/index.js
 
 site: $(STAMP)
 	$(PY) -m site_builder build

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, has_errors
+from .editor.cms import api_origins
 from .engines import EngineFailed
 from .project import Project, load_project
 from .publish.swap import swap_in
@@ -51,7 +52,8 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
         try:
             search = build_with_mkdocs(project, staging, defer_search=True)  # render → engine
             findings = verify_site(staging, project.settings.site_url, _label(project, site_dir),
-                                   BUNDLE_DIR, search.raise_error)  # verify
+                                   BUNDLE_DIR, search.raise_error,
+                                   api_origins(project.settings))  # verify
         except EngineFailed as e:
             return BuildResult(project, False, [str(e)])
         if findings:  # a broken link, a foreign font, a personal number: never published

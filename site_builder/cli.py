@@ -94,6 +94,14 @@ def _parser() -> argparse.ArgumentParser:
                    help="服务器上保留最近 N 个版本，默认 5（当前和上一个版本总会保留）")
     d.add_argument("--rollback", action="store_true", help="把网站切回上一个版本，不上传")
 
+    ch = sub.add_parser("changes", help="用中文逐字段说明与某个 Git 版本相比，档案在网站上改了什么")
+    ch.add_argument("--base", required=True, metavar="GIT-REF",
+                    help="比较的基准，例如 origin/main 或拉取请求的目标分支")
+    ch.add_argument("--summary", type=Path, default=None, metavar="FILE",
+                    help="另把说明追加到 FILE（如 $GITHUB_STEP_SUMMARY）")
+    ch.add_argument("--pages", type=Path, default=None, metavar="FILE",
+                    help="把会变化的页面（站内路径，每行一个）写入 FILE，供截图使用")
+
     s = sub.add_parser("serve", help="本地预览，修改档案后自动刷新")
     s.add_argument("--port", type=int, default=8000)
 
@@ -181,6 +189,8 @@ def _run(args) -> int:
         print(f"已生成站点：{site_dir}（{len(result.project.published)} 个已发布品牌）",
               file=sys.stderr)
         return code
+    if args.command == "changes":
+        return _changes(args, root)
     if args.command == "serve":
         from .engines.mkdocs import serve_with_mkdocs
 
@@ -217,6 +227,33 @@ def _run(args) -> int:
     return EXIT_USAGE
 
 
+def _changes(args, root: Path) -> int:
+    """`changes`: the reviewers' summary of what the changed records change on the site."""
+    import subprocess
+
+    from .editor.changes import format_changes, summarize_changes
+    from .load.settings import load_settings
+
+    try:
+        changes = summarize_changes(root, args.base)
+    except (subprocess.CalledProcessError, OSError) as e:
+        detail = getattr(e, "stderr", "") or str(e)
+        print(f"site-builder: 无法与 {args.base} 比较（需要 Git 仓库和这个版本）：{detail.strip()}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    settings, _ = load_settings(root)
+    site_url = (settings.site_url or "") if settings is not None else ""
+    text = format_changes(changes, args.base, site_url)
+    print(text, end="")
+    if args.summary is not None:
+        with open(args.summary, "a", encoding="utf-8") as f:
+            f.write(text + "\n")
+    if args.pages is not None:
+        pages = sorted({p for c in changes for p in c.pages})
+        args.pages.write_text("".join(p + "\n" for p in pages), encoding="utf-8")
+    return EXIT_OK
+
+
 def _check(args, root: Path) -> int:
     """`check`: post-build checks of a built site; any finding fails."""
     from .verify import check_and_scan
@@ -226,16 +263,20 @@ def _check(args, root: Path) -> int:
         print(f"site-builder: 找不到站点目录 {site_dir}；请先运行 site-builder build。", file=sys.stderr)
         return EXIT_USAGE
     site_url = args.site_url
-    if site_url is None and (root / SETTINGS_FILE).is_file():
+    admin_origins: list[str] | None = None  # without settings: those the site's editor names
+    if (root / SETTINGS_FILE).is_file():
+        from .editor.cms import api_origins
         from .load.settings import load_settings
 
         settings, _ = load_settings(root)
-        site_url = settings.site_url if settings is not None else None
+        if site_url is None and settings is not None:
+            site_url = settings.site_url
+        admin_origins = api_origins(settings)
     if site_url is None:  # the address the site was built for (build --site-url / SITE_URL)
         import os
 
         site_url = os.environ.get("SITE_URL", "").strip() or None
-    findings = check_and_scan(site_dir, site_url, site_dir.as_posix())
+    findings = check_and_scan(site_dir, site_url, site_dir.as_posix(), admin_origins=admin_origins)
     pages = sum(1 for p in site_dir.rglob("*.html"))
     checked = f"已检查 {pages} 个页面"
     _write_summary(args.summary, root, "发布前检查", not findings, findings, checked=checked)

@@ -21,10 +21,11 @@ LAYERS = [
     ["validate"],
     ["evaluate"],
     ["project"],
+    ["editor"],  # references, skeletons and the form editor's configuration, which render ships
     ["render"],
     ["verify"],
     ["engines"],
-    ["publish", "editor"],
+    ["publish"],
     ["build"],
     ["cli", "__main__", "__init__"],
 ]

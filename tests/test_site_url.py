@@ -69,8 +69,9 @@ def local(url: str, base: str) -> str:
 
 
 def pages(site: Path) -> list[str]:
+    """The public pages (the form editor under admin/ is neither listed nor indexed)."""
     return sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html")
-                  if not p.relative_to(site).as_posix().startswith("pagefind/"))
+                  if not p.relative_to(site).as_posix().startswith(("pagefind/", "admin/")))
 
 
 def test_404_page_works_at_any_depth_under_the_sub_path(site):

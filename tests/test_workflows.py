@@ -109,7 +109,11 @@ def test_pull_requests_get_checks_and_a_preview():
     assert any(" build --strict" in r for r in runs)
     assert any(" check site" in r for r in runs)
     uploads = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
-    assert [u["with"]["path"] for u in uploads] == ["site/", "site.tar.gz\nconstraints.txt\n"]
+    assert sorted(u["with"]["path"] for u in uploads) == [
+        "screenshots/", "site.tar.gz\nconstraints.txt\n", "site/"]
+    assert any("site-builder changes --base" in r and "$GITHUB_STEP_SUMMARY" in r for r in runs)
+    assert _load("pr.yml")["jobs"]["checks"]["with"]["base-ref"] == (
+        "${{ github.event.pull_request.base.sha }}")
 
 
 def test_deploy_waits_for_checks_one_at_a_time():

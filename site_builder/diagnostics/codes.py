@@ -206,6 +206,13 @@ class Code(Enum):
          "不要引用其他网站的地址（普通的外部链接 <a href> 不受限制）。")
     C006 = _info("文件无法读取", "生成的页面或样式表不是 UTF-8 编码的文本。",
          "GBK 编码的手写页面", "页面或样式表必须是 UTF-8 编码的文本。")
+    C007 = _info("公开页面引用了编辑器", "公开页面、站点地图或订阅链接到或加载了 /admin/ 中的文件；"
+                 "编辑器只给编辑使用，不应出现在公开页面上，也不应被搜索引擎收录。",
+                 "`docs/about.md` 中写了 `[编辑](../admin/)`", "删去指向 admin/ 的链接和引用。")
+    C008 = _info("编辑器页面的安全设置不对", "/admin/ 的页面必须带 `<meta name=\"robots\" "
+                 "content=\"noindex\">`，并用内容安全策略（CSP）只允许连接本站和 settings.yml 中"
+                 "配置的代码仓库接口。", "CSP 的 connect-src 中多了 `https://api.netlify.com`",
+                 "不要手工修改 admin/ 中的页面：改 settings.yml 的 editor 设置后重新生成。")
     # S: settings.yml
     S001 = _info("站点设置有误", "settings.yml 的某个设置缺失或格式不对。",
          "`districts:` 为空", "按 settings.yml 中的注释改正。")

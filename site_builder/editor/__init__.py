@@ -1,1 +1,1 @@
-"""Tools for editors: the guide and references kept in step, record skeletons."""
+"""For editors: the guide and references kept in step, record skeletons, the form editor at /admin/ (configured from the schema) and the reviewers' change summary."""

@@ -253,6 +253,13 @@ def render_site(project: Project) -> Rendered:
     out.files["data/brands.csv"] = opendata.brands_csv(brands, url_of)
     out.files["feed.xml"] = opendata.atom_feed(brands, site["title"], site_url, url_of,
                                                "feed.xml")
+    from ..editor.cms import (
+        admin_files,  # the form editor at /admin/, when settings name a repository
+    )
+
+    generated, copied = admin_files(settings, project.root)
+    out.files.update(generated)
+    out.assets.update(copied)
     return out
 
 

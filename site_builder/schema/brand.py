@@ -136,4 +136,3 @@ BRAND = Obj("品牌档案", "一个劳务品牌的档案", fields={
     "sources": ListOf("资料来源", item=SOURCE),
     "updated": Date("最近审核", "最近一次核对本档案的日期", required=True, example="2026-11-27"),
 })
-

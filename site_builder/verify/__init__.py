@@ -11,12 +11,13 @@ from .leaks import new_scan
 from .links import SiteChecker
 
 
-def check_and_scan(site_dir: Path, site_url: str | None, label: str, select=None
-                   ) -> list[Diagnostic]:
-    """The link and resource checks and the leak scan of the selected files, reading each page once."""
+def check_and_scan(site_dir: Path, site_url: str | None, label: str, select=None,
+                   admin_origins=None) -> list[Diagnostic]:
+    """The link and resource checks and the leak scan of the selected files, reading each page
+    once; `admin_origins` are the repository host's API origins that /admin/ alone may use."""
     scan = new_scan(site_dir, site_url, label, resources=False)
     scan.select = lambda rel: (select is None or select(rel)) and not rel.endswith((".html", ".htm"))
-    checker = SiteChecker(site_dir, site_url, label, select)
+    checker = SiteChecker(site_dir, site_url, label, select, admin_origins)
     checker.companion = scan
     return sorted(checker.run() + scan.run(), key=sort_key)
 
@@ -32,16 +33,18 @@ class _Under:
 
 
 def verify_site(site_dir: Path, site_url: str | None, label: str, search_folder: str,
-                wait_for_search: Callable[[], None]) -> list[Diagnostic]:
+                wait_for_search: Callable[[], None], admin_origins=()) -> list[Diagnostic]:
     """Every finding in a new site, on one core while the search index is still being written on
     the other (`wait_for_search` returns when it is, or raises); the index is checked once written."""
     ctx = multiprocessing.get_context("fork")  # no thread runs now: the indexer is a child process
     with ctx.Pool(2) as pool:
         # One worker reads every page (an anchor check needs all pages' ids) meanwhile.
         jobs = [pool.apply_async(check_and_scan,
-                                 (site_dir, site_url, label, _Under(search_folder, False)))]
+                                 (site_dir, site_url, label, _Under(search_folder, False),
+                                  admin_origins))]
         wait_for_search()
         jobs.append(pool.apply_async(check_and_scan,
-                                     (site_dir, site_url, label, _Under(search_folder, True))))
+                                     (site_dir, site_url, label, _Under(search_folder, True),
+                                      admin_origins)))
         findings = [d for job in jobs for d in job.get()]
     return sorted(findings, key=sort_key)

@@ -26,6 +26,23 @@ _JS_LOAD = re.compile(
     r"""\s*\(\s*(["'`])((?:https?:|wss?:)?//[^"'`\s]+)\1""")
 
 
+# The form editor's folder: its page may connect to the repository host's API (settings.yml
+# `editor`), no public page may refer to it, and Decap's vendored bundle under vendor/ is not
+# scanned for literal addresses (the page's Content-Security-Policy governs it instead).
+ADMIN = "admin"
+ADMIN_VENDOR = "admin/vendor/"
+_LOOPBACK_ORIGINS = {"http://127.0.0.1", "http://localhost"}
+
+
+def _in_admin(rel: str) -> bool:
+    return rel == ADMIN or rel.startswith(ADMIN + "/")
+
+
+def _is_loopback(source: str) -> bool:
+    """A local backend (decap-server) on this computer: http://127.0.0.1:PORT or localhost."""
+    return re.fullmatch(r"http://(127\.0\.0\.1|localhost)(:\d+)?/?", source) is not None
+
+
 @dataclass
 class _Page:
     """What one HTML page holds: its title, its ids and every address it refers to."""
@@ -35,6 +52,7 @@ class _Page:
     refs: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # line, col, kind, what, url
     css: list[tuple[int, int, str]] = field(default_factory=list)  # line, col, inline css
     scripts: list[tuple[int, int, str]] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)  # robots, content-security-policy
 
 
 class _PageParser(html.parser.HTMLParser):
@@ -73,6 +91,10 @@ class _PageParser(html.parser.HTMLParser):
         if tag == "link" and "imagesrcset" in a:
             for url in parse_srcset(a["imagesrcset"]):
                 self._ref("resource", "<link imagesrcset>", url)
+        if tag == "meta" and a.get("name", "").lower() == "robots":
+            self.page.meta["robots"] = a.get("content", "")
+        if tag == "meta" and a.get("http-equiv", "").lower() == "content-security-policy":
+            self.page.meta["csp"] = a.get("content", "")
         if tag == "meta" and a.get("http-equiv", "").lower() == "refresh":
             m = re.search(r"url\s*=\s*['\"]?([^'\"]+)", a.get("content", ""), re.IGNORECASE)
             if m:
@@ -119,8 +141,15 @@ class SiteChecker:
     """Checks every page and stylesheet of a built site; collects findings, never stops early."""
 
     def __init__(self, site_dir: Path, site_url: str | None = None, label: str | None = None,
-                 select=None):
+                 select=None, admin_origins=None):
         self.root = Path(site_dir)
+        # the repository host's API, the one outside address /admin/ (and nothing else) may use:
+        # from settings.yml when given, else from the editor configuration written into the site
+        if admin_origins is None:
+            from ..editor.cms import configured_origins
+
+            admin_origins = configured_origins(self.root)
+        self.admin_origins = {o.lower().rstrip("/") for o in admin_origins}
         self.select = select
         self.companion = None  # an outscan scan that reads each page in the same parse
         self.label = (label if label is not None else str(site_dir)).rstrip("/")
@@ -164,7 +193,9 @@ class SiteChecker:
                 text = self._read(p, rel)
                 if text is not None:
                     self._check_css(rel, text, 1, 1)
-            elif suffix in (".js", ".mjs"):
+            elif suffix in (".js", ".mjs") and not rel.startswith(ADMIN_VENDOR):
+                # Decap's own bundle names services our configuration never uses (Netlify); what
+                # it may reach is limited by the admin page's policy, checked in _check_admin.
                 text = self._read(p, rel)
                 if text is not None:
                     self._check_script(rel, text, 1, 1)
@@ -185,7 +216,36 @@ class SiteChecker:
                       + Code.C006.fix)
             return None
 
+    def _check_admin(self, rel: str, page: _Page) -> None:
+        """An editor page: kept out of search engines, and connecting only where it must."""
+        problems = []
+        if "noindex" not in page.meta.get("robots", "").lower():
+            problems.append('缺少 <meta name="robots" content="noindex">')
+        policy = {}
+        for part in page.meta.get("csp", "").split(";"):
+            words = part.split()
+            if words:
+                policy[words[0].lower()] = words[1:]
+        if not policy:
+            problems.append("缺少内容安全策略（Content-Security-Policy）")
+        else:
+            allowed = {"'self'", "blob:", "data:"} | self.admin_origins | _LOOPBACK_ORIGINS
+            if policy.get("default-src") != ["'self'"]:
+                problems.append("default-src 应只有 'self'")
+            extra = [s for s in policy.get("connect-src", ["*"])
+                     if s.lower().rstrip("/") not in allowed and not _is_loopback(s)]
+            if extra:
+                problems.append("connect-src 中有未配置的地址 " + " ".join(extra))
+            bad = [s for s in policy.get("script-src", ["*"])
+                   if s not in ("'self'", "'unsafe-eval'", "'wasm-unsafe-eval'")]
+            if bad:
+                problems.append("script-src 只能是本站，实际还有 " + " ".join(bad))
+        for p in problems:
+            self._add(rel, 1, 1, Code.C008, rel, f"编辑器页面{p}；提示：" + Code.C008.fix)
+
     def _check_page(self, rel: str, page: _Page) -> None:
+        if _in_admin(rel):
+            self._check_admin(rel, page)
         if page.title is None or not page.title.strip():
             self._add(rel, 1, 1, Code.C004, "<title>",
                       "应有非空的 <title>，实际" + ("没有 <title>" if page.title is None
@@ -240,6 +300,9 @@ class SiteChecker:
                       + Code.C005.fix)
             return
         if u.netloc:  # absolute or protocol-relative
+            if (_in_admin(rel) and kind == "origin" and
+                    f"{scheme or 'https'}://{u.netloc.lower()}" in self.admin_origins):
+                return  # the editor's own script calling the repository host's API
             if self.host is None or u.netloc.lower() != self.host:
                 if kind != "link":
                     self._add(rel, line, col, Code.C005, url,
@@ -270,6 +333,10 @@ class SiteChecker:
             self._missing(rel, line, col, kind, what, url, f"{target}（在站点目录之外）")
             return
         norm = "" if norm == "." else norm
+        if _in_admin(norm) and not _in_admin(rel):
+            self._add(rel, line, col, Code.C007, url, f"{what} 指向编辑器 {ADMIN}/（公开页面不应链接或加载"
+                      "编辑器的文件）；提示：" + Code.C007.fix)
+            return
         found: str | None = None
         if norm in self._dirs:
             index = f"{norm}/index.html" if norm else "index.html"
@@ -295,7 +362,8 @@ class SiteChecker:
 
 
 def check_site(site_dir: Path, site_url: str | None = None,
-               label: str | None = None, select=None) -> list[Diagnostic]:
+               label: str | None = None, select=None, admin_origins=None) -> list[Diagnostic]:
     """Every finding in a built site; `label` is how the folder is named in findings.
-    `select(rel)` limits which files are read (all of them by default)."""
-    return SiteChecker(site_dir, site_url, label, select).run()
+    `select(rel)` limits which files are read (all of them by default); `admin_origins` are the
+    repository host's API origins that /admin/ alone may connect to."""
+    return SiteChecker(site_dir, site_url, label, select, admin_origins).run()

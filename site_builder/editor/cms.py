@@ -1,0 +1,334 @@
+"""The form editor at /admin/: Decap CMS configured from the schema declaration, copied into the build."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from ..schema.brand import BRAND, STATUSES
+from ..schema.fields import Choice, Date, Image, ListOf, Number, Obj, Spec, Text
+
+ADMIN_DIR = "admin"
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent  # where package.json lives
+NODE_MODULES = "node_modules"
+# The editor's files copied into the site: Decap's bundle (its lazily loaded chunks and WebAssembly
+# beside it) under vendor/decap/, the YAML library our format uses under yaml/.
+DECAP_DIST = "decap-cms/dist"
+YAML_DIST = "yaml/browser/dist"
+VENDOR_DIR = "vendor/decap"  # inside admin/: files only Decap's own code and the CSP govern
+OWN_FILES = Path(__file__).resolve().parent / "admin"
+FORMAT = "strict-frontmatter"  # registered by admin/strict-frontmatter.js
+DRAFT = STATUSES[0]
+DEFAULT_LOCAL_PORT = 8081
+BODY_LABEL = "品牌故事"
+
+# Where each backend talks to when the settings do not say (the repository host's API).
+_DEFAULT_API = {"github": "https://api.github.com", "gitlab": "https://gitlab.com/api/v4"}
+
+
+class EditorUnavailable(RuntimeError):
+    """The editor's npm packages are not installed (`npm ci`, which `make` runs)."""
+
+
+# -- the schema as form fields -------------------------------------------------------------------
+
+def field_required(spec: Spec, parents_required: bool) -> bool:
+    """Required in the form: required in the schema and inside nothing optional. An optional
+    image or field table with required parts (a logo's path and alt) may be left out as a whole;
+    Decap would otherwise insist on its parts, so there the PR check reports a missing alt."""
+    return spec.required and parents_required
+
+
+def pattern_of(spec: Text) -> list[str] | None:
+    """Decap's `pattern: [regex, message]` for a text's pattern and length limit."""
+    parts, hints = [], []
+    if spec.max_len:
+        parts.append(f"(?=[\\s\\S]{{0,{spec.max_len}}}$)")
+        hints.append(f"最多 {spec.max_len} 字")
+    if spec.pattern:
+        parts.append(f"(?:{spec.pattern})")
+        hints.append(f"应为{spec.pattern_hint}" if spec.pattern_hint else "格式不对")
+    elif not spec.multiline:
+        parts.append("[^\\n]*")
+        hints.append("只写一行")
+    else:
+        parts.append("[\\s\\S]*")
+    if not spec.max_len and not spec.pattern:
+        return None
+    return ["^" + "".join(parts) + "$", "；".join(hints)]
+
+
+def hint_of(spec: Spec, vocab: dict[str, list[str]]) -> str:
+    parts = [p for p in (spec.doc, spec.describe(vocab)) if p]
+    return "；".join(dict.fromkeys(parts)).replace("`", "")
+
+
+def form_field(name: str, spec: Spec, vocab: dict[str, list[str]],
+               parents_required: bool = True) -> dict:
+    """One Decap field for one schema field (recursively for lists and field tables)."""
+    required = field_required(spec, parents_required)
+    f: dict = {"label": spec.label, "name": name, "required": required}
+    hint = hint_of(spec, vocab)
+    if isinstance(spec, Image):
+        f |= {"widget": "object", "collapsed": False, "fields": image_fields(spec, vocab, required)}
+    elif isinstance(spec, Obj):
+        f |= {"widget": "object", "collapsed": not required,
+              "fields": [form_field(k, s, vocab, required) for k, s in spec.fields.items()]}
+    elif isinstance(spec, ListOf):
+        item = spec.item
+        if isinstance(item, Choice):
+            f |= {"widget": "select", "multiple": True, "options": list(vocab.get(item.vocab, []))}
+            if spec.min_items:
+                f["min"] = spec.min_items
+        elif isinstance(item, Obj):
+            f |= {"widget": "list", "collapsed": True, "label_singular": item.label,
+                  "fields": [form_field(k, s, vocab, True) for k, s in item.fields.items()]}
+            first = next(iter(item.fields))
+            f["summary"] = "{{fields." + first + "}}"
+            if isinstance(item, Image):  # an image in a list is there: its path and alt are due
+                f["fields"] = image_fields(item, vocab, True)
+        else:
+            f |= {"widget": "list", "field": form_field(name, item, vocab, True)}
+            f["field"]["required"] = True
+        if spec.min_items and "min" not in f:
+            f["min"] = spec.min_items
+    elif isinstance(spec, Choice):
+        f |= {"widget": "select", "options": list(vocab.get(spec.vocab, []))}
+    elif isinstance(spec, Number):
+        # "int" and "float" both give the number as typed; the file keeps it as written text
+        f |= {"widget": "number", "value_type": "int" if spec.integer else "float"}
+        if spec.minimum is not None:
+            f["min"] = spec.minimum
+    elif isinstance(spec, Date) and spec.precision == "day":
+        # stored as the text YYYY-MM-DD, with the browser's own date picker
+        f |= {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD",
+              "time_format": False, "picker_utc": False}
+    elif isinstance(spec, Date):
+        form = {"partial": r"\d{4}(-\d{2}(-\d{2})?)?", "month": r"\d{4}(-\d{2})?"}[spec.precision]
+        f |= {"widget": "string", "pattern": [f"^{form}$", f"应为 {spec.describe(vocab)}"]}
+    elif isinstance(spec, Text):
+        f["widget"] = "text" if spec.multiline else "string"
+        pattern = pattern_of(spec)
+        if pattern:
+            f["pattern"] = pattern
+    else:
+        raise TypeError(f"no form widget for {type(spec).__name__} ({name})")
+    if hint:
+        f["hint"] = hint
+    return f
+
+
+def image_fields(spec: Image, vocab: dict[str, list[str]], required: bool) -> list[dict]:
+    """An image's two fields: the file (uploaded into the brand's folder) and its alt text."""
+    return [{"label": spec.fields["path"].label, "name": "path", "widget": "image",
+             "required": field_required(spec.fields["path"], required), "choose_url": False,
+             "hint": "上传后保存在本品牌的文件夹 brands/网址名/ 中，档案中只写文件名"},
+            form_field("alt", spec.fields["alt"], vocab, required)]
+
+
+def brand_collection(vocab: dict[str, list[str]]) -> dict:
+    fields = [form_field(k, s, vocab) for k, s in BRAND.fields.items()]
+    for f in fields:
+        if f["name"] == "status":
+            f["default"] = DRAFT  # a record made in the form starts as a draft
+    fields.append({"label": BODY_LABEL, "name": "body", "widget": "markdown", "required": False,
+                   "hint": "网页上“品牌故事”一节的正文", "buttons": [
+                       "bold", "italic", "link", "heading-two", "heading-three", "quote",
+                       "bulleted-list", "numbered-list"],
+                   # the Markdown source first: the rich-text mode rewrites the whole story's
+                   # Markdown on save (Decap's remark serialiser), which the review would show
+                   "editor_components": [], "modes": ["raw", "rich_text"]})
+    return {
+        "name": "brands", "label": "品牌档案", "label_singular": "品牌档案",
+        "description": "每个劳务品牌一份档案。保存后会发起拉取请求，检查通过并经审核合并后才出现在网站上。",
+        "folder": "brands", "extension": "md", "format": FORMAT, "create": True, "delete": False,
+        "slug": "{{fields.slug}}", "identifier_field": "name", "summary": "{{name}}（{{status}}）",
+        # images go into the brand's own folder, brands/<slug>/, and the record keeps the name only
+        "media_folder": "{{filename}}", "public_folder": "",
+        "sortable_fields": ["name", "updated"],
+        "view_groups": [{"label": "发布状态", "field": "status"}],
+        "fields": fields,
+    }
+
+
+# -- the backend: where saves go -----------------------------------------------------------------
+
+def editor_settings(settings) -> dict | None:
+    return settings.get("editor") if settings is not None else None
+
+
+def local_port(settings) -> int:
+    ed = editor_settings(settings) or {}
+    return int(ed.get("local_port", DEFAULT_LOCAL_PORT))
+
+
+def backend_config(ed: dict) -> dict:
+    backend = {"name": ed["backend"], "repo": ed["repo"], "branch": ed.get("branch", "main"),
+               "squash_merges": True,
+               "commit_messages": {
+                   "create": "新建{{collection}}“{{slug}}”", "update": "修改{{collection}}“{{slug}}”",
+                   "delete": "删除{{collection}}“{{slug}}”", "uploadMedia": "上传图片 {{path}}",
+                   "deleteMedia": "删除图片 {{path}}", "openAuthoring": "{{message}}"}}
+    for key in ("api_root", "base_url", "auth_endpoint", "app_id"):
+        if ed.get(key):
+            backend[key] = ed[key]
+    if ed["backend"] in ("gitlab", "forgejo") and ed.get("app_id"):
+        backend["auth_type"] = "pkce"  # signs in from the browser: no server of ours or anyone's
+    return backend
+
+
+def api_origins(settings) -> list[str]:
+    """The outside origins /admin/ may talk to: the repository host's API (and, for a PKCE
+    sign-in, the same host's token endpoint). Nothing else outside the site."""
+    ed = editor_settings(settings)
+    if not ed:
+        return []
+    urls = [ed.get("api_root") or _DEFAULT_API.get(ed["backend"], "")]
+    if ed["backend"] in ("gitlab", "forgejo"):
+        urls.append(ed.get("base_url") or urls[0])
+    out = []
+    for u in urls:
+        s = urlsplit(u)
+        if s.scheme in ("http", "https") and s.netloc:
+            origin = f"{s.scheme}://{s.netloc.lower()}"
+            if origin not in out:
+                out.append(origin)
+    return out
+
+
+def configured_origins(site_dir: Path) -> list[str]:
+    """The API origins named by a built site's admin/config.yml (for checking a site folder
+    without its settings.yml); none when there is no editor."""
+    path = site_dir / ADMIN_DIR / "config.yml"
+    try:
+        backend = yaml.safe_load(path.read_text(encoding="utf-8"))["backend"]
+        editor = {"backend": backend["name"], **{k: backend[k] for k in ("api_root", "base_url")
+                                                 if isinstance(backend.get(k), str)}}
+    except (OSError, ValueError, TypeError, KeyError, yaml.YAMLError):
+        return []
+    return api_origins({"editor": editor})
+
+
+def local_origins(settings) -> list[str]:
+    port = local_port(settings)
+    return [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+
+
+def cms_config(settings) -> dict:
+    """The whole Decap configuration, from the schema declaration and the settings."""
+    ed = editor_settings(settings)
+    if not ed:
+        raise ValueError("settings.yml 中没有 editor 设置")
+    port = local_port(settings)
+    site_url = (settings["site"].get("url") or "").rstrip("/")
+    config = {
+        "locale": "zh_Hans",
+        "backend": backend_config(ed),
+        # every save is a branch and a pull request: the PR check stays the authority
+        "publish_mode": "editorial_workflow",
+        # used only when the page itself is opened on this computer (decap-server, MODE=git)
+        "local_backend": {"url": f"http://127.0.0.1:{port}/api/v1",
+                          "allowed_hosts": ["127.0.0.1", "localhost"]},
+        "media_folder": "brands",
+        "public_folder": "",
+        "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
+        "show_preview_links": False,
+        "editor": {"preview": False},
+        "collections": [brand_collection(settings.vocab)],
+    }
+    if site_url:
+        config["site_url"] = config["display_url"] = site_url + "/"
+    return config
+
+
+def content_security_policy(settings) -> str:
+    """The admin page's policy: its own files, and connections to the repository host alone."""
+    connect = ["'self'", "blob:", "data:", *api_origins(settings), *local_origins(settings)]
+    return "; ".join([
+        "default-src 'self'",
+        # Decap validates its configuration with Ajv, which compiles the schema with new Function
+        "script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'",
+        # Decap's components inject their styles at run time (emotion)
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src " + " ".join(connect),
+        "frame-src 'none'", "object-src 'none'", "base-uri 'self'", "form-action 'none'",
+    ])
+
+
+_PAGE = """<!doctype html>
+<html lang="zh-Hans">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <meta name="robots" content="noindex, nofollow">
+  <meta name="referrer" content="no-referrer">
+  <meta http-equiv="Content-Security-Policy" content="{csp}">
+  <title>{title}·档案编辑</title>
+  <link rel="cms-config-url" type="text/yaml" href="config.yml">
+</head>
+<body data-pagefind-ignore="all">
+  <noscript>档案编辑器需要启用 JavaScript。也可以按编辑指南在 GitHub 网页上直接修改档案。</noscript>
+  <script src="{vendor}/decap-cms.js"></script>
+  <script type="module" src="strict-frontmatter.js"></script>
+</body>
+</html>
+"""
+
+
+def node_modules(root: Path | None = None) -> Path:
+    """The installed npm packages: the project's own, else the repository's (like templates/)."""
+    for base in ([root] if root else []) + [PACKAGE_ROOT]:
+        if (base / NODE_MODULES / DECAP_DIST / "decap-cms.js").is_file():
+            return base / NODE_MODULES
+    raise EditorUnavailable(
+        "生成 /admin/ 需要 npm 包 decap-cms：请在仓库根目录运行 npm ci（make site 和 make test 会自动运行）")
+
+
+def admin_files(settings, root: Path | None = None) -> tuple[dict[str, bytes], dict[str, Path]]:
+    """(generated files, copied files) of /admin/, by site path; empty without editor settings."""
+    if not editor_settings(settings):
+        return {}, {}
+    nm = node_modules(root)
+    title = settings["site"]["title"]
+    page = _PAGE.format(csp=content_security_policy(settings), vendor=VENDOR_DIR,
+                        title=title.replace("&", "&amp;").replace("<", "&lt;"))
+    config = yaml.safe_dump(cms_config(settings), allow_unicode=True, sort_keys=False, width=1000)
+    generated = {f"{ADMIN_DIR}/index.html": page.encode("utf-8"),
+                 f"{ADMIN_DIR}/config.yml": ("# 由 site-builder 根据 schema.py 和 settings.yml 生成，"
+                                             "不要手工修改。\n" + config).encode("utf-8")}
+    copied: dict[str, Path] = {f"{ADMIN_DIR}/strict-frontmatter.js": OWN_FILES / "strict-frontmatter.js"}
+    decap = nm / DECAP_DIST
+    for p in sorted(decap.iterdir()):
+        # the bundle, its chunks and WebAssembly; not the source maps, nor the "cms.js" duplicate
+        if p.is_file() and (p.name.endswith("decap-cms.js") or p.suffix == ".wasm"):
+            copied[f"{ADMIN_DIR}/{VENDOR_DIR}/{p.name}"] = p
+    ydist = nm / YAML_DIST
+    for p in sorted(ydist.rglob("*.js")):
+        copied[f"{ADMIN_DIR}/yaml/{p.relative_to(ydist).as_posix()}"] = p
+    return generated, copied
+
+
+def write_admin(site_dir: Path, settings, root: Path | None = None) -> int:
+    """Write /admin/ into a built site folder; the number of bytes written."""
+    generated, copied = admin_files(settings, root)
+    total = 0
+    for rel, data in generated.items():
+        (site_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site_dir / rel).write_bytes(data)
+        total += len(data)
+    for rel, src in copied.items():
+        (site_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, site_dir / rel)
+        total += src.stat().st_size
+    return total
+
+
+def config_json(settings) -> str:
+    """The configuration as JSON, for tests and for reading."""
+    return json.dumps(cms_config(settings), ensure_ascii=False, indent=2)
