@@ -36,6 +36,8 @@ def generated_files(root: Path) -> dict[str, str]:
         f"{GUIDE_DIR}/evaluation-fields.md": GENERATED_NOTE + round_field_reference(vocab),
         f"{SCHEMA_DIR}/brand.schema.json": _json(json_schema(vocab)),
         f"{SCHEMA_DIR}/evaluation.schema.json": _json(round_json_schema(vocab)),
+        f"{SCHEMA_DIR}/settings.schema.json": _json(json_schema({}, SETTINGS,
+                                                                "settings.schema.json")),
     }
 
 

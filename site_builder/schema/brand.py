@@ -22,8 +22,10 @@ _TERM = r"[^\s/\\?#%]+"
 _TERM_HINT = "不含空格和 / \\ ? # % 的词语"
 _PHONE = r"(0\d{2,3}-?\d{7,8}(-\d{1,6})?|[48]00-?\d{3}-?\d{4}|12345|1\d{4})"
 _PHONE_HINT = "公开的座机或服务热线，例如 020-12345678、400-123-4567、12345"
-_URL = r"https?://[^\s<>\"']+"
-_EMAIL = r"[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}"
+# Written without `\"`: the same pattern text must hold in Python and in the JSON Schemas, whose
+# ECMAScript patterns (Unicode mode, as Ajv compiles them) refuse needless escapes.
+_URL = "https?://[^\\s<>\"']+"
+_EMAIL = "[^@\\s<>\"']+@[^@\\s<>\"']+\\.[A-Za-z]{2,}"
 
 STATUSES = ["草稿", "已发布", "已撤下"]
 PUBLISHED = "已发布"

@@ -222,10 +222,13 @@ class Number(Spec):
         return int(value) if self.integer else value
 
     def json_schema(self, vocab):
-        d = self._base_schema() | {"type": "integer" if self.integer else "number"}
+        """A number, or its digits quoted: every scalar is text to the loader, so `"10"` is 10."""
+        number = {"type": "integer" if self.integer else "number"}
         if self.minimum is not None:
-            d["minimum"] = self.minimum
-        return d
+            number["minimum"] = self.minimum
+        digits = r"-?(0|[1-9][0-9]*)" if self.integer else _NUMBER.pattern
+        return self._base_schema() | {"anyOf": [number, {"type": "string",
+                                                          "pattern": f"^(?:{digits})$"}]}
 
     def describe(self, vocab):
         return "整数" if self.integer else "数字，可带小数"
@@ -400,10 +403,18 @@ class Obj(Spec):
     def json_schema(self, vocab):
         return self._base_schema() | {
             "type": "object",
-            "properties": {k: s.json_schema(vocab) for k, s in self.fields.items()},
+            "properties": {k: s.json_schema(vocab) if s.required else _or_empty(s.json_schema(vocab))
+                           for k, s in self.fields.items()},
             "required": [k for k, s in self.fields.items() if s.required],
             "additionalProperties": False,
         }
+
+
+def _or_empty(schema: dict) -> dict:
+    """An optional field may also be written with nothing after the colon (`url:`, `url: ""`,
+    `[]`, `{}`): the loader takes that as not given (`is_empty`)."""
+    head = {k: schema[k] for k in ("title", "description") if k in schema}
+    return head | {"anyOf": [schema, {"enum": [None, "", [], {}]}]}
 
 
 def _reported_under(ctx: Ctx, where: str) -> bool:
