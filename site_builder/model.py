@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .schema.brand import PUBLISHED, STATUSES
+from .schema.brand import CONSENT_FORMS, PUBLISHED, STATUSES
 from .schema.round import YES
 
 if TYPE_CHECKING:  # the evaluate stage fills Round.result
@@ -23,6 +23,13 @@ SETTINGS_FILE = "settings.yml"
 # The settings' vocabularies, which the schema's choices are checked against.
 VOCABULARIES = ("districts", "categories", "levels", "stages", "programs", "cooperation_regions",
                 "person_roles", "venue_types", "enterprise_kinds", "figure_labels", "figure_units")
+
+
+# Who confers a level: this site's own selection rounds, or a body outside the site.
+BY_ROUNDS = "本站评选"
+BY_OUTSIDE = "外部认定"
+CONFERRERS = (BY_ROUNDS, BY_OUTSIDE)
+AREA_LABEL = "区"  # Guangzhou's word for its areas, when settings.yml does not say
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,8 @@ class Settings:
     def __post_init__(self) -> None:
         self.vocab = {k: list(self.data.get(k, [])) for k in VOCABULARIES}
         self.vocab["statuses"] = list(STATUSES)
+        self.vocab["consent_forms"] = list(CONSENT_FORMS)
+        self.vocab["area_label"] = [self.area_label]
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
@@ -73,6 +82,30 @@ class Settings:
         return self.vocab["levels"]
 
     @property
+    def area_label(self) -> str:
+        """What one of `districts` is called: 区, 市, 省…"""
+        return self.data["region"].get("area_label") or AREA_LABEL
+
+    @property
+    def conferral(self) -> dict[str, str]:
+        """Each level that is conferred, and by whom (BY_ROUNDS or BY_OUTSIDE). Without the
+        setting, the highest level is conferred by this site's rounds (Guangzhou's plan)."""
+        if "conferral" in self.data:
+            return {c["level"]: c["by"] for c in self.data["conferral"]}
+        return {self.levels[0]: BY_ROUNDS} if self.levels else {}
+
+    def levels_by(self, by: str) -> list[str]:
+        return [lv for lv in self.levels if self.conferral.get(lv) == by]
+
+    @property
+    def additive_units(self) -> list[str]:
+        return list(self.data.get("statistics", {}).get("additive_units", []))
+
+    @property
+    def non_additive_words(self) -> list[str]:
+        return list(self.data.get("statistics", {}).get("non_additive_words", []))
+
+    @property
     def targets(self) -> list[Target]:
         return [Target(t["level"], t["count"], t["deadline"]) for t in self.data.get("targets", [])]
 
@@ -93,21 +126,23 @@ class Source:
 @dataclass(frozen=True)
 class Figure:
     label: str
-    value: Decimal
+    value: dict  # schema.figures.FigureValue: the text as written, its kind and bounds
     unit: str
-    as_of: str
     source: str
+    as_of: str | None = None  # None: the source's date stands in (see date_of in render)
     note: str | None = None
+    scope: str | None = None
 
 
 @dataclass(frozen=True)
 class Person:
     name: str
     role: str
-    consent: str
+    consent: dict  # form, date, reference: never published
     title: str | None = None
     bio: str | None = None
     photo: dict | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ people:
     title: 虚构的高级茶艺师
     bio: 这是测试用的虚构人物。
     photo: {path: wang.png, alt: 王示例在茶园中（虚构示例）}
-    consent: 虚构示例数据，无真实个人信息
+    consent: {form: 书面授权, date: 2024-03-01, reference: 虚构示例-SQ-001}
 venues:
   - name: 示例茶艺非遗工坊
     type: 非遗工坊
@@ -78,7 +78,7 @@ figures:
 people:
   - name: 李示例
     role: 代言人
-    consent: 虚构示例数据，无真实个人信息
+    consent: {form: 书面授权, date: 2024-03-01, reference: 虚构示例-SQ-001}
 sources:
   - id: demo-b
     outlet: 示例晚报（虚构）
