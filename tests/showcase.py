@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from PIL import Image
+from sitecopy import FIXTURE_SETTINGS
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -135,9 +136,9 @@ DRAFT_MARKER = "草稿标记QZX"
 
 
 def make_project(dest: Path, brands: dict[str, str] | None = None, site_url: str = "") -> Path:
-    """Copy the repository's settings, engine config, templates and docs; write the records."""
-    for name in ("settings.yml", "mkdocs.yml"):
-        shutil.copy2(REPO / name, dest / name)
+    """The fictional test settings, the repository's engine config, templates and docs; the records."""
+    shutil.copy2(FIXTURE_SETTINGS, dest / "settings.yml")
+    shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
     for name in ("templates", "docs"):
         shutil.copytree(REPO / name, dest / name)
     if site_url:

@@ -6,6 +6,9 @@ import shutil
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+# Fixture projects carry their own fictional settings, whatever the repository's settings.yml says.
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURE_SETTINGS = FIXTURES / "settings.yml"
 PROJECT_FILES = ("settings.yml", "mkdocs.yml")
 PROJECT_DIRS = ("brands", "evaluations", "docs", "templates")
 

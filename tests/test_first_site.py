@@ -21,6 +21,7 @@ import pytest
 from browser import guarded_page, launch_browser, serve_dir
 
 from site_builder.build import build_site
+from site_builder.load.settings import load_settings
 
 REPO = Path(__file__).resolve().parent.parent
 TRICKY_SLUG = "shili-teshu-zifu"
@@ -32,9 +33,9 @@ slug: {TRICKY_SLUG}
 name: {TRICKY_NAME}
 summary: 虚构的示例品牌，简介里也有 *星号* 和 <b>标签</b>。
 status: 已发布
-category: 民生保障型
+category: {{category}}
 industry: 示例行业
-districts: [南沙区]
+districts: [{{district}}]
 figures:
   - label: 从业人数
     value: 42
@@ -63,8 +64,13 @@ def built(tmp_path_factory):
     for folder in ("brands", "docs", "templates", "evaluations"):
         if (REPO / folder).is_dir():
             shutil.copytree(REPO / folder, root / folder)
-    (root / "brands" / f"{TRICKY_SLUG}.md").write_text(TRICKY_RECORD, encoding="utf-8")
-    (root / "brands" / f"{DRAFT_SLUG}.md").write_text(DRAFT_RECORD, encoding="utf-8")
+    settings, _ = load_settings(root)  # the fictional records take the project's own words
+
+    def fill(text: str) -> str:
+        return (text.replace("{category}", settings.vocab["categories"][0])
+                .replace("{district}", settings.vocab["districts"][0]))
+    (root / "brands" / f"{TRICKY_SLUG}.md").write_text(fill(TRICKY_RECORD), encoding="utf-8")
+    (root / "brands" / f"{DRAFT_SLUG}.md").write_text(fill(DRAFT_RECORD), encoding="utf-8")
     result = build_site(root, root / "site")
     assert result.ok, [d.format() for d in result.diagnostics] + result.problems
     return result.project, root / "site"

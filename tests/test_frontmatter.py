@@ -14,12 +14,13 @@ from site_builder.load.settings import load_settings
 from site_builder.project import check_brand as load_brand
 
 REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"  # the fictional test settings
 GOLDEN = Path(__file__).resolve().parent / "golden" / "records"
 
 
 @pytest.fixture(scope="module")
 def vocab():
-    settings, diags = load_settings(REPO)
+    settings, diags = load_settings(FIXTURES)
     assert settings is not None, diags
     return settings.vocab
 
@@ -139,6 +140,6 @@ def test_non_string_keys_do_not_break_validation(tmp_path, vocab):
 
 
 def test_settings_file_still_reads():
-    settings, diags = load_settings(REPO)
+    settings, diags = load_settings(FIXTURES)
     assert diags == [] and settings is not None
     assert "海珠区" in settings.vocab["districts"]

@@ -13,7 +13,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..diagnostics.codes import Code
 from ..diagnostics.report import Reporter
 from ..text import clip, is_calendar_date
-from .quantity import EXAMPLES, parse_quantity
+from .quantity import EXAMPLES, parse_quantity, quantity_mistake
 
 STR_TAG = "tag:yaml.org,2002:str"
 
@@ -221,8 +221,8 @@ class Number(Spec):
             elif re.search(r"[^\d.\-]", text):
                 why = "不要写单位或文字，"
             ctx.rep.at_node(node, ctx.code(Code.B006), where, f"{ctx.words(self.label)}应为{want}，实际为“{clip(text)}”；"
-                            f"提示：{why}只写阿拉伯数字，例如 `1200` 或 `227.7`"
-                            + ("。" if ctx.settings or self.integer else "，单位写在 unit 字段。"))
+                            f"提示：{why}只写阿拉伯数字，例如 "
+                            + ("`10`。" if self.integer else "`1200` 或 `227.7`。"))
             return INVALID
         value = Decimal(text)
         if self.minimum is not None and value < self.minimum:
@@ -256,6 +256,10 @@ class Amount(Spec):
             return self._wrong_kind(node, ctx, where)
         text = node.value
         if _NUMBER.fullmatch(text):
+            if text.startswith("-"):
+                ctx.rep.at_node(node, ctx.code(Code.B006), where, f"{ctx.words(self.label)}不能小于 0，"
+                                f"实际为 {text}；提示：检查是否多写了负号。")
+                return INVALID
             return Decimal(text)
         q = parse_quantity(text)
         if q is None:
@@ -266,8 +270,8 @@ class Amount(Spec):
                 why = "小数末尾多了 0，"
             elif re.search(r"[,，]", text):
                 why = "不要写千位分隔符，"
-            elif re.search(r"[^\d.\-]", text):
-                why = "单位写在 unit 字段，"
+            else:
+                why = quantity_mistake(text)
             ctx.rep.at_node(node, ctx.code(Code.B006), where, f"{ctx.words(self.label)}的写法认不出，"
                             f"实际为“{clip(text)}”；提示：{why}写成 {EXAMPLES}。")
             return INVALID
@@ -445,7 +449,7 @@ class Obj(Spec):
         present = key_node is not None
         owner = f"{ctx.words(self.label)}中" if where else ""
         state = "是空的" if present else "缺少"
-        example = f"，例如 `{key}: {spec.example}`" if spec.example is not None else ""
+        example = f"，例如 `{key}: {_example(spec, ctx.vocab)}`" if _example(spec, ctx.vocab) else ""
         code = ctx.code(Code.B014 if key == "alt" else Code.B001)
         ctx.rep.at_node(key_node or node, code, where_key,
                         f"{ctx.words(owner)}必填字段“{key}”（{ctx.words(spec.label)}）{state}；"
@@ -458,6 +462,15 @@ class Obj(Spec):
             "required": [k for k, s in self.fields.items() if s.required],
             "additionalProperties": False,
         }
+
+
+def _example(spec: Spec, vocab: dict[str, list[str]]):
+    """A field's example in the words of this project's settings when it is a choice."""
+    inner = spec.item if isinstance(spec, ListOf) else spec
+    if isinstance(inner, Choice) and vocab.get(inner.vocab):
+        first = vocab[inner.vocab][0]
+        return f"[{first}]" if isinstance(spec, ListOf) else first
+    return spec.example
 
 
 def _reported_under(ctx: Ctx, where: str) -> bool:
@@ -498,7 +511,7 @@ class SourceRef(Text):
 
 # Lists fixed by the program, not by settings.yml
 FIXED_VOCABULARIES = ("statuses", "consent_forms", "conferrers")
-LONG_VOCABULARY = 8  # a longer list is not spelt out in a message: the nearest few and the count
+LONG_VOCABULARY = 12  # a longer list is not spelt out in a message: the nearest few and the count
 
 
 def choices_text(value: str, allowed: list[str], vocab: str = "") -> str:
@@ -510,9 +523,11 @@ def choices_text(value: str, allowed: list[str], vocab: str = "") -> str:
     if len(allowed) <= LONG_VOCABULARY:
         return "可选：" + "、".join(allowed)
     near = [o for o in allowed if value and (value in o or o in value)]
-    near += [o for o in difflib.get_close_matches(value, allowed, n=3, cutoff=0.0) if o not in near]
+    near += [o for o in difflib.get_close_matches(value, allowed, n=3, cutoff=0.5) if o not in near]
     where = f"，见 settings.yml 的 `{vocab}`" if vocab and vocab not in FIXED_VOCABULARIES else ""
-    return f"共 {len(allowed)} 个可选值{where}；最接近的：{'、'.join(near[:3])}"
+    if near:
+        return f"共 {len(allowed)} 个可选值{where}；最接近的：{'、'.join(near[:3])}"
+    return f"共 {len(allowed)} 个可选值{where}，例如：{'、'.join(allowed[:3])}"
 
 
 def suggest(value: str, options: list[str], labels: dict[str, str] | None = None) -> str | None:
@@ -524,7 +539,7 @@ def suggest(value: str, options: list[str], labels: dict[str, str] | None = None
     for o in options:
         if value and (value in o or o in value):
             return o
-    close = difflib.get_close_matches(value.lower(), options, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(value.lower(), options, n=1, cutoff=0.65)
     return close[0] if close else None
 
 

@@ -76,3 +76,14 @@ def parse_quantity(value) -> Quantity | None:
 def _plain(d: Decimal) -> str:
     s = format(d, "f")
     return s.rstrip("0").rstrip(".") if "." in s else s
+
+
+def quantity_mistake(text: str) -> str:
+    """What is wrong with a value that is not a quantity, as the start of a hint ("" if unclear)."""
+    if re.search("[零〇一二两三四五六七八九十百]", text):
+        return "数字要用阿拉伯数字写，"
+    t = text.replace(" ", "")
+    if t.startswith(PREFIXES) and t.endswith(SUFFIXES):
+        return "限定词只写一个（前面的“约”“近”“超过”或后面的“余”“多”“以上”“+”），"
+    rest = re.sub(rf"{_NUM}|[万亿千%％+＋\-–—~～至到.]|" + "|".join(map(re.escape, PREFIXES + SUFFIXES)), "", t)
+    return "单位写在 unit 字段，" if rest else ""
