@@ -16,7 +16,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from ..model import BRANDS_DIR, Brand
+from ..model import BRANDS_DIR, BY_ROUNDS, Brand
 from ..project import Project
 from ..text import fmt_decimal
 from ..validate.story import story_html, story_images
@@ -277,7 +277,11 @@ def render_site(project: Project) -> Rendered:
     figures = [(f, b) for b in brands for f in b.get("figures", [])]
     page("about/index.md", "about.md.j2", "关于本站", f"关于{site['title']}：内容来源、更新方式和开放数据。",
          figure_count=len(figures),
-         undated=sum(1 for f, _ in figures if not f.get("as_of")))
+         undated=sum(1 for f, _ in figures if not f.get("as_of")),
+         about_parts=joined(["品牌故事"] + (["典型人物"] if people else [])
+                            + (["文化体验场所"] if venues else []) + (["关键数据"] if figures else [])
+                            + (["评选结果"] if latest else [])),
+         rounds_conferred=bool(settings.levels_by(BY_ROUNDS)))
     page("search/index.md", "search.md.j2", "搜索", f"搜索{region}劳务品牌、人物和场所。",
          meta=NOINDEX)
     render_rounds(project, page, out.files)  # selection rounds: index, round pages, results files
