@@ -62,7 +62,7 @@ def test_numbers_dates_and_multiline_text_as_written(tmp_path, vocab):
     assert d["venues"][0]["hours"] == "周二至周日 09:00–17:00"
     assert d["trademarks"][0]["number"] == "12345678"
     assert brand.body == "这里是品牌故事。\n"
-    assert brand.lines["slug"] == 3 and brand.lines["updated"] == 72
+    assert brand.lines["slug"] == 3 and brand.lines["updated"] == 91
 
 
 def test_bom_and_crlf_read_the_same_as_plain(tmp_path, vocab):
