@@ -24,6 +24,17 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
+def in_project_words(text: str, root: Path) -> str:
+    """A fictional record written with @CATEGORY@ and @DISTRICT@, in the words of the project at
+    `root` (its first category and first area), so that it is valid whatever settings.yml says."""
+    from site_builder.load.settings import load_settings
+
+    settings, diags = load_settings(root)
+    assert settings is not None, [d.format() for d in diags]
+    return (text.replace("@CATEGORY@", settings.vocab["categories"][0])
+            .replace("@DISTRICT@", settings.vocab["districts"][0]))
+
+
 def tree(root: Path) -> dict[str, bytes]:
     """Every file under `root` (relative POSIX path → bytes)."""
     return {p.relative_to(root).as_posix(): p.read_bytes()

@@ -319,7 +319,10 @@ class Date(Spec):
         return text
 
     def json_schema(self, vocab):
-        return self._base_schema() | {"type": "string", "pattern": "^" + _DATE_FORMS[self.precision][0].pattern + "$"}
+        d = self._base_schema() | {"type": "string", "pattern": "^" + _DATE_FORMS[self.precision][0].pattern + "$"}
+        if self.precision != "day":  # editors' YAML 1.2 tooling reads a bare year as a number
+            d["type"] = ["string", "integer"]
+        return d
 
     def describe(self, vocab):
         return _DATE_FORMS[self.precision][1]
