@@ -13,8 +13,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from site_builder.build import build_site
 from site_builder.project import load_project
 
@@ -34,7 +32,7 @@ def pages(site: Path):
 
 def visible(html: str) -> str:
     """The page's words without markup, scripts or styles."""
-    html = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
+    html = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.DOTALL)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
@@ -149,3 +147,16 @@ def test_both_builds_agree_under_strict(province_project, tmp_path):
     assert build_site(root, tmp_path / "sb-lenient").ok  # a warning alone fails only --strict
     proc = _mkdocs(root, tmp_path / "mk")
     assert proc.returncode != 0 and "B017" in proc.stdout + proc.stderr
+
+
+def test_new_writes_a_skeleton_in_the_provinces_words(tmp_path):
+    from site_builder.editor.skeleton import write_skeleton
+
+    shutil.copy(PROVINCE / "settings.yml", tmp_path / "settings.yml")
+    ok, _ = write_skeleton(tmp_path, "shili-xinpinpai")
+    assert ok
+    text = (tmp_path / "brands" / "shili-xinpinpai.md").read_text(encoding="utf-8")
+    assert "category: 技能型" in text and "districts: [甲市]" in text and "# 所在市" in text
+    assert "programs" not in text and "stage" not in text  # the province has neither
+    project = load_project(tmp_path)
+    assert project.diagnostics == [] and len(project.brands) == 1
