@@ -30,6 +30,9 @@ BY_ROUNDS = "本站评选"
 BY_OUTSIDE = "外部认定"
 CONFERRERS = (BY_ROUNDS, BY_OUTSIDE)
 AREA_LABEL = "区"  # Guangzhou's word for its areas, when settings.yml does not say
+# Words that make a figure a rate or an average, never added across brands, when settings.yml
+# does not say (its `statistics.non_additive_words`).
+NON_ADDITIVE_WORDS = ("人均", "平均", "率", "占比", "比例", "增长", "增幅")
 
 
 @dataclass(frozen=True)
@@ -99,11 +102,15 @@ class Settings:
 
     @property
     def additive_units(self) -> list[str]:
-        return list(self.data.get("statistics", {}).get("additive_units", []))
+        """Units whose exact figures may be added; by default the usual units but percentages."""
+        stats = self.data.get("statistics", {})
+        if "additive_units" in stats:
+            return list(stats["additive_units"])
+        return [u for u in self.vocab["figure_units"] if u not in ("%", "％")]
 
     @property
     def non_additive_words(self) -> list[str]:
-        return list(self.data.get("statistics", {}).get("non_additive_words", []))
+        return list(self.data.get("statistics", {}).get("non_additive_words", NON_ADDITIVE_WORDS))
 
     @property
     def targets(self) -> list[Target]:

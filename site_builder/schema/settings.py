@@ -45,9 +45,9 @@ SETTINGS = Obj("站点设置", "settings.yml", fields={
     "figure_labels": ListOf("常用数据名称", item=Text("名称", max_len=30), unique=True),
     "figure_units": ListOf("常用单位", item=Text("单位", max_len=10), unique=True),
     "statistics": Obj("统计规则", "数据统计页怎样汇总关键数据（只声明一次，所有品牌一样）", fields={
-        "additive_units": ListOf("可相加的单位", "只有这些单位的精确数字才会跨品牌相加；%、人均、比率等不要列入",
+        "additive_units": ListOf("可相加的单位", "只有这些单位的精确数字才会跨品牌相加；%、人均、比率等不要列入；不写时为 figure_units 中除 % 以外的单位",
                                  item=Text("单位", max_len=10), unique=True),
-        "non_additive_words": ListOf("不相加的名称用词", "名称含有这些词的数字从不相加，例如 人均、平均、率、增长",
+        "non_additive_words": ListOf("不相加的名称用词", "名称含有这些词的数字从不相加；不写时为 人均、平均、率、占比、比例、增长、增幅",
                                      item=Text("用词", max_len=10), unique=True),
     }),
     "targets": ListOf("规划目标", item=Obj("目标", fields={
