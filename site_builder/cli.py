@@ -67,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000)
 
     n = sub.add_parser("new", help="新建一个品牌档案骨架")
-    n.add_argument("slug", help="网址名：小写字母、数字和连字符，例如 yangcheng-jiazheng")
+    n.add_argument("slug", help="网址名：小写字母、数字和连字符，例如 shili-jiazheng")
 
     sc = sub.add_parser("schema", help="写出供编辑器自动补全的 JSON Schema")
     sc.add_argument("-o", "--output", type=Path, default=None,

@@ -72,7 +72,7 @@ def skeleton_text(settings: Settings, slug: str, district: str | None, today: st
 
 def write_skeleton(root: Path, slug: str, district: str | None = None) -> tuple[bool, str]:
     if not re.fullmatch(SLUG_PATTERN, slug):
-        return False, f"网址名“{slug}”不合格：只能用小写字母、数字和连字符，例如 yangcheng-jiazheng。"
+        return False, f"网址名“{slug}”不合格：只能用小写字母、数字和连字符，例如 shili-jiazheng。"
     path = root / BRANDS_DIR / f"{slug}.md"
     if path.exists():
         return False, f"{BRANDS_DIR}/{slug}.md 已存在，没有覆盖。"

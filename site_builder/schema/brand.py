@@ -23,9 +23,9 @@ PUBLISHED = "已发布"
 
 SOURCE = Obj("资料来源", "一条公开资料：媒体或机构、标题、日期和网址", fields={
     "id": Text("编号", "本档案内唯一，供关键数据引用", required=True, pattern=SLUG_PATTERN,
-               pattern_hint="小写字母、数字和连字符，例如 `gzrb-2019`", example="gzrb-2019"),
+               pattern_hint="小写字母、数字和连字符，例如 `ribao-2019`", example="ribao-2019"),
     "outlet": Text("媒体或机构", "发布资料的媒体或机构", required=True, max_len=60,
-                   example="广州日报"),
+                   example="某某日报"),
     "title": Text("标题", "报道或文件的标题", max_len=120),
     "date": Date("发布日期", "资料的发布日期", precision="partial", example="2019-09-17"),
     "url": Text("网址", "资料所在的网址", pattern=_URL, pattern_hint="以 http:// 或 https:// 开头的网址",
@@ -42,7 +42,7 @@ FIGURE = Obj("关键数据", "一个有来源的数字", fields={
     "as_of": Date("统计时间", "这个数字对应的时间；报道没有写明时不填，网站以所引资料的发布日期代替并注明",
                   precision="partial", example="2023-12"),
     "source": SourceRef("来源编号", "对应 sources 中某条资料的 id", required=True,
-                        pattern=SLUG_PATTERN, pattern_hint="sources 中的 id", example="gzrb-2019"),
+                        pattern=SLUG_PATTERN, pattern_hint="sources 中的 id", example="ribao-2019"),
     "scope": Text("统计范围", "数字覆盖的范围，例如“全省”“全国27个省份”“某某工坊”；显示在数字旁，统计时范围不同的不相加",
                   max_len=40),
     "note": Text("说明", "口径说明", max_len=120),
@@ -64,10 +64,10 @@ HONOUR = Obj("荣誉", "本站以外授予的荣誉或认定，例如国家级�
     "level": Choice("对应层级", "这项荣誉证明的品牌层级（settings.yml 中“外部认定”的层级）",
                     vocab="levels"),
     "source": SourceRef("来源编号", "对应 sources 中某条资料的 id", required=True,
-                        pattern=SLUG_PATTERN, pattern_hint="sources 中的 id", example="gzrb-2019"),
+                        pattern=SLUG_PATTERN, pattern_hint="sources 中的 id", example="ribao-2019"),
 })
 
-PERSON = Obj("典型人物", "品牌的创立人、传承人、领军人、代言人或技能带头人", fields={
+PERSON = Obj("典型人物", "品牌的典型人物，角色见 settings.yml 的 person_roles", fields={
     "name": Text("姓名", required=True, max_len=30, example="李某某"),
     "role": Choice("角色", "人物在品牌中的角色", required=True, vocab="person_roles",
                    example="传承人"),
@@ -79,10 +79,10 @@ PERSON = Obj("典型人物", "品牌的创立人、传承人、领军人、代�
     "consent": CONSENT,
 })
 
-VENUE = Obj("文化体验场所", "非遗工坊、文化体验馆（街、商圈）、服务站或培训基地", fields={
+VENUE = Obj("文化体验场所", "品牌的场所，类型见 settings.yml 的 venue_types", fields={
     "name": Text("名称", required=True, max_len=60, example="某某非遗工坊"),
     "type": Choice("类型", required=True, vocab="venue_types", example="非遗工坊"),
-    "district": Choice("所在{area}", required=True, vocab="districts", example="从化区"),
+    "district": Choice("所在{area}", required=True, vocab="districts"),
     "address": Text("地址", "对外公开的地址", max_len=120),
     "lat": Number("纬度", "坐标纬度（GCJ-02）", minimum=-90),
     "lng": Number("经度", "坐标经度（GCJ-02）", minimum=-180),
@@ -93,9 +93,9 @@ VENUE = Obj("文化体验场所", "非遗工坊、文化体验馆（街、商圈
                         pattern_hint="sources 中的 id"),
 })
 
-ENTERPRISE = Obj("企业", "品牌的龙头企业或诚信企业", fields={
+ENTERPRISE = Obj("企业", "品牌的企业，类别见 settings.yml 的 enterprise_kinds", fields={
     "name": Text("企业名称", required=True, max_len=80),
-    "kind": Choice("类别", "龙头企业或诚信企业", vocab="enterprise_kinds", example="龙头企业"),
+    "kind": Choice("类别", vocab="enterprise_kinds"),
     "note": Text("说明", max_len=200),
     "source": SourceRef("来源编号", "对应 sources 中某条资料的 id", pattern=SLUG_PATTERN,
                         pattern_hint="sources 中的 id"),
@@ -109,14 +109,14 @@ TRADEMARK = Obj("商标", "注册商标", fields={
 
 BRAND = Obj("品牌档案", "一个劳务品牌的档案", fields={
     "slug": Text("网址名", "档案文件名（不含 .md），也是网址的一部分", required=True,
-                 pattern=SLUG_PATTERN, pattern_hint="小写字母、数字和连字符（通常是拼音），例如 `yangcheng-jiazheng`",
-                 example="yangcheng-jiazheng"),
-    "name": Text("品牌名称", required=True, max_len=40, example="羊城家政"),
+                 pattern=SLUG_PATTERN, pattern_hint="小写字母、数字和连字符（通常是拼音），例如 `shili-jiazheng`",
+                 example="shili-jiazheng"),
+    "name": Text("品牌名称", required=True, max_len=40, example="示例家政"),
     "name_en": Text("英文名称", max_len=80),
     "aliases": ListOf("别名", "报道中的其他叫法，例如“化隆牛肉面”之于“青海拉面”；显示在品牌页，可搜索",
                       item=Text("别名", max_len=40), unique=True),
     "summary": Text("一句话简介", "显示在名录卡片和搜索结果中", required=True, max_len=120,
-                    example="海珠区基层家政服务站点网络"),
+                    example="基层家政服务站点网络"),
     "status": Choice("发布状态", "只有“已发布”的档案会出现在网站上", required=True,
                      vocab="statuses", example="已发布"),
     "category": Choice("品牌类型", required=True, vocab="categories", example="高品质服务型"),
@@ -127,7 +127,7 @@ BRAND = Obj("品牌档案", "一个劳务品牌的档案", fields={
     "industry": Text("行业领域", max_len=30),
     "programs": ListOf("所属工程", item=Choice("所属工程", vocab="programs"), unique=True),
     "districts": ListOf("所在{area}", item=Choice("所在{area}", vocab="districts"), required=True,
-                        min_items=1, unique=True, example="[海珠区]"),
+                        min_items=1, unique=True),
     "areas_note": Text("分布说明", "品牌还分布在 districts 列表以外的地方时，用一句话说明，例如“全国27个省份”；"
                        "显示在所在地旁边，不是可筛选的地区", max_len=60),
     "cooperation_regions": ListOf("协作地区", item=Choice("协作地区", vocab="cooperation_regions"),

@@ -490,7 +490,7 @@ class Image(Obj):
             "path": Text("图片路径", "相对于品牌文件夹 `brands/<slug>/` 的路径", required=True,
                          example="logo.png"),
             "alt": Text("替代文字", "向看不到图片的读者描述图片内容", required=True, max_len=120,
-                        example="羊城家政服务站外景"),
+                        example="家政服务站外景"),
         }
 
     def check(self, node, ctx, where):
