@@ -106,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000)
 
     n = sub.add_parser("new", help="新建一个品牌档案骨架")
-    n.add_argument("slug", help="网址名：小写字母、数字和连字符，例如 yangcheng-jiazheng")
+    n.add_argument("slug", help="网址名：小写字母、数字和连字符，例如 shili-jiazheng")
 
     sc = sub.add_parser("schema", help="写出供编辑器自动补全的 JSON Schema")
     sc.add_argument("-o", "--output", type=Path, default=None,
@@ -145,7 +145,10 @@ def _run(args) -> int:
         project = load_project(root, args.date)
         folder = root / BRANDS_DIR
         files = len(list(folder.glob("*.md"))) if folder.is_dir() else 0
-        checked = f"已校验 {files} 个品牌档案（{len(project.brands)} 个无误）"
+        if project.settings is None:  # records are checked against settings that do not exist
+            checked = f"站点设置 {SETTINGS_FILE} 有误，{files} 个品牌档案尚未校验"
+        else:
+            checked = f"已校验 {files} 个品牌档案（{len(project.brands)} 个无误）"
         code = _report(project.diagnostics, args.format, args.strict, checked)
         _write_summary(args.summary, root, "品牌档案校验", code == EXIT_OK, project.diagnostics,
                        checked=checked)

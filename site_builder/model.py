@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .schema.brand import PUBLISHED, STATUSES
+from .schema.brand import CONSENT_FORMS, PUBLISHED, STATUSES
 from .schema.round import YES
+from .schema.settings import BY_OUTSIDE, BY_ROUNDS, CONFERRERS  # noqa: F401 (values the stages share)
 
 if TYPE_CHECKING:  # the evaluate stage fills Round.result
     from .evaluate.scoring import RoundResult
@@ -23,6 +24,12 @@ SETTINGS_FILE = "settings.yml"
 # The settings' vocabularies, which the schema's choices are checked against.
 VOCABULARIES = ("districts", "categories", "levels", "stages", "programs", "cooperation_regions",
                 "person_roles", "venue_types", "enterprise_kinds", "figure_labels", "figure_units")
+
+
+AREA_LABEL = "区"  # Guangzhou's word for its areas, when settings.yml does not say
+# Words that make a figure a rate or an average, never added across brands, when settings.yml
+# does not say (its `statistics.non_additive_words`).
+NON_ADDITIVE_WORDS = ("人均", "平均", "率", "占比", "比例", "增长", "增幅")
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,8 @@ class Settings:
     def __post_init__(self) -> None:
         self.vocab = {k: list(self.data.get(k, [])) for k in VOCABULARIES}
         self.vocab["statuses"] = list(STATUSES)
+        self.vocab["consent_forms"] = list(CONSENT_FORMS)
+        self.vocab["area_label"] = [self.area_label]
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
@@ -78,6 +87,34 @@ class Settings:
         return self.vocab["levels"]
 
     @property
+    def area_label(self) -> str:
+        """What one of `districts` is called: 区, 市, 省…"""
+        return self.data["region"].get("area_label") or AREA_LABEL
+
+    @property
+    def conferral(self) -> dict[str, str]:
+        """Each level that is conferred, and by whom (BY_ROUNDS or BY_OUTSIDE). Without the
+        setting, the highest level is conferred by this site's rounds (Guangzhou's plan)."""
+        if "conferral" in self.data:
+            return {c["level"]: c["by"] for c in self.data["conferral"]}
+        return {self.levels[0]: BY_ROUNDS} if self.levels else {}
+
+    def levels_by(self, by: str) -> list[str]:
+        return [lv for lv in self.levels if self.conferral.get(lv) == by]
+
+    @property
+    def additive_units(self) -> list[str]:
+        """Units whose exact figures may be added; by default the usual units but percentages."""
+        stats = self.data.get("statistics", {})
+        if "additive_units" in stats:
+            return list(stats["additive_units"])
+        return [u for u in self.vocab["figure_units"] if u not in ("%", "％")]
+
+    @property
+    def non_additive_words(self) -> list[str]:
+        return list(self.data.get("statistics", {}).get("non_additive_words", NON_ADDITIVE_WORDS))
+
+    @property
     def targets(self) -> list[Target]:
         return [Target(t["level"], t["count"], t["deadline"]) for t in self.data.get("targets", [])]
 
@@ -98,21 +135,23 @@ class Source:
 @dataclass(frozen=True)
 class Figure:
     label: str
-    value: Decimal
+    value: dict  # schema.figures.FigureValue: the text as written, its kind and bounds
     unit: str
-    as_of: str
     source: str
+    as_of: str | None = None  # None: the source's date stands in (see date_of in render)
     note: str | None = None
+    scope: str | None = None
 
 
 @dataclass(frozen=True)
 class Person:
     name: str
     role: str
-    consent: str
+    consent: dict  # form, date, reference: never published
     title: str | None = None
     bio: str | None = None
     photo: dict | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True)

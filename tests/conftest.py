@@ -16,6 +16,7 @@ from sitecopy import REPO, copy_project
 from site_builder.build import BuildResult, build_site
 
 DEMO = REPO / "demo"
+PROVINCE = REPO / "examples" / "province"
 DEMO_DATE = dt.date(2026, 12, 1)  # the Makefile's DEMO_DATE
 SHOWCASE_URL = "https://showcase.example.org/"
 
@@ -45,6 +46,24 @@ def demo_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("demo") / "demo-site"
     assert_built(build_site(DEMO, out, build_date=DEMO_DATE))
     return out
+
+
+@pytest.fixture(scope="session")
+def province_project(tmp_path_factory) -> Path:
+    """The fictional province example (examples/province/: cities as areas, levels conferred
+    outside, no programs, figures as reports state them), copied and built once, strictly."""
+    root = tmp_path_factory.mktemp("province") / "project"
+    shutil.copytree(PROVINCE, root)
+    for name in ("mkdocs.yml",):  # the example's own file inherits from the repository's
+        (root / name).write_text((PROVINCE / name).read_text(encoding="utf-8").replace(
+            "../../", str(REPO) + "/"), encoding="utf-8")
+    assert_built(build_site(root, root / "site", strict=True))
+    return root
+
+
+@pytest.fixture(scope="session")
+def province_site(province_project) -> Path:
+    return province_project / "site"
 
 
 @pytest.fixture(scope="session")

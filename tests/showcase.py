@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from PIL import Image
+from sitecopy import FIXTURE_SETTINGS
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -38,7 +39,7 @@ people:
     title: 虚构的高级茶艺师
     bio: 这是测试用的虚构人物。
     photo: {path: wang.png, alt: 王示例在茶园中（虚构示例）}
-    consent: 虚构示例数据，无真实个人信息
+    consent: {form: 书面授权, date: 2024-03-01, reference: 虚构示例-SQ-001}
 venues:
   - name: 示例茶艺非遗工坊
     type: 非遗工坊
@@ -78,7 +79,7 @@ figures:
 people:
   - name: 李示例
     role: 代言人
-    consent: 虚构示例数据，无真实个人信息
+    consent: {form: 书面授权, date: 2024-03-01, reference: 虚构示例-SQ-001}
 sources:
   - id: demo-b
     outlet: 示例晚报（虚构）
@@ -135,9 +136,9 @@ DRAFT_MARKER = "草稿标记QZX"
 
 
 def make_project(dest: Path, brands: dict[str, str] | None = None, site_url: str = "") -> Path:
-    """Copy the repository's settings, engine config, templates and docs; write the records."""
-    for name in ("settings.yml", "mkdocs.yml"):
-        shutil.copy2(REPO / name, dest / name)
+    """The fictional test settings, the repository's engine config, templates and docs; the records."""
+    shutil.copy2(FIXTURE_SETTINGS, dest / "settings.yml")
+    shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
     for name in ("templates", "docs"):
         shutil.copytree(REPO / name, dest / name)
     if site_url:

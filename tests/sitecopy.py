@@ -6,6 +6,9 @@ import shutil
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+# Fixture projects carry their own fictional settings, whatever the repository's settings.yml says.
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURE_SETTINGS = FIXTURES / "settings.yml"
 PROJECT_FILES = ("settings.yml", "mkdocs.yml")
 PROJECT_DIRS = ("brands", "evaluations", "docs", "templates")
 
@@ -19,6 +22,17 @@ def copy_project(dest: Path) -> Path:
         if (REPO / name).is_dir():
             shutil.copytree(REPO / name, dest / name)
     return dest
+
+
+def in_project_words(text: str, root: Path) -> str:
+    """A fictional record written with @CATEGORY@ and @DISTRICT@, in the words of the project at
+    `root` (its first category and first area), so that it is valid whatever settings.yml says."""
+    from site_builder.load.settings import load_settings
+
+    settings, diags = load_settings(root)
+    assert settings is not None, [d.format() for d in diags]
+    return (text.replace("@CATEGORY@", settings.vocab["categories"][0])
+            .replace("@DISTRICT@", settings.vocab["districts"][0]))
 
 
 def tree(root: Path) -> dict[str, bytes]:

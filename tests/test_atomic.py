@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sitecopy import copy_project, tree_state
+from sitecopy import copy_project, in_project_words, tree_state
 
 import site_builder.engines.mkdocs as adapter
 from site_builder.build import build_site
@@ -22,8 +22,8 @@ slug: shili-moumou
 name: 示例·某某品牌
 summary: 虚构的示例品牌，只用于测试失败的构建不会改动已发布的站点。
 status: 已发布
-category: 民生保障型
-districts: [越秀区]
+category: @CATEGORY@
+districts: [@DISTRICT@]
 updated: 2024-05-20
 ---
 这是一个虚构的示例品牌。{extra}
@@ -34,7 +34,8 @@ updated: 2024-05-20
 def built_once(tmp_path_factory) -> Path:
     """A copy of the repository's project with one fictional brand, built into site/ once."""
     root = copy_project(tmp_path_factory.mktemp("atomic") / "project")
-    (root / "brands" / "shili-moumou.md").write_text(FICTIONAL.format(extra=""), encoding="utf-8")
+    (root / "brands" / "shili-moumou.md").write_text(
+        in_project_words(FICTIONAL.format(extra=""), root), encoding="utf-8")
     assert main(["--root", str(root), "build"]) == 0
     return root
 
@@ -55,7 +56,8 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 def _break_record(root: Path) -> None:
-    _edit(root / "brands" / "shili-moumou.md", "category: 民生保障型", "category: 不存在的类型")
+    _edit(root / "brands" / "shili-moumou.md", in_project_words("category: @CATEGORY@", root),
+          "category: 不存在的类型")
 
 
 def _break_page_template(root: Path) -> None:
@@ -77,7 +79,8 @@ def _break_theme(root: Path) -> None:
 def _plant_broken_link(root: Path) -> None:
     """A record that validates, but whose story links to a page the site does not have."""
     (root / "brands" / "shili-moumou.md").write_text(
-        FICTIONAL.format(extra="详见[不存在的页面](../no-such-brand/)。"), encoding="utf-8")
+        in_project_words(FICTIONAL.format(extra="详见[不存在的页面](../no-such-brand/)。"), root),
+        encoding="utf-8")
 
 
 FAILURES = {

@@ -85,6 +85,7 @@ class Record:
 
 def twelve_mistakes(root: Path) -> set[tuple[str, int, str]]:
     """Put twelve different mistakes into three shipped records; return (path, line, code) each."""
+    district = yaml.safe_load((root / "settings.yml").read_text(encoding="utf-8"))["districts"][0]
     files = sorted((root / "brands").glob("*.md"))
     assert len(files) >= 3
     a, b, c = (Record(p) for p in files[:3])
@@ -115,12 +116,12 @@ def twelve_mistakes(root: Path) -> set[tuple[str, int, str]]:
     for key in ("figures", "districts", "media"):
         c.drop(key)
     c.add("figures:", "  - label: 从业人数", "    value: 1,200", "    unit: 人", "    as_of: 2024",
-          "    source: nowhere-2024", "districts: [从化区, 从化区]", "media:",
+          "    source: nowhere-2024", f"districts: [{district}, {district}]", "media:",
           "  cover: {path: cover.png}")
     expected |= {(rel[c], c.line_of("value: 1,200"), "B006"),
                  (rel[c], c.line_of("source: nowhere-2024"), "B012"),
                  (rel[c], c.line_of("cover: {path: cover.png}"), "B014"),
-                 (rel[c], c.line_of("districts: [从化区, 从化区]"), "B015")}
+                 (rel[c], c.line_of(f"districts: [{district}, {district}]"), "B015")}
     for r in (a, b, c):
         r.save()
     assert len(expected) == 12 and len({code for *_, code in expected}) == 12

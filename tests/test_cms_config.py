@@ -22,7 +22,7 @@ from site_builder.editor.cms import (
 )
 from site_builder.load.settings import load_settings
 from site_builder.schema.brand import BRAND
-from site_builder.schema.fields import Choice, Date, Image, ListOf, Number, Obj, Text
+from site_builder.schema.fields import Amount, Choice, Date, Image, ListOf, Number, Obj, Text
 from site_builder.verify.links import check_site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -81,6 +81,8 @@ def check_field(spec, f: dict, vocab: dict, parents_required: bool, where: str) 
         assert f["widget"] == "number", where
         assert f["value_type"] == ("int" if spec.integer else "float"), where
         assert f.get("min") == spec.minimum, where
+    elif isinstance(spec, Amount):
+        assert f["widget"] == "string" and spec.kind_hint(where) in f.get("hint", ""), where
     elif isinstance(spec, Date):
         if spec.precision == "day":
             assert (f["widget"], f["format"], f["time_format"]) == ("datetime", "YYYY-MM-DD", False)

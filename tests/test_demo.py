@@ -72,7 +72,7 @@ def test_demo_is_obviously_fictional():
         assert b.name.startswith("示例·"), b.name
         assert "虚构" in b.data["summary"] and "虚构" in b.body
         for p in b.get("people", []):
-            assert "虚构" in p["consent"] and "示例" in p["name"]
+            assert "虚构" in p["consent"]["reference"] and "示例" in p["name"]
         for s in b.get("sources", []):
             assert "虚构" in s["outlet"]
     for r in project.evaluations:

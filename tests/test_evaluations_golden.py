@@ -2,7 +2,7 @@
 
 Each case in tests/golden/evaluations/cases/ is a round file `<case>.md` (copied into a temporary
 project as `evaluations/<case>.md`) or a folder `<case>/` laid over the project (for cases that
-need several rounds or their own brands). Every project has the repository's settings.yml and the
+need several rounds or their own brands). Every project has the fictional test settings (tests/fixtures/settings.yml) and the
 fictional brands in tests/golden/evaluations/brands/, and is loaded on BUILD_DATE.
 
 - `<case>.expected`: every diagnostic of the project, exactly as `site-builder validate` prints it.
@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from golden import check_golden, codes_in, lines_of, validate_text
+from sitecopy import FIXTURE_SETTINGS
 
 from site_builder.diagnostics import CODES
 from site_builder.project import load_project
@@ -44,7 +45,7 @@ def case_names() -> list[str]:
 
 
 def make_project(root: Path, case: str) -> Path:
-    shutil.copy(REPO / "settings.yml", root / "settings.yml")
+    shutil.copy(FIXTURE_SETTINGS, root / "settings.yml")
     shutil.copytree(GOLDEN / "brands", root / "brands")
     (root / "evaluations").mkdir()
     if (CASES / case).is_dir():

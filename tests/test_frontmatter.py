@@ -14,12 +14,13 @@ from site_builder.load.settings import load_settings
 from site_builder.project import check_brand as load_brand
 
 REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"  # the fictional test settings
 GOLDEN = Path(__file__).resolve().parent / "golden" / "records"
 
 
 @pytest.fixture(scope="module")
 def vocab():
-    settings, diags = load_settings(REPO)
+    settings, diags = load_settings(FIXTURES)
     assert settings is not None, diags
     return settings.vocab
 
@@ -61,7 +62,7 @@ def test_numbers_dates_and_multiline_text_as_written(tmp_path, vocab):
     assert d["venues"][0]["hours"] == "周二至周日 09:00–17:00"
     assert d["trademarks"][0]["number"] == "12345678"
     assert brand.body == "这里是品牌故事。\n"
-    assert brand.lines["slug"] == 3 and brand.lines["updated"] == 72
+    assert brand.lines["slug"] == 3 and brand.lines["updated"] == 91
 
 
 def test_bom_and_crlf_read_the_same_as_plain(tmp_path, vocab):
@@ -139,6 +140,6 @@ def test_non_string_keys_do_not_break_validation(tmp_path, vocab):
 
 
 def test_settings_file_still_reads():
-    settings, diags = load_settings(REPO)
+    settings, diags = load_settings(FIXTURES)
     assert diags == [] and settings is not None
     assert "海珠区" in settings.vocab["districts"]

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import pytest
 from browser import guarded_page, launch_browser, serve_dir
+from sitecopy import FIXTURE_SETTINGS
 
 from site_builder.build import build_site
 from site_builder.verify.leaks import scan_site
@@ -40,10 +41,11 @@ SITE_URL = "https://laowu.example.org/"
 
 
 def make_hostile_project(dest: Path) -> Path:
-    """The repository's settings, templates and hand-written pages with the hostile records."""
+    """The fictional test settings, the repository's templates and hand-written pages with the
+    hostile records."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in ("settings.yml", "mkdocs.yml"):
-        shutil.copy2(REPO / name, dest / name)
+    shutil.copy2(FIXTURE_SETTINGS, dest / "settings.yml")
+    shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
     # With a site address the sitemap lists every page and the feed uses absolute addresses.
     settings = (dest / "settings.yml").read_text(encoding="utf-8")
     assert '  url: ""' in settings

@@ -51,7 +51,7 @@ def test_preview_renders_everything_again_when_settings_change(tmp_path, monkeyp
     preview.build()
     settings = root / "settings.yml"
     settings.write_text(settings.read_text(encoding="utf-8").replace(
-        "title: 广州劳务品牌", "title: 改名后的站点"), encoding="utf-8")
+        "title: 示例市劳务品牌（测试）", "title: 改名后的站点"), encoding="utf-8")
     preview.build()
     preview.wait_for_search()
     html = (tmp_path / "preview" / "brands" / "shili-jiazheng" / "index.html").read_text(

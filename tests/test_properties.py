@@ -19,6 +19,7 @@ from site_builder.load.settings import load_settings
 from site_builder.project import check_brand as load_brand
 
 REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"  # the fictional test settings
 VALID = (Path(__file__).resolve().parent / "golden" / "records" / "valid.md").read_bytes()
 REL = "brands/valid.md"
 # One line each; a field may hold spaces when the editor typed them into a key.
@@ -33,7 +34,7 @@ SETTINGS = settings(max_examples=150, deadline=None,
 def project(tmp_path_factory):
     root = tmp_path_factory.mktemp("props")
     (root / "brands").mkdir()
-    settings_, diags = load_settings(REPO)
+    settings_, diags = load_settings(FIXTURES)
     assert settings_ is not None, diags
     return root, settings_.vocab
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from sitecopy import REPO, copy_project, first_difference, tree
+from sitecopy import REPO, copy_project, first_difference, in_project_words, tree
 
 EPOCH = 1717200000  # 2024-06-01 00:00:00 UTC
 
@@ -25,8 +25,8 @@ slug: shili-moumou
 name: 示例·某某品牌
 summary: 虚构的示例品牌，只用于检验两次构建的结果是否逐字节相同。
 status: 已发布
-category: 高品质服务型
-districts: [海珠区]
+category: @CATEGORY@
+districts: [@DISTRICT@]
 media:
   logo: {path: logo.png, alt: 示例·某某品牌标志（虚构）}
   cover: {path: cover.jpg, alt: 示例·某某品牌封面（虚构）}
@@ -43,7 +43,8 @@ def _project(dest: Path) -> Path:
     # With the site's address set, MkDocs writes canonical links and a full sitemap.
     (root / "settings.yml").write_text(
         settings.replace('  url: ""', "  url: https://example.gov.cn/laowu/", 1), encoding="utf-8")
-    (root / "brands" / "shili-moumou.md").write_text(FICTIONAL, encoding="utf-8")
+    (root / "brands" / "shili-moumou.md").write_text(in_project_words(FICTIONAL, root),
+                                                     encoding="utf-8")
     folder = root / "brands" / "shili-moumou"
     folder.mkdir()
     logo = Image.new("RGBA", (320, 320))

@@ -28,6 +28,7 @@ from site_builder.validate.personal_data import find_pii, is_resident_id
 from site_builder.validate.story import check_story, sanitise, story_html, story_images
 
 REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"  # the fictional test settings
 REJECTED = Path(__file__).resolve().parent / "fixtures" / "hostile" / "rejected"
 
 # The example number printed in GB 11643 itself, and one more built with the same checksum.
@@ -37,7 +38,7 @@ ID_OTHER = "440106199001010005"
 
 @pytest.fixture(scope="module")
 def vocab():
-    settings, diags = load_settings(REPO)
+    settings, diags = load_settings(FIXTURES)
     assert settings is not None, diags
     return settings.vocab
 
@@ -275,7 +276,7 @@ def test_every_safety_code_is_documented():
 
 
 def _rejected_lines(root: Path, vocab_) -> str:
-    settings, _ = load_settings(REPO)
+    settings, _ = load_settings(FIXTURES)
     brands, diags = load_brands(root, settings)
     assert brands == []  # every one of them is refused
     return "".join(d.format() + "\n" for d in sorted(diags, key=lambda d: (d.path, d.line,

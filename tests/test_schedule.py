@@ -78,7 +78,7 @@ def test_coming_down_before_going_live_is_reported(project, tmp_path):
     record = root / "brands" / f"{BRAND}.md"
     record.write_text(record.read_text(encoding="utf-8").replace(
         f"publish_until: {DOWN}", "publish_until: 2027-01-10"), encoding="utf-8")
-    diags = [d for d in load_project(root, dt.date(2027, 1, 15)).diagnostics if d.code == "B017"]
+    diags = [d for d in load_project(root, dt.date(2027, 1, 15)).diagnostics if d.code == "B021"]
     assert [(d.path, d.field) for d in diags] == [(f"brands/{BRAND}.md", "publish_until")]
     assert "不晚于上线日期 2027-01-10" in diags[0].message and "提示：" in diags[0].message
 

@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 from site_builder.diagnostics import CODES
+from site_builder.editor.guide import update_guide
 from site_builder.load.settings import load_settings
 from site_builder.schema.brand import BRAND
-from site_builder.schema.fields import walk_fields
+from site_builder.schema.fields import label_words, walk_fields
 from site_builder.schema.reference import json_schema
 
 REPO = Path(__file__).resolve().parent.parent
@@ -25,6 +26,13 @@ def test_generated_guide_files_are_up_to_date():
     assert proc.returncode == 0, "guide/ 不是最新的：运行 make guide 后提交。\n" + proc.stderr
 
 
+def test_every_generated_reference_is_current():
+    """Field tables, code list and JSON Schemas follow the declarations and this project's
+    settings.yml; after changing either, `make guide` regenerates them."""
+    stale = update_guide(REPO, check=True)
+    assert stale == [], f"这些生成的参考文件不是最新的：{stale}；运行 make guide 后提交"
+
+
 def test_committed_schema_equals_a_fresh_one():
     settings, diags = load_settings(REPO)
     assert settings is not None, diags
@@ -33,9 +41,10 @@ def test_committed_schema_equals_a_fresh_one():
 
 
 def test_field_reference_lists_every_field():
+    settings, _ = load_settings(REPO)
     text = (GUIDE / "fields.md").read_text(encoding="utf-8")
     for path, spec in walk_fields(BRAND):
-        assert f"| `{path}` | {spec.label} |" in text, path
+        assert f"| `{path}` | {label_words(spec.label, settings.vocab)} |" in text, path
 
 
 def test_code_reference_explains_every_code():

@@ -56,7 +56,7 @@ def test_home_page_opens(served):
     base, browser = served
     page, guard = guarded_page(browser, base)
     page.goto(base)
-    assert page.locator("h1").first.inner_text() == "广州劳务品牌"
+    assert page.locator("h1").first.inner_text() == "示例市劳务品牌（测试）"
     assert page.locator(".lb-progress table").is_visible()
     assert not guard.foreign and not guard.errors and not guard.failed
     page.context.close()

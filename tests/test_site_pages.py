@@ -46,8 +46,8 @@ def test_html_language_is_simplified_chinese(site):
 def test_home_shows_targets_and_ways_in(site):
     html = read(site, "index.html")
     # two 市级 brands and two 本地 brands published, against the plan's 10 and 20
-    assert re.search(r"市级劳务品牌</th><td>10 个</td><td>2 个</td><td>20%</td>", html)
-    assert re.search(r"本地劳务品牌</th><td>20 个</td><td>2 个</td><td>10%</td>", html)
+    assert re.search(r"市级劳务品牌</th><td>10 个</td><td>2025-12-31</td><td>2 个</td><td>20%</td>", html)
+    assert re.search(r"本地劳务品牌</th><td>20 个</td><td>2025-12-31</td><td>2 个</td><td>10%</td>", html)
     assert "<svg class=\"lb-chart\"" in html
     for folder in ("categories", "districts", "programs", "regions"):
         assert f'href="{folder}/"' in html

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from golden import check_golden, codes_in, lines_of, validate_text
+from sitecopy import FIXTURE_SETTINGS
 
 from site_builder.diagnostics import CODES
 from site_builder.load.frontmatter import MAX_FILE_BYTES
@@ -112,8 +113,9 @@ def case_names() -> list[str]:
 
 
 def make_project(root: Path, case: str) -> Path:
-    """A temporary project: the shipped settings.yml plus the case's files."""
-    shutil.copy(REPO / "settings.yml", root / "settings.yml")
+    """A temporary project: the fictional test settings plus the case's files (a case folder may
+    bring its own settings.yml)."""
+    shutil.copy(FIXTURE_SETTINGS, root / "settings.yml")
     (root / "brands").mkdir()
     if case in GENERATED:
         GENERATED[case](root)

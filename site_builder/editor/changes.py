@@ -11,8 +11,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..diagnostics import Reporter
 from ..load.frontmatter import read_document
+from ..load.settings import load_settings
 from ..schema.brand import BRAND, PUBLISHED
-from ..schema.fields import ListOf, Number, Obj, Spec
+from ..schema.fields import Amount, ListOf, Number, Obj, Spec, label_words
 from ..schema.round import ROUND
 from ..text import clip
 
@@ -101,7 +102,7 @@ def describe(spec: Spec, old, new, label: str) -> list[str]:
         for k, s in spec.fields.items():
             out += describe(s, old.get(k), new.get(k), f"{label}·{s.label}")
         return out
-    if isinstance(spec, Number):
+    if isinstance(spec, (Number, Amount)):
         return [f"{label} {old} → {new}"]
     if isinstance(old, dict) and isinstance(new, dict):  # a table keyed by ids (score sheets)
         return [f"{label} {p}" for p in _describe_table(old, new)]
@@ -150,15 +151,15 @@ def _describe_list(spec: ListOf, old: list, new: list, label: str) -> list[str]:
             for k, s in item.fields.items():
                 a = olds[key].get(k) if isinstance(olds[key], dict) else None
                 b = v.get(k) if isinstance(v, dict) else None
-                if a != b and isinstance(s, Number) and not _empty(a) and not _empty(b):
+                if a != b and isinstance(s, (Number, Amount)) and not _empty(a) and not _empty(b):
                     changes.append((s, f"{a} → {b}"))
                 else:
                     changes += [(s, p) for p in describe(s, a, b, s.label)]
-            if len(changes) == 1 and isinstance(changes[0][0], Number):
+            if len(changes) == 1 and isinstance(changes[0][0], (Number, Amount)):
                 out.append(f"{label} {key} {changes[0][1]}")
             else:
                 out.append(f"{label} {key}：" + "，".join(
-                    (f"{s.label} {p}" if isinstance(s, Number) else p) for s, p in changes))
+                    (f"{s.label} {p}" if isinstance(s, (Number, Amount)) else p) for s, p in changes))
     return out
 
 
@@ -240,6 +241,10 @@ def summarize_changes(root: Path, base: str) -> list[RecordChange]:
         new = read_record(rel, path.read_bytes() if path.is_file() else None)
         old = read_record(rel, _at_base(root, base, rel))
         out.append(record_change(rel, old, new))
+    settings, _ = load_settings(root)
+    vocab = settings.vocab if settings is not None else {}
+    for ch in out:  # labels name the region's word for its areas ({area}: 区, 市, 省…)
+        ch.lines = [label_words(line, vocab) for line in ch.lines]
     return out
 
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..schema.brand import BRAND, STATUSES
-from ..schema.fields import Choice, Date, Image, ListOf, Number, Obj, Spec, Text
+from ..schema.fields import Amount, Choice, Date, Image, ListOf, Number, Obj, Spec, Text
 
 ADMIN_DIR = "admin"
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent  # where package.json lives
@@ -103,6 +103,10 @@ def form_field(name: str, spec: Spec, vocab: dict[str, list[str]],
         f |= {"widget": "number", "value_type": "int" if spec.integer else "float"}
         if spec.minimum is not None:
             f["min"] = spec.minimum
+    elif isinstance(spec, Amount):
+        # a figure as the report states it (约3万, 1–2万, 61.93 …): text, read by the loader
+        f["widget"] = "string"
+        hint = "；".join(p for p in (hint, spec.kind_hint(name)) if p)
     elif isinstance(spec, Date) and spec.precision == "day":
         # stored as the text YYYY-MM-DD, with the browser's own date picker
         f |= {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD",

@@ -14,7 +14,8 @@ from ..schema.reference import (
     round_field_reference,
     round_json_schema,
 )
-from ..schema.settings import SETTINGS
+from ..schema.settings import SETTINGS, SETTINGS_VOCAB
+from .skeleton import skeleton_text
 
 GUIDE_DIR = "guide"
 SCHEMA_DIR = "schema"
@@ -28,17 +29,25 @@ def generated_files(root: Path) -> dict[str, str]:
     if settings is None:
         raise ValueError("settings.yml 有错误，请先运行 site-builder validate")
     vocab = settings.vocab
+    example = skeleton_text(settings, "shili-pinpai", None, "2026-01-01")
     return {
-        f"{GUIDE_DIR}/fields.md": GENERATED_NOTE + field_reference(vocab),
+        f"{GUIDE_DIR}/fields.md": GENERATED_NOTE + field_reference(vocab) + EXAMPLE_INTRO
+        + "```markdown\n" + example + "```\n",
         f"{GUIDE_DIR}/settings-fields.md": GENERATED_NOTE + field_reference(
-            vocab, SETTINGS, "站点设置 settings.yml 字段参考", SETTINGS_INTRO),
+            vocab | SETTINGS_VOCAB, SETTINGS, "站点设置 settings.yml 字段参考",
+            SETTINGS_INTRO),
         f"{GUIDE_DIR}/codes.md": GENERATED_NOTE + code_reference(),
         f"{GUIDE_DIR}/evaluation-fields.md": GENERATED_NOTE + round_field_reference(vocab),
         f"{SCHEMA_DIR}/brand.schema.json": _json(json_schema(vocab)),
         f"{SCHEMA_DIR}/evaluation.schema.json": _json(round_json_schema(vocab)),
-        f"{SCHEMA_DIR}/settings.schema.json": _json(json_schema({}, SETTINGS,
+        f"{SCHEMA_DIR}/settings.schema.json": _json(json_schema(dict(SETTINGS_VOCAB), SETTINGS,
                                                                 "settings.schema.json")),
     }
+
+
+EXAMPLE_INTRO = ("\n## 按本项目设置写的档案骨架\n\n"
+                 "下面是 `site-builder new shili-pinpai` 按本项目 settings.yml 写出的骨架（品牌类型、"
+                 "地区、层级和工程都取自设置），可以直接复制后修改。\n\n")
 
 
 def _json(data: dict) -> str:

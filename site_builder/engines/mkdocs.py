@@ -47,13 +47,17 @@ class SiteBuilderPlugin(BasePlugin):
 
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
+        preloaded = self.preloaded is not None
         project = self.preloaded or load_project(root)
         self.preloaded = None
         if not project.ok:
             raise PluginError("品牌档案有错误，未生成站点：\n"
                               + format_diagnostics(project.diagnostics))
-        for d in project.diagnostics:  # record warnings fail only with site-builder --strict,
-            log.info(d.format())        # not through MkDocs' own strict mode
+        for d in project.diagnostics:
+            # Record warnings are MkDocs warnings, so `mkdocs build --strict` (and mkdocs.yml's
+            # `strict: true`) fails on them exactly as `site-builder build --strict` does. A
+            # project handed over by site-builder was already judged by its own --strict.
+            (log.info if preloaded else log.warning)(d.format())
         self.project = project
         settings = project.settings
         # Material prints these into the page head and header unescaped

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..diagnostics import Code, Diagnostic, Reporter
-from ..model import Brand, Honour, Round, Settings
+from ..model import BY_OUTSIDE, BY_ROUNDS, Brand, Honour, Round, Settings
 
 
 def awards(rounds: list[Round]) -> dict[str, list[Honour]]:
@@ -21,30 +21,39 @@ def awards(rounds: list[Round]) -> dict[str, list[Honour]]:
 
 
 def check_levels(brands: list[Brand], rounds: list[Round], settings: Settings) -> list[Diagnostic]:
-    """B016: the highest level (first in settings.levels) is conferred only by a selection round,
-    so a brand claiming it needs a published round that placed it in that tier."""
-    levels = settings.levels
-    if not levels:
-        return []
-    top = levels[0]
+    """Each level says who confers it (settings `conferral`). B016: a level conferred by this
+    site's rounds needs a published round that placed the brand in that tier. B017: a level
+    conferred outside the site needs an honour in the record naming that level."""
+    conferral = settings.conferral
     honours = awards(rounds)
     out: list[Diagnostic] = []
     for b in brands:
-        if b.level != top:
-            continue
-        mine = [h for h in honours.get(b.slug, []) if h.tier == top]
-        if any(h.final for h in mine):
-            continue
-        rep = Reporter(b.path)
-        pending = [h for h in mine if not h.final]
-        lower = [h for h in honours.get(b.slug, []) if h.final and h.tier != top]
-        if pending:
-            why = f"“{pending[0].round.title}”的结果还在{pending[0].round.phase_name}，正式公布后此提示消失"
-        elif lower:
-            why = f"已公布的“{lower[0].round.title}”把它评为{lower[0].tier}，没有评选把它评为{top}"
-        else:
-            why = f"尚无已公布的评选把它评为{top}"
-        rep.add(Code.B016, "level", f"品牌层级写的是“{top}”，但{why}；提示：核对评选结果，"
-                "尚未评定的请删去 level 或写其他层级。", b.lines.get("level", 1))
-        out.extend(rep.items)
+        level = b.level
+        by = conferral.get(level)
+        if by == BY_ROUNDS:
+            out.extend(_check_round_level(b, level, honours.get(b.slug, [])))
+        elif by == BY_OUTSIDE and not any(h.get("level") == level for h in b.get("honours", [])):
+            rep = Reporter(b.path)
+            rep.add(Code.B017, "level", f"品牌层级写的是“{level}”，它由本站以外的部门认定，"
+                    "但 honours 中没有一项写明 `level: " + level + "`", b.lines.get("level", 1),
+                    hint="")
+            out.extend(rep.items)
     return out
+
+
+def _check_round_level(b: Brand, level: str, mine_all: list[Honour]) -> list[Diagnostic]:
+    mine = [h for h in mine_all if h.tier == level]
+    if any(h.final for h in mine):
+        return []
+    rep = Reporter(b.path)
+    pending = [h for h in mine if not h.final]
+    lower = [h for h in mine_all if h.final and h.tier != level]
+    if pending:
+        why = f"“{pending[0].round.title}”的结果还在{pending[0].round.phase_name}，正式公布后此提示消失"
+    elif lower:
+        why = f"已公布的“{lower[0].round.title}”把它评为{lower[0].tier}，没有评选把它评为{level}"
+    else:
+        why = f"尚无已公布的评选把它评为{level}"
+    rep.add(Code.B016, "level", f"品牌层级写的是“{level}”，但{why}；提示：核对评选结果，"
+            "尚未评定的请删去 level 或写其他层级。", b.lines.get("level", 1))
+    return rep.items

@@ -7,8 +7,15 @@ from pathlib import Path
 from ..diagnostics import Code, Diagnostic, Reporter
 from ..model import SETTINGS_FILE, Settings
 from ..schema.fields import INVALID, Ctx
-from ..schema.settings import SETTINGS
+from ..schema.settings import SETTINGS, SETTINGS_VOCAB
 from .frontmatter import MAX_FILE_BYTES, parse_yaml
+
+# settings.yml reports its own codes, whose fixes speak of settings, not of record fields
+SETTINGS_CODES = {
+    Code.B001: Code.S002, Code.B014: Code.S002, Code.B002: Code.S003, Code.B003: Code.S004,
+    Code.B005: Code.S005, Code.B006: Code.S006, Code.B007: Code.S007, Code.B015: Code.S008,
+    Code.B004: Code.S009,
+}
 
 
 def load_settings(root: Path) -> tuple[Settings | None, list[Diagnostic]]:
@@ -16,7 +23,7 @@ def load_settings(root: Path) -> tuple[Settings | None, list[Diagnostic]]:
     path = root / SETTINGS_FILE
     rep = Reporter(SETTINGS_FILE)
     if not path.is_file():
-        rep.add(Code.S001, "-", f"找不到站点设置文件 {SETTINGS_FILE}；提示：从本项目复制一份再修改。", 1)
+        rep.add(Code.S001, "-", f"找不到站点设置文件 {SETTINGS_FILE}", 1, hint="")
         return None, rep.items
     data = path.read_bytes()
     if len(data) > MAX_FILE_BYTES:
@@ -30,9 +37,43 @@ def load_settings(root: Path) -> tuple[Settings | None, list[Diagnostic]]:
     root_node = parse_yaml(text, rep)
     if root_node is None:
         return None, rep.items
-    ctx = Ctx(rep, {})
+    ctx = Ctx(rep, dict(SETTINGS_VOCAB), codes=SETTINGS_CODES)
     value = SETTINGS.check(root_node, ctx, "")
     if value is INVALID or rep.items:
         return None, rep.items
+    check_levels_named(value, root_node, rep)
+    if rep.items:
+        return None, rep.items
     return Settings(value), rep.items
+
+
+def _item_nodes(root_node, key: str) -> list:
+    for k, v in root_node.value:
+        if k.value == key:
+            return list(v.value)
+    return []
+
+
+def _field_node(item, key: str):
+    return next((v for k, v in item.value if k.value == key), item)
+
+
+def check_levels_named(value: dict, root_node, rep: Reporter) -> None:
+    """Targets and conferral name levels that exist, each level's conferral once."""
+    levels = value["levels"]
+    for i, (t, node) in enumerate(zip(value.get("targets", []), _item_nodes(root_node, "targets"))):
+        if t["level"] not in levels:
+            rep.at_node(_field_node(node, "level"), Code.S010, f"targets[{i}].level",
+                        f"规划目标的层级“{t['level']}”不在 levels 中（levels：{'、'.join(levels)}）",
+                        hint="")
+    seen: set[str] = set()
+    for i, (c, node) in enumerate(zip(value.get("conferral", []), _item_nodes(root_node, "conferral"))):
+        where = f"conferral[{i}].level"
+        if c["level"] not in levels:
+            rep.at_node(_field_node(node, "level"), Code.S011, where,
+                        f"层级“{c['level']}”不在 levels 中（levels：{'、'.join(levels)}）", hint="")
+        elif c["level"] in seen:
+            rep.at_node(_field_node(node, "level"), Code.S011, where,
+                        f"层级“{c['level']}”的认定方式写了两次", hint="")
+        seen.add(c["level"])
 

@@ -32,9 +32,12 @@ def plain_json(value):
 
 
 def brand_record(brand: Brand, url: str) -> dict:
-    """A brand's published data: every field of the record, the story left out, plus its address."""
+    """A brand's published data: every field of the record, the story left out, plus its address.
+    A person's consent evidence is for the organiser's files only: never published."""
     data = plain_json(brand.data)
     data.pop("status", None)
+    if "people" in data:
+        data["people"] = [{k: v for k, v in p.items() if k != "consent"} for p in data["people"]]
     return {"slug": brand.slug, "url": url, **{k: v for k, v in data.items() if k != "slug"}}
 
 
@@ -43,11 +46,12 @@ def brands_json(brands: list[Brand], url_of) -> bytes:
     return (json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode()
 
 
-def brands_csv(brands: list[Brand], url_of) -> bytes:
-    """CSV with a UTF-8 byte-order mark so Excel opens the Chinese text correctly."""
+def brands_csv(brands: list[Brand], url_of, area_field: str = "所在区") -> bytes:
+    """CSV with a UTF-8 byte-order mark so Excel opens the Chinese text correctly; the areas'
+    column is headed with the region's word (所在区, 所在市…)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([label for _, label in CSV_COLUMNS])
+    w.writerow([area_field if key == "districts" else label for key, label in CSV_COLUMNS])
     for b in brands:
         row = []
         for key, _ in CSV_COLUMNS:

@@ -16,7 +16,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from ..model import BRANDS_DIR, Brand
+from ..model import BRANDS_DIR, BY_ROUNDS, Brand
 from ..project import Project
 from ..text import fmt_decimal
 from ..validate.story import story_html, story_images
@@ -31,13 +31,26 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 # Python-Markdown's escapable characters, plus `|` which the tables extension adds.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 
-# Taxonomies: (record field, settings vocabulary, URL folder, Chinese name)
+# Taxonomies: (record field, settings vocabulary, URL folder, Chinese name; {area} is the
+# settings' word for an area)
 TAXONOMIES = [
     ("category", "categories", "categories", "品牌类型"),
-    ("districts", "districts", "districts", "所在区"),
+    ("districts", "districts", "districts", "所在{area}"),
     ("programs", "programs", "programs", "所属工程"),
     ("cooperation_regions", "cooperation_regions", "regions", "协作地区"),
 ]
+
+
+def taxonomies(settings) -> list[tuple[str, str, str, str]]:
+    """The taxonomies with the region's words, those whose vocabulary is empty left out."""
+    return [(k, v, f, label.replace("{area}", settings.area_label))
+            for k, v, f, label in TAXONOMIES if settings.vocab[v]]
+
+
+def joined(items: list[str]) -> str:
+    """甲、乙和丙"""
+    items = list(items)
+    return items[0] if len(items) == 1 else "、".join(items[:-1]) + "和" + items[-1] if items else ""
 
 
 # Listing pages repeat what brand pages say; leaving them out of the search index keeps results
@@ -181,12 +194,25 @@ def render_site(project: Project) -> Rendered:
                       base, eager)
 
     progress = stats.target_progress(brands, settings.get("targets", []))
+    taxa = taxonomies(settings)
     groups = {folder: stats.group_by(brands, key, vocab[v]) for key, v, folder, _ in TAXONOMIES}
+    for b in brands:  # a brand of two categories is listed under both
+        if b.get("secondary_category"):
+            groups["categories"].setdefault(b.data["secondary_category"], []).append(b)
+    area = settings.area_label
+    words = {
+        "area": area, "area_field": f"所在{area}",
+        "policy_kind": settings["policy"].get("kind") or "政策文件",
+        "roles_text": settings.get("person_roles_text") or joined(vocab["person_roles"]),
+        "venues_text": settings.get("venue_types_text") or joined(vocab["venue_types"]),
+        "search_example": search_example(brands, groups["districts"]),
+    }
     people = [(p, b) for b in brands for p in b.get("people", []) if p.get("consent")]
     venues = [(v, b) for b in brands for v in b.get("venues", [])]
     common = {
         "settings": settings, "site": site, "region": settings["region"], "brands": brands,
-        "vocab": vocab, "groups": groups, "taxonomies": TAXONOMIES, "brand_url": brand_url,
+        "vocab": vocab, "groups": groups, "taxonomies": taxa, "brand_url": brand_url,
+        "words": words, "date_of": figure_date, "quantity": figure_text,
         "tax_url": tax_url, "pic": pic, "stats": stats, "people": people, "venues": venues,
         "progress": progress,
         "progress_rows": [(f"{t['level']}·{k}", t[f]) for t in progress
@@ -210,8 +236,11 @@ def render_site(project: Project) -> Rendered:
     page("index.md", "home.md.j2", site["title"], site["description"],
          featured=featured_brands(brands, vocab["levels"]), latest_rounds=latest,
          round_url=round_url, brand_by_slug={b.slug: b for b in brands}, meta=NOINDEX)
-    page(f"{BRANDS_DIR}/index.md", "brands.md.j2", "品牌名录", f"{region}劳务品牌名录：按类型、区、层级、工程和发展阶段筛选。",
-         by_category=groups["categories"], meta=NOINDEX)
+    filters = [(k, v, lab.replace("{area}", area), short.replace("{area}", area))
+               for k, v, lab, short in FILTERS if vocab[v]]
+    page(f"{BRANDS_DIR}/index.md", "brands.md.j2", "品牌名录",
+         f"{region}劳务品牌名录：按{joined([f[3] for f in filters])}筛选。",
+         by_category=groups["categories"], filters=filters, meta=NOINDEX)
     related = related_index(brands)
     honours = brand_honours(project.evaluations)  # selection rounds (evaluation_pages.py)
     for b in brands:
@@ -228,10 +257,10 @@ def render_site(project: Project) -> Rendered:
              story=Markup(cached_story_html(b.body)),  # sanitised (safety.py); the body is never raw
              honours=honours.get(b.slug, []))
     page("people/index.md", "people.md.j2", "典型人物",
-         f"{region}劳务品牌的创立人、传承人、领军人、代言人和技能带头人。", meta=NOINDEX)
+         f"{region}劳务品牌的{words['roles_text']}。", meta=NOINDEX)
     page("venues/index.md", "venues.md.j2", "文化体验",
-         f"{region}劳务品牌的非遗工坊、文化体验馆（街、商圈）、服务站和培训基地。", meta=NOINDEX)
-    for key, vname, folder, label in TAXONOMIES:
+         f"{region}劳务品牌的{words['venues_text']}。", meta=NOINDEX)
+    for key, vname, folder, label in taxa:
         page(f"{folder}/index.md", "taxonomy_index.md.j2", f"按{label}浏览",
              f"{region}劳务品牌按{label}分类。", folder=folder, label=label, key=key, meta=NOINDEX)
         for value, items in groups[folder].items():
@@ -239,9 +268,20 @@ def render_site(project: Project) -> Rendered:
                  f"{region}{label}“{value}”的劳务品牌，共 {len(items)} 个。",
                  folder=folder, label=label, value=value, items=items)
     page("stats/index.md", "stats.md.j2", "数据统计", f"{region}劳务品牌的分类统计与关键数据汇总。",
-         figure_sums=stats.figure_sums(brands), meta=NOINDEX)
-    page("policy/index.md", "policy.md.j2", "政策解读", f"{region}劳务品牌建设实施方案要点解读。")
-    page("about/index.md", "about.md.j2", "关于本站", f"关于{site['title']}：内容来源、更新方式和开放数据。")
+         figure_sums=stats.figure_sums(brands, settings.additive_units,
+                                       settings.non_additive_words, figure_date),
+         stat_facets=[(k, v, lab.replace("{area}", area)) for k, v, lab in STAT_FACETS if vocab[v]],
+         meta=NOINDEX)
+    page("policy/index.md", "policy.md.j2", "政策解读",
+         f"{region}劳务品牌建设{words['policy_kind']}要点解读。")
+    figures = [(f, b) for b in brands for f in b.get("figures", [])]
+    page("about/index.md", "about.md.j2", "关于本站", f"关于{site['title']}：内容来源、更新方式和开放数据。",
+         figure_count=len(figures),
+         undated=sum(1 for f, _ in figures if not f.get("as_of")),
+         about_parts=joined(["品牌故事"] + (["典型人物"] if people else [])
+                            + (["文化体验场所"] if venues else []) + (["关键数据"] if figures else [])
+                            + (["评选结果"] if latest else [])),
+         rounds_conferred=bool(settings.levels_by(BY_ROUNDS)))
     page("search/index.md", "search.md.j2", "搜索", f"搜索{region}劳务品牌、人物和场所。",
          meta=NOINDEX)
     render_rounds(project, page, out.files)  # selection rounds: index, round pages, results files
@@ -250,7 +290,7 @@ def render_site(project: Project) -> Rendered:
         return (site_url + "/" if site_url else "") + brand_url(b)
 
     out.files["data/brands.json"] = opendata.brands_json(brands, url_of)
-    out.files["data/brands.csv"] = opendata.brands_csv(brands, url_of)
+    out.files["data/brands.csv"] = opendata.brands_csv(brands, url_of, f"所在{area}")
     out.files["feed.xml"] = opendata.atom_feed(brands, site["title"], site_url, url_of,
                                                "feed.xml")
     from ..editor.cms import (
@@ -271,11 +311,43 @@ def search_terms(brand: Brand) -> str:
     each query piece must begin an indexed word. Indexing every character of these names as a
     word of its own lets a search by name match however the browser cuts it.
     """
-    names = [brand.name, *brand.data["districts"]]
+    names = [brand.name, *brand.get("aliases", []), *brand.data["districts"]]
     names += [p["name"] for p in brand.get("people", [])]
     names += [v["name"] for v in brand.get("venues", [])]
     chars = dict.fromkeys(ch for n in names for ch in n if not ch.isspace())
     return " ".join(chars)
+
+
+# The directory's filters and the statistics' facets: (record field, vocabulary, Chinese name)
+FILTERS = [("category", "categories", "品牌类型", "类型"), ("districts", "districts", "所在{area}", "{area}"),
+           ("level", "levels", "品牌层级", "层级"), ("programs", "programs", "所属工程", "工程"),
+           ("stage", "stages", "发展阶段", "发展阶段")]
+STAT_FACETS = [("category", "categories", "品牌类型"), ("districts", "districts", "所在{area}"),
+               ("level", "levels", "品牌层级"), ("stage", "stages", "发展阶段")]
+
+
+def search_example(brands: list[Brand], by_area: dict[str, list[Brand]]) -> str:
+    """The search box's example: words that find something on this site (a brand, an area)."""
+    words = [b.name for b in brands[:1]]
+    words += [a for a, items in by_area.items() if items][:1]
+    return "、".join(words)
+
+
+def figure_date(figure: dict, brand: Brand) -> tuple[str, bool]:
+    """A figure's date and whether it is its own (`as_of`) or its source's (the report's date)."""
+    if figure.get("as_of"):
+        return figure["as_of"], True
+    src = next((s for s in brand.get("sources", []) if s["id"] == figure["source"]), {})
+    return src.get("date", ""), False
+
+
+def figure_text(figure: dict) -> str:
+    """A figure's value and unit as the page shows them: exact numbers formatted, others as written."""
+    v, unit = figure["value"], figure["unit"]
+    text = fmt_decimal(v) if not isinstance(v, str) else v
+    if unit in ("%", "％") or text.endswith(("%", "％")):
+        return text if text.endswith(("%", "％")) else text + unit
+    return f"{text} {unit}"
 
 
 def brand_jsonld(b: Brand, site_url: str, url: str) -> dict:

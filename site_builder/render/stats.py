@@ -9,17 +9,20 @@ from decimal import Decimal
 from markupsafe import Markup, escape
 
 from ..model import Brand
+from ..schema.quantity import parse_quantity
 
 
 @dataclass(frozen=True)
 class FigureSum:
-    """The sum of one key figure across brands, only where label, unit and date all agree."""
+    """The sum of one key figure across brands, only where label, unit, scope and date all agree
+    and every value is exact in an additive unit."""
 
     label: str
     unit: str
     as_of: str
     total: Decimal
     brands: tuple[str, ...]  # slugs, in order
+    scope: str = ""
 
 
 def count_by(brands: list[Brand], key: str, order: list[str]) -> OrderedDict[str, int]:
@@ -42,15 +45,29 @@ def group_by(brands: list[Brand], key: str, order: list[str]) -> OrderedDict[str
     return groups
 
 
-def figure_sums(brands: list[Brand]) -> list[FigureSum]:
-    """Sums of figures that share label, unit and date exactly; never 人 with 人次."""
-    acc: dict[tuple[str, str, str], tuple[Decimal, list[str]]] = {}
+def is_additive(figure: dict, units: list[str], words: list[str]) -> bool:
+    """Whether a figure may be added to others: the rule declared once in settings.yml
+    (`statistics`): an exact value, in an additive unit, whose label has no non-additive word."""
+    q = parse_quantity(figure["value"])
+    return (q is not None and q.exact and not q.percent and figure["unit"] in units
+            and not any(w in figure["label"] for w in words))
+
+
+def figure_sums(brands: list[Brand], units: list[str], words: list[str],
+                date_of) -> list[FigureSum]:
+    """Sums of additive figures that share label, unit, scope and date exactly; a figure with
+    no date of its own is not added (its report's date is not a count date)."""
+    acc: dict[tuple[str, str, str, str], tuple[Decimal, list[str]]] = {}
     for b in brands:
         for f in b.get("figures", []):
-            key = (f["label"], f["unit"], f["as_of"])
+            date, own = date_of(f, b)
+            if not own or not is_additive(f, units, words):
+                continue
+            key = (f["label"], f["unit"], f.get("scope", ""), date)
             total, slugs = acc.get(key, (Decimal(0), []))
-            acc[key] = (total + Decimal(f["value"]), slugs + [b.slug])
-    return [FigureSum(k[0], k[1], k[2], v[0], tuple(v[1])) for k, v in sorted(acc.items())]
+            acc[key] = (total + parse_quantity(f["value"]).amount, slugs + [b.slug])
+    return [FigureSum(k[0], k[1], k[3], v[0], tuple(v[1]), k[2])
+            for k, v in sorted(acc.items())]
 
 
 def target_progress(brands: list[Brand], targets: list[dict]) -> list[dict]:

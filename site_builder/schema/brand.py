@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .fields import (
+    Amount,
     Choice,
     Date,
     Image,
@@ -28,13 +29,17 @@ _URL = "https?://[^\\s<>\"']+"
 _EMAIL = "[^@\\s<>\"']+@[^@\\s<>\"']+\\.[A-Za-z]{2,}"
 
 STATUSES = ["草稿", "已发布", "已撤下"]
+CONSENT_FORMS = ["书面授权", "电子授权", "录音录像授权"]
+# What editors write when there is no consent: never accepted as evidence (B019).
+CONSENT_PLACEHOLDERS = ("无", "没有", "未", "暂无", "待", "否", "不同意", "不详", "空", "tbd", "todo",
+                        "n/a", "na", "none", "null", "-", "—", "？", "?", "xxx", "略")
 PUBLISHED = "已发布"
 
 SOURCE = Obj("资料来源", "一条公开资料：媒体或机构、标题、日期和网址", fields={
     "id": Text("编号", "本档案内唯一，供关键数据引用", required=True, pattern=SLUG_PATTERN,
-               pattern_hint="小写字母、数字和连字符，例如 `gzrb-2019`", example="gzrb-2019"),
+               pattern_hint="小写字母、数字和连字符，例如 `ribao-2019`", example="ribao-2019"),
     "outlet": Text("媒体或机构", "发布资料的媒体或机构", required=True, max_len=60,
-                   example="广州日报"),
+                   example="某某日报"),
     "title": Text("标题", "报道或文件的标题", max_len=120),
     "date": Date("发布日期", "资料的发布日期", precision="partial", example="2019-09-17"),
     "url": Text("网址", "资料所在的网址", pattern=_URL, pattern_hint="以 http:// 或 https:// 开头的网址",
@@ -44,31 +49,54 @@ SOURCE = Obj("资料来源", "一条公开资料：媒体或机构、标题、�
 FIGURE = Obj("关键数据", "一个有来源的数字", fields={
     "label": Suggested("名称", "这个数字说的是什么", required=True, max_len=30, vocab="figure_labels",
                        example="从业人数"),
-    "value": Number("数值", "只写阿拉伯数字", required=True, example="1200"),
+    "value": Amount("数值", "精确的数写阿拉伯数字；报道只给约数、范围时照报道写（约、近、超过、以上、余、万+、1–2万），"
+                    "网站照原样显示，统计时不相加", required=True, example="1200"),
     "unit": Suggested("单位", "数值的单位", required=True, max_len=10, vocab="figure_units",
                       example="人"),
-    "as_of": Date("统计时间", "这个数字对应的时间", required=True, precision="partial",
-                  example="2023-12"),
+    "as_of": Date("统计时间", "这个数字对应的时间；报道没有写明时不填，网站以所引资料的发布日期代替并注明",
+                  precision="partial", example="2023-12"),
     "source": SourceRef("来源编号", "对应 sources 中某条资料的 id", required=True,
-                        pattern=SLUG_PATTERN, pattern_hint="sources 中的 id", example="gzrb-2019"),
-    "note": Text("说明", "口径说明，例如统计范围", max_len=120),
+                        pattern=SLUG_PATTERN, pattern_hint="sources 中的 id", example="ribao-2019"),
+    "scope": Text("统计范围", "数字覆盖的范围，例如“全省”“全国27个省份”“某某工坊”；显示在数字旁，统计时范围不同的不相加",
+                  max_len=40),
+    "note": Text("说明", "口径说明", max_len=120),
 })
 
-PERSON = Obj("典型人物", "品牌的创立人、传承人、领军人、代言人或技能带头人", fields={
+CONSENT = Obj("公开授权", "本人同意公开其信息的凭据；只用于核对，不会出现在网站和开放数据中", required=True,
+              form_hint="写成 `consent: {form: 书面授权, date: 2024-03-01, reference: 授权材料的档案编号}`；"
+                        "没有本人授权的人物不能写进档案。", fields={
+    "form": Choice("授权方式", required=True, vocab="consent_forms", example="书面授权"),
+    "date": Date("授权日期", required=True, example="2024-03-01"),
+    "reference": Text("档案编号", "主办单位保存授权材料的编号", required=True, max_len=40,
+                      example="SQ-2024-001"),
+}, example="{form: 书面授权, date: 2024-03-01, reference: SQ-2024-001}")
+
+HONOUR = Obj("荣誉", "本站以外授予的荣誉或认定，例如国家级、省级劳务品牌名单", fields={
+    "title": Text("荣誉名称", required=True, max_len=80, example="全国劳务品牌"),
+    "conferred_by": Text("授予单位", required=True, max_len=80, example="人力资源社会保障部"),
+    "year": Date("年份", required=True, precision="month", example="2022"),
+    "level": Choice("对应层级", "这项荣誉证明的品牌层级（settings.yml 中“外部认定”的层级）",
+                    vocab="levels"),
+    "source": SourceRef("来源编号", "对应 sources 中某条资料的 id", required=True,
+                        pattern=SLUG_PATTERN, pattern_hint="sources 中的 id", example="ribao-2019"),
+})
+
+PERSON = Obj("典型人物", "品牌的典型人物，角色见 settings.yml 的 person_roles", fields={
     "name": Text("姓名", required=True, max_len=30, example="李某某"),
     "role": Choice("角色", "人物在品牌中的角色", required=True, vocab="person_roles",
                    example="传承人"),
     "title": Text("头衔", "职务或荣誉，例如“高级技师”", max_len=60),
     "bio": Text("简介", "人物简介", max_len=500, multiline=True),
     "photo": Image("照片", "人物照片"),
-    "consent": Text("公开授权", "本人同意公开其信息的凭据（如授权书编号和日期），没有则不能发布",
-                    required=True, max_len=120, example="2024-03-01 书面授权，档案号 SQ-001"),
+    "source": SourceRef("来源编号", "人物信息所依据的资料，对应 sources 中某条资料的 id",
+                        pattern=SLUG_PATTERN, pattern_hint="sources 中的 id"),
+    "consent": CONSENT,
 })
 
-VENUE = Obj("文化体验场所", "非遗工坊、文化体验馆（街、商圈）、服务站或培训基地", fields={
+VENUE = Obj("文化体验场所", "品牌的场所，类型见 settings.yml 的 venue_types", fields={
     "name": Text("名称", required=True, max_len=60, example="某某非遗工坊"),
     "type": Choice("类型", required=True, vocab="venue_types", example="非遗工坊"),
-    "district": Choice("所在区", required=True, vocab="districts", example="从化区"),
+    "district": Choice("所在{area}", required=True, vocab="districts"),
     "address": Text("地址", "对外公开的地址", max_len=120),
     "lat": Number("纬度", "坐标纬度（GCJ-02）", minimum=-90),
     "lng": Number("经度", "坐标经度（GCJ-02）", minimum=-180),
@@ -79,9 +107,9 @@ VENUE = Obj("文化体验场所", "非遗工坊、文化体验馆（街、商圈
                         pattern_hint="sources 中的 id"),
 })
 
-ENTERPRISE = Obj("企业", "品牌的龙头企业或诚信企业", fields={
+ENTERPRISE = Obj("企业", "品牌的企业，类别见 settings.yml 的 enterprise_kinds", fields={
     "name": Text("企业名称", required=True, max_len=80),
-    "kind": Choice("类别", "龙头企业或诚信企业", vocab="enterprise_kinds", example="龙头企业"),
+    "kind": Choice("类别", vocab="enterprise_kinds"),
     "note": Text("说明", max_len=200),
     "source": SourceRef("来源编号", "对应 sources 中某条资料的 id", pattern=SLUG_PATTERN,
                         pattern_hint="sources 中的 id"),
@@ -95,22 +123,28 @@ TRADEMARK = Obj("商标", "注册商标", fields={
 
 BRAND = Obj("品牌档案", "一个劳务品牌的档案", fields={
     "slug": Text("网址名", "档案文件名（不含 .md），也是网址的一部分", required=True,
-                 pattern=SLUG_PATTERN, pattern_hint="小写字母、数字和连字符（通常是拼音），例如 `yangcheng-jiazheng`",
-                 example="yangcheng-jiazheng"),
-    "name": Text("品牌名称", required=True, max_len=40, example="羊城家政"),
+                 pattern=SLUG_PATTERN, pattern_hint="小写字母、数字和连字符（通常是拼音），例如 `shili-jiazheng`",
+                 example="shili-jiazheng"),
+    "name": Text("品牌名称", required=True, max_len=40, example="示例家政"),
     "name_en": Text("英文名称", max_len=80),
+    "aliases": ListOf("别名", "报道中的其他叫法，例如“化隆牛肉面”之于“青海拉面”；显示在品牌页，可搜索",
+                      item=Text("别名", max_len=40), unique=True),
     "summary": Text("一句话简介", "显示在名录卡片和搜索结果中", required=True, max_len=120,
-                    example="海珠区基层家政服务站点网络"),
+                    example="基层家政服务站点网络"),
     "status": Choice("发布状态", "只有“已发布”的档案会出现在网站上", required=True,
                      vocab="statuses", example="已发布"),
     **schedule_fields("本品牌"),
     "category": Choice("品牌类型", required=True, vocab="categories", example="高品质服务型"),
+    "secondary_category": Choice("第二品牌类型", "品牌同时属于另一类时填写；品牌也会出现在这一类中",
+                                 vocab="categories"),
     "level": Choice("品牌层级", vocab="levels"),
     "stage": Choice("发展阶段", vocab="stages"),
     "industry": Text("行业领域", max_len=30),
     "programs": ListOf("所属工程", item=Choice("所属工程", vocab="programs"), unique=True),
-    "districts": ListOf("所在区", item=Choice("所在区", vocab="districts"), required=True,
-                        min_items=1, unique=True, example="[海珠区]"),
+    "districts": ListOf("所在{area}", item=Choice("所在{area}", vocab="districts"), required=True,
+                        min_items=1, unique=True),
+    "areas_note": Text("分布说明", "品牌还分布在 districts 列表以外的地方时，用一句话说明，例如“全国27个省份”；"
+                       "显示在所在地旁边，不是可筛选的地区", max_len=60),
     "cooperation_regions": ListOf("协作地区", item=Choice("协作地区", vocab="cooperation_regions"),
                                   unique=True),
     "established": Date("创立时间", precision="month"),
@@ -124,6 +158,7 @@ BRAND = Obj("品牌档案", "一个劳务品牌的档案", fields={
     "venues": ListOf("文化体验场所", item=VENUE),
     "enterprises": ListOf("龙头企业和诚信企业", item=ENTERPRISE),
     "trademarks": ListOf("商标", item=TRADEMARK),
+    "honours": ListOf("荣誉", "本站以外授予的荣誉；本站评选的结果由评选档案自动显示", item=HONOUR),
     "contact": Obj("联系方式", "对外公开的联系方式", fields={
         "organization": Text("联系单位", max_len=80),
         "phone": Text("公开电话", pattern=_PHONE, pattern_hint=_PHONE_HINT),

@@ -13,6 +13,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..diagnostics.codes import Code
 from ..diagnostics.report import Reporter
 from ..text import clip, is_calendar_date
+from .quantity import EXAMPLES, parse_quantity, quantity_mistake
 
 STR_TAG = "tag:yaml.org,2002:str"
 
@@ -30,6 +31,7 @@ class Ctx:
     # With `keep_values`, every checked node's value (or INVALID) by node, for the rules across
     # fields that run after the schema pass (a round's weights, score sheets, dates).
     values: dict[int, Any] | None = None
+    codes: dict[Code, Code] = field(default_factory=dict)  # settings.yml reports its own S codes
 
     def check(self, spec: Spec, node: Node, where: str) -> Any:
         """Check a child node against its spec, remembering its value when asked to."""
@@ -37,6 +39,23 @@ class Ctx:
         if self.values is not None:
             self.values[id(node)] = value
         return value
+
+    def code(self, code: Code) -> Code:
+        """The code to report: a field-kind code of the record, or the settings' own."""
+        return self.codes.get(code, code)
+
+    @property
+    def settings(self) -> bool:
+        return bool(self.codes)
+
+    def words(self, text: str) -> str:
+        """A label with the region's word for its areas (`{area}`: 区, 市, 省…) filled in."""
+        return label_words(text, self.vocab)
+
+
+def label_words(text: str, vocab: dict[str, list[str]]) -> str:
+    """`{area}` in a field's label becomes the settings' area word (区 by default)."""
+    return text.replace("{area}", (vocab.get("area_label") or ["区"])[0])
 
 
 @dataclass
@@ -64,7 +83,7 @@ class Spec:
         return d
 
     def _wrong_kind(self, node: Node, ctx: Ctx, where: str) -> Any:
-        ctx.rep.at_node(node, Code.B003, where, f"{self.label}应为{self.kind}，实际是{kind_of(node)}；"
+        ctx.rep.at_node(node, ctx.code(Code.B003), where, f"{ctx.words(self.label)}应为{self.kind}，实际是{kind_of(node)}；"
                         f"提示：{self.kind_hint(where)}")
         return INVALID
 
@@ -107,15 +126,15 @@ class Text(Spec):
             return self._wrong_kind(node, ctx, where)
         value = node.value
         if self.max_len is not None and len(value.strip()) > self.max_len:
-            ctx.rep.at_node(node, Code.B005, where, f"{self.label}最多 {self.max_len} 个字，"
+            ctx.rep.at_node(node, ctx.code(Code.B005), where, f"{ctx.words(self.label)}最多 {self.max_len} 个字，"
                             f"实际 {len(value.strip())} 个字；提示：删减到 {self.max_len} 字以内。")
             return INVALID
         if self.pattern and not _compiled(self.pattern).fullmatch(value):
-            ctx.rep.at_node(node, Code.B005, where, f"{self.label}格式不对：应为{self.pattern_hint}，"
+            ctx.rep.at_node(node, ctx.code(Code.B005), where, f"{ctx.words(self.label)}格式不对：应为{self.pattern_hint}，"
                             f"实际为“{clip(value)}”；提示：按要求改写。")
             return INVALID
         if not self.multiline and "\n" in value.strip():
-            ctx.rep.at_node(node, Code.B005, where, f"{self.label}应为一行文字，实际有多行；"
+            ctx.rep.at_node(node, ctx.code(Code.B005), where, f"{ctx.words(self.label)}应为一行文字，实际有多行；"
                             "提示：合并为一行。")
             return INVALID
         return value
@@ -152,18 +171,21 @@ class Choice(Text):
         allowed = ctx.vocab.get(self.vocab, [])
         if value not in allowed:
             hint = suggest(value, allowed)
-            ctx.rep.at_node(node, Code.B004, where, f"“{clip(value)}”不是可选的{self.label}"
-                            f"（可选：{'、'.join(allowed)}）；提示："
+            ctx.rep.at_node(node, ctx.code(Code.B004), where, f"“{clip(value)}”不是可选的{ctx.words(self.label)}"
+                            f"（{choices_text(value, allowed, self.vocab)}）；提示："
                             + (f"是否要写“{hint}”？" if hint else "改为可选值之一。"))
             return INVALID
         return value
 
     def json_schema(self, vocab):
-        return self._base_schema() | {"type": "string", "enum": list(vocab.get(self.vocab, []))}
+        allowed = list(vocab.get(self.vocab, []))
+        if not allowed:  # an empty vocabulary (a region without programs): no value is valid
+            return self._base_schema() | {"type": "string", "maxLength": 0}
+        return self._base_schema() | {"type": "string", "enum": allowed}
 
     def describe(self, vocab):
         # statuses are fixed by the program (publishing depends on them), not a settings list
-        where = "" if self.vocab == "statuses" else f"（见 settings.yml 的 `{self.vocab}`）"
+        where = "" if self.vocab in FIXED_VOCABULARIES else f"（见 settings.yml 的 `{self.vocab}`）"
         return "可选：" + "、".join(vocab.get(self.vocab, [])) + where
 
 
@@ -211,12 +233,13 @@ class Number(Spec):
                 why = "不要写千位分隔符，"
             elif re.search(r"[^\d.\-]", text):
                 why = "不要写单位或文字，"
-            ctx.rep.at_node(node, Code.B006, where, f"{self.label}应为{want}，实际为“{clip(text)}”；"
-                            f"提示：{why}只写阿拉伯数字，例如 `1200` 或 `227.7`，单位写在 unit 字段。")
+            ctx.rep.at_node(node, ctx.code(Code.B006), where, f"{ctx.words(self.label)}应为{want}，实际为“{clip(text)}”；"
+                            f"提示：{why}只写阿拉伯数字，例如 "
+                            + ("`10`。" if self.integer else "`1200` 或 `227.7`。"))
             return INVALID
         value = Decimal(text)
         if self.minimum is not None and value < self.minimum:
-            ctx.rep.at_node(node, Code.B006, where, f"{self.label}不能小于 {self.minimum}，实际为 {text}；"
+            ctx.rep.at_node(node, ctx.code(Code.B006), where, f"{ctx.words(self.label)}不能小于 {self.minimum}，实际为 {text}；"
                             "提示：检查是否多写了负号。")
             return INVALID
         return int(value) if self.integer else value
@@ -232,6 +255,53 @@ class Number(Spec):
 
     def describe(self, vocab):
         return "整数" if self.integer else "数字，可带小数"
+
+
+@dataclass
+class Amount(Spec):
+    """A figure as the report states it: a plain number (kept as a Decimal), or text such as
+    约3万, 3万+, 1–2万, 超过16亿, +40 (kept as written; schema/quantity.py reads it)."""
+
+    kind = "数字或报道中的写法"
+
+    def kind_hint(self, where):
+        return f"写成 {EXAMPLES}。"
+
+    def check(self, node, ctx, where):
+        if not isinstance(node, ScalarNode):
+            return self._wrong_kind(node, ctx, where)
+        text = node.value
+        if _NUMBER.fullmatch(text):
+            if text.startswith("-"):
+                ctx.rep.at_node(node, ctx.code(Code.B006), where, f"{ctx.words(self.label)}不能小于 0，"
+                                f"实际为 {text}；提示：检查是否多写了负号。")
+                return INVALID
+            return Decimal(text)
+        q = parse_quantity(text)
+        if q is None:
+            why = ""
+            if re.fullmatch(r"-?0[0-9]+(\.[0-9]+)?", text):
+                why = "开头多了 0，"
+            elif re.fullmatch(r"-?[0-9]+\.[0-9]*0", text):
+                why = "小数末尾多了 0，"
+            elif re.search(r"[,，]", text):
+                why = "不要写千位分隔符，"
+            else:
+                why = quantity_mistake(text)
+            ctx.rep.at_node(node, ctx.code(Code.B006), where, f"{ctx.words(self.label)}的写法认不出，"
+                            f"实际为“{clip(text)}”；提示：{why}写成 {EXAMPLES}。")
+            return INVALID
+        if q.low is not None and q.high is not None and q.low > q.high:
+            ctx.rep.at_node(node, Code.B020, where, f"范围“{clip(text)}”的下限大于上限；"
+                            "提示：把小的数写在前面，例如 `1–2万`。")
+            return INVALID
+        return text.strip()
+
+    def json_schema(self, vocab):
+        return self._base_schema() | {"anyOf": [{"type": "number"}, {"type": "string"}]}
+
+    def describe(self, vocab):
+        return f"数字，或照报道写的约数、范围：{EXAMPLES}"
 
 
 _DATE_FORMS = {
@@ -259,13 +329,20 @@ class Date(Spec):
         rx, form = _DATE_FORMS[self.precision]
         if not rx.fullmatch(text) or not valid_date(text):
             what = "不存在的日期" if rx.fullmatch(text) else "格式不对"
-            ctx.rep.at_node(node, Code.B007, where, f"{self.label}应为 {form} 形式的真实日期，"
+            ctx.rep.at_node(node, ctx.code(Code.B007), where, f"{ctx.words(self.label)}应为 {form} 形式的真实日期，"
                             f"实际为“{clip(text)}”（{what}）；提示：例如 `2024-03-15`。")
             return INVALID
         return text
 
     def json_schema(self, vocab):
-        return self._base_schema() | {"type": "string", "pattern": "^" + _DATE_FORMS[self.precision][0].pattern + "$"}
+        text = {"type": "string", "pattern": "^" + _DATE_FORMS[self.precision][0].pattern + "$"}
+        if self.precision == "day":
+            return self._base_schema() | text
+        # editors' YAML 1.2 tooling reads a bare year as a number (anyOf, not a union type:
+        # Ajv's strict mode refuses those)
+        d = self._base_schema() | {"anyOf": [text, {"type": "integer", "minimum": 1800,
+                                                     "maximum": 2200}]}
+        return d
 
     def describe(self, vocab):
         return _DATE_FORMS[self.precision][1]
@@ -298,7 +375,7 @@ class ListOf(Spec):
                 ok = False
                 continue
             if is_empty(item):
-                ctx.rep.at_node(item, Code.B015, f"{where}[{i}]", f"{self.label}的第 {i + 1} 项是空的；"
+                ctx.rep.at_node(item, ctx.code(Code.B015), f"{where}[{i}]", f"{ctx.words(self.label)}的第 {i + 1} 项是空的；"
                                 "提示：删去这一项或填上内容。")
                 ok = False
                 continue
@@ -308,14 +385,14 @@ class ListOf(Spec):
                 continue
             if self.unique and isinstance(v, str):
                 if v in seen:
-                    ctx.rep.at_node(item, Code.B015, f"{where}[{i}]", f"{self.label}中“{clip(v)}”重复"
+                    ctx.rep.at_node(item, ctx.code(Code.B015), f"{where}[{i}]", f"{ctx.words(self.label)}中“{clip(v)}”重复"
                                     f"（第 {seen[v] + 1} 项已有）；提示：删去重复项。")
                     ok = False
                     continue
                 seen[v] = i
             out.append(v)
         if ok and len(out) < self.min_items:
-            ctx.rep.at_node(node, Code.B015, where, f"{self.label}至少要有 {self.min_items} 项，"
+            ctx.rep.at_node(node, ctx.code(Code.B015), where, f"{ctx.words(self.label)}至少要有 {self.min_items} 项，"
                             f"实际 {len(out)} 项；提示：补上内容。")
             ok = False
         return out if ok else INVALID
@@ -337,11 +414,12 @@ class ListOf(Spec):
 @dataclass
 class Obj(Spec):
     fields: dict[str, Spec] = field(default_factory=dict)
+    form_hint: str = ""  # how to write this table, when the generic advice would not do
 
     kind = "字段表"
 
     def kind_hint(self, where):
-        return "每个子字段写一行，例如 `name: …`，并比上一级多缩进两个空格。"
+        return self.form_hint or "每个子字段写一行，例如 `name: …`，并比上一级多缩进两个空格。"
 
     def check(self, node, ctx, where):
         if not isinstance(node, MappingNode):
@@ -357,7 +435,7 @@ class Obj(Spec):
                     rejected.add(k.value)
                 continue
             if not isinstance(k, ScalarNode):
-                ctx.rep.at_node(k, Code.B002, where or "-", "字段名必须是文字；提示：检查缩进和冒号。")
+                ctx.rep.at_node(k, ctx.code(Code.B002), where or "-", "字段名必须是文字；提示：检查缩进和冒号。")
                 ok = False
                 continue
             key = k.value
@@ -365,8 +443,8 @@ class Obj(Spec):
             if spec is None:
                 hint = suggest(key, list(self.fields), labels={n: s.label for n, s in self.fields.items()})
                 known = "、".join(self.fields)
-                ctx.rep.at_node(k, Code.B002, prefix + key, f"未知字段“{clip(key)}”；提示："
-                                + (f"是否要写“{hint}”（{self.fields[hint].label}）？" if hint
+                ctx.rep.at_node(k, ctx.code(Code.B002), prefix + key, f"未知字段“{clip(key)}”；提示："
+                                + (f"是否要写“{hint}”（{ctx.words(self.fields[hint].label)}）？" if hint
                                    else f"可用字段：{known}。"))
                 ok = False
                 if hint and not any(isinstance(k2, ScalarNode) and k2.value == hint
@@ -392,13 +470,13 @@ class Obj(Spec):
         key_node = next((k for k, _ in node.value if isinstance(k, ScalarNode) and k.value == key),
                         None)
         present = key_node is not None
-        owner = f"{self.label}中" if where else ""
+        owner = f"{ctx.words(self.label)}中" if where else ""
         state = "是空的" if present else "缺少"
-        example = f"，例如 `{key}: {spec.example}`" if spec.example is not None else ""
-        code = Code.B014 if key == "alt" else Code.B001
+        example = f"，例如 `{key}: {_example(spec, ctx.vocab)}`" if _example(spec, ctx.vocab) else ""
+        code = ctx.code(Code.B014 if key == "alt" else Code.B001)
         ctx.rep.at_node(key_node or node, code, where_key,
-                        f"{owner}必填字段“{key}”（{spec.label}）{state}；"
-                        f"提示：补上{spec.label}{example}。")
+                        f"{ctx.words(owner)}必填字段“{key}”（{ctx.words(spec.label)}）{state}；"
+                        f"提示：补上{ctx.words(spec.label)}{example}。")
 
     def json_schema(self, vocab):
         return self._base_schema() | {
@@ -417,6 +495,15 @@ def _or_empty(schema: dict) -> dict:
     return head | {"anyOf": [schema, {"enum": [None, "", [], {}]}]}
 
 
+def _example(spec: Spec, vocab: dict[str, list[str]]):
+    """A field's example in the words of this project's settings when it is a choice."""
+    inner = spec.item if isinstance(spec, ListOf) else spec
+    if isinstance(inner, Choice) and vocab.get(inner.vocab):
+        first = vocab[inner.vocab][0]
+        return f"[{first}]" if isinstance(spec, ListOf) else first
+    return spec.example
+
+
 def _reported_under(ctx: Ctx, where: str) -> bool:
     return any(d.field == where or d.field.startswith(where + ".") or d.field.startswith(where + "[")
                for d in ctx.rep.items)
@@ -431,7 +518,7 @@ class Image(Obj):
             "path": Text("图片路径", "相对于品牌文件夹 `brands/<slug>/` 的路径", required=True,
                          example="logo.png"),
             "alt": Text("替代文字", "向看不到图片的读者描述图片内容", required=True, max_len=120,
-                        example="羊城家政服务站外景"),
+                        example="家政服务站外景"),
         }
 
     def check(self, node, ctx, where):
@@ -453,6 +540,27 @@ class SourceRef(Text):
         return value
 
 
+# Lists fixed by the program, not by settings.yml
+FIXED_VOCABULARIES = ("statuses", "consent_forms", "conferrers")
+LONG_VOCABULARY = 12  # a longer list is not spelt out in a message: the nearest few and the count
+
+
+def choices_text(value: str, allowed: list[str], vocab: str = "") -> str:
+    """The allowed values as a message names them: all of a short list; of a long one the
+    nearest few, the count and where the list is."""
+    if not allowed:
+        where = f"settings.yml 的 `{vocab}` 是空的" if vocab else "没有可选值"
+        return where
+    if len(allowed) <= LONG_VOCABULARY:
+        return "可选：" + "、".join(allowed)
+    near = [o for o in allowed if value and (value in o or o in value)]
+    near += [o for o in difflib.get_close_matches(value, allowed, n=3, cutoff=0.5) if o not in near]
+    where = f"，见 settings.yml 的 `{vocab}`" if vocab and vocab not in FIXED_VOCABULARIES else ""
+    if near:
+        return f"共 {len(allowed)} 个可选值{where}；最接近的：{'、'.join(near[:3])}"
+    return f"共 {len(allowed)} 个可选值{where}，例如：{'、'.join(allowed[:3])}"
+
+
 def suggest(value: str, options: list[str], labels: dict[str, str] | None = None) -> str | None:
     """The closest option to a mistyped value, by spelling, containment or Chinese label."""
     if labels:
@@ -462,7 +570,7 @@ def suggest(value: str, options: list[str], labels: dict[str, str] | None = None
     for o in options:
         if value and (value in o or o in value):
             return o
-    close = difflib.get_close_matches(value.lower(), options, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(value.lower(), options, n=1, cutoff=0.65)
     return close[0] if close else None
 
 

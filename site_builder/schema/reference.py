@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..diagnostics import Code
 from .brand import BRAND
-from .fields import ListOf, Obj, walk_fields
+from .fields import ListOf, Obj, label_words, walk_fields
 from .round import ROUND, ROUND_VOCAB
 
 GENERATED_NOTE = ("<!-- 本文件由 `site-builder guide` 根据 site_builder/schema/ 中的声明生成，"
@@ -23,8 +23,18 @@ ROUND_INTRO = [
 def json_schema(vocab: dict[str, list[str]], spec: Obj = BRAND, schema_id: str = "brand.schema.json"
                 ) -> dict:
     """The JSON Schema of a record's front matter, with the settings' vocabularies."""
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": schema_id} | spec.json_schema(vocab)
+    return _words({"$schema": "https://json-schema.org/draft/2020-12/schema",
+                   "$id": schema_id} | spec.json_schema(vocab), vocab)
+
+
+def _words(value, vocab):
+    if isinstance(value, str):
+        return label_words(value, vocab)
+    if isinstance(value, dict):
+        return {k: _words(v, vocab) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_words(v, vocab) for v in value]
+    return value
 
 
 def round_json_schema(vocab: dict[str, list[str]]) -> dict:
@@ -45,8 +55,8 @@ def field_reference(vocab: dict[str, list[str]], spec: Obj = BRAND,
     lines = [f"# {title}", "", *(BRAND_INTRO if intro is None else intro), "", *_TABLE_HEAD]
     for path, s in walk_fields(spec):
         doc = s.doc.replace("|", "\\|")
-        desc = s.describe(vocab).replace("|", "\\|")
-        lines.append(f"| `{path}` | {s.label} | {_type_name(s)} | {'是' if s.required else ''} "
+        desc = label_words(s.describe(vocab), vocab).replace("|", "\\|")
+        lines.append(f"| `{path}` | {label_words(s.label, vocab)} | {_type_name(s)} | {'是' if s.required else ''} "
                      f"| {desc} | {doc} |")
     return "\n".join(lines) + "\n"
 

@@ -137,7 +137,7 @@ TIER = Obj("档次", "一个评定档次：名称、名额和最低总分", fiel
 
 ENTRY = Obj("参评品牌", "一个参评品牌及其评分表", fields={
     "brand": Text("品牌网址名", "brands/ 中品牌档案的 slug", required=True, pattern=SLUG_PATTERN,
-                  pattern_hint="品牌档案的 slug，例如 `yangcheng-jiazheng`", example="yangcheng-jiazheng"),
+                  pattern_hint="品牌档案的 slug，例如 `shili-jiazheng`", example="shili-jiazheng"),
     "recused": ListOf("回避专家", item=Text("专家编号", pattern=SLUG_PATTERN, pattern_hint=_ID_HINT),
                       doc="申报了利益冲突、不为本品牌打分的专家编号", unique=True),
     "scores": ScoreSheet("评分表", "每位评分专家对每个评分项的分数"),

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from .brand import _EMAIL, _PHONE, _PHONE_HINT, _PLAIN, _PLAIN_HINT, _TERM, _TERM_HINT, _URL
-from .fields import Date, ListOf, Number, Obj, Text
+from .fields import Choice, Date, ListOf, Number, Obj, Text
+
+# Who confers a level: this site's own selection rounds, or a body outside the site.
+BY_ROUNDS = "本站评选"
+BY_OUTSIDE = "外部认定"
+CONFERRERS = (BY_ROUNDS, BY_OUTSIDE)
+# The settings file's own fixed choices (its other vocabularies are lists it declares).
+SETTINGS_VOCAB = {"conferrers": list(CONFERRERS)}
 
 SETTINGS = Obj("站点设置", "settings.yml", fields={
     "region": Obj("地区", required=True, fields={
-        "name": Text("地区全称", required=True, max_len=20, example="广州市"),
-        "short_name": Text("地区简称", required=True, max_len=10, example="广州"),
+        "name": Text("地区全称", required=True, max_len=20, example="示例市"),
+        "short_name": Text("地区简称", required=True, max_len=10, example="示例"),
+        "area_label": Text("地区单位", "`districts` 中每一项叫什么：区、县、市、省或地区；页面写作“所在区”“按所在区”；不写时为“区”",
+                           max_len=4, pattern=_TERM, pattern_hint=_TERM_HINT, example="区"),
     }),
     "site": Obj("站点", required=True, fields={
         "title": Text("站点标题", required=True, max_len=30, pattern=_PLAIN,
@@ -17,20 +26,37 @@ SETTINGS = Obj("站点设置", "settings.yml", fields={
                             pattern_hint=_PLAIN_HINT),
         "url": Text("站点地址", pattern=_URL, pattern_hint="以 https:// 开头的网址"),
     }),
-    "districts": ListOf("所在区", item=Text("区", max_len=20, pattern=_TERM, pattern_hint=_TERM_HINT), required=True, min_items=1, unique=True),
+    "districts": ListOf("所在{area}", item=Text("{area}", max_len=20, pattern=_TERM, pattern_hint=_TERM_HINT), required=True, min_items=1, unique=True),
     "categories": ListOf("品牌类型", item=Text("品牌类型", max_len=20, pattern=_TERM, pattern_hint=_TERM_HINT), required=True, min_items=1,
                          unique=True),
     "levels": ListOf("品牌层级", item=Text("层级", max_len=20, pattern=_TERM, pattern_hint=_TERM_HINT), required=True, min_items=1, unique=True),
-    "stages": ListOf("发展阶段", item=Text("阶段", max_len=20, pattern=_TERM, pattern_hint=_TERM_HINT), required=True, min_items=1, unique=True),
-    "programs": ListOf("所属工程", item=Text("工程", max_len=20, pattern=_TERM, pattern_hint=_TERM_HINT), required=True, unique=True),
+    "conferral": ListOf("层级的认定方式", "每个层级由谁认定：“本站评选”的层级须有本站已公布的评选授予"
+                        "（否则警告 B016）；“外部认定”的层级（如国家级、省级名单）须在档案的 honours 中写明"
+                        "（否则警告 B017）；没有列出的层级（如“培育中”）不核对。不写本项时，第一个层级由本站评选授予",
+                        item=Obj("认定方式", fields={
+                            "level": Text("层级", required=True, max_len=20),
+                            "by": Choice("认定方", required=True, vocab="conferrers", example="本站评选"),
+                        })),
+    "stages": ListOf("发展阶段", "可以为空列表 `[]`：网站不显示发展阶段", item=Text("阶段", max_len=20, pattern=_TERM, pattern_hint=_TERM_HINT), unique=True),
+    "programs": ListOf("所属工程", "可以为空列表 `[]`：网站不显示“所属工程”的栏目和筛选", item=Text("工程", max_len=20, pattern=_TERM, pattern_hint=_TERM_HINT), unique=True),
     "cooperation_regions": ListOf("协作地区", item=Text("地区", max_len=20, pattern=_TERM, pattern_hint=_TERM_HINT), unique=True),
     "person_roles": ListOf("人物角色", item=Text("角色", max_len=20), required=True, min_items=1,
                            unique=True),
+    "person_roles_text": Text("人物角色的说明", "典型人物页的一句介绍；不写时列出 person_roles",
+                              max_len=120),
     "venue_types": ListOf("场所类型", item=Text("类型", max_len=20), required=True, min_items=1,
                           unique=True),
+    "venue_types_text": Text("场所类型的说明", "文化体验页的一句介绍；不写时列出 venue_types",
+                             max_len=120),
     "enterprise_kinds": ListOf("企业类别", item=Text("类别", max_len=20), unique=True),
     "figure_labels": ListOf("常用数据名称", item=Text("名称", max_len=30), unique=True),
     "figure_units": ListOf("常用单位", item=Text("单位", max_len=10), unique=True),
+    "statistics": Obj("统计规则", "数据统计页怎样汇总关键数据（只声明一次，所有品牌一样）", fields={
+        "additive_units": ListOf("可相加的单位", "只有这些单位的精确数字才会跨品牌相加；%、人均、比率等不要列入；不写时为 figure_units 中除 % 以外的单位",
+                                 item=Text("单位", max_len=10), unique=True),
+        "non_additive_words": ListOf("不相加的名称用词", "名称含有这些词的数字从不相加；不写时为 人均、平均、率、占比、比例、增长、增幅",
+                                     item=Text("用词", max_len=10), unique=True),
+    }),
     "targets": ListOf("规划目标", item=Obj("目标", fields={
         "level": Text("层级", required=True, max_len=20),
         "count": Number("数量", required=True, integer=True),
@@ -38,6 +64,10 @@ SETTINGS = Obj("站点设置", "settings.yml", fields={
     })),
     "policy": Obj("政策依据", required=True, fields={
         "title": Text("文件名称", required=True, max_len=80),
+        "kind": Text("文件类别", "页面称呼这份文件的词，例如 实施方案、行动计划、工作方案；不写时用“政策文件”",
+                     max_len=10, example="实施方案"),
+        "selection_quote": Text("评选要求原文", "征集评选页引用的原文短句（须是该文件的原话），不写则不引用",
+                                max_len=60),
         "issuer": Text("发文单位", required=True, max_len=80),
         "number": Text("文号", max_len=40),
         "date": Date("印发日期", required=True),

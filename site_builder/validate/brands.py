@@ -10,7 +10,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from ..diagnostics import Code, Diagnostic, Reporter
 from ..load.brands import LoadedRecord, is_valid
 from ..model import BRANDS_DIR, Brand
-from ..schema.brand import SLUG_PATTERN
+from ..schema.brand import CONSENT_PLACEHOLDERS, SLUG_PATTERN
 from ..schema.fields import Ctx
 from ..text import clip
 from .images import check_images
@@ -31,7 +31,10 @@ def validate_brand(root: Path, rec: LoadedRecord) -> Brand | None:
         if slug != stem:
             rep.at_node(slug_node, Code.B008, "slug", f"网址名“{slug}”与文件名“{stem}.md”不一致；"
                         f"提示：把文件改名为 {slug}.md，或把 slug 改为 {stem}。")
-    _check_sources(node, rec.ctx, top)
+    dates = _check_sources(node, rec.ctx, top)
+    _check_consent(top, rep)
+    _check_figure_dates(top, rep, dates)
+    _check_secondary_category(top, rep)
     check_schedule(rec)
     folder = root / BRANDS_DIR / stem
     check_images(folder, rec.ctx)
@@ -43,8 +46,61 @@ def validate_brand(root: Path, rec: LoadedRecord) -> Brand | None:
                  rec.lines())
 
 
-def _check_sources(node: MappingNode, ctx: Ctx, top: dict[str, tuple[Node, Node]]) -> None:
+def _items(top: dict[str, tuple[Node, Node]], key: str) -> list[MappingNode]:
+    """The mapping items of a top-level list field, whatever else the list holds."""
+    node = top.get(key, (None, None))[1]
+    if node is None or not isinstance(getattr(node, "value", None), list):
+        return []
+    return [item for item in node.value if isinstance(item, MappingNode)]
+
+
+def _get(item: MappingNode, key: str) -> Node | None:
+    return next((v for k, v in item.value if isinstance(k, ScalarNode) and k.value == key), None)
+
+
+def _is_placeholder(text: str) -> bool:
+    t = text.strip().lower()
+    return not t or t in CONSENT_PLACEHOLDERS or t.startswith(("未", "无", "待", "暂无", "没有", "不"))
+
+
+def _check_consent(top: dict[str, tuple[Node, Node]], rep: Reporter) -> None:
+    """B019: a person's consent names real evidence, not a placeholder or blanks."""
+    for i, person in enumerate(_items(top, "people")):
+        consent = _get(person, "consent")
+        if not isinstance(consent, MappingNode):
+            continue  # missing or not a field table: reported by the schema
+        for key, label in (("reference", "档案编号"), ("form", "授权方式")):
+            v = _get(consent, key)
+            if isinstance(v, ScalarNode) and v.value and _is_placeholder(v.value):
+                rep.at_node(v, Code.B019, f"people[{i}].consent.{key}",
+                            f"{label}“{clip(v.value.strip()) or '（只有空格）'}”不是本人同意公开的凭据，"
+                            "这位人物不能发布", hint="")
+
+
+def _check_figure_dates(top: dict[str, tuple[Node, Node]], rep: Reporter,
+                        dates: dict[str, bool]) -> None:
+    """B018: a figure without `as_of` takes its source's date, which must then be given."""
+    for i, fig in enumerate(_items(top, "figures")):
+        src = _get(fig, "source")
+        if _get(fig, "as_of") is not None or not isinstance(src, ScalarNode):
+            continue
+        if src.value in dates and not dates[src.value]:
+            rep.at_node(fig, Code.B018, f"figures[{i}].as_of",
+                        f"这个数字没有统计时间，所引资料“{clip(src.value)}”也没有发布日期", hint="")
+
+
+def _check_secondary_category(top: dict[str, tuple[Node, Node]], rep: Reporter) -> None:
+    first, second = top.get("category", (None, None))[1], top.get("secondary_category", (None, None))[1]
+    if isinstance(first, ScalarNode) and isinstance(second, ScalarNode) and first.value and \
+            first.value == second.value:
+        rep.at_node(second, Code.B020, "secondary_category",
+                    f"第二品牌类型与品牌类型都是“{clip(first.value)}”；提示：删去 secondary_category。")
+
+
+def _check_sources(node: MappingNode, ctx: Ctx, top: dict[str, tuple[Node, Node]]) -> dict[str, bool]:
+    """B013 and B012; returns each source id and whether it has a date."""
     ids: dict[str, Node] = {}
+    dated: dict[str, bool] = {}
     src = top.get("sources")
     if src is not None and hasattr(src[1], "value") and isinstance(src[1].value, list):
         for i, item in enumerate(src[1].value):
@@ -58,11 +114,13 @@ def _check_sources(node: MappingNode, ctx: Ctx, top: dict[str, tuple[Node, Node]
                                         f"重复（第 {first} 行已用过）", hint="")
                     else:
                         ids[v.value] = v
+                        dated[v.value] = _get(item, "date") is not None
     for where, ref, ref_node in ctx.refs:
         if ref not in ids:
             known = "、".join(ids) if ids else "（sources 为空）"
             ctx.rep.at_node(ref_node, Code.B012, where, f"来源编号“{clip(ref)}”在 sources 中找不到"
                             f"（已有：{known}）；提示：在 sources 中补上这条资料，或改正编号。")
+    return dated
 
 
 def check_unique(brands: list[Brand]) -> list[Diagnostic]:

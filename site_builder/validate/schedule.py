@@ -16,5 +16,5 @@ def check_schedule(rec: LoadedRecord) -> None:
     if start and end and end <= start:
         node = next(v for k, v in rec.root.value
                     if isinstance(k, ScalarNode) and k.value == "publish_until")
-        rec.rep.at_node(node, Code.B017, "publish_until",
+        rec.rep.at_node(node, Code.B021, "publish_until",
                         f"下线日期 {end} 不晚于上线日期 {start}，这样的档案一天也不会显示", hint="")
