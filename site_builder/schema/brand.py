@@ -9,7 +9,7 @@ _PLAIN = r'[^<>&"]*'
 _PLAIN_HINT = '不含 < > & " 的文字（中文引号“”可以用）'
 _TERM = r"[^\s/\\?#%]+"
 _TERM_HINT = "不含空格和 / \\ ? # % 的词语"
-_PHONE = r"(0\d{2,3}-?\d{7,8}(-\d{1,6})?|[48]00-?\d{3}-?\d{4}|12345|1\d{4})"
+_PHONE = r"(0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?|[48]00-?[0-9]{3}-?[0-9]{4}|12345|1[0-9]{4})"
 _PHONE_HINT = "公开的座机或服务热线，例如 020-12345678、400-123-4567、12345"
 _URL = r"https?://[^\s<>\"']+"
 _EMAIL = r"[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}"
@@ -31,7 +31,8 @@ SOURCE = Obj("资料来源", "一条公开资料：媒体或机构、标题、�
 FIGURE = Obj("关键数据", "一个有来源的数字", fields={
     "label": Suggested("名称", "这个数字说的是什么", required=True, max_len=30, vocab="figure_labels",
                        example="从业人数"),
-    "value": Number("数值", "只写阿拉伯数字", required=True, example="1200"),
+    "value": Number("数值", "只写阿拉伯数字", required=True, example="1200",
+                    maximum=9_999_999_999, decimals=4),
     "unit": Suggested("单位", "数值的单位", required=True, max_len=10, vocab="figure_units",
                       example="人"),
     "as_of": Date("统计时间", "这个数字对应的时间", required=True, precision="partial",
@@ -57,8 +58,8 @@ VENUE = Obj("文化体验场所", "非遗工坊、文化体验馆（街、商圈
     "type": Choice("类型", required=True, vocab="venue_types", example="非遗工坊"),
     "district": Choice("所在区", required=True, vocab="districts", example="从化区"),
     "address": Text("地址", "对外公开的地址", max_len=120),
-    "lat": Number("纬度", "坐标纬度（GCJ-02）", minimum=-90),
-    "lng": Number("经度", "坐标经度（GCJ-02）", minimum=-180),
+    "lat": Number("纬度", "坐标纬度（GCJ-02）", minimum=-90, maximum=90, decimals=7),
+    "lng": Number("经度", "坐标经度（GCJ-02）", minimum=-180, maximum=180, decimals=7),
     "hours": Text("开放时间", "例如“周二至周日 09:00–17:00”", max_len=80),
     "phone": Text("公开电话", "场所对外公开的电话", pattern=_PHONE, pattern_hint=_PHONE_HINT),
     "description": Text("介绍", max_len=500, multiline=True),

@@ -179,6 +179,10 @@ _NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?")
 class Number(Spec):
     integer: bool = False
     minimum: int | None = 0
+    # Bounds keep every value published as written: no exponent form in the open data's JSON
+    # (which writes decimals as floating-point numbers) and no digits enough for a phone number.
+    maximum: int | None = None
+    decimals: int | None = None
 
     kind = "数字"
 
@@ -205,6 +209,18 @@ class Number(Spec):
                             f"提示：{why}只写阿拉伯数字，例如 `1200` 或 `227.7`，单位写在 unit 字段。")
             return INVALID
         value = Decimal(text)
+        if text.startswith("-") and value == 0:
+            ctx.rep.at_node(node, Code.B006, where, f"{self.label}写成了“{text}”；提示：0 前面不要写负号。")
+            return INVALID
+        places = len(text.partition(".")[2])
+        if self.decimals is not None and places > self.decimals:
+            ctx.rep.at_node(node, Code.B006, where, f"{self.label}最多 {self.decimals} 位小数，实际为"
+                            f" {places} 位（{clip(text)}）；提示：四舍五入到 {self.decimals} 位小数。")
+            return INVALID
+        if self.maximum is not None and value > self.maximum:
+            ctx.rep.at_node(node, Code.B006, where, f"{self.label}不能大于 {self.maximum}，实际为 "
+                            f"{clip(text)}；提示：核对数值，大的数目改用“万人”“亿元”等单位。")
+            return INVALID
         if self.minimum is not None and value < self.minimum:
             ctx.rep.at_node(node, Code.B006, where, f"{self.label}不能小于 {self.minimum}，实际为 {text}；"
                             "提示：检查是否多写了负号。")
@@ -215,16 +231,25 @@ class Number(Spec):
         d = self._base_schema() | {"type": "integer" if self.integer else "number"}
         if self.minimum is not None:
             d["minimum"] = self.minimum
+        if self.maximum is not None:
+            d["maximum"] = self.maximum
         return d
 
     def describe(self, vocab):
-        return "整数" if self.integer else "数字，可带小数"
+        text = "整数" if self.integer else "数字，可带小数"
+        if self.decimals is not None and not self.integer:
+            text += f"（最多 {self.decimals} 位）"
+        if self.maximum is not None:
+            low = "" if self.minimum is None else f"{self.minimum} 到 "
+            text += f"；{low}{self.maximum}"
+        return text
 
 
 _DATE_FORMS = {
-    "day": (re.compile(r"\d{4}-\d{2}-\d{2}"), "YYYY-MM-DD"),
-    "partial": (re.compile(r"\d{4}(-\d{2}(-\d{2})?)?"), "YYYY、YYYY-MM 或 YYYY-MM-DD"),
-    "month": (re.compile(r"\d{4}(-\d{2})?"), "YYYY 或 YYYY-MM"),
+    # ASCII digits only: `\d` would take full-width digits (２０２４), which no date parser reads.
+    "day": (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"), "YYYY-MM-DD"),
+    "partial": (re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"), "YYYY、YYYY-MM 或 YYYY-MM-DD"),
+    "month": (re.compile(r"[0-9]{4}(-[0-9]{2})?"), "YYYY 或 YYYY-MM"),
 }
 
 
