@@ -88,6 +88,6 @@ CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 def name_key(text: str) -> str:
     """What two names are compared by: compatibility forms folded (full-width letters), case
-    folded, invisible characters dropped and spaces collapsed."""
+    folded, invisible characters and spaces dropped."""
     folded = unicodedata.normalize("NFKC", FORMAT_CHARS.sub("", str(text))).casefold()
-    return " ".join(CONTROL_CHARS.sub("", folded).split())
+    return "".join(CONTROL_CHARS.sub("", folded).split())

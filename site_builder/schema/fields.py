@@ -442,8 +442,34 @@ class Image(Obj):
         value = super().check(node, ctx, where)
         if value is not INVALID:
             path_node = next(v for k, v in node.value if k.value == "path")
+            alt_node = next(v for k, v in node.value if k.value == "alt")
+            problem = alt_problem(value["alt"], value["path"])
+            if problem:
+                ctx.rep.at_node(alt_node, Code.B017, f"{where}.alt", f"替代文字“{clip(value['alt'])}”"
+                                f"{problem}", hint="")
             ctx.images.append((f"{where}.path", value["path"], path_node))
         return value
+
+
+# What alt text that describes nothing looks like: a file name, a camera's name for a photo,
+# a word for "image".
+_FILE_NAME_ALT = re.compile(r"[^\s/\\]*\.(jpe?g|png|webp|gif|svg|bmp|tiff?|heic)", re.IGNORECASE)
+_CAMERA_ALT = re.compile(r"(img|dsc|dscn|dcim|pxl|mvimg|wechat|screenshot|image|photo|pic)"
+                         r"[-_ ]?[0-9][0-9_-]*", re.IGNORECASE)
+_WORD_ALT = {"图片", "图像", "照片", "图", "image", "img", "photo", "picture", "pic", "alt"}
+
+
+def alt_problem(alt: str, path: str = "") -> str | None:
+    """Why an image's alt text describes nothing (blank, a file name, "图片"), or None."""
+    text = " ".join(alt.split())
+    if not text:
+        return "是空白"
+    if _FILE_NAME_ALT.fullmatch(text) or _CAMERA_ALT.fullmatch(text) or (
+            path and text.lower() in (path.lower(), path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower())):
+        return "像是文件名，不是对图片内容的描述"
+    if text.lower().strip("。.") in _WORD_ALT:
+        return "只是“图片”之类的词，没有描述图片内容"
+    return None
 
 
 @dataclass

@@ -22,6 +22,7 @@ from markdown.treeprocessors import Treeprocessor
 from ..diagnostics.codes import Code
 from ..diagnostics.report import Reporter
 from ..text import clip, line_col
+from ..schema.fields import alt_problem
 from .images import image_problem
 from .personal_data import report_pii
 
@@ -275,6 +276,7 @@ def check_story(body: str, body_line: int, rep: Reporter, folder: Path | None = 
     `folder` is the brand's image folder; images the story shows must be there."""
     loc = _Locator(body, body_line)
     report_pii(rep, STORY_FIELD, body, loc.line_col)
+    check_heading_levels(body, body_line, rep)
     if len(body) > MAX_STORY_CHARS:
         rep.add(Code.P013, STORY_FIELD, f"品牌故事有 {len(body)} 个字符，超过上限 {MAX_STORY_CHARS}；"
                 "提示：精简正文，详细材料可作为资料来源链接。", body_line)
@@ -325,6 +327,46 @@ def check_story(body: str, body_line: int, rep: Reporter, folder: Path | None = 
 
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]|$)")
+_SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*$")
+_FENCE = re.compile(r" {0,3}(```|~~~)")
+
+
+def heading_levels(body: str) -> list[tuple[int, int]]:
+    """(level, offset) of every Markdown heading in a text, code blocks left out."""
+    out, offset, fenced, prev = [], 0, False, ""
+    for line in body.split("\n"):
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and not line.startswith(("    ", "\t")):
+            m = _ATX.match(line)
+            if m:
+                out.append((len(m.group(1)), offset))
+            elif prev.strip() and not _ATX.match(prev) and _SETEXT.match(line) and \
+                    not prev.lstrip().startswith(("-", "*", "+", ">", "|")):
+                out.append((1 if line.strip()[0] == "=" else 2, offset - len(prev) - 1))
+        prev = line if not fenced else ""
+        offset += len(line) + 1
+    return out
+
+
+def check_heading_levels(body: str, body_line: int, rep: Reporter) -> None:
+    """Warn where a heading skips a level (## then ####): readers who navigate by headings lose
+    the structure. The first heading may be of any level; the story's top level becomes h3."""
+    if "#" not in body and "==" not in body and "--" not in body:
+        return
+    levels = heading_levels(body)
+    if not levels:
+        return
+    top = min(level for level, _ in levels)
+    prev = top - 1
+    for i, (level, offset) in enumerate(levels):
+        if level > prev + 1:
+            line, col = line_col(body, offset, body_line)
+            what = (f"第一个标题是 {'#' * level}，而正文中最高一级的标题是 {'#' * top}" if i == 0
+                    else f"标题从 {'#' * prev} 跳到了 {'#' * level}")
+            rep.add(Code.B018, STORY_FIELD, f"{what}（跳过了一级）", line, col, hint="")
+        prev = level
 _ALLOWED_LIST = "、".join(sorted(ALLOWED_TAGS - _HEADINGS))
 
 
@@ -396,6 +438,10 @@ def _check_url(tag: str, attr: str, value: str, t: _Tag, loc: _Locator, rep: Rep
         line, col = where
         rep.add(Code.B014, STORY_FIELD, f"正文图片“{clip(value, 30, squeeze=True)}”缺少替代文字；提示：写成 "
                 "`![图片内容的描述](文件名)`。", line, col)
+    elif alt_problem(alt, value):
+        line, col = where
+        rep.add(Code.B017, STORY_FIELD, f"正文图片“{clip(value, 30, squeeze=True)}”的替代文字“{clip(alt, 20)}”"
+                f"{alt_problem(alt, value)}；提示：写成 `![图片内容的描述](文件名)`。", line, col)
     if folder is None:
         return
 
