@@ -53,7 +53,7 @@ def image_file_problem(path: Path) -> tuple[str, str] | None:
         return Code.P011, (f"图片 {path.name} 的像素数超过上限 {MAX_IMAGE_PIXELS:,}；提示：缩小图片"
                         "（长边 2000 像素左右足够）。")
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as e:
-        if "truncated" in str(e) or isinstance(e, EOFError):
+        if "truncated" in str(e).lower() or isinstance(e, EOFError):
             return Code.P012, (f"图片 {path.name} 不完整（文件在复制或下载时被截断）；提示：重新导出或"
                                "重新复制这张图片。")
         return Code.P012, (f"{path.name} 不是可以读取的图片（{type(e).__name__}）；提示：用 JPEG、PNG、"
