@@ -21,7 +21,7 @@ from ..project import Project
 from ..text import fmt_decimal
 from ..validate.story import story_html, story_images
 from . import opendata, stats
-from .images import Picture, make_variants
+from .images import Picture, cache_dir, clean_copy, make_variants
 from .rounds import brand_honours, public_rounds, render_rounds, round_url
 
 TEMPLATES_DIR = "templates/pages"
@@ -164,15 +164,17 @@ def render_site(project: Project) -> Rendered:
     site_url = (site.get("url") or "").rstrip("/")
 
     pictures: dict[tuple[str, str], Picture] = {}
+    cache = cache_dir()
     for b in brands:
         for img in brand_images(b):
             stem = img.rsplit(".", 1)[0]
             pic, files = make_variants(project.root / BRANDS_DIR / b.slug / img,
-                                       f"{BRANDS_DIR}/{b.slug}/{stem}", project.root)
+                                       f"{BRANDS_DIR}/{b.slug}/{stem}", cache)
             pictures[(b.slug, img)] = pic
             out.files.update(files)
-        for img in story_images(b.body):  # the story's own images, copied as written
-            out.assets[f"{BRANDS_DIR}/{b.slug}/{img}"] = project.root / BRANDS_DIR / b.slug / img
+        for img in story_images(b.body):  # the story's own images, encoded again without metadata
+            out.files[f"{BRANDS_DIR}/{b.slug}/{img}"] = clean_copy(
+                project.root / BRANDS_DIR / b.slug / img, cache)
 
     def pic(brand: Brand, image: dict, base: str, css_class: str = "", sizes: str | None = None,
             eager: bool = False) -> Markup:
