@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime as _dt
 import io
@@ -91,3 +92,72 @@ def name_key(text: str) -> str:
     folded, invisible characters and spaces dropped."""
     folded = unicodedata.normalize("NFKC", FORMAT_CHARS.sub("", str(text))).casefold()
     return "".join(CONTROL_CHARS.sub("", folded).split())
+
+
+# Any absolute address (scheme://host or a quoted //host) in script or style text.
+_ABSOLUTE = re.compile(
+    r"""(?:(?<![\w.+-])(?:https?|wss?|ftp):|(?<=["'`(]))//"""
+    r"""([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)"""
+    r"""(?::[0-9]+)?[^\s"'`)<>\\]*""", re.IGNORECASE)
+# Comments say where code came from (licences); they load nothing. `//` starts a line comment
+# only where an expression cannot continue (a URL's `://` is not one).
+# (`\3c !--` is how a style sheet escapes the `<!--` of an SVG inside a data: address.)
+_CODE_COMMENTS = re.compile(r"/\*.*?\*/|(?:<|\\3c ?)!--.*?--(?:>|\\3e ?)|(?:^|(?<=[\s;{}(),]))//[^\n]*",
+                            re.DOTALL | re.IGNORECASE)
+# XML namespace names are identifiers, never fetched.
+_NAMESPACES = re.compile(r"https?://www\.w3\.org/(?:2000/svg|1999/xlink|1999/xhtml|1998/Math/MathML"
+                         r"|XML/1998/namespace|2000/xmlns/?)(?=$|[^\w/])", re.IGNORECASE)
+
+
+# Names reserved for examples and tests (RFC 2606, RFC 6761): code uses them as a dummy base
+# for parsing addresses (`new URL("https://example.com" + path)`); nothing is served from them.
+_RESERVED_HOST = re.compile(r"(?:[\w-]+\.)*(?:example\.(?:com|org|net)|example|invalid|test|localhost)",
+                            re.IGNORECASE)
+
+
+def foreign_addresses(code: str, own_host: str | None = None) -> list[tuple[int, str, str]]:
+    """(offset, address, host) for each address `named_addresses` finds on another host."""
+    out = []
+    for offset, url in named_addresses(code):
+        host = _ABSOLUTE.match(url).group(1).lower()
+        if host != (own_host or "").lower():
+            out.append((offset, url, host))
+    return out
+
+
+def named_addresses(code: str) -> list[tuple[int, str]]:
+    """(offset, address) for every absolute address a script, style sheet or SVG names outside
+    comments, whether or not (or only sometimes) it is loaded; namespace names left out."""
+    if "//" not in code:
+        return []
+    comments = [m.span() for m in _CODE_COMMENTS.finditer(code)]
+    starts = [a for a, _ in comments]
+    out = []
+    for m in _ABSOLUTE.finditer(code):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and comments[i][0] <= m.start() < comments[i][1]:
+            continue
+        if _NAMESPACES.match(m.group()) or _RESERVED_HOST.fullmatch(m.group(1)):
+            continue
+        out.append((m.start(), m.group()))
+    return out
+
+
+def parse_srcset(value: str) -> list[str]:
+    """The addresses in a srcset value (candidates are `url [descriptor]`, comma-separated)."""
+    urls, i, n = [], 0, len(value)
+    while i < n:
+        while i < n and (value[i].isspace() or value[i] == ","):
+            i += 1
+        start = i
+        while i < n and not value[i].isspace():
+            i += 1
+        url = value[start:i]
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            while i < n and value[i] != ",":  # skip the descriptor
+                i += 1
+        if url:
+            urls.append(url)
+    return urls

@@ -6,6 +6,7 @@ import logging
 import re
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
@@ -18,6 +19,7 @@ from ..project import Project, load_project
 from ..render.changes import PageTracker
 from ..render.pages import head_text, render_site
 from . import EngineFailed
+from .foreign import is_unused, neutralise_file
 from .pagefind import SearchIndexJob, index_site
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
@@ -64,6 +66,19 @@ class SiteBuilderPlugin(BasePlugin):
         return config
 
     def on_files(self, files: Files, config) -> Files:
+        # The installed theme's own files (not the project's templates/theme): unused ones left
+        # out, the others cleaned of other hosts' addresses after the build.
+        root = self.project.root.resolve()
+        theme_dirs = [Path(d).resolve() for d in config.theme.dirs
+                      if not Path(d).resolve().is_relative_to(root)]
+        self.theme_files = []
+        for f in list(files):
+            src = Path(f.abs_src_path).resolve() if f.abs_src_path else None
+            if src and any(src.is_relative_to(d) for d in theme_dirs):
+                if is_unused(f.dest_uri):
+                    files.remove(f)
+                else:
+                    self.theme_files.append(f.dest_uri)
         rendered = render_site(self.project)
         self.token = "lb-" + secrets.token_hex(8)  # not guessable by record content
         self.stashed: dict[str, list[str]] = {}
@@ -98,6 +113,10 @@ class SiteBuilderPlugin(BasePlugin):
         return restore_html_blocks(html, self.token, blocks) if blocks else html
 
     def on_post_build(self, config) -> None:
+        site_dir = Path(config.site_dir)
+        host = urlsplit(config.site_url or "").netloc or None
+        for uri in getattr(self, "theme_files", []):
+            neutralise_file(site_dir / uri, host)
         if getattr(self, "defer_search", False):  # site-builder build checks pages meanwhile
             self.search_job = SearchIndexJob(Path(config.site_dir))
         elif getattr(self, "serving", False):

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..diagnostics import Code, Diagnostic, make_diagnostic, sort_key
-from .html import _RESOURCE_ATTRS, _RESOURCE_RELS, css_urls, parse_srcset
+from .html import _RESOURCE_ATTRS, _RESOURCE_RELS, css_urls, named_addresses, parse_srcset
 
 _ORIGIN_ONLY_RELS = {"preconnect", "dns-prefetch"}  # name a host, not a file
 _NAV_RELS = {"canonical", "alternate", "next", "prev", "first", "last", "up", "help", "license"}
@@ -21,10 +21,6 @@ _SAFE_SCHEMES = {"data", "blob", "about"}
 # Script calls that fetch or run code from a literal address: importScripts('https://…') etc.
 # Addresses in the sitemap and in Atom/RSS feeds: <loc>…</loc>, <link href="…"/>, <link>…</link>.
 _XML_LINK = re.compile(r"<loc>\s*([^<\s]+)\s*</loc>|<link\b[^>]*?\bhref=\"([^\"]+)\"|<link>\s*([^<\s]+)\s*</link>")
-_JS_LOAD = re.compile(
-    r"""(?:importScripts|import|fetch|Worker|SharedWorker|EventSource|WebSocket|sendBeacon)"""
-    r"""\s*\(\s*(["'`])((?:https?:|wss?:)?//[^"'`\s]+)\1""")
-
 
 @dataclass
 class _Page:
@@ -55,7 +51,9 @@ class _PageParser(html.parser.HTMLParser):
             self.page.ids.add(a["id"])
         if tag == "a" and a.get("name"):
             self.page.ids.add(a["name"])
-        if tag in ("title", "style", "script") and self._in is None:
+        if tag == "script" and a.get("type", "").strip().lower() == "application/ld+json":
+            pass  # structured data names schema.org as its vocabulary, loads nothing
+        elif tag in ("title", "style", "script") and self._in is None:
             self._in, self._text, self._start = tag, [], self.getpos()
         if a.get("style"):
             line, col = self.getpos()
@@ -164,7 +162,7 @@ class SiteChecker:
                 text = self._read(p, rel)
                 if text is not None:
                     self._check_css(rel, text, 1, 1)
-            elif suffix in (".js", ".mjs"):
+            elif suffix in (".js", ".mjs", ".svg"):
                 text = self._read(p, rel)
                 if text is not None:
                     self._check_script(rel, text, 1, 1)
@@ -198,14 +196,21 @@ class SiteChecker:
             self._check_script(rel, js, line, col)
 
     def _check_css(self, rel: str, css: str, line0: int, col0: int) -> None:
-        for offset, kind, url in css_urls(css):
+        found = css_urls(css)
+        for offset, kind, url in found:
             line, col = _line_col(css, offset, line0, col0)
             self._check_ref(rel, line, col, "resource", f"CSS {kind}", url)
+        self._check_script(rel, css, line0, col0, "样式中的地址",
+                           frozenset(url.strip() for _, _, url in found))
 
-    def _check_script(self, rel: str, js: str, line0: int, col0: int) -> None:
-        for m in _JS_LOAD.finditer(js):
-            line, col = _line_col(js, m.start(2), line0, col0)
-            self._check_ref(rel, line, col, "origin", "脚本中的地址", m.group(2))
+    def _check_script(self, rel: str, js: str, line0: int, col0: int,
+                      what: str = "脚本中的地址", skip: frozenset[str] = frozenset()) -> None:
+        """Every address a script names may be loaded, on some path or other: none may be on
+        another host (comments and XML namespace names aside)."""
+        for offset, url in named_addresses(js):
+            if url not in skip:
+                line, col = _line_col(js, offset, line0, col0)
+                self._check_ref(rel, line, col, "origin", what, url)
 
     def _check_xml(self, rel: str, text: str) -> None:
         """The sitemap's and feeds' links to the site's own pages must resolve."""
