@@ -21,8 +21,8 @@ from markdown.treeprocessors import Treeprocessor
 
 from ..diagnostics.codes import Code
 from ..diagnostics.report import Reporter
-from ..text import clip, line_col
 from ..schema.fields import alt_problem
+from ..text import clip, line_col
 from .images import image_problem
 from .personal_data import report_pii
 

@@ -48,7 +48,7 @@ def _image_set_strings(css: str) -> list[tuple[int, str]]:
             depth += {"(": 1, ")": -1}.get(css[i], 0)
             i += 1
         inner = css[m.end():i]
-        inner_plain = re.sub(r"url\([^)]*\)", lambda u: " " * len(u.group()), inner, flags=re.I)
+        inner_plain = re.sub(r"url\([^)]*\)", lambda u: " " * len(u.group()), inner, flags=re.IGNORECASE)
         for s in _CSS_STRING.finditer(inner_plain):
             out.append((m.end() + s.start(), s.group(1) if s.group(1) is not None else s.group(2)))
     return out
