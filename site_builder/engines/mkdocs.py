@@ -17,6 +17,7 @@ from mkdocs.structure.files import File, Files
 from ..diagnostics.output import format_diagnostics
 from ..project import Project, load_project
 from ..render.changes import PageTracker
+from ..render.images import cache_dir, clean_copy
 from ..render.pages import head_text, render_site
 from . import EngineFailed
 from .foreign import is_unused, neutralise_file
@@ -25,6 +26,7 @@ from .pagefind import SearchIndexJob, index_site
 log = logging.getLogger("mkdocs.plugins.site_builder")
 
 CONFIG_FILE = "mkdocs.yml"
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 
 
 class SiteBuilderPlugin(BasePlugin):
@@ -79,6 +81,18 @@ class SiteBuilderPlugin(BasePlugin):
                     files.remove(f)
                 else:
                     self.theme_files.append(f.dest_uri)
+        # Hand-written pages are rendered by the core (render_site), under the same rules as a
+        # brand's story: MkDocs never reads docs/*.md itself. Their images are encoded again.
+        docs_dir = Path(config.docs_dir).resolve()
+        for f in list(files):
+            src = Path(f.abs_src_path).resolve() if f.abs_src_path else None
+            if src is None or not src.is_relative_to(docs_dir) or f.generated_by:
+                continue
+            if f.src_uri.endswith(".md"):
+                files.remove(f)
+            elif src.suffix.lower() in IMAGE_SUFFIXES:
+                files.remove(f)
+                files.append(File.generated(config, f.src_uri, content=clean_copy(src, cache_dir())))
         rendered = render_site(self.project)
         self.token = "lb-" + secrets.token_hex(8)  # not guessable by record content
         self.stashed: dict[str, list[str]] = {}

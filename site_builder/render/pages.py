@@ -11,15 +11,16 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
+import posixpath
+from urllib.parse import quote, unquote, urlsplit
 
 import jinja2
 from markupsafe import Markup
 
-from ..model import BRANDS_DIR, Brand
+from ..model import BRANDS_DIR, Brand, Page
 from ..project import Project
 from ..text import fmt_decimal
-from ..validate.story import story_html, story_images
+from ..validate.story import heading_text, page_html, story_html, story_images
 from . import opendata, stats
 from .images import Picture, cache_dir, clean_copy, make_variants
 from .rounds import brand_honours, public_rounds, render_rounds, round_url
@@ -251,10 +252,53 @@ def render_site(project: Project) -> Rendered:
     def url_of(b: Brand) -> str:
         return (site_url + "/" if site_url else "") + brand_url(b)
 
+    for p in project.pages:  # hand-written pages: the story's rules; drafts and withdrawn left out
+        if p.published:
+            out.pages[p.uri] = render_page(p)
+
     out.files["data/brands.json"] = opendata.brands_json(brands, url_of)
     out.files["data/brands.csv"] = opendata.brands_csv(brands, url_of)
     out.files["feed.xml"] = opendata.atom_feed(brands, site["title"], site_url, url_of,
                                                "feed.xml")
+    return out
+
+
+def page_dir_url(uri: str) -> str:
+    """The folder address MkDocs gives a page's source (directory URLs): "a/b.md" → "a/b/"."""
+    stem = uri[:-3] if uri.endswith(".md") else uri
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[: -len("index")].rstrip("/")
+    return stem + "/" if stem else ""
+
+
+def page_link(page_uri: str, href: str) -> str:
+    """A page's relative link as MkDocs would write it: resolved from the page's source file,
+    written from the page's own address (another page's .md file becomes its folder)."""
+    u = urlsplit(href)
+    if u.scheme or u.netloc or not u.path or u.path.startswith("/"):
+        return href
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(page_uri), unquote(u.path)))
+    if target.startswith("../") or target == "..":
+        return href  # outside docs/: left as written, and the post-build check reports it
+    here = page_dir_url(page_uri) or "."
+    if target.endswith(".md"):  # another page: its folder
+        rel = posixpath.relpath(page_dir_url(target) or ".", here)
+        rel = "./" if rel == "." else rel + "/"
+    else:
+        rel = posixpath.relpath(target, here)
+    return quote(rel, safe="/.-_~!$&'()*+,;=:@") + (f"#{u.fragment}" if u.fragment else "")
+
+
+def render_page(page: Page) -> str:
+    """A hand-written page as a generated one: sanitised HTML under escaped front matter."""
+    title = page.title or heading_text(page.body) or page.uri.rsplit("/", 1)[-1][:-3]
+    meta = {"title": head_text(title)}
+    if page.meta.get("description"):
+        meta["description"] = head_text(page.meta["description"])
+    body = page_html(page.body, lambda href: page_link(page.uri, href))
+    out = page_source(meta, body)
+    if page.meta.get("hide"):  # a list, written as YAML flow (JSON) after the other fields
+        out = out.replace("---\n\n", f"hide: {json.dumps(page.meta['hide'])}\n---\n\n", 1)
     return out
 
 

@@ -109,6 +109,19 @@ def _markdown() -> markdown.Markdown:
     return md
 
 
+def _page_markdown_instance() -> markdown.Markdown:
+    md = getattr(_local, "page_md", None)
+    if md is None:
+        md = markdown.Markdown(extensions=[
+            TableExtension(use_align_attribute=True),
+            TocExtension(slugify=_slugify, marker="", permalink=False),
+            "sane_lists",
+        ], output_format="html")
+        _local.page_md = md
+    md.reset()
+    return md
+
+
 class StoryTooComplex(Exception):
     pass
 
@@ -165,6 +178,45 @@ def story_html(body: str) -> str:
         return sanitise(story_markdown(body))
     except StoryTooComplex:
         return "<p>" + html.escape(body) + "</p>"
+
+
+def page_html(body: str, rewrite_link=None) -> str:
+    """A hand-written page's body as safe HTML: the story's rules, its headings at their own
+    levels; `rewrite_link(href)` may change each link's address (other pages' .md files)."""
+    try:
+        html_text = sanitise(_page_markdown_instance().convert(body))
+    except RecursionError:
+        _local.page_md = None
+        return "<p>" + html.escape(body) + "</p>"
+    if rewrite_link is None:
+        return html_text
+    return _HREF.sub(lambda m: f'href="{html.escape(rewrite_link(html.unescape(m.group(1))))}"',
+                     html_text)
+
+
+_HREF = re.compile(r'href="([^"]*)"')
+
+
+def heading_text(body: str) -> str | None:
+    """The text of a page's first heading, for a page without a title."""
+    for level, offset in heading_levels(body):
+        line = body[offset:].split("\n", 1)[0]
+        text = line.lstrip(" ").lstrip("#").strip().rstrip("#").strip()
+        if text and level:
+            return text
+    return None
+
+
+def page_links(body: str) -> list[str]:
+    """Every link address a page's Markdown makes, in order."""
+    if "](" not in body and "<" not in body and "]:" not in body:
+        return []
+    try:
+        rendered = story_markdown(body)
+    except StoryTooComplex:
+        return []
+    return [dict(t.attrs).get("href", "") for t in _collect(sanitise(rendered)).tags
+            if t.tag == "a" and dict(t.attrs).get("href")]
 
 
 _C0_AND_SPACE = "".join(chr(i) for i in range(0x21))
