@@ -88,7 +88,7 @@ def check_unique(brands: list[Brand]) -> list[Diagnostic]:
 
 # Ids the theme's own elements and scripts use ("__config", "__search"…) or that the templates
 # give to their elements: a heading made from a name must not take one.
-_PAGE_IDS = re.compile(r"_.*|lb-.*|cat-\d+|src-.*")
+_PAGE_IDS = re.compile(r"__\w+|lb-.*|cat-\d+|src-.*")
 
 
 def check_name_id(top: dict[str, tuple[Node, Node]], rep: Reporter) -> None:
