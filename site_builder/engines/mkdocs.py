@@ -26,6 +26,10 @@ from .pagefind import SearchIndexJob, index_site
 log = logging.getLogger("mkdocs.plugins.site_builder")
 
 CONFIG_FILE = "mkdocs.yml"
+DIRECT_BUILD_REFUSED = (
+    "不能用 mkdocs build 发布：它直接写入 site/，构建出错时会留下半个站点，也不做发布前的安全检查"
+    "（身份证号、手机号、脚本、其他网站的地址）；提示：运行 `site-builder build`（或 `make site`），"
+    "它在临时文件夹中生成站点，全部检查通过后才替换 site/；预览请用 `mkdocs serve` 或 `make serve`。")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 
 
@@ -43,6 +47,7 @@ class SiteBuilderPlugin(BasePlugin):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance across the rebuilds of `serve`, so it can
         # remember what it rendered last time and rebuild only the pages that changed.
+        self.command = command
         self.serving = command == "serve"
         self.incremental = self.serving and dirty
         self.tracker = PageTracker()
@@ -51,6 +56,11 @@ class SiteBuilderPlugin(BasePlugin):
 
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
+        if self.preloaded is None and getattr(self, "command", "build") != "serve":
+            # `mkdocs build` (or gh-deploy) would write straight into site/, half a site when a
+            # template fails, with none of the checks that keep personal numbers, scripts and
+            # other hosts off the public site: only `site-builder build` publishes.
+            raise PluginError(DIRECT_BUILD_REFUSED)
         project = self.preloaded or load_project(root)
         self.preloaded = None
         if not project.ok:
@@ -180,13 +190,31 @@ def build_with_mkdocs(project: Project, site_dir: Path, strict: bool = True,
     config.plugins.on_startup(command="build", dirty=False)
     plugin.use_project(project)
     plugin.defer_search = defer_search
+    warnings = _Collect()
+    mk = logging.getLogger("mkdocs")
+    mk.addHandler(warnings)
     try:
         mkdocs_build(config)
     except MkDocsException as e:  # MkDocs' own expected failures (strict warnings, config)
-        raise EngineFailed(f"生成站点失败：{type(e).__name__}: {e}") from e
+        # "Aborted with 1 warnings in strict mode!" names nothing: the warnings themselves do
+        # (the file, the link), so they are the message.
+        said = "".join(f"\n  {w}" for w in warnings.messages)
+        raise EngineFailed(f"生成站点失败：{type(e).__name__}: {e}{said}") from e
     finally:
+        mk.removeHandler(warnings)
         config.plugins.on_shutdown()
     return plugin.search_job if defer_search else None
+
+
+class _Collect(logging.Handler):
+    """MkDocs' warnings during one build, kept to explain a strict-mode failure."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(" ".join(record.getMessage().split()))
 
 
 class Preview:
