@@ -68,7 +68,7 @@ def at_page_sources(project: Project, label: str, findings: list[Diagnostic]) ->
     """A finding in a page made from a hand-written page (a broken link, a missing image) is
     reported where the editor wrote it: the file in docs/ and the line of the address."""
     from .render.pages import page_dir_url, page_link
-    from .validate.story import _Locator, page_links
+    from .validate.story import _Locator, page_images, page_links
 
     by_output = {f"{label}/{page_dir_url(p.uri)}index.html".lstrip("/"): p
                  for p in project.pages if p.published}
@@ -78,7 +78,8 @@ def at_page_sources(project: Project, label: str, findings: list[Diagnostic]) ->
         if page is None:
             out.append(d)
             continue
-        written = {page_link(page.uri, href): href for href in page_links(page.body)}
+        written = {page_link(page.uri, href): href
+                   for href in page_links(page.body) + page_images(page.body)}
         source = written.get(d.field, d.field)
         line, col = _Locator(page.body, page.body_line).at("](" + source, source) \
             if source in page.body else (page.body_line, 1)

@@ -182,7 +182,8 @@ def story_html(body: str) -> str:
 
 def page_html(body: str, rewrite_link=None) -> str:
     """A hand-written page's body as safe HTML: the story's rules, its headings at their own
-    levels; `rewrite_link(href)` may change each link's address (other pages' .md files)."""
+    levels; `rewrite_link(href)` may change each link's and image's address (written from the
+    page's source file, published from the page's own address)."""
     try:
         html_text = sanitise(_page_markdown_instance().convert(body))
     except RecursionError:
@@ -190,11 +191,11 @@ def page_html(body: str, rewrite_link=None) -> str:
         return "<p>" + html.escape(body) + "</p>"
     if rewrite_link is None:
         return html_text
-    return _HREF.sub(lambda m: f'href="{html.escape(rewrite_link(html.unescape(m.group(1))))}"',
+    return _HREF.sub(lambda m: f'{m.group(1)}="{html.escape(rewrite_link(html.unescape(m.group(2))))}"',
                      html_text)
 
 
-_HREF = re.compile(r'href="([^"]*)"')
+_HREF = re.compile(r'\b(href|src)="([^"]*)"')
 
 
 def heading_text(body: str) -> str | None:
@@ -205,6 +206,11 @@ def heading_text(body: str) -> str | None:
         if text and level:
             return text
     return None
+
+
+def page_images(body: str) -> list[str]:
+    """Every image address a page's Markdown shows."""
+    return story_images(body)
 
 
 def page_links(body: str) -> list[str]:
