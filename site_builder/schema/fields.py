@@ -153,7 +153,7 @@ class Choice(Text):
 
     def describe(self, vocab):
         # statuses are fixed by the program (publishing depends on them), not a settings list
-        where = "" if self.vocab == "statuses" else f"（见 settings.yml 的 `{self.vocab}`）"
+        where = "" if self.vocab in ("statuses", "page_hide") else f"（见 settings.yml 的 `{self.vocab}`）"
         return "可选：" + "、".join(vocab.get(self.vocab, [])) + where
 
 
