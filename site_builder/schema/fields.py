@@ -219,7 +219,7 @@ class Number(Spec):
             return INVALID
         if self.maximum is not None and value > self.maximum:
             ctx.rep.at_node(node, Code.B006, where, f"{self.label}不能大于 {self.maximum}，实际为 "
-                            f"{clip(text)}；提示：核对数值，大的数目改用“万人”“亿元”等单位。")
+                            f"{clip(text)}；提示：核对数值是否多写了位数；很大的数目请换用更大的单位（如“万人”“亿元”）。")
             return INVALID
         if self.minimum is not None and value < self.minimum:
             ctx.rep.at_node(node, Code.B006, where, f"{self.label}不能小于 {self.minimum}，实际为 {text}；"
