@@ -14,6 +14,7 @@ from ..load.brands import LoadedRecord, is_valid
 from ..load.pages import REFUSED_SUFFIXES, docs_files
 from ..model import DOCS_DIR, Page
 from ..text import clip
+from .images import _UNSAFE_NAME, image_file_problem
 from .personal_data import check_front_matter_pii
 from .story import _Locator, check_story, page_links
 
@@ -54,6 +55,9 @@ def check_page_links(pages: list[Page], all_pages: set[str]) -> list[Diagnostic]
     return out
 
 
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+
+
 def check_docs_files(root: Path) -> list[Diagnostic]:
     """Files under docs/ that would be published without the page rules, or from outside it."""
     out: list[Diagnostic] = []
@@ -67,5 +71,12 @@ def check_docs_files(root: Path) -> list[Diagnostic]:
         elif os.path.commonpath([os.path.realpath(path), real_docs]) != real_docs:
             rep.add(Code.P014, "-", f"{rel} 是指向 {DOCS_DIR}/ 以外的链接；提示：把文件本身复制到 "
                     f"{DOCS_DIR}/ 中。", 1)
+        elif rel.lower().endswith(IMAGE_SUFFIXES):  # encoded again when published: readable?
+            if _UNSAFE_NAME.search(rel):
+                rep.add(Code.B019, "-", f"图片文件名“{clip(rel)}”含有空格或 # % ? 等在网址中有特殊含义的"
+                        "字符", 1, hint="")
+            bad = image_file_problem(path)
+            if bad:
+                rep.add(bad[0], "-", bad[1], 1)
         out.extend(rep.items)
     return out
