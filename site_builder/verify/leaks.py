@@ -72,9 +72,11 @@ KNOWN_INLINE_SCRIPTS = frozenset({
     ('var target=document.getElementById(location.hash.slice(1));target&&target.name&&(tar'
     'get.checked=target.name.startsWith("__tabbed_"))'),
 })
-# The first script sets the theme's storage scope to the site's root, relative to the page.
+# The first script sets the theme's storage scope to the site's root: relative to the page, or
+# the site address's path when one is set.
 _KNOWN_SCOPE_SCRIPT = re.compile(
-    r'__md_scope=new URL\("(?:\.|\.\.(?:/\.\.)*|/)",location\)' + re.escape(
+    r'__md_scope=new URL\("(?:\.|\.\.(?:/\.\.)*|/(?:[A-Za-z0-9._~%!$\'()*+,;=:@-]+/)*)",location\)'
+    + re.escape(
         ',__md_hash=e=>[...e].reduce(((e,_)=>(e<<5)-e+_.charCodeAt(0)),0),__md_get=(e,_=local'
         'Storage,t=__md_scope)=>JSON.parse(_.getItem(t.pathname+"."+e)),__md_set=(e,_,t=local'
         'Storage,a=__md_scope)=>{try{t.setItem(a.pathname+"."+e,JSON.stringify(_))}catch(e){}'
