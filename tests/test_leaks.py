@@ -288,3 +288,10 @@ def test_mkdocs_build_refuses_to_publish(tmp_path):
     assert run.returncode != 0
     assert "site-builder build" in run.stderr
     assert not (root / "site").exists()
+
+
+def test_personal_numbers_in_json_numbers_and_scripts_are_found(tmp_path):
+    root = _site(tmp_path, {"data/brands.json": '{"brands": [{"venues": [{"lat": 13812345678}]}]}',
+                            "assets/x.js": 'var contact="wx13812345678";'})
+    assert sorted((d.path, d.code) for d in scan_site(root, label="site")) == [
+        ("site/assets/x.js", "P102"), ("site/data/brands.json", "P102")]

@@ -176,6 +176,9 @@ class _Scan:
             elif isinstance(value, str):
                 self.string(rel, value, f"{what} {path or '值'}", line,
                             address=key.lower() in _ADDRESS_KEYS, as_html=key in html_keys)
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                # A number field's value is published as a JSON number: a phone number too.
+                self.pii(rel, str(value), f"{what} {path or '值'}", lambda _o: (line, 1))
 
     def string(self, rel: str, value: str, where: str, line: int = 1, address: bool = False,
                as_html: bool = False) -> None:
@@ -260,7 +263,7 @@ class _Scan:
             self.image(path, rel)
             return
         if suffix not in ("html", "htm", "json", "webmanifest", "xml", "atom", "rss", "csv", "txt",
-                          "css", "gz", "pf_fragment"):
+                          "css", "gz", "pf_fragment", "js", "mjs", "svg", "map"):
             return
         if data is None:
             try:
