@@ -12,9 +12,9 @@ from .diagnostics import Diagnostic, Severity, sort_key
 from .evaluate.awards import check_levels
 from .evaluate.rounds import evaluate_round
 from .load.brands import brand_files, load_brand
+from .load.pages import load_page, page_files
 from .load.rounds import load_round, round_files
 from .load.settings import load_settings
-from .load.pages import load_page, page_files
 from .model import BRANDS_DIR, SETTINGS_FILE, Brand, Page, Round, Settings
 from .validate.brands import check_unique, validate_brand
 from .validate.pages import check_docs_files, check_page_links, validate_page

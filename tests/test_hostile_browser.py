@@ -155,7 +155,9 @@ def test_hand_written_pages_keep_to_the_record_rules(built):
     import html.parser
 
     class Attrs(html.parser.HTMLParser):
-        names: set[str] = set()
+        def __init__(self) -> None:
+            super().__init__()
+            self.names: set[str] = set()
 
         def handle_starttag(self, tag, attrs):
             self.names |= {k for k, _ in attrs}

@@ -174,7 +174,7 @@ def test_the_check_command_runs_the_scan_too(tmp_path, capsys):
 def test_an_inline_script_the_theme_does_not_write_is_a_finding(tmp_path):
     from site_builder.verify.leaks import KNOWN_INLINE_SCRIPTS
 
-    known = sorted(KNOWN_INLINE_SCRIPTS)[0]
+    known = min(KNOWN_INLINE_SCRIPTS)
     theme = (f"<script>{known}</script>"
              '<script id="__config" type="application/json">{"a": 1}</script>'
              '<script src="assets/x.js"></script>')

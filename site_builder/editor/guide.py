@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from ..load.settings import load_settings
+from ..schema.page import PAGE
 from ..schema.reference import (
     GENERATED_NOTE,
     code_reference,
@@ -14,7 +15,6 @@ from ..schema.reference import (
     round_field_reference,
     round_json_schema,
 )
-from ..schema.page import PAGE
 from ..schema.settings import SETTINGS
 
 GUIDE_DIR = "guide"

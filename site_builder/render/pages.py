@@ -7,11 +7,11 @@ import functools
 import hashlib
 import html
 import json
+import posixpath
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-import posixpath
 from urllib.parse import quote, unquote, urlsplit
 
 import jinja2
@@ -265,7 +265,7 @@ def render_site(project: Project) -> Rendered:
 
 def page_dir_url(uri: str) -> str:
     """The folder address MkDocs gives a page's source (directory URLs): "a/b.md" → "a/b/"."""
-    stem = uri[:-3] if uri.endswith(".md") else uri
+    stem = uri.removesuffix(".md")
     if stem == "index" or stem.endswith("/index"):
         stem = stem[: -len("index")].rstrip("/")
     return stem + "/" if stem else ""

@@ -10,6 +10,7 @@ import html
 import html.parser
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -335,6 +336,11 @@ def check_story(body: str, body_line: int, rep: Reporter, folder: Path | None = 
     loc = _Locator(body, body_line)
     report_pii(rep, STORY_FIELD, body, loc.line_col)
     check_heading_levels(body, body_line, rep)
+    m = _HIDDEN_IN_BODY.search(body)
+    if m:
+        line, col = loc.line_col(m.start())
+        rep.add(Code.Y012, STORY_FIELD, f"含有看不见的字符 U+{ord(m.group()):04X}"
+                f"（{unicodedata.name(m.group(), '控制字符')}）", line, col, hint="")
     if len(body) > MAX_STORY_CHARS:
         rep.add(Code.P013, STORY_FIELD, f"品牌故事有 {len(body)} 个字符，超过上限 {MAX_STORY_CHARS}；"
                 "提示：精简正文，详细材料可作为资料来源链接。", body_line)
@@ -385,6 +391,9 @@ def check_story(body: str, body_line: int, rep: Reporter, folder: Path | None = 
 
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# Control characters and the direction embeddings, overrides and isolates that make text read
+# otherwise than it is stored (the first one is reported).
+_HIDDEN_IN_BODY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]|$)")
 _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r" {0,3}(```|~~~)")
