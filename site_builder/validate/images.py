@@ -47,7 +47,7 @@ def image_file_problem(path: Path) -> tuple[str, str] | None:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as im:
                 fmt, (w, h) = im.format, im.size
-                if fmt in IMAGE_FORMATS and w * h <= MAX_IMAGE_PIXELS:
+                if fmt in IMAGE_FORMATS and _within_bounds(w, h):
                     im.load()  # every pixel: a truncated or corrupt file fails here, not in the build
     except Image.DecompressionBombError:
         return Code.P011, (f"图片 {path.name} 的像素数超过上限 {MAX_IMAGE_PIXELS:,}；提示：缩小图片"
@@ -60,10 +60,14 @@ def image_file_problem(path: Path) -> tuple[str, str] | None:
                         "WebP 或 GIF 格式重新保存。")
     if fmt not in IMAGE_FORMATS:
         return Code.P012, (f"{path.name} 是 {fmt} 格式，不支持；提示：另存为 JPEG、PNG、WebP 或 GIF。")
-    if w * h > MAX_IMAGE_PIXELS or w > MAX_IMAGE_SIDE or h > MAX_IMAGE_SIDE or w < 1 or h < 1:
+    if not _within_bounds(w, h):
         return Code.P011, (f"图片 {path.name} 为 {w}×{h} 像素，超过上限（每边不超过 {MAX_IMAGE_SIDE}，"
                         f"总像素不超过 {MAX_IMAGE_PIXELS:,}）；提示：缩小图片（长边 2000 像素左右足够）。")
     return None
+
+
+def _within_bounds(w: int, h: int) -> bool:
+    return 1 <= w <= MAX_IMAGE_SIDE and 1 <= h <= MAX_IMAGE_SIDE and w * h <= MAX_IMAGE_PIXELS
 
 
 def check_images(folder: Path, ctx: Ctx) -> None:
