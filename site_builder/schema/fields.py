@@ -445,7 +445,7 @@ class Image(Obj):
             alt_node = next(v for k, v in node.value if k.value == "alt")
             problem = alt_problem(value["alt"], value["path"])
             if problem:
-                ctx.rep.at_node(alt_node, Code.B017, f"{where}.alt", f"替代文字“{clip(value['alt'])}”"
+                ctx.rep.at_node(alt_node, Code.B030, f"{where}.alt", f"替代文字“{clip(value['alt'])}”"
                                 f"{problem}", hint="")
             ctx.images.append((f"{where}.path", value["path"], path_node))
         return value

@@ -97,5 +97,5 @@ def check_name_id(top: dict[str, tuple[Node, Node]], rep: Reporter) -> None:
     if isinstance(node, ScalarNode) and node.value:
         ident = slugify(node.value, "-")
         if _PAGE_IDS.fullmatch(ident):
-            rep.at_node(node, Code.B020, "name", f"品牌名称“{clip(node.value)}”作为标题时的锚点是“{ident}”，"
+            rep.at_node(node, Code.B033, "name", f"品牌名称“{clip(node.value)}”作为标题时的锚点是“{ident}”，"
                         "与页面自身的元素冲突", hint="")

@@ -82,7 +82,7 @@ def check_images(folder: Path, ctx: Ctx) -> None:
         stem = path.rsplit(".", 1)[0]
         other = stems.setdefault(stem, path)
         if other != path:
-            ctx.rep.at_node(node, Code.B019, where, f"图片 {path} 与 {other} 只差扩展名，生成的图片会重名",
+            ctx.rep.at_node(node, Code.B032, where, f"图片 {path} 与 {other} 只差扩展名，生成的图片会重名",
                             hint="")
 
 
@@ -95,7 +95,7 @@ def image_problem(folder: Path, path: str, example: str = "") -> tuple[Code, str
         return Code.B011, (f"图片路径“{clip(path)}”{problem}；提示：把图片放进 {BRANDS_DIR}/{stem}/，"
                            f"这里只写文件名{example}。")
     if _UNSAFE_NAME.search(path):
-        return Code.B019, (f"图片文件名“{clip(path)}”含有空格或 # % ? 等在网址中有特殊含义的字符；"
+        return Code.B032, (f"图片文件名“{clip(path)}”含有空格或 # % ? 等在网址中有特殊含义的字符；"
                            "提示：把文件改名为只含字母、数字、连字符和下划线的名称，例如 `team-photo-1.jpg`，"
                            "并同步修改档案。")
     if folder.is_symlink() or os.path.realpath(folder) != os.path.join(

@@ -73,7 +73,7 @@ def check_docs_files(root: Path) -> list[Diagnostic]:
                     f"{DOCS_DIR}/ 中。", 1)
         elif rel.lower().endswith(IMAGE_SUFFIXES):  # encoded again when published: readable?
             if _UNSAFE_NAME.search(rel):
-                rep.add(Code.B019, "-", f"图片文件名“{clip(rel)}”含有空格或 # % ? 等在网址中有特殊含义的"
+                rep.add(Code.B032, "-", f"图片文件名“{clip(rel)}”含有空格或 # % ? 等在网址中有特殊含义的"
                         "字符", 1, hint="")
             bad = image_file_problem(path)
             if bad:

@@ -432,7 +432,7 @@ def check_heading_levels(body: str, body_line: int, rep: Reporter) -> None:
             line, col = line_col(body, offset, body_line)
             what = (f"第一个标题是 {'#' * level}，而正文中最高一级的标题是 {'#' * top}" if i == 0
                     else f"标题从 {'#' * prev} 跳到了 {'#' * level}")
-            rep.add(Code.B018, STORY_FIELD, f"{what}（跳过了一级）", line, col, hint="")
+            rep.add(Code.B031, STORY_FIELD, f"{what}（跳过了一级）", line, col, hint="")
         prev = level
 _ALLOWED_LIST = "、".join(sorted(ALLOWED_TAGS - _HEADINGS))
 
@@ -507,7 +507,7 @@ def _check_url(tag: str, attr: str, value: str, t: _Tag, loc: _Locator, rep: Rep
                 "`![图片内容的描述](文件名)`。", line, col)
     elif alt_problem(alt, value):
         line, col = where
-        rep.add(Code.B017, STORY_FIELD, f"正文图片“{clip(value, 30, squeeze=True)}”的替代文字“{clip(alt, 20)}”"
+        rep.add(Code.B030, STORY_FIELD, f"正文图片“{clip(value, 30, squeeze=True)}”的替代文字“{clip(alt, 20)}”"
                 f"{alt_problem(alt, value)}；提示：写成 `![图片内容的描述](文件名)`。", line, col)
     if folder is None:
         return
