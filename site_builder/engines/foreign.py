@@ -10,6 +10,7 @@ any script or style names, finds none in files the project does not own.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..text import foreign_addresses
@@ -20,6 +21,7 @@ UNUSED_THEME_FILES = ("assets/javascripts/lunr/", "assets/javascripts/workers/")
 UNUSED_SUFFIXES = (".map",)
 
 _TEXT_SUFFIXES = (".js", ".mjs", ".css", ".svg")
+_SOURCE_MAP = re.compile(r"\n?(?://# sourceMappingURL=[^\n]*|/\*# sourceMappingURL=[^*]*\*/)")
 
 
 def is_unused(uri: str) -> bool:
@@ -34,11 +36,12 @@ def neutralise_file(path: Path, own_host: str | None) -> bool:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False  # the post-build checks report an unreadable file
-    found = foreign_addresses(text, own_host)
-    if not found:
-        return False
-    for offset, url, _host in reversed(found):
+    before = text
+    for offset, url, _host in reversed(foreign_addresses(text, own_host)):
         text = text[:offset] + text[offset + len(url):]
+    text = _SOURCE_MAP.sub("", text)  # the maps are left out (UNUSED_SUFFIXES)
+    if text == before:
+        return False
     path.write_text(text, encoding="utf-8")
     return True
 
