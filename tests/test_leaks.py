@@ -98,6 +98,20 @@ def test_personal_numbers_are_found_whatever_separates_them(case):
     assert kind in [p.kind for p in find_pii(text)], repr(text)
 
 
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(disguised(), st.sampled_from(["<p>{}</p>", '<img alt="{}" src="a.png">',
+                                     '<meta name="description" content="{}">']))
+def test_the_output_scan_finds_them_in_pages_too(case, where):
+    import html
+
+    from site_builder.verify.leaks import new_scan
+
+    kind, text = case
+    scan = new_scan(Path("."), None, "site")
+    scan.html("x.html", PAGE.format(body=where.format(html.escape(text))))
+    assert {"id": "P101", "mobile": "P102"}[kind] in {d.code for d in scan.findings}, repr(text)
+
+
 @pytest.mark.parametrize("text", [
     "wx13812345678", "ID110105194912310 02X".replace(" ", ""), "138\u200e1234\u202a5678",
     "138\x011234\x075678", "138.1234.5678", "(138)1234-5678", "【138】1234【5678】", "013812345678",
@@ -295,3 +309,33 @@ def test_personal_numbers_in_json_numbers_and_scripts_are_found(tmp_path):
                             "assets/x.js": 'var contact="wx13812345678";'})
     assert sorted((d.path, d.code) for d in scan_site(root, label="site")) == [
         ("site/assets/x.js", "P102"), ("site/data/brands.json", "P102")]
+
+
+# -- hand-written pages at their lines ------------------------------------------------------------
+
+@pytest.mark.parametrize("files, expected", [
+    ({"docs/a.md": "---\ntitle: 没有结束\n\n正文\n"}, [("docs/a.md", 1, "Y004")]),
+    ({"docs/a.md": "---\ntitle: [未闭合\n---\n正文\n"}, [("docs/a.md", 2, "Y005")]),
+    ({"docs/a.md": "\n---\ntitle: 前面有空行\n---\n正文\n"}, [("docs/a.md", 2, "P014")]),
+    ({"docs/a.md": "---\ntitle: 示例\n---\n---\nstatus: 已撤下\n---\n正文\n"}, [("docs/a.md", 5, "Y013")]),
+    ({"docs/a.md": "---\ntitle: 示例\nauthor: 某人\n---\n正文\n"}, [("docs/a.md", 3, "B002")]),
+    ({"docs/a.md": "---\nstatus: 下线\n---\n正文\n"}, [("docs/a.md", 2, "B004")]),
+    ({"docs/a.md": "# 标题\n\n<script>alert(1)</script>\n"}, [("docs/a.md", 3, "P004")]),
+    ({"docs/a.md": "# 标题\n\n见[草稿](b.md)。\n", "docs/b.md": "---\nstatus: 草稿\n---\n草稿\n"},
+     [("docs/a.md", 3, "P014")]),
+    ({"docs/page.html": "<script>alert(1)</script>"}, [("docs/page.html", 1, "P014")]),
+    ({"docs/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'},
+     [("docs/logo.svg", 1, "P014")]),
+])
+def test_hand_written_pages_are_refused_at_their_line(tmp_path, files, expected):
+    from site_builder.project import load_project
+
+    repo = Path(__file__).resolve().parent.parent
+    (tmp_path / "settings.yml").write_bytes((repo / "settings.yml").read_bytes())
+    (tmp_path / "brands").mkdir()
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    project = load_project(tmp_path)
+    assert [(d.path, d.line, d.code) for d in project.diagnostics] == expected
+    assert all("提示：" in d.message for d in project.diagnostics)
