@@ -1,4 +1,5 @@
-"""Small text helpers every stage shares: clipping, positions in a text, numbers and CSV as published."""
+"""Small text helpers every stage shares: clipping, positions in a text, numbers and CSV as published,
+invisible characters, names as a reader compares them, addresses named in code."""
 
 from __future__ import annotations
 
@@ -141,23 +142,3 @@ def named_addresses(code: str) -> list[tuple[int, str]]:
             continue
         out.append((m.start(), m.group()))
     return out
-
-
-def parse_srcset(value: str) -> list[str]:
-    """The addresses in a srcset value (candidates are `url [descriptor]`, comma-separated)."""
-    urls, i, n = [], 0, len(value)
-    while i < n:
-        while i < n and (value[i].isspace() or value[i] == ","):
-            i += 1
-        start = i
-        while i < n and not value[i].isspace():
-            i += 1
-        url = value[start:i]
-        if url.endswith(","):
-            url = url.rstrip(",")
-        else:
-            while i < n and value[i] != ",":  # skip the descriptor
-                i += 1
-        if url:
-            urls.append(url)
-    return urls
