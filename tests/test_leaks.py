@@ -326,6 +326,8 @@ def test_personal_numbers_in_json_numbers_and_scripts_are_found(tmp_path):
     ({"docs/page.html": "<script>alert(1)</script>"}, [("docs/page.html", 1, "P014")]),
     ({"docs/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'},
      [("docs/logo.svg", 1, "P014")]),
+    ({"docs/team photo.png": "不是图片"}, [("docs/team photo.png", 1, "B032"),
+                                          ("docs/team photo.png", 1, "P012")]),
 ])
 def test_hand_written_pages_are_refused_at_their_line(tmp_path, files, expected):
     from site_builder.project import load_project
