@@ -131,14 +131,45 @@ def named_addresses(code: str) -> list[tuple[int, str]]:
     comments, whether or not (or only sometimes) it is loaded; namespace names left out."""
     if "//" not in code:
         return []
-    comments = [m.span() for m in _CODE_COMMENTS.finditer(code)]
-    starts = [a for a, _ in comments]
+    # Two readings of where comments are: a pattern (which a `/*` inside a string fools) and a
+    # scan that skips strings (which a quote inside a regular expression literal fools). An
+    # address counts as commented out only when both agree.
+    readings = [[m.span() for m in _CODE_COMMENTS.finditer(code)], _comment_spans(code)]
     out = []
     for m in _ABSOLUTE.finditer(code):
-        i = bisect.bisect_right(starts, m.start()) - 1
-        if i >= 0 and comments[i][0] <= m.start() < comments[i][1]:
+        if all(_inside(spans, m.start()) for spans in readings):
             continue
         if _NAMESPACES.match(m.group()) or _RESERVED_HOST.fullmatch(m.group(1)):
             continue
         out.append((m.start(), m.group()))
     return out
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    i = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+def _comment_spans(code: str) -> list[tuple[int, int]]:
+    """Comment spans of script or style text, reading strings ('…', "…", `…`) as strings."""
+    spans, i, n = [], 0, len(code)
+    while i < n:
+        c = code[i]
+        if c in "'\"`":
+            i += 1
+            while i < n and code[i] != c and (c == "`" or code[i] != "\n"):
+                i += 2 if code[i] == "\\" else 1
+            i += 1
+        elif c == "/" and code.startswith("/*", i):
+            end = code.find("*/", i + 2)
+            end = n if end < 0 else end + 2
+            spans.append((i, end))
+            i = end
+        elif c == "/" and code.startswith("//", i) and (i == 0 or code[i - 1] != ":"):
+            end = code.find("\n", i)
+            end = n if end < 0 else end
+            spans.append((i, end))
+            i = end
+        else:
+            i += 1
+    return spans

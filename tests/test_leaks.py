@@ -201,7 +201,9 @@ def test_foreign_hosts_named_anywhere_in_code_are_found(tmp_path):
         # Loaded only when a page has a diagram: conditionally, but loaded all the same.
         "b.js": 'window.mermaid||load("https://unpkg.com/mermaid@11/dist/mermaid.min.js");'
                 "// https://comment-host.org/ says where it came from\n"
-                'var base=new URL("https://example.com"+p);var ns="http://www.w3.org/2000/svg";',
+                'var base=new URL("https://example.com"+p);var ns="http://www.w3.org/2000/svg";'
+                # comment markers inside strings hide nothing
+                'var s="/*";load("https://hidden-host.net/a.js");var t="*/";',
         "c.svg": '<svg xmlns="http://www.w3.org/2000/svg"><image href="https://evil-host.net/x"/></svg>',
     })
     found = {(d.path.rsplit("/", 1)[-1], d.field) for d in check_site(root, label="site")}
@@ -209,6 +211,7 @@ def test_foreign_hosts_named_anywhere_in_code_are_found(tmp_path):
         ("index.html", "https://cdn.example.org.cn/bg.png"),
         ("a.css", "https://img.cdn-host.net/a.png"),
         ("b.js", "https://unpkg.com/mermaid@11/dist/mermaid.min.js"),
+        ("b.js", "https://hidden-host.net/a.js"),
         ("c.svg", "https://evil-host.net/x"),
     }
 
