@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .diagnostics import Diagnostic, has_errors
+from .diagnostics import Diagnostic, has_errors, sort_key
 from .editor.cms import api_origins
 from .engines import EngineFailed
 from .project import Project, load_project
@@ -56,6 +56,7 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
                                    api_origins(project.settings))  # verify
         except EngineFailed as e:
             return BuildResult(project, False, [str(e)])
+        findings = at_page_sources(project, _label(project, site_dir), findings)
         if findings:  # a broken link, a foreign font, a personal number: never published
             return BuildResult(project, False, [
                 f"生成的站点未通过发布前检查：{len(findings)} 个问题"], findings)
@@ -66,6 +67,29 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def at_page_sources(project: Project, label: str, findings: list[Diagnostic]) -> list[Diagnostic]:
+    """A finding in a page made from a hand-written page (a broken link, a missing image) is
+    reported where the editor wrote it: the file in docs/ and the line of the address."""
+    from .render.pages import page_dir_url, page_link
+    from .validate.story import _Locator, page_images, page_links
+
+    by_output = {f"{label}/{page_dir_url(p.uri)}index.html".lstrip("/"): p
+                 for p in project.pages if p.published}
+    out = []
+    for d in findings:
+        page = by_output.get(d.path)
+        if page is None:
+            out.append(d)
+            continue
+        written = {page_link(page.uri, href): href
+                   for href in page_links(page.body) + page_images(page.body)}
+        source = written.get(d.field, d.field)
+        line, col = _Locator(page.body, page.body_line).at("](" + source, source) \
+            if source in page.body else (page.body_line, 1)
+        out.append(replace(d, path=page.path, line=line, col=col, field=source))
+    return sorted(out, key=sort_key)
 
 
 def _label(project: Project, site_dir: Path) -> str:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .schema.brand import CONSENT_FORMS, PUBLISHED, STATUSES
+from .schema.page import PAGE_HIDE
 from .schema.round import YES
 from .schema.settings import BY_OUTSIDE, BY_ROUNDS, CONFERRERS  # noqa: F401 (values the stages share)
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:  # the evaluate stage fills Round.result
     from .evaluate.scoring import RoundResult
 
 BRANDS_DIR = "brands"
+DOCS_DIR = "docs"
 EVALUATIONS_DIR = "evaluations"
 SETTINGS_FILE = "settings.yml"
 
@@ -53,6 +55,7 @@ class Settings:
         self.vocab["statuses"] = list(STATUSES)
         self.vocab["consent_forms"] = list(CONSENT_FORMS)
         self.vocab["area_label"] = [self.area_label]
+        self.vocab["page_hide"] = list(PAGE_HIDE)
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
@@ -166,6 +169,25 @@ class Venue:
     phone: str | None = None
     description: str | None = None
     source: str | None = None
+
+
+@dataclass
+class Page:
+    """A validated hand-written page of docs/: its front matter and its Markdown body."""
+
+    path: str  # repository-relative, e.g. "docs/about-us.md"
+    uri: str  # relative to docs/, e.g. "about-us.md"
+    meta: dict[str, Any]
+    body: str
+    body_line: int
+
+    @property
+    def published(self) -> bool:
+        return self.meta.get("status", PUBLISHED) == PUBLISHED
+
+    @property
+    def title(self) -> str | None:
+        return self.meta.get("title")
 
 
 @dataclass

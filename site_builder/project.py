@@ -13,10 +13,12 @@ from .evaluate.awards import check_levels
 from .evaluate.rounds import evaluate_round
 from .evaluate.schedule import on_schedule
 from .load.brands import brand_files, load_brand
+from .load.pages import load_page, page_files
 from .load.rounds import load_round, round_files
 from .load.settings import load_settings
-from .model import BRANDS_DIR, SETTINGS_FILE, Brand, Round, Settings
+from .model import BRANDS_DIR, SETTINGS_FILE, Brand, Page, Round, Settings
 from .validate.brands import check_unique, validate_brand
+from .validate.pages import check_docs_files, check_page_links, validate_page
 from .validate.rounds import validate_round
 
 
@@ -27,6 +29,7 @@ class Project:
     brands: list[Brand] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     evaluations: list[Round] = field(default_factory=list)  # valid selection rounds, any status
+    pages: list[Page] = field(default_factory=list)  # valid hand-written pages, any status
     build_date: dt.date = field(default_factory=lambda: resolve_build_date())
 
     @property
@@ -73,6 +76,9 @@ def load_project(root: Path, build_date: dt.date | None = None) -> Project:
     brands, bdiags = gather_brands(root, settings)
     brands = project.brands = on_schedule(brands, project.build_date)
     project.diagnostics.extend(bdiags)
+    pages, pdiags = gather_pages(root, settings)
+    project.pages = pages
+    project.diagnostics.extend(pdiags)
     rounds, rdiags = gather_rounds(root, settings, brands, project.build_date)
     rounds = project.evaluations = on_schedule(rounds, project.build_date)
     project.diagnostics.extend(rdiags)
@@ -127,6 +133,22 @@ def _folder_signature(folder: Path) -> tuple:
         return ()
     return tuple((e.name, e.stat(follow_symlinks=False).st_size,
                   e.stat(follow_symlinks=False).st_mtime_ns) for e in entries)
+
+
+def gather_pages(root: Path, settings: Settings) -> tuple[list[Page], list[Diagnostic]]:
+    """Every hand-written page in docs/ through load → validate, then links between them."""
+    pages: list[Page] = []
+    diags = check_docs_files(root)
+    files = page_files(root)
+    for relpath in files:
+        rec, rep = load_page(relpath, (root / relpath).read_bytes(), settings.vocab)
+        page = validate_page(rec) if rec is not None else None
+        diags.extend(rep.items)
+        if page is not None:
+            pages.append(page)
+    all_pages = {p.removeprefix("docs/") for p in files}
+    diags.extend(check_page_links(pages, all_pages))
+    return pages, diags
 
 
 def check_round(relpath: str, data: bytes, settings: Settings, known: dict[str, Brand],

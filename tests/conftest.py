@@ -7,13 +7,18 @@ change a project work on a copy (`built_copy`). Browser tests carry the `browser
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from sitecopy import REPO, copy_project
 
 from site_builder.build import BuildResult, build_site
+
+# Encoded images are cached outside the repository; tests keep theirs apart from the user's.
+os.environ.setdefault("SITE_BUILDER_CACHE", tempfile.mkdtemp(prefix="site-builder-test-cache-"))
 
 DEMO = REPO / "demo"
 PROVINCE = REPO / "examples" / "province"

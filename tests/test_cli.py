@@ -333,4 +333,4 @@ def test_an_expected_engine_failure_is_a_message_not_a_bug(built_copy, capsys):
     (built_copy / "docs" / "about" / "index.md").write_text("# 关于\n", encoding="utf-8")
     assert cli.main(["--root", str(built_copy), "--debug", "build"]) == 1
     err = capsys.readouterr().err
-    assert "与自动生成的页面同名" in err and "构建失败" in err
+    assert "docs/about/index.md 与自动生成的页面 about/index.md 同名" in err and "构建失败" in err

@@ -226,7 +226,7 @@ def test_the_exception_is_narrow(built, tmp_path):
         "</body>", '<script src="https://cdn.example.com/x.js"></script></body>'), encoding="utf-8")
     # our own admin script calling a foreign address, and a public script calling the API host
     (site / ADMIN_DIR / "strict-frontmatter.js").write_text(
-        'fetch("https://api.github.com/user"); fetch("https://tracker.example.com/t");')
+        'fetch("https://api.github.com/user"); fetch("https://tracker.shili-tongji.cn/t");')
     (site / "assets" / "x.js").write_text('fetch("https://api.github.com/user");')
     found = check_site(site, None, "", admin_origins=["https://api.github.com"])
     assert _codes(found) == [("admin/index.html", "C005"), ("admin/index.html", "C008"),

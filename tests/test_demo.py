@@ -208,14 +208,12 @@ def test_demo_mkdocs_yml_inherits_the_repository_config():
     assert not (DEMO / "templates").exists()  # the repository's templates are used
 
 
-def test_mkdocs_build_from_the_demo_folder(tmp_path):
-    env = dict(os.environ, SOURCE_DATE_EPOCH="1764547200")  # 2025-12-01 (UTC+8: 2025-12-01)
+def test_mkdocs_build_from_the_demo_folder_refuses_to_publish(tmp_path):
+    # `mkdocs build` would write straight into its folder without the post-build checks; it
+    # refuses and points to `site-builder build`, which the demo tests above use.
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1764547200")
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
                            "-d", str(tmp_path / "out")], check=False, cwd=DEMO, env=env,
                           capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    out = tmp_path / "out"
-    assert (out / "evaluations/2025-shiji/results.json").is_file()
-    # on 2025-12-01 the 2026 round has not opened yet: its page exists, its results do not
-    assert (out / "evaluations/2026-bendi/index.html").is_file()
-    assert not (out / "evaluations/2026-bendi/results.json").exists()
+    assert proc.returncode != 0 and "site-builder build" in proc.stderr
+    assert not (tmp_path / "out").exists()

@@ -11,6 +11,7 @@ appear in no file of the output at all.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import shutil
 import zlib
@@ -54,7 +55,48 @@ def make_hostile_project(dest: Path) -> Path:
     for name in ("docs", "templates"):
         shutil.copytree(REPO / name, dest / name)
     shutil.copytree(FIXTURE / "brands", dest / "brands")
+    # Photos as phones write them: the story's image and a hand-written page's image carry EXIF
+    # (a GPS position, a description) and comments, none of which may be published.
+    (dest / "brands" / HOSTILE_SLUG / "story.png").write_bytes(image_with_metadata("PNG", (200, 100)))
+    (dest / "docs" / "photo.jpg").write_bytes(image_with_metadata("JPEG", (120, 80)))
+    for name, text in HAND_WRITTEN.items():
+        (dest / "docs" / name).write_text(text, encoding="utf-8")
     return dest
+
+
+METADATA = "meta9913"  # in every metadata field of the hostile images, never in the output
+
+
+def image_with_metadata(kind: str, size: tuple[int, int]) -> bytes:
+    from PIL import Image, PngImagePlugin
+
+    exif = Image.Exif()
+    exif[0x010E] = f"虚构说明 {METADATA}"  # ImageDescription
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (23.0, 7.0, 30.0)
+    buf = io.BytesIO()
+    im = Image.new("RGB", size, (30, 110, 160))
+    if kind == "PNG":
+        info = PngImagePlugin.PngInfo()
+        info.add_text("Comment", f"虚构注释 {METADATA}")
+        im.save(buf, "PNG", exif=exif, pnginfo=info)
+    else:
+        im.save(buf, "JPEG", exif=exif, comment=f"虚构注释 {METADATA}".encode())
+    return buf.getvalue()
+
+
+# Hand-written pages: one published with a title meant to break out of <title> and attributes,
+# a diagram that would make the theme load Mermaid from another host, headings meant to take
+# the theme's ids and an image with metadata; a draft and a withdrawn one with the markers.
+HAND_WRITTEN = {
+    "hostile-page.md": (
+        "---\ntitle: 示例页面 ' onmouseover=alert(1) x='\ndescription: 虚构的示例页面 ' /title x='\n---\n"
+        "# __config\n\n## __search\n\n正文写着 `<script>alert(\"page\")</script>`，"
+        "见[品牌名录](brands/index.md)。\n\n```mermaid\ngraph TD; A-->B\n```\n\n"
+        "![示例活动现场的照片](photo.jpg)\n"),
+    "draft-page.md": "---\ntitle: 草稿页 zqxj7731\nstatus: 草稿\n---\n草稿 zqxj7731。\n",
+    "withdrawn-page.md": "---\ntitle: 撤下的页面\nstatus: 已撤下\n---\n已撤下 wdrn4482。\n",
+}
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +134,41 @@ def test_unpublished_records_appear_in_no_file(built):
     if nansha.exists():
         text = nansha.read_text(encoding="utf-8")
         assert "shili-" not in text.split('<div class="md-content"', 1)[-1].split("</article>")[0]
+
+
+def test_no_image_carries_metadata(built):
+    from PIL import Image
+
+    images = [p for p in built.rglob("*") if p.suffix in (".png", ".jpg", ".jpeg", ".webp", ".gif")]
+    assert {"story.png", "photo.jpg"} <= {p.name for p in images}
+    for p in images:
+        assert METADATA.encode() not in p.read_bytes(), p
+        with Image.open(p) as im:
+            assert not im.getexif() and not getattr(im, "text", None), p
+            assert not {"exif", "comment", "xmp"} & set(im.info), p
+    for p in built.rglob("*"):
+        assert not p.is_file() or METADATA.encode() not in _contents(p), p
+
+
+def test_hand_written_pages_keep_to_the_record_rules(built):
+    page = (built / "hostile-page" / "index.html").read_text(encoding="utf-8")
+    head = page.split("</head>", 1)[0]
+    # The quotes stayed text: no element of the page got an attribute from the title.
+    import html.parser
+
+    class Attrs(html.parser.HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.names: set[str] = set()
+
+        def handle_starttag(self, tag, attrs):
+            self.names |= {k for k, _ in attrs}
+
+    parser = Attrs()
+    parser.feed(page)
+    assert head.count("<title>") == 1 and not {n for n in parser.names if n.startswith("on")}
+    assert 'class="mermaid"' not in page and "unpkg.com" not in page
+    assert not (built / "draft-page").exists() and not (built / "withdrawn-page").exists()
 
 
 def test_counts_and_lists_hold_only_published_records(built):

@@ -125,11 +125,23 @@ def test_public_phone_fields_are_allowed_and_others_are_not(tmp_path, vocab):
     assert brand is None
 
 
+def _figure(value: str) -> str:
+    return (f"figures:\n  - label: 带动就业\n    value: {value}\n    unit: 人次\n"
+            "    as_of: 2024\n    source: s\nsources:\n  - id: s\n    outlet: 示例日报\n")
+
+
 def test_numbers_in_number_fields_are_quantities(tmp_path, vocab):
-    extra = ("figures:\n  - label: 带动就业\n    value: 13800001234\n    unit: 人次\n"
-             "    as_of: 2024\n    source: s\nsources:\n  - id: s\n    outlet: 示例日报\n")
-    brand, diags = load_brand(tmp_path, "brands/counts.md", vocab, _record("counts", extra))
+    brand, diags = load_brand(tmp_path, "brands/counts.md", vocab,
+                              _record("counts", _figure("2800000")))
     assert diags == [] and brand is not None
+
+
+def test_a_mobile_number_in_a_number_field_is_found(tmp_path, vocab):
+    # A number field is published as a JSON number in the open data: it is checked too.
+    brand, diags = load_brand(tmp_path, "brands/counts.md", vocab,
+                              _record("counts", _figure("13800001234")))
+    assert brand is None
+    assert sorted((d.line, d.code) for d in diags) == [(10, "B006"), (10, "P002")]
 
 
 def test_block_text_reports_the_line_of_the_number(tmp_path, vocab):

@@ -95,7 +95,48 @@ def gen_image_symlink(root: Path) -> None:
     _write(root, "brands/image-symlink.md", _record("image-symlink", media).encode("utf-8"))
 
 
+def _pillow(kind: str = "PNG", size: tuple[int, int] = (40, 30)) -> bytes:
+    """A small image drawn by the test (Pillow), in the given format."""
+    import io
+
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(buf, kind)
+    return buf.getvalue()
+
+
+def gen_image_names(root: Path) -> None:
+    # File names an address cannot hold as written, two images that differ only in their
+    # extension (their variants would share names), a truncated file, and alt text that is a
+    # file name or blank.
+    folder = "brands/image-names"
+    for name in ("my logo.png", "cover#1.png", "a%20b.png", "what?.png", "logo.png"):
+        _write(root, f"{folder}/{name}", _pillow())
+    _write(root, f"{folder}/logo.jpg", _pillow("JPEG"))
+    _write(root, f"{folder}/cut.jpg", _pillow("JPEG", (400, 300))[:600])  # truncated
+    media = ("media:\n  logo: {path: logo.png, alt: 示例品牌的标志}\n"
+             "  cover: {path: cut.jpg, alt: 示例服务站外景}\n"
+             "  gallery:\n    - {path: my logo.png, alt: 一张示例图}\n"
+             "    - {path: cover#1.png, alt: 一张示例图}\n"
+             "    - {path: a%20b.png, alt: 一张示例图}\n"
+             "    - {path: what?.png, alt: 一张示例图}\n"
+             "    - {path: logo.jpg, alt: IMG_0001.JPG}\n"
+             "    - {path: logo.png, alt: \"  \"}\n")
+    story = "品牌故事。\n\n![DSC_1234](logo.png)\n"
+    _write(root, f"{folder}.md", _record("image-names", media, story).encode("utf-8"))
+
+
+def gen_folder_symlink(root: Path) -> None:
+    # The brand's image folder is itself a link to a folder outside the repository's brands/.
+    _write(root, "private/logo.png", _pillow())
+    os.symlink("../private", root / "brands/folder-symlink")
+    media = "media:\n  logo: {path: logo.png, alt: 示例品牌的标志}\n"
+    _write(root, "brands/folder-symlink.md", _record("folder-symlink", media).encode("utf-8"))
+
+
 GENERATED = {
+    "image-names": gen_image_names,
+    "folder-symlink": gen_folder_symlink,
     "not-utf8": gen_not_utf8,
     "too-large": gen_too_large,
     "bom-crlf": gen_bom_crlf,

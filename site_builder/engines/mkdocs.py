@@ -6,6 +6,7 @@ import logging
 import re
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
@@ -16,13 +17,20 @@ from mkdocs.structure.files import File, Files
 from ..diagnostics.output import format_diagnostics
 from ..project import Project, load_project
 from ..render.changes import PageTracker
-from ..render.pages import head_text, render_site
+from ..render.images import cache_dir, clean_copy
+from ..render.pages import PageClash, head_text, render_site
 from . import EngineFailed
+from .foreign import is_unused, neutralise_file
 from .pagefind import SearchIndexJob, index_site
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
 
 CONFIG_FILE = "mkdocs.yml"
+DIRECT_BUILD_REFUSED = (
+    "不能用 mkdocs build 发布：它直接写入 site/，构建出错时会留下半个站点，也不做发布前的安全检查"
+    "（身份证号、手机号、脚本、其他网站的地址）；提示：运行 `site-builder build`（或 `make site`），"
+    "它在临时文件夹中生成站点，全部检查通过后才替换 site/；预览请用 `mkdocs serve` 或 `make serve`。")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 
 
 class SiteBuilderPlugin(BasePlugin):
@@ -39,6 +47,7 @@ class SiteBuilderPlugin(BasePlugin):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance across the rebuilds of `serve`, so it can
         # remember what it rendered last time and rebuild only the pages that changed.
+        self.command = command
         self.serving = command == "serve"
         self.incremental = self.serving and dirty
         self.tracker = PageTracker()
@@ -48,6 +57,11 @@ class SiteBuilderPlugin(BasePlugin):
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
         preloaded = self.preloaded is not None
+        if self.preloaded is None and getattr(self, "command", "build") != "serve":
+            # `mkdocs build` (or gh-deploy) would write straight into site/, half a site when a
+            # template fails, with none of the checks that keep personal numbers, scripts and
+            # other hosts off the public site: only `site-builder build` publishes.
+            raise PluginError(DIRECT_BUILD_REFUSED)
         project = self.preloaded or load_project(root)
         self.preloaded = None
         if not project.ok:
@@ -69,7 +83,35 @@ class SiteBuilderPlugin(BasePlugin):
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        rendered = render_site(self.project)
+        # The installed theme's own files (not the project's templates/theme): unused ones left
+        # out, the others cleaned of other hosts' addresses after the build.
+        root = self.project.root.resolve()
+        theme_dirs = [Path(d).resolve() for d in config.theme.dirs
+                      if not Path(d).resolve().is_relative_to(root)]
+        self.theme_files = []
+        for f in list(files):
+            src = Path(f.abs_src_path).resolve() if f.abs_src_path else None
+            if src and any(src.is_relative_to(d) for d in theme_dirs):
+                if is_unused(f.dest_uri):
+                    files.remove(f)
+                else:
+                    self.theme_files.append(f.dest_uri)
+        # Hand-written pages are rendered by the core (render_site), under the same rules as a
+        # brand's story: MkDocs never reads docs/*.md itself. Their images are encoded again.
+        docs_dir = Path(config.docs_dir).resolve()
+        for f in list(files):
+            src = Path(f.abs_src_path).resolve() if f.abs_src_path else None
+            if src is None or not src.is_relative_to(docs_dir) or f.generated_by:
+                continue
+            if f.src_uri.endswith(".md"):
+                files.remove(f)
+            elif src.suffix.lower() in IMAGE_SUFFIXES:
+                files.remove(f)
+                files.append(File.generated(config, f.src_uri, content=clean_copy(src, cache_dir())))
+        try:
+            rendered = render_site(self.project)
+        except PageClash as e:
+            raise PluginError(str(e)) from e
         self.token = "lb-" + secrets.token_hex(8)  # not guessable by record content
         self.stashed: dict[str, list[str]] = {}
         settings_file = self.project.root / "settings.yml"
@@ -103,6 +145,10 @@ class SiteBuilderPlugin(BasePlugin):
         return restore_html_blocks(html, self.token, blocks) if blocks else html
 
     def on_post_build(self, config) -> None:
+        site_dir = Path(config.site_dir)
+        host = urlsplit(config.site_url or "").netloc or None
+        for uri in getattr(self, "theme_files", []):
+            neutralise_file(site_dir / uri, host)
         if getattr(self, "defer_search", False):  # site-builder build checks pages meanwhile
             self.search_job = SearchIndexJob(Path(config.site_dir))
         elif getattr(self, "serving", False):
@@ -152,16 +198,18 @@ def build_with_mkdocs(project: Project, site_dir: Path, strict: bool = True,
     config.plugins.on_startup(command="build", dirty=False)
     plugin.use_project(project)
     plugin.defer_search = defer_search
-    said = _Collect()
+    warnings = _Collect()
     mk = logging.getLogger("mkdocs")
-    mk.addHandler(said)
+    mk.addHandler(warnings)
     try:
         mkdocs_build(config)
     except MkDocsException as e:  # MkDocs' own expected failures (strict warnings, config)
-        why = "；".join(said.messages) or f"{type(e).__name__}: {e}"
-        raise EngineFailed(f"生成站点失败：{why}") from e
+        # "Aborted with 1 warnings in strict mode!" names nothing: the warnings themselves do
+        # (the file, the link), so they are the message.
+        said = "".join(f"\n  {w}" for w in warnings.messages)
+        raise EngineFailed(f"生成站点失败：{type(e).__name__}: {e}{said}") from e
     finally:
-        mk.removeHandler(said)
+        mk.removeHandler(warnings)
         config.plugins.on_shutdown()
     return plugin.search_job if defer_search else None
 

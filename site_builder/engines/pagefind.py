@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from . import EngineFailed
+from .foreign import neutralise_folder
 
 BUNDLE_DIR = "pagefind"
 TIMEOUT_S = 600
@@ -52,6 +53,8 @@ class SearchIndexJob:
             detail = (err or "").strip()[-500:]
             self.error = SearchIndexError(
                 f"生成搜索索引失败（pagefind 退出码 {self.proc.returncode}）：{detail}")
+        else:
+            neutralise_folder(self.site_dir / BUNDLE_DIR, None)  # translators' credit links
         return self.error
 
 

@@ -7,6 +7,7 @@ sexagesimal numbers or octals); the schema decides what a field's text means.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import yaml
@@ -15,7 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..diagnostics.codes import Code
 from ..diagnostics.report import Reporter
 from ..schema.fields import STR_TAG, Rejected, kind_of
-from ..text import clip
+from ..text import CONTROL_CHARS, FORMAT_CHARS, clip
 
 try:  # libyaml's parser; pure-Python fallback keeps the same behaviour, only slower
     from yaml import CBaseLoader as _Loader
@@ -81,7 +82,22 @@ def read_document(path: str, data: bytes, rep: Reporter) -> Document | None:
     body = rest[m.end() + 1 :]
     rep.line_offset = 1
     root = parse_yaml(fm_text, rep)
+    _check_second_front_matter(body, close_line + 1, rep)
     return Document(path, root, body, close_line + 1)
+
+
+_SECOND_FRONT_MATTER = re.compile(r"(?:[ \t]*\n)*---[ \t]*\n(?:[ \t]*\n)*[ \t]*([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)",
+                                  re.MULTILINE)
+
+
+def _check_second_front_matter(body: str, body_line: int, rep: Reporter) -> None:
+    """A `---` line right after the front matter followed by `key: value` lines: Markdown would
+    publish those lines as text (a heading), not read them as fields."""
+    m = _SECOND_FRONT_MATTER.match(body)
+    if m:
+        line = body_line + body.count("\n", 0, m.start(1))
+        rep.add(Code.Y013, m.group(1), f"front matter 结束后又有一行 `---`，其后的“{clip(m.group(1))}: …”"
+                "会被当作正文公开", line, hint="")
 
 
 _CLOSING = re.compile(r"^---[ \t]*$", re.MULTILINE)
@@ -144,7 +160,46 @@ def parse_yaml(fm_text: str, rep: Reporter) -> MappingNode | None:
         return None
     if not check_tree(root, rep, 1, set() if "*" in fm_text else None):
         return None
+    if "\\" in fm_text or FORMAT_CHARS.search(fm_text):  # escapes, or invisible characters
+        check_hidden_characters(root, rep)
     return root
+
+
+# The zero-width joiner belongs inside emoji sequences; every other format character is hidden.
+_ALLOWED_FORMAT = {"\u200d"}
+
+
+def hidden_character(text: str) -> str | None:
+    """The first control or format character in `text` (a tab or line break is neither)."""
+    m = CONTROL_CHARS.search(text)
+    if m:
+        return m.group()
+    for m in FORMAT_CHARS.finditer(text):
+        if m.group() not in _ALLOWED_FORMAT:
+            return m.group()
+    return None
+
+
+def check_hidden_characters(root: Node, rep: Reporter) -> None:
+    """Report every key or value holding a control character (written as a YAML escape such as
+    `"\\x01"`) or an invisible format character (direction overrides, zero-width spaces)."""
+    stack: list[tuple[Node, str]] = [(root, "")]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, ScalarNode):
+            ch = hidden_character(node.value)
+            if ch is not None:
+                name = unicodedata.name(ch, "控制字符")
+                rep.at_node(node, Code.Y012, where or "-", f"含有看不见的字符 U+{ord(ch):04X}（{name}）",
+                            hint="")
+        elif isinstance(node, MappingNode):
+            for k, v in reversed(node.value):
+                key = k.value if isinstance(k, ScalarNode) else "?"
+                stack.append((v, f"{where}.{key}" if where else key))
+                stack.append((k, where))
+        elif isinstance(node, SequenceNode):
+            for i, item in reversed(list(enumerate(node.value))):
+                stack.append((item, f"{where}[{i}]"))
 
 
 def _char_index(text: str, position: int) -> int:

@@ -31,14 +31,50 @@ def plain_json(value):
     return value
 
 
+# The fields open data publishes, and within lists and groups the parts it publishes: an
+# allowlist, so that a field added to the schema later (or evidence such as a person's consent,
+# a photo's path or the publishing status) stays out until it is named here.
+_PUBLIC_SOURCE = ("id", "outlet", "title", "date", "url")
+PUBLIC_FIELDS: dict[str, tuple[str, ...] | None] = {
+    "name": None, "name_en": None, "aliases": None, "summary": None, "category": None,
+    "secondary_category": None, "level": None, "stage": None, "industry": None,
+    "programs": None, "districts": None, "areas_note": None, "cooperation_regions": None,
+    "established": None,
+    "figures": ("label", "value", "unit", "as_of", "source", "scope", "note"),
+    "policy": ("plan", "approach", "priorities"),
+    "people": ("name", "role", "title", "bio", "source"),
+    "venues": ("name", "type", "district", "address", "lat", "lng", "hours", "phone",
+               "description", "source"),
+    "enterprises": ("name", "kind", "note", "source"),
+    "trademarks": ("name", "number", "class"),
+    "honours": ("title", "conferred_by", "year", "level", "source"),
+    "contact": ("organization", "phone", "email", "url"),
+    "sources": _PUBLIC_SOURCE,
+    "updated": None,
+}
+
+
+def _public(value, keys: tuple[str, ...] | None):
+    if keys is None:
+        return value
+    if isinstance(value, list):
+        return [_public(v, keys) for v in value]
+    return {k: value[k] for k in keys if k in value}
+
+
 def brand_record(brand: Brand, url: str) -> dict:
-    """A brand's published data: every field of the record, the story left out, plus its address.
-    A person's consent evidence is for the organiser's files only: never published."""
+    """A brand's published data: the allowlisted fields of the record, plus its address. People
+    appear only when the site shows them (with their consent on record), the consent never."""
     data = plain_json(brand.data)
-    data.pop("status", None)
     if "people" in data:
-        data["people"] = [{k: v for k, v in p.items() if k != "consent"} for p in data["people"]]
-    return {"slug": brand.slug, "url": url, **{k: v for k, v in data.items() if k != "slug"}}
+        data["people"] = [p for p in data["people"] if p.get("consent")]
+        if not data["people"]:
+            del data["people"]
+    out = {"slug": brand.slug, "url": url}
+    for key, keys in PUBLIC_FIELDS.items():
+        if key in data:
+            out[key] = _public(data[key], keys)
+    return out
 
 
 def brands_json(brands: list[Brand], url_of) -> bytes:

@@ -7,21 +7,22 @@ import functools
 import hashlib
 import html
 import json
+import posixpath
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 import jinja2
 from markupsafe import Markup
 
-from ..model import BRANDS_DIR, BY_ROUNDS, Brand
+from ..model import BRANDS_DIR, BY_ROUNDS, Brand, Page
 from ..project import Project
 from ..text import fmt_decimal
-from ..validate.story import story_html, story_images
+from ..validate.story import heading_text, page_html, story_html, story_images
 from . import opendata, stats
-from .images import Picture, make_variants
+from .images import Picture, cache_dir, clean_copy, make_variants
 from .rounds import brand_honours, public_rounds, render_rounds, round_url
 
 TEMPLATES_DIR = "templates/pages"
@@ -78,6 +79,10 @@ def json_ld(data: dict) -> str:
     s = json.dumps(data, ensure_ascii=False, sort_keys=True)
     return (s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+class PageClash(Exception):
+    """A hand-written page would take the place of a generated one: the editor's to fix."""
 
 
 @dataclass
@@ -177,15 +182,17 @@ def render_site(project: Project) -> Rendered:
     site_url = (site.get("url") or "").rstrip("/")
 
     pictures: dict[tuple[str, str], Picture] = {}
+    cache = cache_dir()
     for b in brands:
         for img in brand_images(b):
             stem = img.rsplit(".", 1)[0]
             pic, files = make_variants(project.root / BRANDS_DIR / b.slug / img,
-                                       f"{BRANDS_DIR}/{b.slug}/{stem}", project.root)
+                                       f"{BRANDS_DIR}/{b.slug}/{stem}", cache)
             pictures[(b.slug, img)] = pic
             out.files.update(files)
-        for img in story_images(b.body):  # the story's own images, copied as written
-            out.assets[f"{BRANDS_DIR}/{b.slug}/{img}"] = project.root / BRANDS_DIR / b.slug / img
+        for img in story_images(b.body):  # the story's own images, encoded again without metadata
+            out.files[f"{BRANDS_DIR}/{b.slug}/{img}"] = clean_copy(
+                project.root / BRANDS_DIR / b.slug / img, cache)
 
     def pic(brand: Brand, image: dict, base: str, css_class: str = "", sizes: str | None = None,
             eager: bool = False) -> Markup:
@@ -289,6 +296,12 @@ def render_site(project: Project) -> Rendered:
     def url_of(b: Brand) -> str:
         return (site_url + "/" if site_url else "") + brand_url(b)
 
+    for p in project.pages:  # hand-written pages: the story's rules; drafts and withdrawn left out
+        if p.published:
+            if p.uri in out.pages:
+                raise PageClash(f"{p.path} 与自动生成的页面 {p.uri} 同名；提示：改名或删去 {p.path}。")
+            out.pages[p.uri] = render_page(p)
+
     out.files["data/brands.json"] = opendata.brands_json(brands, url_of)
     out.files["data/brands.csv"] = opendata.brands_csv(brands, url_of, f"所在{area}")
     out.files["feed.xml"] = opendata.atom_feed(brands, site["title"], site_url, url_of,
@@ -300,6 +313,45 @@ def render_site(project: Project) -> Rendered:
     generated, copied = admin_files(settings, project.root)
     out.files.update(generated)
     out.assets.update(copied)
+    return out
+
+
+def page_dir_url(uri: str) -> str:
+    """The folder address MkDocs gives a page's source (directory URLs): "a/b.md" → "a/b/"."""
+    stem = uri.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[: -len("index")].rstrip("/")
+    return stem + "/" if stem else ""
+
+
+def page_link(page_uri: str, href: str) -> str:
+    """A page's relative link as MkDocs would write it: resolved from the page's source file,
+    written from the page's own address (another page's .md file becomes its folder)."""
+    u = urlsplit(href)
+    if u.scheme or u.netloc or not u.path or u.path.startswith("/"):
+        return href
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(page_uri), unquote(u.path)))
+    if target.startswith("../") or target == "..":
+        return href  # outside docs/: left as written, and the post-build check reports it
+    here = page_dir_url(page_uri) or "."
+    if target.endswith(".md"):  # another page: its folder
+        rel = posixpath.relpath(page_dir_url(target) or ".", here)
+        rel = "./" if rel == "." else rel + "/"
+    else:
+        rel = posixpath.relpath(target, here)
+    return quote(rel, safe="/.-_~!$&'()*+,;=:@") + (f"#{u.fragment}" if u.fragment else "")
+
+
+def render_page(page: Page) -> str:
+    """A hand-written page as a generated one: sanitised HTML under escaped front matter."""
+    title = page.title or heading_text(page.body) or page.uri.rsplit("/", 1)[-1][:-3]
+    meta = {"title": head_text(title)}
+    if page.meta.get("description"):
+        meta["description"] = head_text(page.meta["description"])
+    body = page_html(page.body, lambda href: page_link(page.uri, href))
+    out = page_source(meta, body)
+    if page.meta.get("hide"):  # a list, written as YAML flow (JSON) after the other fields
+        out = out.replace("---\n\n", f"hide: {json.dumps(page.meta['hide'])}\n---\n\n", 1)
     return out
 
 

@@ -21,7 +21,7 @@ _PLAIN = r'[^<>&"]*'
 _PLAIN_HINT = '不含 < > & " 的文字（中文引号“”可以用）'
 _TERM = r"[^\s/\\?#%]+"
 _TERM_HINT = "不含空格和 / \\ ? # % 的词语"
-_PHONE = r"(0\d{2,3}-?\d{7,8}(-\d{1,6})?|[48]00-?\d{3}-?\d{4}|12345|1\d{4})"
+_PHONE = r"(0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?|[48]00-?[0-9]{3}-?[0-9]{4}|12345|1[0-9]{4})"
 _PHONE_HINT = "公开的座机或服务热线，例如 020-12345678、400-123-4567、12345"
 # Written without `\"`: the same pattern text must hold in Python and in the JSON Schemas, whose
 # ECMAScript patterns (Unicode mode, as Ajv compiles them) refuse needless escapes.
@@ -98,8 +98,8 @@ VENUE = Obj("文化体验场所", "品牌的场所，类型见 settings.yml 的 
     "type": Choice("类型", required=True, vocab="venue_types", example="非遗工坊"),
     "district": Choice("所在{area}", required=True, vocab="districts"),
     "address": Text("地址", "对外公开的地址", max_len=120),
-    "lat": Number("纬度", "坐标纬度（GCJ-02）", minimum=-90),
-    "lng": Number("经度", "坐标经度（GCJ-02）", minimum=-180),
+    "lat": Number("纬度", "坐标纬度（GCJ-02）", minimum=-90, maximum=90, decimals=7),
+    "lng": Number("经度", "坐标经度（GCJ-02）", minimum=-180, maximum=180, decimals=7),
     "hours": Text("开放时间", "例如“周二至周日 09:00–17:00”", max_len=80),
     "phone": Text("公开电话", "场所对外公开的电话", pattern=_PHONE, pattern_hint=_PHONE_HINT),
     "description": Text("介绍", max_len=500, multiline=True),

@@ -211,6 +211,10 @@ _NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?")
 class Number(Spec):
     integer: bool = False
     minimum: int | None = 0
+    # Bounds keep every value published as written: no exponent form in the open data's JSON
+    # (which writes decimals as floating-point numbers) and no digits enough for a phone number.
+    maximum: int | None = None
+    decimals: int | None = None
 
     kind = "数字"
 
@@ -238,6 +242,18 @@ class Number(Spec):
                             + ("`10`。" if self.integer else "`1200` 或 `227.7`。"))
             return INVALID
         value = Decimal(text)
+        if text.startswith("-") and value == 0:
+            ctx.rep.at_node(node, Code.B006, where, f"{self.label}写成了“{text}”；提示：0 前面不要写负号。")
+            return INVALID
+        places = len(text.partition(".")[2])
+        if self.decimals is not None and places > self.decimals:
+            ctx.rep.at_node(node, Code.B006, where, f"{self.label}最多 {self.decimals} 位小数，实际为"
+                            f" {places} 位（{clip(text)}）；提示：四舍五入到 {self.decimals} 位小数。")
+            return INVALID
+        if self.maximum is not None and value > self.maximum:
+            ctx.rep.at_node(node, Code.B006, where, f"{self.label}不能大于 {self.maximum}，实际为 "
+                            f"{clip(text)}；提示：核对数值是否多写了位数；很大的数目请换用更大的单位（如“万人”“亿元”）。")
+            return INVALID
         if self.minimum is not None and value < self.minimum:
             ctx.rep.at_node(node, ctx.code(Code.B006), where, f"{ctx.words(self.label)}不能小于 {self.minimum}，实际为 {text}；"
                             "提示：检查是否多写了负号。")
@@ -249,12 +265,23 @@ class Number(Spec):
         number = {"type": "integer" if self.integer else "number"}
         if self.minimum is not None:
             number["minimum"] = self.minimum
+        if self.maximum is not None:
+            number["maximum"] = self.maximum
         digits = r"-?(0|[1-9][0-9]*)" if self.integer else _NUMBER.pattern
         return self._base_schema() | {"anyOf": [number, {"type": "string",
                                                           "pattern": f"^(?:{digits})$"}]}
 
     def describe(self, vocab):
-        return "整数" if self.integer else "数字，可带小数"
+        text = "整数" if self.integer else "数字，可带小数"
+        if self.decimals is not None and not self.integer:
+            text += f"（最多 {self.decimals} 位）"
+        if self.maximum is not None:
+            low = "" if self.minimum is None else f"{self.minimum} 到 "
+            text += f"；{low}{self.maximum}"
+        return text
+
+
+MAX_FIGURE = 9_999_999_999  # larger counts are written in a larger unit (万人, 亿元)
 
 
 @dataclass
@@ -271,12 +298,9 @@ class Amount(Spec):
         if not isinstance(node, ScalarNode):
             return self._wrong_kind(node, ctx, where)
         text = node.value
-        if _NUMBER.fullmatch(text):
-            if text.startswith("-"):
-                ctx.rep.at_node(node, ctx.code(Code.B006), where, f"{ctx.words(self.label)}不能小于 0，"
-                                f"实际为 {text}；提示：检查是否多写了负号。")
-                return INVALID
-            return Decimal(text)
+        if _NUMBER.fullmatch(text):  # an exact number: the bounds of any published number
+            return Number(self.label, minimum=0, maximum=MAX_FIGURE, decimals=4).check(
+                node, ctx, where)
         q = parse_quantity(text)
         if q is None:
             why = ""
@@ -305,9 +329,10 @@ class Amount(Spec):
 
 
 _DATE_FORMS = {
-    "day": (re.compile(r"\d{4}-\d{2}-\d{2}"), "YYYY-MM-DD"),
-    "partial": (re.compile(r"\d{4}(-\d{2}(-\d{2})?)?"), "YYYY、YYYY-MM 或 YYYY-MM-DD"),
-    "month": (re.compile(r"\d{4}(-\d{2})?"), "YYYY 或 YYYY-MM"),
+    # ASCII digits only: `\d` would take full-width digits (２０２４), which no date parser reads.
+    "day": (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"), "YYYY-MM-DD"),
+    "partial": (re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"), "YYYY、YYYY-MM 或 YYYY-MM-DD"),
+    "month": (re.compile(r"[0-9]{4}(-[0-9]{2})?"), "YYYY 或 YYYY-MM"),
 }
 
 
@@ -525,8 +550,34 @@ class Image(Obj):
         value = super().check(node, ctx, where)
         if value is not INVALID:
             path_node = next(v for k, v in node.value if k.value == "path")
+            alt_node = next(v for k, v in node.value if k.value == "alt")
+            problem = alt_problem(value["alt"], value["path"])
+            if problem:
+                ctx.rep.at_node(alt_node, Code.B030, f"{where}.alt", f"替代文字“{clip(value['alt'])}”"
+                                f"{problem}", hint="")
             ctx.images.append((f"{where}.path", value["path"], path_node))
         return value
+
+
+# What alt text that describes nothing looks like: a file name, a camera's name for a photo,
+# a word for "image".
+_FILE_NAME_ALT = re.compile(r"[^\s/\\]*\.(jpe?g|png|webp|gif|svg|bmp|tiff?|heic)", re.IGNORECASE)
+_CAMERA_ALT = re.compile(r"(img|dsc|dscn|dcim|pxl|mvimg|wechat|screenshot|image|photo|pic)"
+                         r"[-_ ]?[0-9][0-9_-]*", re.IGNORECASE)
+_WORD_ALT = {"图片", "图像", "照片", "图", "image", "img", "photo", "picture", "pic", "alt"}
+
+
+def alt_problem(alt: str, path: str = "") -> str | None:
+    """Why an image's alt text describes nothing (blank, a file name, "图片"), or None."""
+    text = " ".join(alt.split())
+    if not text:
+        return "是空白"
+    if _FILE_NAME_ALT.fullmatch(text) or _CAMERA_ALT.fullmatch(text) or (
+            path and text.lower() in (path.lower(), path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower())):
+        return "像是文件名，不是对图片内容的描述"
+    if text.lower().strip("。.") in _WORD_ALT:
+        return "只是“图片”之类的词，没有描述图片内容"
+    return None
 
 
 @dataclass
@@ -541,7 +592,7 @@ class SourceRef(Text):
 
 
 # Lists fixed by the program, not by settings.yml
-FIXED_VOCABULARIES = ("statuses", "consent_forms", "conferrers")
+FIXED_VOCABULARIES = ("statuses", "consent_forms", "conferrers", "page_hide")
 LONG_VOCABULARY = 12  # a longer list is not spelt out in a message: the nearest few and the count
 
 

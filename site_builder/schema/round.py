@@ -61,7 +61,7 @@ class ScoreSheet(Spec):
     """Scores of one entry: for each expert id, a mapping of criterion key to score."""
 
     kind = "字段表"
-    score = Number("分数", "0 到该评分项满分之间的数字")
+    score = Number("分数", "0 到该评分项满分之间的数字", maximum=1000, decimals=2)
 
     def kind_hint(self, where: str) -> str:
         return "每位专家一行，写成 `e1: {employment: 36, skills: 27}`。"
@@ -116,8 +116,10 @@ CRITERION = Obj("评分项", "一个评分因素：编号、名称、权重和�
     "key": Text("编号", "评分表中使用的英文编号，本评选内唯一", required=True, pattern=SLUG_PATTERN,
                 pattern_hint=_KEY_HINT, example="employment"),
     "name": Text("名称", required=True, max_len=30, example="带动就业规模"),
-    "weight": Number("权重", "各评分项权重之和必须为 100", required=True, example="40"),
-    "max": Number("满分", "专家打分的上限，例如 100 或 10", required=True, example="100"),
+    "weight": Number("权重", "各评分项权重之和必须为 100", required=True, example="40",
+                     maximum=100, decimals=2),
+    "max": Number("满分", "专家打分的上限，例如 100 或 10", required=True, example="100",
+                  maximum=1000, decimals=2),
     "description": Text("评分要点", "评什么、怎样评", max_len=300, multiline=True),
 })
 
@@ -131,7 +133,7 @@ EXPERT = Obj("评审专家", "评审专家：编号、姓名和工作单位", fi
 TIER = Obj("档次", "一个评定档次：名称、名额和最低总分", fields={
     "name": Choice("档次名称", "授予的品牌层级", required=True, vocab="levels", example="市级劳务品牌"),
     "count": Number("名额", "本档最多入选几个品牌，至少 1 个", required=True, integer=True,
-                    example="10"),
+                    example="10", maximum=10_000),
     "min_total": Number("最低总分", "入选本档至少要达到的总分（满分 100）", example="80"),
 })
 
@@ -147,7 +149,8 @@ ENTRY = Obj("参评品牌", "一个参评品牌及其评分表", fields={
 
 ROUND = Obj("评选档案", "一轮劳务品牌征集评选", fields={
     "title": Text("评选名称", required=True, max_len=60, example="2025年度市级劳务品牌征集评选"),
-    "year": Number("年度", required=True, integer=True, example="2025"),
+    "year": Number("年度", required=True, integer=True, example="2025", minimum=1900,
+                   maximum=2200),
     "organiser": Text("组织单位", required=True, max_len=80, example="某某市人力资源和社会保障局"),
     "level": Choice("评定层级", "本次评选授予的最高层级，须与第一个档次相同", required=True,
                     vocab="levels", example="市级劳务品牌"),

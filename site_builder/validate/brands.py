@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath
 
+from markdown.extensions.toc import slugify
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from ..diagnostics import Code, Diagnostic, Reporter
+from ..diagnostics import Code, Diagnostic, Reporter, has_errors
 from ..load.brands import LoadedRecord, is_valid
 from ..model import BRANDS_DIR, Brand
 from ..schema.brand import CONSENT_PLACEHOLDERS, SLUG_PATTERN
 from ..schema.fields import Ctx
-from ..text import clip
+from ..text import clip, name_key
 from .images import check_images
 from .personal_data import check_front_matter_pii
 from .schedule import check_schedule
@@ -36,11 +37,12 @@ def validate_brand(root: Path, rec: LoadedRecord) -> Brand | None:
     _check_figure_dates(top, rep, dates)
     _check_secondary_category(top, rep)
     check_schedule(rec)
+    check_name_id(top, rep)
     folder = root / BRANDS_DIR / stem
     check_images(folder, rec.ctx)
     check_front_matter_pii(node, rep)
     check_story(rec.doc.body, rec.doc.body_line, rep, folder)
-    if not is_valid(rec.value) or rep.items:
+    if not is_valid(rec.value) or has_errors(rep.items):
         return None
     return Brand(rec.value["slug"], rec.relpath, rec.value, rec.doc.body, rec.doc.body_line,
                  rec.lines())
@@ -124,16 +126,36 @@ def _check_sources(node: MappingNode, ctx: Ctx, top: dict[str, tuple[Node, Node]
 
 
 def check_unique(brands: list[Brand]) -> list[Diagnostic]:
+    """Names and slugs used twice; names are compared as a reader sees them (full-width letters,
+    letter case, invisible characters and spaces do not make two names different)."""
     out: list[Diagnostic] = []
     for key, label in (("name", "品牌名称"), ("slug", "网址名")):
         seen: dict[str, Brand] = {}
         for b in brands:
             value = b.data[key]
-            if value in seen:
+            folded = name_key(value)
+            if folded in seen:
+                first = seen[folded]
+                same = "重复" if first.data[key] == value else f"看起来相同（“{clip(first.data[key])}”）"
                 rep = Reporter(b.path)
-                rep.add(Code.B009, key, f"{label}“{clip(value)}”与 {seen[value].path} 重复；"
+                rep.add(Code.B009, key, f"{label}“{clip(value)}”与 {first.path} {same}；"
                         "提示：同一品牌只保留一个档案，不同品牌请用不同名称。", b.lines.get(key, 1))
                 out.extend(rep.items)
             else:
-                seen[value] = b
+                seen[folded] = b
     return out
+
+
+# Ids the theme's own elements and scripts use ("__config", "__search"…) or that the templates
+# give to their elements: a heading made from a name must not take one.
+_PAGE_IDS = re.compile(r"__\w+|lb-.*|cat-\d+|src-.*")
+
+
+def check_name_id(top: dict[str, tuple[Node, Node]], rep: Reporter) -> None:
+    """The brand's name is the page's heading, whose id comes from the name."""
+    node = top.get("name", (None, None))[1]
+    if isinstance(node, ScalarNode) and node.value:
+        ident = slugify(node.value, "-")
+        if _PAGE_IDS.fullmatch(ident):
+            rep.at_node(node, Code.B033, "name", f"品牌名称“{clip(node.value)}”作为标题时的锚点是“{ident}”，"
+                        "与页面自身的元素冲突", hint="")

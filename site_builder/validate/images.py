@@ -1,8 +1,9 @@
-"""Images a record shows: inside the brand's own folder, bounded in size and pixels, read from the header only."""
+"""Images a record shows: inside the brand's own folder, with a plain file name, bounded in size and pixels, fully decodable."""
 
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from pathlib import Path
 
@@ -32,7 +33,7 @@ Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 
 def image_file_problem(path: Path) -> tuple[str, str] | None:
     """(code, Chinese message) when an image file is too big, too large in pixels or not a
-    JPEG/PNG/WebP/GIF image; None when it is fine. Reads at most the file's header."""
+    JPEG/PNG/WebP/GIF image or cannot be decoded to the end (truncated); None when it is fine."""
     try:
         size = path.stat().st_size
     except OSError as e:
@@ -46,26 +47,43 @@ def image_file_problem(path: Path) -> tuple[str, str] | None:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as im:
                 fmt, (w, h) = im.format, im.size
+                if fmt in IMAGE_FORMATS and _within_bounds(w, h):
+                    im.load()  # every pixel: a truncated or corrupt file fails here, not in the build
     except Image.DecompressionBombError:
         return Code.P011, (f"图片 {path.name} 的像素数超过上限 {MAX_IMAGE_PIXELS:,}；提示：缩小图片"
                         "（长边 2000 像素左右足够）。")
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as e:
+        if "truncated" in str(e).lower() or isinstance(e, EOFError):
+            return Code.P012, (f"图片 {path.name} 不完整（文件在复制或下载时被截断）；提示：重新导出或"
+                               "重新复制这张图片。")
         return Code.P012, (f"{path.name} 不是可以读取的图片（{type(e).__name__}）；提示：用 JPEG、PNG、"
                         "WebP 或 GIF 格式重新保存。")
     if fmt not in IMAGE_FORMATS:
         return Code.P012, (f"{path.name} 是 {fmt} 格式，不支持；提示：另存为 JPEG、PNG、WebP 或 GIF。")
-    if w * h > MAX_IMAGE_PIXELS or w > MAX_IMAGE_SIDE or h > MAX_IMAGE_SIDE or w < 1 or h < 1:
+    if not _within_bounds(w, h):
         return Code.P011, (f"图片 {path.name} 为 {w}×{h} 像素，超过上限（每边不超过 {MAX_IMAGE_SIDE}，"
                         f"总像素不超过 {MAX_IMAGE_PIXELS:,}）；提示：缩小图片（长边 2000 像素左右足够）。")
     return None
 
 
+def _within_bounds(w: int, h: int) -> bool:
+    return 1 <= w <= MAX_IMAGE_SIDE and 1 <= h <= MAX_IMAGE_SIDE and w * h <= MAX_IMAGE_PIXELS
+
+
 def check_images(folder: Path, ctx: Ctx) -> None:
-    """The images a record's fields name (collected by the schema pass), each at its field."""
+    """The images a record's fields name (collected by the schema pass), each at its field; two
+    images whose names differ only in the extension would share their published variants."""
+    stems: dict[str, str] = {}
     for where, path, node in ctx.images:
         bad = image_problem(folder, path, "，例如 `logo.png`")
         if bad:
             ctx.rep.at_node(node, bad[0], where, bad[1])
+            continue
+        stem = path.rsplit(".", 1)[0]
+        other = stems.setdefault(stem, path)
+        if other != path:
+            ctx.rep.at_node(node, Code.B032, where, f"图片 {path} 与 {other} 只差扩展名，生成的图片会重名",
+                            hint="")
 
 
 def image_problem(folder: Path, path: str, example: str = "") -> tuple[Code, str] | None:
@@ -76,6 +94,14 @@ def image_problem(folder: Path, path: str, example: str = "") -> tuple[Code, str
     if problem:
         return Code.B011, (f"图片路径“{clip(path)}”{problem}；提示：把图片放进 {BRANDS_DIR}/{stem}/，"
                            f"这里只写文件名{example}。")
+    if _UNSAFE_NAME.search(path):
+        return Code.B032, (f"图片文件名“{clip(path)}”含有空格或 # % ? 等在网址中有特殊含义的字符；"
+                           "提示：把文件改名为只含字母、数字、连字符和下划线的名称，例如 `team-photo-1.jpg`，"
+                           "并同步修改档案。")
+    if folder.is_symlink() or os.path.realpath(folder) != os.path.join(
+            os.path.realpath(folder.parent), folder.name):
+        return Code.B011, (f"品牌文件夹 {BRANDS_DIR}/{stem}/ 是指向别处的链接；提示：把图片本身复制到"
+                           f" {BRANDS_DIR}/{stem}/（一个真正的文件夹）中。")
     target = folder / path
     if not target.is_file():
         return Code.B010, (f"找不到图片 {BRANDS_DIR}/{stem}/{path}；提示：把图片放进 {BRANDS_DIR}/{stem}/，"
@@ -98,3 +124,8 @@ def image_path_problem(path: str) -> str | None:
     if any(part in ("..", "") for part in path.split("/")):
         return "含有 `..` 或空的目录名，指向了品牌文件夹以外"
     return None
+
+
+# Characters that change what an address means (# starts a fragment, ? a query, % an escape) or
+# that an address cannot hold as written (spaces, quotes, angle brackets, control characters).
+_UNSAFE_NAME = re.compile(r"[\s#%?&'\"<>`^{}|\[\]\x00-\x1f\x7f]")

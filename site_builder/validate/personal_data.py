@@ -11,20 +11,25 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..diagnostics.codes import Code
 from ..diagnostics.report import Reporter
-from ..text import is_calendar_date
+from ..text import FORMAT_CHARS, is_calendar_date
 
-# Invisible characters an editor (or a copy from a chat app) can leave between digits.
-_INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
-
-
-_STRIP_INVISIBLE = str.maketrans("", "", _INVISIBLE)
+# Invisible characters an editor (or a copy from a chat app) can leave between digits: every
+# format character (Unicode category Cf: zero-width, direction marks and embeddings…).
+_STRIP_INVISIBLE = FORMAT_CHARS
 
 
-_HAS_INVISIBLE = re.compile(f"[{_INVISIBLE}]")
+_HAS_INVISIBLE = FORMAT_CHARS
 
 
-# Spaces and hyphens that may separate groups of digits ("138 1234 5678", "138-1234-5678").
-_SEP = "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\\-\u2010-\u2015\u2212\ufe58\ufe63\uff0d]"
+# What may separate groups of digits: anything but a letter, a digit, an ideograph or a line
+# break: spaces of every kind, hyphens and dashes, dots, slashes, brackets, full-width
+# punctuation, symbols, control characters ("138 1234 5678", "138.1234.5678", "(138)1234-5678").
+_SEP = r"[^\w\n\r]"
+
+
+# Dots and commas also write decimals and thousands ("1.38000012"): groups joined by them count
+# only when the number's first group has three digits or more, as a phone number's does.
+_DECIMAL_SEPS = re.compile(r"[.,\u00b7\u2024\u2027\u3002\u30fb\uff0c\uff0e\uff61\uff65\u066b\u066c]")
 
 
 # A run of digit groups (any script's decimal digits, e.g. full-width) joined by 1-3 separators;
@@ -35,7 +40,10 @@ _RUN = re.compile(rf"\d+(?:{_SEP}{{1,3}}\d+)*[XxＸｘ]?")
 _GROUP = re.compile(r"\d+[XxＸｘ]?")
 
 
-_WORD = re.compile(r"[A-Za-z_]")  # a run of digits touching a Latin letter is part of a token
+_WORD = re.compile(r"[A-Za-z_]")  # a run of digits touching a Latin letter may be part of a token
+
+
+_TOKEN_CHAR = re.compile(r"[A-Za-z0-9_]")
 
 
 # Cheap test first: eleven digits close together are needed for any finding.
@@ -102,10 +110,27 @@ def _ascii_digits(group: str) -> str:
     return "".join("X" if c in "XxＸｘ" else str(unicodedata.decimal(c)) for c in group)
 
 
+def _label_only(text: str, run: re.Match, before: bool) -> bool:
+    """Whether the letters touching a digit run form a label: letters only, up to the text's
+    next non-word character (no digit or underscore among them)."""
+    if before:
+        i = run.start()
+        while i > 0 and _TOKEN_CHAR.match(text, i - 1):
+            i -= 1
+        label = text[i:run.start()]
+    else:
+        j = run.end()
+        while j < len(text) and _TOKEN_CHAR.match(text, j):
+            j += 1
+        label = text[run.end():j]
+    return label.isascii() and label.isalpha()
+
+
 def find_pii(text: str, phones: bool = False) -> list[PiiMatch]:
-    """Identity and mobile numbers in `text`, also written with spaces, hyphens, full-width digits
-    or invisible characters; with `phones`, public landline and 400/800 numbers as well."""
-    clean = text.translate(_STRIP_INVISIBLE) if _HAS_INVISIBLE.search(text) else text
+    """Identity and mobile numbers in `text`, also written with spaces, hyphens, dots, brackets,
+    full-width digits, invisible or control characters, or after a label of letters; with
+    `phones`, public landline and 400/800 numbers as well."""
+    clean = _STRIP_INVISIBLE.sub("", text) if _HAS_INVISIBLE.search(text) else text
     hint = _HINT_PHONE if phones else _HINT
     if not hint.search(clean) and not (phones and _PAREN_LANDLINE.search(clean)):
         return []
@@ -131,9 +156,11 @@ def find_pii(text: str, phones: bool = False) -> list[PiiMatch]:
         found.append(PiiMatch(kind, orig(s), orig(e - 1) + 1, mask(digits)))
 
     for run in _RUN.finditer(clean):
-        if _WORD.match(clean, run.start() - 1) if run.start() else False:
-            continue  # part of a token such as a hexadecimal id ("…4b19-3215-5384-9cb0")
-        if _WORD.match(clean, run.end()):
+        before = bool(run.start()) and _WORD.match(clean, run.start() - 1) is not None
+        after = _WORD.match(clean, run.end()) is not None
+        if before and after or (before or after) and not _label_only(clean, run, before):
+            # Part of a token such as a hexadecimal id ("…4b19-3215-5384-9cb0", "ab1380…cd");
+            # a label of letters on one side is not ("wx13812345678", "ID4401…").
             continue
         groups = [(g.start() + run.start(), g.end() + run.start(), _ascii_digits(g.group()))
                   for g in _GROUP.finditer(run.group())]
@@ -147,12 +174,16 @@ def find_pii(text: str, phones: bool = False) -> list[PiiMatch]:
                 if len(digits) > 18:
                     break
                 s, e = groups[i][0], groups[j][1]
+                if j > i and len(groups[i][2]) < 3 and _DECIMAL_SEPS.search(clean, groups[i][1], e):
+                    continue  # a decimal such as "1.38000012 34", not a grouped number
                 if len(digits) == 18 and is_resident_id(digits):
                     add("id", s, e, digits)
                 elif "X" in digits:
                     continue
                 elif _MOBILE.fullmatch(digits):
                     add("mobile", s, e, digits)
+                elif len(digits) == 12 and digits[0] == "0" and _MOBILE.fullmatch(digits[1:]):
+                    add("mobile", s, e, digits[1:])  # dialled with the trunk 0: "0138…"
                 elif len(digits) in (13, 15) and digits.startswith(("86", "0086")) and \
                         _MOBILE.fullmatch(digits[-11:]):
                     add("mobile", s, e, digits[-11:])
@@ -226,22 +257,41 @@ def might_hold_numbers(texts: list[str]) -> bool:
     `find_pii` finds nothing in any of them. One regex over all texts, for speed."""
     joined = "\n".join(texts)  # a newline never joins two values into one number
     if _HAS_INVISIBLE.search(joined):
-        joined = joined.translate(_STRIP_INVISIBLE)
+        joined = _STRIP_INVISIBLE.sub("", joined)
     return bool(_HINT_PHONE.search(joined) or _PAREN_LANDLINE.search(joined))
 
 
+_MAYBE_MOBILE = re.compile(r"(0086|86|0)?1[3-9]")
+
+
 def _scalars(root: Node) -> list[str]:
-    """Every text value, leaving out phone fields (which hold public numbers by design)."""
+    """Every text value, leaving out phone fields (which hold public numbers by design) unless
+    their digits might be a mobile number."""
     out, stack = [], [root]
     while stack:
         node = stack.pop()
         if isinstance(node, ScalarNode):
             out.append(node.value)
         elif isinstance(node, MappingNode):
-            stack.extend(v for k, v in node.value if k.value != "phone")
+            for k, v in node.value:
+                if k.value != "phone" or _MAYBE_MOBILE.match(re.sub(r"\D", "", str(v.value))):
+                    stack.append(v)
         elif isinstance(node, SequenceNode):
             stack.extend(node.value)
     return out
+
+
+def _check_phone_field(rep: Reporter, where: str, node: ScalarNode) -> None:
+    """A public phone field may hold a landline or a service number, never a mobile number,
+    also not one dialled with the trunk 0 or the country code ("013812345678", "+86 138…")."""
+    digits = "".join(_ascii_digits(c) for c in node.value if c.isdecimal())
+    for prefix in ("0086", "86", "0"):
+        if digits.startswith(prefix) and _MOBILE.fullmatch(digits[len(prefix):]):
+            digits = digits[len(prefix):]
+            break
+    if _MOBILE.fullmatch(digits) or find_pii(node.value):
+        code, msg = _PII_TEXT["mobile"]
+        rep.at_node(node, code, where, msg.format(m=mask(digits)))
 
 
 def check_front_matter_pii(root: MappingNode, rep: Reporter) -> None:
@@ -251,10 +301,16 @@ def check_front_matter_pii(root: MappingNode, rep: Reporter) -> None:
 
     def walk(node: Node, where: str) -> None:
         if isinstance(node, ScalarNode):
-            if not node.value or _PHONE_FIELDS.fullmatch(where) or _NUMBER_FIELDS.fullmatch(where):
+            if not node.value:
                 return
+            if _PHONE_FIELDS.fullmatch(where):
+                _check_phone_field(rep, where, node)
+                return
+            # A number field holds quantities or coordinates, never a phone number by design;
+            # a personal number written there is published all the same (as a JSON number).
+            public = _NO_PHONE_CHECK.fullmatch(where) or _NUMBER_FIELDS.fullmatch(where)
             report_pii(rep, where or "-", node.value, _scalar_position(node, rep.line_offset),
-                       phones=not _NO_PHONE_CHECK.fullmatch(where))
+                       phones=not public)
         elif isinstance(node, MappingNode):
             for k, v in node.value:
                 key = k.value if isinstance(k, ScalarNode) else "?"

@@ -10,6 +10,7 @@ import html
 import html.parser
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from ..diagnostics.codes import Code
 from ..diagnostics.report import Reporter
+from ..schema.fields import alt_problem
 from ..text import clip, line_col
 from .images import image_problem
 from .personal_data import report_pii
@@ -108,6 +110,19 @@ def _markdown() -> markdown.Markdown:
     return md
 
 
+def _page_markdown_instance() -> markdown.Markdown:
+    md = getattr(_local, "page_md", None)
+    if md is None:
+        md = markdown.Markdown(extensions=[
+            TableExtension(use_align_attribute=True),
+            TocExtension(slugify=_slugify, marker="", permalink=False),
+            "sane_lists",
+        ], output_format="html")
+        _local.page_md = md
+    md.reset()
+    return md
+
+
 class StoryTooComplex(Exception):
     pass
 
@@ -164,6 +179,51 @@ def story_html(body: str) -> str:
         return sanitise(story_markdown(body))
     except StoryTooComplex:
         return "<p>" + html.escape(body) + "</p>"
+
+
+def page_html(body: str, rewrite_link=None) -> str:
+    """A hand-written page's body as safe HTML: the story's rules, its headings at their own
+    levels; `rewrite_link(href)` may change each link's and image's address (written from the
+    page's source file, published from the page's own address)."""
+    try:
+        html_text = sanitise(_page_markdown_instance().convert(body))
+    except RecursionError:
+        _local.page_md = None
+        return "<p>" + html.escape(body) + "</p>"
+    if rewrite_link is None:
+        return html_text
+    return _HREF.sub(lambda m: f'{m.group(1)}="{html.escape(rewrite_link(html.unescape(m.group(2))))}"',
+                     html_text)
+
+
+_HREF = re.compile(r'\b(href|src)="([^"]*)"')
+
+
+def heading_text(body: str) -> str | None:
+    """The text of a page's first heading, for a page without a title."""
+    for level, offset in heading_levels(body):
+        line = body[offset:].split("\n", 1)[0]
+        text = line.lstrip(" ").lstrip("#").strip().rstrip("#").strip()
+        if text and level:
+            return text
+    return None
+
+
+def page_images(body: str) -> list[str]:
+    """Every image address a page's Markdown shows."""
+    return story_images(body)
+
+
+def page_links(body: str) -> list[str]:
+    """Every link address a page's Markdown makes, in order."""
+    if "](" not in body and "<" not in body and "]:" not in body:
+        return []
+    try:
+        rendered = story_markdown(body)
+    except StoryTooComplex:
+        return []
+    return [dict(t.attrs).get("href", "") for t in _collect(sanitise(rendered)).tags
+            if t.tag == "a" and dict(t.attrs).get("href")]
 
 
 _C0_AND_SPACE = "".join(chr(i) for i in range(0x21))
@@ -275,6 +335,12 @@ def check_story(body: str, body_line: int, rep: Reporter, folder: Path | None = 
     `folder` is the brand's image folder; images the story shows must be there."""
     loc = _Locator(body, body_line)
     report_pii(rep, STORY_FIELD, body, loc.line_col)
+    check_heading_levels(body, body_line, rep)
+    m = _HIDDEN_IN_BODY.search(body)
+    if m:
+        line, col = loc.line_col(m.start())
+        rep.add(Code.Y012, STORY_FIELD, f"含有看不见的字符 U+{ord(m.group()):04X}"
+                f"（{unicodedata.name(m.group(), '控制字符')}）", line, col, hint="")
     if len(body) > MAX_STORY_CHARS:
         rep.add(Code.P013, STORY_FIELD, f"品牌故事有 {len(body)} 个字符，超过上限 {MAX_STORY_CHARS}；"
                 "提示：精简正文，详细材料可作为资料来源链接。", body_line)
@@ -325,6 +391,49 @@ def check_story(body: str, body_line: int, rep: Reporter, folder: Path | None = 
 
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# Control characters and the direction embeddings, overrides and isolates that make text read
+# otherwise than it is stored (the first one is reported).
+_HIDDEN_IN_BODY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]|$)")
+_SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*$")
+_FENCE = re.compile(r" {0,3}(```|~~~)")
+
+
+def heading_levels(body: str) -> list[tuple[int, int]]:
+    """(level, offset) of every Markdown heading in a text, code blocks left out."""
+    out, offset, fenced, prev = [], 0, False, ""
+    for line in body.split("\n"):
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and not line.startswith(("    ", "\t")):
+            m = _ATX.match(line)
+            if m:
+                out.append((len(m.group(1)), offset))
+            elif prev.strip() and not _ATX.match(prev) and _SETEXT.match(line) and \
+                    not prev.lstrip().startswith(("-", "*", "+", ">", "|")):
+                out.append((1 if line.strip()[0] == "=" else 2, offset - len(prev) - 1))
+        prev = line if not fenced else ""
+        offset += len(line) + 1
+    return out
+
+
+def check_heading_levels(body: str, body_line: int, rep: Reporter) -> None:
+    """Warn where a heading skips a level (## then ####): readers who navigate by headings lose
+    the structure. The first heading may be of any level; the story's top level becomes h3."""
+    if "#" not in body and "==" not in body and "--" not in body:
+        return
+    levels = heading_levels(body)
+    if not levels:
+        return
+    top = min(level for level, _ in levels)
+    prev = top - 1
+    for i, (level, offset) in enumerate(levels):
+        if level > prev + 1:
+            line, col = line_col(body, offset, body_line)
+            what = (f"第一个标题是 {'#' * level}，而正文中最高一级的标题是 {'#' * top}" if i == 0
+                    else f"标题从 {'#' * prev} 跳到了 {'#' * level}")
+            rep.add(Code.B031, STORY_FIELD, f"{what}（跳过了一级）", line, col, hint="")
+        prev = level
 _ALLOWED_LIST = "、".join(sorted(ALLOWED_TAGS - _HEADINGS))
 
 
@@ -396,6 +505,10 @@ def _check_url(tag: str, attr: str, value: str, t: _Tag, loc: _Locator, rep: Rep
         line, col = where
         rep.add(Code.B014, STORY_FIELD, f"正文图片“{clip(value, 30, squeeze=True)}”缺少替代文字；提示：写成 "
                 "`![图片内容的描述](文件名)`。", line, col)
+    elif alt_problem(alt, value):
+        line, col = where
+        rep.add(Code.B030, STORY_FIELD, f"正文图片“{clip(value, 30, squeeze=True)}”的替代文字“{clip(alt, 20)}”"
+                f"{alt_problem(alt, value)}；提示：写成 `![图片内容的描述](文件名)`。", line, col)
     if folder is None:
         return
 

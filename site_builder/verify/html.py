@@ -5,6 +5,13 @@ from __future__ import annotations
 import html.parser
 import re
 
+# The form editor's folder, and the vendored CMS bundle in it: third-party code that no record
+# can write into, governed by the editor page's Content-Security-Policy instead of the scans.
+ADMIN = "admin"
+ADMIN_VENDOR = "admin/vendor/"
+
+from ..text import named_addresses  # noqa: F401  (the checks' one reading of addresses in code)
+
 # <link rel=…> values that make the browser fetch the address by itself.
 _RESOURCE_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "prerender", "icon",
                   "apple-touch-icon", "apple-touch-icon-precomposed", "mask-icon", "manifest",
@@ -17,6 +24,10 @@ _RESOURCE_ATTRS = {
     "iframe": ("src",), "frame": ("src",), "embed": ("src",), "object": ("data",),
     "video": ("src", "poster"), "audio": ("src",), "track": ("src",), "input": ("src",),
     "image": ("href", "xlink:href"), "use": ("href", "xlink:href"), "feimage": ("href",),
+    # Old presentational attributes that browsers still load as background images.
+    "body": ("background",), "table": ("background",), "thead": ("background",),
+    "tbody": ("background",), "tfoot": ("background",), "tr": ("background",),
+    "td": ("background",), "th": ("background",),
 }
 
 
@@ -27,6 +38,25 @@ _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", r
 
 
 _CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+
+
+# image-set() and -webkit-image-set() take plain strings as well as url(): each is loaded.
+_CSS_IMAGE_SET = re.compile(r"(?:-webkit-)?image-set\(", re.IGNORECASE)
+_CSS_STRING = re.compile(r""""([^"]*)"|'([^']*)'""")
+
+
+def _image_set_strings(css: str) -> list[tuple[int, str]]:
+    out = []
+    for m in _CSS_IMAGE_SET.finditer(css):
+        depth, i = 1, m.end()
+        while i < len(css) and depth:
+            depth += {"(": 1, ")": -1}.get(css[i], 0)
+            i += 1
+        inner = css[m.end():i]
+        inner_plain = re.sub(r"url\([^)]*\)", lambda u: " " * len(u.group()), inner, flags=re.IGNORECASE)
+        for s in _CSS_STRING.finditer(inner_plain):
+            out.append((m.end() + s.start(), s.group(1) if s.group(1) is not None else s.group(2)))
+    return out
 
 
 def parse_srcset(value: str) -> list[str]:
@@ -56,6 +86,7 @@ def css_urls(css: str) -> list[tuple[int, str, str]]:
            for m in _CSS_URL.finditer(css)]
     out += [(m.start(), "@import", m.group(1) if m.group(1) is not None else m.group(2))
             for m in _CSS_IMPORT.finditer(css)]
+    out += [(offset, "image-set()", url) for offset, url in _image_set_strings(css)]
     return sorted(out)
 
 

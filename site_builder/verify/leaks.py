@@ -14,6 +14,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
+from PIL import Image
+
 from ..diagnostics import Code, Diagnostic, make_diagnostic, sort_key
 from ..text import clip, line_at
 from ..validate.personal_data import find_pii
@@ -24,11 +26,17 @@ from .html import (
     _CSS_URL,
     _RESOURCE_ATTRS,
     _RESOURCE_RELS,
+    ADMIN_VENDOR,
     TeeParser,
     parse_srcset,
 )
 
-MAX_FILE_BYTES = 64 * 1024 * 1024  # also the limit for a decompressed .gz or Pagefind fragment
+MAX_FILE_BYTES = 64 * 1024 * 1024
+_IMAGE_SUFFIXES = {"jpg", "jpeg", "png", "webp", "gif"}
+# Image metadata Pillow reads into `info`: EXIF (GPS position, camera), comments, XMP, Photoshop
+# and PNG text chunks.
+_METADATA_KEYS = {"exif", "comment", "comments", "xmp", "xml:com.adobe.xmp", "photoshop",
+                  "description", "author", "title", "copyright", "software", "gps"}  # also the limit for a decompressed .gz or Pagefind fragment
 _PAGEFIND_MAGIC = b"pagefind_dcd"
 
 # Attributes whose value is text a reader (or a crawler) sees; URLs are checked separately.
@@ -45,21 +53,36 @@ _EMBEDS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base"}
 _SCRIPT_SCHEMES = {"javascript", "vbscript", "livescript"}
 
 _LOOKS_HTML = re.compile(r"<[A-Za-z!/]")
-_SCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module", "text/ecmascript"}
-# How the inline scripts the theme writes on purpose begin (Material for MkDocs 9.x). Any other
+# Types a browser does not run: a <script> of any other type (text/jscript, text/livescript,
+# "module", "importmap", a type with parameters…) is treated as code.
+_DATA_SCRIPT_TYPES = {"application/ld+json", "application/json"}
+# The inline scripts the theme writes on purpose (Material for MkDocs 9.x), exactly: any other
 # inline script on a page got there by accident or by injection, e.g. through a hand-written
-# page's title; a script the templates add on purpose goes in its own file or into this list.
-KNOWN_INLINE_SCRIPTS = (
-    "__md_scope=new URL(",
-    "var palette=__md_get(",
-    "var target=document.getElementById(location.hash",
-    "var tabs=__md_get(",
-    "var consent=__md_get(",
-    'var el=document.querySelector("[data-md-component=outdated]")',
-    'var el=document.querySelector("[data-md-component=announce]")',
-    '"undefined"!=typeof __md_analytics',
-    'if("undefined"!=typeof __md_analytics)',
-)
+# page's title, even one that starts as these do. A script the templates add on purpose goes in
+# its own file or into this list.
+KNOWN_INLINE_SCRIPTS = frozenset({
+    ('var palette=__md_get("__palette");if(palette&&palette.color){if("(prefers-color-sche'
+    'me)"===palette.color.media){var media=matchMedia("(prefers-color-scheme: light)"),in'
+    'put=document.querySelector(media.matches?"[data-md-color-media=\'(prefers-color-schem'
+    'e: light)\']":"[data-md-color-media=\'(prefers-color-scheme: dark)\']");palette.color.m'
+    'edia=input.getAttribute("data-md-color-media"),palette.color.scheme=input.getAttribu'
+    'te("data-md-color-scheme"),palette.color.primary=input.getAttribute("data-md-color-p'
+    'rimary"),palette.color.accent=input.getAttribute("data-md-color-accent")}for(var[key'
+    ',value]of Object.entries(palette.color))document.body.setAttribute("data-md-color-"+'
+    'key,value)}'),
+    ('var target=document.getElementById(location.hash.slice(1));target&&target.name&&(tar'
+    'get.checked=target.name.startsWith("__tabbed_"))'),
+})
+# The first script sets the theme's storage scope to the site's root: relative to the page, or
+# the site address's path when one is set.
+_KNOWN_SCOPE_SCRIPT = re.compile(
+    r'__md_scope=new URL\("(?:\.|\.\.(?:/\.\.)*|/(?:[A-Za-z0-9._~%!$\'()*+,;=:@-]+/)*)",location\)'
+    + re.escape(
+        ',__md_hash=e=>[...e].reduce(((e,_)=>(e<<5)-e+_.charCodeAt(0)),0),__md_get=(e,_=local'
+        'Storage,t=__md_scope)=>JSON.parse(_.getItem(t.pathname+"."+e)),__md_set=(e,_,t=local'
+        'Storage,a=__md_scope)=>{try{t.setItem(a.pathname+"."+e,JSON.stringify(_))}catch(e){}'
+        '}'))
+
 # Keys of JSON values that are addresses (open data, JSON-LD, Pagefind, web manifests).
 _ADDRESS_KEYS = {"url", "href", "src", "link", "location", "image", "logo", "@id", "sameas",
                  "start_url", "scope", "raw_url"}
@@ -154,6 +177,9 @@ class _Scan:
             elif isinstance(value, str):
                 self.string(rel, value, f"{what} {path or '值'}", line,
                             address=key.lower() in _ADDRESS_KEYS, as_html=key in html_keys)
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                # A number field's value is published as a JSON number: a phone number too.
+                self.pii(rel, str(value), f"{what} {path or '值'}", lambda _o: (line, 1))
 
     def string(self, rel: str, value: str, where: str, line: int = 1, address: bool = False,
                as_html: bool = False) -> None:
@@ -214,10 +240,33 @@ class _Scan:
                              f"“{clip(cell, 40, squeeze=True)}”")
 
     # -- the run ---------------------------------------------------------------------------------
+    def image(self, path: Path, rel: str) -> None:
+        """A published image holds pixels only: no EXIF (a photo's place and camera), no text,
+        comment or XMP that a camera, phone or editor wrote."""
+        try:
+            with Image.open(path) as im:
+                found = sorted(k for k in im.info if str(k).lower() in _METADATA_KEYS)
+                if getattr(im, "text", None):
+                    found.append("text")
+                if im.getexif():
+                    found.append("EXIF")
+        except Image.DecompressionBombError:
+            return  # bounded at validation; nothing to read here
+        except (OSError, SyntaxError, ValueError, EOFError) as e:
+            self.add(rel, 1, 1, Code.P107, rel, f"图片无法读取：{type(e).__name__}")
+            return
+        if found:
+            self.add(rel, 1, 1, Code.P111, rel, f"图片带有元数据：{'、'.join(dict.fromkeys(found))}")
+
     def file(self, path: Path, rel: str, name: str, data: bytes | None = None) -> None:
+        if rel.startswith(ADMIN_VENDOR):
+            return
         suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if suffix in _IMAGE_SUFFIXES and data is None:
+            self.image(path, rel)
+            return
         if suffix not in ("html", "htm", "json", "webmanifest", "xml", "atom", "rss", "csv", "txt",
-                          "css", "gz", "pf_fragment"):
+                          "css", "gz", "pf_fragment", "js", "mjs", "svg", "map"):
             return
         if data is None:
             try:
@@ -315,7 +364,7 @@ class _PageScanner(html.parser.HTMLParser):
             kind = a.get("type", "").lower().strip()
             if kind == "application/ld+json":
                 self.raw_kind = "ld+json"
-            elif tag == "script" and "src" not in a and kind in _SCRIPT_TYPES:
+            elif tag == "script" and "src" not in a and kind not in _DATA_SCRIPT_TYPES:
                 self.raw_kind = "inline"  # code that runs where it stands
             else:
                 self.raw_kind = tag
@@ -340,8 +389,7 @@ class _PageScanner(html.parser.HTMLParser):
                 self.scan.json_value(self.rel, data, "JSON-LD", self.raw_line)
         elif self.raw_kind == "style":
             self.scan.css(self.rel, body, self.raw_line)
-        elif self.raw_kind == "inline" and body.strip() and \
-                not body.lstrip().startswith(KNOWN_INLINE_SCRIPTS):
+        elif self.raw_kind == "inline" and body.strip() and not is_known_script(body):
             self.scan.add(self.rel, self.raw_line, 1, Code.P110, "<script>",
                           f"页面中有不认识的内联脚本“{clip(body.strip(), 50, squeeze=True)}”")
         self.raw_kind = None
@@ -368,6 +416,12 @@ class _PageScanner(html.parser.HTMLParser):
             return self.text_line[i], 1
 
         self.scan.pii(self.rel, joined, f"{where}文字", pos)
+
+
+def is_known_script(body: str) -> bool:
+    """Whether an inline script is, character for character, one the theme writes."""
+    code = body.strip()
+    return code in KNOWN_INLINE_SCRIPTS or _KNOWN_SCOPE_SCRIPT.fullmatch(code) is not None
 
 
 def _gunzip(data: bytes) -> bytes | None:

@@ -12,7 +12,16 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..diagnostics import Code, Diagnostic, make_diagnostic, sort_key
-from .html import _RESOURCE_ATTRS, _RESOURCE_RELS, css_urls, parse_srcset
+from ..text import line_col
+from .html import (
+    _RESOURCE_ATTRS,
+    _RESOURCE_RELS,
+    ADMIN,
+    ADMIN_VENDOR,
+    css_urls,
+    named_addresses,
+    parse_srcset,
+)
 
 _ORIGIN_ONLY_RELS = {"preconnect", "dns-prefetch"}  # name a host, not a file
 _NAV_RELS = {"canonical", "alternate", "next", "prev", "first", "last", "up", "help", "license"}
@@ -21,16 +30,10 @@ _SAFE_SCHEMES = {"data", "blob", "about"}
 # Script calls that fetch or run code from a literal address: importScripts('https://…') etc.
 # Addresses in the sitemap and in Atom/RSS feeds: <loc>…</loc>, <link href="…"/>, <link>…</link>.
 _XML_LINK = re.compile(r"<loc>\s*([^<\s]+)\s*</loc>|<link\b[^>]*?\bhref=\"([^\"]+)\"|<link>\s*([^<\s]+)\s*</link>")
-_JS_LOAD = re.compile(
-    r"""(?:importScripts|import|fetch|Worker|SharedWorker|EventSource|WebSocket|sendBeacon)"""
-    r"""\s*\(\s*(["'`])((?:https?:|wss?:)?//[^"'`\s]+)\1""")
-
 
 # The form editor's folder: its page may connect to the repository host's API (settings.yml
 # `editor`), no public page may refer to it, and Decap's vendored bundle under vendor/ is not
 # scanned for literal addresses (the page's Content-Security-Policy governs it instead).
-ADMIN = "admin"
-ADMIN_VENDOR = "admin/vendor/"
 _LOOPBACK_ORIGINS = {"http://127.0.0.1", "http://localhost"}
 
 
@@ -73,7 +76,9 @@ class _PageParser(html.parser.HTMLParser):
             self.page.ids.add(a["id"])
         if tag == "a" and a.get("name"):
             self.page.ids.add(a["name"])
-        if tag in ("title", "style", "script") and self._in is None:
+        if tag == "script" and a.get("type", "").strip().lower() == "application/ld+json":
+            pass  # structured data names schema.org as its vocabulary, loads nothing
+        elif tag in ("title", "style", "script") and self._in is None:
             self._in, self._text, self._start = tag, [], self.getpos()
         if a.get("style"):
             line, col = self.getpos()
@@ -127,14 +132,6 @@ class _PageParser(html.parser.HTMLParser):
         else:
             self.page.scripts.append((line, col + 1, text))
         self._in = None
-
-
-def _line_col(text: str, offset: int, line0: int = 1, col0: int = 1) -> tuple[int, int]:
-    before = text[:offset]
-    nl = before.count("\n")
-    if nl == 0:
-        return line0, col0 + offset
-    return line0 + nl, offset - before.rfind("\n")
 
 
 class SiteChecker:
@@ -193,7 +190,7 @@ class SiteChecker:
                 text = self._read(p, rel)
                 if text is not None:
                     self._check_css(rel, text, 1, 1)
-            elif suffix in (".js", ".mjs") and not rel.startswith(ADMIN_VENDOR):
+            elif suffix in (".js", ".mjs", ".svg") and not rel.startswith(ADMIN_VENDOR):
                 # Decap's own bundle names services our configuration never uses (Netlify); what
                 # it may reach is limited by the admin page's policy, checked in _check_admin.
                 text = self._read(p, rel)
@@ -258,20 +255,27 @@ class SiteChecker:
             self._check_script(rel, js, line, col)
 
     def _check_css(self, rel: str, css: str, line0: int, col0: int) -> None:
-        for offset, kind, url in css_urls(css):
-            line, col = _line_col(css, offset, line0, col0)
+        found = css_urls(css)
+        for offset, kind, url in found:
+            line, col = line_col(css, offset, line0, col0)
             self._check_ref(rel, line, col, "resource", f"CSS {kind}", url)
+        self._check_script(rel, css, line0, col0, "样式中的地址",
+                           frozenset(url.strip() for _, _, url in found))
 
-    def _check_script(self, rel: str, js: str, line0: int, col0: int) -> None:
-        for m in _JS_LOAD.finditer(js):
-            line, col = _line_col(js, m.start(2), line0, col0)
-            self._check_ref(rel, line, col, "origin", "脚本中的地址", m.group(2))
+    def _check_script(self, rel: str, js: str, line0: int, col0: int,
+                      what: str = "脚本中的地址", skip: frozenset[str] = frozenset()) -> None:
+        """Every address a script names may be loaded, on some path or other: none may be on
+        another host (comments and XML namespace names aside)."""
+        for offset, url in named_addresses(js):
+            if url not in skip:
+                line, col = line_col(js, offset, line0, col0)
+                self._check_ref(rel, line, col, "origin", what, url)
 
     def _check_xml(self, rel: str, text: str) -> None:
         """The sitemap's and feeds' links to the site's own pages must resolve."""
         for m in _XML_LINK.finditer(text):
             url = html.unescape(next(g for g in m.groups() if g is not None))
-            line, col = _line_col(text, m.start())
+            line, col = line_col(text, m.start())
             self._check_ref(rel, line, col, "link", "站点地图或订阅中的链接", url)
 
     def _check_manifest(self, p: Path, rel: str) -> None:
