@@ -64,3 +64,13 @@ def first_difference(a: dict[str, bytes], b: dict[str, bytes]) -> str | None:
             return (f"{name}: differs at byte {at} ({len(x)} vs {len(y)} bytes): "
                     f"{x[max(0, at - 40):at + 40]!r} vs {y[max(0, at - 40):at + 40]!r}")
     return None
+
+
+def write_site(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
+    """A built site made by hand: `files` (site path → text or bytes) under tmp_path/site."""
+    root = tmp_path / "site"
+    for rel, content in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return root

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
-from sitecopy import copy_project
+from sitecopy import copy_project, write_site
 
 from site_builder.build import build_site
 from site_builder.model import Brand
@@ -172,12 +172,7 @@ PAGE = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>ç¤
 
 
 def _site(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
-    root = tmp_path / "site"
-    for rel, content in files.items():
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-    return root
+    return write_site(tmp_path, files)
 
 
 def _jpeg_with_metadata() -> bytes:

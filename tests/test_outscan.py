@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sitecopy import write_site
 
 from site_builder.build import build_site
 from site_builder.verify.leaks import scan_site
@@ -27,12 +28,7 @@ PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>ç
 
 
 def site(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
-    root = tmp_path / "site"
-    for rel, content in files.items():
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-    return root
+    return write_site(tmp_path, files)
 
 
 def findings(root: Path, **kw) -> list[tuple[str, int, str, str]]:
