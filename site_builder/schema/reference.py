@@ -12,12 +12,12 @@ GENERATED_NOTE = ("<!-- 本文件由 `site-builder guide` 根据 site_builder/sc
 _TABLE_HEAD = ["| 字段 | 名称 | 类型 | 必填 | 要求 | 说明 |", "|---|---|---|---|---|---|"]
 BRAND_INTRO = [
     "每个品牌一个文件 `brands/<slug>.md`：开头是 `---` 包围的字段（YAML），之后是品牌故事（Markdown）。",
-    "字段名用英文，下表给出中文名称、类型、是否必填和要求。带点的字段名（如 `figures[].value`）"
-    "表示列表中每一项的子字段。"]
+    ("字段名用英文，下表给出中文名称、类型、是否必填和要求。带点的字段名（如 `figures[].value`）"
+     "表示列表中每一项的子字段。")]
 ROUND_INTRO = [
-    "每轮征集评选一个文件 `evaluations/<评选编号>.md`（编号只用小写字母、数字和连字符，"
-    "例如 `2025-shiji`，也是评选页面的网址）：开头是 `---` 包围的字段（YAML），之后是评选公告"
-    "（Markdown）。格式说明和完整示例见 `evaluations/README.md`。"]
+    ("每轮征集评选一个文件 `evaluations/<评选编号>.md`（编号只用小写字母、数字和连字符，"
+     "例如 `2025-shiji`，也是评选页面的网址）：开头是 `---` 包围的字段（YAML），之后是评选公告"
+     "（Markdown）。格式说明和完整示例见 `evaluations/README.md`。")]
 
 
 def json_schema(vocab: dict[str, list[str]], spec: Obj = BRAND, schema_id: str = "brand.schema.json"
@@ -72,8 +72,8 @@ CODE_GROUPS = {"Y": "读取文件与 YAML", "B": "品牌档案字段", "E": "评
 def code_reference() -> str:
     """The guide's list of every diagnostic code, from the one registry."""
     lines = ["# 错误代码", "",
-             "每条提示的格式为 `文件:行:列: error[代码]: 字段: 说明`。`error` 必须改正，"
-             "`warning` 建议改正（使用 `--strict` 时同样视为失败）。", ""]
+             ("每条提示的格式为 `文件:行:列: error[代码]: 字段: 说明`。`error` 必须改正，"
+              "`warning` 建议改正（使用 `--strict` 时同样视为失败）。"), ""]
     for prefix, name in CODE_GROUPS.items():
         codes = [c for c in Code if c.name.startswith(prefix)]
         if not codes:
