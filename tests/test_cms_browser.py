@@ -108,7 +108,9 @@ def test_create_a_brand_through_the_form(project, tmp_path):
             page.get_by_role("button", name="新增典型人物").click()
             fill(page, "姓名", "李示例")
             choose(page, "角色", "领军人")
-            fill(page, "公开授权", "2025-01-02 书面授权，档案号 SL-009（虚构）")
+            choose(page, "授权方式", "书面授权")  # consent: a structured record
+            page.locator(field_id(page, "授权日期")).fill("2025-01-02")
+            fill(page, "档案编号", "SL-009")
             page.get_by_role("button", name="新增文化体验场所").click()
             fill(page, "名称", "示例家政服务站")
             choose(page, "类型", "服务站")

@@ -22,7 +22,17 @@ from site_builder.editor.cms import (
 )
 from site_builder.load.settings import load_settings
 from site_builder.schema.brand import BRAND
-from site_builder.schema.fields import Amount, Choice, Date, Image, ListOf, Number, Obj, Text
+from site_builder.schema.fields import (
+    Amount,
+    Choice,
+    Date,
+    Image,
+    ListOf,
+    Number,
+    Obj,
+    Text,
+    label_words,
+)
 from site_builder.verify.links import check_site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,7 +47,7 @@ def settings():
 
 def check_field(spec, f: dict, vocab: dict, parents_required: bool, where: str) -> None:
     """One schema field against its form field: label, hint, required, pattern, limits, choices."""
-    assert f["label"] == spec.label, where
+    assert f["label"] == label_words(spec.label, vocab), where
     assert f["required"] is field_required(spec, parents_required), where
     if spec.doc:
         assert spec.doc.replace("`", "") in f.get("hint", ""), where
@@ -72,7 +82,7 @@ def check_field(spec, f: dict, vocab: dict, parents_required: bool, where: str) 
         else:
             assert f["widget"] == "list", where
             assert f["field"]["required"] is True, where  # an empty list item is an error (B015)
-            check_field(item, f["field"] | {"label": item.label,
+            check_field(item, f["field"] | {"label": label_words(item.label, vocab),
                                             "required": field_required(item, True)},
                         vocab, True, where + "[]")
     elif isinstance(spec, Choice):

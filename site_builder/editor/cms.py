@@ -10,7 +10,18 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..schema.brand import BRAND, STATUSES
-from ..schema.fields import Amount, Choice, Date, Image, ListOf, Number, Obj, Spec, Text
+from ..schema.fields import (
+    Amount,
+    Choice,
+    Date,
+    Image,
+    ListOf,
+    Number,
+    Obj,
+    Spec,
+    Text,
+    label_words,
+)
 
 ADMIN_DIR = "admin"
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent  # where package.json lives
@@ -71,7 +82,7 @@ def form_field(name: str, spec: Spec, vocab: dict[str, list[str]],
                parents_required: bool = True) -> dict:
     """One Decap field for one schema field (recursively for lists and field tables)."""
     required = field_required(spec, parents_required)
-    f: dict = {"label": spec.label, "name": name, "required": required}
+    f: dict = {"label": label_words(spec.label, vocab), "name": name, "required": required}
     hint = hint_of(spec, vocab)
     if isinstance(spec, Image):
         f |= {"widget": "object", "collapsed": False, "fields": image_fields(spec, vocab, required)}
@@ -85,7 +96,7 @@ def form_field(name: str, spec: Spec, vocab: dict[str, list[str]],
             if spec.min_items:
                 f["min"] = spec.min_items
         elif isinstance(item, Obj):
-            f |= {"widget": "list", "collapsed": True, "label_singular": item.label,
+            f |= {"widget": "list", "collapsed": True, "label_singular": label_words(item.label, vocab),
                   "fields": [form_field(k, s, vocab, True) for k, s in item.fields.items()]}
             first = next(iter(item.fields))
             f["summary"] = "{{fields." + first + "}}"
