@@ -16,6 +16,7 @@ from .diagnostics import format_diagnostics
 from .pages import (content_hash, head_text, render_site, restore_html_blocks,
                     stash_html_blocks)
 from .project import Project, load_project
+from .render.theme import prune_theme_files
 from .search_index import SearchIndexJob, index_site
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
@@ -58,6 +59,8 @@ class SiteBuilderPlugin(BasePlugin):
 
     def on_files(self, files: Files, config) -> Files:
         rendered = render_site(self.project)
+        config.extra["lb"] = rendered.theme  # the showcase theme's values (templates/theme/)
+        config.theme["favicon"] = rendered.theme["favicon"]
         self.token = "lb-" + secrets.token_hex(8)  # not guessable by record content
         self.stashed: dict[str, list[str]] = {}
         hashes = {uri: content_hash(text) for uri, text in rendered.pages.items()}
@@ -94,6 +97,7 @@ class SiteBuilderPlugin(BasePlugin):
         return restore_html_blocks(html, self.token, blocks) if blocks else html
 
     def on_post_build(self, config) -> None:
+        prune_theme_files(Path(config.site_dir))  # Material's files that no page loads
         if getattr(self, "defer_search", False):  # site-builder build checks pages meanwhile
             self.search_job = SearchIndexJob(Path(config.site_dir))
         elif getattr(self, "serving", False):

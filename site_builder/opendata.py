@@ -35,6 +35,7 @@ def brand_record(brand: Brand, url: str) -> dict:
     """A brand's published data: every field of the record, the story left out, plus its address."""
     data = plain_json(brand.data)
     data.pop("status", None)
+    data.pop("editor_note", None)  # for editors only: never published
     return {"slug": brand.slug, "url": url, **{k: v for k, v in data.items() if k != "slug"}}
 
 

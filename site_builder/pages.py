@@ -22,6 +22,10 @@ from .evaluation_pages import brand_honours, public_rounds, render_rounds, round
 from .images import Picture, make_variants
 from .project import Project
 from .records import BRANDS_DIR, Brand
+from .render.progress import progress_report
+from .render.share_image import SIZE as SHARE_SIZE
+from .render.share_image import share_image
+from .render.theme import theme_files
 from .safety import story_html, story_images
 
 TEMPLATES_DIR = "templates/pages"
@@ -133,6 +137,7 @@ class Rendered:
     pages: dict[str, str]
     assets: dict[str, Path] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
+    theme: dict = field(default_factory=dict)  # values the theme's templates read (render/theme.py)
 
 
 def brand_url(brand: Brand) -> str:
@@ -221,6 +226,9 @@ def render_site(project: Project) -> Rendered:
     site = settings["site"]
     out = Rendered({})
     site_url = (site.get("url") or "").rstrip("/")
+    theme_bytes, theme_assets, out.theme = theme_files(project.root, settings)
+    out.files.update(theme_bytes)
+    out.assets.update(theme_assets)
 
     pictures: dict[tuple[str, str], Picture] = {}
     for b in brands:
@@ -253,6 +261,7 @@ def render_site(project: Project) -> Rendered:
         "group_people": group_people_by_role, "group_venues": group_venues,
         "search_terms": search_terms,
         "map_url": lambda v: map_link(settings.get("map_link", ""), v),
+        "initial": lambda name: (name.split("·")[-1] or name)[:1], "build_date": project.build_date,
     }
 
     def page(uri: str, template: str, title: str, description: str, **extra) -> None:
@@ -265,9 +274,10 @@ def render_site(project: Project) -> Rendered:
         out.pages[uri] = page_source(meta, env.get_template(template).render(**ctx))
 
     region = settings["region"]["name"]
-    latest = [r for r in public_rounds(project.evaluations) if r.results_visible][:2]
+    latest = public_rounds(project.evaluations)[:3]
+    report = progress_report(progress, project.build_date, settings["region"]["short_name"])
     page("index.md", "home.md.j2", site["title"], site["description"],
-         featured=featured_brands(brands, vocab["levels"]), latest_rounds=latest,
+         featured=featured_brands(brands, vocab["levels"]), latest_rounds=latest, report=report,
          round_url=round_url, brand_by_slug={b.slug: b for b in brands}, meta=NOINDEX)
     page(f"{BRANDS_DIR}/index.md", "brands.md.j2", "品牌名录", f"{region}劳务品牌名录：按类型、区、层级、工程和发展阶段筛选。",
          by_category=groups["categories"], meta=NOINDEX)
@@ -277,7 +287,15 @@ def render_site(project: Project) -> Rendered:
         url = brand_url(b)
         meta = {"og_type": "article"}
         cover = b.get("media", {}).get("cover") or b.get("media", {}).get("logo")
-        if cover:
+        shared = share_image(b.name, b.data["category"], site["title"],
+                             project.root / BRANDS_DIR / b.slug / cover["path"] if cover else None,
+                             project.root)
+        if shared is not None:  # drawn with a Chinese font: the name over the cover
+            out.files[f"{BRANDS_DIR}/{b.slug}/share.jpg"] = shared
+            meta["og_image"] = f"{BRANDS_DIR}/{b.slug}/share.jpg"
+            meta["og_image_width"], meta["og_image_height"] = map(str, SHARE_SIZE)
+            meta["og_image_alt"] = head_text(f"{b.name}（{b.data['category']}）")
+        elif cover:
             p = pictures[(b.slug, cover["path"])]
             meta["og_image"] = head_text(f"{BRANDS_DIR}/{b.slug}/" + p.fallback[-1][0].rsplit("/", 1)[-1])
             meta["og_image_alt"] = head_text(cover["alt"])
@@ -323,7 +341,7 @@ def search_terms(brand: Brand) -> str:
     each query piece must begin an indexed word. Indexing every character of these names as a
     word of its own lets a search by name match however the browser cuts it.
     """
-    names = [brand.name, *brand.data["districts"]]
+    names = [brand.name, *brand.data["districts"], *brand.get("cooperation_regions", [])]
     names += [p["name"] for p in brand.get("people", [])]
     names += [v["name"] for v in brand.get("venues", [])]
     chars = dict.fromkeys(ch for n in names for ch in n if not ch.isspace())
@@ -349,6 +367,7 @@ def brand_images(brand: Brand) -> list[str]:
             out.append(media[key]["path"])
     out.extend(g["path"] for g in media.get("gallery", []))
     out.extend(p["photo"]["path"] for p in brand.get("people", []) if "photo" in p)
+    out.extend(v["photo"]["path"] for v in brand.get("venues", []) if "photo" in v)
     return sorted(set(out))
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .diagnostics import Diagnostic, Reporter
+from .editorial import editorial_warnings
 from .frontmatter import read_document
 from .safety import check_record_content, image_file_problem
 from .schema import BRAND, PUBLISHED, SLUG_PATTERN
@@ -60,7 +61,8 @@ def load_brand(root: Path, relpath: str, vocab: dict[str, list[str]],
         return None, rep.items
     lines = {k.value: k.start_mark.line + 1 + rep.line_offset for k, _ in doc.root.value
              if isinstance(k, ScalarNode)}
-    return Brand(brand["slug"], relpath, brand, doc.body, doc.body_line, lines), rep.items
+    warnings = editorial_warnings(relpath, brand, doc.body, doc.body_line, lines)
+    return Brand(brand["slug"], relpath, brand, doc.body, doc.body_line, lines), warnings
 
 
 def validate_record(root: Path, relpath: str, node: MappingNode, vocab: dict[str, list[str]],

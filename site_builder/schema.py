@@ -23,6 +23,14 @@ _PHONE = r"(0\d{2,3}-?\d{7,8}(-\d{1,6})?|[48]00-?\d{3}-?\d{4}|12345|1\d{4})"
 _PHONE_HINT = "公开的座机或服务热线，例如 020-12345678、400-123-4567、12345"
 _URL = r"https?://[^\s<>\"']+"
 _EMAIL = r"[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}"
+# A file inside the project for the site's own logo and icon (no SVG: it may carry script).
+_ASSET = r"(?!/)(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9_./-]*\.(png|jpg|jpeg|webp|PNG|JPG|JPEG|WEBP)"
+_ASSET_HINT = "项目中的 PNG、JPEG 或 WebP 图片的相对路径，例如 `assets/logo.png`"
+# Filing numbers as the authorities print them: the province's one-character abbreviation first.
+_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+_ICP = rf"[{_PROVINCES}]ICP[备证]\d{{6,10}}号(-\d{{1,3}})?"
+_POLICE = rf"[{_PROVINCES}]公网安备 ?\d{{14}}号"
+_SITE_CODE = r"[0-9A-Za-z]{10}"
 
 STATUSES = ["草稿", "已发布", "已撤下"]
 PUBLISHED = "已发布"
@@ -74,6 +82,7 @@ VENUE = Obj("文化体验场所", "非遗工坊、文化体验馆（街、商圈
     "description": Text("介绍", max_len=500, multiline=True),
     "source": SourceRef("来源编号", "对应 sources 中某条资料的 id", pattern=SLUG_PATTERN,
                         pattern_hint="sources 中的 id"),
+    "photo": Image("照片", "场所的照片"),
 })
 
 ENTERPRISE = Obj("企业", "品牌的龙头企业或诚信企业", fields={
@@ -133,6 +142,8 @@ BRAND = Obj("品牌档案", "一个劳务品牌的档案", fields={
     }),
     "sources": ListOf("资料来源", item=SOURCE),
     "updated": Date("最近审核", "最近一次核对本档案的日期", required=True, example="2026-11-27"),
+    "editor_note": Text("编辑备注", "只给编辑看的说明（待核实的事项、下一步计划等），不会出现在网站、"
+                        "搜索和开放数据的任何地方", max_len=1000, multiline=True),
 })
 
 SETTINGS = Obj("站点设置", "settings.yml", fields={
@@ -146,6 +157,10 @@ SETTINGS = Obj("站点设置", "settings.yml", fields={
         "description": Text("站点简介", required=True, max_len=200, pattern=_PLAIN,
                             pattern_hint=_PLAIN_HINT),
         "url": Text("站点地址", pattern=_URL, pattern_hint="以 https:// 开头的网址"),
+        "logo": Text("主办单位标志", "页眉左上角的标志图片，相对于项目根目录的路径；不填时显示自动生成的圆形徽标",
+                     pattern=_ASSET, pattern_hint=_ASSET_HINT, example="assets/logo.png"),
+        "favicon": Text("网站图标", "浏览器标签上的小图标，相对于项目根目录的路径；不填时用标志",
+                        pattern=_ASSET, pattern_hint=_ASSET_HINT, example="assets/favicon.png"),
     }),
     "districts": ListOf("所在区", item=Text("区", max_len=20, pattern=_TERM, pattern_hint=_TERM_HINT), required=True, min_items=1, unique=True),
     "categories": ListOf("品牌类型", item=Text("品牌类型", max_len=20, pattern=_TERM, pattern_hint=_TERM_HINT), required=True, min_items=1,
@@ -175,11 +190,23 @@ SETTINGS = Obj("站点设置", "settings.yml", fields={
         "points": ListOf("政策要点", "政策解读页逐条显示的要点（用自己的话概括）",
                          item=Text("要点", max_len=300)),
     }),
-    "contact": Obj("联系方式", "本站主办单位的公开联系方式，显示在关于页", fields={
+    "contact": Obj("联系方式", "本站主办单位的公开联系方式，显示在每页页脚和关于页", fields={
         "organization": Text("主办单位", max_len=80),
+        "undertaker": Text("承办单位", "负责网站日常运行的单位", max_len=80),
         "phone": Text("公开电话", pattern=_PHONE, pattern_hint=_PHONE_HINT),
         "email": Text("电子邮箱", pattern=_EMAIL, pattern_hint="电子邮箱地址"),
         "address": Text("地址", max_len=120),
+    }),
+    "filing": Obj("备案信息", "网站的备案编号，填写后显示在每页页脚；没有的留空", fields={
+        "site_code": Text("政府网站标识码", "政府网站的 10 位标识码（由字母和数字组成）",
+                          pattern=_SITE_CODE, pattern_hint="10 位字母或数字，例如 `4401000001`",
+                          example="4401000001"),
+        "icp": Text("ICP 备案号", "工业和信息化部的网站备案号，页脚链接到 beian.miit.gov.cn",
+                    pattern=_ICP, pattern_hint="例如 `粤ICP备12345678号` 或 `粤ICP备12345678号-1`",
+                    example="粤ICP备12345678号-1"),
+        "police": Text("公安机关备案号", "公安机关互联网站备案号，页脚链接到 beian.mps.gov.cn",
+                       pattern=_POLICE, pattern_hint="例如 `粤公网安备 44010602000001号`（14 位数字）",
+                       example="粤公网安备 44010602000001号"),
     }),
     "map_link": Text("地图链接模板", "含 {lat} {lng} {name} 的地图应用链接", pattern=_URL,
                      pattern_hint="以 https:// 开头、含 {lat} 和 {lng} 的网址"),

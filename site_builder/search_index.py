@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .render.theme import prune_search_files
+
 BUNDLE_DIR = "pagefind"
 TIMEOUT_S = 600
 
@@ -50,6 +52,8 @@ class SearchIndexJob:
             detail = (err or "").strip()[-500:]
             self.error = SearchIndexError(
                 f"生成搜索索引失败（pagefind 退出码 {self.proc.returncode}）：{detail}")
+        else:
+            prune_search_files(self.site_dir / BUNDLE_DIR)  # the interfaces no page loads
         return self.error
 
 

@@ -55,4 +55,11 @@ def load_settings(root: Path) -> tuple[Settings | None, list[Diagnostic]]:
     value = SETTINGS.check(root_node, ctx, "")
     if value is INVALID or rep.items:
         return None, rep.items
+    for key in ("logo", "favicon"):  # the site's own images must be in the project
+        path = value["site"].get(key)
+        if path and not (root / path).is_file():
+            rep.add("S001", f"site.{key}", f"找不到图片 {path}；提示：把图片放进项目（路径相对于 "
+                    f"{SETTINGS_FILE} 所在的文件夹），或删去这一行使用自动生成的徽标。", 1)
+    if rep.items:
+        return None, rep.items
     return Settings(value), rep.items

@@ -1,0 +1,1 @@
+"""Rendering: the generated pages, images and theme files of the public site."""
