@@ -65,10 +65,11 @@
         a.textContent = (d.meta && d.meta.title) || d.url;
         li.appendChild(a);
         var p = document.createElement("p");
+        /* A brand is introduced by its own summary; the excerpt of a brand page may come from
+           the index terms (every character of its names), which no reader should see. */
         var summary = d.meta && d.meta.summary;
-        var excerpt = clean(d.excerpt || "");
-        if (summary && (!excerpt || excerpt.indexOf("<mark>") === -1)) p.textContent = summary;
-        else p.innerHTML = excerpt;
+        if (summary) p.textContent = summary;
+        else p.innerHTML = clean(d.excerpt || "");
         li.appendChild(p);
         list.appendChild(li);
       });
@@ -97,8 +98,18 @@
       }
       status.textContent = "正在搜索……";
       load().then(function (pf) {
-        return pf.search(q).then(function (s) {
-          var results = (s && s.results) || [];
+        /* The browser cuts a query into words its own way (明湖 / 厨师) and the index may hold the
+           same name cut finer (明 / 湖 / 厨师); brand pages also hold every character of their
+           names as a word. So the query is searched as typed and character by character. */
+        var split = q.replace(/[\u3400-\u9fff]/g, " $& ").replace(/[·・]/g, " ").trim();
+        return Promise.all([pf.search(q), split !== q ? pf.search(split) : null]).then(function (both) {
+          var seen = {};
+          var results = [];
+          both.forEach(function (s) {
+            ((s && s.results) || []).forEach(function (r) {
+              if (!seen[r.id]) { seen[r.id] = true; results.push(r); }
+            });
+          });
           if (results.length) return [results, false];
           return near(pf, q).then(function (r) { return [r, true]; });
         }).then(function (pair) {
