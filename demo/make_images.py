@@ -220,8 +220,8 @@ def gallery(main, light, kind, seed) -> Image.Image:
 
 def save(im: Image.Image, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix == ".png":
-        im.save(path, "PNG", optimize=True)
+    if path.suffix == ".png":  # a small palette keeps logos to a few KB
+        im.quantize(colors=48, method=Image.Quantize.FASTOCTREE).save(path, "PNG", optimize=True)
     else:
         im.convert("RGB").save(path, "JPEG", quality=72, optimize=True, progressive=True)
     print(f"{path.relative_to(HERE)}: {path.stat().st_size // 1024} KB")
@@ -239,7 +239,9 @@ def organiser_logo() -> Image.Image:
 
 
 def main() -> None:
-    save(organiser_logo(), HERE / "assets" / "logo.png")
+    emblem = organiser_logo()
+    save(emblem.resize((128, 128), Image.Resampling.LANCZOS), HERE / "assets" / "logo.png")
+    save(emblem.resize((48, 48), Image.Resampling.LANCZOS), HERE / "assets" / "favicon.png")
     for slug, (glyph, main_c, light_c, kind) in BRANDS.items():
         folder = HERE / "brands" / slug
         save(logo(glyph, main_c, light_c), folder / "logo.png")
