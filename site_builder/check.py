@@ -43,6 +43,12 @@ _JS_LOAD = re.compile(
     r"""\s*\(\s*(["'`])((?:https?:|wss?:)?//[^"'`\s]+)\1""")
 
 
+# A string in a script that begins with another site's address ("https://unpkg.com/…"). XML
+# namespace names and the reserved example domains are names, not addresses anything fetches.
+_JS_HOST = re.compile(r"""["'`]((?:https?:)?//([A-Za-z0-9.-]+)(?::\d+)?(?:[/?#][^"'`\s]*)?)["'`]""")
+_JS_HOST_ALLOWED = {"www.w3.org", "example.com", "example.org", "example.net"}
+
+
 @dataclass
 class _Page:
     """What one HTML page holds: its title, its ids and every address it refers to."""
@@ -273,6 +279,17 @@ class SiteChecker:
         for m in _JS_LOAD.finditer(js):
             line, col = _line_col(js, m.start(2), line0, col0)
             self._check_ref(rel, line, col, "origin", "脚本中的地址", m.group(2))
+        # In a script file, any other string that is another site's address: a script may load
+        # it by a route the pattern above cannot see (Material's bundle loads polyfills from
+        # unpkg.com this way). Inline scripts are the theme's and JSON-LD (schema.org names).
+        for m in _JS_HOST.finditer(js) if rel.endswith((".js", ".mjs")) else ():
+            host = m.group(2).lower()
+            if "." not in host or host in _JS_HOST_ALLOWED or host.endswith(".example"):
+                continue
+            if m.start(1) in {x.start(2) for x in _JS_LOAD.finditer(js, max(0, m.start() - 80), m.end())}:
+                continue  # already checked as a load
+            line, col = _line_col(js, m.start(1), line0, col0)
+            self._check_ref(rel, line, col, "origin", "脚本中的其他网站地址", m.group(1))
 
     def _check_xml(self, rel: str, text: str) -> None:
         """The sitemap's and feeds' links to the site's own pages must resolve."""

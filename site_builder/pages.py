@@ -322,6 +322,10 @@ def render_site(project: Project) -> Rendered:
     page("search/index.md", "search.md.j2", "搜索", f"搜索{region}劳务品牌、人物和场所。",
          meta=NOINDEX)
     render_rounds(project, page, out.files)  # selection rounds: index, round pages, results files
+    # Sections with nothing in them keep their page (an old link still works) but get no tab.
+    out.theme["hidden_sections"] = [name for name, empty in (
+        ("people", not people), ("venues", not venues),
+        ("evaluations", not public_rounds(project.evaluations))) if empty]
 
     def url_of(b: Brand) -> str:
         return (site_url + "/" if site_url else "") + brand_url(b)
