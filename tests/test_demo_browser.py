@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-
 import pytest
+
 from browser import guarded_page, launch_browser, serious_axe_violations, serve_dir
 
-from site_builder.build import build_site
-
-DEMO = Path(__file__).resolve().parent.parent / "demo"
+pytestmark = pytest.mark.browser
 
 PAGES = {
     "rounds index": "evaluations/",
@@ -22,11 +18,9 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    site = tmp_path_factory.mktemp("demo-browser") / "site"
-    result = build_site(DEMO, site, build_date=dt.date(2026, 12, 1))
-    assert result.ok, [d.format() for d in result.diagnostics] + result.problems
-    with serve_dir(site) as base, launch_browser() as browser:
+def served(demo_site):
+    """The demo as `make demo` builds it (built once per session, conftest.py)."""
+    with serve_dir(demo_site) as base, launch_browser() as browser:
         yield base, browser
 
 
@@ -57,7 +51,7 @@ def test_downloads_are_served_from_the_round_page(served):
     base, browser = served
     page, guard = guarded_page(browser, base)
     page.goto(base + "evaluations/2026-bendi/")
-    href = page.get_by_role("link", name="results.json").get_attribute("href")
+    href = page.get_by_role("link", name="评分结果（供程序读取的数据文件）").get_attribute("href")
     response = page.request.get(base + "evaluations/2026-bendi/" + href)
     assert response.ok and response.json()["round"] == "2026-bendi"
     assert not guard.foreign
