@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from site_builder.cli import main
 from site_builder.evaluation_pages import public_rounds
 from site_builder.project import load_project
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from browser import guarded_page, launch_browser, serious_axe_violations, serve_dir
 
 pytestmark = pytest.mark.browser

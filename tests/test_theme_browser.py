@@ -15,7 +15,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
 from browser import axe_violations, guarded_page, launch_browser, serve_dir
 from conftest import REPO, with_404
 

@@ -35,7 +35,7 @@ def emblem_svg(text: str, colour: str = EMBLEM_COLOUR) -> bytes:
         '<circle cx="32" cy="32" r="26" fill="none" stroke="#fff" stroke-width="2"/>'
         '<text x="32" y="42" text-anchor="middle" font-size="28" font-weight="700" fill="#fff" '
         'font-family="PingFang SC, Microsoft YaHei, Noto Sans CJK SC, sans-serif">'
-        f"{ch}</text></svg>").encode("utf-8")
+        f"{ch}</text></svg>").encode()
 
 
 def theme_files(root: Path, settings) -> tuple[dict[str, bytes], dict[str, Path], dict]:
