@@ -112,33 +112,50 @@ def share_image(name: str, category: str, site_title: str, cover: Path | None,
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _plain() -> Image.Image:
+    """The background of a brand without a cover: the site's blue, darkened at the bottom."""
+    grad = Image.linear_gradient("L").rotate(-60, expand=True).resize(SIZE)
+    base = Image.composite(Image.new("RGB", SIZE, (90, 26, 36)), Image.new("RGB", SIZE, (11, 74, 139)),
+                           grad.point(lambda v: v // 2))
+    return Image.composite(Image.new("RGB", SIZE, (5, 20, 40)), base, _shade())
+
+
+@functools.lru_cache(maxsize=1)
+def _shade() -> Image.Image:
+    """A dark band under the text so that white letters read on any photograph."""
+    return Image.linear_gradient("L").resize(SIZE).point(lambda v: int(v * 0.85))
+
+
+@functools.lru_cache(maxsize=64)
+def _font(path: str, index: int, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, size, index=index)
+
+
 def _draw(name: str, category: str, site_title: str, cover: bytes, font: tuple[str, int]) -> bytes:
     w, h = SIZE
     if cover:
         with Image.open(io.BytesIO(cover)) as im:
+            im.draft("RGB", (w, h))  # JPEG: decode at a reduced size when it is large
             base = ImageOps.fit(ImageOps.exif_transpose(im).convert("RGB"), SIZE,
-                                Image.Resampling.LANCZOS)
+                                Image.Resampling.BICUBIC)
+        base = Image.composite(Image.new("RGB", SIZE, (5, 20, 40)), base, _shade())
     else:
-        base = Image.new("RGB", SIZE, (11, 74, 139))
-        grad = Image.linear_gradient("L").rotate(-60, expand=True).resize(SIZE)
-        base = Image.composite(Image.new("RGB", SIZE, (90, 26, 36)), base, grad.point(lambda v: v // 2))
-    # A dark band under the text so white letters read on any photograph.
-    shade = Image.linear_gradient("L").resize((w, h)).point(lambda v: int(v * 0.85))
-    base = Image.composite(Image.new("RGB", SIZE, (5, 20, 40)), base, shade)
+        base = _plain().copy()
     draw = ImageDraw.Draw(base)
     path, index = font
     size = 96
-    title = ImageFont.truetype(path, size, index=index)
+    title = _font(path, index, size)
     while draw.textlength(name, font=title) > w - 140 and size > 44:
         size -= 6
-        title = ImageFont.truetype(path, size, index=index)
-    small = ImageFont.truetype(path, 40, index=index)
+        title = _font(path, index, size)
+    small = _font(path, index, 40)
     tag_w = draw.textlength(category, font=small)
-    y = h - 90 - size - 80
+    y = h - 120 - size - 80
     draw.rounded_rectangle((70, y, 70 + tag_w + 40, y + 60), radius=12, fill=(179, 38, 30))
     draw.text((90, y + 8), category, font=small, fill="white")
     draw.text((70, y + 78), name, font=title, fill="white")
     draw.text((70, h - 70), site_title, font=small, fill=(255, 224, 138))
     buf = io.BytesIO()
-    base.save(buf, "JPEG", quality=82, optimize=True, progressive=True)
+    base.save(buf, "JPEG", quality=80, progressive=True)
     return buf.getvalue()
