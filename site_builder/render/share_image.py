@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 SIZE = (1200, 630)
 CACHE_DIR = ".cache/share"
-_VERSION = b"1"  # bump when the drawing changes
+_VERSION = b"2"  # bump when the drawing changes
 FONT_ENV = "SITE_BUILDER_CJK_FONT"  # a font file chosen by hand, when none is found
 # Where systems keep a font with Simplified Chinese glyphs, best first (Debian's fonts-noto-cjk,
 # other Linux packages, macOS, Windows). fc-match is asked first when fontconfig is installed.
