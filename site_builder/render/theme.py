@@ -86,6 +86,10 @@ def prune_theme_files(site_dir: Path) -> None:
     for pattern in UNUSED_THEME_FILES:
         for p in site_dir.glob(pattern):
             shutil.rmtree(p) if p.is_dir() else p.unlink()
+    for folder in ("assets/javascripts", "assets/images"):  # left empty by the removals
+        d = site_dir / folder
+        if d.is_dir() and not any(d.iterdir()):
+            d.rmdir()
     for p in site_dir.glob("assets/stylesheets/*.css"):
         text = p.read_text(encoding="utf-8")
         stripped = _SOURCE_MAP.sub("", text)
