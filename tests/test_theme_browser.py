@@ -67,13 +67,13 @@ CASES = [("demo", k, v) for k, v in DEMO_PAGES.items()] + [
     ("shipped", k, v) for k, v in SHIPPED_PAGES.items()]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # one Playwright at a time: other modules start their own
 def browser():
     with launch_browser() as b:
         yield b
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def sites(demo_site, shipped_site, tmp_path_factory):
     """Both built sites served (gzip-compressed, as hosts serve them) from copies with a 404."""
     root = tmp_path_factory.mktemp("served")
