@@ -246,14 +246,13 @@ def first_search_bytes(site: Path, query: str) -> int | None:
                 sizes[resp.url] = len(body)
 
         page.on("response", on_response)
-        page.fill(".pagefind-ui__search-input", query)
-        page.locator(".pagefind-ui__result-link").first.wait_for(timeout=30000)
+        page.fill("#lb-search-input", query)
+        page.locator(".lb-results li a").first.wait_for(timeout=30000)
         page.wait_for_load_state("networkidle")
         del before
         browser.close()
-    # the bundle scripts loaded with the page count too: they are part of the first search
-    bundle = site / "pagefind"
-    scripts = sum((bundle / f).stat().st_size for f in ("pagefind-ui.js", "pagefind-ui.css"))
+    # the search page's own script, loaded with the page, is part of the first search too
+    scripts = (site / "assets" / "search.js").stat().st_size
     return sum(sizes.values()) + scripts
 
 

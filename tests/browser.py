@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
 import io
 import os
@@ -79,15 +80,42 @@ class _SubPathHandler(_QuietHandler):
         return super().send_head()
 
 
+# What a host compresses (GitHub Pages and a default nginx do the same for text files); Pagefind's
+# index files are compressed already.
+_COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".csv", ".txt", ".webmanifest"}
+
+
+class _GzipHandler(_QuietHandler):
+    """Serves text files gzip-compressed when the browser asks for it, as real hosts do."""
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?")[0].endswith("/"):
+                return super().send_head()  # the redirect to the folder's own address
+            path = path / "index.html"
+        if ("gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file()
+                or path.suffix not in _COMPRESSIBLE):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
 @contextlib.contextmanager
-def serve_dir(path: Path, prefix: str = "/"):
+def serve_dir(path: Path, prefix: str = "/", compress: bool = False):
     """Serve a folder on 127.0.0.1 at a free port, under `prefix` (e.g. "/repo/"); yields the
-    base URL ending in '/'."""
-    if prefix == "/":
-        handler = functools.partial(_QuietHandler, directory=str(path))
-    else:
+    base URL ending in '/'. With `compress`, text files are sent gzip-compressed to browsers
+    that accept it."""
+    if prefix != "/":
         cls = type("Handler", (_SubPathHandler,), {"prefix": prefix})
-        handler = functools.partial(cls, directory=str(path))
+    else:
+        cls = _GzipHandler if compress else _QuietHandler
+    handler = functools.partial(cls, directory=str(path))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -128,11 +156,12 @@ def _origin(url: str) -> str:
     return f"{u.scheme}://{u.netloc}"
 
 
-def guarded_page(browser, base_url: str, viewport=(360, 740)):
+def guarded_page(browser, base_url: str, viewport=(360, 740), javascript: bool = True):
     """A new page whose every request is routed: other origins are aborted and recorded."""
     guard = Guard(_origin(base_url))
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
-                                  locale="zh-CN", service_workers="block")
+                                  locale="zh-CN", service_workers="block",
+                                  java_script_enabled=javascript)
 
     def route(r):
         url = r.request.url
@@ -154,6 +183,18 @@ def guarded_page(browser, base_url: str, viewport=(360, 740)):
     page.on("response", lambda resp: resp.status >= 400 and _origin(resp.url) == guard.origin
             and guard.failed.append(f"{resp.status} {resp.url}"))
     return page, guard
+
+
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page) -> list[str]:
+    """Every axe-core violation of WCAG 2.1 A and AA rules on the page, at any impact level."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+            for v in results.response["violations"]]
 
 
 def serious_axe_violations(page) -> list[str]:

@@ -23,6 +23,7 @@ os.environ.setdefault("SITE_BUILDER_CACHE", tempfile.mkdtemp(prefix="site-builde
 DEMO = REPO / "demo"
 PROVINCE = REPO / "examples" / "province"
 DEMO_DATE = dt.date(2026, 12, 1)  # the Makefile's DEMO_DATE
+SHIPPED_DATE = dt.date(2026, 12, 1)  # the shipped site's progress is told against this date
 SHOWCASE_URL = "https://showcase.example.org/"
 
 
@@ -36,7 +37,7 @@ def shipped_project(tmp_path_factory) -> Path:
     """A copy of the repository's own project (its records, settings, templates and pages),
     built once into its site/."""
     root = copy_project(tmp_path_factory.mktemp("shipped") / "project")
-    assert_built(build_site(root, root / "site"))
+    assert_built(build_site(root, root / "site", build_date=SHIPPED_DATE))
     return root
 
 
@@ -88,3 +89,10 @@ def built_copy(shipped_project, tmp_path) -> Path:
     dest = tmp_path / "project"
     shutil.copytree(shipped_project, dest, symlinks=True)
     return dest
+
+
+def with_404(site: Path) -> Path:
+    """http.server has no custom 404 page; serving 404.html at a missing path is what hosts do."""
+    (site / "no-such-page").mkdir(exist_ok=True)
+    (site / "no-such-page" / "index.html").write_bytes((site / "404.html").read_bytes())
+    return site

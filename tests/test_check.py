@@ -63,8 +63,8 @@ def planted(built, tmp_path) -> Path:
             '<link rel="stylesheet" href="../assets/fonts-planted.css">')
     _append(other, "</body>",
             '<script src="https://cdn.example.com/x.js"></script>'
-            '<img srcset="../assets/images/favicon.png 1x, https://img.example.com/b.png 2x" '
-            'src="../assets/images/favicon.png" alt="">'
+            '<img srcset="../assets/emblem.svg 1x, https://img.example.com/b.png 2x" '
+            'src="../assets/emblem.svg" alt="">'
             '<iframe src="https://map.example.com/embed"></iframe>'
             '<div style="background:url(\'https://img.example.com/bg.png\')"></div>')
     page_404 = site / "404.html"

@@ -32,7 +32,8 @@ def demo_date_in_makefile() -> str:
 
 @pytest.fixture(scope="module")
 def site(demo_site) -> Path:
-    """The demo built once per run (conftest.py), as `make demo` builds it."""
+    # built once per session by the same command as `make demo` (conftest.py), at Makefile's date
+    assert DEMO_DATE.isoformat() == "2026-12-01"
     return demo_site
 
 

@@ -22,6 +22,7 @@ PAGES = {
 
 @pytest.fixture(scope="module")
 def served(demo_site):
+    """The demo as `make demo` builds it (built once per session, conftest.py)."""
     with serve_dir(demo_site) as base, launch_browser() as browser:
         yield base, browser
 
@@ -53,7 +54,7 @@ def test_downloads_are_served_from_the_round_page(served):
     base, browser = served
     page, guard = guarded_page(browser, base)
     page.goto(base + "evaluations/2026-bendi/")
-    href = page.get_by_role("link", name="results.json").get_attribute("href")
+    href = page.get_by_role("link", name="评分结果（供程序读取的数据文件）").get_attribute("href")
     response = page.request.get(base + "evaluations/2026-bendi/" + href)
     assert response.ok and response.json()["round"] == "2026-bendi"
     assert not guard.foreign

@@ -276,13 +276,13 @@ def test_search_box_finds_a_brand_by_name(served, name, slug):
     base, browser = served
     page, guard = guarded_page(browser, base)
     page.goto(base + "search/")
-    box = page.locator(".pagefind-ui__search-input")
+    box = page.locator("#lb-search-input")
     box.wait_for()
     box.type(name, delay=20)
-    wanted = page.locator(f'.pagefind-ui__result-link[href$="brands/{slug}/"]')
+    wanted = page.locator(f'.lb-results li a[href$="brands/{slug}/"]')
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    more = page.locator(".pagefind-ui__button")  # Pagefind shows results a few at a time
+    more = page.locator(".lb-results-more")  # Pagefind shows results a few at a time
     for _ in range(10):
         try:
             wanted.first.wait_for(timeout=3000)
@@ -291,7 +291,7 @@ def test_search_box_finds_a_brand_by_name(served, name, slug):
             if not more.is_visible():
                 break
             more.click()
-    hrefs = page.locator(".pagefind-ui__result-link").evaluate_all("els => els.map(e => e.href)")
+    hrefs = page.locator(".lb-results li a").evaluate_all("els => els.map(e => e.href)")
     assert wanted.count() >= 1, hrefs
     assert name in wanted.first.inner_text()
     assert guard.foreign == [] and guard.errors == [] and guard.failed == []
@@ -303,7 +303,7 @@ def test_home_search_form_leads_to_results(served):
     page, guard = guarded_page(browser, base)
     name = SEARCH_NAMES[min(1, len(SEARCH_NAMES) - 1)][0]
     page.goto(base + "search/?q=" + quote(name))
-    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10000)
-    assert name in page.locator(".pagefind-ui__results").inner_text()
+    page.locator(".lb-results li a").first.wait_for(timeout=10000)
+    assert name in page.locator(".lb-results").inner_text()
     assert guard.foreign == []
     page.context.close()

@@ -27,6 +27,8 @@ from site_builder.verify.leaks import scan_site
 
 pytestmark = pytest.mark.browser  # Chromium: `-m 'not browser'` leaves these out
 
+pytestmark = pytest.mark.browser
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "hostile"
 # Strings only the unpublished records hold (草稿 and 已撤下).
@@ -273,7 +275,8 @@ def test_hostile_brand_page_shows_values_as_written(served):
     # Headings meant to take the page's ids carry the story prefix; Material's own are intact.
     assert story.locator("h3").evaluate_all("els => els.map(e => e.id)") == [
         "lb-story-search", "lb-story-__search", "lb-story-__config"]
-    assert page.evaluate("document.getElementById('__config').tagName") == "SCRIPT"
+    assert page.evaluate("document.getElementById('__config')") is None
+    assert page.evaluate("document.getElementById('__search').tagName") == "INPUT"
     assert "<script>alert(\"code\")</script>" in story.inner_text()
     assert story.locator("script, iframe, style, [onerror], [onclick], [onload]").count() == 0
     hrefs = story.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
@@ -291,11 +294,11 @@ def test_hostile_brand_page_shows_values_as_written(served):
 def test_search_results_show_hostile_names_as_text(served):
     base, browser = served
     page, guard = _open(browser, base, "search/?q=" + quote("示例"))
-    results = page.locator(".pagefind-ui__result-link")
+    results = page.locator(".lb-results li a")
     results.first.wait_for(timeout=10_000)
     texts = results.all_inner_texts()
     assert any(t.startswith("示例<script>") for t in texts), texts
-    assert page.locator(".pagefind-ui__results script, .pagefind-ui__results img[onerror]").count() == 0
+    assert page.locator(".lb-results script, .lb-results img[onerror]").count() == 0
     assert page.evaluate(CANARY) is None
     assert not guard.dialogs and not guard.errors and not guard.foreign
     page.context.close()

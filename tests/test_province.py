@@ -70,17 +70,19 @@ def test_empty_vocabularies_have_no_section_page_or_filter(province_site):
 
 def test_each_target_shows_its_own_deadline(province_site):
     text = visible(read(province_site, "index.html"))
-    assert "国家级劳务品牌 3 个 2027-12-31" in text
-    assert "省级劳务品牌 10 个 2026-12-31" in text
+    assert "到 2026 年 12 月 31 日建成省级劳务品牌 10 个" in text
+    assert "到 2027 年 12 月 31 日建成国家级劳务品牌 3 个" in text
+    assert "目标 3 个，完成 33%；期限 2027-12-31" in text
+    assert "目标 10 个，完成 20%；期限 2026-12-31" in text
 
 
 def test_figures_appear_as_the_reports_state_them(province_site):
     lamian = visible(read(province_site, "brands/shili-jiashi-lamian/index.html"))
-    assert "从业人数（全国） 超过16万 人 2024-05-20（报道日期，报道未写统计时间）" in lamian
+    assert "从业人数 超过16万 人 全国，报道日期 2024-05-20（报道未写统计时间）" in lamian
     assert "近20 亿元 2023" in lamian
     jiazheng = visible(read(province_site, "brands/shili-yishi-jiazheng/index.html"))
     assert "61.93% 2024" in jiazheng and "3万+ 人" in jiazheng
-    assert "月收入（金牌月嫂） 1–2万 元" in jiazheng
+    assert "月收入 1–2万 元 金牌月嫂" in jiazheng
     assert "+40%" in visible(read(province_site, "brands/shili-bingshi-jigong/index.html"))
 
 
@@ -100,7 +102,7 @@ def test_outside_levels_are_shown_with_their_honours(province_site):
 def test_aliases_are_shown_and_searchable(province_site):
     html = read(province_site, "brands/shili-jiashi-lamian/index.html")
     assert "又称" in visible(html) and "示例·甲县牛肉面" in visible(html)
-    terms = re.search(r'data-lb-terms="([^"]*)"', html)[1]
+    terms = re.search(r'data-terms="([^"]*)"', html)[1]
     assert all(ch in terms.split() for ch in "甲县牛肉面")
 
 

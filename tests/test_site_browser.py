@@ -14,6 +14,8 @@ from browser import guarded_page, launch_browser, serious_axe_violations, serve_
 
 pytestmark = pytest.mark.browser  # Chromium: `-m 'not browser'` leaves these out
 
+pytestmark = pytest.mark.browser
+
 PAGE_TYPES = {
     "home": "",
     "directory": "brands/",
@@ -57,7 +59,7 @@ def test_home_page_opens(served):
     page, guard = guarded_page(browser, base)
     page.goto(base)
     assert page.locator("h1").first.inner_text() == "示例市劳务品牌（测试）"
-    assert page.locator(".lb-progress table").is_visible()
+    assert page.locator(".lb-progress").is_visible()
     assert not guard.foreign and not guard.errors and not guard.failed
     page.context.close()
 
@@ -106,10 +108,10 @@ def test_search_reaches_the_brand(served, query, brand):
     base, browser = served
     page, guard = guarded_page(browser, base)
     page.goto(base + "search/")
-    box = page.locator(".pagefind-ui__search-input")
+    box = page.locator("#lb-search-input")
     box.wait_for()
     box.fill(query)
-    results = page.locator(".pagefind-ui__result-link")
+    results = page.locator(".lb-results li a")
     results.first.wait_for(timeout=10000)
     link = results.filter(has_text=brand).first
     link.click()
@@ -125,8 +127,8 @@ def test_search_from_the_home_form(served):
     page.goto(base)
     page.fill("#lb-home-q", "李示例")
     page.get_by_role("button", name="搜索").click()
-    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10000)
-    assert "示例·家政姐妹" in page.locator(".pagefind-ui__results").inner_text()
+    page.locator(".lb-results li a").first.wait_for(timeout=10000)
+    assert "示例·家政姐妹" in page.locator(".lb-results").inner_text()
     assert not guard.foreign
     page.context.close()
 
@@ -138,8 +140,8 @@ def test_every_page_type_stays_on_the_site_and_passes_axe(served, kind):
     page.goto(base + PAGE_TYPES[kind])
     page.wait_for_load_state("networkidle")
     if kind == "search":
-        page.locator(".pagefind-ui__search-input").fill("示例")
-        page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10000)
+        page.locator("#lb-search-input").fill("示例")
+        page.locator(".lb-results li a").first.wait_for(timeout=10000)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, "fits a 360 px screen"
     serious = serious_axe_violations(page)
     assert not serious, "\n".join(serious)

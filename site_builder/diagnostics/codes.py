@@ -131,6 +131,16 @@ class Code(Enum):
          "把文件改名为只含字母、数字、连字符和下划线的名称，例如 `team-photo-1.jpg`，并同步修改档案。")
     B033 = _info("名称与页面元素冲突", "名称经过转换后成为主题自用的元素 id（如 `__config`），"
          "会让页面脚本出错。", "`name: __config`", "换一个名称，不要以下划线开头。")
+    B022 = _info("简介像占位文字", "一句话简介显示在名录卡片和搜索结果中；“待核实”“待补充”“暂无”"
+                 "这样的词让读者以为页面没有写完（警告，用 --strict 时不通过）。",
+                 "`summary: 某某品牌，详细资料待核实后补充。`",
+                 "写一句已经核实的介绍；待办事项写在 `editor_note`（编辑备注，不会发布）。",
+                 Severity.WARNING)
+    B023 = _info("品牌故事中有写给编辑的话", "品牌故事会原样公开；“编辑部还没有找到……”“有待核实”"
+                 "这样的段落是写给编辑的（警告，用 --strict 时不通过）。",
+                 "正文中的“编辑部目前还没有找到可以核实的公开报道”",
+                 "把这一段移到 `editor_note`（编辑备注，不会发布），品牌故事只写给读者看的内容。",
+                 Severity.WARNING)
     # E: selection rounds (evaluations/<round-id>.md); field types reuse the B codes above
     E001 = _info("权重之和不是 100", "各评分项的权重（weight）相加必须正好等于 100。",
          "三项权重为 40、30、20，合计 90", "调整权重，使合计为 100，例如 40、30、30。")
@@ -276,6 +286,9 @@ class Code(Enum):
          "把目标的 level 改为 `levels` 中的层级，或在 `levels` 中补上它。")
     S011 = _info("层级的认定方式不对", "`conferral` 中的层级必须是 `levels` 中的一项，且每个层级只写一次。",
          "`conferral` 写了两次“市级劳务品牌”", "改正层级名称，删去重复的一项。")
+    S012 = _info("站点图片找不到", "settings.yml 中的站点徽标或网站图标（site.logo、site.favicon）"
+                 "不在项目中。", "`logo: assets/logo.png`，但文件不存在",
+                 "把图片放进项目（路径相对于 settings.yml 所在的文件夹），或删去这一行使用自动生成的徽标。")
 
     @property
     def info(self) -> CodeInfo:

@@ -19,6 +19,7 @@ from ..project import Project, load_project
 from ..render.changes import PageTracker
 from ..render.images import cache_dir, clean_copy
 from ..render.pages import PageClash, head_text, render_site
+from ..render.theme import prune_theme_files
 from . import EngineFailed
 from .foreign import is_unused, neutralise_file
 from .pagefind import SearchIndexJob, index_site
@@ -112,6 +113,8 @@ class SiteBuilderPlugin(BasePlugin):
             rendered = render_site(self.project)
         except PageClash as e:
             raise PluginError(str(e)) from e
+        config.extra["lb"] = rendered.theme  # the showcase theme's values (templates/theme/)
+        config.theme["favicon"] = rendered.theme["favicon"]
         self.token = "lb-" + secrets.token_hex(8)  # not guessable by record content
         self.stashed: dict[str, list[str]] = {}
         settings_file = self.project.root / "settings.yml"
@@ -148,7 +151,9 @@ class SiteBuilderPlugin(BasePlugin):
         site_dir = Path(config.site_dir)
         host = urlsplit(config.site_url or "").netloc or None
         for uri in getattr(self, "theme_files", []):
-            neutralise_file(site_dir / uri, host)
+            if (site_dir / uri).is_file():
+                neutralise_file(site_dir / uri, host)
+        prune_theme_files(site_dir)  # Material's files that no page loads
         if getattr(self, "defer_search", False):  # site-builder build checks pages meanwhile
             self.search_job = SearchIndexJob(Path(config.site_dir))
         elif getattr(self, "serving", False):

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ..render.theme import prune_search_files
 from . import EngineFailed
 from .foreign import neutralise_folder
 
@@ -55,6 +56,7 @@ class SearchIndexJob:
                 f"生成搜索索引失败（pagefind 退出码 {self.proc.returncode}）：{detail}")
         else:
             neutralise_folder(self.site_dir / BUNDLE_DIR, None)  # translators' credit links
+            prune_search_files(self.site_dir / BUNDLE_DIR)  # the interfaces no page loads
         return self.error
 
 

@@ -42,6 +42,11 @@ def load_settings(root: Path) -> tuple[Settings | None, list[Diagnostic]]:
     if value is INVALID or rep.items:
         return None, rep.items
     check_levels_named(value, root_node, rep)
+    for key in ("logo", "favicon"):  # the site's own images must be in the project
+        path = value["site"].get(key)
+        if path and not (root / path).is_file():
+            node = _field_node(_field_node(root_node, "site"), key)
+            rep.at_node(node, Code.S012, f"site.{key}", f"找不到图片 {path}", hint="")
     if rep.items:
         return None, rep.items
     return Settings(value), rep.items

@@ -1,1 +1,1 @@
-"""Rendering: the pages, images, charts and open data of the site, as plain files for the engine."""
+"""Rendering: the pages, images, share images, charts, theme values and open data of the site, as plain files for the engine."""

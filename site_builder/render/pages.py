@@ -23,7 +23,11 @@ from ..text import fmt_decimal
 from ..validate.story import heading_text, page_html, story_html, story_images
 from . import opendata, stats
 from .images import Picture, cache_dir, clean_copy, make_variants
+from .progress import progress_report
 from .rounds import brand_honours, public_rounds, render_rounds, round_url
+from .share_image import SIZE as SHARE_SIZE
+from .share_image import share_image
+from .theme import theme_files
 
 TEMPLATES_DIR = "templates/pages"
 # A project without its own templates/ (such as demo/) uses the repository's.
@@ -92,6 +96,7 @@ class Rendered:
     pages: dict[str, str]
     assets: dict[str, Path] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
+    theme: dict = field(default_factory=dict)  # values the theme's templates read (render/theme.py)
 
 
 def brand_url(brand: Brand) -> str:
@@ -180,6 +185,9 @@ def render_site(project: Project) -> Rendered:
     site = settings["site"]
     out = Rendered({})
     site_url = (site.get("url") or "").rstrip("/")
+    theme_bytes, theme_assets, out.theme = theme_files(project.root, settings)
+    out.files.update(theme_bytes)
+    out.assets.update(theme_assets)
 
     pictures: dict[tuple[str, str], Picture] = {}
     cache = cache_dir()
@@ -227,6 +235,7 @@ def render_site(project: Project) -> Rendered:
         "group_people": group_people_by_role, "group_venues": group_venues,
         "search_terms": search_terms,
         "map_url": lambda v: map_link(settings.get("map_link", ""), v),
+        "initial": lambda name: (name.split("·")[-1] or name)[:1], "build_date": project.build_date,
     }
 
     def page(uri: str, template: str, title: str, description: str, **extra) -> None:
@@ -239,9 +248,10 @@ def render_site(project: Project) -> Rendered:
         out.pages[uri] = page_source(meta, env.get_template(template).render(**ctx))
 
     region = settings["region"]["name"]
-    latest = [r for r in public_rounds(project.evaluations) if r.results_visible][:2]
+    latest = public_rounds(project.evaluations)[:3]
+    report = progress_report(progress, project.build_date, settings["region"]["short_name"])
     page("index.md", "home.md.j2", site["title"], site["description"],
-         featured=featured_brands(brands, vocab["levels"]), latest_rounds=latest,
+         featured=featured_brands(brands, vocab["levels"]), latest_rounds=latest, report=report,
          round_url=round_url, brand_by_slug={b.slug: b for b in brands}, meta=NOINDEX)
     filters = [(k, v, lab.replace("{area}", area), short.replace("{area}", area))
                for k, v, lab, short in FILTERS if vocab[v]]
@@ -254,7 +264,15 @@ def render_site(project: Project) -> Rendered:
         url = brand_url(b)
         meta = {"og_type": "article"}
         cover = b.get("media", {}).get("cover") or b.get("media", {}).get("logo")
-        if cover:
+        shared = share_image(b.name, b.data["category"], site["title"],
+                             project.root / BRANDS_DIR / b.slug / cover["path"] if cover else None,
+                             project.root)
+        if shared is not None:  # drawn with a Chinese font: the name over the cover
+            out.files[f"{BRANDS_DIR}/{b.slug}/share.jpg"] = shared
+            meta["og_image"] = f"{BRANDS_DIR}/{b.slug}/share.jpg"
+            meta["og_image_width"], meta["og_image_height"] = map(str, SHARE_SIZE)
+            meta["og_image_alt"] = head_text(f"{b.name}（{b.data['category']}）")
+        elif cover:
             p = pictures[(b.slug, cover["path"])]
             meta["og_image"] = head_text(f"{BRANDS_DIR}/{b.slug}/" + p.fallback[-1][0].rsplit("/", 1)[-1])
             meta["og_image_alt"] = head_text(cover["alt"])
@@ -292,6 +310,10 @@ def render_site(project: Project) -> Rendered:
     page("search/index.md", "search.md.j2", "搜索", f"搜索{region}劳务品牌、人物和场所。",
          meta=NOINDEX)
     render_rounds(project, page, out.files)  # selection rounds: index, round pages, results files
+    # Sections with nothing in them keep their page (an old link still works) but get no tab.
+    out.theme["hidden_sections"] = [name for name, empty in (
+        ("people", not people), ("venues", not venues),
+        ("evaluations", not public_rounds(project.evaluations))) if empty]
 
     def url_of(b: Brand) -> str:
         return (site_url + "/" if site_url else "") + brand_url(b)
@@ -363,7 +385,8 @@ def search_terms(brand: Brand) -> str:
     each query piece must begin an indexed word. Indexing every character of these names as a
     word of its own lets a search by name match however the browser cuts it.
     """
-    names = [brand.name, *brand.get("aliases", []), *brand.data["districts"]]
+    names = [brand.name, *brand.get("aliases", []), *brand.data["districts"],
+             *brand.get("cooperation_regions", [])]
     names += [p["name"] for p in brand.get("people", [])]
     names += [v["name"] for v in brand.get("venues", [])]
     chars = dict.fromkeys(ch for n in names for ch in n if not ch.isspace())
@@ -421,6 +444,7 @@ def brand_images(brand: Brand) -> list[str]:
             out.append(media[key]["path"])
     out.extend(g["path"] for g in media.get("gallery", []))
     out.extend(p["photo"]["path"] for p in brand.get("people", []) if "photo" in p)
+    out.extend(v["photo"]["path"] for v in brand.get("venues", []) if "photo" in v)
     return sorted(set(out))
 
 

@@ -27,6 +27,14 @@ _PHONE_HINT = "公开的座机或服务热线，例如 020-12345678、400-123-45
 # ECMAScript patterns (Unicode mode, as Ajv compiles them) refuse needless escapes.
 _URL = "https?://[^\\s<>\"']+"
 _EMAIL = "[^@\\s<>\"']+@[^@\\s<>\"']+\\.[A-Za-z]{2,}"
+# A file inside the project for the site's own logo and icon (no SVG: it may carry script).
+_ASSET = r"(?!/)(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9_./-]*\.(png|jpg|jpeg|webp|PNG|JPG|JPEG|WEBP)"
+_ASSET_HINT = "项目中的 PNG、JPEG 或 WebP 图片的相对路径，例如 `assets/logo.png`"
+# Filing numbers as the authorities print them: the province's one-character abbreviation first.
+_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+_ICP = rf"[{_PROVINCES}]ICP[备证]\d{{6,10}}号(-\d{{1,3}})?"
+_POLICE = rf"[{_PROVINCES}]公网安备 ?\d{{14}}号"
+_SITE_CODE = r"[0-9A-Za-z]{10}"
 
 STATUSES = ["草稿", "已发布", "已撤下"]
 CONSENT_FORMS = ["书面授权", "电子授权", "录音录像授权"]
@@ -105,6 +113,7 @@ VENUE = Obj("文化体验场所", "品牌的场所，类型见 settings.yml 的 
     "description": Text("介绍", max_len=500, multiline=True),
     "source": SourceRef("来源编号", "对应 sources 中某条资料的 id", pattern=SLUG_PATTERN,
                         pattern_hint="sources 中的 id"),
+    "photo": Image("照片", "场所的照片"),
 })
 
 ENTERPRISE = Obj("企业", "品牌的企业，类别见 settings.yml 的 enterprise_kinds", fields={
@@ -172,4 +181,6 @@ BRAND = Obj("品牌档案", "一个劳务品牌的档案", fields={
     }),
     "sources": ListOf("资料来源", item=SOURCE),
     "updated": Date("最近审核", "最近一次核对本档案的日期", required=True, example="2026-11-27"),
+    "editor_note": Text("编辑备注", "只给编辑看的说明（待核实的事项、下一步计划等），不会出现在网站、"
+                        "搜索和开放数据的任何地方", max_len=1000, multiline=True),
 })

@@ -9,7 +9,7 @@ from yaml.nodes import MappingNode, ScalarNode
 
 from ..diagnostics.codes import Code
 from ..text import clip
-from .brand import _EMAIL, _PHONE, _PHONE_HINT, SLUG_PATTERN
+from .brand import _EMAIL, _PHONE, _PHONE_HINT, _URL, SLUG_PATTERN
 from .fields import (
     INVALID,
     Choice,
@@ -183,6 +183,16 @@ ROUND = Obj("评选档案", "一轮劳务品牌征集评选", fields={
         "email": Text("电子邮箱", pattern=_EMAIL, pattern_hint="电子邮箱地址"),
         "address": Text("地址", max_len=120),
         "note": Text("要求", "例如“以实名书面形式提出，并附相关证明材料”", max_len=300),
+    }),
+    "application": Obj("申报方式", "征集期间怎样申报：征集中的评选页面写明申报截止日和这里的方式", fields={
+        "contact": Text("受理单位", "接收申报材料的单位", max_len=80, example="某某市就业服务中心"),
+        "phone": Text("电话", pattern=_PHONE, pattern_hint=_PHONE_HINT),
+        "email": Text("电子邮箱", pattern=_EMAIL, pattern_hint="电子邮箱地址"),
+        "address": Text("地址", max_len=120),
+        "url": Text("申报通知网址", "申报通知原文所在的网址", pattern=_URL,
+                    pattern_hint="以 http:// 或 https:// 开头的网址"),
+        "note": Text("要求", "例如“由所在区人力资源和社会保障局推荐，填写申报表并附证明材料”",
+                     max_len=300),
     }),
     "entries": ListOf("参评品牌", item=ENTRY),
 })

@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from .brand import _EMAIL, _PHONE, _PHONE_HINT, _PLAIN, _PLAIN_HINT, _TERM, _TERM_HINT, _URL
+from .brand import (
+    _ASSET,
+    _ASSET_HINT,
+    _EMAIL,
+    _ICP,
+    _PHONE,
+    _PHONE_HINT,
+    _PLAIN,
+    _PLAIN_HINT,
+    _POLICE,
+    _SITE_CODE,
+    _TERM,
+    _TERM_HINT,
+    _URL,
+)
 from .fields import Choice, Date, ListOf, Number, Obj, Text
 
 # Who confers a level: this site's own selection rounds, or a body outside the site.
@@ -25,6 +39,10 @@ SETTINGS = Obj("站点设置", "settings.yml", fields={
         "description": Text("站点简介", required=True, max_len=200, pattern=_PLAIN,
                             pattern_hint=_PLAIN_HINT),
         "url": Text("站点地址", pattern=_URL, pattern_hint="以 https:// 开头的网址"),
+        "logo": Text("主办单位标志", "页眉左上角的标志图片，相对于项目根目录的路径；不填时显示自动生成的圆形徽标",
+                     pattern=_ASSET, pattern_hint=_ASSET_HINT, example="assets/logo.png"),
+        "favicon": Text("网站图标", "浏览器标签上的小图标，相对于项目根目录的路径；不填时用标志",
+                        pattern=_ASSET, pattern_hint=_ASSET_HINT, example="assets/favicon.png"),
     }),
     "districts": ListOf("所在{area}", item=Text("{area}", max_len=20, pattern=_TERM, pattern_hint=_TERM_HINT), required=True, min_items=1, unique=True),
     "categories": ListOf("品牌类型", item=Text("品牌类型", max_len=20, pattern=_TERM, pattern_hint=_TERM_HINT), required=True, min_items=1,
@@ -75,11 +93,23 @@ SETTINGS = Obj("站点设置", "settings.yml", fields={
         "points": ListOf("政策要点", "政策解读页逐条显示的要点（用自己的话概括）",
                          item=Text("要点", max_len=300)),
     }),
-    "contact": Obj("联系方式", "本站主办单位的公开联系方式，显示在关于页", fields={
+    "contact": Obj("联系方式", "本站主办单位的公开联系方式，显示在每页页脚和关于页", fields={
+        "undertaker": Text("承办单位", "负责网站日常运行的单位", max_len=80),
         "organization": Text("主办单位", max_len=80),
         "phone": Text("公开电话", pattern=_PHONE, pattern_hint=_PHONE_HINT),
         "email": Text("电子邮箱", pattern=_EMAIL, pattern_hint="电子邮箱地址"),
         "address": Text("地址", max_len=120),
+    }),
+    "filing": Obj("备案信息", "网站的备案编号，填写后显示在每页页脚；没有的留空", fields={
+        "site_code": Text("政府网站标识码", "政府网站的 10 位标识码（由字母和数字组成）",
+                          pattern=_SITE_CODE, pattern_hint="10 位字母或数字，例如 `4401000001`",
+                          example="4401000001"),
+        "icp": Text("ICP 备案号", "工业和信息化部的网站备案号，页脚链接到 beian.miit.gov.cn",
+                    pattern=_ICP, pattern_hint="例如 `粤ICP备12345678号` 或 `粤ICP备12345678号-1`",
+                    example="粤ICP备12345678号-1"),
+        "police": Text("公安机关备案号", "公安机关互联网站备案号，页脚链接到 beian.mps.gov.cn",
+                       pattern=_POLICE, pattern_hint="例如 `粤公网安备 44010602000001号`（14 位数字）",
+                       example="粤公网安备 44010602000001号"),
     }),
     "map_link": Text("地图链接模板", "含 {lat} {lng} {name} 的地图应用链接", pattern=_URL,
                      pattern_hint="以 https:// 开头、含 {lat} 和 {lng} 的网址"),

@@ -14,6 +14,7 @@ from ..model import BRANDS_DIR, Brand
 from ..schema.brand import CONSENT_PLACEHOLDERS, SLUG_PATTERN
 from ..schema.fields import Ctx
 from ..text import clip, name_key
+from .editorial import editorial_warnings
 from .images import check_images
 from .personal_data import check_front_matter_pii
 from .schedule import check_schedule
@@ -42,6 +43,9 @@ def validate_brand(root: Path, rec: LoadedRecord) -> Brand | None:
     check_images(folder, rec.ctx)
     check_front_matter_pii(node, rep)
     check_story(rec.doc.body, rec.doc.body_line, rep, folder)
+    if is_valid(rec.value):  # public text that reads like a placeholder or a note to editors
+        rep.items.extend(editorial_warnings(rec.relpath, rec.value, rec.doc.body,
+                                            rec.doc.body_line, rec.lines()))
     if not is_valid(rec.value) or has_errors(rep.items):
         return None
     return Brand(rec.value["slug"], rec.relpath, rec.value, rec.doc.body, rec.doc.body_line,

@@ -46,6 +46,12 @@ def _is_loopback(source: str) -> bool:
     return re.fullmatch(r"http://(127\.0\.0\.1|localhost)(:\d+)?/?", source) is not None
 
 
+# A string in a script that begins with another site's address ("https://unpkg.com/…"). XML
+# namespace names and the reserved example domains are names, not addresses anything fetches.
+_JS_HOST = re.compile(r"""["'`]((?:https?:)?//([A-Za-z0-9.-]+)(?::\d+)?(?:[/?#][^"'`\s]*)?)["'`]""")
+_JS_HOST_ALLOWED = {"www.w3.org", "example.com", "example.org", "example.net"}
+
+
 @dataclass
 class _Page:
     """What one HTML page holds: its title, its ids and every address it refers to."""

@@ -1,0 +1,161 @@
+"""Share images (Open Graph) drawn at build time: a brand's name and category over its cover."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+SIZE = (1200, 630)
+CACHE_DIR = ".cache/share"
+_VERSION = b"2"  # bump when the drawing changes
+FONT_ENV = "SITE_BUILDER_CJK_FONT"  # a font file chosen by hand, when none is found
+# Where systems keep a font with Simplified Chinese glyphs, best first (Debian's fonts-noto-cjk,
+# other Linux packages, macOS, Windows). fc-match is asked first when fontconfig is installed.
+_FONT_GLOBS = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-*.ttc",
+    "/usr/share/fonts/**/NotoSansCJK*.tt[cf]",
+    "/usr/share/fonts/**/NotoSansSC*.[ot]tf",
+    "/usr/share/fonts/**/SourceHanSans*.tt[cf]",
+    "/usr/share/fonts/**/wqy-*.tt[cf]",
+    "/System/Library/Fonts/PingFang.ttc",
+    "/System/Library/Fonts/STHeiti Medium.ttc",
+    "C:/Windows/Fonts/msyhbd.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
+)
+_SC_FACE = "Noto Sans CJK SC"
+
+
+@functools.lru_cache(maxsize=1)
+def find_cjk_font() -> tuple[str, int] | None:
+    """A font file (and face index) that draws Simplified Chinese, or None."""
+    chosen = os.environ.get(FONT_ENV, "").strip()
+    if chosen and Path(chosen).is_file():
+        return chosen, 0
+    if shutil.which("fc-match"):
+        try:
+            out = subprocess.run(["fc-match", "-f", "%{file}|%{index}", f"{_SC_FACE}:style=Bold"],
+                                 capture_output=True, text=True, timeout=10).stdout
+            path, _, index = out.partition("|")
+            if path and Path(path).is_file() and _draws_chinese(path, int(index or 0)):
+                return path, int(index or 0)
+            out = subprocess.run(["fc-match", "-f", "%{file}|%{index}", ":lang=zh-cn"],
+                                 capture_output=True, text=True, timeout=10).stdout
+            path, _, index = out.partition("|")
+            if path and Path(path).is_file() and _draws_chinese(path, int(index or 0)):
+                return path, int(index or 0)
+        except (OSError, subprocess.SubprocessError, ValueError):
+            pass
+    for pattern in _FONT_GLOBS:
+        base = Path(pattern).anchor or "/"
+        for p in sorted(Path(base).glob(pattern[len(base):])) if "*" in pattern else [Path(pattern)]:
+            if p.is_file():
+                index = _sc_index(p)
+                if _draws_chinese(str(p), index):
+                    return str(p), index
+    return None
+
+
+def _sc_index(path: Path) -> int:
+    """In a font collection, the face for Simplified Chinese (Noto's .ttc hold JP, KR, SC, TC…)."""
+    if path.suffix.lower() != ".ttc":
+        return 0
+    for i in range(8):
+        try:
+            name = ImageFont.truetype(str(path), 20, index=i).getname()[0]
+        except OSError:
+            break
+        if "SC" in name or "PingFang SC" in name or "YaHei" in name:
+            return i
+    return 0
+
+
+def _draws_chinese(path: str, index: int) -> bool:
+    try:
+        font = ImageFont.truetype(path, 40, index=index)
+    except OSError:
+        return False
+    # A font without the glyph draws the same empty box for both characters.
+    a, b = font.getbbox("劳"), font.getbbox("品")
+    img_a, img_b = (Image.new("L", (48, 48)), Image.new("L", (48, 48)))
+    ImageDraw.Draw(img_a).text((0, 0), "劳", font=font, fill=255)
+    ImageDraw.Draw(img_b).text((0, 0), "品", font=font, fill=255)
+    return a[2] > a[0] and b[2] > b[0] and img_a.tobytes() != img_b.tobytes()
+
+
+def share_image(name: str, category: str, site_title: str, cover: Path | None,
+                cache_root: Path | None = None) -> bytes | None:
+    """A 1200×630 JPEG: the cover darkened at the bottom, the brand's name, category and site.
+    None when no Chinese font is installed (the page then shares its cover, if any)."""
+    font = find_cjk_font()
+    if font is None:
+        return None
+    data = cover.read_bytes() if cover is not None else b""
+    key = hashlib.sha256(b"\0".join([_VERSION, name.encode(), category.encode(),
+                                     site_title.encode(), data, font[0].encode()])).hexdigest()[:20]
+    cached = cache_root / CACHE_DIR / f"{key}.jpg" if cache_root is not None else None
+    if cached is not None and cached.is_file():
+        return cached.read_bytes()
+    out = _draw(name, category, site_title, data, font)
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(".tmp")
+        tmp.write_bytes(out)
+        tmp.replace(cached)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _plain() -> Image.Image:
+    """The background of a brand without a cover: the site's blue, darkened at the bottom."""
+    grad = Image.linear_gradient("L").rotate(-60, expand=True).resize(SIZE)
+    base = Image.composite(Image.new("RGB", SIZE, (90, 26, 36)), Image.new("RGB", SIZE, (11, 74, 139)),
+                           grad.point(lambda v: v // 2))
+    return Image.composite(Image.new("RGB", SIZE, (5, 20, 40)), base, _shade())
+
+
+@functools.lru_cache(maxsize=1)
+def _shade() -> Image.Image:
+    """A dark band under the text so that white letters read on any photograph."""
+    return Image.linear_gradient("L").resize(SIZE).point(lambda v: int(v * 0.85))
+
+
+@functools.lru_cache(maxsize=64)
+def _font(path: str, index: int, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, size, index=index)
+
+
+def _draw(name: str, category: str, site_title: str, cover: bytes, font: tuple[str, int]) -> bytes:
+    w, h = SIZE
+    if cover:
+        with Image.open(io.BytesIO(cover)) as im:
+            im.draft("RGB", (w, h))  # JPEG: decode at a reduced size when it is large
+            base = ImageOps.fit(ImageOps.exif_transpose(im).convert("RGB"), SIZE,
+                                Image.Resampling.BICUBIC)
+        base = Image.composite(Image.new("RGB", SIZE, (5, 20, 40)), base, _shade())
+    else:
+        base = _plain().copy()
+    draw = ImageDraw.Draw(base)
+    path, index = font
+    size = 96
+    title = _font(path, index, size)
+    while draw.textlength(name, font=title) > w - 140 and size > 44:
+        size -= 6
+        title = _font(path, index, size)
+    small = _font(path, index, 40)
+    tag_w = draw.textlength(category, font=small)
+    y = h - 120 - size - 80
+    draw.rounded_rectangle((70, y, 70 + tag_w + 40, y + 60), radius=12, fill=(179, 38, 30))
+    draw.text((90, y + 8), category, font=small, fill="white")
+    draw.text((70, y + 78), name, font=title, fill="white")
+    draw.text((70, h - 70), site_title, font=small, fill=(255, 224, 138))
+    buf = io.BytesIO()
+    base.save(buf, "JPEG", quality=80, progressive=True)
+    return buf.getvalue()
