@@ -49,7 +49,7 @@ def brand_markdown(b) -> str:
     """A brand page written directly as Markdown: what an editor would write by hand for plain
     MkDocs (the same facts, story, people, venues and sources as the generated page)."""
     d = b.data
-    img = lambda i, stem=b.slug: f"![{i['alt']}]({stem}/{i['path']})"  # noqa: E731
+    img = lambda i, stem=b.slug: f"![{i['alt']}]({stem}/{i['path']})"
     out = [f"# {b.name}", "", d["summary"], ""]
     media = d.get("media", {})
     for key in ("cover", "logo"):

@@ -81,8 +81,8 @@ def run(root: Path, site: Path) -> dict:
     from site_builder.engines.mkdocs import build_with_mkdocs
     from site_builder.engines.pagefind import BUNDLE_DIR
     from site_builder.project import load_project
-    from site_builder.render import pages as pages_mod
     from site_builder.render import images as images_mod
+    from site_builder.render import pages as pages_mod
     from site_builder.verify import check_and_scan
 
     counts = {"story_markdown": 0}

@@ -7,7 +7,8 @@ baselines (bench/baselines.py), then measures, each build in a fresh process, al
 three builds for --repeat rounds (medians reported):
 
 * site-builder: `python -m site_builder build` (validate, render, MkDocs + Material, Pagefind,
-  post-build checks, atomic swap), with the image-variant cache emptied first (a clean checkout);
+  post-build checks, atomic swap), with the image-variant cache (.cache/images) emptied first,
+  as in CI, which starts from a clean checkout (one more build with the cache warm is reported);
 * baseline (a): plain MkDocs + Material with `search: lang: zh` (jieba): `python -m mkdocs build`;
 * baseline (b): Hugo (Debian's package) then Pagefind over its output, run one after the other.
 
@@ -50,8 +51,8 @@ BENCH = ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-from baselines import make_hugo_baseline, make_mkdocs_baseline  # noqa: E402
-from realistic import write_project  # noqa: E402
+from baselines import make_hugo_baseline, make_mkdocs_baseline
+from realistic import write_project
 
 BUILD_DATE = "2025-11-27"
 EPOCH = "1764201600"  # 2025-11-27 in UTC+8: the 2025 round is in public notice
@@ -258,7 +259,7 @@ def machine() -> dict:
         pagefind = version("pagefind")
     except Exception:  # noqa: BLE001
         material = pagefind = "?"
-    hugo = subprocess.run([HUGO, "version"], capture_output=True, text=True).stdout.split()[:2]
+    hugo = subprocess.run([HUGO, "version"], check=False, capture_output=True, text=True).stdout.split()[:2]
     return {
         "cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 1e9, 1),
         "arch": platform.machine(), "python": platform.python_version(),
@@ -328,6 +329,9 @@ def main() -> None:
                 print(f"  round {rep + 1}/{repeat} {name:<6} {r['seconds']:7.2f} s "
                       f"{r['peak_mb']:7.0f} MB", file=sys.stderr)
 
+        # the same build with the image variants of the previous build cached (a local rebuild)
+        warm = measure([PY, "-m", "site_builder", "--root", str(project), "build", "--site-dir",
+                        str(work / "site"), "--date", BUILD_DATE], project, ENV)
         val = measure([PY, "-m", "site_builder", "--root", str(project), "validate"], project, ENV)
         site = work / "site"
         listing = {k: (site / k / "index.html").stat().st_size
@@ -364,6 +368,8 @@ def main() -> None:
             "full_build_s": round(ours, 3),
             "mkdocs_s": round(base, 3),
             "hugo_pagefind_s": round(hug, 3),
+            "full_build_warm_s": round(warm["seconds"], 3),
+            "full_build_warm_peak_mb": round(warm["peak_mb"], 1),
             "full_vs_mkdocs": round(ours / base, 3),
             "full_vs_hugo": round(ours / hug, 3),
             "runs": {k: [{kk: (round(vv, 3) if isinstance(vv, float) else vv) for kk, vv in r.items()}
@@ -409,7 +415,7 @@ def main() -> None:
 
 def print_table(r: dict) -> None:
     T = r["targets"]
-    ok = lambda good: "OK" if good else "over target"  # noqa: E731
+    ok = lambda good: "OK" if good else "over target"
     print(f"\n{r['brands']} brands ({r['published']} published) on {r['machine']['cores']} cores, "
           f"{r['machine']['cpu']}; load average at start {r['machine']['load_average_at_start']}; "
           f"median of {r['repeat']} alternating rounds")
@@ -422,6 +428,8 @@ def print_table(r: dict) -> None:
     for name, s, ratio, mb in rows:
         shown = "" if name.startswith("site") else f"{ratio:.2f}x"
         print(f"{name:<44} {s:8.2f}s {shown:>7} {mb:13.0f} MB")
+    print(f"(site-builder again with its image variants cached: {r['full_build_warm_s']:.2f} s, "
+          f"{r['full_build_warm_peak_mb']:.0f} MB; the timed builds start from a clean checkout)")
     print(f"site-builder / MkDocs+Material: {r['full_vs_mkdocs']:.2f}x (target ≤ {T['full_vs_mkdocs']}x: "
           f"{ok(r['full_vs_mkdocs'] <= T['full_vs_mkdocs'])}); per round {r['ratio_per_round_vs_mkdocs']}")
     print(f"site-builder / Hugo+Pagefind:   {r['full_vs_hugo']:.2f}x (target ≤ {T['full_vs_hugo']}x: "
