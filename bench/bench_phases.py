@@ -75,6 +75,14 @@ class Sampler:
 MB = 1024 * 1024
 
 
+def _children_cpu() -> float:
+    """CPU seconds of the children waited for so far (Pagefind)."""
+    import resource
+
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 def run(root: Path, site: Path) -> dict:
     import site_builder.engines.mkdocs as engine
     import site_builder.validate.story as story_mod
@@ -123,13 +131,16 @@ def run(root: Path, site: Path) -> dict:
     def phase(name: str, fn):
         sampler.reset()
         before = counts["story_markdown"]
+        c0 = time.process_time() + _children_cpu()
         t = time.perf_counter()
         value = fn()
         seconds = time.perf_counter() - t
+        cpu = time.process_time() + _children_cpu() - c0
         rss = me.memory_info().rss
         sampler.peak_self = max(sampler.peak_self, rss)
         out["phases"][name] = {
             "seconds": round(seconds, 3),
+            "cpu_s": round(cpu, 3),
             "rss_after_mb": round(rss / MB, 1),
             "peak_self_mb": round(sampler.peak_self / MB, 1),
             "peak_children_mb": round(sampler.peak_children / MB, 1),
@@ -170,6 +181,7 @@ def run(root: Path, site: Path) -> dict:
         engine.render_site = orig_render
         pages_mod.make_variants = orig_variants
     out["total_s"] = round(sum(p["seconds"] for p in out["phases"].values()), 3)
+    out["total_cpu_s"] = round(sum(p["cpu_s"] for p in out["phases"].values()), 3)
     out["published"] = len(project.published)
     return out
 

@@ -35,6 +35,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -118,6 +119,7 @@ def measure(cmd: list[str], cwd: Path, env: dict | None = None, timeout: float =
     """Run `cmd`, return wall seconds, the sampled peak RSS of its process tree and its output."""
     env = dict(os.environ, **(env or {}))
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err)
         sampler = TreeSampler(proc.pid)
@@ -126,19 +128,24 @@ def measure(cmd: list[str], cwd: Path, env: dict | None = None, timeout: float =
         finally:
             seconds = time.perf_counter() - t0
             sampler.stop()
+        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # CPU time of the command and every descendant it waited for (pool workers, Pagefind):
+        # on a machine shared with other jobs the wall time varies far more than this does
+        cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
     if rc != 0:
         raise SystemExit(f"{' '.join(map(str, cmd))} failed ({rc}):\n{stderr[-3000:]}\n{stdout[-2000:]}")
-    return {"seconds": seconds, "peak_mb": sampler.peak / MB, "peak_single_mb": sampler.peak_single / MB,
+    return {"seconds": seconds, "cpu_s": cpu, "peak_mb": sampler.peak / MB, "peak_single_mb": sampler.peak_single / MB,
             "peak_single": sampler.peak_single_name, "procs": sampler.max_procs,
             "stdout": stdout, "stderr": stderr}
 
 
 def combine(*runs: dict) -> dict:
     """Commands run one after the other: times add up, the peak is the larger one."""
-    return {"seconds": sum(r["seconds"] for r in runs), "peak_mb": max(r["peak_mb"] for r in runs),
+    return {"seconds": sum(r["seconds"] for r in runs), "cpu_s": sum(r["cpu_s"] for r in runs),
+            "peak_mb": max(r["peak_mb"] for r in runs),
             "peak_single_mb": max(r["peak_single_mb"] for r in runs),
             "parts_s": [round(r["seconds"], 3) for r in runs],
             "parts_peak_mb": [round(r["peak_mb"], 1) for r in runs]}
@@ -280,6 +287,7 @@ def main() -> None:
                     help="alternating rounds of the three builds (default 3, 1 above 2,000 brands)")
     ap.add_argument("--phases", action="store_true", help="also time the stages one by one")
     ap.add_argument("--profile", action="store_true", help="and write a cProfile of them")
+    ap.add_argument("--warm", action="store_true", help="also one build with the image cache warm")
     ap.add_argument("--no-browser", action="store_true", help="skip the first-search download")
     ap.add_argument("--keep", action="store_true", help="keep the temporary projects")
     ap.add_argument("--output", type=Path, default=BENCH / "results.json")
@@ -327,11 +335,13 @@ def main() -> None:
                 r.pop("stderr", None)
                 runs[name].append(r)
                 print(f"  round {rep + 1}/{repeat} {name:<6} {r['seconds']:7.2f} s "
-                      f"{r['peak_mb']:7.0f} MB", file=sys.stderr)
+                      f"(CPU {r['cpu_s']:7.2f} s) {r['peak_mb']:7.0f} MB load {os.getloadavg()[0]:.1f}",
+                      file=sys.stderr, flush=True)
 
-        # the same build with the image variants of the previous build cached (a local rebuild)
-        warm = measure([PY, "-m", "site_builder", "--root", str(project), "build", "--site-dir",
-                        str(work / "site"), "--date", BUILD_DATE], project, ENV)
+        warm = None
+        if args.warm:  # the same build with the image variants of the last build cached
+            warm = measure([PY, "-m", "site_builder", "--root", str(project), "build", "--site-dir",
+                            str(work / "site"), "--date", BUILD_DATE], project, ENV)
         val = measure([PY, "-m", "site_builder", "--root", str(project), "validate"], project, ENV)
         site = work / "site"
         listing = {k: (site / k / "index.html").stat().st_size
@@ -356,6 +366,7 @@ def main() -> None:
                 print(f"wrote {prof}", file=sys.stderr)
 
         ours, base, hug = med(runs["ours"]), med(runs["mkdocs"]), med(runs["hugo"])
+        cpu_ours, cpu_base, cpu_hug = (med(runs[k], "cpu_s") for k in ("ours", "mkdocs", "hugo"))
         results = {
             "brands": args.brands,
             "published": gen["published"],
@@ -368,8 +379,14 @@ def main() -> None:
             "full_build_s": round(ours, 3),
             "mkdocs_s": round(base, 3),
             "hugo_pagefind_s": round(hug, 3),
-            "full_build_warm_s": round(warm["seconds"], 3),
-            "full_build_warm_peak_mb": round(warm["peak_mb"], 1),
+            "full_build_warm_s": round(warm["seconds"], 3) if warm else None,
+            "full_build_warm_peak_mb": round(warm["peak_mb"], 1) if warm else None,
+            "full_build_cpu_s": round(cpu_ours, 3),
+            "mkdocs_cpu_s": round(cpu_base, 3),
+            "hugo_pagefind_cpu_s": round(cpu_hug, 3),
+            "cpu_vs_mkdocs": round(cpu_ours / cpu_base, 3),
+            "cpu_vs_hugo": round(cpu_ours / cpu_hug, 3),
+            "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
             "full_vs_mkdocs": round(ours / base, 3),
             "full_vs_hugo": round(ours / hug, 3),
             "runs": {k: [{kk: (round(vv, 3) if isinstance(vv, float) else vv) for kk, vv in r.items()}
@@ -428,8 +445,12 @@ def print_table(r: dict) -> None:
     for name, s, ratio, mb in rows:
         shown = "" if name.startswith("site") else f"{ratio:.2f}x"
         print(f"{name:<44} {s:8.2f}s {shown:>7} {mb:13.0f} MB")
-    print(f"(site-builder again with its image variants cached: {r['full_build_warm_s']:.2f} s, "
-          f"{r['full_build_warm_peak_mb']:.0f} MB; the timed builds start from a clean checkout)")
+    print(f"CPU seconds (the command and its children): site-builder {r['full_build_cpu_s']:.1f}, "
+          f"MkDocs {r['mkdocs_cpu_s']:.1f} ({r['cpu_vs_mkdocs']:.2f}x), Hugo + Pagefind "
+          f"{r['hugo_pagefind_cpu_s']:.1f} ({r['cpu_vs_hugo']:.2f}x)")
+    if r["full_build_warm_s"] is not None:
+        print(f"(site-builder again with its image variants cached: {r['full_build_warm_s']:.2f} s, "
+              f"{r['full_build_warm_peak_mb']:.0f} MB; the timed builds start from a clean checkout)")
     print(f"site-builder / MkDocs+Material: {r['full_vs_mkdocs']:.2f}x (target ≤ {T['full_vs_mkdocs']}x: "
           f"{ok(r['full_vs_mkdocs'] <= T['full_vs_mkdocs'])}); per round {r['ratio_per_round_vs_mkdocs']}")
     print(f"site-builder / Hugo+Pagefind:   {r['full_vs_hugo']:.2f}x (target ≤ {T['full_vs_hugo']}x: "
@@ -457,7 +478,7 @@ def print_table(r: dict) -> None:
     if r.get("phases"):
         print("stages one by one (bench_phases.py):")
         for name, p in r["phases"]["phases"].items():
-            print(f"  {name:<14} {p['seconds']:7.2f} s  RSS after {p['rss_after_mb']:6.0f} MB  "
+            print(f"  {name:<14} {p['seconds']:7.2f} s (CPU {p['cpu_s']:6.2f} s)  RSS after {p['rss_after_mb']:6.0f} MB  "
                   f"peak {p['peak_self_mb']:6.0f} MB (+children {p['peak_children_mb']:.0f} MB)  "
                   f"story conversions {p['story_conversions']}")
 
