@@ -70,11 +70,14 @@ guide: $(STAMP)
 	$(PY) -m site_builder guide
 	$(PY) -m site_builder schema
 
-# `make bench` measures at 1,000 brands (BRANDS=5000 for the growth check); see bench/README.md.
+# `make bench` measures realistic records at 1,000 brands against MkDocs + Material + jieba and
+# Hugo + Pagefind, with the stages timed one by one (BRANDS=5000 for the growth check, written to
+# bench/results-5000.json; PROFILE=1 adds a cProfile in bench/profile-N.txt); see bench/README.md.
 BRANDS ?= 1000
+BENCH_OUT = bench/results$(if $(filter 1000,$(BRANDS)),,-$(BRANDS)).json
 bench: $(STAMP)
 	$(PY) bench/bench_validate.py --output bench/validate-results.json
-	$(PY) bench/bench_site.py --brands $(BRANDS)
+	$(PY) bench/bench_site.py --brands $(BRANDS) --phases $(if $(PROFILE),--profile) --output $(BENCH_OUT)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check site_builder tests bench

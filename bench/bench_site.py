@@ -1,18 +1,30 @@
-"""Benchmark: the whole site at scale against plain MkDocs + Material, measured in one run.
+"""Benchmark: the whole site on realistic records against the tools a user would pick instead.
 
-Generates N realistic fictional brands (stories of a few thousand Chinese characters, people,
-venues, figures, sources) into a temporary project, then measures, each step in a fresh process:
+Generates N realistic fictional brands (bench/realistic.py: every field kind of the schema,
+images for a share of them, selection rounds, stories with headings, lists, a table, links,
+colons, `<` and `&`) into a temporary project, writes the same published content for the two
+baselines (bench/baselines.py), then measures, each build in a fresh process, alternating the
+three builds for --repeat rounds (medians reported):
 
-1. validation alone (`site-builder validate`);
-2. a full build (`site-builder build`);
-3. the rebuild after editing one brand, in a warm process, as `serve` does;
-4. the baseline: the same brand pages written directly as Markdown and built by plain MkDocs +
-   Material with Chinese search on (jieba) and the brand pages kept out of the navigation.
+* site-builder: `python -m site_builder build` (validate, render, MkDocs + Material, Pagefind,
+  post-build checks, atomic swap), with the image-variant cache (.cache/images) emptied first,
+  as in CI, which starts from a clean checkout (one more build with the cache warm is reported);
+* baseline (a): plain MkDocs + Material with `search: lang: zh` (jieba): `python -m mkdocs build`;
+* baseline (b): Hugo (Debian's package) then Pagefind over its output, run one after the other.
 
-Prints a table with times, ratios to the baseline, peak memory and output size, and writes
-bench/results.json.
+Time is the wall time of the command(s) as a user runs them. Memory is the peak of the sum of
+the RSS of the whole process tree (the command and every descendant: pool workers, Pagefind),
+sampled every 50 ms with psutil; shared pages of forked workers are counted in each process, so
+this is an upper bound of what the run needs, and a peak shorter than 50 ms can be missed.
 
-    .venv/bin/python bench/bench_site.py [--brands 1000] [--keep]
+Then, once: validation alone; the rebuild after one edit in a warm process as `site-builder
+serve` does it (page on disk, search index ready); listing page sizes; page weight; the bytes of
+a first search in Chromium (when installed); and, with --phases, the stage-by-stage timings of
+bench/bench_phases.py (and a cProfile with --profile).
+
+Prints a table and writes bench/results.json (or --output).
+
+    .venv/bin/python bench/bench_site.py [--brands 1000] [--repeat 3] [--phases] [--profile] [--keep]
 """
 
 from __future__ import annotations
@@ -22,194 +34,189 @@ import gzip
 import json
 import os
 import platform
-import random
 import re
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
+import psutil
+
 ROOT = Path(__file__).resolve().parent.parent
-# The fictional test settings: benchmarks measure the same project whatever settings.yml says.
+BENCH = ROOT / "bench"
 SETTINGS_DIR = ROOT / "tests" / "fixtures"
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(BENCH))
 
-from bench_validate import make_record  # noqa: E402
+from baselines import make_hugo_baseline, make_mkdocs_baseline
+from realistic import write_project
 
-# Sentences to build stories from: plain, varied Chinese, so word segmentation does real work.
-SENTENCES = [
-    "品牌起步于城乡结合部的一间小作坊，几位师傅带着徒弟走街串巷，靠手艺赢得了口碑。",
-    "为了让更多农村转移劳动力掌握一技之长，当地人社部门联合职业院校开设了专项培训班。",
-    "学员结业后由合作企业直接吸纳就业，月收入比培训前提高了三成以上。",
-    "品牌坚持标准化培训、规范化服务和品牌化推广，逐步形成了完整的人才培养链条。",
-    "每年春节前后，服务站都会组织返乡人员开展技能提升和岗位对接活动。",
-    "非遗传承人走进课堂，把传统技艺和现代市场需求结合起来，开发出多款文创产品。",
-    "通过与协作地区建立稳定的劳务输出渠道，越来越多的务工人员实现了家门口就业。",
-    "龙头企业牵头制定团体标准，推动行业诚信评价，树立了良好的品牌形象。",
-    "线上直播带货拓宽了销售渠道，农村电商带头人带动周边村民增收致富。",
-    "品牌代言人经常深入社区，讲述从业人员的奋斗故事，吸引年轻人投身这一行业。",
-    "技能等级认定让从业人员有了看得见的职业发展通道，队伍结构持续优化。",
-    "文化体验馆定期举办开放日活动，市民可以亲手体验传统工艺的制作过程。",
-]
+BUILD_DATE = "2025-11-27"
+EPOCH = "1764201600"  # 2025-11-27 in UTC+8: the 2025 round is in public notice
+MB = 1024 * 1024
+HUGO = shutil.which("hugo") or "/usr/bin/hugo"
+
+TARGETS = {
+    "full_vs_mkdocs": 0.75, "full_vs_hugo": 2.5, "growth_5000": 5.5, "peak_5000_mb": 1024,
+    "rebuild_page_s": 1.0, "rebuild_search_s": 4.0, "validate_10k_ratio": 3.0,
+}
 
 
-def story(rng: random.Random, chars: int = 3000) -> str:
-    paras, total = [], 0
-    while total < chars:
-        para = "".join(rng.choice(SENTENCES) for _ in range(rng.randint(4, 8)))
-        paras.append(para)
-        total += len(para)
-    heads = ["## 发展历程", "## 技能培训", "## 就业带动"]
-    out = []
-    for i, p in enumerate(paras):
-        if i % 3 == 0 and i // 3 < len(heads):
-            out.append(heads[i // 3])
-        out.append(p)
-    return "\n\n".join(out) + "\n"
+# ---------------------------------------------------------------------------------------------
+# Measuring a process tree
+# ---------------------------------------------------------------------------------------------
 
 
-def make_project(dest: Path, n: int, seed: int = 7) -> None:
-    from site_builder.load.settings import load_settings
+class TreeSampler:
+    """Peak of the summed RSS of a process and all its descendants, sampled every `interval`."""
 
-    shutil.copy2(SETTINGS_DIR / "settings.yml", dest / "settings.yml")
-    shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    for name in ("templates", "docs"):
-        shutil.copytree(ROOT / name, dest / name)
-    settings, _ = load_settings(SETTINGS_DIR)
-    rng = random.Random(seed)
-    brands = dest / "brands"
-    brands.mkdir()
-    from PIL import Image
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        self.root = psutil.Process(pid)
+        self.interval = interval
+        self.peak = 0
+        self.peak_single = 0
+        self.peak_single_name = ""
+        self.max_procs = 0
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
 
-    logo = brands / ".logo.png"
-    Image.new("RGB", (480, 480), (30, 110, 160)).save(logo)
-    for i in range(n):
-        slug, text, with_logo = make_record(i, rng, settings.vocab)
-        text = text.replace("status: 草稿", "status: 已发布")
-        head, _, _ = text.partition("\n---\n")
-        (brands / f"{slug}.md").write_text(head + "\n---\n" + story(rng), encoding="utf-8")
-        if with_logo:
-            (brands / slug).mkdir()
-            shutil.copy2(logo, brands / slug / "logo.png")
-    logo.unlink()
-    evaluations = ROOT / "bench" / "evaluations"
-    if evaluations.is_dir():
-        shutil.copytree(evaluations, dest / "evaluations")
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                procs = [self.root, *self.root.children(recursive=True)]
+            except psutil.Error:
+                break
+            total = 0
+            for p in procs:
+                try:
+                    rss = p.memory_info().rss
+                except psutil.Error:
+                    continue
+                total += rss
+                if rss > self.peak_single:
+                    self.peak_single = rss
+                    try:
+                        self.peak_single_name = " ".join(p.cmdline()[:3])[-60:]
+                    except psutil.Error:
+                        pass
+            self.peak = max(self.peak, total)
+            self.max_procs = max(self.max_procs, len(procs))
+            self.samples += 1
+            self._stop.wait(self.interval)
 
-
-def brand_markdown(b) -> str:
-    """A brand page written directly as Markdown: what an editor would write by hand for plain
-    MkDocs (the same facts, story, people, venues and sources as the generated page)."""
-    d = b.data
-    out = [f"# {b.name}", "", d["summary"], "",
-           f"- 品牌类型：{d['category']}", f"- 所在区：{'、'.join(d['districts'])}"]
-    for key, label in (("level", "品牌层级"), ("stage", "发展阶段"), ("industry", "行业领域")):
-        if d.get(key):
-            out.append(f"- {label}：{d[key]}")
-    if d.get("programs"):
-        out.append(f"- 所属工程：{'、'.join(d['programs'])}")
-    out += ["", "## 品牌故事", "", b.body.strip(), ""]
-    if d.get("figures"):
-        out += ["## 关键数据", "", "| 指标 | 数值 | 统计时间 | 来源 |", "|---|---|---|---|"]
-        out += [f"| {f['label']} | {f['value']} {f['unit']} | {f['as_of']} | {f['source']} |"
-                for f in d["figures"]]
-        out.append("")
-    if d.get("policy"):
-        pol = d["policy"]
-        out += ["## 一品一策", "", pol.get("plan", ""), "", pol.get("approach", ""), ""]
-        out += [f"1. {x}" for x in pol.get("priorities", [])] + [""]
-    if d.get("people"):
-        out += ["## 典型人物", ""]
-        for p in d["people"]:
-            out += [f"### {p['name']}（{p['role']}）", "", p.get("title", ""), "", p.get("bio", ""), ""]
-    if d.get("venues"):
-        out += ["## 文化体验场所", ""]
-        for v in d["venues"]:
-            out += [f"### {v['name']}", "", f"- 类型：{v['type']}", f"- 所在区：{v['district']}",
-                    f"- 地址：{v.get('address', '')}", f"- 开放时间：{v.get('hours', '')}", ""]
-    if d.get("sources"):
-        out += ["## 资料来源", ""]
-        out += [f"1. {s['outlet']}，{s.get('title', '')}，{s.get('date', '')}，<{s['url']}>"
-                if s.get("url") else f"1. {s['outlet']}" for s in d["sources"]]
-    out += ["", f"最近审核：{d['updated']}", ""]
-    return "\n".join(out)
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
-def make_baseline(project: Path, dest: Path) -> int:
-    """The same brand pages as plain Markdown for plain MkDocs + Material with Chinese search."""
-    from site_builder.project import load_project
+def measure(cmd: list[str], cwd: Path, env: dict | None = None, timeout: float = 3600) -> dict:
+    """Run `cmd`, return wall seconds, the sampled peak RSS of its process tree and its output."""
+    env = dict(os.environ, **(env or {}))
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err)
+        sampler = TreeSampler(proc.pid)
+        try:
+            rc = proc.wait(timeout=timeout)
+        finally:
+            seconds = time.perf_counter() - t0
+            sampler.stop()
+        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # CPU time of the command and every descendant it waited for (pool workers, Pagefind):
+        # on a machine shared with other jobs the wall time varies far more than this does
+        cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+    if rc != 0:
+        raise SystemExit(f"{' '.join(map(str, cmd))} failed ({rc}):\n{stderr[-3000:]}\n{stdout[-2000:]}")
+    return {"seconds": seconds, "cpu_s": cpu, "peak_mb": sampler.peak / MB, "peak_single_mb": sampler.peak_single / MB,
+            "peak_single": sampler.peak_single_name, "procs": sampler.max_procs,
+            "stdout": stdout, "stderr": stderr}
 
-    docs = dest / "docs"
-    (docs / "brands").mkdir(parents=True)
-    (docs / "index.md").write_text("# 首页\n\n品牌名录的基线站点。\n", encoding="utf-8")
-    count = 0
-    for b in load_project(project).published:
-        (docs / "brands" / f"{b.slug}.md").write_text(brand_markdown(b), encoding="utf-8")
-        count += 1
-    (dest / "mkdocs.yml").write_text(
-        "site_name: 基线\ntheme:\n  name: material\n  language: zh\n  font: false\n"
-        "plugins:\n  - search:\n      lang: zh\nnav:\n  - 首页: index.md\n"
-        "markdown_extensions:\n  - tables\n  - toc\n", encoding="utf-8")
-    return count
+
+def combine(*runs: dict) -> dict:
+    """Commands run one after the other: times add up, the peak is the larger one."""
+    return {"seconds": sum(r["seconds"] for r in runs), "cpu_s": sum(r["cpu_s"] for r in runs),
+            "peak_mb": max(r["peak_mb"] for r in runs),
+            "peak_single_mb": max(r["peak_single_mb"] for r in runs),
+            "peak_single": max(runs, key=lambda r: r["peak_single_mb"])["peak_single"],
+            "procs": max(r["procs"] for r in runs),
+            "parts_s": [round(r["seconds"], 3) for r in runs],
+            "parts_peak_mb": [round(r["peak_mb"], 1) for r in runs]}
 
 
-STEP = r"""
-import json, resource, sys, time
+PY = sys.executable
+ENV = {"PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": EPOCH}
+
+
+def run_ours(project: Path, site: Path) -> dict:
+    shutil.rmtree(project / ".cache", ignore_errors=True)  # a clean checkout: no image variants
+    shutil.rmtree(site, ignore_errors=True)
+    return measure([PY, "-m", "site_builder", "--root", str(project), "build", "--site-dir", str(site),
+                    "--date", BUILD_DATE], project, ENV)
+
+
+def run_mkdocs(base: Path, site: Path) -> dict:
+    shutil.rmtree(site, ignore_errors=True)
+    return measure([PY, "-m", "mkdocs", "build", "-q", "-f", str(base / "mkdocs.yml"), "-d", str(site)],
+                   base, ENV)
+
+
+def run_hugo(base: Path, site: Path) -> dict:
+    shutil.rmtree(site, ignore_errors=True)
+    hugo = measure([HUGO, "--quiet", "-s", str(base), "-d", str(site)], base, ENV)
+    pf = measure([PY, "-m", "pagefind", "--site", str(site), "--force-language", "zh", "--silent"],
+                 base, ENV)
+    return combine(hugo, pf)
+
+
+REBUILD = r"""
+import json, sys, time
 from pathlib import Path
-step, root, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+root, out = Path(sys.argv[1]), Path(sys.argv[2])
+# what `site-builder serve` does after an edit: an incremental build in a warm process
+from site_builder.engines.mkdocs import Preview
+pv = Preview(root, out)
 t0 = time.perf_counter()
-if step == "validate":
-    from site_builder.project import load_project
-    p = load_project(root)
-    assert p.ok, [d.format() for d in p.diagnostics][:5]
-    extra = {"records": len(p.brands)}
-elif step == "build":
-    from site_builder.build import build_site
-    r = build_site(root, out)
-    assert r.ok, r.problems
-    extra = {}
-elif step == "rebuild":
-    # what `site-builder serve` does after an edit: an incremental build in a warm process
-    from site_builder.engines.mkdocs import Preview
-    pv = Preview(root, out)
-    pv.build()
-    pv.wait_for_search()
-    first = sorted((root / "brands").glob("*.md"))[0]
-    first.write_text(first.read_text(encoding="utf-8") + "\n编辑后追加的一段文字。\n", encoding="utf-8")
-    t0 = time.perf_counter()
-    pv.build()
-    pages_ready = time.perf_counter() - t0
-    pv.wait_for_search()
-    extra = {"search_ready_s": time.perf_counter() - t0}
-    t0 = time.perf_counter() - pages_ready
-elif step == "baseline":
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    build(load_config(str(root / "mkdocs.yml"), site_dir=str(out)))
-    extra = {}
-seconds = time.perf_counter() - t0
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"seconds": seconds, "peak_rss_mb": rss, **extra}))
+pv.build()
+pv.wait_for_search()
+first_build = time.perf_counter() - t0
+first = sorted((root / "brands").glob("*.md"))[0]
+page = out / "brands" / first.stem / "index.html"
+first.write_text(first.read_text(encoding="utf-8") + "\n编辑后追加的一段文字：BENCHEDIT。\n", encoding="utf-8")
+import resource
+def kids():
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+c0, k0 = time.process_time(), kids()
+t0 = time.perf_counter()
+pv.build()
+pages_ready = time.perf_counter() - t0
+pages_cpu = time.process_time() - c0
+assert "BENCHEDIT" in page.read_text(encoding="utf-8"), "the edited page was not written"
+pv.wait_for_search()
+search_ready = time.perf_counter() - t0
+# CPU: this process until the page is written; then also Pagefind (a child) until it is done
+print(json.dumps({"first_build_s": first_build, "pages_ready_s": pages_ready,
+                  "search_ready_s": search_ready, "pages_cpu_s": pages_cpu,
+                  "search_cpu_s": time.process_time() - c0 + kids() - k0}))
 """
-
-
-def run_step(step: str, root: Path, out: Path) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH="1764201600")
-    proc = subprocess.run([sys.executable, "-c", STEP, step, str(root), str(out)],
-                          capture_output=True, text=True, env=env, cwd=root)
-    if proc.returncode != 0:
-        raise SystemExit(f"step {step} failed:\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def tree_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def page_weight(site: Path, page: Path) -> int:
+def page_weight(page: Path) -> int:
     """Gzip-compressed bytes of a page with its own CSS and JavaScript (images excluded)."""
     html = page.read_text(encoding="utf-8")
     total = len(gzip.compress(html.encode(), 6))
@@ -238,76 +245,196 @@ def first_search_bytes(site: Path, query: str) -> int | None:
         page = browser.new_page()
         page.goto(base + "search/")
         page.wait_for_load_state("networkidle")
-        before = set()
 
         def on_response(resp):
             if "/pagefind/" in resp.url:
-                body = resp.body()
-                sizes[resp.url] = len(body)
+                sizes[resp.url] = len(resp.body())
 
         page.on("response", on_response)
         page.fill("#lb-search-input", query)
         page.locator(".lb-results li a").first.wait_for(timeout=30000)
         page.wait_for_load_state("networkidle")
-        del before
         browser.close()
     # the search page's own script, loaded with the page, is part of the first search too
     scripts = (site / "assets" / "search.js").stat().st_size
     return sum(sizes.values()) + scripts
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--brands", type=int, default=1000)
-    ap.add_argument("--keep", action="store_true", help="keep the temporary projects")
-    ap.add_argument("--output", type=Path, default=ROOT / "bench" / "results.json")
-    args = ap.parse_args()
+def machine() -> dict:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import markdown
+    import mkdocs
+    try:
+        from importlib.metadata import version
+        material = version("mkdocs-material")
+        pagefind = version("pagefind")
+    except Exception:  # noqa: BLE001
+        material = pagefind = "?"
+    hugo = subprocess.run([HUGO, "version"], check=False, capture_output=True, text=True).stdout.split()[:2]
+    return {
+        "cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 1e9, 1),
+        "arch": platform.machine(), "python": platform.python_version(),
+        "mkdocs": mkdocs.__version__, "material": material, "markdown": markdown.__version__,
+        "pagefind": pagefind, "hugo": " ".join(hugo),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
 
+
+def med(runs: list[dict], key: str = "seconds") -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--brands", type=int, default=1000)
+    ap.add_argument("--repeat", type=int, default=None,
+                    help="alternating rounds of the three builds (default 3, 1 above 2,000 brands)")
+    ap.add_argument("--phases", action="store_true", help="also time the stages one by one")
+    ap.add_argument("--profile", action="store_true", help="and write a cProfile of them")
+    ap.add_argument("--warm", action="store_true", help="also one build with the image cache warm")
+    ap.add_argument("--no-browser", action="store_true", help="skip the first-search download")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary projects")
+    ap.add_argument("--output", type=Path, default=BENCH / "results.json")
+    args = ap.parse_args()
+    repeat = args.repeat or (3 if args.brands <= 2000 else 1)
+
+    from site_builder.load.settings import load_settings
+    from site_builder.project import load_project
+
+    info = machine()
     work = Path(tempfile.mkdtemp(prefix="lb-bench-"))
     try:
-        project, base_proj = work / "project", work / "baseline"
-        project.mkdir()
-        base_proj.mkdir()
+        project, mk, hugo = work / "project", work / "mkdocs", work / "hugo"
+        for d in (project, mk, hugo):
+            d.mkdir()
         t = time.perf_counter()
-        make_project(project, args.brands)
-        pages = make_baseline(project, base_proj)
-        print(f"generated {args.brands} brands ({pages} baseline pages) in "
+        # the fictional test settings: the benchmark measures the same project whatever the
+        # root settings.yml (another region's) says
+        shutil.copy2(SETTINGS_DIR / "settings.yml", project / "settings.yml")
+        shutil.copy2(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+        for name in ("templates", "docs"):
+            shutil.copytree(ROOT / name, project / name)
+        settings, _ = load_settings(SETTINGS_DIR)
+        gen = write_project(project, args.brands, settings.vocab)
+        os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+        loaded = load_project(project)
+        assert loaded.ok, [d.format() for d in loaded.diagnostics][:5]
+        gen["front_matter_and_story_mb"] = round(sum(
+            (project / "brands" / f"{b.slug}.md").stat().st_size for b in loaded.brands) / MB, 1)
+        pages_mk = make_mkdocs_baseline(loaded, mk)
+        pages_hugo = make_hugo_baseline(loaded, hugo)
+        del loaded
+        print(f"generated {gen} ({pages_mk}/{pages_hugo} baseline pages) in "
               f"{time.perf_counter() - t:.1f}s under {work}", file=sys.stderr)
 
-        base = run_step("baseline", base_proj, work / "baseline-site")
-        val = run_step("validate", project, work / "unused")
-        full = run_step("build", project, work / "site")
-        site = work / "site"
-        brand_pages = list((site / "brands").glob("*/index.html"))
-        html_per_page = sum(p.stat().st_size for p in brand_pages) / max(1, len(brand_pages))
-        weight = max(page_weight(site, p) for p in brand_pages[:50])
-        search = first_search_bytes(site, "家政")
-        reb = run_step("rebuild", project, work / "site-rebuild")
+        runs: dict[str, list[dict]] = {"ours": [], "mkdocs": [], "hugo": []}
+        order = ["ours", "mkdocs", "hugo"]
+        for rep in range(repeat):
+            for name in order[rep % 3:] + order[: rep % 3]:  # alternate which goes first
+                if name == "ours":
+                    r = run_ours(project, work / "site")
+                elif name == "mkdocs":
+                    r = run_mkdocs(mk, work / "mkdocs-site")
+                else:
+                    r = run_hugo(hugo, work / "hugo-site")
+                r.pop("stdout", None)
+                r.pop("stderr", None)
+                runs[name].append(r)
+                print(f"  round {rep + 1}/{repeat} {name:<6} {r['seconds']:7.2f} s "
+                      f"(CPU {r['cpu_s']:7.2f} s) {r['peak_mb']:7.0f} MB load {os.getloadavg()[0]:.1f}",
+                      file=sys.stderr, flush=True)
 
-        baseline_index = base_proj / ".." / "baseline-site" / "search" / "search_index.json"
+        warm = None
+        if args.warm:  # the same build with the image variants of the last build cached
+            warm = measure([PY, "-m", "site_builder", "--root", str(project), "build", "--site-dir",
+                            str(work / "site"), "--date", BUILD_DATE], project, ENV)
+        val = measure([PY, "-m", "site_builder", "--root", str(project), "validate"], project, ENV)
+        site = work / "site"
+        listing = {k: (site / k / "index.html").stat().st_size
+                   for k in ("people", "venues", "brands")}
+        brand_pages = sorted((site / "brands").glob("*/index.html"))
+        html_per_page = sum(p.stat().st_size for p in brand_pages) / max(1, len(brand_pages))
+        weight = max(page_weight(p) for p in brand_pages[:50])
+        search = None if args.no_browser else first_search_bytes(site, "家政")
+        reb_run = measure([PY, "-c", REBUILD, str(project), str(work / "site-rebuild")], project, ENV)
+        reb = json.loads(reb_run["stdout"].strip().splitlines()[-1])
+        phases = None
+        if args.phases or args.profile:
+            shutil.rmtree(project / ".cache", ignore_errors=True)
+            prof = BENCH / f"profile-{args.brands}.txt"
+            cmd = [PY, str(BENCH / "bench_phases.py"), str(project), str(work / "site-phases")]
+            ph = measure(cmd, project, ENV)
+            phases = json.loads(ph["stdout"].strip().splitlines()[-1])
+            phases["peak_tree_mb"] = round(ph["peak_mb"], 1)
+            if args.profile:
+                shutil.rmtree(project / ".cache", ignore_errors=True)
+                measure(cmd + ["--profile", str(prof)], project, ENV)
+                print(f"wrote {prof}", file=sys.stderr)
+
+        ours, base, hug = med(runs["ours"]), med(runs["mkdocs"]), med(runs["hugo"])
+        cpu_ours, cpu_base, cpu_hug = (med(runs[k], "cpu_s") for k in ("ours", "mkdocs", "hugo"))
         results = {
             "brands": args.brands,
-            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+            "published": gen["published"],
+            "generated": gen,
+            "machine": info,
+            "repeat": repeat,
+            "method": ("wall time of each build command in a fresh process, the three builds "
+                       "alternating, medians; memory: peak of the summed RSS of the process tree "
+                       "sampled every 50 ms with psutil"),
+            "full_build_s": round(ours, 3),
+            "mkdocs_s": round(base, 3),
+            "hugo_pagefind_s": round(hug, 3),
+            "full_build_warm_s": round(warm["seconds"], 3) if warm else None,
+            "full_build_warm_peak_mb": round(warm["peak_mb"], 1) if warm else None,
+            "full_build_cpu_s": round(cpu_ours, 3),
+            "mkdocs_cpu_s": round(cpu_base, 3),
+            "hugo_pagefind_cpu_s": round(cpu_hug, 3),
+            "cpu_vs_mkdocs": round(cpu_ours / cpu_base, 3),
+            "cpu_vs_hugo": round(cpu_ours / cpu_hug, 3),
+            "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+            "full_vs_mkdocs": round(ours / base, 3),
+            "full_vs_hugo": round(ours / hug, 3),
+            "runs": {k: [{kk: (round(vv, 3) if isinstance(vv, float) else vv) for kk, vv in r.items()}
+                         for r in v] for k, v in runs.items()},
+            "ratio_per_round_vs_mkdocs": [round(a["seconds"] / b["seconds"], 3)
+                                          for a, b in zip(runs["ours"], runs["mkdocs"])],
+            "ratio_per_round_vs_hugo": [round(a["seconds"] / b["seconds"], 3)
+                                        for a, b in zip(runs["ours"], runs["hugo"])],
+            "peak_mb": round(max(r["peak_mb"] for r in runs["ours"]), 1),
+            "mkdocs_peak_mb": round(max(r["peak_mb"] for r in runs["mkdocs"]), 1),
+            "hugo_pagefind_peak_mb": round(max(r["peak_mb"] for r in runs["hugo"]), 1),
+            "peak_single_process_mb": round(max(r["peak_single_mb"] for r in runs["ours"]), 1),
+            "peak_single_process": max(runs["ours"], key=lambda r: r["peak_single_mb"])["peak_single"],
             "validate_s": round(val["seconds"], 3),
-            "full_build_s": round(full["seconds"], 3),
-            "baseline_s": round(base["seconds"], 3),
-            "full_build_ratio": round(full["seconds"] / base["seconds"], 3),
-            "rebuild_s": round(reb["seconds"], 3),
-            "rebuild_ratio": round(reb["seconds"] / base["seconds"], 3),
-            "rebuild_search_ready_s": round(reb["search_ready_s"], 3),
+            "validate_peak_mb": round(val["peak_mb"], 1),
+            "rebuild_first_build_s": round(reb["first_build_s"], 3),
+            "rebuild_page_s": round(reb["pages_ready_s"], 3),
+            "rebuild_search_s": round(reb["search_ready_s"], 3),
+            "rebuild_page_cpu_s": round(reb["pages_cpu_s"], 3),
+            "rebuild_search_cpu_s": round(reb["search_cpu_s"], 3),
+            "rebuild_peak_mb": round(reb_run["peak_mb"], 1),
+            "listing_bytes": listing,
             "html_bytes_per_brand_page": round(html_per_page),
             "brand_page_compressed_bytes": weight,
             "site_bytes": tree_bytes(site),
-            "baseline_site_bytes": tree_bytes(work / "baseline-site"),
+            "mkdocs_site_bytes": tree_bytes(work / "mkdocs-site"),
+            "hugo_site_bytes": tree_bytes(work / "hugo-site"),
+            "mkdocs_search_index_bytes": (work / "mkdocs-site" / "search" / "search_index.json").stat().st_size,
             "search_first_query_bytes": search,
-            "baseline_search_index_bytes": (baseline_index.stat().st_size
-                                            if baseline_index.is_file() else None),
-            "peak_rss_mb": round(max(full["peak_rss_mb"], reb["peak_rss_mb"]), 1),
-            "baseline_peak_rss_mb": round(base["peak_rss_mb"], 1),
+            "phases": phases,
+            "targets": TARGETS,
         }
-        validate_json = ROOT / "bench" / "validate-results.json"
+        validate_json = BENCH / "validate-results.json"
         if validate_json.is_file():
-            results["validate_10k_ratio"] = json.loads(validate_json.read_text()).get("ratio")
+            results["validate_10k"] = json.loads(validate_json.read_text())
         print_table(results)
         args.output.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
         print(f"wrote {args.output}", file=sys.stderr)
@@ -319,27 +446,57 @@ def main() -> None:
 
 
 def print_table(r: dict) -> None:
+    T = r["targets"]
+    ok = lambda good: "OK" if good else "over target"
+    print(f"\n{r['brands']} brands ({r['published']} published) on {r['machine']['cores']} cores, "
+          f"{r['machine']['cpu']}; load average at start {r['machine']['load_average_at_start']}; "
+          f"median of {r['repeat']} alternating rounds")
+    print(f"{'build':<44} {'time':>9} {'ratio':>7} {'peak RSS (tree)':>16}")
     rows = [
-        ("baseline: plain MkDocs + Material, Chinese search", f"{r['baseline_s']:.2f} s", "1.00x",
-         f"{r['baseline_peak_rss_mb']:.0f} MB", f"{r['baseline_site_bytes'] / 1e6:.1f} MB"),
-        ("validation alone", f"{r['validate_s']:.2f} s", f"{r['validate_s'] / r['baseline_s']:.2f}x",
-         "", ""),
-        ("full build", f"{r['full_build_s']:.2f} s", f"{r['full_build_ratio']:.2f}x",
-         f"{r['peak_rss_mb']:.0f} MB", f"{r['site_bytes'] / 1e6:.1f} MB"),
-        ("rebuild after one edit (pages ready)", f"{r['rebuild_s']:.2f} s", f"{r['rebuild_ratio']:.2f}x", "", ""),
-        ("  … and its search index ready", f"{r['rebuild_search_ready_s']:.2f} s",
-         f"{r['rebuild_search_ready_s'] / r['baseline_s']:.2f}x", "", ""),
+        ("site-builder build", r["full_build_s"], 1.0, r["peak_mb"]),
+        ("(a) MkDocs + Material + jieba search", r["mkdocs_s"], r["full_vs_mkdocs"], r["mkdocs_peak_mb"]),
+        ("(b) Hugo + Pagefind", r["hugo_pagefind_s"], r["full_vs_hugo"], r["hugo_pagefind_peak_mb"]),
     ]
-    print(f"\n{r['brands']} brands on {r['machine']}")
-    print(f"{'step':<52} {'time':>9} {'ratio':>7} {'peak RSS':>9} {'output':>9}")
-    for row in rows:
-        print(f"{row[0]:<52} {row[1]:>9} {row[2]:>7} {row[3]:>9} {row[4]:>9}")
-    print(f"HTML per brand page: {r['html_bytes_per_brand_page'] / 1024:.1f} KB; "
-          f"brand page + CSS + JS compressed: {r['brand_page_compressed_bytes'] / 1024:.1f} KB")
+    for name, s, ratio, mb in rows:
+        shown = "" if name.startswith("site") else f"{ratio:.2f}x"
+        print(f"{name:<44} {s:8.2f}s {shown:>7} {mb:13.0f} MB")
+    print(f"CPU seconds (the command and its children): site-builder {r['full_build_cpu_s']:.1f}, "
+          f"MkDocs {r['mkdocs_cpu_s']:.1f} ({r['cpu_vs_mkdocs']:.2f}x), Hugo + Pagefind "
+          f"{r['hugo_pagefind_cpu_s']:.1f} ({r['cpu_vs_hugo']:.2f}x)")
+    if r["full_build_warm_s"] is not None:
+        print(f"(site-builder again with its image variants cached: {r['full_build_warm_s']:.2f} s, "
+              f"{r['full_build_warm_peak_mb']:.0f} MB; the timed builds start from a clean checkout)")
+    print(f"site-builder / MkDocs+Material: {r['full_vs_mkdocs']:.2f}x (target ≤ {T['full_vs_mkdocs']}x: "
+          f"{ok(r['full_vs_mkdocs'] <= T['full_vs_mkdocs'])}); per round {r['ratio_per_round_vs_mkdocs']}")
+    print(f"site-builder / Hugo+Pagefind:   {r['full_vs_hugo']:.2f}x (target ≤ {T['full_vs_hugo']}x: "
+          f"{ok(r['full_vs_hugo'] <= T['full_vs_hugo'])}); per round {r['ratio_per_round_vs_hugo']}")
+    print(f"peak memory: {r['peak_mb']:.0f} MB vs Hugo+Pagefind {r['hugo_pagefind_peak_mb']:.0f} MB "
+          f"({ok(r['peak_mb'] <= r['hugo_pagefind_peak_mb'])} at 1,000; ≤ 1 GB at 5,000); largest single "
+          f"process {r['peak_single_process_mb']:.0f} MB ({r['peak_single_process']})")
+    print(f"validation alone: {r['validate_s']:.2f} s")
+    print(f"rebuild after one edit (warm, as serve): page on disk {r['rebuild_page_s']:.2f} s "
+          f"(target ≤ 1 s: {ok(r['rebuild_page_s'] <= 1)}), search ready {r['rebuild_search_s']:.2f} s "
+          f"(target ≤ 4 s: {ok(r['rebuild_search_s'] <= 4)}); CPU {r['rebuild_page_cpu_s']:.2f} s and "
+          f"{r['rebuild_search_cpu_s']:.2f} s")
+    lb = r["listing_bytes"]
+    print(f"listing pages: people {lb['people'] / MB:.2f} MB, venues {lb['venues'] / MB:.2f} MB, "
+          f"brands index {lb['brands'] / MB:.2f} MB")
+    print(f"HTML per brand page {r['html_bytes_per_brand_page'] / 1024:.1f} KB; brand page + CSS + JS "
+          f"gzip {r['brand_page_compressed_bytes'] / 1024:.1f} KB; site {r['site_bytes'] / 1e6:.1f} MB "
+          f"(MkDocs {r['mkdocs_site_bytes'] / 1e6:.1f} MB, Hugo {r['hugo_site_bytes'] / 1e6:.1f} MB)")
     if r["search_first_query_bytes"] is not None:
-        print(f"first search downloads: {r['search_first_query_bytes'] / 1024:.0f} KB "
-              f"(Material's index for the baseline: "
-              f"{(r['baseline_search_index_bytes'] or 0) / 1e6:.1f} MB)")
+        print(f"first search downloads {r['search_first_query_bytes'] / 1024:.0f} KB "
+              f"(Material's whole index: {r['mkdocs_search_index_bytes'] / 1e6:.1f} MB)")
+    if r.get("validate_10k"):
+        v = r["validate_10k"]
+        print(f"validation of {v['records']} records vs bare CSafeLoader: {v['ratio']:.2f}x "
+              f"(target ≤ {T['validate_10k_ratio']}x)")
+    if r.get("phases"):
+        print("stages one by one (bench_phases.py):")
+        for name, p in r["phases"]["phases"].items():
+            print(f"  {name:<14} {p['seconds']:7.2f} s (CPU {p['cpu_s']:6.2f} s)  RSS after {p['rss_after_mb']:6.0f} MB  "
+                  f"peak {p['peak_self_mb']:6.0f} MB (+children {p['peak_children_mb']:.0f} MB)  "
+                  f"story conversions {p['story_conversions']}")
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ def make_repo(dest: Path, port: int) -> Path:
     """The fictional demo project (records, rounds, settings) with the repository's engine files,
     committed on `main`, its editor's local backend on `port`."""
     dest.mkdir(parents=True)
-    for name in ("brands", "evaluations"):
+    for name in ("brands", "evaluations", "assets"):  # assets: the organiser's logo and icon
         shutil.copytree(REPO / "demo" / name, dest / name)
     shutil.copy2(REPO / "demo" / "settings.yml", dest / "settings.yml")
     shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")

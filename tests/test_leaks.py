@@ -339,3 +339,13 @@ def test_hand_written_pages_are_refused_at_their_line(tmp_path, files, expected)
     project = load_project(tmp_path)
     assert [(d.path, d.line, d.code) for d in project.diagnostics] == expected
     assert all("提示：" in d.message for d in project.diagnostics)
+
+
+def test_numbers_side_by_side_in_a_table_are_not_a_mobile():
+    """A table's cells flattened into search text ("2022 1351 2023 101") stand side by side;
+    the same digits written as a mobile is written (3-4-4) are still one."""
+    assert find_pii("年份 培训人次 带动就业 2021 1581 102 2022 1351 2023 101") == []
+    assert [p.kind for p in find_pii("值班电话 135 1202 3101")] == ["mobile"]
+    assert [p.kind for p in find_pii("值班电话 1351-2023-101")] == ["mobile"]  # written on purpose
+    # Pagefind's search text joins cells with ". " and zero-width spaces around words
+    assert find_pii("\u200b2022\u200b. \u200b1351\u200b. \u200b2023\u200b. \u200b101\u200b.") == []

@@ -126,6 +126,25 @@ def _label_only(text: str, run: re.Match, before: bool) -> bool:
     return label.isascii() and label.isalpha()
 
 
+# How people write a mobile number in groups split by spaces (a country code or trunk 0 may come
+# first): 3-4-4, 3-8, 4-7, 3-3-5, or one digit at a time. Other space-split groupings are numbers
+# that merely stand side by side, as a table's cells do in search text; any other separator
+# (hyphens, dots, hidden characters) is taken as written on purpose. An identity number carries a
+# check digit, so any grouping of one is taken as one.
+# Spaces, or the end of a sentence or cell and a space (Pagefind joins a table's cells with ". ").
+_SIDE_BY_SIDE = re.compile(r"[.。．]?\s+")
+_WRITTEN_FORMS = {(3, 4, 4), (3, 8), (4, 7), (7, 4), (8, 3), (3, 3, 5), (3, 4, 2, 2)}
+
+
+def _written_form(lengths: tuple[int, ...]) -> bool:
+    if all(n == 1 for n in lengths) or lengths in _WRITTEN_FORMS:
+        return True
+    # a leading country code (86, 0086, +86) or trunk 0, then a written form or one group
+    head, rest = lengths[0], lengths[1:]
+    return head in (1, 2, 4) and (len(rest) == 1 or rest in _WRITTEN_FORMS or
+                                  all(n == 1 for n in rest))
+
+
 def find_pii(text: str, phones: bool = False) -> list[PiiMatch]:
     """Identity and mobile numbers in `text`, also written with spaces, hyphens, dots, brackets,
     full-width digits, invisible or control characters, or after a label of letters; with
@@ -176,15 +195,20 @@ def find_pii(text: str, phones: bool = False) -> list[PiiMatch]:
                 s, e = groups[i][0], groups[j][1]
                 if j > i and len(groups[i][2]) < 3 and _DECIMAL_SEPS.search(clean, groups[i][1], e):
                     continue  # a decimal such as "1.38000012 34", not a grouped number
-                if len(digits) == 18 and is_resident_id(digits):
+                # a mobile number is written in one of its usual groupings, not as numbers
+                # that merely stand side by side ("1351 2023 101" in a table's search text)
+                formed = (j == i or not all(_SIDE_BY_SIDE.fullmatch(clean[a[1]:b[0]])
+                                            for a, b in zip(groups[i:j], groups[i + 1:j + 1]))
+                          or _written_form(tuple(len(g[2]) for g in groups[i:j + 1])))
+                if len(digits) == 18 and is_resident_id(digits):  # checksummed: any grouping
                     add("id", s, e, digits)
                 elif "X" in digits:
                     continue
-                elif _MOBILE.fullmatch(digits):
+                elif formed and _MOBILE.fullmatch(digits):
                     add("mobile", s, e, digits)
-                elif len(digits) == 12 and digits[0] == "0" and _MOBILE.fullmatch(digits[1:]):
+                elif formed and len(digits) == 12 and digits[0] == "0" and _MOBILE.fullmatch(digits[1:]):
                     add("mobile", s, e, digits[1:])  # dialled with the trunk 0: "0138…"
-                elif len(digits) in (13, 15) and digits.startswith(("86", "0086")) and \
+                elif formed and len(digits) in (13, 15) and digits.startswith(("86", "0086")) and \
                         _MOBILE.fullmatch(digits[-11:]):
                     add("mobile", s, e, digits[-11:])
                 elif phones and j > i and (_LANDLINE.fullmatch(digits) and

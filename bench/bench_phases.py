@@ -1,0 +1,218 @@
+"""Where one build's time and memory go: the pipeline's stages called one after the other.
+
+    .venv/bin/python bench/bench_phases.py ROOT SITE_DIR [--profile FILE] [--top 40]
+
+Calls the stages' own functions in one process, each timed on its own (nothing overlaps, unlike
+`site-builder build`, which checks pages on one core while Pagefind indexes on the other):
+
+1. load + validate + evaluate: `site_builder.project.load_project`;
+2. render: `site_builder.render.pages.render_site` (the Markdown + HTML of every page, images);
+3. MkDocs + Material: `engines.mkdocs.build_with_mkdocs`, of which the render inside the
+   plugin's `on_files` (timed separately, by wrapping the plugin's `render_site`), the
+   Markdown conversion of the generated pages and Material's templates are the rest;
+4. Pagefind over the written site (the child process the build starts, waited for alone);
+5. verify: `site_builder.verify.check_and_scan` over every file, in this process.
+
+Memory: this process's RSS after each stage and the peak of this process and of its children
+(Pagefind) sampled every 20 ms with psutil. Story conversions are counted by wrapping
+`validate.story.story_markdown`. With --profile the whole sequence runs under cProfile and the
+top functions are written to FILE (the timings are then inflated by the profiler).
+Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+class Sampler:
+    """Peak RSS of this process and, separately, of its children, sampled."""
+
+    def __init__(self, interval: float = 0.02) -> None:
+        self.me = psutil.Process()
+        self.interval = interval
+        self.peak_self = self.peak_children = self.peak_total = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                own = self.me.memory_info().rss
+                kids = 0
+                for c in self.me.children(recursive=True):
+                    try:
+                        kids += c.memory_info().rss
+                    except psutil.Error:
+                        pass
+            except psutil.Error:
+                continue
+            self.peak_self = max(self.peak_self, own)
+            self.peak_children = max(self.peak_children, kids)
+            self.peak_total = max(self.peak_total, own + kids)
+            self.stop.wait(self.interval)
+
+    def reset(self) -> None:
+        self.peak_self = self.peak_children = self.peak_total = 0
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
+MB = 1024 * 1024
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the children waited for so far (Pagefind)."""
+    import resource
+
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def run(root: Path, site: Path) -> dict:
+    import site_builder.engines.mkdocs as engine
+    import site_builder.validate.story as story_mod
+    from site_builder.engines.mkdocs import build_with_mkdocs
+    from site_builder.engines.pagefind import BUNDLE_DIR
+    from site_builder.project import load_project
+    from site_builder.render import images as images_mod
+    from site_builder.render import pages as pages_mod
+    from site_builder.verify import check_and_scan
+
+    counts = {"story_markdown": 0}
+    timers = {"render_in_plugin": 0.0, "image_variants": 0.0}
+    orig_md = story_mod.story_markdown
+
+    def counted_md(body):
+        counts["story_markdown"] += 1
+        return orig_md(body)
+
+    story_mod.story_markdown = counted_md
+    orig_render = engine.render_site
+
+    def timed_render(project):
+        t = time.perf_counter()
+        try:
+            return orig_render(project)
+        finally:
+            timers["render_in_plugin"] += time.perf_counter() - t
+
+    engine.render_site = timed_render
+    orig_variants = pages_mod.make_variants
+
+    def timed_variants(*a, **k):
+        t = time.perf_counter()
+        try:
+            return orig_variants(*a, **k)
+        finally:
+            timers["image_variants"] += time.perf_counter() - t
+
+    pages_mod.make_variants = timed_variants
+    del images_mod
+
+    me = psutil.Process()
+    sampler = Sampler()
+    out: dict = {"phases": {}}
+
+    def phase(name: str, fn):
+        sampler.reset()
+        before = counts["story_markdown"]
+        c0 = time.process_time() + _children_cpu()
+        t = time.perf_counter()
+        value = fn()
+        seconds = time.perf_counter() - t
+        cpu = time.process_time() + _children_cpu() - c0
+        rss = me.memory_info().rss
+        sampler.peak_self = max(sampler.peak_self, rss)
+        out["phases"][name] = {
+            "seconds": round(seconds, 3),
+            "cpu_s": round(cpu, 3),
+            "rss_after_mb": round(rss / MB, 1),
+            "peak_self_mb": round(sampler.peak_self / MB, 1),
+            "peak_children_mb": round(sampler.peak_children / MB, 1),
+            "story_conversions": counts["story_markdown"] - before,
+        }
+        return value
+
+    try:
+        project = phase("load_validate", lambda: load_project(root))
+        assert project.ok, [d.format() for d in project.diagnostics][:5]
+        images_before = timers["image_variants"]
+        rendered = phase("render", lambda: pages_mod.render_site(project))
+        out["phases"]["render"]["image_variants_s"] = round(timers["image_variants"] - images_before, 3)
+        out["rendered_markdown_mb"] = round(sum(len(s.encode()) for s in rendered.pages.values()) / MB, 1)
+        out["rendered_pages"] = len(rendered.pages)
+        big = sorted(rendered.pages.items(), key=lambda kv: -len(kv[1]))[:3]
+        out["largest_rendered"] = {k: len(v.encode()) for k, v in big}
+        del rendered
+        if site.exists():
+            shutil.rmtree(site)
+        site.mkdir(parents=True)
+        job = phase("mkdocs", lambda: build_with_mkdocs(project, site, defer_search=True))
+        out["phases"]["mkdocs"]["render_inside_s"] = round(timers["render_in_plugin"], 3)
+        out["phases"]["mkdocs"]["engine_only_s"] = round(
+            out["phases"]["mkdocs"]["seconds"] - timers["render_in_plugin"], 3)
+
+        def wait():
+            err = job.wait()
+            assert err is None, err
+        phase("pagefind", wait)
+        label = str(site)
+        findings = phase("verify", lambda: check_and_scan(site, project.settings.site_url, label))
+        out["verify_findings"] = len(findings)
+        del BUNDLE_DIR
+    finally:
+        sampler.close()
+        story_mod.story_markdown = orig_md
+        engine.render_site = orig_render
+        pages_mod.make_variants = orig_variants
+    out["total_s"] = round(sum(p["seconds"] for p in out["phases"].values()), 3)
+    out["total_cpu_s"] = round(sum(p["cpu_s"] for p in out["phases"].values()), 3)
+    out["published"] = len(project.published)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("root", type=Path)
+    ap.add_argument("site", type=Path)
+    ap.add_argument("--profile", type=Path, default=None, help="write cProfile's top functions here")
+    ap.add_argument("--top", type=int, default=45)
+    args = ap.parse_args(argv)
+    if args.profile is None:
+        result = run(args.root, args.site)
+    else:
+        import cProfile
+        import io
+        import pstats
+
+        prof = cProfile.Profile()
+        result = prof.runcall(run, args.root, args.site)
+        buf = io.StringIO()
+        st = pstats.Stats(prof, stream=buf).strip_dirs()
+        buf.write("=== by own time (tottime) ===\n")
+        st.sort_stats("tottime").print_stats(args.top)
+        buf.write("=== by cumulative time ===\n")
+        st.sort_stats("cumulative").print_stats(args.top)
+        args.profile.write_text(buf.getvalue(), encoding="utf-8")
+        result["profiled"] = True
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
