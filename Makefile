@@ -80,7 +80,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_site.py --brands $(BRANDS) --phases $(if $(PROFILE),--profile) --output $(BENCH_OUT)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check site_builder tests bench
+	$(VENV)/bin/ruff check site_builder tests bench tools
 
 # Regenerate constraints.txt after changing pyproject.toml: the newest allowed version of every
 # package, resolved in a throw-away venv with this Python, then frozen (pip itself included).

@@ -144,7 +144,7 @@ def test_sitemap_and_canonical_and_open_graph(site):
     m = re.search(r'<meta property="og:image" content="([^"]+)">', html)
     assert m and m.group(1) == SITE_URL + "brands/shili-chayi/share.jpg"  # name over the cover
     assert '<meta property="og:image:width" content="1200">' in html
-    ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
     assert json.loads(ld.group(1))["name"] == "示例·山间茶艺师"
 
 
@@ -176,13 +176,13 @@ def test_brand_pages_are_not_in_every_page_navigation(site):
     home = read(site, "index.html")
     stats_page = read(site, "stats/index.html")
     assert "brands/shili-jigong/" not in stats_page
-    nav = re.search(r'<nav class="lb-tabs".*?</nav>', home, re.S).group(0)
+    nav = re.search(r'<nav class="lb-tabs".*?</nav>', home, re.DOTALL).group(0)
     assert "shili-" not in nav
 
 
 def test_no_foreign_resources_in_any_page(site):
     resource = re.compile(r'<(?:script|img|iframe|source|link)\b[^>]*?\b(?:src|href|srcset)="'
-                          r"(https?:)?//", re.I)
+                          r"(https?:)?//", re.IGNORECASE)
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         for m in resource.finditer(html):

@@ -125,7 +125,7 @@ def test_page_passes_axe_and_is_photographed(sites, browser, project, kind, uri,
 
 @pytest.mark.parametrize("project,kind,uri", CASES, ids=[f"{p}-{k}" for p, k, _ in CASES])
 def test_nothing_scrolls_sideways_at_320_px(sites, browser, project, kind, uri):
-    page, guard = open_page(browser, sites[project], uri, (320, 640))
+    page, _guard = open_page(browser, sites[project], uri, (320, 640))
     for summary in page.locator("details > summary").all():
         if summary.is_visible():
             summary.click()  # open score sheets and the menu: they must fit as well
@@ -206,7 +206,7 @@ def test_without_javascript_search_and_directory_still_lead_somewhere(sites, bro
 
 
 def test_phone_menu_is_a_plain_disclosure_without_javascript(sites, browser):
-    page, guard = open_page(browser, sites["demo"], "", (360, 740), javascript=False)
+    page, _guard = open_page(browser, sites["demo"], "", (360, 740), javascript=False)
     assert not page.locator(".lb-menu__panel a").first.is_visible()
     page.locator("summary.lb-menu__button").click()
     page.locator(".lb-menu__panel a", has_text="征集评选").click()
@@ -258,7 +258,7 @@ def _shipped_in(district: str) -> tuple[str, ...]:
                                         ("从化月嫂", "conghua-yuesao"),
                                         ("海珠区", "in-district")])  # any brand of the district
 def test_shipped_search_puts_the_brand_first(sites, browser, query, slug):
-    page, guard = open_page(browser, sites["shipped"], "search/?q=" + quote(query))
+    page, _guard = open_page(browser, sites["shipped"], "search/?q=" + quote(query))
     first = page.locator(".lb-results li a").first
     slugs = _shipped_in(query) if slug == "in-district" else (slug,)
     assert len(slugs) >= 1
@@ -269,8 +269,8 @@ def test_shipped_search_puts_the_brand_first(sites, browser, query, slug):
 
 
 def test_elder_mode_is_remembered(sites, browser):
-    page, guard = open_page(browser, sites["demo"], "brands/shili-yunling-chayi/", (360, 740))
-    size = lambda: page.evaluate("parseFloat(getComputedStyle(document.querySelector('.lb-summary')).fontSize)")  # noqa: E731
+    page, _guard = open_page(browser, sites["demo"], "brands/shili-yunling-chayi/", (360, 740))
+    size = lambda: page.evaluate("parseFloat(getComputedStyle(document.querySelector('.lb-summary')).fontSize)")
     before = size()
     assert before >= 16
     switch = page.locator("button[data-lb-elder]")
@@ -291,7 +291,7 @@ def test_elder_mode_is_remembered(sites, browser):
                                      ("districts/" + quote("云岭区") + "/", "品牌名录"),
                                      ("evaluations/2026-bendi/", "征集评选"), ("people/", "典型人物")])
 def test_wayfinding_highlights_the_tab_and_shows_a_breadcrumb(sites, browser, uri, tab):
-    page, guard = open_page(browser, sites["demo"], uri, (1366, 900))
+    page, _guard = open_page(browser, sites["demo"], uri, (1366, 900))
     current = page.locator(".lb-tabs a[aria-current=page]")
     assert current.count() == 1 and current.inner_text() == tab
     crumbs = page.locator("nav.lb-crumbs li")
@@ -312,14 +312,14 @@ def measure(page) -> None:
 def test_page_weight_on_first_visit(sites, browser):
     """A brand page with its images, and a first search, as a phone on a first visit loads them."""
     figures = {}
-    page, guard = guarded_page(browser, sites["demo"], (360, 740))
+    page, _guard = guarded_page(browser, sites["demo"], (360, 740))
     measure(page)
     page.goto(sites["demo"] + "brands/shili-yunling-chayi/")
     page.wait_for_load_state("networkidle")
     figures["brand page (demo, 360 px)"] = page._lb_bytes
     page.context.close()
 
-    page, guard = guarded_page(browser, sites["demo"], (360, 740))
+    page, _guard = guarded_page(browser, sites["demo"], (360, 740))
     measure(page)
     page.goto(sites["demo"] + "search/")
     page.wait_for_load_state("networkidle")

@@ -87,7 +87,7 @@ def test_empty_sections_get_no_tab(shipped_site, demo_site):
     shipped = (shipped_site / "index.html").read_text(encoding="utf-8")
     tabs = shipped[shipped.index('class="lb-tabs"'):shipped.index("</nav>", shipped.index('class="lb-tabs"'))]
     assert "典型人物" not in tabs and "文化体验" not in tabs and "征集评选" not in tabs
-    text = re.sub(r"<script\b.*?</script>", "", shipped, flags=re.S)
+    text = re.sub(r"<script\b.*?</script>", "", shipped, flags=re.DOTALL)
     assert "（0）" not in text and "(0)" not in text
     demo = (demo_site / "index.html").read_text(encoding="utf-8")
     assert "典型人物" in demo and "征集评选" in demo
@@ -97,7 +97,7 @@ def test_no_developer_words_where_a_reader_sees_them(demo_site):
     for rel in ("index.html", "about/index.html", "brands/index.html", "evaluations/2025-shiji/index.html",
                 "search/index.html"):
         page = (demo_site / rel).read_text(encoding="utf-8")
-        body = re.sub(r"<(script|style)\b.*?</\1>|<head>.*?</head>", "", page, flags=re.S)
+        body = re.sub(r"<(script|style)\b.*?</\1>|<head>.*?</head>", "", page, flags=re.DOTALL)
         text = re.sub(r"<[^>]+>", " ", body)
         for word in ("JSON", "CSV", "JavaScript", "Atom", "feed.xml", "brands.json", "results.json"):
             assert word not in text, (rel, word)

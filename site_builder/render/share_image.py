@@ -42,12 +42,12 @@ def find_cjk_font() -> tuple[str, int] | None:
     if shutil.which("fc-match"):
         try:
             out = subprocess.run(["fc-match", "-f", "%{file}|%{index}", f"{_SC_FACE}:style=Bold"],
-                                 capture_output=True, text=True, timeout=10).stdout
+                                 capture_output=True, text=True, timeout=10, check=False).stdout
             path, _, index = out.partition("|")
             if path and Path(path).is_file() and _draws_chinese(path, int(index or 0)):
                 return path, int(index or 0)
             out = subprocess.run(["fc-match", "-f", "%{file}|%{index}", ":lang=zh-cn"],
-                                 capture_output=True, text=True, timeout=10).stdout
+                                 capture_output=True, text=True, timeout=10, check=False).stdout
             path, _, index = out.partition("|")
             if path and Path(path).is_file() and _draws_chinese(path, int(index or 0)):
                 return path, int(index or 0)

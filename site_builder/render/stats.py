@@ -89,9 +89,9 @@ def bar_chart(title: str, data: OrderedDict[str, int] | list[tuple[str, int]], u
     row, bar_w = 30, 160  # 16 px labels (site.css): readable when a phone shrinks the chart
     label_w = 17 * max([len(str(k)) for k, _ in items] + [2]) + 8
     height = row * len(items) + 8
-    parts = [f'<svg class="lb-chart" role="img" aria-label="{escape(title)}" '
-             f'viewBox="0 0 {label_w + bar_w + 60} {height}" width="100%" '
-             f'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">',
+    parts = [(f'<svg class="lb-chart" role="img" aria-label="{escape(title)}" '
+              f'viewBox="0 0 {label_w + bar_w + 60} {height}" width="100%" '
+              f'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'),
              f"<title>{escape(title)}</title>"]
     for i, (label, value) in enumerate(items):
         y = 4 + i * row
