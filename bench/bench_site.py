@@ -161,8 +161,10 @@ ENV = {"PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": EPOCH}
 def run_ours(project: Path, site: Path) -> dict:
     shutil.rmtree(project / ".cache", ignore_errors=True)  # a clean checkout: no image variants
     shutil.rmtree(site, ignore_errors=True)
+    # the variant cache lives outside a checkout (render/images.py): here, inside the project
+    env = ENV | {"SITE_BUILDER_CACHE": str(project / ".cache" / "images")}
     return measure([PY, "-m", "site_builder", "--root", str(project), "build", "--site-dir", str(site),
-                    "--date", BUILD_DATE], project, ENV)
+                    "--date", BUILD_DATE], project, env)
 
 
 def run_mkdocs(base: Path, site: Path) -> dict:
