@@ -51,7 +51,7 @@ def run(tmp_path_factory):
     from site_builder.editor.cms import brand_collection
     from site_builder.load.settings import load_settings
 
-    order = brand_collection(load_settings(REPO)[0].vocab)["fields"]
+    order = brand_collection(load_settings(REPO / "tests" / "fixtures")[0].vocab)["fields"]
 
     def run(items):
         (work / "in.json").write_text(json.dumps({"order": order, "items": items}))

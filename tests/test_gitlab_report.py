@@ -71,12 +71,14 @@ def test_errors_are_major_warnings_minor_and_fingerprints_stable():
 
 
 def test_validate_writes_the_report_on_stdout(tmp_path):
-    shutil.copy(REPO / "settings.yml", tmp_path / "settings.yml")
-    shutil.copytree(REPO / "brands", tmp_path / "brands")
+    # the tests' own fictional settings and one fictional record with an area that is not listed
+    shutil.copy(REPO / "tests" / "fixtures" / "settings.yml", tmp_path / "settings.yml")
+    (tmp_path / "brands").mkdir()
+    text = (REPO / "tests" / "golden" / "records" / "valid.md").read_text(encoding="utf-8")
+    assert "districts: [海珠区, 天河区]" in text
     record = tmp_path / "brands" / "zengcheng-mama.md"
-    text = record.read_text(encoding="utf-8")
-    assert "districts: [增城区]" in text
-    record.write_text(text.replace("districts: [增城区]", "districts: [增城]", 1), encoding="utf-8")
+    record.write_text(text.replace("slug: valid", "slug: zengcheng-mama", 1)
+                      .replace("districts: [海珠区, 天河区]", "districts: [增城]", 1), encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "site_builder", "--root", str(tmp_path),
                            "validate", "--format", "gitlab"], capture_output=True, text=True,
                           cwd=REPO, timeout=300, check=False)

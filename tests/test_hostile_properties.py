@@ -36,8 +36,9 @@ from site_builder.validate.story import (
 )
 
 REPO = Path(__file__).resolve().parent.parent
-RECORDS = {p.name: p.read_bytes() for p in sorted((REPO / "brands").glob("*.md"))}
-SETTINGS, _ = load_settings(REPO)
+# Seeds: the fictional golden records, read with the tests' own fictional settings.
+RECORDS = {p.name: p.read_bytes() for p in sorted((REPO / "tests" / "golden" / "records").glob("*.md"))}
+SETTINGS, _ = load_settings(REPO / "tests" / "fixtures")
 VOCAB = SETTINGS.vocab
 
 # HOSTILE_EXAMPLES=5000 runs a long random exploration instead of the bounded, repeatable one.

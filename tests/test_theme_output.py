@@ -141,7 +141,7 @@ def test_each_target_is_told_against_its_own_deadline():
 
 
 def test_filing_numbers_and_logo_are_validated(tmp_path):
-    text = (REPO / "settings.yml").read_text(encoding="utf-8")
+    text = (REPO / "tests" / "fixtures" / "settings.yml").read_text(encoding="utf-8")
     good = text + ('\nfiling:\n  site_code: "4401000001"\n  icp: 粤ICP备12345678号-1\n'
                    "  police: 粤公网安备 44010602000001号\n")
     (tmp_path / "settings.yml").write_text(good, encoding="utf-8")

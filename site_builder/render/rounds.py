@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import OrderedDict
 from collections.abc import Callable
@@ -16,7 +14,7 @@ from ..evaluate.awards import awards
 from ..evaluate.scoring import ROUNDING_RULE, STATUS_NAMES, TIE_RULE, TIER_RULE
 from ..model import EVALUATIONS_DIR, Brand, Honour, Round
 from ..schema.round import METHOD_NAMES, METHODS, TIMELINE
-from ..text import csv_cell
+from ..text import csv_bytes
 from ..validate.story import story_html
 from .opendata import plain_json
 
@@ -78,16 +76,14 @@ def results_json(r: Round) -> bytes:
 def results_csv(r: Round, names: dict[str, str]) -> bytes:
     """The results table as CSV with a byte-order mark, so Excel shows the Chinese correctly."""
     res = r.result
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(["名次", "品牌", "网址名", "档次", *(f"{c.name}（平均分，满分 {_fmt(c.max)}，权重 {_fmt(c.weight)}）"
-                                             for c in res.criteria), "总分", "状态", "说明"])
-    for e in res.entries:
-        w.writerow([csv_cell(v) for v in (
-            e.rank if e.rank is not None else "", names.get(e.brand, e.brand), e.brand, e.tier or "",
-            *(_fmt(e.aggregates[c.key]) if e.aggregates else "" for c in res.criteria),
-            _fmt(e.total) if e.total is not None else "", STATUS_NAMES[e.status], e.reason or "")])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    header = ["名次", "品牌", "网址名", "档次",
+              *(f"{c.name}（平均分，满分 {_fmt(c.max)}，权重 {_fmt(c.weight)}）" for c in res.criteria),
+              "总分", "状态", "说明"]
+    return csv_bytes(header, ((
+        e.rank if e.rank is not None else "", names.get(e.brand, e.brand), e.brand, e.tier or "",
+        *(_fmt(e.aggregates[c.key]) if e.aggregates else "" for c in res.criteria),
+        _fmt(e.total) if e.total is not None else "", STATUS_NAMES[e.status], e.reason or "")
+        for e in res.entries))
 
 
 def _fmt(value) -> str:

@@ -191,7 +191,7 @@ ROUND = Obj("评选档案", "一轮劳务品牌征集评选", fields={
         "address": Text("地址", max_len=120),
         "url": Text("申报通知网址", "申报通知原文所在的网址", pattern=_URL,
                     pattern_hint="以 http:// 或 https:// 开头的网址"),
-        "note": Text("要求", "例如“由所在区人力资源和社会保障局推荐，填写申报表并附证明材料”",
+        "note": Text("要求", "例如“由所在地人力资源和社会保障部门推荐，填写申报表并附证明材料”",
                      max_len=300),
     }),
     "entries": ListOf("参评品牌", item=ENTRY),

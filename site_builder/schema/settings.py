@@ -30,7 +30,7 @@ SETTINGS = Obj("站点设置", "settings.yml", fields={
     "region": Obj("地区", required=True, fields={
         "name": Text("地区全称", required=True, max_len=20, example="示例市"),
         "short_name": Text("地区简称", required=True, max_len=10, example="示例"),
-        "area_label": Text("地区单位", "`districts` 中每一项叫什么：区、县、市、省或地区；页面写作“所在区”“按所在区”；不写时为“区”",
+        "area_label": Text("地区单位", "`districts` 中每一项叫什么：区、县、市、省或地区；页面写作“所在…”“按所在…”，例如填“市”就写“所在市”；不写时为“区”",
                            max_len=4, pattern=_TERM, pattern_hint=_TERM_HINT, example="区"),
     }),
     "site": Obj("站点", required=True, fields={
