@@ -349,3 +349,11 @@ def test_numbers_side_by_side_in_a_table_are_not_a_mobile():
     assert [p.kind for p in find_pii("值班电话 1351-2023-101")] == ["mobile"]  # written on purpose
     # Pagefind's search text joins cells with ". " and zero-width spaces around words
     assert find_pii("\u200b2022\u200b. \u200b1351\u200b. \u200b2023\u200b. \u200b101\u200b.") == []
+    # cells whose lengths happen to be a mobile's grouping (3-4-4, 3-8, 4-7) are still cells
+    for cells in (("182", "1814", "2023"), ("139", "20231101"), ("1390", "2023110"),
+                  ("2021", "136", "1404", "1045")):
+        assert find_pii("\u200b. \u200b".join(cells) + "\u200b.") == [], cells
+        assert find_pii("。 ".join(cells)) == [], cells
+    # while the same digits written in a sentence with spaces, or with dots on purpose, are one
+    assert [p.kind for p in find_pii("电话 182 1814 2023。")] == ["mobile"]
+    assert [p.kind for p in find_pii("电话 182.1814.2023")] == ["mobile"]

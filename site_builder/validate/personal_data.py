@@ -133,6 +133,9 @@ def _label_only(text: str, run: re.Match, before: bool) -> bool:
 # check digit, so any grouping of one is taken as one.
 # Spaces, or the end of a sentence or cell and a space (Pagefind joins a table's cells with ". ").
 _SIDE_BY_SIDE = re.compile(r"[.。．]?\s+")
+# The end of a sentence or cell between two groups: what stands on either side are two values
+# (cells "182", "1814", "2023" read "182. 1814. 2023"), whatever their lengths.
+_CELL_END = re.compile(r"[.。．]\s+")
 _WRITTEN_FORMS = {(3, 4, 4), (3, 8), (4, 7), (7, 4), (8, 3), (3, 3, 5), (3, 4, 2, 2)}
 
 
@@ -197,9 +200,10 @@ def find_pii(text: str, phones: bool = False) -> list[PiiMatch]:
                     continue  # a decimal such as "1.38000012 34", not a grouped number
                 # a mobile number is written in one of its usual groupings, not as numbers
                 # that merely stand side by side ("1351 2023 101" in a table's search text)
-                formed = (j == i or not all(_SIDE_BY_SIDE.fullmatch(clean[a[1]:b[0]])
-                                            for a, b in zip(groups[i:j], groups[i + 1:j + 1]))
-                          or _written_form(tuple(len(g[2]) for g in groups[i:j + 1])))
+                seps = [clean[a[1]:b[0]] for a, b in zip(groups[i:j], groups[i + 1:j + 1])]
+                formed = (j == i or not all(_SIDE_BY_SIDE.fullmatch(sep) for sep in seps)
+                          or not any(_CELL_END.fullmatch(sep) for sep in seps)
+                          and _written_form(tuple(len(g[2]) for g in groups[i:j + 1])))
                 if len(digits) == 18 and is_resident_id(digits):  # checksummed: any grouping
                     add("id", s, e, digits)
                 elif "X" in digits:
