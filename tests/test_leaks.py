@@ -124,6 +124,9 @@ def test_disguised_numbers_from_the_report(text):
 @pytest.mark.parametrize("text", [
     "113.2643852,23.1291123", "1.38000012 34", "2019-2023 年培训 13800 人次",
     "urn:uuid:d92c4b19-3215-5384-9cb0-0ea81126aa74", "sha256-ab13800001234cd",
+    # digit groups of a UUID that read as a hyphenated mobile, a letter of the id beside them
+    "urn:uuid:7af2a77c-c190-5551-8191-c29a8fdad76c", "7af2a77c-1390-5551-8191-c29a8fdad76c",
+    "id 0123456789abcdef13912345678",
     "post_13800001234.html", "bundle.a5f9d56c.min.js", "共 138.1234 万元",
 ])
 def test_ordinary_numbers_stay_ordinary(text):

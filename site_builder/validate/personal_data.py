@@ -110,6 +110,11 @@ def _ascii_digits(group: str) -> str:
     return "".join("X" if c in "XxＸｘ" else str(unicodedata.decimal(c)) for c in group)
 
 
+# A UUID (its groups may hold digits alone) or a long hexadecimal string with letters in it.
+_HEX_ID = re.compile(r"(?<![0-9A-Za-z])(?:[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}"
+                     r"-[0-9A-Fa-f]{12}|(?=[0-9]*[A-Fa-f])[0-9A-Fa-f]{16,})(?![0-9A-Za-z])")
+
+
 def _label_only(text: str, run: re.Match, before: bool) -> bool:
     """Whether the letters touching a digit run form a label: letters only, up to the text's
     next non-word character (no digit or underscore among them)."""
@@ -177,7 +182,10 @@ def find_pii(text: str, phones: bool = False) -> list[PiiMatch]:
         taken.append((s, e))
         found.append(PiiMatch(kind, orig(s), orig(e - 1) + 1, mask(digits)))
 
+    hex_ids = [m.span() for m in _HEX_ID.finditer(clean)]
     for run in _RUN.finditer(clean):
+        if any(s <= run.start() and run.end() <= e for s, e in hex_ids):
+            continue  # inside a UUID or a hash: "…a77c-c190-5551-8191-c29a…"
         before = bool(run.start()) and _WORD.match(clean, run.start() - 1) is not None
         after = _WORD.match(clean, run.end()) is not None
         if before and after or (before or after) and not _label_only(clean, run, before):
