@@ -89,12 +89,11 @@ def run(root: Path, site: Path) -> dict:
     from site_builder.engines.mkdocs import build_with_mkdocs
     from site_builder.engines.pagefind import BUNDLE_DIR
     from site_builder.project import load_project
-    from site_builder.render import images as images_mod
     from site_builder.render import pages as pages_mod
     from site_builder.verify import check_and_scan
 
     counts = {"story_markdown": 0}
-    timers = {"render_in_plugin": 0.0, "image_variants": 0.0}
+    timers = {"render_in_plugin": 0.0, "image_wait": 0.0}
     orig_md = story_mod.story_markdown
 
     def counted_md(body):
@@ -112,17 +111,14 @@ def run(root: Path, site: Path) -> dict:
             timers["render_in_plugin"] += time.perf_counter() - t
 
     engine.render_site = timed_render
-    orig_variants = pages_mod.make_variants
 
-    def timed_variants(*a, **k):
+    def render_and_encode():
+        """The pages, then the wait for the image threads still encoding."""
+        rendered = pages_mod.render_site(project)
         t = time.perf_counter()
-        try:
-            return orig_variants(*a, **k)
-        finally:
-            timers["image_variants"] += time.perf_counter() - t
-
-    pages_mod.make_variants = timed_variants
-    del images_mod
+        rendered.finish()
+        timers["image_wait"] = time.perf_counter() - t
+        return rendered
 
     me = psutil.Process()
     sampler = Sampler()
@@ -151,9 +147,8 @@ def run(root: Path, site: Path) -> dict:
     try:
         project = phase("load_validate", lambda: load_project(root))
         assert project.ok, [d.format() for d in project.diagnostics][:5]
-        images_before = timers["image_variants"]
-        rendered = phase("render", lambda: pages_mod.render_site(project))
-        out["phases"]["render"]["image_variants_s"] = round(timers["image_variants"] - images_before, 3)
+        rendered = phase("render", render_and_encode)
+        out["phases"]["render"]["image_wait_s"] = round(timers["image_wait"], 3)
         out["rendered_markdown_mb"] = round(sum(len(s.encode()) for s in rendered.pages.values()) / MB, 1)
         out["rendered_pages"] = len(rendered.pages)
         big = sorted(rendered.pages.items(), key=lambda kv: -len(kv[1]))[:3]
@@ -179,7 +174,6 @@ def run(root: Path, site: Path) -> dict:
         sampler.close()
         story_mod.story_markdown = orig_md
         engine.render_site = orig_render
-        pages_mod.make_variants = orig_variants
     out["total_s"] = round(sum(p["seconds"] for p in out["phases"].values()), 3)
     out["total_cpu_s"] = round(sum(p["cpu_s"] for p in out["phases"].values()), 3)
     out["published"] = len(project.published)

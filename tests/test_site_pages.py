@@ -158,7 +158,9 @@ def test_images_resized_to_webp_with_fallback_and_dimensions(site):
     assert "cover-320.webp 320w" in pic.group(1) and "cover-1280.webp 1280w" in pic.group(1)
     for w in (320, 640, 1280):
         assert (site / f"brands/shili-chayi/cover-{w}.webp").is_file()
-        assert (site / f"brands/shili-chayi/cover-{w}.jpg").is_file()
+    # the older format for browsers without WebP: one middle width, the one src names
+    assert pic.group(2) == "../../brands/shili-chayi/cover-640.jpg"
+    assert sorted(p.name for p in (site / "brands/shili-chayi").glob("cover-*.jpg")) == ["cover-640.jpg"]
     assert (site / "brands/shili-chayi/logo-400.png").is_file()  # alpha keeps PNG, no upscaling
     assert 'loading="lazy"' in html
     assert not (site / "brands/shili-chayi/cover.jpg").exists()  # the large original stays out

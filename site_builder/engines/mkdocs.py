@@ -97,6 +97,11 @@ class SiteBuilderPlugin(BasePlugin):
                     files.remove(f)
                 else:
                     self.theme_files.append(f.dest_uri)
+        try:
+            rendered = render_site(self.project)
+        except PageClash as e:
+            raise PluginError(str(e)) from e
+        self.rendered = rendered  # its images are encoded meanwhile: on_env waits for them
         # Hand-written pages are rendered by the core (render_site), under the same rules as a
         # brand's story: MkDocs never reads docs/*.md itself. Their images are encoded again.
         docs_dir = Path(config.docs_dir).resolve()
@@ -108,11 +113,8 @@ class SiteBuilderPlugin(BasePlugin):
                 files.remove(f)
             elif src.suffix.lower() in IMAGE_SUFFIXES:
                 files.remove(f)
-                files.append(File.generated(config, f.src_uri, content=clean_copy(src, cache_dir())))
-        try:
-            rendered = render_site(self.project)
-        except PageClash as e:
-            raise PluginError(str(e)) from e
+                clean = clean_copy(src, cache_dir(), rendered.encoder)
+                files.append(File.generated(config, f.src_uri, abs_src_path=str(clean)))
         config.extra["lb"] = rendered.theme  # the showcase theme's values (templates/theme/)
         config.theme["favicon"] = rendered.theme["favicon"]
         self.token = "lb-" + secrets.token_hex(8)  # not guessable by record content
@@ -135,6 +137,12 @@ class SiteBuilderPlugin(BasePlugin):
         for uri, data in rendered.files.items():
             files.append(File.generated(config, uri, content=data))
         return files
+
+    def on_env(self, env, config, files):
+        # MkDocs copies the other files next; the images encoded while it converted the pages
+        # must all be written by then.
+        self.rendered.finish()
+        return env
 
     def on_page_markdown(self, markdown, page, config, files):
         if page.file.generated_by != "site_builder":

@@ -22,8 +22,8 @@ class SearchIndexError(EngineFailed):
 class SearchIndexJob:
     """Pagefind running in its own process while the caller goes on; `wait()` for the result.
 
-    A plain child process rather than a thread, so the build may fork its checking workers
-    meanwhile without inheriting a thread's locks.
+    A plain child process rather than a thread: the build checks the pages on the other core
+    meanwhile, and Python's own work never waits for the indexer.
     """
 
     def __init__(self, site_dir: Path) -> None:

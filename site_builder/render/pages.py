@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import functools
 import hashlib
 import html
 import json
@@ -22,7 +21,7 @@ from ..project import Project
 from ..text import fmt_decimal
 from ..validate.story import heading_text, page_html, story_html, story_images
 from . import opendata, stats
-from .images import Picture, cache_dir, clean_copy, make_variants
+from .images import Encoder, Picture, cache_dir, clean_copy, make_variants
 from .progress import progress_report
 from .rounds import brand_honours, public_rounds, render_rounds, round_url
 from .share_image import SIZE as SHARE_SIZE
@@ -91,12 +90,19 @@ class PageClash(Exception):
 
 @dataclass
 class Rendered:
-    """What a build writes: Markdown pages, copied assets and generated files, by site path."""
+    """What a build writes: Markdown pages, copied assets and generated files, by site path.
+    Some assets (encoded images) are still being written when `render_site` returns: call
+    `finish()` before copying them."""
 
     pages: dict[str, str]
     assets: dict[str, Path] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
     theme: dict = field(default_factory=dict)  # values the theme's templates read (render/theme.py)
+    encoder: Encoder = field(default_factory=Encoder)
+
+    def finish(self) -> None:
+        """Wait until every asset is written; raises what an image job raised."""
+        self.encoder.finish()
 
 
 def brand_url(brand: Brand) -> str:
@@ -128,11 +134,6 @@ def make_env(root: Path) -> jinja2.Environment:
     env.filters["head"] = head_text
     env.filters["quote"] = lambda s: quote(str(s), safe="")
     return env
-
-
-# Stories are converted once per distinct text: a live preview re-renders every page after an
-# edit, and only the edited story is new.
-cached_story_html = functools.lru_cache(maxsize=8192)(story_html)
 
 
 def related_index(brands: list[Brand]) -> dict[str, list[Brand]]:
@@ -168,6 +169,44 @@ def related_brands(brand: Brand, index: dict[str, list[Brand]], limit: int = 6) 
     return list(chosen.values())
 
 
+# Long listings stay small as the site grows: a group shows its first PREVIEW items and links to
+# its own pages of LISTING_PAGE items; the directory lists every brand (and filters them in the
+# browser) up to DIRECTORY_MAX, above which it shows each category's first PREVIEW brands.
+LISTING_PAGE = 48
+PREVIEW = 12
+DIRECTORY_MAX = 240
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Page `number` of `count` of a listing whose first page is at `folder`/, the others at
+    `folder`/N/ (addresses from the site's root)."""
+
+    folder: str
+    number: int
+    count: int
+
+    def url(self, n: int) -> str:
+        return f"{self.folder}/" if n == 1 else f"{self.folder}/{n}/"
+
+    def window(self) -> list[int | None]:
+        """The page numbers a pager shows: the first, the last and two either side of this one;
+        None where numbers are left out."""
+        shown = sorted({1, self.count} | set(range(max(1, self.number - 2),
+                                                   min(self.count, self.number + 2) + 1)))
+        out: list[int | None] = []
+        for n in shown:
+            if out and n - out[-1] > 1:
+                out.append(None)
+            out.append(n)
+        return out
+
+
+def in_pages(items: list, size: int = LISTING_PAGE) -> list[list]:
+    """`items` in pages of `size` (one empty page for no items)."""
+    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+
+
 def featured_brands(brands: list[Brand], levels: list[str], limit: int = 6) -> list[Brand]:
     """Brands of the highest levels first, then the most recently reviewed."""
     rank = {lv: i for i, lv in enumerate(levels)}
@@ -189,18 +228,21 @@ def render_site(project: Project) -> Rendered:
     out.files.update(theme_bytes)
     out.assets.update(theme_assets)
 
+    # The images are planned first (sizes from their headers) and encoded by the encoder's
+    # threads while the pages are rendered; the engine waits for them (`Rendered.finish`).
     pictures: dict[tuple[str, str], Picture] = {}
     cache = cache_dir()
+    encoder = out.encoder
     for b in brands:
         for img in brand_images(b):
             stem = img.rsplit(".", 1)[0]
             pic, files = make_variants(project.root / BRANDS_DIR / b.slug / img,
-                                       f"{BRANDS_DIR}/{b.slug}/{stem}", cache)
+                                       f"{BRANDS_DIR}/{b.slug}/{stem}", cache, encoder)
             pictures[(b.slug, img)] = pic
-            out.files.update(files)
+            out.assets.update(files)
         for img in story_images(b.body):  # the story's own images, encoded again without metadata
-            out.files[f"{BRANDS_DIR}/{b.slug}/{img}"] = clean_copy(
-                project.root / BRANDS_DIR / b.slug / img, cache)
+            out.assets[f"{BRANDS_DIR}/{b.slug}/{img}"] = clean_copy(
+                project.root / BRANDS_DIR / b.slug / img, cache, encoder)
 
     def pic(brand: Brand, image: dict, base: str, css_class: str = "", sizes: str | None = None,
             eager: bool = False) -> Markup:
@@ -247,6 +289,16 @@ def render_site(project: Project) -> Rendered:
             del meta["title"]
         out.pages[uri] = page_source(meta, env.get_template(template).render(**ctx))
 
+    def listing(at: str, template: str, title: str, description: str, items: list,
+                **extra) -> None:
+        """A listing page, or several of LISTING_PAGE items: at/, at/2/ …"""
+        chunks = in_pages(items, LISTING_PAGE)
+        for n, chunk in enumerate(chunks, 1):
+            pager = Pager(at, n, len(chunks))
+            page(pager.url(n) + "index.md", template,
+                 title if n == 1 else f"{title}（第 {n} 页）", description,
+                 items=chunk, total=len(items), paging=pager, **extra)
+
     region = settings["region"]["name"]
     latest = public_rounds(project.evaluations)[:3]
     report = progress_report(progress, project.build_date, settings["region"]["short_name"])
@@ -255,9 +307,12 @@ def render_site(project: Project) -> Rendered:
          round_url=round_url, brand_by_slug={b.slug: b for b in brands}, meta=NOINDEX)
     filters = [(k, v, lab.replace("{area}", area), short.replace("{area}", area))
                for k, v, lab, short in FILTERS if vocab[v]]
+    summarised = len(brands) > DIRECTORY_MAX
     page(f"{BRANDS_DIR}/index.md", "brands.md.j2", "品牌名录",
-         f"{region}劳务品牌名录：按{joined([f[3] for f in filters])}筛选。",
-         by_category=groups["categories"], filters=filters, meta=NOINDEX)
+         f"{region}劳务品牌名录：按{joined([f[3] for f in filters])}"
+         + ("浏览。" if summarised else "筛选。"),
+         by_category=groups["categories"], filters=filters, summarised=summarised,
+         preview=PREVIEW, meta=NOINDEX)
     related = related_index(brands)
     honours = brand_honours(project.evaluations)  # selection rounds (evaluation_pages.py)
     for b in brands:
@@ -266,9 +321,9 @@ def render_site(project: Project) -> Rendered:
         cover = b.get("media", {}).get("cover") or b.get("media", {}).get("logo")
         shared = share_image(b.name, b.data["category"], site["title"],
                              project.root / BRANDS_DIR / b.slug / cover["path"] if cover else None,
-                             project.root)
+                             project.root, encoder)
         if shared is not None:  # drawn with a Chinese font: the name over the cover
-            out.files[f"{BRANDS_DIR}/{b.slug}/share.jpg"] = shared
+            out.assets[f"{BRANDS_DIR}/{b.slug}/share.jpg"] = shared
             meta["og_image"] = f"{BRANDS_DIR}/{b.slug}/share.jpg"
             meta["og_image_width"], meta["og_image_height"] = map(str, SHARE_SIZE)
             meta["og_image_alt"] = head_text(f"{b.name}（{b.data['category']}）")
@@ -279,19 +334,34 @@ def render_site(project: Project) -> Rendered:
         meta["jsonld"] = json_ld(brand_jsonld(b, site_url, url))
         page(f"{BRANDS_DIR}/{b.slug}/index.md", "brand.md.j2", b.name, b.data["summary"],
              brand=b, related=related_brands(b, related), meta=meta,
-             story=Markup(cached_story_html(b.body)),  # sanitised (safety.py); the body is never raw
+             story=Markup(story_html(b.body)),  # sanitised (safety.py); the body is never raw
              honours=honours.get(b.slug, []))
+    by_role = group_people_by_role(people, vocab["person_roles"])
     page("people/index.md", "people.md.j2", "典型人物",
-         f"{region}劳务品牌的{words['roles_text']}。", meta=NOINDEX)
+         f"{region}劳务品牌的{words['roles_text']}。", by_role=by_role, preview=PREVIEW,
+         meta=NOINDEX)
+    for role, items in by_role.items():  # a role with more people than the summary shows
+        if len(items) > PREVIEW:
+            listing(f"people/{role}", "people_role.md.j2", role,
+                    f"{region}劳务品牌的{role}，共 {len(items)} 位。", items, role=role,
+                    meta=NOINDEX)
+    by_district = group_venues(venues, vocab["districts"], vocab["venue_types"])
     page("venues/index.md", "venues.md.j2", "文化体验",
-         f"{region}劳务品牌的{words['venues_text']}。", meta=NOINDEX)
+         f"{region}劳务品牌的{words['venues_text']}。", by_district=by_district,
+         preview=PREVIEW, meta=NOINDEX)
+    for district, types in by_district.items():
+        flat = [(t, v, b) for t, items in types.items() for v, b in items]
+        if len(flat) > PREVIEW:
+            listing(f"venues/{district}", "venues_area.md.j2", f"{district}的文化体验场所",
+                    f"{region}{district}的{words['venues_text']}，共 {len(flat)} 处。", flat,
+                    district=district, meta=NOINDEX)
     for key, vname, folder, label in taxa:
         page(f"{folder}/index.md", "taxonomy_index.md.j2", f"按{label}浏览",
              f"{region}劳务品牌按{label}分类。", folder=folder, label=label, key=key, meta=NOINDEX)
         for value, items in groups[folder].items():
-            page(f"{folder}/{value}/index.md", "taxonomy.md.j2", value,
-                 f"{region}{label}“{value}”的劳务品牌，共 {len(items)} 个。",
-                 folder=folder, label=label, value=value, items=items)
+            listing(f"{folder}/{value}", "taxonomy.md.j2", value,
+                    f"{region}{label}“{value}”的劳务品牌，共 {len(items)} 个。", items,
+                    folder=folder, label=label, value=value)
     page("stats/index.md", "stats.md.j2", "数据统计", f"{region}劳务品牌的分类统计与关键数据汇总。",
          figure_sums=stats.figure_sums(brands, settings.additive_units,
                                        settings.non_additive_words, figure_date),

@@ -8,9 +8,12 @@ import io
 import os
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+from .images import Encoder, write_atomic
 
 SIZE = (1200, 630)
 CACHE_DIR = ".cache/share"
@@ -91,25 +94,26 @@ def _draws_chinese(path: str, index: int) -> bool:
 
 
 def share_image(name: str, category: str, site_title: str, cover: Path | None,
-                cache_root: Path | None = None) -> bytes | None:
-    """A 1200×630 JPEG: the cover darkened at the bottom, the brand's name, category and site.
-    None when no Chinese font is installed (the page then shares its cover, if any)."""
+                cache_root: Path, encoder: Encoder | None = None) -> Path | None:
+    """A 1200×630 JPEG: the cover darkened at the bottom, the brand's name, category and site;
+    the cached file (drawn by `encoder`'s threads, or now). None when no Chinese font is
+    installed (the page then shares its cover, if any)."""
     font = find_cjk_font()
     if font is None:
         return None
     data = cover.read_bytes() if cover is not None else b""
     key = hashlib.sha256(b"\0".join([_VERSION, name.encode(), category.encode(),
                                      site_title.encode(), data, font[0].encode()])).hexdigest()[:20]
-    cached = cache_root / CACHE_DIR / f"{key}.jpg" if cache_root is not None else None
-    if cached is not None and cached.is_file():
-        return cached.read_bytes()
-    out = _draw(name, category, site_title, data, font)
-    if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
-        tmp.write_bytes(out)
-        tmp.replace(cached)
-    return out
+    target = cache_root / CACHE_DIR / f"{key}.jpg"
+
+    def draw() -> list[bytes]:
+        return [_draw(name, category, site_title, data, font)]
+
+    if encoder is not None:
+        encoder.write([target], draw)
+    elif not target.is_file():
+        write_atomic(target, draw()[0])
+    return target
 
 
 @functools.lru_cache(maxsize=1)
@@ -127,9 +131,14 @@ def _shade() -> Image.Image:
     return Image.linear_gradient("L").resize(SIZE).point(lambda v: int(v * 0.85))
 
 
-@functools.lru_cache(maxsize=64)
+_fonts = threading.local()  # a FreeType face is not shared between threads
+
+
 def _font(path: str, index: int, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(path, size, index=index)
+    cache = _fonts.__dict__.setdefault("faces", {})
+    if (path, index, size) not in cache:
+        cache[(path, index, size)] = ImageFont.truetype(path, size, index=index)
+    return cache[(path, index, size)]
 
 
 def _draw(name: str, category: str, site_title: str, cover: bytes, font: tuple[str, int]) -> bytes:

@@ -173,12 +173,29 @@ def sanitise(fragment: str) -> str:
     return _sanitiser().clean(fragment)
 
 
+# Each story is converted and sanitised once per distinct text: validation keeps the safe HTML
+# it computed for the renderer, and a live preview re-renders every page after an edit, of which
+# only the edited story is new. Keyed by the text itself; emptied if a long session outgrows it.
+_SAFE_HTML: dict[str, str] = {}
+_SAFE_HTML_MAX = 65536
+
+
+def _remember(body: str, safe: str) -> str:
+    if len(_SAFE_HTML) >= _SAFE_HTML_MAX:
+        _SAFE_HTML.clear()
+    _SAFE_HTML[body] = safe
+    return safe
+
+
 def story_html(body: str) -> str:
     """The brand's story as safe HTML for the brand page (validation has named every problem)."""
+    safe = _SAFE_HTML.get(body)
+    if safe is not None:
+        return safe
     try:
-        return sanitise(story_markdown(body))
+        return _remember(body, sanitise(story_markdown(body)))
     except StoryTooComplex:
-        return "<p>" + html.escape(body) + "</p>"
+        return _remember(body, "<p>" + html.escape(body) + "</p>")
 
 
 def page_html(body: str, rewrite_link=None) -> str:
@@ -383,7 +400,8 @@ def check_story(body: str, body_line: int, rep: Reporter, folder: Path | None = 
             line, col = loc.at("</" + tag)
             rep.add(Code.P004, STORY_FIELD, f"不允许的 HTML 结束标签 </{tag}>（可能打乱页面结构）；"
                     "提示：删去它。", line, col)
-    if len(rep.items) == before and _canonical(rendered) != _canonical(sanitise(rendered)):
+    safe = _remember(body, sanitise(rendered))  # what the brand page will show
+    if len(rep.items) == before and _canonical(rendered) != _canonical(safe):
         # The sanitiser would change something no rule above named: say so rather than drop it.
         rep.add(Code.P009, STORY_FIELD, "品牌故事中有内容会在发布时被删除（不安全或不支持的 HTML）；"
                 "提示：只用 Markdown 写正文，不要夹带 HTML。", body_line)
@@ -525,17 +543,17 @@ def story_images(body: str) -> list[str]:
     """Relative image files the story shows (validated to lie in the brand's folder)."""
     if "<" not in body and "![" not in body:
         return []
-    try:
-        rendered = story_markdown(body)
-    except StoryTooComplex:
-        return []
     out = []
-    for t in _collect(sanitise(rendered)).tags:
-        if t.tag == "img":
-            src = dict(t.attrs).get("src", "")
-            if src and url_scheme(src) is None and not src.startswith(("/", "\\")):
-                out.append(src)
+    for m in _SAFE_IMG_SRC.finditer(story_html(body)):
+        src = html.unescape(m.group(1))
+        if src and url_scheme(src) is None and not src.startswith(("/", "\\")):
+            out.append(src)
     return sorted(set(out))
+
+
+# An image's address in the sanitiser's output, which quotes every attribute with " and
+# escapes the value (`&quot;`), so a quoted value never holds a " of its own.
+_SAFE_IMG_SRC = re.compile(r'<img\b(?:[^>"]|"[^"]*")*?\ssrc="([^"]*)"')
 
 
 
