@@ -57,3 +57,34 @@ def test_preview_renders_everything_again_when_settings_change(tmp_path, monkeyp
     html = (tmp_path / "preview" / "brands" / "shili-jiazheng" / "index.html").read_text(
         encoding="utf-8")
     assert "改名后的站点" in html
+
+
+def test_preview_after_edits_other_pages_show_matches_a_clean_build(tmp_path, monkeypatch):
+    """Renaming a brand changes the cards on other brands' pages, the listings, the data files;
+    pages the preview keeps from last time (its memo) must still equal a clean build's."""
+    import shutil
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764201600")
+    (tmp_path / "p").mkdir()
+    root = make_project(tmp_path / "p")
+    preview = Preview(root, tmp_path / "preview")
+    preview.build()
+    edits = [("shili-jiazheng.md", "name: 示例·家政姐妹", "name: 示例·家政姐妹（改名）"),
+             ("shili-chayi.md", "summary: 虚构的示例品牌：从化山区的茶艺师队伍，用于测试。",
+              "summary: 改写后的简介：虚构的茶艺师队伍。"),
+             ("shili-jiazheng.md", "name: 示例·家政姐妹（改名）", "name: 示例·家政姐妹")]
+    states = []
+    for n, (name, old, new) in enumerate(edits):
+        record = root / "brands" / name
+        text = record.read_text(encoding="utf-8")
+        assert old in text
+        record.write_text(text.replace(old, new), encoding="utf-8")
+        preview.build()
+        preview.wait_for_search()
+        states.append((shutil.copytree(root, tmp_path / f"state-{n}"), tree(tmp_path / "preview")))
+    assert "改写后的简介" in (tmp_path / "preview" / "brands" / "index.html").read_text(encoding="utf-8")
+    for n, (state, incremental) in enumerate(states):  # the same records, built from nothing
+        assert build_site(state, tmp_path / f"clean-{n}").ok
+        clean = tree(tmp_path / f"clean-{n}")
+        assert sorted(clean) == sorted(incremental)
+        assert [k for k in clean if clean[k] != incremental[k]] == [], edits[n]

@@ -52,6 +52,8 @@ class SiteBuilderPlugin(BasePlugin):
         self.serving = command == "serve"
         self.incremental = self.serving and dirty
         self.tracker = PageTracker()
+        self.page_memo: dict = {}  # serve: pages rendered last time, by their inputs
+        self.asset_sources: dict[str, tuple] = {}  # serve: the file each asset was copied from
         self.search_job: SearchIndexJob | None = None
         self.defer_search = False
 
@@ -98,7 +100,7 @@ class SiteBuilderPlugin(BasePlugin):
                 else:
                     self.theme_files.append(f.dest_uri)
         try:
-            rendered = render_site(self.project)
+            rendered = render_site(self.project, self.page_memo if self.serving else None)
         except PageClash as e:
             raise PluginError(str(e)) from e
         self.rendered = rendered  # its images are encoded meanwhile: on_env waits for them
@@ -121,7 +123,8 @@ class SiteBuilderPlugin(BasePlugin):
         self.stashed: dict[str, list[str]] = {}
         settings_file = self.project.root / "settings.yml"
         shared = repr((config.nav, config.site_name, config.site_url, config.extra_css,
-                       config.extra_javascript, _mtimes(config.theme.dirs),
+                       config.extra_javascript, _mtimes(d for d in config.theme.dirs if Path(
+                           d).resolve().is_relative_to(root)),  # the installed theme stays put
                        Path(config.config_file_path).read_bytes(), settings_file.read_bytes()))
         incremental = getattr(self, "incremental", False)
         same = self.tracker.unchanged(rendered.pages, shared) if incremental else set()
@@ -132,8 +135,15 @@ class SiteBuilderPlugin(BasePlugin):
             if uri in same:
                 f.is_modified = _unmodified  # serve: the page written last time is still right
             files.append(f)
+        # An asset is copied again when its source is another file or was changed since: MkDocs'
+        # own test (source newer than the copy) misses a cached image older than the copy, as
+        # when an edit is undone and the earlier variant comes back from the cache.
+        # (The images are still being written: on_env decides, once they are.)
+        self.asset_files = []
         for uri, src in rendered.assets.items():
-            files.append(File.generated(config, uri, abs_src_path=str(src)))
+            f = File.generated(config, uri, abs_src_path=str(src))
+            self.asset_files.append((uri, f))
+            files.append(f)
         for uri, data in rendered.files.items():
             files.append(File.generated(config, uri, content=data))
         return files
@@ -142,6 +152,14 @@ class SiteBuilderPlugin(BasePlugin):
         # MkDocs copies the other files next; the images encoded while it converted the pages
         # must all be written by then.
         self.rendered.finish()
+        sources = {}
+        for uri, f in self.asset_files:
+            st = Path(f.abs_src_path).stat()
+            sources[uri] = (f.abs_src_path, st.st_mtime_ns, st.st_size)
+            if getattr(self, "incremental", False):
+                f.is_modified = _unmodified if self.asset_sources.get(uri) == sources[uri] \
+                    else _modified
+        self.asset_sources = sources
         return env
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -191,7 +209,11 @@ def _unmodified() -> bool:
     return False
 
 
-def _mtimes(dirs: list[str]) -> list[tuple[str, int]]:
+def _modified() -> bool:
+    return True
+
+
+def _mtimes(dirs) -> list[tuple[str, int]]:
     out = []
     for d in dirs:
         for p in sorted(Path(d).rglob("*")):

@@ -100,11 +100,21 @@ def write_atomic(target: Path, data: bytes) -> None:
     tmp.replace(target)
 
 
+# A live preview plans the same images after every edit: the plan of a file unchanged since
+# (same size and modification time) whose variants are all in the cache is reused.
+_PLANS: dict[tuple, tuple[Picture, dict[str, Path]]] = {}
+
+
 def make_variants(src: Path, uri_stem: str, cache_root: Path, encoder: Encoder
                   ) -> tuple[Picture, dict[str, Path]]:
     """Plan `src` resized to each width not larger than itself: the picture, and the cached file
     of each variant by its address; `encoder` writes the variants the cache does not hold yet.
     Size, orientation and transparency come from the header: no pixels are decoded here."""
+    st = src.stat()
+    key = (str(src), st.st_size, st.st_mtime_ns, uri_stem, str(cache_root))
+    planned = _PLANS.get(key)
+    if planned is not None and all(p.is_file() for p in planned[1].values()):
+        return planned
     data = src.read_bytes()
     digest = hashlib.sha256(_VERSION + data).hexdigest()[:16]
     with Image.open(io.BytesIO(data)) as im:
@@ -137,7 +147,11 @@ def make_variants(src: Path, uri_stem: str, cache_root: Path, encoder: Encoder
     if missing:
         encoder.write([t for t, *_ in missing], encode)
     largest = widths[-1]
-    return Picture(tuple(webp), tuple(fallback), largest, round(height * largest / width)), files
+    planned = Picture(tuple(webp), tuple(fallback), largest, round(height * largest / width)), files
+    if len(_PLANS) > 100_000:
+        _PLANS.clear()
+    _PLANS[key] = planned
+    return planned
 
 
 def _encode(im: Image.Image, w: int, h: int, kind: str) -> bytes:

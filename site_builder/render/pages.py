@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import html
 import json
@@ -14,6 +15,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 import jinja2
+from jinja2 import meta as jinja_meta
 from markupsafe import Markup
 
 from ..model import BRANDS_DIR, BY_ROUNDS, Brand, Page
@@ -120,9 +122,16 @@ def page_source(meta: dict[str, str], body: str) -> str:
 
 
 def make_env(root: Path) -> jinja2.Environment:
+    """The page templates' environment, one per project folder: a live preview renders with
+    the same one each time, and Jinja compiles again only a template whose file changed."""
+    dirs = tuple(str(p) for p in (root / TEMPLATES_DIR, PACKAGE_ROOT / TEMPLATES_DIR) if p.is_dir())
+    return _env(dirs)
+
+
+@functools.lru_cache(maxsize=16)
+def _env(dirs: tuple[str, ...]) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(
-            [str(p) for p in (root / TEMPLATES_DIR, PACKAGE_ROOT / TEMPLATES_DIR) if p.is_dir()]),
+        loader=jinja2.FileSystemLoader(list(dirs)),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -215,8 +224,49 @@ def featured_brands(brands: list[Brand], levels: list[str], limit: int = 6) -> l
     return ordered[:limit]
 
 
-def render_site(project: Project) -> Rendered:
-    """Render every page of the public site from the published records."""
+# What a page that reads only the values it is given may also read from the shared context;
+# such a page is rendered again in a live preview only when those values changed.
+_SHARED_SAFE = {"settings", "site", "region", "vocab", "words", "taxonomies", "brand_url", "tax_url",
+                "pic", "map_url", "date_of", "quantity", "search_terms", "initial", "base",
+                "page_uri", "range", "loop", "dict", "lipsum", "cycler", "joiner", "namespace"}
+
+
+def _reads_only_given(env: jinja2.Environment, template: str, given: set[str]) -> bool:
+    """Whether `template` and the templates it imports name no context value but `given` and
+    the shared ones that every page may read."""
+    seen, todo = set(), [template]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        source = env.loader.get_source(env, name)[0]
+        tree = env.parse(source)
+        if not jinja_meta.find_undeclared_variables(tree) <= given | _SHARED_SAFE:
+            return False
+        todo += [t for t in jinja_meta.find_referenced_templates(tree) if t]
+    return True
+
+
+def _fingerprint(value, brands: dict[int, str]) -> object:
+    """A value as a page's inputs: brands by their record (hashed once per rendering, in
+    `brands`), Markup and dicts as their content."""
+    if isinstance(value, Brand):
+        fp = brands.get(id(value))
+        if fp is None:
+            fp = brands[id(value)] = content_hash(repr((value.slug, value.data, value.body)))
+        return fp
+    if isinstance(value, dict):
+        return tuple((k, _fingerprint(v, brands)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return tuple(_fingerprint(v, brands) for v in value)
+    return repr(value)
+
+
+def render_site(project: Project, memo: dict | None = None) -> Rendered:
+    """Render every page of the public site from the published records. `memo` (a live
+    preview's, kept between renderings) lets a page that reads only its own inputs be reused
+    when they are the same as last time."""
     env = make_env(project.root)
     settings = project.settings
     vocab = settings.vocab
@@ -280,14 +330,34 @@ def render_site(project: Project) -> Rendered:
         "initial": lambda name: (name.split("·")[-1] or name)[:1], "build_date": project.build_date,
     }
 
+    shared_key = ""
+    fingerprints: dict[int, str] = {}
+    if memo is not None:  # everything a self-contained page may read besides its own values
+        sources = [env.loader.get_source(env, t)[0] for t in sorted(env.list_templates())]
+        shared_key = content_hash(repr((settings.data, sources, words, taxa, site_url,
+                                        sorted(pictures.items()), out.theme)))
+
     def page(uri: str, template: str, title: str, description: str, **extra) -> None:
         depth = uri.count("/")
         ctx = common | extra | {"base": "../" * depth, "page_uri": uri}
-        meta = {"title": head_text(title), "description": head_text(description)}
-        meta.update(extra.get("meta", {}))
+        page_meta = {"title": head_text(title), "description": head_text(description)}
+        page_meta.update(extra.get("meta", {}))
         if uri == "index.md":  # the home page's <title> is the site's name alone
-            del meta["title"]
-        out.pages[uri] = page_source(meta, env.get_template(template).render(**ctx))
+            del page_meta["title"]
+        key = None
+        if memo is not None:
+            given = ("reads only given", template, frozenset(extra), shared_key)
+            if given not in memo:
+                memo[given] = _reads_only_given(env, template, set(extra))
+            if memo[given]:
+                key = content_hash(repr((shared_key, uri, template, page_meta,
+                                         _fingerprint(extra, fingerprints))))
+                if memo.get(uri, (None,))[0] == key:
+                    out.pages[uri] = memo[uri][1]
+                    return
+        out.pages[uri] = page_source(page_meta, env.get_template(template).render(**ctx))
+        if key is not None:
+            memo[uri] = (key, out.pages[uri])
 
     def listing(at: str, template: str, title: str, description: str, items: list,
                 **extra) -> None:
@@ -321,7 +391,7 @@ def render_site(project: Project) -> Rendered:
         cover = b.get("media", {}).get("cover") or b.get("media", {}).get("logo")
         shared = share_image(b.name, b.data["category"], site["title"],
                              project.root / BRANDS_DIR / b.slug / cover["path"] if cover else None,
-                             project.root, encoder)
+                             cache, encoder)
         if shared is not None:  # drawn with a Chinese font: the name over the cover
             out.assets[f"{BRANDS_DIR}/{b.slug}/share.jpg"] = shared
             meta["og_image"] = f"{BRANDS_DIR}/{b.slug}/share.jpg"
@@ -394,10 +464,23 @@ def render_site(project: Project) -> Rendered:
                 raise PageClash(f"{p.path} 与自动生成的页面 {p.uri} 同名；提示：改名或删去 {p.path}。")
             out.pages[p.uri] = render_page(p)
 
-    out.files["data/brands.json"] = opendata.brands_json(brands, url_of)
-    out.files["data/brands.csv"] = opendata.brands_csv(brands, url_of, f"所在{area}")
-    out.files["feed.xml"] = opendata.atom_feed(brands, site["title"], site_url, url_of,
-                                               "feed.xml")
+    def data_file(uri: str, make) -> None:
+        """A file made from every published brand: in a live preview, made again only when one
+        of them (or the settings) changed."""
+        if memo is None:
+            out.files[uri] = make()
+            return
+        key = ("data file", uri, shared_key, _fingerprint(brands, fingerprints))
+        if key not in memo:
+            for k in [k for k in memo if isinstance(k, tuple) and k[:2] == ("data file", uri)]:
+                del memo[k]
+            memo[key] = make()
+        out.files[uri] = memo[key]
+
+    data_file("data/brands.json", lambda: opendata.brands_json(brands, url_of))
+    data_file("data/brands.csv", lambda: opendata.brands_csv(brands, url_of, f"所在{area}"))
+    data_file("feed.xml", lambda: opendata.atom_feed(brands, site["title"], site_url, url_of,
+                                                     "feed.xml"))
     from ..editor.cms import (
         admin_files,  # the form editor at /admin/, when settings name a repository
     )
