@@ -103,10 +103,10 @@ def run(root: Path, site: Path) -> dict:
     story_mod.story_markdown = counted_md
     orig_render = engine.render_site
 
-    def timed_render(project):
+    def timed_render(*args, **kwargs):
         t = time.perf_counter()
         try:
-            return orig_render(project)
+            return orig_render(*args, **kwargs)
         finally:
             timers["render_in_plugin"] += time.perf_counter() - t
 
