@@ -162,3 +162,33 @@ def test_srcset_and_css_parsing():
     assert parse_srcset(" data:image/png;base64,AAA= 1x") == ["data:image/png;base64,AAA="]
     css = "/* url(x.png) */ a{b:url( 'y.png' )} @import 'z.css'; c{d:url(w.woff2)}"
     assert [u for _, _, u in css_urls(css)] == ["y.png", "z.css", "w.woff2"]
+
+
+def test_pages_read_by_a_helper_process_give_the_same_findings(tmp_path, monkeypatch):
+    """A large site's pages are read half here, half in a helper process; an anchor on a page
+    the other half read, a mobile number, a foreign script are found either way, once."""
+    from sitecopy import write_site
+
+    from site_builder import verify
+
+    page = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>第{n}页</title>'
+            '</head><body><h1 id="top">第{n}页</h1>{body}</body></html>')
+    files = {f"p{n}/index.html": page.format(n=n, body=f'<a href="../p{n + 1}/#top">下一页</a>')
+             for n in range(12)}
+    files["p12/index.html"] = page.format(n=12, body='<p id="top">末页</p>')
+    files["p3/index.html"] = page.format(n=3, body='<a href="../p4/#nowhere">坏锚点</a>')
+    files["p4/index.html"] = page.format(n=4, body="<p>值班 13812345678</p>")
+    files["p5/index.html"] = page.format(n=5, body='<script src="https://cdn.example.net/x.js"></script>')
+    files["index.html"] = page.format(n=0, body='<a href="p0/">开始</a>')
+    site = write_site(tmp_path, files)
+
+    def run(helper_pages):
+        monkeypatch.setattr(verify, "HELPER_PAGES", helper_pages)
+        return [(d.path, d.line, d.col, d.code, d.field) for d in
+                verify.verify_site(site, None, "site", "pagefind", lambda: None, ())]
+
+    alone, helped = run(10**6), run(1)
+    assert helped == alone
+    assert sorted({c for *_, c, _ in alone}) == ["C002", "C005", "P102"]
+    assert [p for p, *_ in alone] == ["site/p3/index.html", "site/p4/index.html",
+                                      "site/p5/index.html"]

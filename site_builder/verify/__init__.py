@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import pickle
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,14 +15,54 @@ from .links import SiteChecker
 
 
 def check_and_scan(site_dir: Path, site_url: str | None, label: str, select=None,
-                   admin_origins=None) -> list[Diagnostic]:
+                   admin_origins=None, elsewhere=None) -> list[Diagnostic]:
     """The link and resource checks and the leak scan of the selected files, reading each page
-    once; `admin_origins` are the repository host's API origins that /admin/ alone may use."""
+    once; `admin_origins` are the repository host's API origins that /admin/ alone may use.
+    `elsewhere` is (pages, collect): pages another process reads (`parse_pages`)."""
     scan = new_scan(site_dir, site_url, label, resources=False)
     scan.select = lambda rel: (select is None or select(rel)) and not rel.endswith((".html", ".htm"))
     checker = SiteChecker(site_dir, site_url, label, select, admin_origins)
     checker.companion = scan
+    checker.elsewhere = elsewhere
     return sorted(checker.run() + scan.run(), key=sort_key)
+
+
+def parse_pages(site_dir: Path, site_url: str | None, label: str, rels: list[str],
+                admin_origins) -> tuple[dict, list[Diagnostic]]:
+    """Read these pages as `check_and_scan` does (in a helper process): what each holds, for the
+    checks that need every page, and the leaks found in them."""
+    scan = new_scan(site_dir, site_url, label, resources=False)
+    checker = SiteChecker(site_dir, site_url, label, None, admin_origins)
+    checker.companion = scan
+    for rel in rels:
+        checker.parse_page(Path(site_dir) / rel, rel)
+    return checker.pages, checker.findings + scan.findings
+
+
+# Below this many pages a helper process costs more than it saves.
+HELPER_PAGES = 300
+_PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
+
+
+class _Helper:
+    """`parse_pages` in a fresh interpreter (`python -m site_builder.verify.helper`): it holds
+    only what it reads, and works whatever program this one is (no module is imported again)."""
+
+    def __init__(self, args: tuple) -> None:
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_PARENT, env.get("PYTHONPATH")) if p)
+        self.proc = subprocess.Popen([sys.executable, "-m", "site_builder.verify.helper"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, env=env)
+        self.proc.stdin.write(pickle.dumps(args))
+        self.proc.stdin.close()
+
+    def result(self) -> tuple[dict, list[Diagnostic]]:
+        out = self.proc.stdout.read()
+        err = self.proc.stderr.read()
+        if self.proc.wait() != 0:
+            raise RuntimeError("检查页面的辅助进程失败：" + err.decode("utf-8", "replace")[-2000:])
+        return pickle.loads(out)
 
 
 class _Under:
@@ -37,8 +81,19 @@ def verify_site(site_dir: Path, site_url: str | None, label: str, search_folder:
     is still being written by its own (`wait_for_search` returns when it is, or raises); the
     index is checked once written. No worker is forked: a copy of this process beside the
     indexer would count its memory twice for a few seconds gained."""
-    findings = check_and_scan(site_dir, site_url, label, _Under(search_folder, False),
-                              admin_origins)
+    outside = _Under(search_folder, False)
+    pages = sorted(p.relative_to(site_dir).as_posix() for p in Path(site_dir).rglob("*.htm*")
+                   if p.is_file() and p.suffix.lower() in (".html", ".htm"))
+    pages = [rel for rel in pages if outside(rel)]
+    if len(pages) < HELPER_PAGES:
+        findings = check_and_scan(site_dir, site_url, label, outside, admin_origins)
+    else:
+        # Every other page is read by a fresh helper process (not a fork: it holds only what it
+        # reads), the rest here; the checks that need every page run here on both halves.
+        handed = pages[1::2]
+        helper = _Helper((str(site_dir), site_url, label, handed, list(admin_origins)))
+        findings = check_and_scan(site_dir, site_url, label, outside, admin_origins,
+                                  elsewhere=(set(handed), helper.result))
     wait_for_search()
     findings += check_and_scan(site_dir, site_url, label, _Under(search_folder, True),
                                admin_origins)

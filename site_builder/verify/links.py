@@ -7,6 +7,7 @@ import html.parser
 import json
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -155,6 +156,8 @@ class SiteChecker:
         self.admin_origins = {o.lower().rstrip("/") for o in admin_origins}
         self.select = select
         self.companion = None  # an outscan scan that reads each page in the same parse
+        # (pages, collect): pages read by another process; collect() returns what it found
+        self.elsewhere: tuple[set[str], Callable[[], tuple[dict, list]]] | None = None
         self.label = (label if label is not None else str(site_dir)).rstrip("/")
         u = urlsplit(site_url or "")
         self.host = u.netloc.lower() if u.scheme in ("http", "https") else None
@@ -174,19 +177,15 @@ class SiteChecker:
         self._dirs = {""} | {p.relative_to(self.root).as_posix() for p in every if p.is_dir()}
         files = sorted(p for p in every if p.is_file() and (
             self.select is None or self.select(p.relative_to(self.root).as_posix())))
+        elsewhere, collect = self.elsewhere or (set(), None)
         for p in files:
             rel = p.relative_to(self.root).as_posix()
-            if p.suffix.lower() in (".html", ".htm"):
-                text = self._read(p, rel)
-                if text is None:
-                    continue
-                parser = _PageParser()
-                if self.companion is None:
-                    parser.feed(text)
-                    parser.close()
-                elif not self.companion.html(rel, text, also=parser):
-                    continue
-                self.pages[rel] = parser.page
+            if p.suffix.lower() in (".html", ".htm") and rel not in elsewhere:
+                self.parse_page(p, rel)
+        if collect is not None:  # the pages another process parsed (verify.parse_pages)
+            pages, findings = collect()
+            self.pages.update(pages)
+            self.findings += findings
         for rel, page in self.pages.items():
             self._check_page(rel, page)
         for p in files:
@@ -210,6 +209,19 @@ class SiteChecker:
                     self._check_xml(rel, text)
         self.findings.sort(key=sort_key)
         return self.findings
+
+    def parse_page(self, p: Path, rel: str) -> None:
+        """Read one page: what it holds (self.pages), and its leaks if a scan rides along."""
+        text = self._read(p, rel)
+        if text is None:
+            return
+        parser = _PageParser()
+        if self.companion is None:
+            parser.feed(text)
+            parser.close()
+        elif not self.companion.html(rel, text, also=parser):
+            return
+        self.pages[rel] = parser.page
 
     def _read(self, p: Path, rel: str) -> str | None:
         try:
