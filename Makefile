@@ -63,8 +63,10 @@ DEMO_DATE ?= 2026-12-01
 demo: $(STAMP)
 	$(PY) -m site_builder --root demo build --site-dir demo-site --date $(DEMO_DATE)
 
+# Every core runs tests (pytest-xdist); the tests of one file share a worker, so each session
+# fixture (a project and its built site) is built at most once per worker.
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadfile
 
 guide: $(STAMP)
 	$(PY) -m site_builder guide

@@ -286,6 +286,7 @@ def machine() -> dict:
         "mkdocs": mkdocs.__version__, "material": material, "markdown": markdown.__version__,
         "pagefind": pagefind, "hugo": " ".join(hugo),
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
 
 
@@ -436,6 +437,19 @@ def main() -> None:
             "phases": phases,
             "targets": TARGETS,
         }
+        if warm:
+            results["warm_vs_mkdocs"] = round(warm["seconds"] / base, 3)
+            results["warm_cpu_vs_mkdocs"] = round(warm["cpu_s"] / cpu_base, 3)
+            results["full_build_warm_cpu_s"] = round(warm["cpu_s"], 3)
+        smaller = BENCH / "results.json"
+        if args.brands != 1000 and smaller.is_file():  # growth against the last 1,000-brand run
+            one = json.loads(smaller.read_text())
+            results["growth_vs_1000"] = {
+                "wall": round(ours / one["full_build_s"], 3),
+                "cpu": round(cpu_ours / one["full_build_cpu_s"], 3),
+                "mkdocs_wall": round(base / one["mkdocs_s"], 3),
+                "of_run": one["machine"].get("when"),
+            }
         validate_json = BENCH / "validate-results.json"
         if validate_json.is_file():
             results["validate_10k"] = json.loads(validate_json.read_text())
@@ -470,6 +484,15 @@ def print_table(r: dict) -> None:
     if r["full_build_warm_s"] is not None:
         print(f"(site-builder again with its image variants cached: {r['full_build_warm_s']:.2f} s, "
               f"{r['full_build_warm_peak_mb']:.0f} MB; the timed builds start from a clean checkout)")
+        if r.get("warm_vs_mkdocs") is not None:
+            print(f"  image variants cached (as CI keeps them) / MkDocs+Material: "
+                  f"{r['warm_vs_mkdocs']:.2f}x wall, {r['warm_cpu_vs_mkdocs']:.2f}x CPU")
+    if r.get("growth_vs_1000"):
+        g = r["growth_vs_1000"]
+        print(f"growth from the 1,000-brand run (bench/results.json): {g['wall']:.2f}x wall, "
+              f"{g['cpu']:.2f}x CPU (target ≤ {T['growth_5000']}x; MkDocs grew {g['mkdocs_wall']:.2f}x); "
+              f"peak {r['peak_mb']:.0f} MB (target ≤ {T['peak_5000_mb']} MB: "
+              f"{ok(r['peak_mb'] <= T['peak_5000_mb'])})")
     print(f"site-builder / MkDocs+Material: {r['full_vs_mkdocs']:.2f}x (target ≤ {T['full_vs_mkdocs']}x: "
           f"{ok(r['full_vs_mkdocs'] <= T['full_vs_mkdocs'])}); per round {r['ratio_per_round_vs_mkdocs']}")
     print(f"site-builder / Hugo+Pagefind:   {r['full_vs_hugo']:.2f}x (target ≤ {T['full_vs_hugo']}x: "
