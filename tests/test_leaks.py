@@ -357,6 +357,11 @@ def test_numbers_side_by_side_in_a_table_are_not_a_mobile():
                   ("2021", "136", "1404", "1045")):
         assert find_pii("\u200b. \u200b".join(cells) + "\u200b.") == [], cells
         assert find_pii("。 ".join(cells)) == [], cells
+    # a number in one cell, decimals in the next ones: a results table's row in search text
+    for row in ("示例·云岭农技01837. 9.36. 9.36. 9.36. 93.60. 市级", "品牌01470. 9.40. 9.40. 94.00.",
+                "\u200b01837\u200b. \u200b9.36\u200b. \u200b9.36\u200b. \u200b9.36\u200b.",
+                "编号 13800。 1234.5678 分"):
+        assert find_pii(row) == [], row
     # while the same digits written in a sentence with spaces, or with dots on purpose, are one
     assert [p.kind for p in find_pii("电话 182 1814 2023。")] == ["mobile"]
     assert [p.kind for p in find_pii("电话 182.1814.2023")] == ["mobile"]

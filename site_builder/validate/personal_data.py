@@ -208,10 +208,12 @@ def find_pii(text: str, phones: bool = False) -> list[PiiMatch]:
                     continue  # a decimal such as "1.38000012 34", not a grouped number
                 # a mobile number is written in one of its usual groupings, not as numbers
                 # that merely stand side by side ("1351 2023 101" in a table's search text)
+                # and never across the end of a cell or sentence ("01837. 9.36. 9.36": a name's
+                # number beside the scores of a results table in search text)
                 seps = [clean[a[1]:b[0]] for a, b in zip(groups[i:j], groups[i + 1:j + 1])]
-                formed = (j == i or not all(_SIDE_BY_SIDE.fullmatch(sep) for sep in seps)
-                          or not any(_CELL_END.fullmatch(sep) for sep in seps)
-                          and _written_form(tuple(len(g[2]) for g in groups[i:j + 1])))
+                formed = j == i or not any(_CELL_END.fullmatch(sep) for sep in seps) and (
+                    not all(_SIDE_BY_SIDE.fullmatch(sep) for sep in seps)
+                    or _written_form(tuple(len(g[2]) for g in groups[i:j + 1])))
                 if len(digits) == 18 and is_resident_id(digits):  # checksummed: any grouping
                     add("id", s, e, digits)
                 elif "X" in digits:
