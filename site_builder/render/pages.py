@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import hashlib
 import html
 import json
 import posixpath
@@ -23,6 +22,7 @@ from ..project import Project
 from ..text import fmt_decimal
 from ..validate.story import heading_text, page_html, story_html, story_images
 from . import opendata, stats
+from .changes import content_hash
 from .images import Encoder, Picture, cache_dir, clean_copy, make_variants
 from .progress import progress_report
 from .rounds import brand_honours, public_rounds, render_rounds, round_url
@@ -62,11 +62,6 @@ def joined(items: list[str]) -> str:
 # Listing pages repeat what brand pages say; leaving them out of the search index keeps results
 # pointing at the brand itself (a person, venue or district search lands on the brand page).
 NOINDEX = {"search": "exclude"}
-
-
-def content_hash(text: str | bytes) -> str:
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def md_escape(text: str) -> str:
