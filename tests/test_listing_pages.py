@@ -119,3 +119,43 @@ def test_small_sites_keep_one_page_each(demo_site):
     assert "data-lb-directory" in read(demo_site, "brands/index.html")
     assert "查看全部" not in read(demo_site, "people/index.html")
     assert not any(p.is_dir() for p in (demo_site / "people").iterdir())
+
+
+LISTING_PAGES = {  # the summarised and paged listings of the small-listings build
+    "people": "people/", "people-role-2": None, "venues": "venues/", "venues-area": None,
+    "category-2": None, "directory": "brands/",
+}
+
+
+def _listing_uris(site) -> dict[str, str]:
+    uris = dict(LISTING_PAGES)
+    role = next(p for p in (site / "people").iterdir() if (p / "2" / "index.html").is_file())
+    uris["people-role-2"] = f"people/{quote(role.name)}/2/"
+    area = next(p for p in (site / "venues").iterdir() if p.is_dir())
+    uris["venues-area"] = f"venues/{quote(area.name)}/"
+    cat = next(p for p in (site / "categories").iterdir() if (p / "2" / "index.html").is_file())
+    uris["category-2"] = f"categories/{quote(cat.name)}/2/"
+    return uris
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [360, 1366])
+def test_listing_pages_pass_axe_and_fit_a_phone(small_listings, width):
+    from browser import axe_violations, guarded_page, launch_browser, serve_dir
+
+    with launch_browser() as browser, serve_dir(small_listings) as base:
+        for kind, uri in _listing_uris(small_listings).items():
+            page, guard = guarded_page(browser, base, (width, 740))
+            page.goto(base + uri)
+            page.wait_for_load_state("networkidle")
+            assert axe_violations(page) == [], (kind, uri)
+            assert page.locator("h1").count() == 1, kind
+            assert not (guard.foreign or guard.errors or guard.failed), (kind, guard)
+            if width == 360:
+                page.set_viewport_size({"width": 320, "height": 640})
+                assert page.evaluate("document.documentElement.scrollWidth") <= 320, kind
+            if "-2" in kind:  # a later page: its numbers lead back and to the first page
+                pager = page.locator("nav.lb-pager")
+                assert pager.locator("a[rel=prev]").count() == 1
+                assert pager.locator("[aria-current=page]").inner_text() == "2"
+            page.context.close()
