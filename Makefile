@@ -63,10 +63,11 @@ DEMO_DATE ?= 2026-12-01
 demo: $(STAMP)
 	$(PY) -m site_builder --root demo build --site-dir demo-site --date $(DEMO_DATE)
 
-# Every core runs tests (pytest-xdist); the tests of one file share a worker, so each session
-# fixture (a project and its built site) is built at most once per worker.
+# Every core runs tests (pytest-xdist); an idle worker takes tests queued for a busy one
+# (worksteal), and each session fixture (a project and its built site) is built at most once per
+# worker. On 2 cores: 341 s against 368 s with one worker per test file.
 test: $(STAMP)
-	$(PY) -m pytest -q -n auto --dist loadfile
+	$(PY) -m pytest -q -n auto --dist worksteal
 
 guide: $(STAMP)
 	$(PY) -m site_builder guide
