@@ -155,7 +155,7 @@ class SiteBuilderPlugin(BasePlugin):
         sources = {}
         for uri, f in self.asset_files:
             st = Path(f.abs_src_path).stat()
-            sources[uri] = (f.abs_src_path, st.st_mtime_ns, st.st_size)
+            sources[uri] = (f.abs_src_path, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
             if getattr(self, "incremental", False):
                 f.is_modified = _unmodified if self.asset_sources.get(uri) == sources[uri] \
                     else _modified

@@ -101,7 +101,8 @@ def write_atomic(target: Path, data: bytes) -> None:
 
 
 # A live preview plans the same images after every edit: the plan of a file unchanged since
-# (same size and modification time) whose variants are all in the cache is reused.
+# (the same file, size, modification and change times: the change time cannot be set back by
+# a copy that keeps the old modification time) whose variants are all in the cache is reused.
 _PLANS: dict[tuple, tuple[Picture, dict[str, Path]]] = {}
 
 
@@ -111,7 +112,8 @@ def make_variants(src: Path, uri_stem: str, cache_root: Path, encoder: Encoder
     of each variant by its address; `encoder` writes the variants the cache does not hold yet.
     Size, orientation and transparency come from the header: no pixels are decoded here."""
     st = src.stat()
-    key = (str(src), st.st_size, st.st_mtime_ns, uri_stem, str(cache_root))
+    key = (str(src), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, uri_stem,
+           str(cache_root))
     planned = _PLANS.get(key)
     if planned is not None and all(p.is_file() for p in planned[1].values()):
         return planned
