@@ -28,15 +28,20 @@ def run(root: Path | None, *args: str) -> subprocess.CompletedProcess:
                           check=False)
 
 
+DEMO = REPO / "demo"
+
+
 def copy_project(dest: Path, *, full: bool = False) -> Path:
-    """A copy of the shipped project: settings and records (and what a build needs if `full`)."""
-    shutil.copy(REPO / "settings.yml", dest / "settings.yml")
-    shutil.copytree(REPO / "brands", dest / "brands")
+    """A copy of the fictional demo project: its own settings, records and rounds (and, if
+    `full`, the repository's mkdocs.yml, pages and templates, which the demo inherits)."""
+    shutil.copy(DEMO / "settings.yml", dest / "settings.yml")
+    shutil.copytree(DEMO / "brands", dest / "brands")
+    shutil.copytree(DEMO / "assets", dest / "assets")  # the logo and icon its settings name
+    shutil.copytree(DEMO / "evaluations", dest / "evaluations")  # the rounds its levels cite
     if full:
         shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
-        for folder in ("docs", "templates", "evaluations"):
-            if (REPO / folder).is_dir():
-                shutil.copytree(REPO / folder, dest / folder)
+        for folder in ("docs", "templates"):
+            shutil.copytree(REPO / folder, dest / folder)
     return dest
 
 
@@ -84,7 +89,7 @@ class Record:
 
 
 def twelve_mistakes(root: Path) -> set[tuple[str, int, str]]:
-    """Put twelve different mistakes into three shipped records; return (path, line, code) each."""
+    """Put twelve different mistakes into three records; return (path, line, code) each."""
     district = yaml.safe_load((root / "settings.yml").read_text(encoding="utf-8"))["districts"][0]
     files = sorted((root / "brands").glob("*.md"))
     assert len(files) >= 3
@@ -95,19 +100,19 @@ def twelve_mistakes(root: Path) -> set[tuple[str, int, str]]:
     # File A: a misspelt key, a district not in the list, an impossible date, a key written twice.
     for key in ("category", "districts", "established", "name_en"):
         a.drop(key)
-    a.add("catagory: 高品质服务型", "districts: [海珠]", "established: 2019-02-30",
+    a.add("catagory: 高品质服务型", "districts: [示例外区]", "established: 2019-02-30",
           "name_en: Example", "name_en: Example again")
     expected |= {(rel[a], a.line_of("catagory:"), "B002"),
-                 (rel[a], a.line_of("districts: [海珠]"), "B004"),
+                 (rel[a], a.line_of("districts: [示例外区]"), "B004"),
                  (rel[a], a.line_of("established:"), "B007"),
                  (rel[a], a.line_of("name_en: Example again"), "Y008")}
 
     # File B: the summary left out, a list written as text, a name too long, a YAML tag.
     for key in ("summary", "cooperation_regions", "name", "industry"):
         b.drop(key)
-    b.add("cooperation_regions: 毕节市", "name: " + "示例很长的品牌名称" * 5, "industry: !!str 家政服务")
+    b.add("cooperation_regions: 示例协作州", "name: " + "示例很长的品牌名称" * 5, "industry: !!str 家政服务")
     expected |= {(rel[b], b.first_key_line(), "B001"),
-                 (rel[b], b.line_of("cooperation_regions: 毕节市"), "B003"),
+                 (rel[b], b.line_of("cooperation_regions: 示例协作州"), "B003"),
                  (rel[b], b.line_of("示例很长的品牌名称"), "B005"),
                  (rel[b], b.line_of("industry: !!str"), "Y010")}
 
@@ -278,9 +283,9 @@ def test_schema_is_valid_json_schema_and_accepts_shipped_records(tmp_path):
                   for e in validator.iter_errors(front_matter_data(p))]
         assert errors == [], (p.name, errors)
     # and it does catch what editors get wrong
-    bad = front_matter_data(records[0]) | {"catagory": "高品质服务型", "districts": ["增城"]}
+    bad = front_matter_data(records[0]) | {"catagory": "高品质服务型", "districts": ["示例外区"]}
     messages = " ".join(e.message for e in validator.iter_errors(bad))
-    assert "catagory" in messages and "增城" in messages
+    assert "catagory" in messages and "示例外区" in messages
 
 
 def test_build_writes_site_and_a_failing_build_leaves_it_untouched(tmp_path):

@@ -10,7 +10,8 @@ from xml.sax.saxutils import escape as xml_escape
 from ..model import Brand
 from ..text import csv_bytes
 
-# The areas' column (None) is headed with the region's word for its areas (所在区, 所在市…).
+# The areas' column (None) is headed with the region's own word for its areas (settings'
+# `area_label`), passed in by the renderer.
 CSV_COLUMNS = [
     ("slug", "网址名"), ("name", "品牌名称"), ("name_en", "英文名称"), ("summary", "一句话简介"),
     ("category", "品牌类型"), ("level", "品牌层级"), ("stage", "发展阶段"), ("industry", "行业领域"),

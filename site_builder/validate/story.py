@@ -96,31 +96,27 @@ class _StoryExtension(markdown.Extension):
 _local = threading.local()
 
 
-def _markdown() -> markdown.Markdown:
-    md = getattr(_local, "md", None)
+def _instance(name: str, *extra) -> markdown.Markdown:
+    """This thread's converter `name`, reset: the story's extensions plus `extra()` of each."""
+    md = getattr(_local, name, None)
     if md is None:
         md = markdown.Markdown(extensions=[
             TableExtension(use_align_attribute=True),
             TocExtension(slugify=_slugify, marker="", permalink=False),
             "sane_lists",
-            _StoryExtension(),
+            *(make() for make in extra),
         ], output_format="html")
-        _local.md = md
+        setattr(_local, name, md)
     md.reset()
     return md
+
+
+def _markdown() -> markdown.Markdown:
+    return _instance("md", _StoryExtension)
 
 
 def _page_markdown_instance() -> markdown.Markdown:
-    md = getattr(_local, "page_md", None)
-    if md is None:
-        md = markdown.Markdown(extensions=[
-            TableExtension(use_align_attribute=True),
-            TocExtension(slugify=_slugify, marker="", permalink=False),
-            "sane_lists",
-        ], output_format="html")
-        _local.page_md = md
-    md.reset()
-    return md
+    return _instance("page_md")
 
 
 class StoryTooComplex(Exception):

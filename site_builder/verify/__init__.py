@@ -6,6 +6,7 @@ import os
 import pickle
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -51,17 +52,21 @@ class _Helper:
     def __init__(self, args: tuple) -> None:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_PARENT, env.get("PYTHONPATH")) if p)
+        # its messages go to a file: a pipe nobody reads yet could fill and stop it
+        self.err = tempfile.TemporaryFile()  # noqa: SIM115  (closed by result())
         self.proc = subprocess.Popen([sys.executable, "-m", "site_builder.verify.helper"],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, env=env)
+                                     stderr=self.err, env=env)
         self.proc.stdin.write(pickle.dumps(args))
         self.proc.stdin.close()
 
     def result(self) -> tuple[dict, list[Diagnostic]]:
         out = self.proc.stdout.read()
-        err = self.proc.stderr.read()
-        if self.proc.wait() != 0:
-            raise RuntimeError("检查页面的辅助进程失败：" + err.decode("utf-8", "replace")[-2000:])
+        with self.err:
+            if self.proc.wait() != 0:
+                self.err.seek(0)
+                raise RuntimeError("检查页面的辅助进程失败："
+                                   + self.err.read().decode("utf-8", "replace")[-2000:])
         return pickle.loads(out)
 
 
