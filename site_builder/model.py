@@ -6,8 +6,10 @@ mappings; the core reads the named attributes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .schema.brand import CONSENT_FORMS, PUBLISHED, STATUSES
@@ -190,6 +192,14 @@ class Page:
         return self.meta.get("title")
 
 
+def record_fingerprint(record) -> str:
+    """A hash of every field of a record, taken once per record (its `fingerprint`): a live
+    preview keeps the records whose files did not change, so after an edit only the edited
+    one is hashed again. (`dataclasses.replace` makes a new record, hashed anew.)"""
+    text = repr(tuple(getattr(record, f.name) for f in fields(record))).encode("utf-8")
+    return hashlib.blake2b(text, digest_size=16).hexdigest()
+
+
 @dataclass
 class Brand:
     """A validated brand record."""
@@ -201,6 +211,13 @@ class Brand:
     body_line: int
     lines: dict[str, int]  # top-level key -> line in the file, for later diagnostics
     live: bool = True  # on the build date, by its publish_from / publish_until
+
+    @cached_property
+    def fingerprint(self) -> str:
+        return record_fingerprint(self)
+
+    def __repr__(self) -> str:  # short, and what a preview's page keys are made of
+        return f"Brand({self.slug!r}, {self.fingerprint})"
 
     @property
     def name(self) -> str:
@@ -288,6 +305,13 @@ class Round:
     result: RoundResult | None = None
     phase: str = ""
     live: bool = True  # on the build date, by its publish_from / publish_until
+
+    @cached_property
+    def fingerprint(self) -> str:
+        return record_fingerprint(self)
+
+    def __repr__(self) -> str:
+        return f"Round({self.id!r}, {self.fingerprint})"
 
     @property
     def title(self) -> str:

@@ -124,6 +124,8 @@ def gather_brands(root: Path, settings: Settings) -> tuple[list[Brand], list[Dia
 # A live preview loads the project again after every edit: a record whose bytes, image folder
 # and vocabularies are unchanged gives the same result, so it is not parsed again.
 _RECORD_CACHE: dict[tuple, tuple[Brand | None, list[Diagnostic]]] = {}
+# The same for a round, whose checks also read which brands exist and which are published.
+_ROUND_CACHE: dict[tuple, tuple[Round | None, list[Diagnostic]]] = {}
 
 
 def _folder_signature(folder: Path) -> tuple:
@@ -166,8 +168,20 @@ def gather_rounds(root: Path, settings: Settings, brands: list[Brand],
     known = {b.slug: b for b in brands}
     rounds: list[Round] = []
     diags: list[Diagnostic] = []
-    for relpath in round_files(root):
-        rnd, d = check_round(relpath, (root / relpath).read_bytes(), settings, known, stems, today)
+    # what a round's checks read of the brands: which exist, and which are published
+    brands_key = hashlib.blake2b(repr((sorted(stems), sorted(
+        (b.slug, b.status, b.published) for b in brands))).encode(), digest_size=16).digest()
+    files = round_files(root)
+    if len(_ROUND_CACHE) > 2 * len(files) + 50:
+        _ROUND_CACHE.clear()
+    for relpath in files:
+        data = (root / relpath).read_bytes()
+        key = (str(root), relpath, hashlib.blake2b(data, digest_size=16).digest(), brands_key,
+               repr(sorted(settings.vocab.items())), today)
+        cached = _ROUND_CACHE.get(key)
+        if cached is None:
+            cached = _ROUND_CACHE[key] = check_round(relpath, data, settings, known, stems, today)
+        rnd, d = cached
         diags.extend(d)
         if rnd is not None:
             rounds.append(rnd)

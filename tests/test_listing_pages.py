@@ -110,6 +110,10 @@ def test_taxonomy_pages_and_directory_summarised(small_listings):
                                                              else "") + "index.html")
         assert f"共 <strong>{len(names)}</strong> 个劳务品牌" in last
         assert (small_listings / "categories" / cat / str(len(names) + 1)).exists() is False
+        # site search finds a listing's first page only: the later ones repeat the brands' pages
+        first = read(small_listings, f"categories/{cat}/index.html")
+        assert "data-pagefind-body" in first
+        assert len(names) == 1 or "data-pagefind-body" not in last
 
 
 def test_small_sites_keep_one_page_each(demo_site):

@@ -88,3 +88,35 @@ def test_preview_after_edits_other_pages_show_matches_a_clean_build(tmp_path, mo
         clean = tree(tmp_path / f"clean-{n}")
         assert sorted(clean) == sorted(incremental)
         assert [k for k in clean if clean[k] != incremental[k]] == [], edits[n]
+
+
+def test_preview_holds_off_garbage_collection_only_while_it_rebuilds(tmp_path, monkeypatch):
+    """A rebuild runs without Python's full collections (they visit everything the preview
+    keeps); a finished or failed rebuild turns them on again."""
+    import gc
+
+    import pytest
+
+    import site_builder.engines.mkdocs as engine
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764201600")
+    (tmp_path / "p").mkdir()
+    root = make_project(tmp_path / "p")
+    seen = []
+    real = engine.render_site
+
+    def probe(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "render_site", probe)
+    preview = Preview(root, tmp_path / "preview")
+    preview.build()
+    preview.build()
+    assert seen == [True, False] and gc.isenabled()
+    template = root / "templates" / "pages" / "brand.md.j2"
+    template.write_text("{% if %}", encoding="utf-8")
+    with pytest.raises(Exception):
+        preview.build()
+    assert seen[-1] is False and gc.isenabled()
+    preview.wait_for_search()

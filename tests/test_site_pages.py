@@ -109,7 +109,12 @@ def test_statistics_never_add_different_units(site):
 
 
 def test_open_data_json_and_csv(site):
-    data = json.loads(read(site, "data/brands.json"))
+    text = read(site, "data/brands.json")
+    data = json.loads(text)
+    # written a brand at a time, exactly as json.dumps(indent=1) writes the whole
+    assert text == json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    from site_builder.render.opendata import brands_json
+    assert brands_json([], str) == (json.dumps({"count": 0, "brands": []}, indent=1) + "\n").encode()
     assert data["count"] == 4
     slugs = [b["slug"] for b in data["brands"]]
     assert slugs == sorted(slugs) and "shili-caogao" not in slugs

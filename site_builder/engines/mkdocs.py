@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+import os
 import re
 import secrets
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import jinja2
+import jinja2.bccache
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException, PluginError
@@ -56,8 +61,12 @@ class SiteBuilderPlugin(BasePlugin):
         self.asset_sources: dict[str, tuple] = {}  # serve: the file each asset was copied from
         self.search_job: SearchIndexJob | None = None
         self.defer_search = False
+        self.compiled = _CompiledTemplates()  # serve: the theme's templates, compiled once
 
     def on_config(self, config):
+        self.pause_gc = getattr(self, "incremental", False) and getattr(self, "built", False)
+        if self.pause_gc:  # a rebuild: until on_post_build or on_build_error
+            _pause_collection()
         root = Path(config.config_file_path).resolve().parent
         preloaded = self.preloaded is not None
         if self.preloaded is None and getattr(self, "command", "build") != "serve":
@@ -152,9 +161,13 @@ class SiteBuilderPlugin(BasePlugin):
         # MkDocs copies the other files next; the images encoded while it converted the pages
         # must all be written by then.
         self.rendered.finish()
+        if getattr(self, "incremental", False):
+            # MkDocs makes a new template environment for every build; a changed template is
+            # compiled again (Jinja compares its source)
+            env.bytecode_cache = self.compiled
         sources = {}
         for uri, f in self.asset_files:
-            st = Path(f.abs_src_path).stat()
+            st = os.stat(f.abs_src_path)
             sources[uri] = (f.abs_src_path, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
             if getattr(self, "incremental", False):
                 f.is_modified = _unmodified if self.asset_sources.get(uri) == sources[uri] \
@@ -176,9 +189,17 @@ class SiteBuilderPlugin(BasePlugin):
     def on_post_build(self, config) -> None:
         site_dir = Path(config.site_dir)
         host = urlsplit(config.site_url or "").netloc or None
+        done = getattr(self, "neutralised", {})  # serve: files cleaned after an earlier build
+        self.neutralised = {}
         for uri in getattr(self, "theme_files", []):
-            if (site_dir / uri).is_file():
+            try:
+                st = os.stat(site_dir / uri)
+            except OSError:
+                continue
+            if done.get(uri) != (host, st.st_ino, st.st_size, st.st_mtime_ns):
                 neutralise_file(site_dir / uri, host)
+                st = os.stat(site_dir / uri)
+            self.neutralised[uri] = (host, st.st_ino, st.st_size, st.st_mtime_ns)
         prune_theme_files(site_dir)  # Material's files that no page loads
         if getattr(self, "defer_search", False):  # site-builder build checks pages meanwhile
             self.search_job = SearchIndexJob(Path(config.site_dir))
@@ -188,6 +209,13 @@ class SiteBuilderPlugin(BasePlugin):
             self.search_job = SearchIndexJob(Path(config.site_dir))
         else:
             index_site(Path(config.site_dir))
+        self.built = True
+        if getattr(self, "pause_gc", False):
+            _resume_collection()
+
+    def on_build_error(self, error) -> None:
+        if getattr(self, "pause_gc", False):
+            _resume_collection()
 
     def _finish_search(self) -> None:
         if self.search_job is not None and self.search_job.wait() is not None:
@@ -203,6 +231,43 @@ class SiteBuilderPlugin(BasePlugin):
             if (root / name).exists():
                 server.watch(str(root / name))
         return server
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates kept in memory between the rebuilds of `serve`."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+# A preview keeps every record, page and image plan between its rebuilds, so Python's full
+# garbage collection, which visits all of them, takes a few tenths of a second whenever it falls
+# within a rebuild. It is held off while the site is rebuilt, and run once a second after it,
+# when the browser has reloaded the page (unless the next rebuild has begun).
+COLLECT_AFTER_S = 1.0
+
+
+def _pause_collection() -> None:
+    gc.disable()
+
+
+def _resume_collection() -> None:
+    gc.enable()
+    timer = threading.Timer(COLLECT_AFTER_S, _collect_unless_paused)
+    timer.daemon = True
+    timer.start()
+
+
+def _collect_unless_paused() -> None:
+    if gc.isenabled():
+        gc.collect()
 
 
 def _unmodified() -> bool:

@@ -78,9 +78,22 @@ def brand_record(brand: Brand, url: str) -> dict:
     return out
 
 
-def brands_json(brands: list[Brand], url_of) -> bytes:
-    payload = {"count": len(brands), "brands": [brand_record(b, url_of(b)) for b in brands]}
-    return (json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode()
+def brands_json(brands: list[Brand], url_of, cache: dict | None = None) -> bytes:
+    """`{"count": n, "brands": [...]}` as `json.dumps(indent=1)` writes it, each brand's part
+    written on its own (a live preview's `cache` keeps the parts of unchanged records)."""
+    parts = []
+    for b in brands:
+        url = url_of(b)
+        key = (b.fingerprint, url)
+        part = cache.get(key) if cache is not None else None
+        if part is None:  # the record two levels down: every line indented by two more spaces
+            part = "  " + json.dumps(brand_record(b, url), ensure_ascii=False,
+                                     indent=1).replace("\n", "\n  ")
+            if cache is not None:
+                cache[key] = part
+        parts.append(part)
+    listed = "[\n" + ",\n".join(parts) + "\n ]" if parts else "[]"
+    return f'{{\n "count": {len(brands)},\n "brands": {listed}\n}}\n'.encode()
 
 
 def brands_csv(brands: list[Brand], url_of, area_field: str) -> bytes:

@@ -243,21 +243,6 @@ def _reads_only_given(env: jinja2.Environment, template: str, given: set[str]) -
     return True
 
 
-def _fingerprint(value, brands: dict[int, str]) -> object:
-    """A value as a page's inputs: brands by their record (hashed once per rendering, in
-    `brands`), Markup and dicts as their content."""
-    if isinstance(value, Brand):
-        fp = brands.get(id(value))
-        if fp is None:
-            fp = brands[id(value)] = content_hash(repr((value.slug, value.data, value.body)))
-        return fp
-    if isinstance(value, dict):
-        return tuple((k, _fingerprint(v, brands)) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return tuple(_fingerprint(v, brands) for v in value)
-    return repr(value)
-
-
 def render_site(project: Project, memo: dict | None = None) -> Rendered:
     """Render every page of the public site from the published records. `memo` (a live
     preview's, kept between renderings) lets a page that reads only its own inputs be reused
@@ -326,7 +311,6 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
     }
 
     shared_key = ""
-    fingerprints: dict[int, str] = {}
     if memo is not None:  # everything a self-contained page may read besides its own values
         sources = [env.loader.get_source(env, t)[0] for t in sorted(env.list_templates())]
         shared_key = content_hash(repr((settings.data, sources, words, taxa, site_url,
@@ -345,8 +329,7 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
             if given not in memo:
                 memo[given] = _reads_only_given(env, template, set(extra))
             if memo[given]:
-                key = content_hash(repr((shared_key, uri, template, page_meta,
-                                         _fingerprint(extra, fingerprints))))
+                key = content_hash(repr((shared_key, uri, template, page_meta, extra)))
                 if memo.get(uri, (None,))[0] == key:
                     out.pages[uri] = memo[uri][1]
                     return
@@ -356,13 +339,16 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
 
     def listing(at: str, template: str, title: str, description: str, items: list,
                 **extra) -> None:
-        """A listing page, or several of LISTING_PAGE items: at/, at/2/ …"""
+        """A listing page, or several of LISTING_PAGE items: at/, at/2/ … (site search finds
+        the first; the others would only repeat what the brands' own pages are found by)."""
         chunks = in_pages(items, LISTING_PAGE)
+        meta = extra.pop("meta", {})
         for n, chunk in enumerate(chunks, 1):
             pager = Pager(at, n, len(chunks))
             page(pager.url(n) + "index.md", template,
                  title if n == 1 else f"{title}（第 {n} 页）", description,
-                 items=chunk, total=len(items), paging=pager, **extra)
+                 items=chunk, total=len(items), paging=pager,
+                 meta=meta if n == 1 else meta | NOINDEX, **extra)
 
     region = settings["region"]["name"]
     latest = public_rounds(project.evaluations)[:3]
@@ -459,20 +445,25 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
                 raise PageClash(f"{p.path} 与自动生成的页面 {p.uri} 同名；提示：改名或删去 {p.path}。")
             out.pages[p.uri] = render_page(p)
 
-    def data_file(uri: str, make) -> None:
-        """A file made from every published brand: in a live preview, made again only when one
-        of them (or the settings) changed."""
+    def kept(name: str, inputs: object, make):
+        """`make()`, or in a live preview what it made last time from the same `inputs`
+        (compared by their text: a record's is its hash)."""
         if memo is None:
-            out.files[uri] = make()
-            return
-        key = ("data file", uri, shared_key, _fingerprint(brands, fingerprints))
-        if key not in memo:
-            for k in [k for k in memo if isinstance(k, tuple) and k[:2] == ("data file", uri)]:
-                del memo[k]
-            memo[key] = make()
-        out.files[uri] = memo[key]
+            return make()
+        key = content_hash(repr((shared_key, inputs)))
+        last = memo.get(("kept", name))
+        if last is None or last[0] != key:
+            last = memo[("kept", name)] = (key, make())
+        return last[1]
 
-    data_file("data/brands.json", lambda: opendata.brands_json(brands, url_of))
+    def data_file(uri: str, make) -> None:
+        """A file made from every published brand."""
+        out.files[uri] = kept(uri, brands, make)
+
+    parts = None if memo is None else memo.setdefault(("brand json parts",), {})
+    if parts is not None and len(parts) > 2 * len(brands) + 100:  # bounded across many edits
+        parts.clear()
+    data_file("data/brands.json", lambda: opendata.brands_json(brands, url_of, parts))
     data_file("data/brands.csv", lambda: opendata.brands_csv(brands, url_of, f"所在{area}"))
     data_file("feed.xml", lambda: opendata.atom_feed(brands, site["title"], site_url, url_of,
                                                      "feed.xml"))
@@ -480,7 +471,7 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
         admin_files,  # the form editor at /admin/, when settings name a repository
     )
 
-    generated, copied = admin_files(settings, project.root)
+    generated, copied = kept("admin", None, lambda: admin_files(settings, project.root))
     out.files.update(generated)
     out.assets.update(copied)
     return out
