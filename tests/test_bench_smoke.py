@@ -100,8 +100,10 @@ def test_stages_add_up(site_results):
     assert stages["pagefind"]["peak_children_mb"] > 5  # Pagefind runs as a child process
     m = stages["mkdocs"]
     assert 0 < m["render_inside_s"] < m["seconds"] and _close(m["engine_only_s"], m["seconds"] - m["render_inside_s"])
-    # every published story is converted at least once when validating
-    assert stages["load_validate"]["story_conversions"] >= r["published"]
+    # every published story is converted once: when validating (a story with HTML, images or
+    # unusual links) or when its page is rendered; a round's announcement may add one each
+    conversions = sum(p["story_conversions"] for p in stages.values())
+    assert r["published"] <= conversions <= r["published"] + 10
     assert ph["verify_findings"] == 0 and ph["published"] == r["published"]
 
 

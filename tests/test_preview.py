@@ -95,6 +95,7 @@ def test_preview_holds_off_garbage_collection_only_while_it_rebuilds(tmp_path, m
     keeps); a finished or failed rebuild turns them on again."""
     import gc
 
+    import jinja2
     import pytest
 
     import site_builder.engines.mkdocs as engine
@@ -116,7 +117,7 @@ def test_preview_holds_off_garbage_collection_only_while_it_rebuilds(tmp_path, m
     assert seen == [True, False] and gc.isenabled()
     template = root / "templates" / "pages" / "brand.md.j2"
     template.write_text("{% if %}", encoding="utf-8")
-    with pytest.raises(Exception):
+    with pytest.raises(jinja2.TemplateSyntaxError):
         preview.build()
     assert seen[-1] is False and gc.isenabled()
     preview.wait_for_search()

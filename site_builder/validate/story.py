@@ -65,8 +65,21 @@ _ADDED_ATTRS = {("img", "loading")}  # what the sanitiser adds itself
 
 _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
 _ATTR_LIST = re.compile(r"\{:?[ \t]*(?:[#.][^\s{}]+|[A-Za-z_:][\w:.\-]*[ \t]*=)[^{}\n]*\}")
-# Anything in a story that can turn into markup other than plain paragraphs, lists and headings.
-_NEEDS_FULL_CHECK = re.compile(r"[<&{:\[]")
+# A link no check has anything to say about: `[text](address)` with plain text and an http or
+# https address, or a relative one without a scheme, of plain characters only.
+_PLAIN_LINK = re.compile(r"(?<!!)\[[^\[\]\\`<>&{}\n]*\]\((?:https?://)?[A-Za-z0-9._~/?#=%+,;@-]*\)")
+# Anything else in a story that can turn into markup other than paragraphs, lists, tables,
+# headings and emphasis: raw HTML, comments and autolinks, character references, other links,
+# images and reference definitions, attribute lists (and backslash escapes, to be safe).
+_MARKUP = re.compile(r"<[A-Za-z/!?]|&[#A-Za-z]|[\[{\\]")
+
+
+def plainly_safe(body: str) -> bool:
+    """Whether Markdown can make nothing of the story that a rule below would report: plain
+    text with plain links only. Such a story is converted once, when its page is rendered."""
+    if _MAYBE_DEEP.search(body):
+        return False
+    return not _MARKUP.search(_PLAIN_LINK.sub("", body) if "[" in body else body)
 # Nesting deep enough that Python-Markdown might run out of stack: dozens of list or quote
 # markers on one line, or a line indented by dozens of levels. Such a story is converted at
 # validation, so a failure is reported (P013) rather than met when the page is rendered.
@@ -358,8 +371,8 @@ def check_story(body: str, body_line: int, rep: Reporter, folder: Path | None = 
         rep.add(Code.P013, STORY_FIELD, f"品牌故事有 {len(body)} 个字符，超过上限 {MAX_STORY_CHARS}；"
                 "提示：精简正文，详细材料可作为资料来源链接。", body_line)
         return
-    if not _NEEDS_FULL_CHECK.search(body) and not _MAYBE_DEEP.search(body):
-        return  # plain paragraphs, lists, emphasis and headings only: nothing to sanitise
+    if plainly_safe(body):
+        return  # nothing to report: it is converted and sanitised when its page is rendered
     brackets, angles = body.count("["), body.count("<")
     if brackets > MAX_STORY_BRACKETS or angles > MAX_STORY_ANGLES:
         what = f"方括号 [ 有 {brackets} 个" if brackets > MAX_STORY_BRACKETS else f"尖括号 < 有 {angles} 个"
