@@ -62,6 +62,8 @@ class SiteBuilderPlugin(BasePlugin):
         self.search_job: SearchIndexJob | None = None
         self.defer_search = False
         self.compiled = _CompiledTemplates()  # serve: the theme's templates, compiled once
+        self.neutralised: dict[str, tuple] = {}  # serve: theme files cleaned after a build
+        self.built = False  # serve: a first build is done (MkDocs keeps this instance)
 
     def on_config(self, config):
         self.pause_gc = getattr(self, "incremental", False) and getattr(self, "built", False)
@@ -189,7 +191,7 @@ class SiteBuilderPlugin(BasePlugin):
     def on_post_build(self, config) -> None:
         site_dir = Path(config.site_dir)
         host = urlsplit(config.site_url or "").netloc or None
-        done = getattr(self, "neutralised", {})  # serve: files cleaned after an earlier build
+        done = getattr(self, "neutralised", {})
         self.neutralised = {}
         for uri in getattr(self, "theme_files", []):
             try:
