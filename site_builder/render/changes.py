@@ -18,10 +18,14 @@ class PageTracker:
 
     pages: dict[str, str] = field(default_factory=dict)
     shared: str = ""
+    texts: dict[str, str] = field(default_factory=dict)  # the text each hash was taken of
 
     def unchanged(self, pages: dict[str, str], shared: str) -> set[str]:
         """The pages that need not be written again; remembers this rendering for next time."""
-        hashes = {uri: content_hash(text) for uri, text in pages.items()}
+        # a page the renderer reused is the very same text: its hash is not taken again
+        hashes = {uri: self.pages[uri] if self.texts.get(uri) is text else content_hash(text)
+                  for uri, text in pages.items()}
+        self.texts = dict(pages)
         shared_key = content_hash(repr((sorted(hashes), shared)))
         same = set()
         if shared_key == self.shared:
