@@ -17,7 +17,7 @@ from .images import Encoder, write_atomic
 
 SIZE = (1200, 630)
 CACHE_DIR = "share"  # inside the image cache (render/images.cache_dir)
-_VERSION = b"2"  # bump when the drawing changes
+_VERSION = b"3"  # bump when the drawing changes
 FONT_ENV = "SITE_BUILDER_CJK_FONT"  # a font file chosen by hand, when none is found
 # Where systems keep a font with Simplified Chinese glyphs, best first (Debian's fonts-noto-cjk,
 # other Linux packages, macOS, Windows). fc-match is asked first when fontconfig is installed.
@@ -166,5 +166,5 @@ def _draw(name: str, category: str, site_title: str, cover: bytes, font: tuple[s
     draw.text((70, y + 78), name, font=title, fill="white")
     draw.text((70, h - 70), site_title, font=small, fill=(255, 224, 138))
     buf = io.BytesIO()
-    base.save(buf, "JPEG", quality=80, progressive=True)
+    base.save(buf, "JPEG", quality=80, optimize=True)  # baseline: a quarter of the time, smaller
     return buf.getvalue()
