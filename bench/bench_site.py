@@ -158,13 +158,17 @@ PY = sys.executable
 ENV = {"PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": EPOCH}
 
 
+def own_cache(project: Path) -> dict:
+    """ENV with the image cache inside the project: the variant cache lives outside a checkout
+    (render/images.py), and the user's own must neither help nor be touched."""
+    return ENV | {"SITE_BUILDER_CACHE": str(project / ".cache" / "images")}
+
+
 def run_ours(project: Path, site: Path) -> dict:
     shutil.rmtree(project / ".cache", ignore_errors=True)  # a clean checkout: no image variants
     shutil.rmtree(site, ignore_errors=True)
-    # the variant cache lives outside a checkout (render/images.py): here, inside the project
-    env = ENV | {"SITE_BUILDER_CACHE": str(project / ".cache" / "images")}
     return measure([PY, "-m", "site_builder", "--root", str(project), "build", "--site-dir", str(site),
-                    "--date", BUILD_DATE], project, env)
+                    "--date", BUILD_DATE], project, own_cache(project))
 
 
 def run_mkdocs(base: Path, site: Path) -> dict:
@@ -357,7 +361,7 @@ def main() -> None:
         warm = None
         if args.warm:  # the same build with the image variants of the last build cached
             warm = measure([PY, "-m", "site_builder", "--root", str(project), "build", "--site-dir",
-                            str(work / "site"), "--date", BUILD_DATE], project, ENV)
+                            str(work / "site"), "--date", BUILD_DATE], project, own_cache(project))
         val = measure([PY, "-m", "site_builder", "--root", str(project), "validate"], project, ENV)
         site = work / "site"
         listing = {k: (site / k / "index.html").stat().st_size
@@ -366,7 +370,8 @@ def main() -> None:
         html_per_page = sum(p.stat().st_size for p in brand_pages) / max(1, len(brand_pages))
         weight = max(page_weight(p) for p in brand_pages[:50])
         search = None if args.no_browser else first_search_bytes(site, "家政")
-        reb_run = measure([PY, "-c", REBUILD, str(project), str(work / "site-rebuild")], project, ENV)
+        reb_run = measure([PY, "-c", REBUILD, str(project), str(work / "site-rebuild")], project,
+                          own_cache(project))
         reb = json.loads(reb_run["stdout"].strip().splitlines()[-1])
         phases = None
         if args.phases or args.profile:
