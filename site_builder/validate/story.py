@@ -74,16 +74,18 @@ _PLAIN_LINK = re.compile(r"(?<!!)\[[^\[\]\\`<>&{}\n]*\]\((?:https?://)?[A-Za-z0-
 _MARKUP = re.compile(r"<[A-Za-z/!?]|&[#A-Za-z]|[\[{\\]")
 
 
+# Nesting deep enough that Python-Markdown might run out of stack: dozens of list or quote
+# markers on one line, or a line indented by dozens of levels. Such a story is converted at
+# validation, so a failure is reported (P013) rather than met when the page is rendered.
+_MAYBE_DEEP = re.compile(r"(?:(?:[-*+>]|\d{1,9}[.)])[ \t]+){30}|^[ \t]{120}", re.MULTILINE)
+
+
 def plainly_safe(body: str) -> bool:
     """Whether Markdown can make nothing of the story that a rule below would report: plain
     text with plain links only. Such a story is converted once, when its page is rendered."""
     if _MAYBE_DEEP.search(body):
         return False
     return not _MARKUP.search(_PLAIN_LINK.sub("", body) if "[" in body else body)
-# Nesting deep enough that Python-Markdown might run out of stack: dozens of list or quote
-# markers on one line, or a line indented by dozens of levels. Such a story is converted at
-# validation, so a failure is reported (P013) rather than met when the page is rendered.
-_MAYBE_DEEP = re.compile(r"(?:(?:[-*+>]|\d{1,9}[.)])[ \t]+){30}|^[ \t]{120}", re.MULTILINE)
 
 
 def _slugify(value: str, separator: str) -> str:
@@ -371,14 +373,14 @@ def check_story(body: str, body_line: int, rep: Reporter, folder: Path | None = 
         rep.add(Code.P013, STORY_FIELD, f"品牌故事有 {len(body)} 个字符，超过上限 {MAX_STORY_CHARS}；"
                 "提示：精简正文，详细材料可作为资料来源链接。", body_line)
         return
-    if plainly_safe(body):
-        return  # nothing to report: it is converted and sanitised when its page is rendered
     brackets, angles = body.count("["), body.count("<")
-    if brackets > MAX_STORY_BRACKETS or angles > MAX_STORY_ANGLES:
+    if brackets > MAX_STORY_BRACKETS or angles > MAX_STORY_ANGLES:  # also in plain text
         what = f"方括号 [ 有 {brackets} 个" if brackets > MAX_STORY_BRACKETS else f"尖括号 < 有 {angles} 个"
         rep.add(Code.P013, STORY_FIELD, f"品牌故事中{what}，超过上限 {MAX_STORY_BRACKETS}，无法在限定时间内"
                 "安全处理；提示：删去多余的符号。", body_line)
         return
+    if plainly_safe(body):
+        return  # nothing to report: it is converted and sanitised when its page is rendered
     before = len(rep.items)
     try:
         rendered = story_markdown(body)
