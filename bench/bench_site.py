@@ -379,7 +379,7 @@ def main() -> None:
             prof = BENCH / f"profile-{args.brands}.txt"
             cmd = [PY, str(BENCH / "bench_phases.py"), str(project), str(work / "site-phases")]
             # its own cache, emptied above: the stages of a clean checkout's build
-            cold = ENV | {"SITE_BUILDER_CACHE": str(project / ".cache" / "images")}
+            cold = own_cache(project)
             ph = measure(cmd, project, cold)
             phases = json.loads(ph["stdout"].strip().splitlines()[-1])
             phases["peak_tree_mb"] = round(ph["peak_mb"], 1)

@@ -171,13 +171,14 @@ def gather_rounds(root: Path, settings: Settings, brands: list[Brand],
     # what a round's checks read of the brands: which exist, and which are published
     brands_key = hashlib.blake2b(repr((sorted(stems), sorted(
         (b.slug, b.status, b.published) for b in brands))).encode(), digest_size=16).digest()
+    vocab_key = repr(sorted(settings.vocab.items()))
     files = round_files(root)
     if len(_ROUND_CACHE) > 2 * len(files) + 50:
         _ROUND_CACHE.clear()
     for relpath in files:
         data = (root / relpath).read_bytes()
         key = (str(root), relpath, hashlib.blake2b(data, digest_size=16).digest(), brands_key,
-               repr(sorted(settings.vocab.items())), today)
+               vocab_key, today)
         cached = _ROUND_CACHE.get(key)
         if cached is None:
             cached = _ROUND_CACHE[key] = check_round(relpath, data, settings, known, stems, today)

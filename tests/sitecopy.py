@@ -24,6 +24,25 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
+DEMO = REPO / "demo"
+
+
+def copy_demo(dest: Path, *, full: bool = True) -> Path:
+    """A copy of the fictional demo project in `dest`: its own settings, records and rounds
+    (and, if `full`, the repository's mkdocs.yml, pages and templates, which the demo inherits).
+    Tests that need a project of their own start from it, never from the repository's settings."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(DEMO / "settings.yml", dest / "settings.yml")
+    shutil.copytree(DEMO / "brands", dest / "brands")
+    shutil.copytree(DEMO / "assets", dest / "assets")  # the logo and icon its settings name
+    shutil.copytree(DEMO / "evaluations", dest / "evaluations")  # the rounds its levels cite
+    if full:
+        shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+        for folder in ("docs", "templates"):
+            shutil.copytree(REPO / folder, dest / folder)
+    return dest
+
+
 def in_project_words(text: str, root: Path) -> str:
     """A fictional record written with @CATEGORY@ and @DISTRICT@, in the words of the project at
     `root` (its first category and first area), so that it is valid whatever settings.yml says."""

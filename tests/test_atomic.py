@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sitecopy import copy_project, in_project_words, tree_state
+from sitecopy import copy_demo, in_project_words, tree_state
 
 import site_builder.engines.mkdocs as adapter
 from site_builder.build import build_site
@@ -32,8 +32,9 @@ updated: 2024-05-20
 
 @pytest.fixture(scope="module")
 def built_once(tmp_path_factory) -> Path:
-    """A copy of the repository's project with one fictional brand, built into site/ once."""
-    root = copy_project(tmp_path_factory.mktemp("atomic") / "project")
+    """The fictional demo project (its own settings) with one more fictional brand, built into
+    site/ once."""
+    root = copy_demo(tmp_path_factory.mktemp("atomic") / "project")
     (root / "brands" / "shili-moumou.md").write_text(
         in_project_words(FICTIONAL.format(extra=""), root), encoding="utf-8")
     assert main(["--root", str(root), "build"]) == 0

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from sitecopy import copy_demo
 
 from site_builder import cli
 from site_builder.diagnostics import Diagnostic, Severity
@@ -29,20 +29,6 @@ def run(root: Path | None, *args: str) -> subprocess.CompletedProcess:
 
 
 DEMO = REPO / "demo"
-
-
-def copy_project(dest: Path, *, full: bool = False) -> Path:
-    """A copy of the fictional demo project: its own settings, records and rounds (and, if
-    `full`, the repository's mkdocs.yml, pages and templates, which the demo inherits)."""
-    shutil.copy(DEMO / "settings.yml", dest / "settings.yml")
-    shutil.copytree(DEMO / "brands", dest / "brands")
-    shutil.copytree(DEMO / "assets", dest / "assets")  # the logo and icon its settings name
-    shutil.copytree(DEMO / "evaluations", dest / "evaluations")  # the rounds its levels cite
-    if full:
-        shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
-        for folder in ("docs", "templates"):
-            shutil.copytree(REPO / folder, dest / folder)
-    return dest
 
 
 def no_traceback(proc: subprocess.CompletedProcess) -> None:
@@ -134,7 +120,7 @@ def twelve_mistakes(root: Path) -> set[tuple[str, int, str]]:
 
 
 def test_a_dozen_mistakes_in_three_files_each_reported_once(tmp_path):
-    root = copy_project(tmp_path)
+    root = copy_demo(tmp_path, full=False)
     expected = twelve_mistakes(root)
     proc = run(root, "validate")
     no_traceback(proc)
@@ -167,7 +153,7 @@ def test_strict_passes_on_shipped_records():
     ["new", "Bad_Slug"],                 # a slug the schema would reject
 ])
 def test_wrong_usage_exits_2(args, tmp_path):
-    proc = run(copy_project(tmp_path), *args)
+    proc = run(copy_demo(tmp_path, full=False), *args)
     no_traceback(proc)
     assert proc.returncode == 2, (args, proc.stdout, proc.stderr)
     assert proc.stderr.strip()
@@ -182,7 +168,7 @@ def test_a_folder_without_settings_is_wrong_usage(tmp_path):
 
 @pytest.fixture
 def broken(tmp_path) -> Path:
-    root = copy_project(tmp_path)
+    root = copy_demo(tmp_path, full=False)
     twelve_mistakes(root)
     return root
 
@@ -228,7 +214,7 @@ def test_strict_turns_warnings_into_failure(capsys):
 
 
 def test_new_writes_a_skeleton_that_validates_and_never_overwrites(tmp_path):
-    root = copy_project(tmp_path)
+    root = copy_demo(tmp_path, full=False)
     proc = run(root, "new", "shili-xinpinpai")
     no_traceback(proc)
     assert proc.returncode == 0, proc.stderr
@@ -289,7 +275,7 @@ def test_schema_is_valid_json_schema_and_accepts_shipped_records(tmp_path):
 
 
 def test_build_writes_site_and_a_failing_build_leaves_it_untouched(tmp_path):
-    root = copy_project(tmp_path, full=True)
+    root = copy_demo(tmp_path)
     proc = run(root, "build")
     no_traceback(proc)
     assert proc.returncode == 0, proc.stdout + proc.stderr

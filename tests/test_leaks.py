@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
-from sitecopy import copy_project, write_site
+from sitecopy import copy_demo, write_site
 
 from site_builder.build import build_site
 from site_builder.model import Brand
@@ -229,14 +229,14 @@ MARKER_DRAFT, MARKER_WITHDRAWN = "cgmk5521", "chxm8830"
 
 @pytest.fixture(scope="module")
 def careless(tmp_path_factory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("careless") / "project")
-    brand = root / "brands" / "yangcheng-jiazheng.md"
+    root = copy_demo(tmp_path_factory.mktemp("careless") / "project")  # fictional settings, records
+    brand = root / "brands" / "shili-qingxi-jiazheng.md"
     text = brand.read_text(encoding="utf-8")
     head, body = text.split("\n---\n", 1)
     brand.write_text(f"{head}\n---\n{body}\n![示例服务站的外景照片]({STORY_IMAGE})\n",
                      encoding="utf-8")
-    (root / "brands" / "yangcheng-jiazheng").mkdir(exist_ok=True)
-    (root / "brands" / "yangcheng-jiazheng" / STORY_IMAGE).write_bytes(_jpeg_with_metadata())
+    (root / "brands" / "shili-qingxi-jiazheng").mkdir(exist_ok=True)
+    (root / "brands" / "shili-qingxi-jiazheng" / STORY_IMAGE).write_bytes(_jpeg_with_metadata())
     # A committed image cache: files that claim to be encoded variants of the reviewed images.
     cache = root / ".cache" / "images"
     cache.mkdir(parents=True)
@@ -265,7 +265,7 @@ def test_every_published_image_is_encoded_without_metadata(careless):
         with Image.open(p) as im:
             assert not im.getexif(), p
             assert not {"exif", "comment", "xmp"} & set(im.info), p
-    story = careless / "brands" / "yangcheng-jiazheng" / STORY_IMAGE
+    story = careless / "brands" / "shili-qingxi-jiazheng" / STORY_IMAGE
     assert story.read_bytes() != _jpeg_with_metadata() and "虚构".encode() not in story.read_bytes()
     assert b"not what was reviewed" not in b"".join(p.read_bytes() for p in images)
 
@@ -297,7 +297,7 @@ def test_cache_and_gitignore():
 
 
 def test_mkdocs_build_refuses_to_publish(tmp_path):
-    root = copy_project(tmp_path / "project")
+    root = copy_demo(tmp_path / "project")
     run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root,
                          capture_output=True, text=True, timeout=300, check=False)
     assert run.returncode != 0

@@ -143,9 +143,9 @@ def test_the_shipped_site_scans_clean(shipped_site):
 def test_a_leak_in_a_hand_written_page_fails_the_build(tmp_path, page, where):
     # Hand-written pages are held to the records' rules: the page is refused at its line, before
     # anything is built, and the old site stays.
-    from sitecopy import copy_project
+    from sitecopy import copy_demo
 
-    root = copy_project(tmp_path / "project")
+    root = copy_demo(tmp_path / "project")  # the fictional demo's own settings and records
     (root / "site").mkdir()
     (root / "site" / "marker.txt").write_text("旧站点", encoding="utf-8")
     (root / "docs" / "leak.md").write_text(page, encoding="utf-8")

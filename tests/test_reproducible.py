@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from sitecopy import REPO, copy_project, first_difference, in_project_words, tree
+from showcase import make_project
+from sitecopy import REPO, first_difference, in_project_words, tree
 
 EPOCH = 1717200000  # 2024-06-01 00:00:00 UTC
 
@@ -37,7 +38,8 @@ updated: 2024-05-20
 
 
 def _project(dest: Path) -> Path:
-    root = copy_project(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    root = make_project(dest, brands={})  # the fictional test settings; the one record below
     settings = (root / "settings.yml").read_text(encoding="utf-8")
     assert '  url: ""' in settings, "settings.yml no longer has an empty site.url to fill in"
     # With the site's address set, MkDocs writes canonical links and a full sitemap.
