@@ -49,6 +49,9 @@ def test_times_are_sane_and_ratios_match_them(site_results):
     # the full build does more than validation; search is ready after the page is written
     assert r["validate_s"] < r["full_build_s"]
     assert r["rebuild_page_s"] <= r["rebuild_search_s"]
+    # the edit rewrote its brand's page at least; the search service indexed it again one way
+    assert isinstance(r["rebuild_pages_written"], int) and 1 <= r["rebuild_pages_written"] <= N * 3
+    assert isinstance(r["rebuild_search_whole_site"], bool)
     assert _close(r["full_vs_mkdocs"], r["full_build_s"] / r["mkdocs_s"])
     assert _close(r["full_vs_hugo"], r["full_build_s"] / r["hugo_pagefind_s"])
     assert 0.05 < r["full_vs_mkdocs"] < 50 and 0.05 < r["full_vs_hugo"] < 200

@@ -2,24 +2,54 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
 from showcase import make_project
 
 from site_builder.build import build_site
+from site_builder.engines import pagefind
 from site_builder.engines.mkdocs import Preview
 
 
 def tree(site: Path) -> dict[str, bytes]:
+    """Every file of the site, the search bundle included (it is written by the same indexer,
+    once as a service kept between rebuilds, once as a fresh run)."""
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
-            if p.is_file() and "pagefind" not in p.parts and p.suffix != ".gz"}
+            if p.is_file() and p.suffix != ".gz"}
 
 
-def test_preview_rebuild_after_one_edit_matches_a_clean_build(tmp_path, monkeypatch):
+LEFT_BEHIND = re.compile(r"pagefind/((fragment|index|filter)/[^/]+|pagefind\.[^/]+\.pf_meta)")
+
+
+def assert_same_site(clean: dict[str, bytes], preview: dict[str, bytes]) -> None:
+    """The preview holds the clean build's files, byte for byte; beyond them only files of the
+    search bundle that an earlier index named (the preview writes its index in place)."""
+    assert [k for k in clean if clean[k] != preview.get(k)] == []
+    extra = sorted(set(preview) - set(clean))
+    assert [k for k in extra if not LEFT_BEHIND.fullmatch(k)] == []
+
+
+@pytest.fixture
+def previews():
+    """Opens previews as `serve` does, and stops their search services afterwards."""
+    opened = []
+
+    def open_preview(root: Path, site: Path) -> Preview:
+        opened.append(Preview(root, site))
+        return opened[-1]
+
+    yield open_preview
+    for preview in opened:
+        preview.close()
+
+
+def test_preview_rebuild_after_one_edit_matches_a_clean_build(tmp_path, monkeypatch, previews):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764201600")
     (tmp_path / "p").mkdir()
     root = make_project(tmp_path / "p")
-    preview = Preview(root, tmp_path / "preview")
+    preview = previews(root, tmp_path / "preview")
     preview.build()
     preview.wait_for_search()
     page = tmp_path / "preview" / "brands" / "shili-jigong" / "index.html"
@@ -32,22 +62,22 @@ def test_preview_rebuild_after_one_edit_matches_a_clean_build(tmp_path, monkeypa
     preview.build()
     preview.wait_for_search()
     assert "编辑后的故事。" in page.read_text(encoding="utf-8")
+    # only the edited page was written, and only it was indexed again
+    assert preview.plugin.written_pages == ["brands/shili-jigong/index.html"]
+    assert preview.plugin.search_job.whole is False and preview.plugin.search_job.error is None
     assert untouched.stat().st_mtime_ns == before, "an unchanged brand page is not rendered again"
     assert (tmp_path / "preview" / "pagefind" / "pagefind.js").is_file()
 
     result = build_site(root, tmp_path / "clean")
     assert result.ok
-    clean, incremental = tree(tmp_path / "clean"), tree(tmp_path / "preview")
-    assert sorted(clean) == sorted(incremental)
-    differing = [k for k in clean if clean[k] != incremental[k]]
-    assert differing == []
+    assert_same_site(tree(tmp_path / "clean"), tree(tmp_path / "preview"))
 
 
-def test_preview_renders_everything_again_when_settings_change(tmp_path, monkeypatch):
+def test_preview_renders_everything_again_when_settings_change(tmp_path, monkeypatch, previews):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764201600")
     (tmp_path / "p").mkdir()
     root = make_project(tmp_path / "p")
-    preview = Preview(root, tmp_path / "preview")
+    preview = previews(root, tmp_path / "preview")
     preview.build()
     settings = root / "settings.yml"
     settings.write_text(settings.read_text(encoding="utf-8").replace(
@@ -59,15 +89,21 @@ def test_preview_renders_everything_again_when_settings_change(tmp_path, monkeyp
     assert "改名后的站点" in html
 
 
-def test_preview_after_edits_other_pages_show_matches_a_clean_build(tmp_path, monkeypatch):
+@pytest.mark.parametrize("indexing", ["page by page", "whole site"])
+def test_preview_after_edits_other_pages_show_matches_a_clean_build(tmp_path, monkeypatch,
+                                                                  previews, indexing):
     """Renaming a brand changes the cards on other brands' pages, the listings, the data files;
-    pages the preview keeps from last time (its memo) must still equal a clean build's."""
+    pages the preview keeps from last time (its memo) must still equal a clean build's, and so
+    must the search index, whether the pages written again are indexed one by one or the whole
+    site is indexed again (the preview picks whichever is quicker)."""
     import shutil
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764201600")
+    monkeypatch.setattr(pagefind, "PAGES_PER_CHANGED_PAGE",
+                        10**6 if indexing == "whole site" else 0)
     (tmp_path / "p").mkdir()
     root = make_project(tmp_path / "p")
-    preview = Preview(root, tmp_path / "preview")
+    preview = previews(root, tmp_path / "preview")
     preview.build()
     edits = [("shili-jiazheng.md", "name: 示例·家政姐妹", "name: 示例·家政姐妹（改名）"),
              ("shili-chayi.md", "summary: 虚构的示例品牌：从化山区的茶艺师队伍，用于测试。",
@@ -81,22 +117,22 @@ def test_preview_after_edits_other_pages_show_matches_a_clean_build(tmp_path, mo
         record.write_text(text.replace(old, new), encoding="utf-8")
         preview.build()
         preview.wait_for_search()
+        assert len(preview.plugin.written_pages) > 1  # the brand's page and those showing it
+        assert preview.plugin.search_job.whole is (indexing == "whole site")
         states.append((shutil.copytree(root, tmp_path / f"state-{n}"), tree(tmp_path / "preview")))
     assert "改写后的简介" in (tmp_path / "preview" / "brands" / "index.html").read_text(encoding="utf-8")
     for n, (state, incremental) in enumerate(states):  # the same records, built from nothing
         assert build_site(state, tmp_path / f"clean-{n}").ok
-        clean = tree(tmp_path / f"clean-{n}")
-        assert sorted(clean) == sorted(incremental)
-        assert [k for k in clean if clean[k] != incremental[k]] == [], edits[n]
+        assert_same_site(tree(tmp_path / f"clean-{n}"), incremental)
 
 
-def test_preview_holds_off_garbage_collection_only_while_it_rebuilds(tmp_path, monkeypatch):
+def test_preview_holds_off_garbage_collection_only_while_it_rebuilds(tmp_path, monkeypatch,
+                                                                   previews):
     """A rebuild runs without Python's full collections (they visit everything the preview
     keeps); a finished or failed rebuild turns them on again."""
     import gc
 
     import jinja2
-    import pytest
 
     import site_builder.engines.mkdocs as engine
 
@@ -111,7 +147,7 @@ def test_preview_holds_off_garbage_collection_only_while_it_rebuilds(tmp_path, m
         return real(*args, **kwargs)
 
     monkeypatch.setattr(engine, "render_site", probe)
-    preview = Preview(root, tmp_path / "preview")
+    preview = previews(root, tmp_path / "preview")
     preview.build()
     preview.build()
     assert seen == [True, False] and gc.isenabled()
@@ -121,3 +157,108 @@ def test_preview_holds_off_garbage_collection_only_while_it_rebuilds(tmp_path, m
         preview.build()
     assert seen[-1] is False and gc.isenabled()
     preview.wait_for_search()
+
+
+def test_preview_indexes_the_whole_site_when_pages_come_or_go(tmp_path, monkeypatch, previews):
+    """A new brand adds a page (and every page's navigation changes): the index is made again
+    from the whole site and then holds the new page."""
+    import shutil
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764201600")
+    monkeypatch.setattr(pagefind, "PAGES_PER_CHANGED_PAGE", 0)  # page by page when it can be
+    (tmp_path / "p").mkdir()
+    root = make_project(tmp_path / "p")
+    preview = previews(root, tmp_path / "preview")
+    preview.build()
+    source = root / "brands" / "shili-jigong.md"
+    text = source.read_text(encoding="utf-8")
+    (root / "brands" / "shili-jigong-er.md").write_text(
+        text.replace("slug: shili-jigong", "slug: shili-jigong-er").replace(
+            "name: 示例·数控技工", "name: 示例·新增技工"), encoding="utf-8")
+    preview.build()
+    preview.wait_for_search()
+    assert preview.plugin.search_job.whole is True and preview.plugin.search_job.error is None
+    assert (tmp_path / "preview" / "brands" / "shili-jigong-er" / "index.html").is_file()
+    assert build_site(shutil.copytree(root, tmp_path / "state"), tmp_path / "clean").ok
+    assert_same_site(tree(tmp_path / "clean"), tree(tmp_path / "preview"))
+
+
+def test_a_failed_search_update_is_reported_and_the_next_one_starts_afresh(tmp_path,
+                                                                           monkeypatch,
+                                                                           previews):
+    """The indexer failing is a warning in the preview, not a stopped preview; the next rebuild
+    indexes the whole site again and the bundle is whole again."""
+    from pagefind.index import PagefindIndex
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764201600")
+    (tmp_path / "p").mkdir()
+    root = make_project(tmp_path / "p")
+    preview = previews(root, tmp_path / "preview")
+    preview.build()
+    preview.wait_for_search()
+    real = PagefindIndex.add_html_file
+
+    async def broken(self, **kwargs):
+        raise RuntimeError("indexer gone")
+
+    monkeypatch.setattr(PagefindIndex, "add_html_file", broken)
+    record = root / "brands" / "shili-jigong.md"
+    record.write_text(record.read_text(encoding="utf-8").replace("虚构的技工品牌。", "第一次编辑。"),
+                      encoding="utf-8")
+    preview.build()
+    error = preview.plugin.search_job.wait()
+    assert error is not None and "生成搜索索引失败" in str(error) and "indexer gone" in str(error)
+    monkeypatch.setattr(PagefindIndex, "add_html_file", real)
+    record.write_text(record.read_text(encoding="utf-8").replace("第一次编辑。", "第二次编辑。"),
+                      encoding="utf-8")
+    preview.build()
+    preview.wait_for_search()
+    assert preview.plugin.search_job.whole is True and preview.plugin.search_job.error is None
+    assert (tmp_path / "preview" / "pagefind" / "pagefind.js").is_file()
+
+
+def test_a_search_service_that_dies_is_reported_at_once_and_started_again(tmp_path,
+                                                                         monkeypatch,
+                                                                         previews):
+    """The indexer's process ending (killed, crashed) fails that update at once with a message,
+    rather than leaving the preview waiting for an answer; the next rebuild starts a new one."""
+    import os
+    import signal
+    import time
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764201600")
+    (tmp_path / "p").mkdir()
+    root = make_project(tmp_path / "p")
+    preview = previews(root, tmp_path / "preview")
+    preview.build()
+    preview.wait_for_search()
+    children = [int(d.name) for d in Path("/proc").iterdir() if d.name.isdigit()
+                and _parent(d) == os.getpid() and b"--service" in _cmdline(d)]
+    assert len(children) == 1, children
+    os.kill(children[0], signal.SIGKILL)
+    record = root / "brands" / "shili-jigong.md"
+    record.write_text(record.read_text(encoding="utf-8").replace("虚构的技工品牌。", "杀掉之后。"),
+                      encoding="utf-8")
+    started = time.monotonic()
+    preview.build()
+    error = preview.plugin.search_job.wait()
+    assert error is not None and "搜索索引程序意外退出" in str(error), error
+    assert time.monotonic() - started < 30  # not the 600 s an unanswered request may take
+    preview.build()
+    preview.wait_for_search()
+    job = preview.plugin.search_job
+    assert job.whole is True and job.error is None
+
+
+def _parent(proc: Path) -> int:
+    try:
+        return int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1
+
+
+def _cmdline(proc: Path) -> bytes:
+    try:
+        return (proc / "cmdline").read_bytes()
+    except OSError:
+        return b""

@@ -27,7 +27,7 @@ from ..render.pages import PageClash, head_text, render_site
 from ..render.theme import prune_theme_files
 from . import EngineFailed
 from .foreign import is_unused, neutralise_file
-from .pagefind import SearchIndexJob, index_site
+from .pagefind import SearchIndexJob, SearchIndexService, ServiceJob, index_site
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
 
@@ -53,13 +53,18 @@ class SiteBuilderPlugin(BasePlugin):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance across the rebuilds of `serve`, so it can
         # remember what it rendered last time and rebuild only the pages that changed.
+        if getattr(self, "search_service", None) is not None:
+            self.close_search()  # a preview before this one in the same process
         self.command = command
         self.serving = command == "serve"
         self.incremental = self.serving and dirty
         self.tracker = PageTracker()
         self.page_memo: dict = {}  # serve: pages rendered last time, by their inputs
         self.asset_sources: dict[str, tuple] = {}  # serve: the file each asset was copied from
-        self.search_job: SearchIndexJob | None = None
+        self.search_job: SearchIndexJob | ServiceJob | None = None
+        self.search_service: SearchIndexService | None = None  # serve: kept between rebuilds
+        self.written_pages: list[str] = []  # serve: the pages this rebuild writes again
+        self.pages_kept = False  # serve: this rebuild has the same pages as the last one
         self.defer_search = False
         self.compiled = _CompiledTemplates()  # serve: the theme's templates, compiled once
         self.neutralised: dict[str, tuple] = {}  # serve: theme files cleaned after a build
@@ -138,13 +143,18 @@ class SiteBuilderPlugin(BasePlugin):
                            d).resolve().is_relative_to(root)),  # the installed theme stays put
                        Path(config.config_file_path).read_bytes(), settings_file.read_bytes()))
         incremental = getattr(self, "incremental", False)
+        # pages that came or went: the search index is made again from the whole site
+        self.pages_kept = incremental and rendered.pages.keys() == self.tracker.pages.keys()
         same = self.tracker.unchanged(rendered.pages, shared) if incremental else set()
+        self.written_pages = []
         for uri, content in rendered.pages.items():
             if files.get_file_from_path(uri) is not None:
                 raise PluginError(f"docs/{uri} 与自动生成的页面同名；提示：改名或删去 docs/{uri}。")
             f = File.generated(config, uri, content=content)
             if uri in same:
                 f.is_modified = _unmodified  # serve: the page written last time is still right
+            else:
+                self.written_pages.append(f.dest_uri)
             files.append(f)
         # An asset is copied again when its source is another file or was changed since: MkDocs'
         # own test (source newer than the copy) misses a cached image older than the copy, as
@@ -206,9 +216,14 @@ class SiteBuilderPlugin(BasePlugin):
         if getattr(self, "defer_search", False):  # site-builder build checks pages meanwhile
             self.search_job = SearchIndexJob(Path(config.site_dir))
         elif getattr(self, "serving", False):
-            # The preview reloads at once; the search index follows a few seconds later.
+            # The preview reloads at once; the search index follows a moment later, with only
+            # the pages this rebuild wrote indexed again.
             self._finish_search()
-            self.search_job = SearchIndexJob(Path(config.site_dir))
+            if self.search_service is None:
+                self.search_service = SearchIndexService()
+            self.search_job = self.search_service.update(
+                site_dir, self.written_pages if self.pages_kept else None,
+                len(self.tracker.pages))
         else:
             index_site(Path(config.site_dir))
         self.built = True
@@ -225,7 +240,14 @@ class SiteBuilderPlugin(BasePlugin):
 
     def on_shutdown(self) -> None:
         if getattr(self, "serving", False):
-            self._finish_search()
+            self.close_search()
+
+    def close_search(self) -> None:
+        """Wait for the search index under way, then stop the preview's indexing service."""
+        self._finish_search()
+        if self.search_service is not None:
+            self.search_service.close()
+            self.search_service = None
 
     def on_serve(self, server, config, builder):
         root = self.project.root
@@ -346,6 +368,11 @@ class Preview:
     def wait_for_search(self) -> None:
         if self.plugin.search_job is not None:
             self.plugin.search_job.wait()
+
+    def close(self) -> None:
+        """What `serve` does when it stops: the search index finished, its service stopped."""
+        if self.started and hasattr(self, "plugin"):
+            self.plugin.close_search()
 
 
 class _DropDirtyWarning(logging.Filter):
