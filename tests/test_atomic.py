@@ -113,6 +113,44 @@ def test_failed_build_leaves_site_untouched(project, capsys, name):
     assert sorted(os.listdir(project)) == listing, "a temporary folder was left behind"
 
 
+def test_an_image_failing_while_the_pages_are_written_fails_the_build_whole(project, capsys,
+                                                                           monkeypatch, tmp_path):
+    """The images are encoded while MkDocs writes the pages and the indexer reads them; one
+    that fails fails the build like any other error: site/ untouched, no temporary folder, and
+    no indexer left running."""
+    import site_builder.render.images as images
+
+    monkeypatch.setenv("SITE_BUILDER_CACHE", str(tmp_path / "empty-cache"))  # encode them all
+    real = images._write_all
+    calls = []
+
+    def fails_once(targets, make):
+        calls.append(targets)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real(targets, make)
+
+    monkeypatch.setattr(images, "_write_all", fails_once)
+    site = project / "site"
+    before, listing = tree_state(site), sorted(os.listdir(project))
+    assert main(["--root", str(project), "build"]) != 0
+    said = "".join(capsys.readouterr())
+    assert len(calls) >= 3 and f"构建失败，{site} 保持原样。" in said and "Traceback" not in said
+    assert tree_state(site) == before
+    assert sorted(os.listdir(project)) == listing
+    indexers = [d for d in Path("/proc").iterdir() if d.name.isdigit()
+                and b"pagefind" in _read(d / "cmdline") and str(project).encode() in
+                _read(d / "cmdline")]
+    assert indexers == []
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
 def test_post_build_findings_name_the_final_page(project):
     _plant_broken_link(project)
     result = build_site(project, project / "site")
