@@ -68,6 +68,13 @@ def test_preview_rebuild_after_one_edit_matches_a_clean_build(tmp_path, monkeypa
     assert untouched.stat().st_mtime_ns == before, "an unchanged brand page is not rendered again"
     assert (tmp_path / "preview" / "pagefind" / "pagefind.js").is_file()
 
+    entry = tmp_path / "preview" / "pagefind" / "pagefind-entry.json"
+    written = entry.stat().st_mtime_ns
+    preview.build()  # nothing changed: no page written, the index not written again
+    preview.wait_for_search()
+    assert preview.plugin.written_pages == [] and preview.plugin.search_job.error is None
+    assert entry.stat().st_mtime_ns == written
+
     result = build_site(root, tmp_path / "clean")
     assert result.ok
     assert_same_site(tree(tmp_path / "clean"), tree(tmp_path / "preview"))

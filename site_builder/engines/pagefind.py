@@ -141,7 +141,11 @@ class SearchIndexService:
         pages = None if whole else [
             (page_url(uri), (site_dir / uri).read_text(encoding="utf-8"))
             for uri in sorted(written) if uri.endswith(".html")]
-        future = asyncio.run_coroutine_threadsafe(self._update(site_dir, pages), self._loop)
+        if pages == []:  # no page was written again: the bundle on disk is still the index
+            future: Future = Future()
+            future.set_result(None)
+        else:
+            future = asyncio.run_coroutine_threadsafe(self._update(site_dir, pages), self._loop)
         return ServiceJob(future, whole)
 
     async def _update(self, site_dir: Path, pages: list[tuple[str, str]] | None) -> None:
