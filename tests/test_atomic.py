@@ -118,7 +118,7 @@ def test_an_image_failing_while_the_pages_are_written_fails_the_build_whole(proj
     """The images are encoded while MkDocs writes the pages and the indexer reads them; one
     that fails fails the build like any other error: site/ untouched, no temporary folder, and
     no indexer left running."""
-    import site_builder.render.images as images
+    from site_builder.render import images
 
     monkeypatch.setenv("SITE_BUILDER_CACHE", str(tmp_path / "empty-cache"))  # encode them all
     real = images._write_all
