@@ -164,11 +164,18 @@ def test_preview_holds_off_garbage_collection_only_while_it_rebuilds(tmp_path, m
     preview.build()
     assert seen == [True, False] and gc.isenabled()
     template = root / "templates" / "pages" / "brand.md.j2"
+    original = template.read_text(encoding="utf-8")
     template.write_text("{% if %}", encoding="utf-8")
     with pytest.raises(jinja2.TemplateSyntaxError):
         preview.build()
     assert seen[-1] is False and gc.isenabled()
     preview.wait_for_search()
+    # after a failed rebuild nothing is taken as already written: every page, the whole index
+    template.write_text(original, encoding="utf-8")
+    preview.build()
+    preview.wait_for_search()
+    assert len(preview.plugin.written_pages) == len(preview.plugin.tracker.pages) > 10
+    assert preview.plugin.search_job.whole is True and preview.plugin.search_job.error is None
 
 
 def test_preview_indexes_the_whole_site_when_pages_come_or_go(tmp_path, monkeypatch, previews):

@@ -231,6 +231,9 @@ class SiteBuilderPlugin(BasePlugin):
             _resume_collection()
 
     def on_build_error(self, error) -> None:
+        # the pages remembered as written may not have been: the next rebuild writes them all,
+        # and the search index is made again from the whole site
+        self.tracker = PageTracker()
         if getattr(self, "pause_gc", False):
             _resume_collection()
 
