@@ -45,13 +45,24 @@ def previews():
         preview.close()
 
 
-def test_preview_rebuild_after_one_edit_matches_a_clean_build(tmp_path, monkeypatch, previews):
+@pytest.fixture
+def root(tmp_path, monkeypatch) -> Path:
+    """The tests' fictional project, built as of a fixed date."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764201600")
     (tmp_path / "p").mkdir()
-    root = make_project(tmp_path / "p")
-    preview = previews(root, tmp_path / "preview")
-    preview.build()
-    preview.wait_for_search()
+    return make_project(tmp_path / "p")
+
+
+@pytest.fixture
+def preview(root, tmp_path, previews) -> Preview:
+    """A preview of that project, built once, its search index written."""
+    opened = previews(root, tmp_path / "preview")
+    opened.build()
+    opened.wait_for_search()
+    return opened
+
+
+def test_preview_rebuild_after_one_edit_matches_a_clean_build(preview, root, tmp_path):
     page = tmp_path / "preview" / "brands" / "shili-jigong" / "index.html"
     untouched = tmp_path / "preview" / "brands" / "shili-jiazheng" / "index.html"
     before = untouched.stat().st_mtime_ns
@@ -80,12 +91,7 @@ def test_preview_rebuild_after_one_edit_matches_a_clean_build(tmp_path, monkeypa
     assert_same_site(tree(tmp_path / "clean"), tree(tmp_path / "preview"))
 
 
-def test_preview_renders_everything_again_when_settings_change(tmp_path, monkeypatch, previews):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764201600")
-    (tmp_path / "p").mkdir()
-    root = make_project(tmp_path / "p")
-    preview = previews(root, tmp_path / "preview")
-    preview.build()
+def test_preview_renders_everything_again_when_settings_change(preview, root, tmp_path):
     settings = root / "settings.yml"
     settings.write_text(settings.read_text(encoding="utf-8").replace(
         "title: 示例市劳务品牌（测试）", "title: 改名后的站点"), encoding="utf-8")
@@ -103,20 +109,15 @@ def test_preview_renders_everything_again_when_settings_change(tmp_path, monkeyp
     assert_same_site(tree(tmp_path / "clean"), tree(tmp_path / "preview"))
 
 
-def test_preview_after_edits_other_pages_show_matches_a_clean_build(tmp_path, monkeypatch,
-                                                                  previews):
+def test_preview_after_edits_other_pages_show_matches_a_clean_build(
+        preview, root, tmp_path, monkeypatch):
     """Renaming a brand changes the cards on other brands' pages, the listings, the data files;
     pages the preview keeps from last time (its memo) must still equal a clean build's, and so
     must the search index with the pages written again indexed one by one (on a site this small
     the preview would index the whole site again, as the next test has it do)."""
     import shutil
 
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764201600")
     monkeypatch.setattr(pagefind, "PAGES_PER_CHANGED_PAGE", 0)  # page by page, however many
-    (tmp_path / "p").mkdir()
-    root = make_project(tmp_path / "p")
-    preview = previews(root, tmp_path / "preview")
-    preview.build()
     edits = [("shili-jiazheng.md", "name: 示例·家政姐妹", "name: 示例·家政姐妹（改名）"),
              ("shili-chayi.md", "summary: 虚构的示例品牌：从化山区的茶艺师队伍，用于测试。",
               "summary: 改写后的简介：虚构的茶艺师队伍。"),
@@ -138,8 +139,8 @@ def test_preview_after_edits_other_pages_show_matches_a_clean_build(tmp_path, mo
         assert_same_site(tree(tmp_path / f"clean-{n}"), incremental)
 
 
-def test_preview_holds_off_garbage_collection_only_while_it_rebuilds(tmp_path, monkeypatch,
-                                                                   previews):
+def test_preview_holds_off_garbage_collection_only_while_it_rebuilds(
+        root, tmp_path, monkeypatch, previews):
     """A rebuild runs without Python's full collections (they visit everything the preview
     keeps); a finished or failed rebuild turns them on again."""
     import gc
@@ -148,9 +149,6 @@ def test_preview_holds_off_garbage_collection_only_while_it_rebuilds(tmp_path, m
 
     import site_builder.engines.mkdocs as engine
 
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764201600")
-    (tmp_path / "p").mkdir()
-    root = make_project(tmp_path / "p")
     seen = []
     real = engine.render_site
 
@@ -178,17 +176,12 @@ def test_preview_holds_off_garbage_collection_only_while_it_rebuilds(tmp_path, m
     assert preview.plugin.search_job.whole is True and preview.plugin.search_job.error is None
 
 
-def test_preview_indexes_the_whole_site_when_pages_come_or_go(tmp_path, monkeypatch, previews):
+def test_preview_indexes_the_whole_site_when_pages_come_or_go(preview, root, tmp_path, monkeypatch):
     """A new brand adds a page (and every page's navigation changes): the index is made again
     from the whole site and then holds the new page."""
     import shutil
 
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764201600")
     monkeypatch.setattr(pagefind, "PAGES_PER_CHANGED_PAGE", 0)  # page by page when it can be
-    (tmp_path / "p").mkdir()
-    root = make_project(tmp_path / "p")
-    preview = previews(root, tmp_path / "preview")
-    preview.build()
     source = root / "brands" / "shili-jigong.md"
     text = source.read_text(encoding="utf-8")
     (root / "brands" / "shili-jigong-er.md").write_text(
@@ -202,19 +195,12 @@ def test_preview_indexes_the_whole_site_when_pages_come_or_go(tmp_path, monkeypa
     assert_same_site(tree(tmp_path / "clean"), tree(tmp_path / "preview"))
 
 
-def test_a_failed_search_update_is_reported_and_the_next_one_starts_afresh(tmp_path,
-                                                                           monkeypatch,
-                                                                           previews):
+def test_a_failed_search_update_is_reported_and_the_next_one_starts_afresh(
+        preview, root, tmp_path, monkeypatch):
     """The indexer failing is a warning in the preview, not a stopped preview; the next rebuild
     indexes the whole site again and the bundle is whole again."""
     from pagefind.index import PagefindIndex
 
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764201600")
-    (tmp_path / "p").mkdir()
-    root = make_project(tmp_path / "p")
-    preview = previews(root, tmp_path / "preview")
-    preview.build()
-    preview.wait_for_search()
     real = PagefindIndex.add_html_file
 
     async def broken(self, **kwargs):
@@ -236,21 +222,13 @@ def test_a_failed_search_update_is_reported_and_the_next_one_starts_afresh(tmp_p
     assert (tmp_path / "preview" / "pagefind" / "pagefind.js").is_file()
 
 
-def test_a_search_service_that_dies_is_reported_at_once_and_started_again(tmp_path,
-                                                                         monkeypatch,
-                                                                         previews):
+def test_a_search_service_that_dies_is_reported_at_once_and_started_again(preview, root):
     """The indexer's process ending (killed, crashed) fails that update at once with a message,
     rather than leaving the preview waiting for an answer; the next rebuild starts a new one."""
     import os
     import signal
     import time
 
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764201600")
-    (tmp_path / "p").mkdir()
-    root = make_project(tmp_path / "p")
-    preview = previews(root, tmp_path / "preview")
-    preview.build()
-    preview.wait_for_search()
     children = [int(d.name) for d in Path("/proc").iterdir() if d.name.isdigit()
                 and _parent(d) == os.getpid() and b"--service" in _cmdline(d)]
     assert len(children) == 1, children
