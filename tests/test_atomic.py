@@ -115,9 +115,9 @@ def test_failed_build_leaves_site_untouched(project, capsys, name):
 
 def test_an_image_failing_while_the_pages_are_written_fails_the_build_whole(project, capsys,
                                                                            monkeypatch, tmp_path):
-    """The images are encoded while MkDocs writes the pages and the indexer reads them; one
-    that fails fails the build like any other error: site/ untouched, no temporary folder, and
-    no indexer left running."""
+    """The images are encoded in threads while the pages are rendered; one that fails (here, a
+    full disk) fails the build like any other error: one message, site/ untouched, no temporary
+    folder, and no search indexer started or left behind."""
     from site_builder.render import images
 
     monkeypatch.setenv("SITE_BUILDER_CACHE", str(tmp_path / "empty-cache"))  # encode them all

@@ -177,8 +177,9 @@ def test_preview_holds_off_garbage_collection_only_while_it_rebuilds(
 
 
 def test_preview_indexes_the_whole_site_when_pages_come_or_go(preview, root, tmp_path, monkeypatch):
-    """A new brand adds a page (and every page's navigation changes): the index is made again
-    from the whole site and then holds the new page."""
+    """A new brand adds a page and a deleted one takes its page away (and every page's
+    navigation changes): the page of the deleted brand leaves the preview's folder, and the
+    index is made again from the whole site, as a clean build makes it."""
     import shutil
 
     monkeypatch.setattr(pagefind, "PAGES_PER_CHANGED_PAGE", 0)  # page by page when it can be
@@ -187,18 +188,47 @@ def test_preview_indexes_the_whole_site_when_pages_come_or_go(preview, root, tmp
     (root / "brands" / "shili-jigong-er.md").write_text(
         text.replace("slug: shili-jigong", "slug: shili-jigong-er").replace(
             "name: 示例·数控技工", "name: 示例·新增技工"), encoding="utf-8")
+    gone = tmp_path / "preview" / "brands" / "shili-chayi" / "index.html"
+    assert gone.is_file()
+    (root / "brands" / "shili-chayi.md").unlink()
     preview.build()
     preview.wait_for_search()
     assert preview.plugin.search_job.whole is True and preview.plugin.search_job.error is None
     assert (tmp_path / "preview" / "brands" / "shili-jigong-er" / "index.html").is_file()
+    assert not gone.exists()
     assert build_site(shutil.copytree(root, tmp_path / "state"), tmp_path / "clean").ok
-    assert_same_site(tree(tmp_path / "clean"), tree(tmp_path / "preview"))
+    clean = tree(tmp_path / "clean")
+    # beyond the clean build only the images of the deleted brand stay (nothing links them)
+    kept = {k: v for k, v in tree(tmp_path / "preview").items()
+            if not k.startswith("brands/shili-chayi/")}
+    assert_same_site(clean, kept)
+
+
+def _service_pid(preview) -> int:
+    process = pagefind._Service(preview.plugin.search_service._index).process
+    assert process is not None and process.returncode is None
+    return process.pid
+
+
+def _ended(pid: int, seconds: float = 10) -> bool:
+    import time
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        state = _state(Path(f"/proc/{pid}"))
+        if state in ("", "Z"):  # gone, or ended and not yet collected
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def test_a_failed_search_update_is_reported_and_the_next_one_starts_afresh(
         preview, root, tmp_path, monkeypatch):
-    """The indexer failing is a warning in the preview, not a stopped preview; the next rebuild
-    indexes the whole site again and the bundle is whole again."""
+    """The indexer failing is a warning in the preview (one Chinese sentence), not a stopped
+    preview; its service is ended, and the next rebuild indexes the whole site again into the
+    bundle a clean build writes."""
+    import shutil
+
     from pagefind.index import PagefindIndex
 
     real = PagefindIndex.add_html_file
@@ -207,44 +237,64 @@ def test_a_failed_search_update_is_reported_and_the_next_one_starts_afresh(
         raise RuntimeError("indexer gone")
 
     monkeypatch.setattr(PagefindIndex, "add_html_file", broken)
+    first = _service_pid(preview)
     record = root / "brands" / "shili-jigong.md"
     record.write_text(record.read_text(encoding="utf-8").replace("虚构的技工品牌。", "第一次编辑。"),
                       encoding="utf-8")
     preview.build()
     error = preview.plugin.search_job.wait()
-    assert error is not None and "生成搜索索引失败" in str(error) and "indexer gone" in str(error)
+    assert str(error) == "生成搜索索引失败，下次修改后会重新生成整个索引。"
+    assert _ended(first), "the failed service is still running"
     monkeypatch.setattr(PagefindIndex, "add_html_file", real)
     record.write_text(record.read_text(encoding="utf-8").replace("第一次编辑。", "第二次编辑。"),
                       encoding="utf-8")
     preview.build()
     preview.wait_for_search()
     assert preview.plugin.search_job.whole is True and preview.plugin.search_job.error is None
-    assert (tmp_path / "preview" / "pagefind" / "pagefind.js").is_file()
+    assert build_site(shutil.copytree(root, tmp_path / "state"), tmp_path / "clean").ok
+    assert_same_site(tree(tmp_path / "clean"), tree(tmp_path / "preview"))
 
 
-def test_a_search_service_that_dies_is_reported_at_once_and_started_again(preview, root):
-    """The indexer's process ending (killed, crashed) fails that update at once with a message,
-    rather than leaving the preview waiting for an answer; the next rebuild starts a new one."""
+@pytest.mark.parametrize("how", ["process killed", "answers unreadable"])
+def test_a_search_service_that_dies_is_reported_at_once_and_started_again(preview, root, how):
+    """The indexer's process ending (killed, crashed), or its answers no longer being read
+    (the library's reader stopped), fails that update at once with a message, rather than
+    leaving the preview waiting for an answer; the old service is ended and the next rebuild
+    starts a new one."""
     import os
     import signal
     import time
 
     children = [int(d.name) for d in Path("/proc").iterdir() if d.name.isdigit()
                 and _parent(d) == os.getpid() and b"--service" in _cmdline(d)]
-    assert len(children) == 1, children
-    os.kill(children[0], signal.SIGKILL)
+    assert children == [_service_pid(preview)], children
+    if how == "process killed":
+        os.kill(children[0], signal.SIGKILL)
+    else:
+        service = preview.plugin.search_service
+        reader = pagefind._Service(service._index).reader
+        service._loop.call_soon_threadsafe(reader.cancel)
     record = root / "brands" / "shili-jigong.md"
-    record.write_text(record.read_text(encoding="utf-8").replace("虚构的技工品牌。", "杀掉之后。"),
+    record.write_text(record.read_text(encoding="utf-8").replace("虚构的技工品牌。", "停掉之后。"),
                       encoding="utf-8")
     started = time.monotonic()
     preview.build()
     error = preview.plugin.search_job.wait()
-    assert error is not None and "搜索索引程序意外退出" in str(error), error
+    said = "搜索索引程序意外退出" if how == "process killed" else "搜索索引程序的回答无法读取"
+    assert error is not None and said in str(error), error
     assert time.monotonic() - started < 30  # not the 600 s an unanswered request may take
+    assert _ended(children[0])
     preview.build()
     preview.wait_for_search()
     job = preview.plugin.search_job
     assert job.whole is True and job.error is None
+
+
+def _state(proc: Path) -> str:
+    try:
+        return (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
 
 
 def _parent(proc: Path) -> int:

@@ -23,6 +23,8 @@ pytestmark = pytest.mark.browser  # Chromium: `-m 'not browser'` leaves these ou
 
 REPO = Path(__file__).resolve().parent.parent
 WORD = "QUOKKAPREVIEW"  # a made-up word no page holds until the edit
+CTRL_C_WORKS = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler);"
+                " sys.argv[0] = 'site-builder'; runpy.run_module('site_builder', run_name='__main__')")
 
 
 def _wait_for(url: str, seconds: float) -> None:
@@ -52,27 +54,45 @@ def _results(browser, base: str, query: str) -> list[str]:
         page.context.close()
 
 
-def _children(pid: int) -> list[str]:
+def _children(pid: int) -> list[tuple[int, str]]:
     out = []
     for d in Path("/proc").iterdir():
         if not d.name.isdigit():
             continue
         try:
             if int((d / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                out.append((d / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+                out.append((int(d.name),
+                            (d / "cmdline").read_bytes().replace(b"\0", b" ").decode()))
         except (OSError, IndexError, ValueError):
             continue
     return out
+
+
+def _ended(pid: int, seconds: float = 10) -> bool:
+    """The process is gone (or ended, waiting to be collected by whoever adopted it)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return True
+        if state == "Z":
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def test_an_edit_in_the_preview_is_found_by_its_search(tmp_path):
     root = copy_demo(tmp_path / "project", full=True)
     port = free_port()
     env = dict(os.environ, PYTHONPATH=str(REPO), SITE_BUILDER_CACHE=str(tmp_path / "cache"))
-    proc = subprocess.Popen([sys.executable, "-m", "site_builder", "--root", str(root), "serve",
+    # Ctrl+C as in a terminal: a command started in the background (as CI may start the
+    # tests) inherits SIGINT ignored, and Python then never raises KeyboardInterrupt
+    proc = subprocess.Popen([sys.executable, "-c", CTRL_C_WORKS, "--root", str(root), "serve",
                              "--port", str(port)], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, env=env, text=True)
     base = f"http://127.0.0.1:{port}/"
+    services: list[int] = []
     try:
         _wait_for(base + "pagefind/pagefind-entry.json", 120)
         record = min((root / "brands").glob("*.md"))
@@ -87,7 +107,7 @@ def test_an_edit_in_the_preview_is_found_by_its_search(tmp_path):
                 time.sleep(1)
                 found = [h for h in _results(browser, base, WORD) if record.stem in h]
             assert found, f"the edited brand {record.stem} was not found for {WORD}"
-        services = [c for c in _children(proc.pid) if "--service" in c]
+        services = [pid for pid, cmd in _children(proc.pid) if "--service" in cmd]
         assert len(services) == 1, services  # one indexer kept between rebuilds
     finally:
         proc.send_signal(signal.SIGINT)
@@ -97,5 +117,6 @@ def test_an_edit_in_the_preview_is_found_by_its_search(tmp_path):
             proc.kill()
             out, _ = proc.communicate()
     assert proc.returncode == 0, out[-2000:]
+    assert _ended(services[0]), "the search service outlived the preview"
     assert "Traceback" not in out, out[-2000:]
     assert not re.search(r"搜索索引未能更新", out), out[-2000:]

@@ -65,6 +65,8 @@ class SiteBuilderPlugin(BasePlugin):
         self.search_service: SearchIndexService | None = None  # serve: kept between rebuilds
         self.written_pages: list[str] = []  # serve: the pages this rebuild writes again
         self.pages_kept = False  # serve: this rebuild has the same pages as the last one
+        self.pages_on_disk: set[str] = set()  # serve: the pages the last finished build wrote
+        self.pages_now: set[str] = set()  # the pages of this build
         self.defer_search = False
         self.compiled = _CompiledTemplates()  # serve: the theme's templates, compiled once
         self.neutralised: dict[str, tuple] = {}  # serve: theme files cleaned after a build
@@ -146,7 +148,7 @@ class SiteBuilderPlugin(BasePlugin):
         # pages that came or went: the search index is made again from the whole site
         self.pages_kept = incremental and rendered.pages.keys() == self.tracker.pages.keys()
         same = self.tracker.unchanged(rendered.pages, shared) if incremental else set()
-        self.written_pages = []
+        self.written_pages, self.pages_now = [], set()
         for uri, content in rendered.pages.items():
             if files.get_file_from_path(uri) is not None:
                 raise PluginError(f"docs/{uri} 与自动生成的页面同名；提示：改名或删去 docs/{uri}。")
@@ -155,6 +157,7 @@ class SiteBuilderPlugin(BasePlugin):
                 f.is_modified = _unmodified  # serve: the page written last time is still right
             else:
                 self.written_pages.append(f.dest_uri)
+            self.pages_now.add(f.dest_uri)
             files.append(f)
         # An asset is copied again when its source is another file or was changed since: MkDocs'
         # own test (source newer than the copy) misses a cached image older than the copy, as
@@ -216,6 +219,11 @@ class SiteBuilderPlugin(BasePlugin):
         if getattr(self, "defer_search", False):  # site-builder build checks pages meanwhile
             self.search_job = SearchIndexJob(Path(config.site_dir))
         elif getattr(self, "serving", False):
+            # A dirty build leaves the pages of brands removed, withdrawn or renamed since: they
+            # go, so that neither the preview nor its search shows them.
+            for uri in sorted(self.pages_on_disk - self.pages_now):
+                (site_dir / uri).unlink(missing_ok=True)
+            self.pages_on_disk = set(self.pages_now)
             # The preview reloads at once; the search index follows a moment later, with only
             # the pages this rebuild wrote indexed again.
             self._finish_search()

@@ -25,8 +25,8 @@ LANGUAGE = "zh"  # one index, segmented as Chinese, whatever a page declares
 TIMEOUT_S = 600
 # The preview indexes the pages an edit wrote again one by one, about 0.1 s each (the service's
 # answers are read one per tenth of a second), against about 5 ms a page for indexing the whole
-# site (5 s for 1,000 brand pages, measured): beyond one page in 25, indexing everything is quicker.
-PAGES_PER_CHANGED_PAGE = 25
+# site (5 s for 1,000 brand pages, measured): beyond one page in 20, indexing everything is quicker.
+PAGES_PER_CHANGED_PAGE = 20
 
 
 class SearchIndexError(EngineFailed):
@@ -98,18 +98,43 @@ def page_url(dest_uri: str) -> str:
     return "/" + (dest_uri[:-len("index.html")] if dest_uri.endswith("/index.html") else dest_uri)
 
 
-def _backend(index: PagefindIndex | None):
-    """The service's process (the library keeps it to itself), or None."""
-    return getattr(getattr(index, "_service", None), "_backend", None)
+class _Service:
+    """What the `pagefind` library keeps to itself about a running index's service: its process
+    and the task reading its answers (the library would wait for an answer for ever once either
+    has ended, and its own close waits on every answer ever sent)."""
 
+    def __init__(self, index: PagefindIndex) -> None:
+        service = getattr(index, "_service", None)
+        self.process = getattr(service, "_backend", None)
+        self.reader = getattr(service, "_poll_task", None)
+        self.waiting = getattr(service, "_responses", {})
 
-def _exit_code(index: PagefindIndex | None) -> int | None:
-    backend = _backend(index)
-    return None if backend is None else backend.returncode
+    def ended(self) -> str | None:
+        """Why the service can no longer answer, or None while it can."""
+        if self.process is not None and self.process.returncode is not None:
+            return f"搜索索引程序意外退出（退出码 {self.process.returncode}）。"
+        if self.reader is not None and self.reader.done():
+            return "搜索索引程序的回答无法读取，已停止它。"
+        return None
 
-
-class _Closing(Exception):
-    """Leaving the service's context on purpose: close it without writing the index again."""
+    async def stop(self) -> None:
+        """End the service now: its reader, the answers still awaited, its process."""
+        if self.reader is not None:
+            if self.reader.done():
+                if not self.reader.cancelled():
+                    self.reader.exception()  # taken here, not logged when the task is collected
+            else:
+                self.reader.cancel()
+        for answer in list(self.waiting.values()):
+            if not answer.done():
+                answer.cancel()
+        if self.process is not None and self.process.returncode is None:
+            self.process.terminate()
+            try:
+                await asyncio.wait_for(self.process.wait(), 5)
+            except TimeoutError:
+                self.process.kill()
+                await self.process.wait()
 
 
 class SearchIndexService:
@@ -120,7 +145,8 @@ class SearchIndexService:
     for byte.
 
     The service runs on its own event loop in a background thread; `update` returns at once and
-    its job is waited for like a `SearchIndexJob`.
+    its job is waited for like a `SearchIndexJob`. Every failure ends the service (the next
+    update starts a new one over the whole site) and is told in one Chinese sentence.
     """
 
     def __init__(self) -> None:
@@ -134,8 +160,9 @@ class SearchIndexService:
                total: int) -> ServiceJob:
         """Index the pages written at `written` (their paths in the site) again, or the whole
         site when `written` is None or when that would be quicker; `total`: pages in the site.
-        The pages are read now, before the next rebuild can write them again. Call it once the
-        last update is waited for."""
+        Pages indexed one by one are read now, before the next rebuild can write them again
+        (the whole site is read by the service itself). Call it once the last update is waited
+        for."""
         whole = written is None or self._index is None or \
             len(written) * PAGES_PER_CHANGED_PAGE > total
         pages = None if whole else [
@@ -145,17 +172,17 @@ class SearchIndexService:
             future: Future = Future()
             future.set_result(None)
         else:
-            future = asyncio.run_coroutine_threadsafe(self._update(site_dir, pages), self._loop)
+            future = asyncio.run_coroutine_threadsafe(  # one deadline for the whole update
+                asyncio.wait_for(self._update(site_dir, pages), TIMEOUT_S), self._loop)
         return ServiceJob(future, whole)
 
     async def _update(self, site_dir: Path, pages: list[tuple[str, str]] | None) -> None:
         try:
             if pages is None:
                 await self._close()
-                index = PagefindIndex(config={"force_language": LANGUAGE})
-                await asyncio.wait_for(index.__aenter__(), TIMEOUT_S)
-                self._index = index
-                await self._ask(index.add_directory(str(site_dir)))
+                self._index = PagefindIndex(config={"force_language": LANGUAGE})
+                await self._ask(self._index.__aenter__())  # starts the service
+                await self._ask(self._index.add_directory(str(site_dir)))
             else:
                 assert self._index is not None
                 for url, html in pages:
@@ -166,49 +193,31 @@ class SearchIndexService:
             # preview's folder, a few per edit; the entry file names the current ones.
             await self._ask(self._index.write_files(str(site_dir / BUNDLE_DIR)))
         except BaseException as e:
-            code = _exit_code(self._index)
+            why = _Service(self._index).ended() if self._index is not None else None
             await self._close()  # the next update starts from the whole site again
-            if code is not None and not isinstance(e, SearchIndexError):
-                raise SearchIndexError(f"搜索索引程序意外退出（退出码 {code}）。") from e
+            if why is not None and isinstance(e, Exception) and not isinstance(e, SearchIndexError):
+                raise SearchIndexError(why) from e  # (writing to a service that has ended)
             raise
         _finish_bundle(site_dir / BUNDLE_DIR)
 
     async def _ask(self, request) -> None:
-        """Await one request to the service, for at most TIMEOUT_S; at once if the service's
-        process ends meanwhile (the library would wait for its answer for ever)."""
+        """Await one request to the service; fail at once if the service's process ends or its
+        answers can no longer be read meanwhile."""
         task = asyncio.ensure_future(request)
-        backend = _backend(self._index)
-        ended = asyncio.ensure_future(backend.wait()) if backend is not None else None
-        done, _ = await asyncio.wait({task} | ({ended} if ended else set()), timeout=TIMEOUT_S,
-                                     return_when=asyncio.FIRST_COMPLETED)
-        if ended is not None and ended not in done:
-            ended.cancel()
-        if task in done:
-            task.result()
-            return
-        task.cancel()
-        if ended is not None and ended in done:
-            raise SearchIndexError(f"搜索索引程序意外退出（退出码 {backend.returncode}）。")
-        raise TimeoutError
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=0.2)
+            if task in done:
+                task.result()
+                return
+            why = _Service(self._index).ended() if self._index is not None else None
+            if why is not None:
+                task.cancel()
+                raise SearchIndexError(why)
 
     async def _close(self) -> None:
         index, self._index = self._index, None
-        if index is None:
-            return
-        if _exit_code(index) is not None:
-            # an ended service has nothing to close; its reader task failed with it, and that
-            # failure is taken here rather than logged whenever the task is collected
-            reader = getattr(getattr(index, "_service", None), "_poll_task", None)
-            if reader is not None:
-                if reader.done() and not reader.cancelled():
-                    reader.exception()
-                else:
-                    reader.cancel()
-            return
-        try:
-            await asyncio.wait_for(index.__aexit__(_Closing, _Closing(), None), 10)
-        except Exception as e:  # noqa: BLE001 -- a service that will not close exits with us
-            log.debug("the search service did not close: %r", e)
+        if index is not None:
+            await _Service(index).stop()
 
     def close(self) -> None:
         """Stop the service and its thread (waits for an update under way)."""
@@ -219,6 +228,8 @@ class SearchIndexService:
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(30)
+            if not self._thread.is_alive():
+                self._loop.close()
 
 
 class ServiceJob:
@@ -235,8 +246,12 @@ class ServiceJob:
         self._done = True
         try:
             self.future.result(TIMEOUT_S + 30)
+        except SearchIndexError as e:
+            self.error = e
         except TimeoutError:
+            self.future.cancel()
             self.error = SearchIndexError(f"生成搜索索引超过 {TIMEOUT_S} 秒，已停止。")
-        except Exception as e:  # noqa: BLE001 -- the service's own failures, as text
-            self.error = SearchIndexError(f"生成搜索索引失败：{e}")
+        except BaseException as e:  # noqa: BLE001 -- the library's own failures, told in Chinese
+            log.debug("the search service failed: %r", e)
+            self.error = SearchIndexError("生成搜索索引失败，下次修改后会重新生成整个索引。")
         return self.error
