@@ -80,6 +80,7 @@ BRANDS ?= 1000
 BENCH_OUT = bench/results$(if $(filter 1000,$(BRANDS)),,-$(BRANDS)).json
 bench: $(STAMP)
 	$(PY) bench/bench_validate.py --output bench/validate-results.json
+	$(PY) bench/bench_images.py --output bench/images-results.json
 	$(PY) bench/bench_site.py --brands $(BRANDS) --phases $(if $(PROFILE),--profile) --output $(BENCH_OUT)
 
 lint: $(STAMP)

@@ -126,3 +126,17 @@ def test_validation_benchmark_smoke(tmp_path):
     assert 1 < v["ratio"] < 100
     assert 40 * 1000 < v["front_matter_mb"] * 1e6 < 40 * 50_000
     assert "ratio (b)/(a)" in proc.stdout
+
+
+def test_the_photo_benchmark_prints_sane_figures(tmp_path):
+    """bench_images.py: a phone's photo with the reduced decode against a full one."""
+    out = tmp_path / "images.json"
+    proc = subprocess.run([sys.executable, str(REPO / "bench" / "bench_images.py"), "--repeat", "1",
+                           "--output", str(out)], check=False, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    r = json.loads(out.read_text())
+    assert _num(r["reduced_s"]) and _num(r["full_s"]) and 0.001 < r["reduced_s"] < 60
+    assert _close(r["reduced_vs_full"], r["reduced_s"] / r["full_s"])
+    assert all(isinstance(v, int) and v > 1000 for v in r["variant_bytes"].values())
+    assert "reduced decode" in proc.stdout and "full decode" in proc.stdout

