@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from procs import children, ended
 from showcase import make_project
 
 from site_builder.build import build_site
@@ -210,18 +211,6 @@ def _service_pid(preview) -> int:
     return process.pid
 
 
-def _ended(pid: int, seconds: float = 10) -> bool:
-    import time
-
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        state = _state(Path(f"/proc/{pid}"))
-        if state in ("", "Z"):  # gone, or ended and not yet collected
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def test_a_failed_search_update_is_reported_and_the_next_one_starts_afresh(
         preview, root, tmp_path, monkeypatch):
     """The indexer failing is a warning in the preview (one Chinese sentence), not a stopped
@@ -244,7 +233,7 @@ def test_a_failed_search_update_is_reported_and_the_next_one_starts_afresh(
     preview.build()
     error = preview.plugin.search_job.wait()
     assert str(error) == "生成搜索索引失败，下次修改后会重新生成整个索引。"
-    assert _ended(first), "the failed service is still running"
+    assert ended(first), "the failed service is still running"
     monkeypatch.setattr(PagefindIndex, "add_html_file", real)
     record.write_text(record.read_text(encoding="utf-8").replace("第一次编辑。", "第二次编辑。"),
                       encoding="utf-8")
@@ -265,11 +254,10 @@ def test_a_search_service_that_dies_is_reported_at_once_and_started_again(previe
     import signal
     import time
 
-    children = [int(d.name) for d in Path("/proc").iterdir() if d.name.isdigit()
-                and _parent(d) == os.getpid() and b"--service" in _cmdline(d)]
-    assert children == [_service_pid(preview)], children
+    services = children(os.getpid(), "--service")
+    assert services == [_service_pid(preview)], services
     if how == "process killed":
-        os.kill(children[0], signal.SIGKILL)
+        os.kill(services[0], signal.SIGKILL)
     else:
         service = preview.plugin.search_service
         reader = pagefind._Service(service._index).reader
@@ -283,29 +271,8 @@ def test_a_search_service_that_dies_is_reported_at_once_and_started_again(previe
     said = "搜索索引程序意外退出" if how == "process killed" else "搜索索引程序的回答无法读取"
     assert error is not None and said in str(error), error
     assert time.monotonic() - started < 30  # not the 600 s an unanswered request may take
-    assert _ended(children[0])
+    assert ended(services[0])
     preview.build()
     preview.wait_for_search()
     job = preview.plugin.search_job
     assert job.whole is True and job.error is None
-
-
-def _state(proc: Path) -> str:
-    try:
-        return (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return ""
-
-
-def _parent(proc: Path) -> int:
-    try:
-        return int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, IndexError, ValueError):
-        return -1
-
-
-def _cmdline(proc: Path) -> bytes:
-    try:
-        return (proc / "cmdline").read_bytes()
-    except OSError:
-        return b""

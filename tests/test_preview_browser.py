@@ -17,6 +17,7 @@ from urllib.parse import quote
 import pytest
 from browser import guarded_page, launch_browser
 from cms_support import free_port
+from procs import children, ended
 from sitecopy import copy_demo
 
 pytestmark = pytest.mark.browser  # Chromium: `-m 'not browser'` leaves these out
@@ -54,34 +55,6 @@ def _results(browser, base: str, query: str) -> list[str]:
         page.context.close()
 
 
-def _children(pid: int) -> list[tuple[int, str]]:
-    out = []
-    for d in Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
-        try:
-            if int((d / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                out.append((int(d.name),
-                            (d / "cmdline").read_bytes().replace(b"\0", b" ").decode()))
-        except (OSError, IndexError, ValueError):
-            continue
-    return out
-
-
-def _ended(pid: int, seconds: float = 10) -> bool:
-    """The process is gone (or ended, waiting to be collected by whoever adopted it)."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            return True
-        if state == "Z":
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def test_an_edit_in_the_preview_is_found_by_its_search(tmp_path):
     root = copy_demo(tmp_path / "project", full=True)
     port = free_port()
@@ -107,7 +80,7 @@ def test_an_edit_in_the_preview_is_found_by_its_search(tmp_path):
                 time.sleep(1)
                 found = [h for h in _results(browser, base, WORD) if record.stem in h]
             assert found, f"the edited brand {record.stem} was not found for {WORD}"
-        services = [pid for pid, cmd in _children(proc.pid) if "--service" in cmd]
+        services = children(proc.pid, "--service")
         assert len(services) == 1, services  # one indexer kept between rebuilds
     finally:
         proc.send_signal(signal.SIGINT)
@@ -117,6 +90,6 @@ def test_an_edit_in_the_preview_is_found_by_its_search(tmp_path):
             proc.kill()
             out, _ = proc.communicate()
     assert proc.returncode == 0, out[-2000:]
-    assert _ended(services[0]), "the search service outlived the preview"
+    assert ended(services[0]), "the search service outlived the preview"
     assert "Traceback" not in out, out[-2000:]
     assert not re.search(r"搜索索引未能更新", out), out[-2000:]

@@ -64,7 +64,6 @@ class SiteBuilderPlugin(BasePlugin):
         self.search_job: SearchIndexJob | ServiceJob | None = None
         self.search_service: SearchIndexService | None = None  # serve: kept between rebuilds
         self.written_pages: list[str] = []  # serve: the pages this rebuild writes again
-        self.pages_kept = False  # serve: this rebuild has the same pages as the last one
         self.pages_on_disk: set[str] = set()  # serve: the pages the last finished build wrote
         self.pages_now: set[str] = set()  # the pages of this build
         self.defer_search = False
@@ -145,8 +144,6 @@ class SiteBuilderPlugin(BasePlugin):
                            d).resolve().is_relative_to(root)),  # the installed theme stays put
                        Path(config.config_file_path).read_bytes(), settings_file.read_bytes()))
         incremental = getattr(self, "incremental", False)
-        # pages that came or went: the search index is made again from the whole site
-        self.pages_kept = incremental and rendered.pages.keys() == self.tracker.pages.keys()
         same = self.tracker.unchanged(rendered.pages, shared) if incremental else set()
         self.written_pages, self.pages_now = [], set()
         for uri, content in rendered.pages.items():
@@ -223,15 +220,15 @@ class SiteBuilderPlugin(BasePlugin):
             # go, so that neither the preview nor its search shows them.
             for uri in sorted(self.pages_on_disk - self.pages_now):
                 (site_dir / uri).unlink(missing_ok=True)
-            self.pages_on_disk = set(self.pages_now)
             # The preview reloads at once; the search index follows a moment later, with only
-            # the pages this rebuild wrote indexed again.
+            # the pages this rebuild wrote indexed again (all of them when pages came or went).
+            same_pages = self.pages_now == self.pages_on_disk
+            self.pages_on_disk = set(self.pages_now)
             self._finish_search()
             if self.search_service is None:
                 self.search_service = SearchIndexService()
             self.search_job = self.search_service.update(
-                site_dir, self.written_pages if self.pages_kept else None,
-                len(self.tracker.pages))
+                site_dir, self.written_pages if same_pages else None, len(self.pages_now))
         else:
             index_site(Path(config.site_dir))
         self.built = True

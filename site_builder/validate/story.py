@@ -375,8 +375,9 @@ def check_story(body: str, body_line: int, rep: Reporter, folder: Path | None = 
         return
     brackets, angles = body.count("["), body.count("<")
     if brackets > MAX_STORY_BRACKETS or angles > MAX_STORY_ANGLES:  # also in plain text
-        what = f"方括号 [ 有 {brackets} 个" if brackets > MAX_STORY_BRACKETS else f"尖括号 < 有 {angles} 个"
-        rep.add(Code.P013, STORY_FIELD, f"品牌故事中{what}，超过上限 {MAX_STORY_BRACKETS}，无法在限定时间内"
+        what, limit = (f"方括号 [ 有 {brackets} 个", MAX_STORY_BRACKETS) if brackets > MAX_STORY_BRACKETS \
+            else (f"尖括号 < 有 {angles} 个", MAX_STORY_ANGLES)
+        rep.add(Code.P013, STORY_FIELD, f"品牌故事中{what}，超过上限 {limit}，无法在限定时间内"
                 "安全处理；提示：删去多余的符号。", body_line)
         return
     if plainly_safe(body):
