@@ -17,7 +17,11 @@ from .editor.cms import api_origins
 from .engines import EngineFailed
 from .project import Project, load_project
 from .publish.swap import swap_in
+from .render.images import cache_dir
 from .verify import verify_site
+
+# what the checks read in each page, kept beside the image variants (verify/memo.py)
+CHECKED_PAGES = "checked-pages"
 
 
 @dataclass
@@ -53,7 +57,8 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
             search = build_with_mkdocs(project, staging, defer_search=True)  # render → engine
             findings = verify_site(staging, project.settings.site_url, _label(project, site_dir),
                                    BUNDLE_DIR, search.raise_error,
-                                   api_origins(project.settings))  # verify
+                                   api_origins(project.settings),
+                                   cache_dir() / CHECKED_PAGES)  # verify
         except EngineFailed as e:
             return BuildResult(project, False, [str(e)])
         findings = at_page_sources(project, _label(project, site_dir), findings)

@@ -192,3 +192,62 @@ def test_pages_read_by_a_helper_process_give_the_same_findings(tmp_path, monkeyp
     assert sorted({c for *_, c, _ in alone}) == ["C002", "C005", "P102"]
     assert [p for p, *_ in alone] == ["site/p3/index.html", "site/p4/index.html",
                                       "site/p5/index.html"]
+
+
+def test_pages_kept_from_an_earlier_build_give_the_same_findings(tmp_path, monkeypatch):
+    """A page unchanged since a build that kept what the checks read in it is not parsed
+    again, and the build finds exactly what parsing it would: its own leaks, and what needs
+    every page (an anchor on another page). A changed page, an entry that cannot be read and a
+    new version of the checking program are parsed again."""
+    from sitecopy import write_site
+
+    from site_builder import verify
+    from site_builder.verify import leaks, memo
+
+    page = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>第{n}页</title>'
+            '</head><body><h1 id="top">第{n}页</h1>{body}</body></html>')
+    files = {f"p{n}/index.html": page.format(n=n, body=f'<a href="../p{n + 1}/#top">下一页</a>')
+             for n in range(8)}
+    files["p8/index.html"] = page.format(n=8, body='<p id="top">末页</p>')
+    files["p3/index.html"] = page.format(n=3, body='<a href="../p4/#nowhere">坏锚点</a>')
+    files["p4/index.html"] = page.format(n=4, body="<p>值班 13812345678</p>")
+    files["p5/index.html"] = page.format(n=5, body='<img src="https://cdn.example.net/x.png" alt="">')
+    site = write_site(tmp_path / "built", files)
+    kept = tmp_path / "cache" / "checked-pages"
+    parsed = []
+    scan_html = leaks._Scan.html
+    monkeypatch.setattr(leaks._Scan, "html", lambda self, rel, *a, **k: (
+        parsed.append(rel), scan_html(self, rel, *a, **k))[1])
+
+    def run(with_memo=True, helper_pages=10**6):
+        parsed.clear()
+        monkeypatch.setattr(verify, "HELPER_PAGES", helper_pages)
+        return [d.as_dict() for d in verify.verify_site(
+            site, None, "site", "pagefind", lambda: None, (), kept if with_memo else None)]
+
+    fresh = run(with_memo=False)
+    assert sorted({d["code"] for d in fresh}) == ["C002", "C005", "P102"]
+    # the first build keeps every page, half of them read by the helper process
+    assert run(helper_pages=1) == fresh
+    assert len(list(kept.rglob("*.json"))) == len(files)
+
+    def no_helper(*a):
+        raise AssertionError("no page is left to hand to a helper")
+
+    monkeypatch.setattr(verify, "_Helper", no_helper)
+    assert run(helper_pages=1) == fresh and parsed == []
+
+    (site / "p4/index.html").write_text(page.format(n=4, body="<p>值班电话已撤下</p>"), "utf-8")
+    (site / "p6/index.html").write_text(page.format(
+        n=6, body='<a href="../p7/#top">下一页</a><p>身份证 110101199003074514</p>'), "utf-8")
+    changed = run(with_memo=False)
+    assert run() == changed and sorted(parsed) == ["p4/index.html", "p6/index.html"]
+    assert sorted({d["code"] for d in changed}) == ["C002", "C005", "P101"]
+
+    entry = memo.PageMemo(kept)._file("p2/index.html", (site / "p2/index.html").read_bytes())
+    entry.write_text("{", "utf-8")  # a cut-off entry: that page is parsed again
+    assert run() == changed and parsed == ["p2/index.html"]
+    assert run() == changed and parsed == []
+
+    monkeypatch.setattr(memo, "code_fingerprint", lambda: b"another version of the checks")
+    assert run() == changed and len(parsed) == len(files)

@@ -13,28 +13,33 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, sort_key
 from .leaks import new_scan
 from .links import SiteChecker
+from .memo import PageMemo
 
 
 def check_and_scan(site_dir: Path, site_url: str | None, label: str, select=None,
-                   admin_origins=None, elsewhere=None) -> list[Diagnostic]:
+                   admin_origins=None, elsewhere=None, memo: Path | None = None
+                   ) -> list[Diagnostic]:
     """The link and resource checks and the leak scan of the selected files, reading each page
     once; `admin_origins` are the repository host's API origins that /admin/ alone may use.
-    `elsewhere` is (pages, collect): pages another process reads (`parse_pages`)."""
+    `elsewhere` is (pages, collect): pages another process reads (`parse_pages`). `memo` is the
+    folder of pages parsed in earlier builds (`memo.PageMemo`)."""
     scan = new_scan(site_dir, site_url, label, resources=False)
     scan.select = lambda rel: (select is None or select(rel)) and not rel.endswith((".html", ".htm"))
     checker = SiteChecker(site_dir, site_url, label, select, admin_origins)
     checker.companion = scan
     checker.elsewhere = elsewhere
+    checker.memo = scan.memo = PageMemo(memo) if memo is not None else None
     return sorted(checker.run() + scan.run(), key=sort_key)
 
 
 def parse_pages(site_dir: Path, site_url: str | None, label: str, rels: list[str],
-                admin_origins) -> tuple[dict, list[Diagnostic]]:
+                admin_origins, memo: Path | None = None) -> tuple[dict, list[Diagnostic]]:
     """Read these pages as `check_and_scan` does (in a helper process): what each holds, for the
     checks that need every page, and the leaks found in them."""
     scan = new_scan(site_dir, site_url, label, resources=False)
     checker = SiteChecker(site_dir, site_url, label, None, admin_origins)
     checker.companion = scan
+    checker.memo = PageMemo(memo) if memo is not None else None
     for rel in rels:
         checker.parse_page(Path(site_dir) / rel, rel)
     return checker.pages, checker.findings + scan.findings
@@ -81,25 +86,37 @@ class _Under:
 
 
 def verify_site(site_dir: Path, site_url: str | None, label: str, search_folder: str,
-                wait_for_search: Callable[[], None], admin_origins=()) -> list[Diagnostic]:
+                wait_for_search: Callable[[], None], admin_origins=(),
+                memo: Path | None = None) -> list[Diagnostic]:
     """Every finding in a new site. The pages are read in this process while the search index
     is still being written by its own (`wait_for_search` returns when it is, or raises); the
     index is checked once written. No worker is forked: a copy of this process beside the
-    indexer would count its memory twice for a few seconds gained."""
+    indexer would count its memory twice for a few seconds gained. A page unchanged since a
+    build that kept it in `memo` (a folder) is not parsed again."""
     outside = _Under(search_folder, False)
     pages = sorted(p.relative_to(site_dir).as_posix() for p in Path(site_dir).rglob("*.htm*")
                    if p.is_file() and p.suffix.lower() in (".html", ".htm"))
     pages = [rel for rel in pages if outside(rel)]
-    if len(pages) < HELPER_PAGES:
-        findings = check_and_scan(site_dir, site_url, label, outside, admin_origins)
+    fresh = pages if memo is None else [rel for rel in pages if not _kept(memo, site_dir, rel)]
+    if len(fresh) < HELPER_PAGES:
+        findings = check_and_scan(site_dir, site_url, label, outside, admin_origins, memo=memo)
     else:
-        # Every other page is read by a fresh helper process (not a fork: it holds only what it
-        # reads), the rest here; the checks that need every page run here on both halves.
-        handed = pages[1::2]
-        helper = _Helper((str(site_dir), site_url, label, handed, list(admin_origins)))
+        # Every other page to parse is read by a fresh helper process (not a fork: it holds
+        # only what it reads), the rest here; the checks that need every page run here.
+        handed = fresh[1::2]
+        helper = _Helper((str(site_dir), site_url, label, handed, list(admin_origins),
+                          None if memo is None else str(memo)))
         findings = check_and_scan(site_dir, site_url, label, outside, admin_origins,
-                                  elsewhere=(set(handed), helper.result))
+                                  elsewhere=(set(handed), helper.result), memo=memo)
     wait_for_search()
     findings += check_and_scan(site_dir, site_url, label, _Under(search_folder, True),
-                               admin_origins)
+                               admin_origins, memo=memo)
     return sorted(findings, key=sort_key)
+
+
+def _kept(memo: Path, site_dir: Path, rel: str) -> bool:
+    try:
+        text = (Path(site_dir) / rel).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False  # the checks say why it cannot be read
+    return PageMemo(memo).holds(rel, text.encode())

@@ -8,9 +8,9 @@ from . import parse_pages
 
 
 def main() -> None:
-    site_dir, site_url, label, rels, admin_origins = pickle.load(sys.stdin.buffer)
+    site_dir, site_url, label, rels, admin_origins, memo = pickle.load(sys.stdin.buffer)
     sys.stdout.buffer.write(pickle.dumps(parse_pages(site_dir, site_url, label, rels,
-                                                     admin_origins)))
+                                                     admin_origins, memo)))
 
 
 if __name__ == "__main__":

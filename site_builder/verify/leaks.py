@@ -100,6 +100,7 @@ class _Scan:
         self.host = u.netloc.lower() if u.scheme in ("http", "https") else None
         self.findings: list[Diagnostic] = []
         self.select = None  # `select(rel)` limits which files are read (all by default)
+        self.memo = None  # a memo.PageMemo: what was found in files read in an earlier build
 
     def add(self, rel: str, line: int, col: int, code: Code, what: str, message: str) -> None:
         """A finding in the built site; its hint is the code's own fix."""
@@ -315,9 +316,27 @@ class _Scan:
             if p.is_file() and not p.is_symlink():
                 rel = p.relative_to(self.root).as_posix()
                 if self.select is None or self.select(rel):
-                    self.file(p, rel, p.name)
+                    self._file_or_memo(p, rel)
         self.findings.sort(key=sort_key)
         return self.findings
+
+    def _file_or_memo(self, p: Path, rel: str) -> None:
+        """`file`, or what it found in these bytes at this address in an earlier build."""
+        try:
+            data = p.read_bytes() if self.memo and p.stat().st_size <= MAX_FILE_BYTES else None
+        except OSError:
+            data = None  # `file` says why it cannot be read
+        if data is None:
+            self.file(p, rel, p.name)
+            return
+        path = f"{self.label}/{rel}" if self.label else rel
+        kept = self.memo.get(rel, data, path)
+        if kept is not None:
+            self.findings += kept[1]
+            return
+        before = len(self.findings)
+        self.file(p, rel, p.name)
+        self.memo.put(rel, data, path, None, self.findings[before:])
 
 
 class _PageScanner(html.parser.HTMLParser):

@@ -156,6 +156,7 @@ class SiteChecker:
         self.admin_origins = {o.lower().rstrip("/") for o in admin_origins}
         self.select = select
         self.companion = None  # an outscan scan that reads each page in the same parse
+        self.memo = None  # a memo.PageMemo: pages parsed in an earlier build (with a companion)
         # (pages, collect): pages read by another process; collect() returns what it found
         self.elsewhere: tuple[set[str], Callable[[], tuple[dict, list]]] | None = None
         self.label = (label if label is not None else str(site_dir)).rstrip("/")
@@ -211,17 +212,29 @@ class SiteChecker:
         return self.findings
 
     def parse_page(self, p: Path, rel: str) -> None:
-        """Read one page: what it holds (self.pages), and its leaks if a scan rides along."""
+        """Read one page: what it holds (self.pages), and its leaks if a scan rides along (then
+        taken from `memo` when this page was parsed before, and kept there when not)."""
         text = self._read(p, rel)
         if text is None:
             return
-        parser = _PageParser()
-        if self.companion is None:
-            parser.feed(text)
-            parser.close()
-        elif not self.companion.html(rel, text, also=parser):
-            return
-        self.pages[rel] = parser.page
+        scan, memo = self.companion, self.memo if self.companion is not None else None
+        path = f"{self.label}/{rel}" if self.label else rel
+        kept = memo.get(rel, text.encode(), path) if memo is not None else None
+        if kept is not None:
+            page, findings = kept
+            scan.findings += findings
+        else:
+            parser, before = _PageParser(), len(scan.findings) if scan is not None else 0
+            if scan is None:
+                parser.feed(text)
+                parser.close()
+                page = parser.page
+            else:
+                page = parser.page if scan.html(rel, text, also=parser) else None
+                if memo is not None:
+                    memo.put(rel, text.encode(), path, page, scan.findings[before:])
+        if page is not None:
+            self.pages[rel] = page
 
     def _read(self, p: Path, rel: str) -> str | None:
         try:
