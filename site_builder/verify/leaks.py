@@ -321,9 +321,11 @@ class _Scan:
         return self.findings
 
     def _file_or_memo(self, p: Path, rel: str) -> None:
-        """`file`, or what it found in these bytes at this address in an earlier build."""
+        """`file`, or what it found in these bytes at this address in an earlier build (an
+        image's header is read sooner than an entry would be)."""
+        kept_kind = self.memo and p.suffix.lower().lstrip(".") not in _IMAGE_SUFFIXES
         try:
-            data = p.read_bytes() if self.memo and p.stat().st_size <= MAX_FILE_BYTES else None
+            data = p.read_bytes() if kept_kind and p.stat().st_size <= MAX_FILE_BYTES else None
         except OSError:
             data = None  # `file` says why it cannot be read
         if data is None:
