@@ -8,7 +8,8 @@ three builds for --repeat rounds (medians reported):
 
 * site-builder: `python -m site_builder build` (validate, render, MkDocs + Material, Pagefind,
   post-build checks, atomic swap), with the image-variant cache (.cache/images) emptied first,
-  as in CI, which starts from a clean checkout (one more build with the cache warm is reported);
+  as in CI, which starts from a clean checkout; then one more build with the caches the last
+  one filled (image variants and the pages' checks, as CI keeps them between publishes);
 * baseline (a): plain MkDocs + Material with `search: lang: zh` (jieba): `python -m mkdocs build`;
 * baseline (b): Hugo (Debian's package) then Pagefind over its output, run one after the other.
 
@@ -24,7 +25,7 @@ bench/bench_phases.py (and a cProfile with --profile).
 
 Prints a table and writes bench/results.json (or --output).
 
-    .venv/bin/python bench/bench_site.py [--brands 1000] [--repeat 3] [--phases] [--profile] [--keep]
+    .venv/bin/python bench/bench_site.py [--brands 1000] [--repeat 3] [--phases] [--profile] [--no-warm] [--keep]
 """
 
 from __future__ import annotations
@@ -320,7 +321,8 @@ def main() -> None:
                     help="alternating rounds of the three builds (default 3, 1 above 2,000 brands)")
     ap.add_argument("--phases", action="store_true", help="also time the stages one by one")
     ap.add_argument("--profile", action="store_true", help="and write a cProfile of them")
-    ap.add_argument("--warm", action="store_true", help="also one build with the image cache warm")
+    ap.add_argument("--no-warm", action="store_true",
+                    help="skip the build with the caches of the last build kept")
     ap.add_argument("--no-browser", action="store_true", help="skip the first-search download")
     ap.add_argument("--keep", action="store_true", help="keep the temporary projects")
     ap.add_argument("--output", type=Path, default=BENCH / "results.json")
@@ -374,7 +376,7 @@ def main() -> None:
                       file=sys.stderr, flush=True)
 
         warm = None
-        if args.warm:  # the same build with the image variants of the last build cached
+        if not args.no_warm:  # the same build with the caches the last build filled
             warm = measure([PY, "-m", "site_builder", "--root", str(project), "build", "--site-dir",
                             str(work / "site"), "--date", BUILD_DATE], project, own_cache(project))
         val = measure([PY, "-m", "site_builder", "--root", str(project), "validate"], project, ENV)
@@ -504,10 +506,10 @@ def print_table(r: dict) -> None:
           f"MkDocs {r['mkdocs_cpu_s']:.1f} ({r['cpu_vs_mkdocs']:.2f}x), Hugo + Pagefind "
           f"{r['hugo_pagefind_cpu_s']:.1f} ({r['cpu_vs_hugo']:.2f}x)")
     if r["full_build_warm_s"] is not None:
-        print(f"(site-builder again with its image variants cached: {r['full_build_warm_s']:.2f} s, "
+        print(f"(site-builder again with its caches kept: {r['full_build_warm_s']:.2f} s, "
               f"{r['full_build_warm_peak_mb']:.0f} MB; the timed builds start from a clean checkout)")
         if r.get("warm_vs_mkdocs") is not None:
-            print(f"  image variants cached (as CI keeps them) / MkDocs+Material: "
+            print(f"  caches kept (image variants, pages checked; as CI keeps them) / MkDocs+Material: "
                   f"{r['warm_vs_mkdocs']:.2f}x wall, {r['warm_cpu_vs_mkdocs']:.2f}x CPU")
     if r.get("growth_vs_1000"):
         g = r["growth_vs_1000"]

@@ -63,6 +63,11 @@ def test_times_are_sane_and_ratios_match_them(site_results):
     for a, b, ratio in zip(r["runs"]["ours"], r["runs"]["mkdocs"], r["ratio_per_round_vs_mkdocs"]):
         assert _close(ratio, a["seconds"] / b["seconds"])
     assert "site-builder build" in stdout and "MkDocs + Material" in stdout and "Hugo + Pagefind" in stdout
+    # the build again with the caches the last one filled
+    assert _num(r["full_build_warm_s"]) and 0.01 < r["full_build_warm_s"] < 600
+    assert _close(r["warm_vs_mkdocs"], r["full_build_warm_s"] / r["mkdocs_s"])
+    assert _close(r["warm_cpu_vs_mkdocs"], r["full_build_warm_cpu_s"] / r["mkdocs_cpu_s"])
+    assert "caches kept" in stdout
 
 
 def test_memory_and_sizes_are_sane(site_results):

@@ -213,6 +213,11 @@ def test_pages_kept_from_an_earlier_build_give_the_same_findings(tmp_path, monke
     files["p4/index.html"] = page.format(n=4, body="<p>值班 13812345678</p>")
     files["p5/index.html"] = page.format(n=5, body='<img src="https://cdn.example.net/x.png" alt="">')
     site = write_site(tmp_path / "built", files)
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "拍摄于示例路 1 号")
+    Image.new("RGB", (8, 8), "white").save(site / "p2" / "photo.png", pnginfo=info)
     kept = tmp_path / "cache" / "checked-pages"
     parsed = []
     scan_html = leaks._Scan.html
@@ -226,8 +231,9 @@ def test_pages_kept_from_an_earlier_build_give_the_same_findings(tmp_path, monke
             site, None, "site", "pagefind", lambda: None, (), kept if with_memo else None)]
 
     fresh = run(with_memo=False)
-    assert sorted({d["code"] for d in fresh}) == ["C002", "C005", "P102"]
-    # the first build keeps every page, half of them read by the helper process
+    assert sorted({d["code"] for d in fresh}) == ["C002", "C005", "P102", "P111"]
+    # the first build keeps every page, half of them read by the helper process; an image's
+    # header is read again every time
     assert run(helper_pages=1) == fresh
     assert len(list(kept.rglob("*.json"))) == len(files)
 
@@ -242,7 +248,7 @@ def test_pages_kept_from_an_earlier_build_give_the_same_findings(tmp_path, monke
         n=6, body='<a href="../p7/#top">下一页</a><p>身份证 110101199003074514</p>'), "utf-8")
     changed = run(with_memo=False)
     assert run() == changed and sorted(parsed) == ["p4/index.html", "p6/index.html"]
-    assert sorted({d["code"] for d in changed}) == ["C002", "C005", "P101"]
+    assert sorted({d["code"] for d in changed}) == ["C002", "C005", "P101", "P111"]
 
     entry = memo.PageMemo(kept)._file("p2/index.html", (site / "p2/index.html").read_bytes())
     entry.write_text("{", "utf-8")  # a cut-off entry: that page is parsed again
