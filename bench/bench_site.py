@@ -358,12 +358,28 @@ def main() -> None:
         print(f"generated {gen} ({pages_mk}/{pages_hugo} baseline pages) in "
               f"{time.perf_counter() - t:.1f}s under {work}", file=sys.stderr)
 
+        def show(rep: int, name: str, r: dict, note: str = "") -> None:
+            print(f"  round {rep + 1}/{repeat} {name:<6} {r['seconds']:7.2f} s "
+                  f"(CPU {r['cpu_s']:7.2f} s) {r['peak_mb']:7.0f} MB load {os.getloadavg()[0]:.1f}"
+                  + note, file=sys.stderr, flush=True)
+
         runs: dict[str, list[dict]] = {"ours": [], "mkdocs": [], "hugo": []}
+        if not args.no_warm:
+            runs["warm"] = []
         order = ["ours", "mkdocs", "hugo"]
         for rep in range(repeat):
             for name in order[rep % 3:] + order[: rep % 3]:  # alternate which goes first
                 if name == "ours":
                     r = run_ours(project, work / "site")
+                    show(rep, name, r)
+                    if not args.no_warm:  # then again with the caches that build filled
+                        w = measure([PY, "-m", "site_builder", "--root", str(project), "build",
+                                     "--site-dir", str(work / "site"), "--date", BUILD_DATE],
+                                    project, own_cache(project))
+                        for k in ("stdout", "stderr"):
+                            w.pop(k, None)
+                        runs["warm"].append(w)
+                        show(rep, "kept", w, " (the caches of the build before)")
                 elif name == "mkdocs":
                     r = run_mkdocs(mk, work / "mkdocs-site")
                 else:
@@ -371,14 +387,9 @@ def main() -> None:
                 r.pop("stdout", None)
                 r.pop("stderr", None)
                 runs[name].append(r)
-                print(f"  round {rep + 1}/{repeat} {name:<6} {r['seconds']:7.2f} s "
-                      f"(CPU {r['cpu_s']:7.2f} s) {r['peak_mb']:7.0f} MB load {os.getloadavg()[0]:.1f}",
-                      file=sys.stderr, flush=True)
+                if name != "ours":
+                    show(rep, name, r)
 
-        warm = None
-        if not args.no_warm:  # the same build with the caches the last build filled
-            warm = measure([PY, "-m", "site_builder", "--root", str(project), "build", "--site-dir",
-                            str(work / "site"), "--date", BUILD_DATE], project, own_cache(project))
         val = measure([PY, "-m", "site_builder", "--root", str(project), "validate"], project, ENV)
         site = work / "site"
         listing = {k: (site / k / "index.html").stat().st_size
@@ -407,6 +418,8 @@ def main() -> None:
 
         ours, base, hug = med(runs["ours"]), med(runs["mkdocs"]), med(runs["hugo"])
         cpu_ours, cpu_base, cpu_hug = (med(runs[k], "cpu_s") for k in ("ours", "mkdocs", "hugo"))
+        warm = {"seconds": med(runs["warm"]), "cpu_s": med(runs["warm"], "cpu_s"),
+                "peak_mb": max(r["peak_mb"] for r in runs["warm"])} if runs.get("warm") else None
         results = {
             "brands": args.brands,
             "published": gen["published"],
@@ -414,8 +427,9 @@ def main() -> None:
             "machine": info,
             "repeat": repeat,
             "method": ("wall time of each build command in a fresh process, the three builds "
-                       "alternating, medians; memory: peak of the summed RSS of the process tree "
-                       "sampled every 50 ms with psutil"),
+                       "alternating (each clean site-builder build followed by one with the "
+                       "caches it filled), medians; memory: peak of the summed RSS of the "
+                       "process tree sampled every 50 ms with psutil"),
             "full_build_s": round(ours, 3),
             "mkdocs_s": round(base, 3),
             "hugo_pagefind_s": round(hug, 3),
@@ -462,6 +476,8 @@ def main() -> None:
             "targets": TARGETS,
         }
         if warm:
+            results["ratio_per_round_warm_vs_mkdocs"] = [
+                round(a["seconds"] / b["seconds"], 3) for a, b in zip(runs["warm"], runs["mkdocs"])]
             results["warm_vs_mkdocs"] = round(warm["seconds"] / base, 3)
             results["warm_cpu_vs_mkdocs"] = round(warm["cpu_s"] / cpu_base, 3)
             results["full_build_warm_cpu_s"] = round(warm["cpu_s"], 3)

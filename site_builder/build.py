@@ -12,12 +12,12 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .cache import cache_dir
 from .diagnostics import Diagnostic, has_errors, sort_key
 from .editor.cms import api_origins
 from .engines import EngineFailed
 from .project import Project, load_project
 from .publish.swap import swap_in
-from .render.images import cache_dir
 from .verify import verify_site
 
 # what the checks read in each page, kept beside the image variants (verify/memo.py)

@@ -66,6 +66,11 @@ def test_times_are_sane_and_ratios_match_them(site_results):
     # the build again with the caches the last one filled
     assert _num(r["full_build_warm_s"]) and 0.01 < r["full_build_warm_s"] < 600
     assert _close(r["warm_vs_mkdocs"], r["full_build_warm_s"] / r["mkdocs_s"])
+    warm = r["runs"]["warm"]
+    assert len(warm) == r["repeat"] and _close(statistics.median(
+        x["seconds"] for x in warm), r["full_build_warm_s"])
+    for a, b, ratio in zip(warm, r["runs"]["mkdocs"], r["ratio_per_round_warm_vs_mkdocs"]):
+        assert _close(ratio, a["seconds"] / b["seconds"])
     assert _close(r["warm_cpu_vs_mkdocs"], r["full_build_warm_cpu_s"] / r["mkdocs_cpu_s"])
     assert "caches kept" in stdout
 

@@ -224,11 +224,11 @@ def test_pages_kept_from_an_earlier_build_give_the_same_findings(tmp_path, monke
     monkeypatch.setattr(leaks._Scan, "html", lambda self, rel, *a, **k: (
         parsed.append(rel), scan_html(self, rel, *a, **k))[1])
 
-    def run(with_memo=True, helper_pages=10**6):
+    def run(with_memo=True, helper_pages=10**6, site_url=None):
         parsed.clear()
         monkeypatch.setattr(verify, "HELPER_PAGES", helper_pages)
         return [d.as_dict() for d in verify.verify_site(
-            site, None, "site", "pagefind", lambda: None, (), kept if with_memo else None)]
+            site, site_url, "site", "pagefind", lambda: None, (), kept if with_memo else None)]
 
     fresh = run(with_memo=False)
     assert sorted({d["code"] for d in fresh}) == ["C002", "C005", "P102", "P111"]
@@ -255,5 +255,8 @@ def test_pages_kept_from_an_earlier_build_give_the_same_findings(tmp_path, monke
     assert run() == changed and parsed == ["p2/index.html"]
     assert run() == changed and parsed == []
 
+    # another address for the site, another version of the checks: every page read again
+    elsewhere = run(with_memo=False, site_url="https://example.gov.cn/")
+    assert run(site_url="https://example.gov.cn/") == elsewhere and len(parsed) == len(files)
     monkeypatch.setattr(memo, "code_fingerprint", lambda: b"another version of the checks")
     assert run() == changed and len(parsed) == len(files)

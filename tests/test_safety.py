@@ -307,3 +307,33 @@ def test_rejected_records_golden(tmp_path, vocab):
     assert actual == expected_file.read_text(encoding="utf-8")
     files = sorted(p.name for p in (REJECTED / "brands").glob("*.md"))
     assert all(f"brands/{f}:" in actual for f in files), "每个被拒的档案都要有提示"
+
+
+def test_an_image_decoded_in_full_before_is_not_decoded_again(tmp_path, monkeypatch):
+    """An image whose every pixel this program decoded before (the same bytes) is checked from
+    its header alone; a file cut short is found every time, a changed file is decoded again."""
+    from PIL import ImageFile
+
+    monkeypatch.setenv("SITE_BUILDER_CACHE", str(tmp_path / "cache"))
+    loads = []
+    real_load = ImageFile.ImageFile.load
+    monkeypatch.setattr(ImageFile.ImageFile, "load",
+                        lambda self: (loads.append(self.format), real_load(self))[1])
+    photo = tmp_path / "photo.jpg"
+    Image.effect_noise((320, 240), 60).convert("RGB").save(photo, "JPEG")
+    cut = tmp_path / "cut.jpg"
+    cut.write_bytes(photo.read_bytes()[:len(photo.read_bytes()) // 2])  # the pixels cut short
+
+    def check(path):
+        loads.clear()
+        return image_file_problem(path), len(loads)
+
+    assert check(photo) == (None, 1)
+    assert check(photo) == (None, 0)
+    for _ in range(2):
+        (code, message), decoded = check(cut)
+        assert code is Code.P012 and "不完整" in message and decoded == 1
+    Image.new("RGB", (64, 48), "olive").save(photo, "JPEG")
+    assert check(photo) == (None, 1)
+    assert check(photo) == (None, 0)
+    assert len(list((tmp_path / "cache" / images.DECODED_DIR).rglob("*"))) == 2 + 2  # + folders

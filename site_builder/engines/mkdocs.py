@@ -19,10 +19,11 @@ from mkdocs.exceptions import MkDocsException, PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from ..cache import cache_dir
 from ..diagnostics.output import format_diagnostics
 from ..project import Project, load_project
 from ..render.changes import PageTracker
-from ..render.images import cache_dir, clean_copy
+from ..render.images import clean_copy
 from ..render.pages import PageClash, head_text, render_site
 from ..render.theme import prune_theme_files
 from . import EngineFailed

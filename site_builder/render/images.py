@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -15,20 +14,11 @@ from pathlib import Path
 from markupsafe import Markup, escape
 from PIL import Image, ImageOps
 
+from ..cache import write_atomic
+
 WIDTHS = (320, 640, 1280)
 FALLBACK_WIDTH = 640
 _VERSION = b"5"  # bump to invalidate cached variants when the encoding changes
-
-
-def cache_dir() -> Path:
-    """Where encoded variants are kept between builds: outside the repository (SITE_BUILDER_CACHE,
-    else the user's cache folder), so that no committed file is ever published in place of the
-    image it claims to be derived from."""
-    explicit = os.environ.get("SITE_BUILDER_CACHE")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "site-builder" / "images"
 
 
 @dataclass(frozen=True)
@@ -90,14 +80,6 @@ class Encoder:
 def _write_all(targets: list[Path], make: Callable[[], list[bytes]]) -> None:
     for target, data in zip(targets, make(), strict=True):
         write_atomic(target, data)
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write a cache file so that no reader (another build, another thread) sees half of it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f"{target.name}.{os.getpid()}-{threading.get_ident()}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(target)
 
 
 # A live preview plans the same images after every edit: the plan of a file unchanged since

@@ -17,13 +17,14 @@ import jinja2
 from jinja2 import meta as jinja_meta
 from markupsafe import Markup
 
+from ..cache import cache_dir
 from ..model import BRANDS_DIR, BY_ROUNDS, Brand, Page
 from ..project import Project
 from ..text import fmt_decimal
 from ..validate.story import heading_text, page_html, story_html, story_images
 from . import opendata, stats
 from .changes import content_hash
-from .images import Encoder, Picture, cache_dir, clean_copy, make_variants
+from .images import Encoder, Picture, clean_copy, make_variants
 from .progress import progress_report
 from .rounds import brand_honours, public_rounds, render_rounds, round_url
 from .share_image import SIZE as SHARE_SIZE

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from .images import Encoder, write_atomic
+from ..cache import write_atomic
+from .images import Encoder
 
 SIZE = (1200, 630)
-CACHE_DIR = "share"  # inside the image cache (render/images.cache_dir)
+CACHE_DIR = "share"  # inside the image cache (cache.cache_dir)
 _VERSION = b"3"  # bump when the drawing changes
 FONT_ENV = "SITE_BUILDER_CJK_FONT"  # a font file chosen by hand, when none is found
 # Where systems keep a font with Simplified Chinese glyphs, best first (Debian's fonts-noto-cjk,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 import re
 import warnings
@@ -9,6 +11,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from ..cache import cache_dir, code_fingerprint, write_atomic
 from ..diagnostics.codes import Code
 from ..model import BRANDS_DIR
 from ..schema.fields import Ctx
@@ -43,12 +46,18 @@ def image_file_problem(path: Path) -> tuple[str, str] | None:
                         f"{MAX_IMAGE_BYTES // 1048576} MB；提示：缩小图片（长边 2000 像素左右足够）"
                         "后再放入。")
     try:
+        data = path.read_bytes()
+    except OSError as e:
+        return Code.P012, f"无法读取图片 {path.name}：{type(e).__name__}；提示：重新保存图片文件。"
+    decoded = _decoded_mark(data)
+    try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as im:
+            with Image.open(io.BytesIO(data)) as im:
                 fmt, (w, h) = im.format, im.size
-                if fmt in IMAGE_FORMATS and _within_bounds(w, h):
+                if fmt in IMAGE_FORMATS and _within_bounds(w, h) and not decoded.is_file():
                     im.load()  # every pixel: a truncated or corrupt file fails here, not in the build
+                    _remember(decoded)
     except Image.DecompressionBombError:
         return Code.P011, (f"图片 {path.name} 的像素数超过上限 {MAX_IMAGE_PIXELS:,}；提示：缩小图片"
                         "（长边 2000 像素左右足够）。")
@@ -64,6 +73,24 @@ def image_file_problem(path: Path) -> tuple[str, str] | None:
         return Code.P011, (f"图片 {path.name} 为 {w}×{h} 像素，超过上限（每边不超过 {MAX_IMAGE_SIDE}，"
                         f"总像素不超过 {MAX_IMAGE_PIXELS:,}）；提示：缩小图片（长边 2000 像素左右足够）。")
     return None
+
+
+# Images whose every pixel was decoded before by this program (the same bytes, the same code and
+# Pillow): an empty file each in the cache folder, so that an unchanged image is decoded in full
+# once, not at every build and validation (1.6 s for 2,265 images at 1,000 brands).
+DECODED_DIR = "decoded-images"
+
+
+def _decoded_mark(data: bytes) -> Path:
+    key = hashlib.sha256(code_fingerprint() + b"\0decoded\0" + data).hexdigest()
+    return cache_dir() / DECODED_DIR / key[:2] / key
+
+
+def _remember(mark: Path) -> None:
+    try:
+        write_atomic(mark, b"")
+    except OSError:
+        pass  # a cache that cannot be written only costs the next run a decode
 
 
 def _within_bounds(w: int, h: int) -> bool:

@@ -2,9 +2,9 @@
 page, image or data file whose bytes, address and checking code are all unchanged is not read
 again.
 
-An entry is named by the SHA-256 of this program's own source (every module of the package and
-the Python version, since the checks and `html.parser` both decide what is found), the file's
-address in the site and its bytes. It holds the leaks found in the file and, for a page, what
+An entry is named by the SHA-256 of this program's own source (`cache.code_fingerprint`: every
+module of the package, Python and Pillow), the site's address, the file's address in the site
+and its bytes. It holds the leaks found in the file and, for a page, what
 the page refers to (`links._Page`), exactly as reading the file would give them. The checks
 that read every page together (links, anchors, missing files) run on every build. An entry
 that cannot be read is a miss: the file is read again and the entry written again.
@@ -12,38 +12,27 @@ that cannot be read is a miss: the file is read again and the entry written agai
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
-import sys
 from pathlib import Path
 
+from ..cache import code_fingerprint, write_atomic
 from ..diagnostics import Diagnostic, Severity
-from ..render.images import write_atomic
 from .links import _Page
-
-_PACKAGE = Path(__file__).resolve().parents[1]
-
-
-@functools.cache
-def code_fingerprint() -> bytes:
-    """The checking program itself: a change to any module or to Python makes every entry new."""
-    h = hashlib.sha256(sys.version.encode())
-    for p in sorted(_PACKAGE.rglob("*.py")):
-        h.update(p.relative_to(_PACKAGE).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
-    return h.digest()
 
 
 class PageMemo:
     """Entries in `folder`, one file each; `get` and `put` speak in pages and diagnostics.
     `data` is a file's bytes (a page's text encoded again, as the checks read it)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, context: str = "") -> None:
         self.folder = Path(folder)
+        # what else the checks are given (the site's address): another one, other entries
+        self.context = context.encode("utf-8", "surrogateescape")
 
     def _file(self, rel: str, data: bytes) -> Path:
         h = hashlib.sha256(code_fingerprint())
-        h.update(rel.encode("utf-8", "surrogateescape") + b"\0")
+        h.update(self.context + b"\0" + rel.encode("utf-8", "surrogateescape") + b"\0")
         h.update(data)
         key = h.hexdigest()
         return self.folder / key[:2] / f"{key}.json"
