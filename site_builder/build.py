@@ -12,16 +12,13 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .cache import cache_dir
+from .cache import CHECKED_PAGES, DECODED_IMAGES, prune_other_versions, versioned
 from .diagnostics import Diagnostic, has_errors, sort_key
 from .editor.cms import api_origins
 from .engines import EngineFailed
 from .project import Project, load_project
 from .publish.swap import swap_in
 from .verify import verify_site
-
-# what the checks read in each page, kept beside the image variants (verify/memo.py)
-CHECKED_PAGES = "checked-pages"
 
 
 @dataclass
@@ -44,6 +41,8 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
     from .engines.mkdocs import build_with_mkdocs  # the engine, imported only when building
     from .engines.pagefind import BUNDLE_DIR
 
+    for kept in (CHECKED_PAGES, DECODED_IMAGES):  # what other versions of this program kept
+        prune_other_versions(kept)
     project = load_project(root, build_date)  # load → validate → evaluate
     if site_url and project.settings is not None:
         project.settings.default_site_url(site_url)
@@ -58,7 +57,7 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
             findings = verify_site(staging, project.settings.site_url, _label(project, site_dir),
                                    BUNDLE_DIR, search.raise_error,
                                    api_origins(project.settings),
-                                   cache_dir() / CHECKED_PAGES)  # verify
+                                   versioned(CHECKED_PAGES))  # verify
         except EngineFailed as e:
             return BuildResult(project, False, [str(e)])
         findings = at_page_sources(project, _label(project, site_dir), findings)

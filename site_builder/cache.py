@@ -1,25 +1,30 @@
-"""The cache folder kept between builds, outside the repository: image variants, and what was
-found in files that nothing but their bytes and this program decide (verify/memo.py, the full
-decode of a record's images). Deleting it at any time only makes the next build slower."""
+"""The cache folder kept between builds, outside the repository: image variants, what the checks
+found in each file of a site (verify/memo.py) and the images validation decoded in full. What
+is kept is named by content and by this program's own version; deleting the folder at any time
+only makes the next build slower."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
+import shutil
 import sys
 import threading
 from pathlib import Path
 
 import PIL
+from PIL import features
 
 _PACKAGE = Path(__file__).resolve().parent
 
+CHECKED_PAGES = "checked-pages"  # verify/memo.py
+DECODED_IMAGES = "decoded-images"  # validate/images.py
+
 
 def cache_dir() -> Path:
-    """Where encoded variants are kept between builds: outside the repository (SITE_BUILDER_CACHE,
-    else the user's cache folder), so that no committed file is ever published in place of the
-    image it claims to be derived from."""
+    """The cache folder: outside the repository (SITE_BUILDER_CACHE, else the user's cache
+    folder), so that no committed file is ever published in place of the image it claims to be
+    derived from, nor taken for a check that was made."""
     explicit = os.environ.get("SITE_BUILDER_CACHE")
     if explicit:
         return Path(explicit)
@@ -35,12 +40,42 @@ def write_atomic(target: Path, data: bytes) -> None:
     tmp.replace(target)
 
 
-@functools.cache
-def code_fingerprint() -> bytes:
-    """This program as it decides what a file holds: every module of the package, Python (whose
-    `html.parser` reads the pages) and Pillow (whose decoders read the images). A change to any
-    of them makes every entry named with it new."""
+def _fingerprint() -> bytes:
     h = hashlib.sha256(f"{sys.version}\0{PIL.__version__}\0".encode())
+    for codec in ("jpg", "zlib", "webp"):  # the libraries Pillow decodes with
+        h.update(f"{codec}={features.version(codec)}\0".encode())
     for p in sorted(_PACKAGE.rglob("*.py")):
         h.update(p.relative_to(_PACKAGE).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
     return h.digest()
+
+
+# Read once, when the program starts: the code that runs, not whatever is on disk later.
+_FINGERPRINT = _fingerprint()
+
+
+def code_fingerprint() -> bytes:
+    """This program as it decides what a file holds: every module of the package, Python (whose
+    `html.parser` reads the pages), Pillow and its decoders (which read the images)."""
+    return _FINGERPRINT
+
+
+def versioned(name: str) -> Path:
+    """`name` in the cache folder, for this version of the program only."""
+    return cache_dir() / name / code_fingerprint().hex()[:16]
+
+
+def prune_other_versions(name: str) -> None:
+    """Delete what other versions of the program kept under `name`: never read again."""
+    here = versioned(name)
+    try:
+        others = [p for p in here.parent.iterdir() if p.name != here.name]
+    except OSError:
+        return
+    for p in others:
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            try:
+                p.unlink(missing_ok=True)
+            except OSError:
+                pass

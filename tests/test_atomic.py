@@ -119,9 +119,17 @@ def test_an_image_failing_while_the_pages_are_written_fails_the_build_whole(proj
     """The images are encoded in threads while the pages are rendered; one that fails (here, a
     full disk) fails the build like any other error: one message, site/ untouched, no temporary
     folder, and no search indexer started or left behind."""
+    from site_builder.cache import CHECKED_PAGES, DECODED_IMAGES, versioned
     from site_builder.render import images
 
-    monkeypatch.setenv("SITE_BUILDER_CACHE", str(tmp_path / "empty-cache"))  # encode them all
+    cache = tmp_path / "empty-cache"
+    monkeypatch.setenv("SITE_BUILDER_CACHE", str(cache))  # encode them all
+    # what another version of the program kept, and an entry of the day before's layout
+    stale = [cache / CHECKED_PAGES / "0123456789abcdef" / "ab" / "ab12.json",
+             cache / DECODED_IMAGES / "0123456789abcdef" / "cd" / "cd34", cache / CHECKED_PAGES / "ef" / "ef56.json"]
+    for p in stale:
+        p.parent.mkdir(parents=True)
+        p.write_text("{}", "utf-8")
     real = images._write_all
     calls = []
 
@@ -140,6 +148,9 @@ def test_an_image_failing_while_the_pages_are_written_fails_the_build_whole(proj
     assert tree_state(site) == before
     assert sorted(os.listdir(project)) == listing
     assert [cmd for _, _, cmd in processes() if "pagefind" in cmd and str(project) in cmd] == []
+    # the build deleted what other versions kept; this version's marks of decoded images stay
+    assert not any(p.exists() or p.parent.exists() for p in stale)
+    assert any(p.is_file() for p in versioned(DECODED_IMAGES).rglob("*"))
 
 
 def test_post_build_findings_name_the_final_page(project):

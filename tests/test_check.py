@@ -250,10 +250,25 @@ def test_pages_kept_from_an_earlier_build_give_the_same_findings(tmp_path, monke
     assert run() == changed and sorted(parsed) == ["p4/index.html", "p6/index.html"]
     assert sorted({d["code"] for d in changed}) == ["C002", "C005", "P101", "P111"]
 
-    entry = memo.PageMemo(kept)._file("p2/index.html", (site / "p2/index.html").read_bytes())
-    entry.write_text("{", "utf-8")  # a cut-off entry: that page is parsed again
-    assert run() == changed and parsed == ["p2/index.html"]
+    entries = verify._memo(kept, None, leaks.new_scan(site, None, "site", resources=False))
+    entry = entries._file("p4/index.html", (site / "p4/index.html").read_bytes())
+    good = entry.read_text("utf-8")
+    # an entry cut off, or holding anything but what the build writes: that page is read again
+    for bad in ("{", "[]", "[" * 100_000, good.replace('"title": "第4页"', '"title": 5'),
+                good.replace('"ids": ["top"]', '"ids": [null]'),
+                good.replace('"findings": []', '"findings": [[1, 1, "error", "ZZZ", "-", "?"]]'),
+                good.replace('"findings": []', '"findings": [[true, 1, "error", "P101", "-", "?"]]'),
+                good.replace('"css": []', '"css": [null]')):
+        assert bad != good or bad in ("{", "[]")
+        entry.write_text(bad, "utf-8")
+        assert run() == changed and parsed == ["p4/index.html"], bad[:80]
+    assert entry.read_text("utf-8") == good
     assert run() == changed and parsed == []
+    # kept under another label, the findings name the files under that label
+    relabelled = [d.as_dict() for d in verify.verify_site(
+        site, None, "public", "pagefind", lambda: None, (), kept)]
+    assert parsed == [] and relabelled == [
+        d | {"path": d["path"].replace("site/", "public/", 1)} for d in changed]
 
     # another address for the site, another version of the checks: every page read again
     elsewhere = run(with_memo=False, site_url="https://example.gov.cn/")

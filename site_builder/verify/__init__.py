@@ -28,7 +28,7 @@ def check_and_scan(site_dir: Path, site_url: str | None, label: str, select=None
     checker = SiteChecker(site_dir, site_url, label, select, admin_origins)
     checker.companion = scan
     checker.elsewhere = elsewhere
-    checker.memo = scan.memo = PageMemo(memo, site_url or "") if memo is not None else None
+    checker.memo = scan.memo = _memo(memo, site_url, scan)
     return sorted(checker.run() + scan.run(), key=sort_key)
 
 
@@ -39,7 +39,7 @@ def parse_pages(site_dir: Path, site_url: str | None, label: str, rels: list[str
     scan = new_scan(site_dir, site_url, label, resources=False)
     checker = SiteChecker(site_dir, site_url, label, None, admin_origins)
     checker.companion = scan
-    checker.memo = PageMemo(memo, site_url or "") if memo is not None else None
+    checker.memo = _memo(memo, site_url, scan)
     for rel in rels:
         checker.parse_page(Path(site_dir) / rel, rel)
     return checker.pages, checker.findings + scan.findings
@@ -97,8 +97,8 @@ def verify_site(site_dir: Path, site_url: str | None, label: str, search_folder:
     pages = sorted(p.relative_to(site_dir).as_posix() for p in Path(site_dir).rglob("*.htm*")
                    if p.is_file() and p.suffix.lower() in (".html", ".htm"))
     pages = [rel for rel in pages if outside(rel)]
-    fresh = pages if memo is None else [rel for rel in pages
-                                      if not _kept(memo, site_url, site_dir, rel)]
+    kept = _memo(memo, site_url, new_scan(site_dir, site_url, label, resources=False))
+    fresh = pages if kept is None else [rel for rel in pages if not _kept(kept, site_dir, rel)]
     if len(fresh) < HELPER_PAGES:
         findings = check_and_scan(site_dir, site_url, label, outside, admin_origins, memo=memo)
     else:
@@ -115,9 +115,16 @@ def verify_site(site_dir: Path, site_url: str | None, label: str, search_folder:
     return sorted(findings, key=sort_key)
 
 
-def _kept(memo: Path, site_url: str | None, site_dir: Path, rel: str) -> bool:
+def _memo(folder: Path | None, site_url: str | None, scan) -> PageMemo | None:
+    """The entries for checks given this site address and this scan's settings."""
+    if folder is None:
+        return None
+    return PageMemo(folder, f"{site_url or ''}\0resources={scan.resources}")
+
+
+def _kept(memo: PageMemo, site_dir: Path, rel: str) -> bool:
     try:
         text = (Path(site_dir) / rel).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False  # the checks say why it cannot be read
-    return PageMemo(memo, site_url or "").holds(rel, text.encode())
+    return memo.holds(rel, text.encode())

@@ -33,6 +33,9 @@ from .html import (
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 _IMAGE_SUFFIXES = {"jpg", "jpeg", "png", "webp", "gif"}
+# The files whose text the scan reads (the findings in which memo.py may keep)
+_READ_SUFFIXES = frozenset({"html", "htm", "json", "webmanifest", "xml", "atom", "rss", "csv",
+                            "txt", "css", "gz", "pf_fragment", "js", "mjs", "svg", "map"})
 # Image metadata Pillow reads into `info`: EXIF (GPS position, camera), comments, XMP, Photoshop
 # and PNG text chunks.
 _METADATA_KEYS = {"exif", "comment", "comments", "xmp", "xml:com.adobe.xmp", "photoshop",
@@ -266,8 +269,7 @@ class _Scan:
         if suffix in _IMAGE_SUFFIXES and data is None:
             self.image(path, rel)
             return
-        if suffix not in ("html", "htm", "json", "webmanifest", "xml", "atom", "rss", "csv", "txt",
-                          "css", "gz", "pf_fragment", "js", "mjs", "svg", "map"):
+        if suffix not in _READ_SUFFIXES:
             return
         if data is None:
             try:
@@ -323,9 +325,12 @@ class _Scan:
     def _file_or_memo(self, p: Path, rel: str) -> None:
         """`file`, or what it found in these bytes at this address in an earlier build (an
         image's header is read sooner than an entry would be)."""
-        kept_kind = self.memo and p.suffix.lower().lstrip(".") not in _IMAGE_SUFFIXES
+        suffix = p.suffix.lower().lstrip(".")
+        if self.memo is None or suffix not in _READ_SUFFIXES or rel.startswith(ADMIN_VENDOR):
+            self.file(p, rel, p.name)  # (files it does not read come back at once)
+            return
         try:
-            data = p.read_bytes() if kept_kind and p.stat().st_size <= MAX_FILE_BYTES else None
+            data = p.read_bytes() if p.stat().st_size <= MAX_FILE_BYTES else None
         except OSError:
             data = None  # `file` says why it cannot be read
         if data is None:
@@ -337,7 +342,7 @@ class _Scan:
             self.findings += kept[1]
             return
         before = len(self.findings)
-        self.file(p, rel, p.name)
+        self.file(p, rel, p.name, data)
         self.memo.put(rel, data, path, None, self.findings[before:])
 
 

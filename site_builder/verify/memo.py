@@ -1,13 +1,15 @@
-"""What the checks found in each file of a site, kept between builds beside the image cache: a
-page, image or data file whose bytes, address and checking code are all unchanged is not read
-again.
+"""What the checks found in each page and data file of a site, kept between builds in the cache
+folder (`cache.versioned(CHECKED_PAGES)`): a file whose bytes, address and checking code are
+all unchanged is not parsed again (it is still read, to be named).
 
-An entry is named by the SHA-256 of this program's own source (`cache.code_fingerprint`: every
-module of the package, Python and Pillow), the site's address, the file's address in the site
-and its bytes. It holds the leaks found in the file and, for a page, what
-the page refers to (`links._Page`), exactly as reading the file would give them. The checks
-that read every page together (links, anchors, missing files) run on every build. An entry
-that cannot be read is a miss: the file is read again and the entry written again.
+An entry is named by the SHA-256 of this program's own version (`cache.code_fingerprint`: every
+module of the package, Python, Pillow and its decoders), what else the checks are given (the
+site's address), the file's address in the site and its bytes. It holds the leaks found in the
+file and, for a page, what the page refers to (`links._Page`), exactly as reading the file gave
+them. The checks that read every page together (links, anchors, missing files) run on every
+build. Images are not kept: their header is read sooner than an entry would be. An entry that
+cannot be read, or holds anything but what `put` writes, is a miss: the file is read again
+and the entry written again.
 """
 
 from __future__ import annotations
@@ -17,17 +19,17 @@ import json
 from pathlib import Path
 
 from ..cache import code_fingerprint, write_atomic
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Code, Diagnostic, Severity
 from .links import _Page
 
 
 class PageMemo:
     """Entries in `folder`, one file each; `get` and `put` speak in pages and diagnostics.
-    `data` is a file's bytes (a page's text encoded again, as the checks read it)."""
+    `data` is a file's bytes (a page's text encoded again, as the checks read it); `context`
+    is what else the checks are given."""
 
     def __init__(self, folder: Path, context: str = "") -> None:
         self.folder = Path(folder)
-        # what else the checks are given (the site's address): another one, other entries
         self.context = context.encode("utf-8", "surrogateescape")
 
     def _file(self, rel: str, data: bytes) -> Path:
@@ -41,18 +43,32 @@ class PageMemo:
         return self._file(rel, data).is_file()
 
     def get(self, rel: str, data: bytes, path: str):
-        """(page or None, findings at `path`) as parsing gave them, or None when not kept."""
+        """(page or None, findings at `path`) as reading the file gave them, or None."""
         try:
             kept = json.loads(self._file(rel, data).read_bytes())
+            if not isinstance(kept, dict):
+                return None
             page = kept["page"]
             if page is not None:
-                page = _Page(page["title"], set(page["ids"]), [tuple(r) for r in page["refs"]],
-                             [tuple(c) for c in page["css"]], [tuple(s) for s in page["scripts"]],
-                             dict(page["meta"]))
-            findings = [Diagnostic(path, line, col, Severity(sev), code, field, message)
-                        for line, col, sev, code, field, message in kept["findings"]]
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # not kept, or not readable: parse the page again
+                meta = page["meta"]
+                if not isinstance(meta, dict) or not all(
+                        isinstance(k, str) and isinstance(v, str) for k, v in meta.items()):
+                    return None
+                title, ids = page["title"], _list(page["ids"])
+                if title is not None and not isinstance(title, str) or not all(
+                        isinstance(i, str) for i in ids):
+                    return None
+                page = _Page(title, set(ids), _rows(page["refs"], (int, int, str, str, str)),
+                             _rows(page["css"], (int, int, str)),
+                             _rows(page["scripts"], (int, int, str)), dict(meta))
+            findings = []
+            for line, col, sev, code, field, message in _rows(
+                    kept["findings"], (int, int, str, str, str, str)):
+                if code not in Code.__members__:
+                    return None
+                findings.append(Diagnostic(path, line, col, Severity(sev), code, field, message))
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            return None  # not kept, or not what `put` writes: read the file again
         return page, findings
 
     def put(self, rel: str, data: bytes, path: str, page, findings: list[Diagnostic]) -> None:
@@ -69,3 +85,20 @@ class PageMemo:
                          json.dumps(kept, ensure_ascii=False).encode())
         except (OSError, UnicodeError):
             pass  # a cache that cannot be written only costs the next build a parse
+
+
+def _list(value) -> list:
+    if not isinstance(value, list):
+        raise TypeError("not a list")
+    return value
+
+
+def _rows(value, kinds: tuple[type, ...]) -> list[tuple]:
+    """`value` as a list of tuples of exactly these kinds (a bool is no number here)."""
+    rows = []
+    for row in _list(value):
+        if not isinstance(row, list) or len(row) != len(kinds) or not all(
+                isinstance(v, k) and not isinstance(v, bool) for v, k in zip(row, kinds)):
+            raise TypeError("not a row of the expected kinds")
+        rows.append(tuple(row))
+    return rows
