@@ -164,6 +164,22 @@ def test_srcset_and_css_parsing():
     assert [u for _, _, u in css_urls(css)] == ["y.png", "z.css", "w.woff2"]
 
 
+_CHAIN_PAGE = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>第{n}页</title>'
+               '</head><body><h1 id="top">第{n}页</h1>{body}</body></html>')
+
+
+def _chain_of_pages(last: int, foreign: str) -> dict[str, str]:
+    """Pages p0 … p{last}, each linking to the next one's #top; p3 names an anchor p4 lacks, p4
+    holds a mobile number, p5 holds `foreign` (a file from another host)."""
+    files = {f"p{n}/index.html": _CHAIN_PAGE.format(n=n, body=f'<a href="../p{n + 1}/#top">下一页</a>')
+             for n in range(last)}
+    files[f"p{last}/index.html"] = _CHAIN_PAGE.format(n=last, body='<p id="top">末页</p>')
+    files["p3/index.html"] = _CHAIN_PAGE.format(n=3, body='<a href="../p4/#nowhere">坏锚点</a>')
+    files["p4/index.html"] = _CHAIN_PAGE.format(n=4, body="<p>值班 13812345678</p>")
+    files["p5/index.html"] = _CHAIN_PAGE.format(n=5, body=foreign)
+    return files
+
+
 def test_pages_read_by_a_helper_process_give_the_same_findings(tmp_path, monkeypatch):
     """A large site's pages are read half here, half in a helper process; an anchor on a page
     the other half read, a mobile number, a foreign script are found either way, once."""
@@ -171,15 +187,8 @@ def test_pages_read_by_a_helper_process_give_the_same_findings(tmp_path, monkeyp
 
     from site_builder import verify
 
-    page = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>第{n}页</title>'
-            '</head><body><h1 id="top">第{n}页</h1>{body}</body></html>')
-    files = {f"p{n}/index.html": page.format(n=n, body=f'<a href="../p{n + 1}/#top">下一页</a>')
-             for n in range(12)}
-    files["p12/index.html"] = page.format(n=12, body='<p id="top">末页</p>')
-    files["p3/index.html"] = page.format(n=3, body='<a href="../p4/#nowhere">坏锚点</a>')
-    files["p4/index.html"] = page.format(n=4, body="<p>值班 13812345678</p>")
-    files["p5/index.html"] = page.format(n=5, body='<script src="https://cdn.example.net/x.js"></script>')
-    files["index.html"] = page.format(n=0, body='<a href="p0/">开始</a>')
+    files = _chain_of_pages(12, '<script src="https://cdn.example.net/x.js"></script>')
+    files["index.html"] = _CHAIN_PAGE.format(n=0, body='<a href="p0/">开始</a>')
     site = write_site(tmp_path, files)
 
     def run(helper_pages):
@@ -204,14 +213,8 @@ def test_pages_kept_from_an_earlier_build_give_the_same_findings(tmp_path, monke
     from site_builder import verify
     from site_builder.verify import leaks, memo
 
-    page = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>第{n}页</title>'
-            '</head><body><h1 id="top">第{n}页</h1>{body}</body></html>')
-    files = {f"p{n}/index.html": page.format(n=n, body=f'<a href="../p{n + 1}/#top">下一页</a>')
-             for n in range(8)}
-    files["p8/index.html"] = page.format(n=8, body='<p id="top">末页</p>')
-    files["p3/index.html"] = page.format(n=3, body='<a href="../p4/#nowhere">坏锚点</a>')
-    files["p4/index.html"] = page.format(n=4, body="<p>值班 13812345678</p>")
-    files["p5/index.html"] = page.format(n=5, body='<img src="https://cdn.example.net/x.png" alt="">')
+    page = _CHAIN_PAGE
+    files = _chain_of_pages(8, '<img src="https://cdn.example.net/x.png" alt="">')
     site = write_site(tmp_path / "built", files)
     from PIL import Image, PngImagePlugin
 
