@@ -331,10 +331,12 @@ def test_personal_numbers_in_json_numbers_and_scripts_are_found(tmp_path):
                                           ("docs/team photo.png", 1, "P012")]),
 ])
 def test_hand_written_pages_are_refused_at_their_line(tmp_path, files, expected):
+    from sitecopy import FIXTURE_SETTINGS
+
     from site_builder.project import load_project
 
-    repo = Path(__file__).resolve().parent.parent
-    (tmp_path / "settings.yml").write_bytes((repo / "settings.yml").read_bytes())
+    # the fictional test settings: the project's own, whatever the repository's settings.yml says
+    (tmp_path / "settings.yml").write_bytes(FIXTURE_SETTINGS.read_bytes())
     (tmp_path / "brands").mkdir()
     for rel, text in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
