@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 BUNDLE_DIR = "pagefind"
 LANGUAGE = "zh"  # one index, segmented as Chinese, whatever a page declares
 TIMEOUT_S = 600
+TIMED_OUT = f"生成搜索索引超过 {TIMEOUT_S} 秒，已停止。"
 # The preview indexes the pages an edit wrote again one by one, about 0.1 s each (the service's
 # answers are read one per tenth of a second), against about 5 ms a page for indexing the whole
 # site (5 s for 1,000 brand pages, measured): beyond one page in 20, indexing everything is quicker.
@@ -62,7 +63,7 @@ class SearchIndexJob:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.communicate()
-            self.error = SearchIndexError(f"生成搜索索引超过 {TIMEOUT_S} 秒，已停止。")
+            self.error = SearchIndexError(TIMED_OUT)
             return self.error
         if self.proc.returncode != 0 or not (self.site_dir / BUNDLE_DIR / "pagefind.js").is_file():
             detail = (err or "").strip()[-500:]
@@ -250,7 +251,7 @@ class ServiceJob:
             self.error = e
         except TimeoutError:
             self.future.cancel()
-            self.error = SearchIndexError(f"生成搜索索引超过 {TIMEOUT_S} 秒，已停止。")
+            self.error = SearchIndexError(TIMED_OUT)
         except BaseException as e:  # noqa: BLE001 -- the library's own failures, told in Chinese
             log.debug("the search service failed: %r", e)
             self.error = SearchIndexError("生成搜索索引失败，下次修改后会重新生成整个索引。")

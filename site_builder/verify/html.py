@@ -45,6 +45,11 @@ _CSS_IMAGE_SET = re.compile(r"(?:-webkit-)?image-set\(", re.IGNORECASE)
 _CSS_STRING = re.compile(r""""([^"]*)"|'([^']*)'""")
 
 
+def site_path(label: str, rel: str) -> str:
+    """How a finding names the file at `rel` in a site the findings call `label`."""
+    return f"{label}/{rel}" if label else rel
+
+
 def _image_set_strings(css: str) -> list[tuple[int, str]]:
     out = []
     for m in _CSS_IMAGE_SET.finditer(css):

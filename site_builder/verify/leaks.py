@@ -29,6 +29,7 @@ from .html import (
     ADMIN_VENDOR,
     TeeParser,
     parse_srcset,
+    site_path,
 )
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -107,8 +108,8 @@ class _Scan:
 
     def add(self, rel: str, line: int, col: int, code: Code, what: str, message: str) -> None:
         """A finding in the built site; its hint is the code's own fix."""
-        path = f"{self.label}/{rel}" if self.label else rel
-        self.findings.append(make_diagnostic(path, line, col, code, what, message, hint=""))
+        self.findings.append(make_diagnostic(site_path(self.label, rel), line, col, code, what,
+                                             message, hint=""))
 
     # -- personal numbers ------------------------------------------------------------------------
     def pii(self, rel: str, text: str, where: str, pos=lambda offset: (1, 1)) -> None:
@@ -336,7 +337,7 @@ class _Scan:
         if data is None:
             self.file(p, rel, p.name)
             return
-        path = f"{self.label}/{rel}" if self.label else rel
+        path = site_path(self.label, rel)
         kept = self.memo.get(rel, data, path)
         if kept is not None:
             self.findings += kept[1]

@@ -22,6 +22,7 @@ from .html import (
     css_urls,
     named_addresses,
     parse_srcset,
+    site_path,
 )
 
 _ORIGIN_ONLY_RELS = {"preconnect", "dns-prefetch"}  # name a host, not a file
@@ -168,8 +169,8 @@ class SiteChecker:
 
     # -- reporting ---------------------------------------------------------------------------
     def _add(self, rel: str, line: int, col: int, code: Code, target: str, message: str) -> None:
-        path = f"{self.label}/{rel}" if self.label else rel
-        self.findings.append(make_diagnostic(path, line, col, code, target, message))
+        self.findings.append(make_diagnostic(site_path(self.label, rel), line, col, code, target,
+                                             message))
 
     # -- the run -----------------------------------------------------------------------------
     def run(self) -> list[Diagnostic]:
@@ -218,8 +219,8 @@ class SiteChecker:
         if text is None:
             return
         scan, memo = self.companion, self.memo if self.companion is not None else None
-        path = f"{self.label}/{rel}" if self.label else rel
-        kept = memo.get(rel, text.encode(), path) if memo is not None else None
+        path, data = site_path(self.label, rel), text.encode() if memo is not None else b""
+        kept = memo.get(rel, data, path) if memo is not None else None
         if kept is not None:
             page, findings = kept
             scan.findings += findings
@@ -232,7 +233,7 @@ class SiteChecker:
             else:
                 page = parser.page if scan.html(rel, text, also=parser) else None
                 if memo is not None:
-                    memo.put(rel, text.encode(), path, page, scan.findings[before:])
+                    memo.put(rel, data, path, page, scan.findings[before:])
         if page is not None:
             self.pages[rel] = page
 
