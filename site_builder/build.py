@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .cache import CHECKED_PAGES, DECODED_IMAGES, prune_other_versions, versioned
+from .cache import CHECKED_PAGES, KEPT, prune_other_versions, versioned
 from .diagnostics import Diagnostic, has_errors, sort_key
 from .editor.cms import api_origins
 from .engines import EngineFailed
@@ -41,7 +41,7 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
     from .engines.mkdocs import build_with_mkdocs  # the engine, imported only when building
     from .engines.pagefind import BUNDLE_DIR
 
-    for kept in (CHECKED_PAGES, DECODED_IMAGES):  # what other versions of this program kept
+    for kept in KEPT:  # what other versions of this program kept
         prune_other_versions(kept)
     project = load_project(root, build_date)  # load → validate → evaluate
     if site_url and project.settings is not None:

@@ -6,6 +6,7 @@ only makes the next build slower."""
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import os
 import shutil
 import sys
@@ -19,6 +20,13 @@ _PACKAGE = Path(__file__).resolve().parent
 
 CHECKED_PAGES = "checked-pages"  # verify/memo.py
 DECODED_IMAGES = "decoded-images"  # validate/images.py
+STORY_HTML = "story-html"  # validate/story.py: a story as safe HTML
+PAGE_HTML = "page-html"  # engines/mkdocs.py: a generated page's headings through Markdown
+KEPT = (CHECKED_PAGES, DECODED_IMAGES, STORY_HTML, PAGE_HTML)  # what a build prunes
+
+# The libraries whose output is kept: Markdown and the sanitiser write a story's HTML, MkDocs
+# (and its Markdown extensions) a page's.
+_LIBRARIES = ("Markdown", "nh3", "mkdocs", "mkdocs-material", "Jinja2")
 
 
 def cache_dir() -> Path:
@@ -44,6 +52,11 @@ def _fingerprint() -> bytes:
     h = hashlib.sha256(f"{sys.version}\0{PIL.__version__}\0".encode())
     for codec in ("jpg", "zlib", "webp"):  # the libraries Pillow decodes with
         h.update(f"{codec}={features.version(codec)}\0".encode())
+    for name in _LIBRARIES:
+        try:
+            h.update(f"{name}={importlib.metadata.version(name)}\0".encode())
+        except importlib.metadata.PackageNotFoundError:
+            h.update(f"{name}=-\0".encode())
     for p in sorted(_PACKAGE.rglob("*.py")):
         h.update(p.relative_to(_PACKAGE).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
     return h.digest()
@@ -55,7 +68,8 @@ _FINGERPRINT = _fingerprint()
 
 def code_fingerprint() -> bytes:
     """This program as it decides what a file holds: every module of the package, Python (whose
-    `html.parser` reads the pages), Pillow and its decoders (which read the images)."""
+    `html.parser` reads the pages), Pillow and its decoders (which read the images), and the
+    versions of the libraries that write what is kept (Markdown, the sanitiser, MkDocs)."""
     return _FINGERPRINT
 
 
@@ -79,3 +93,31 @@ def prune_other_versions(name: str) -> None:
                 p.unlink(missing_ok=True)
             except OSError:
                 pass
+
+
+class Kept:
+    """Text computed from content alone, kept under `versioned(name)`: a value is named by the
+    SHA-256 of this program's version and every part of its key, so a changed input or program
+    is a miss, never a stale value. A value that cannot be read is a miss too."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def _file(self, parts: tuple[bytes, ...]) -> Path:
+        h = hashlib.sha256(code_fingerprint())
+        for part in parts:  # each part's length first: no two keys run together alike
+            h.update(len(part).to_bytes(8, "big") + part)
+        key = h.hexdigest()
+        return versioned(self.name) / key[:2] / key
+
+    def get(self, *parts: bytes) -> str | None:
+        try:
+            return self._file(parts).read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def put(self, value: str, *parts: bytes) -> None:
+        try:
+            write_atomic(self._file(parts), value.encode("utf-8"))
+        except (OSError, UnicodeError):
+            pass  # a cache that cannot be written only costs the next build the work

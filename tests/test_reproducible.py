@@ -138,3 +138,114 @@ def test_site_archive_is_reproducible_and_self_contained(built, tmp_path):
     assert names == sorted(names) and "./index.html" in names and "./404.html" in names
     assert {m.mtime for m in members} == {EPOCH} and {(m.uid, m.gid) for m in members} == {(0, 0)}
     assert sorted(m.name[2:] for m in members if m.isfile()) == sorted(tree(built / "site"))
+
+
+# A story with what Markdown makes something of: headings, a list, a table, a link, emphasis.
+_STORY = """\
+## 示例·来历
+
+示例·某某品牌始于**虚构**的一次培训：
+
+- 第一期 30 人
+- 第二期 < 50 人，学校 & 企业合办
+
+| 年份 | 人数 |
+|---|---|
+| 2023 | 30 |
+
+详见[示例说明](https://example.gov.cn/laowu/)。
+"""
+
+
+def _counted_build(root: Path, site_dir: Path, monkeypatch) -> tuple[dict[str, bytes], int, int]:
+    """A build in this process, as a new process would start it (no story kept in memory):
+    the site, the stories converted and the pages MkDocs converted itself."""
+    from mkdocs.structure.pages import Page
+
+    from site_builder.build import build_site
+    from site_builder.validate import story
+
+    counts = {"story": 0, "page": 0}
+    convert, render = story.story_markdown, Page.render
+
+    def counted_story(body):
+        counts["story"] += 1
+        return convert(body)
+
+    def counted_page(self, config, files):
+        counts["page"] += 1
+        return render(self, config, files)
+
+    monkeypatch.setattr(story, "_SAFE_HTML", {})
+    monkeypatch.setattr(story, "story_markdown", counted_story)
+    monkeypatch.setattr(Page, "render", counted_page)
+    result = build_site(root, site_dir, build_date=dt.date(2024, 6, 1))
+    assert result.ok, (result.problems, [d.format() for d in result.diagnostics + result.findings])
+    monkeypatch.undo()
+    return tree(site_dir), counts["story"], counts["page"]
+
+
+def test_stories_and_pages_kept_by_an_earlier_build_give_the_same_site(tmp_path, monkeypatch):
+    """The safe HTML of each story and what Markdown made of a generated page's headings are
+    kept between builds: a build with them is byte for byte the build without them, converts
+    only the story that changed, and converts again whatever it cannot read back."""
+    root = _project(tmp_path / "p")
+    record = root / "brands" / "shili-moumou.md"
+    record.write_text(record.read_text(encoding="utf-8") + _STORY, encoding="utf-8")
+    cache = tmp_path / "cache"
+
+    def build(name):
+        monkeypatch.setenv("SITE_BUILDER_CACHE", str(cache))
+        return _counted_build(root, tmp_path / name, monkeypatch)
+
+    first, stories, pages = build("first")
+    assert stories >= 1 and pages > 10
+    kept_pages = [p for p in cache.rglob("*") if p.is_file() and "page-html" in p.parts]
+    assert kept_pages and any("story-html" in p.parts for p in cache.rglob("*") if p.is_file())
+    second, stories_again, pages_again = build("second")
+    assert first_difference(first, second) is None, first_difference(first, second)
+    assert stories_again == 0
+    assert pages_again < pages  # a page with more than headings would be converted each time
+
+    # An entry cut off, not JSON, or holding the wrong kinds: that page is converted again.
+    good = kept_pages[0].read_text(encoding="utf-8")
+    bad = ["", "{", "[]", "\xff", '{"content": 1, "toc": [], "title": null, "anchors": []}',
+           good.replace('"anchors": [', '"anchors": [7, '),
+           good.replace('"toc": [', '"toc": [{"name": "x", "id": "x", "level": true}, ')]
+    for i, path in enumerate(kept_pages):
+        path.write_bytes(bad[i % len(bad)].encode("utf-8") if i % len(bad) != 3 else b"\xff")
+    for path in cache.rglob("*"):
+        if path.is_file() and "story-html" in path.parts:
+            path.write_bytes(b"\xff\xfe")  # not UTF-8: not what a build writes
+    third, stories_third, pages_third = build("third")
+    assert first_difference(first, third) is None, first_difference(first, third)
+    assert stories_third == stories and pages_third > pages_again
+
+    # An edited story is converted alone; the page shows the edit.
+    record.write_text(record.read_text(encoding="utf-8").replace("第一期 30 人", "第一期 31 人"),
+                      encoding="utf-8")
+    edited, stories_edited, _ = build("edited")
+    assert stories_edited == 1
+    assert "第一期 31 人".encode() in edited["brands/shili-moumou/index.html"]
+
+
+def test_only_pages_of_plain_headings_are_kept():
+    from site_builder.engines.mkdocs import _markdown_settings, headings_only
+
+    token = "lb-0123456789abcdef"
+    assert headings_only(f"<!--{token}:0-->\n\n## 品牌故事\n\n<!--{token}:1-->\n\n### 典型人物 2024\n",
+                         token)
+    for other in ("## [链接](x.md)", "## **强调**", "## 标题 <b>", "正文一段", "| a | b |",
+                  "## 代码 `x`", "## a &amp; b", "<!--lb-ffffffffffffffff:0-->", "## 标题 {#id}",
+                  "    缩进的代码", "## 转义 \\#", "## 图片 ![x](y.png)", "## 时间 09:00"):
+        assert not headings_only(f"<!--{token}:0-->\n\n{other}\n", token), other
+
+    class Config(dict):
+        pass
+
+    plain = Config(markdown_extensions=["tables", "toc"], mdx_configs={"toc": {"permalink": False}})
+    other = Config(markdown_extensions=["tables", "toc"], mdx_configs={"toc": {"permalink": True}})
+    assert _markdown_settings(plain) != _markdown_settings(other) is not None
+    assert _markdown_settings(Config(markdown_extensions=["toc", object()], mdx_configs={})) is None
+    assert _markdown_settings(Config(markdown_extensions=["toc"],
+                                     mdx_configs={"toc": {"slugify": len}})) is None

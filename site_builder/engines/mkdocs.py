@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import os
 import re
@@ -18,8 +19,10 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException, PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
-from ..cache import cache_dir
+from ..cache import PAGE_HTML, Kept, cache_dir
 from ..diagnostics.output import format_diagnostics
 from ..project import Project, load_project
 from ..render.changes import PageTracker
@@ -193,6 +196,9 @@ class SiteBuilderPlugin(BasePlugin):
             return markdown
         text, blocks = stash_html_blocks(markdown, self.token)
         self.stashed[page.file.src_uri] = blocks
+        settings = _markdown_settings(config)
+        if settings is not None and headings_only(text, self.token):
+            page.render = _KeptRender(page, self.token, settings)
         return text
 
     def on_page_content(self, html, page, config, files):
@@ -409,6 +415,91 @@ def serve_with_mkdocs(root: Path, host: str = "127.0.0.1", port: int = 8000) -> 
     # Not strict: a preview must show the page even while a warning is being fixed.
     serve(config_file=str(root / CONFIG_FILE), livereload=True, build_type="dirty",
           dev_addr=f"{host}:{port}", strict=False)
+
+
+# A generated page with its HTML blocks set aside is mostly headings between placeholders: what
+# Markdown makes of it depends on its text and Markdown's settings alone (no link to resolve
+# against other files), so it is kept between builds (`cache.Kept`) by both.
+_KEPT_PAGES = Kept(PAGE_HTML)
+_PAGES_LOG = logging.getLogger("mkdocs.structure.pages")  # Page.render reads its level
+_PLAIN_HEADING = re.compile(r"#{1,6} [^\[\]()<>&`*_\\!{}|~^=:\x00-\x1f\x7f]*")
+
+
+def headings_only(text: str, token: str) -> bool:
+    """Whether every line is blank, a placeholder or an ATX heading of plain text: nothing a
+    Markdown extension could read as a link, an image, HTML, emphasis, code or a table."""
+    placeholder = re.compile(rf"<!--{re.escape(token)}:\d+-->")
+    return all(not line.strip() or placeholder.fullmatch(line) or _PLAIN_HEADING.fullmatch(line)
+               for line in text.split("\n"))
+
+
+def _markdown_settings(config) -> bytes | None:
+    """MkDocs' Markdown settings as a key, or None when one is not plain data (an extension
+    given as an object): such a site's pages are always converted."""
+    names = config["markdown_extensions"]
+    if not all(isinstance(n, str) for n in names):
+        return None
+    try:
+        return json.dumps([names, config["mdx_configs"] or {}], sort_keys=True,
+                          ensure_ascii=False).encode()
+    except (TypeError, ValueError):
+        return None
+
+
+class _KeptRender:
+    """`Page.render` for a page of headings: what the conversion gave for the same text and
+    settings in an earlier build, or the conversion itself (then kept). The page's random
+    placeholder token is kept as \\0, which no heading holds."""
+
+    def __init__(self, page: Page, token: str, settings: bytes) -> None:
+        self.page, self.token, self.settings = page, token, settings
+
+    def __call__(self, config, files) -> None:
+        page = self.page
+        text = page.markdown.replace(self.token, "\0").encode("utf-8", "surrogatepass")
+        kept = _KEPT_PAGES.get(self.settings, text)
+        if kept is not None and self._restore(kept):
+            return
+        Page.render(page, config, files)
+        if page.links_to_anchors:  # not expected of headings; never kept
+            return
+        _KEPT_PAGES.put(json.dumps({
+            "content": page.content.replace(self.token, "\0"),
+            "toc": [_token(a) for a in page.toc], "title": page._title_from_render,
+            "anchors": sorted(page.present_anchor_ids or ())}, ensure_ascii=False),
+            self.settings, text)
+
+    def _restore(self, kept: str) -> bool:
+        try:
+            value = json.loads(kept)
+            content, title, anchors = value["content"], value["title"], value["anchors"]
+            if not isinstance(content, str) or not (title is None or isinstance(title, str)) \
+                    or not isinstance(anchors, list) or not all(isinstance(a, str) for a in anchors):
+                return False
+            toc = get_toc([_checked_token(t) for t in value["toc"]])
+        except (ValueError, KeyError, TypeError, RecursionError):
+            return False  # not what an earlier build kept: convert again
+        page = self.page
+        page.content = content.replace("\0", self.token)
+        page.toc = toc
+        page._title_from_render = title
+        page.present_anchor_ids = set(anchors)
+        if _PAGES_LOG.getEffectiveLevel() > logging.DEBUG:
+            page.links_to_anchors = {}
+        return True
+
+
+def _token(anchor) -> dict:
+    return {"name": anchor.title, "id": anchor.id, "level": anchor.level,
+            "children": [_token(c) for c in anchor.children]}
+
+
+def _checked_token(t) -> dict:
+    if not (isinstance(t, dict) and isinstance(t["name"], str) and isinstance(t["id"], str)
+            and isinstance(t["level"], int) and not isinstance(t["level"], bool)):
+        raise TypeError("not a table of contents entry")
+    return {"name": t["name"], "id": t["id"], "level": t["level"],
+            "children": [_checked_token(c) for c in t["children"]]}
 
 
 _BLOCK_START = re.compile(

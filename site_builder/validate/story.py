@@ -20,6 +20,7 @@ from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
+from ..cache import STORY_HTML, Kept
 from ..diagnostics.codes import Code
 from ..diagnostics.report import Reporter
 from ..schema.fields import alt_problem
@@ -198,15 +199,25 @@ def _remember(body: str, safe: str) -> str:
     return safe
 
 
+# Between builds, the cache folder keeps each story's safe HTML by its text: a build after an
+# edit converts the edited story only.
+_KEPT_HTML = Kept(STORY_HTML)
+
+
 def story_html(body: str) -> str:
     """The brand's story as safe HTML for the brand page (validation has named every problem)."""
     safe = _SAFE_HTML.get(body)
     if safe is not None:
         return safe
-    try:
-        return _remember(body, sanitise(story_markdown(body)))
-    except StoryTooComplex:
-        return _remember(body, "<p>" + html.escape(body) + "</p>")
+    key = body.encode("utf-8", "surrogatepass")
+    safe = _KEPT_HTML.get(key)
+    if safe is None:
+        try:
+            safe = sanitise(story_markdown(body))
+        except StoryTooComplex:
+            safe = "<p>" + html.escape(body) + "</p>"
+        _KEPT_HTML.put(safe, key)
+    return _remember(body, safe)
 
 
 def page_html(body: str, rewrite_link=None) -> str:
