@@ -50,6 +50,7 @@ archive:
 	@test -f site/index.html || { echo "site/ 还没有生成：请先运行 make site" >&2; exit 1; }
 	epoch=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || echo 0)}; \
 	tar --sort=name --mtime="@$$epoch" --owner=0 --group=0 --numeric-owner --mode=go+rX,go-w \
+	    --hard-dereference \
 	    --format=gnu -C site -cf - . | gzip -9n > $(ARCHIVE)
 	@echo "已打包 $(ARCHIVE)：解压到网站根目录即可（tar -xzf $(ARCHIVE) -C /网站根目录）" >&2
 

@@ -126,18 +126,28 @@ def test_site_archive_is_reproducible_and_self_contained(built, tmp_path):
     shutil.copy2(REPO / "Makefile", built / "Makefile")
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH))
     archives = [tmp_path / "first.tar.gz", tmp_path / "second.tar.gz"]
-    for archive in archives:
-        proc = subprocess.run(["make", "-s", "archive", f"ARCHIVE={archive}"], cwd=built, env=env,
-                              capture_output=True, text=True, timeout=300, check=False)
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-        os.utime(built / "site" / "index.html", (EPOCH + 999, EPOCH + 999))
+    # Two images of the same bytes are two names of one cached file in the site (hard links):
+    # the archive holds each as a file of its own, whichever of them the build linked.
+    variant = next((built / "site").rglob("*.webp"))
+    twin = variant.with_name("twin-" + variant.name)
+    os.link(variant, twin)
+    try:
+        for archive in archives:
+            proc = subprocess.run(["make", "-s", "archive", f"ARCHIVE={archive}"], cwd=built,
+                                  env=env, capture_output=True, text=True, timeout=300,
+                                  check=False)
+            assert proc.returncode == 0, proc.stdout + proc.stderr
+            os.utime(built / "site" / "index.html", (EPOCH + 999, EPOCH + 999))
+        with tarfile.open(archives[0]) as tar:
+            members = tar.getmembers()
+        assert not any(m.islnk() or m.issym() for m in members)
+        assert sorted(m.name[2:] for m in members if m.isfile()) == sorted(tree(built / "site"))
+    finally:
+        twin.unlink()
     assert archives[0].read_bytes() == archives[1].read_bytes()
-    with tarfile.open(archives[0]) as tar:
-        members = tar.getmembers()
     names = [m.name for m in members]
     assert names == sorted(names) and "./index.html" in names and "./404.html" in names
     assert {m.mtime for m in members} == {EPOCH} and {(m.uid, m.gid) for m in members} == {(0, 0)}
-    assert sorted(m.name[2:] for m in members if m.isfile()) == sorted(tree(built / "site"))
 
 
 # A story with what Markdown makes something of: headings, a list, a table, a link, emphasis.
@@ -205,6 +215,10 @@ def test_stories_and_pages_kept_by_an_earlier_build_give_the_same_site(tmp_path,
     second, stories_again, pages_again = build("second")
     assert first_difference(first, second) is None, first_difference(first, second)
     assert stories_again == 0
+    # the image variants are the cache's own files under a second name, where links can be made
+    variant = next((tmp_path / "second").rglob("*.webp"))
+    assert variant.stat().st_nlink >= 2
+    assert any(p.stat().st_ino == variant.stat().st_ino for p in cache.rglob("*.webp"))
     assert pages_again < pages  # a page with more than headings would be converted each time
 
     # An entry cut off, not JSON, or holding the wrong kinds: that page is converted again.
@@ -227,6 +241,24 @@ def test_stories_and_pages_kept_by_an_earlier_build_give_the_same_site(tmp_path,
     edited, stories_edited, _ = build("edited")
     assert stories_edited == 1
     assert "第一期 31 人".encode() in edited["brands/shili-moumou/index.html"]
+
+
+def test_images_are_copied_where_no_link_can_be_made(tmp_path, monkeypatch):
+    """A cache folder on another file system (no hard link across): the same site, copied."""
+    root = _project(tmp_path / "p")
+    monkeypatch.setenv("SITE_BUILDER_CACHE", str(tmp_path / "cache"))
+    linked, _, _ = _counted_build(root, tmp_path / "linked", monkeypatch)
+
+    def cross_device(src, dst):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setenv("SITE_BUILDER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(os, "link", cross_device)
+    from site_builder.build import build_site
+
+    assert build_site(root, tmp_path / "copied", build_date=dt.date(2024, 6, 1)).ok
+    assert first_difference(linked, tree(tmp_path / "copied")) is None
+    assert {p.stat().st_nlink for p in (tmp_path / "copied").rglob("*.webp")} == {1}
 
 
 def test_only_pages_of_plain_headings_are_kept():

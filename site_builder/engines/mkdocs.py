@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import secrets
+import shutil
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -137,7 +138,7 @@ class SiteBuilderPlugin(BasePlugin):
             elif src.suffix.lower() in IMAGE_SUFFIXES:
                 files.remove(f)
                 clean = clean_copy(src, cache_dir(), rendered.encoder)
-                files.append(File.generated(config, f.src_uri, abs_src_path=str(clean)))
+                files.append(_linked(File.generated(config, f.src_uri, abs_src_path=str(clean))))
         config.extra["lb"] = rendered.theme  # the showcase theme's values (templates/theme/)
         config.theme["favicon"] = rendered.theme["favicon"]
         self.token = "lb-" + secrets.token_hex(8)  # not guessable by record content
@@ -165,8 +166,11 @@ class SiteBuilderPlugin(BasePlugin):
         # when an edit is undone and the earlier variant comes back from the cache.
         # (The images are still being written: on_env decides, once they are.)
         self.asset_files = []
+        cache = cache_dir().resolve()
         for uri, src in rendered.assets.items():
             f = File.generated(config, uri, abs_src_path=str(src))
+            if Path(src).resolve().is_relative_to(cache):
+                _linked(f)
             self.asset_files.append((uri, f))
             files.append(f)
         for uri, data in rendered.files.items():
@@ -307,6 +311,28 @@ def _resume_collection() -> None:
 def _collect_unless_paused() -> None:
     if gc.isenabled():
         gc.collect()
+
+
+def _linked(f: File) -> File:
+    """`f`, a file of the cache folder, placed in the site as a hard link to it where the file
+    system allows (else copied): thousands of image variants at the cost of one name each. The
+    cache never writes a file again in place (`cache.write_atomic` replaces it), and nothing
+    writes into a published image, so the two names keep the same bytes."""
+
+    def copy_file(dirty: bool = False) -> None:
+        if dirty and not f.is_modified():
+            return
+        out = f.abs_dest_path
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        try:
+            if os.path.lexists(out):
+                os.unlink(out)  # the link or copy of an earlier build (serve)
+            os.link(f.abs_src_path, out)
+        except OSError:  # another file system, or one without hard links
+            shutil.copyfile(f.abs_src_path, out)
+
+    f.copy_file = copy_file
+    return f
 
 
 def _unmodified() -> bool:
