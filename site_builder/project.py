@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
 import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,19 +109,50 @@ def gather_brands(root: Path, settings: Settings) -> tuple[list[Brand], list[Dia
     vocab_key = repr(sorted(settings.vocab.items()))
     if len(_RECORD_CACHE) > 2 * len(files) + 200:  # bounded across many edits and projects
         _RECORD_CACHE.clear()
+    keys, todo = [], []
     for relpath in files:
         data = (root / relpath).read_bytes()
         key = (str(root), relpath, hashlib.blake2b(data, digest_size=16).digest(),
                _folder_signature(root / BRANDS_DIR / Path(relpath).stem), vocab_key)
-        cached = _RECORD_CACHE.get(key)
-        if cached is None:
-            cached = _RECORD_CACHE[key] = check_brand(root, relpath, settings.vocab, data)
-        brand, d = cached
+        keys.append(key)
+        if key not in _RECORD_CACHE:
+            todo.append((key, relpath, data))
+    for (key, _, _), result in zip(todo, _check_brands(root, todo, settings.vocab), strict=True):
+        _RECORD_CACHE[key] = result
+    for key in keys:
+        brand, d = _RECORD_CACHE[key]
         diags.extend(d)
         if brand is not None:
             brands.append(brand)
     diags.extend(check_unique(brands))
     return brands, diags
+
+
+# Records are checked each on its own (their slugs and names are compared afterwards): from
+# this many on, a fork of this process, made while it holds little, checks every other one
+# beside it. Not when other threads run (a live preview): a fork copies their locks as held.
+PARALLEL_RECORDS = 200
+
+
+def _check_brands(root: Path, todo: list[tuple], vocab: dict[str, list[str]]) -> list[tuple]:
+    """`check_brand` of each (key, relpath, data), in order."""
+    mine = todo[0::2]
+    if (len(todo) < PARALLEL_RECORDS or (os.cpu_count() or 1) < 2
+            or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return [check_brand(root, relpath, vocab, data) for _, relpath, data in todo]
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        theirs = pool.submit(_check_some, root, [(r, d) for _, r, d in todo[1::2]], vocab)
+        ours = [check_brand(root, relpath, vocab, data) for _, relpath, data in mine]
+        others = theirs.result()  # a failure there is raised here, with its traceback
+    out = []
+    for i in range(len(todo)):
+        out.append(ours[i // 2] if i % 2 == 0 else others[i // 2])
+    return out
+
+
+def _check_some(root: Path, records: list[tuple[str, bytes]], vocab) -> list[tuple]:
+    return [check_brand(root, relpath, vocab, data) for relpath, data in records]
 
 
 # A live preview loads the project again after every edit: a record whose bytes, image folder

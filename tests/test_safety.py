@@ -125,6 +125,53 @@ def test_public_phone_fields_are_allowed_and_others_are_not(tmp_path, vocab):
     assert brand is None
 
 
+def test_records_checked_beside_a_fork_give_what_one_process_gives(tmp_path, monkeypatch):
+    """A large project's records are checked in two processes: the same brands in the same
+    order, the same diagnostics (a name used twice across the two halves among them); a bug
+    in the other process is raised here; with other threads running, no fork is made."""
+    from site_builder import project
+
+    settings, _ = load_settings(FIXTURES)
+    (tmp_path / "brands").mkdir()
+    for i in range(9):
+        body = f"联系 1380000{i:04d}。\n" if i % 3 == 0 else "正文。\n"  # a mobile number
+        record = _record(f"shili-{i}", "level: 不存在的级别\n" if i == 4 else "", body)
+        if i == 8:
+            record = record.replace("示例·shili-8".encode(), "示例·shili-1".encode())
+        (tmp_path / "brands" / f"shili-{i}.md").write_bytes(record)
+    checked = []
+    check = project.check_brand
+
+    def counted(root, relpath, vocab, data=None):
+        checked.append(relpath)
+        if relpath.endswith("shili-3.md") and fail:
+            raise RuntimeError("示例：另一进程中的错误")
+        return check(root, relpath, vocab, data)
+
+    monkeypatch.setattr(project, "check_brand", counted)
+    fail = False
+
+    def run(threshold, threads=1):
+        checked.clear()
+        monkeypatch.setattr(project, "_RECORD_CACHE", {})
+        monkeypatch.setattr(project, "PARALLEL_RECORDS", threshold)
+        monkeypatch.setattr(project.threading, "active_count", lambda: threads)
+        brands, diags = load_brands(tmp_path, settings)
+        return [(b.slug, b.data, b.body) for b in brands], [d.as_dict() for d in diags]
+
+    alone = run(10**6)
+    assert len(checked) == 9
+    beside = run(1)
+    assert beside == alone and len(checked) == 5  # this process checked every other record
+    codes = sorted({d["code"] for d in alone[1]})
+    assert codes == ['B004', 'B009', 'P002'], codes  # the level, the name used twice, the number
+    assert len(alone[0]) < 9
+    assert run(1, threads=2) == alone and len(checked) == 9
+    fail = True
+    with pytest.raises(RuntimeError, match="另一进程"):
+        run(1)
+
+
 def _figure(value: str) -> str:
     return (f"figures:\n  - label: 带动就业\n    value: {value}\n    unit: 人次\n"
             "    as_of: 2024\n    source: s\nsources:\n  - id: s\n    outlet: 示例日报\n")
