@@ -74,6 +74,15 @@ def test_times_are_sane_and_ratios_match_them(site_results):
         assert _close(ratio, a["seconds"] / b["seconds"])
     assert _close(r["warm_cpu_vs_mkdocs"], r["full_build_warm_cpu_s"] / r["mkdocs_cpu_s"])
     assert "caches kept" in stdout
+    # and after one record is edited, with the same caches (what a publish after an edit costs)
+    edited = r["runs"]["edited"]
+    assert len(edited) == r["repeat"] and _close(statistics.median(
+        x["seconds"] for x in edited), r["full_build_edited_s"])
+    assert _close(r["edited_vs_mkdocs"], r["full_build_edited_s"] / r["mkdocs_s"])
+    for a, b, ratio in zip(edited, r["runs"]["mkdocs"], r["ratio_per_round_edited_vs_mkdocs"]):
+        assert _close(ratio, a["seconds"] / b["seconds"])
+    assert _num(r["full_build_edited_cpu_s"]) and _num(r["full_build_edited_peak_mb"])
+    assert "one record edited" in stdout
 
 
 def test_memory_and_sizes_are_sane(site_results):
