@@ -172,6 +172,26 @@ def test_records_checked_beside_a_fork_give_what_one_process_gives(tmp_path, mon
         run(1)
 
 
+def test_what_was_printed_before_the_fork_is_printed_once(tmp_path):
+    """Output still buffered when the records' second process is forked is not written twice
+    (by the fork as it ends): `site-builder validate` piped to a file or a CI log."""
+    import subprocess
+    import sys
+
+    (tmp_path / "brands").mkdir()
+    for i in range(4):
+        (tmp_path / "brands" / f"shili-{i}.md").write_bytes(_record(f"shili-{i}"))
+    code = ("import sys; from pathlib import Path; from site_builder import project; "
+            "from site_builder.load.settings import load_settings; "
+            "project.PARALLEL_RECORDS = 1; print('开始校验'); "
+            f"s, _ = load_settings(Path({str(FIXTURES)!r})); "
+            f"b, d = project.gather_brands(Path({str(tmp_path)!r}), s); print(len(b))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False, env=dict(os.environ, PYTHONPATH=str(REPO)))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["开始校验", "4"]
+
+
 def _figure(value: str) -> str:
     return (f"figures:\n  - label: 带动就业\n    value: {value}\n    unit: 人次\n"
             "    as_of: 2024\n    source: s\nsources:\n  - id: s\n    outlet: 示例日报\n")
