@@ -166,10 +166,10 @@ class SiteBuilderPlugin(BasePlugin):
         # when an edit is undone and the earlier variant comes back from the cache.
         # (The images are still being written: on_env decides, once they are.)
         self.asset_files = []
-        cache = cache_dir().resolve()
+        cache = os.path.join(cache_dir(), "")  # where the renderer writes what it encodes
         for uri, src in rendered.assets.items():
             f = File.generated(config, uri, abs_src_path=str(src))
-            if Path(src).resolve().is_relative_to(cache):
+            if f.abs_src_path.startswith(cache):
                 _linked(f)
             self.asset_files.append((uri, f))
             files.append(f)
