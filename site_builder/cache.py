@@ -26,7 +26,7 @@ KEPT = (CHECKED_PAGES, DECODED_IMAGES, STORY_HTML, PAGE_HTML)  # what a build pr
 
 # The libraries whose output is kept: Markdown and the sanitiser write a story's HTML, MkDocs
 # (and its Markdown extensions) a page's.
-_LIBRARIES = ("Markdown", "nh3", "mkdocs", "mkdocs-material", "Jinja2")
+_LIBRARIES = ("Markdown", "nh3", "mkdocs", "mkdocs-material", "Jinja2", "pymdown-extensions")
 
 
 def cache_dir() -> Path:

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import multiprocessing
 import os
+import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -137,9 +138,8 @@ PARALLEL_RECORDS = 200
 def _check_brands(root: Path, todo: list[tuple], vocab: dict[str, list[str]]) -> list[tuple]:
     """`check_brand` of each (key, relpath, data), in order."""
     mine = todo[0::2]
-    if (len(todo) < PARALLEL_RECORDS or (os.cpu_count() or 1) < 2
-            or threading.active_count() > 1
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    if (len(todo) < PARALLEL_RECORDS or _cores() < 2 or threading.active_count() > 1
+            or not sys.platform.startswith("linux")):  # macOS: fork is unsafe with its libraries
         return [check_brand(root, relpath, vocab, data) for _, relpath, data in todo]
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
         theirs = pool.submit(_check_some, root, [(r, d) for _, r, d in todo[1::2]], vocab)
@@ -149,6 +149,14 @@ def _check_brands(root: Path, todo: list[tuple], vocab: dict[str, list[str]]) ->
     for i in range(len(todo)):
         out.append(ours[i // 2] if i % 2 == 0 else others[i // 2])
     return out
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container's or a CI runner's limit)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _check_some(root: Path, records: list[tuple[str, bytes]], vocab) -> list[tuple]:

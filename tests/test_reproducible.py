@@ -279,5 +279,10 @@ def test_only_pages_of_plain_headings_are_kept():
     other = Config(markdown_extensions=["tables", "toc"], mdx_configs={"toc": {"permalink": True}})
     assert _markdown_settings(plain) != _markdown_settings(other) is not None
     assert _markdown_settings(Config(markdown_extensions=["toc", object()], mdx_configs={})) is None
+    # an extension from code whose version the key does not hold: never kept
+    assert _markdown_settings(Config(markdown_extensions=["toc", "mysite.ext"], mdx_configs={})) is None
+    assert _markdown_settings(Config(markdown_extensions=["toc", "pymdownx.superfences",
+                                                          "markdown.extensions.abbr"],
+                                     mdx_configs={})) is not None
     assert _markdown_settings(Config(markdown_extensions=["toc"],
                                      mdx_configs={"toc": {"slugify": len}})) is None

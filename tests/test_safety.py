@@ -156,6 +156,7 @@ def test_records_checked_beside_a_fork_give_what_one_process_gives(tmp_path, mon
         monkeypatch.setattr(project, "_RECORD_CACHE", {})
         monkeypatch.setattr(project, "PARALLEL_RECORDS", threshold)
         monkeypatch.setattr(project.threading, "active_count", lambda: threads)
+        monkeypatch.setattr(project, "_cores", lambda: 2)  # a one-core runner too
         brands, diags = load_brands(tmp_path, settings)
         return [(b.slug, b.data, b.body) for b in brands], [d.as_dict() for d in diags]
 
@@ -183,13 +184,27 @@ def test_what_was_printed_before_the_fork_is_printed_once(tmp_path):
         (tmp_path / "brands" / f"shili-{i}.md").write_bytes(_record(f"shili-{i}"))
     code = ("import sys; from pathlib import Path; from site_builder import project; "
             "from site_builder.load.settings import load_settings; "
-            "project.PARALLEL_RECORDS = 1; print('开始校验'); "
+            "project.PARALLEL_RECORDS = 1; project._cores = lambda: 2; print('开始校验'); "
             f"s, _ = load_settings(Path({str(FIXTURES)!r})); "
             f"b, d = project.gather_brands(Path({str(tmp_path)!r}), s); print(len(b))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120, check=False, env=dict(os.environ, PYTHONPATH=str(REPO)))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["开始校验", "4"]
+
+
+def test_a_story_too_deep_to_convert_is_not_kept(tmp_path, monkeypatch):
+    """Whether Python-Markdown runs out of stack depends on how deep the call was: its escaped
+    text is shown, and not kept for another build."""
+    monkeypatch.setenv("SITE_BUILDER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(safety, "_SAFE_HTML", {})
+
+    def too_deep(body):
+        raise safety.StoryTooComplex("嵌套过深")
+
+    monkeypatch.setattr(safety, "story_markdown", too_deep)
+    assert story_html("示例 <正文>") == "<p>示例 &lt;正文&gt;</p>"
+    assert not [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
 
 
 def _figure(value: str) -> str:

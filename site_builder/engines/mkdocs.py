@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import importlib.metadata
 import json
 import logging
 import os
@@ -138,7 +139,8 @@ class SiteBuilderPlugin(BasePlugin):
             elif src.suffix.lower() in IMAGE_SUFFIXES:
                 files.remove(f)
                 clean = clean_copy(src, cache_dir(), rendered.encoder)
-                files.append(_linked(File.generated(config, f.src_uri, abs_src_path=str(clean))))
+                clean_file = File.generated(config, f.src_uri, abs_src_path=str(clean))
+                files.append(clean_file if self.serving else _linked(clean_file))
         config.extra["lb"] = rendered.theme  # the showcase theme's values (templates/theme/)
         config.theme["favicon"] = rendered.theme["favicon"]
         self.token = "lb-" + secrets.token_hex(8)  # not guessable by record content
@@ -169,7 +171,9 @@ class SiteBuilderPlugin(BasePlugin):
         cache = os.path.join(cache_dir(), "")  # where the renderer writes what it encodes
         for uri, src in rendered.assets.items():
             f = File.generated(config, uri, abs_src_path=str(src))
-            if f.abs_src_path.startswith(cache):
+            # (not in the preview: a link changes the cached file's change time, by which
+            # the preview tells an asset to copy again)
+            if not self.serving and f.abs_src_path.startswith(cache):
                 _linked(f)
             self.asset_files.append((uri, f))
             files.append(f)
@@ -459,11 +463,21 @@ def headings_only(text: str, token: str) -> bool:
                for line in text.split("\n"))
 
 
+# Extensions whose code is versioned in the program's fingerprint (`cache._LIBRARIES`):
+# Python-Markdown's own (named by their module, or by the short name Markdown itself
+# registers) and the Python Markdown Extensions package Material documents.
+_VERSIONED_EXTENSIONS = re.compile(r"markdown\.extensions\.[a-z_]+|pymdownx\.[a-z_]+")
+_MARKDOWNS_OWN = {ep.name for ep in importlib.metadata.entry_points(group="markdown.extensions")
+                  if ep.dist is not None and ep.dist.name.lower() == "markdown"}
+
+
 def _markdown_settings(config) -> bytes | None:
     """MkDocs' Markdown settings as a key, or None when one is not plain data (an extension
-    given as an object): such a site's pages are always converted."""
+    given as an object) or an extension comes from code whose version the key does not hold
+    (a local module): such a site's pages are always converted."""
     names = config["markdown_extensions"]
-    if not all(isinstance(n, str) for n in names):
+    if not all(isinstance(n, str) and (n in _MARKDOWNS_OWN or _VERSIONED_EXTENSIONS.fullmatch(n))
+               for n in names):
         return None
     try:
         return json.dumps([names, config["mdx_configs"] or {}], sort_keys=True,
@@ -482,6 +496,9 @@ class _KeptRender:
 
     def __call__(self, config, files) -> None:
         page = self.page
+        if not headings_only(page.markdown, self.token):  # another plugin wrote more since
+            Page.render(page, config, files)
+            return
         text = page.markdown.replace(self.token, "\0").encode("utf-8", "surrogatepass")
         kept = _KEPT_PAGES.get(self.settings, text)
         if kept is not None and self._restore(kept):

@@ -214,8 +214,8 @@ def story_html(body: str) -> str:
     if safe is None:
         try:
             safe = sanitise(story_markdown(body))
-        except StoryTooComplex:
-            safe = "<p>" + html.escape(body) + "</p>"
+        except StoryTooComplex:  # how deep the stack was: never kept
+            return _remember(body, "<p>" + html.escape(body) + "</p>")
         _KEPT_HTML.put(safe, key)
     return _remember(body, safe)
 
