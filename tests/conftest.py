@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from sitecopy import REPO, copy_project
+from sitecopy import REPO, copy_demo, copy_project
 
 from site_builder.build import BuildResult, build_site
 
@@ -83,11 +83,21 @@ def showcase_site(tmp_path_factory) -> Path:
     return root / "site"
 
 
+@pytest.fixture(scope="session")
+def demo_project(tmp_path_factory) -> Path:
+    """A copy of the fictional demo project (its own settings, records, rounds; the repository's
+    templates and pages), built once into its site/."""
+    root = copy_demo(tmp_path_factory.mktemp("demo-project") / "project")
+    assert_built(build_site(root, root / "site", build_date=DEMO_DATE))
+    return root
+
+
 @pytest.fixture
-def built_copy(shipped_project, tmp_path) -> Path:
-    """A private copy of the built shipped project, for a test that edits and rebuilds it."""
+def built_copy(demo_project, tmp_path) -> Path:
+    """A private copy of the built demo project, for a test that edits and rebuilds it (never
+    the repository's own settings and records)."""
     dest = tmp_path / "project"
-    shutil.copytree(shipped_project, dest, symlinks=True)
+    shutil.copytree(demo_project, dest, symlinks=True)
     return dest
 
 
