@@ -95,6 +95,17 @@ def prune_other_versions(name: str) -> None:
                 pass
 
 
+def entry(folder: Path, *parts: bytes, suffix: str = "") -> Path:
+    """The file in `folder` named by the SHA-256 of this program's version and every part of a
+    key (each part's length first: no two keys run together alike), under a folder named by
+    its first two digits."""
+    h = hashlib.sha256(code_fingerprint())
+    for part in parts:
+        h.update(len(part).to_bytes(8, "big") + part)
+    key = h.hexdigest()
+    return Path(folder) / key[:2] / f"{key}{suffix}"
+
+
 class Kept:
     """Text computed from content alone, kept under `versioned(name)`: a value is named by the
     SHA-256 of this program's version and every part of its key, so a changed input or program
@@ -104,11 +115,7 @@ class Kept:
         self.name = name
 
     def _file(self, parts: tuple[bytes, ...]) -> Path:
-        h = hashlib.sha256(code_fingerprint())
-        for part in parts:  # each part's length first: no two keys run together alike
-            h.update(len(part).to_bytes(8, "big") + part)
-        key = h.hexdigest()
-        return versioned(self.name) / key[:2] / key
+        return entry(versioned(self.name), *parts)
 
     def get(self, *parts: bytes) -> str | None:
         try:

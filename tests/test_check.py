@@ -210,8 +210,8 @@ def test_pages_kept_from_an_earlier_build_give_the_same_findings(tmp_path, monke
     new version of the checking program are parsed again."""
     from sitecopy import write_site
 
-    from site_builder import verify
-    from site_builder.verify import leaks, memo
+    from site_builder import cache, verify
+    from site_builder.verify import leaks
 
     page = _CHAIN_PAGE
     files = _chain_of_pages(8, '<img src="https://cdn.example.net/x.png" alt="">')
@@ -276,5 +276,5 @@ def test_pages_kept_from_an_earlier_build_give_the_same_findings(tmp_path, monke
     # another address for the site, another version of the checks: every page read again
     elsewhere = run(with_memo=False, site_url="https://example.gov.cn/")
     assert run(site_url="https://example.gov.cn/") == elsewhere and len(parsed) == len(files)
-    monkeypatch.setattr(memo, "code_fingerprint", lambda: b"another version of the checks")
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: b"another version of the checks")
     assert run() == changed and len(parsed) == len(files)

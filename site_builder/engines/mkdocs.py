@@ -145,6 +145,7 @@ class SiteBuilderPlugin(BasePlugin):
         config.theme["favicon"] = rendered.theme["favicon"]
         self.token = "lb-" + secrets.token_hex(8)  # not guessable by record content
         self.stashed: dict[str, list[str]] = {}
+        self.markdown_key = _markdown_settings(config)  # None: no page's conversion is kept
         settings_file = self.project.root / "settings.yml"
         shared = repr((config.nav, config.site_name, config.site_url, config.extra_css,
                        config.extra_javascript, _mtimes(d for d in config.theme.dirs if Path(
@@ -204,9 +205,8 @@ class SiteBuilderPlugin(BasePlugin):
             return markdown
         text, blocks = stash_html_blocks(markdown, self.token)
         self.stashed[page.file.src_uri] = blocks
-        settings = _markdown_settings(config)
-        if settings is not None and headings_only(text, self.token):
-            page.render = _KeptRender(page, self.token, settings)
+        if self.markdown_key is not None and headings_only(text, self.token):
+            page.render = _KeptRender(page, self.token, self.markdown_key)
         return text
 
     def on_page_content(self, html, page, config, files):

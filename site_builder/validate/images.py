@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import re
@@ -11,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from ..cache import DECODED_IMAGES, code_fingerprint, versioned, write_atomic
+from ..cache import DECODED_IMAGES, entry, versioned, write_atomic
 from ..diagnostics.codes import Code
 from ..model import BRANDS_DIR
 from ..schema.fields import Ctx
@@ -79,8 +78,7 @@ def image_file_problem(path: Path) -> tuple[str, str] | None:
 # file each in the cache folder, so that an unchanged image is decoded in full once, not at every
 # build and validation (1.6 s for 2,265 images at 1,000 brands). One cut short is never marked.
 def _decoded_mark(data: bytes) -> Path:
-    key = hashlib.sha256(code_fingerprint() + b"\0decoded\0" + data).hexdigest()
-    return versioned(DECODED_IMAGES) / key[:2] / key
+    return entry(versioned(DECODED_IMAGES), data)
 
 
 def _remember(mark: Path) -> None:

@@ -14,11 +14,10 @@ and the entry written again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
-from ..cache import code_fingerprint, write_atomic
+from ..cache import entry, write_atomic
 from ..diagnostics import Code, Diagnostic, Severity
 from .links import _Page
 
@@ -33,11 +32,8 @@ class PageMemo:
         self.context = context.encode("utf-8", "surrogateescape")
 
     def _file(self, rel: str, data: bytes) -> Path:
-        h = hashlib.sha256(code_fingerprint())
-        h.update(self.context + b"\0" + rel.encode("utf-8", "surrogateescape") + b"\0")
-        h.update(data)
-        key = h.hexdigest()
-        return self.folder / key[:2] / f"{key}.json"
+        return entry(self.folder, self.context, rel.encode("utf-8", "surrogateescape"), data,
+                     suffix=".json")
 
     def holds(self, rel: str, data: bytes) -> bool:
         return self._file(rel, data).is_file()
