@@ -110,10 +110,10 @@ class SiteBuilderPlugin(BasePlugin):
 
     def on_files(self, files: Files, config) -> Files:
         # The installed theme's own files (not the project's templates/theme): unused ones left
-        # out, the others cleaned of other hosts' addresses after the build.
-        root = self.project.root.resolve()
-        theme_dirs = [Path(d).resolve() for d in config.theme.dirs
-                      if not Path(d).resolve().is_relative_to(root)]
+        # out, the others cleaned of other hosts' addresses after the build. Which folders are
+        # the installed theme's is what MkDocs says (every theme folder but `custom_dir`), not
+        # where they lie: a virtual environment inside the project holds the installed theme.
+        theme_dirs = [Path(d).resolve() for d in installed_theme_dirs(config.theme)]
         self.theme_files = []
         for f in list(files):
             src = Path(f.abs_src_path).resolve() if f.abs_src_path else None
@@ -148,8 +148,8 @@ class SiteBuilderPlugin(BasePlugin):
         self.markdown_key = _markdown_settings(config)  # None: no page's conversion is kept
         settings_file = self.project.root / "settings.yml"
         shared = repr((config.nav, config.site_name, config.site_url, config.extra_css,
-                       config.extra_javascript, _mtimes(d for d in config.theme.dirs if Path(
-                           d).resolve().is_relative_to(root)),  # the installed theme stays put
+                       config.extra_javascript,  # the installed theme stays put
+                       _mtimes(project_theme_dirs(config.theme)),
                        Path(config.config_file_path).read_bytes(), settings_file.read_bytes()))
         incremental = getattr(self, "incremental", False)
         same = self.tracker.unchanged(rendered.pages, shared) if incremental else set()
@@ -337,6 +337,19 @@ def _linked(f: File) -> File:
 
     f.copy_file = copy_file
     return f
+
+
+def project_theme_dirs(theme) -> list[str]:
+    """The project's own theme folder (`theme.custom_dir` in mkdocs.yml), if it has one."""
+    custom = theme.custom_dir
+    return [custom] if custom else []
+
+
+def installed_theme_dirs(theme) -> list[str]:
+    """The folders of the installed theme (Material's, MkDocs' own templates): every folder the
+    theme reads from except the project's `custom_dir`, wherever the package is installed."""
+    own = {os.path.realpath(d) for d in project_theme_dirs(theme)}
+    return [d for d in theme.dirs if os.path.realpath(d) not in own]
 
 
 def _unmodified() -> bool:
