@@ -273,3 +273,47 @@ def test_codeowners_cover_records():
     owners = {ln[0]: ln[1:] for ln in lines}
     assert owners["/brands/"] and owners["/evaluations/"]
     assert all(o.startswith("@") for os_ in owners.values() for o in os_)
+
+
+def _cache_steps(path: Path) -> list[dict]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [s for job in data["jobs"].values() for s in job.get("steps", [])
+            if s.get("uses", "").startswith("actions/cache")]
+
+
+def test_the_build_cache_is_kept_outside_the_checkout_and_saved_only_on_main():
+    """The build cache is derived data that no pull request can write: it lives outside the
+    checkout (files a pull request commits never become entries), a pull request's run only
+    restores it, and only a run on main saves it (GitHub, Gitea, Forgejo, GitLab)."""
+    for path in (WORKFLOWS / "site.yml", REPO / ".gitea/workflows/ci.yml",
+                 REPO / ".forgejo/workflows/ci.yml"):
+        steps = _cache_steps(path)
+        assert steps, path
+        text = path.read_text(encoding="utf-8")
+        assert "github.workspace" not in text and ".cache/site-builder" not in text, path
+        for step in steps:
+            action = step["uses"].split("@")[0]
+            assert action in ("actions/cache/restore", "actions/cache/save"), (path, action)
+            where = step["with"]["path"]
+            assert where.startswith(("${{ runner.temp }}/", "/tmp/")), (path, where)
+            if action == "actions/cache/save":
+                cond = step["if"]
+                assert "github.event_name != 'pull_request'" in cond, (path, cond)
+                assert "github.ref == 'refs/heads/main'" in cond, (path, cond)
+        assert sum(s["uses"].startswith("actions/cache/save") for s in steps) == 1, path
+        # the folder the build uses is the one restored and saved
+        folder = steps[0]["with"]["path"].replace("${{ runner.temp }}", "$RUNNER_TEMP")
+        assert f"SITE_BUILDER_CACHE={folder}" in text, path
+    ci = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert not ci["variables"]["SITE_BUILDER_CACHE"].startswith("$CI_PROJECT_DIR")
+    assert all(".ci-cache" not in str(c) and "site-builder" not in str(c)
+               for c in ci.get("cache", []))
+    build = ci["build"]
+    caches = [c for c in build["cache"] if ".ci-cache/site-builder" in c["paths"]]
+    assert len(caches) == 1 and caches[0]["policy"] == "$SITE_CACHE_POLICY"
+    policies = {r.get("if"): r["variables"]["SITE_CACHE_POLICY"] for r in build["rules"]}
+    assert policies == {"$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH": "pull-push", None: "pull"}
+    script = "\n".join(build["script"])
+    assert "git ls-files .ci-cache" in script  # committed files there: the cache is not used
+    for job in ("validate", "tests", "deploy-server", "pages"):
+        assert "cache" not in ci[job] or all(".ci-cache" not in str(c) for c in ci[job]["cache"])

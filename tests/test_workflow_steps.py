@@ -1,0 +1,188 @@
+"""The shipped CI definitions build and publish the real site, run as written.
+
+In a clean clone of this checkout (its tracked files and new ones git does not ignore), the
+install step of each workflow puts its virtual environment where the workflow puts it (`.venv`
+inside the clone, as `make install` does), and every shell step of the publishing jobs runs as
+written, read from the file, with the environment that step gets there (tests/workflow_runner.py):
+GitHub's checks on a push to main (with the Pages address) and on a pull request (the change
+summary and the phone screenshots of the changed pages), Gitea's (and so Forgejo's) job on main,
+and GitLab's validate and build jobs. A workflow edit that breaks publishing fails here, and so
+does a build that fails on a fresh clone, as `make site` once did (Material's stylesheet, inside
+`.venv`, was taken for the project's own file).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from browser import missing_tool
+from workflow_runner import (
+    Scenario,
+    StepRun,
+    clean_checkout,
+    git,
+    reset,
+    run_github_job,
+    run_gitlab_job,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+PAGES_URL = "https://showcase-org.github.io/laowu"  # what configure-pages would report
+
+# Steps that cannot run on this machine, by name, with why; everything else runs.
+NEEDS_SUDO = "装系统软件包要 sudo，.ci/run 已装好 fonts-noto-cjk"
+
+
+def _failed(runs: list[StepRun]) -> str:
+    last = runs[-1] if runs else None
+    if last is None:
+        return "没有运行任何步骤"
+    return f"步骤「{last.name}」退出码 {last.returncode}：\n{last.command}\n---\n{last.output[-6000:]}"
+
+
+def _ok(runs: list[StepRun]) -> bool:
+    return bool(runs) and runs[-1].returncode == 0
+
+
+def _ran(runs: list[StepRun]) -> list[str]:
+    return [r.name for r in runs]
+
+
+def _github_push(sha: str) -> Scenario:
+    return Scenario("GitHub: push to main", {
+        "github.event_name": "push", "github.ref": "refs/heads/main", "github.sha": sha,
+        "inputs.pages": True, "inputs.base-ref": "", "inputs.artifact-name": "site",
+        "inputs.retention-days": 30, "steps.pages.outputs.base_url": PAGES_URL,
+        "steps.cache.outputs.cache-hit": "false",
+        "steps.cache.outputs.cache-primary-key": "site-build-x",
+    }, skip={"安装中文字体": NEEDS_SUDO})
+
+
+def _github_pull_request(base: str) -> Scenario:
+    return Scenario("GitHub: pull request", {
+        "github.event_name": "pull_request", "github.ref": "refs/pull/7/merge",
+        "inputs.pages": False, "inputs.base-ref": base,
+        "inputs.artifact-name": "site-preview-pr-7", "inputs.retention-days": 7,
+        "steps.pages.outputs.base_url": "",  # the Pages step does not run on a pull request
+        "steps.cache.outputs.cache-hit": "false",
+        "steps.cache.outputs.cache-primary-key": "site-build-x",
+    }, skip={"安装中文字体": NEEDS_SUDO})
+
+
+def _gitea_push() -> Scenario:
+    secrets = {f"secrets.{k}": "" for k in ("DEPLOY_HOST", "DEPLOY_PORT", "DEPLOY_USER",
+                                             "DEPLOY_PATH", "DEPLOY_SSH_KEY",
+                                             "DEPLOY_KNOWN_HOSTS")}
+    return Scenario("Gitea: push to main", {
+        "github.event_name": "push", "github.ref": "refs/heads/main",
+        "steps.cache.outputs.cache-hit": "false",
+        "steps.cache.outputs.cache-primary-key": "site-build-x", **secrets})
+
+
+@pytest.fixture(scope="module")
+def installed_clone(tmp_path_factory) -> Path:
+    """A clean clone of this checkout. The first scenario's install step makes its `.venv` and
+    `node_modules`; the later ones run the same step, which `make` finds done (its stamp), as on
+    a runner that kept them."""
+    for tool in ("git", "make", "npm"):
+        if shutil.which(tool) is None:
+            missing_tool(f"找不到 {tool}：运行工作流的步骤需要它")
+    return clean_checkout(REPO, tmp_path_factory.mktemp("workflows") / "clone")
+
+
+def test_publish_workflows_build_the_site_as_written(installed_clone, tmp_path):
+    clone = installed_clone
+    sha = git(clone, "rev-parse", "HEAD").strip()
+    failures = []
+
+    # GitHub, on a push to main: validate, build (strict, with the Pages address), check, archive.
+    runs = run_github_job(clone / ".github/workflows/site.yml", "site", clone, _github_push(sha),
+                          tmp_path / "gh-push")
+    if not _ok(runs):
+        failures.append("GitHub（推送到 main）：" + _failed(runs))
+    else:
+        names = _ran(runs)
+        for step in ("安装依赖（constraints.txt 中的确切版本）", "校验品牌档案", "生成站点（严格模式）",
+                     "发布前检查", "打包离线压缩包"):
+            assert step in names, (step, names)
+        assert (clone / "site" / "index.html").is_file() and (clone / "site.tar.gz").is_file()
+        home = (clone / "site" / "index.html").read_text(encoding="utf-8")
+        settings = yaml.safe_load((clone / "settings.yml").read_text(encoding="utf-8"))
+        if not (settings.get("site") or {}).get("url"):  # the Pages address fills the gap
+            assert PAGES_URL in home, "站点没有按 GitHub Pages 的地址生成"
+        cache = tmp_path / "gh-push" / "temp" / "site-builder-cache"
+        assert cache.is_dir() and any(cache.iterdir()), "构建缓存没有写到代码目录之外"
+        assert not (clone / ".cache").exists(), "构建缓存写进了代码目录"
+
+    # GitHub, on a pull request: the same checks, the change summary and the screenshots.
+    reset(clone)
+    record = sorted((clone / "brands").glob("*.md"))[0]
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("\nsummary: ", "\nsummary: 示例改动：", 1), encoding="utf-8")
+    git(clone, "commit", "-q", "-am", "an editor's change")
+    if shutil.which("chromium") is None and not os.path.exists("/usr/bin/chromium"):
+        missing_tool("找不到 Chromium：拉取请求的截图步骤需要它")
+    runs = run_github_job(clone / ".github/workflows/site.yml", "site", clone,
+                          _github_pull_request(sha), tmp_path / "gh-pr")
+    if not _ok(runs):
+        failures.append("GitHub（拉取请求）：" + _failed(runs))
+    else:
+        names = _ran(runs)
+        assert "档案改动说明" in names and "截图（手机宽度）" in names, names
+        summary = (tmp_path / "gh-pr" / "github_step_summary.txt").read_text(encoding="utf-8")
+        assert record.stem in summary or "示例改动" in summary, summary[-2000:]
+        assert any((clone / "screenshots").glob("*.png")), "改动的页面没有截图"
+    git(clone, "reset", "-q", "--hard", sha)
+
+    # Gitea (and Forgejo, whose file differs only in runs-on): the job on main, no deploy keys.
+    reset(clone)
+    runs = run_github_job(clone / ".gitea/workflows/ci.yml", "site", clone, _gitea_push(),
+                          tmp_path / "gitea")
+    if not _ok(runs):
+        failures.append("Gitea（推送到 main）：" + _failed(runs))
+    else:
+        assert (clone / "site" / "index.html").is_file()
+        assert "没有设置服务器部署的密钥" in runs[-1].output, runs[-1].output
+
+    # GitLab: the validate and build jobs of a pipeline on the default branch.
+    for job in ("validate", "build"):
+        reset(clone)
+        scenario = Scenario(f"GitLab: {job}", {}, env={
+            "CI_DEFAULT_BRANCH": "main", "CI_COMMIT_BRANCH": "main",
+            "CI_PIPELINE_SOURCE": "push"})
+        runs = run_gitlab_job(clone / ".gitlab-ci.yml", job, clone, scenario,
+                              tmp_path / f"gitlab-{job}")
+        if not _ok(runs):
+            failures.append(f"GitLab（{job}）：" + _failed(runs))
+        elif job == "build":
+            assert (clone / "site" / "index.html").is_file() and (clone / "site.tar.gz").is_file()
+            assert (clone / ".ci-cache" / "site-builder").is_dir(), "构建缓存没有移回保存的位置"
+    assert not failures, "\n\n".join(failures)
+
+    # A planted mistake in the build step fails the run: the runner really runs what is written.
+    reset(clone)
+    runs = run_github_job(clone / ".github/workflows/site.yml", "site", clone, _github_push(sha),
+                          tmp_path / "planted",
+                          replace=("site-builder build --strict", "site-builder build --strikt"))
+    assert not _ok(runs) and runs[-1].name == "生成站点（严格模式）", _ran(runs)
+
+
+def test_the_installed_theme_is_what_mkdocs_reads_besides_the_project_s_folder(tmp_path):
+    """Which theme files are the installed theme's (cleaned of other hosts' addresses, unused
+    ones left out) is told by MkDocs' theme, not by where the files lie: a theme installed in a
+    virtual environment inside the project is still the installed theme."""
+    from site_builder.engines.mkdocs import installed_theme_dirs, project_theme_dirs
+
+    class Theme:
+        custom_dir = str(tmp_path / "templates" / "theme")
+        dirs = [custom_dir, str(tmp_path / ".venv" / "material" / "templates"),
+                str(tmp_path / ".venv" / "mkdocs" / "templates")]
+
+    assert project_theme_dirs(Theme) == [Theme.custom_dir]
+    assert installed_theme_dirs(Theme) == Theme.dirs[1:]
+    Theme.custom_dir = None
+    assert project_theme_dirs(Theme) == [] and installed_theme_dirs(Theme) == Theme.dirs
