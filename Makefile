@@ -54,8 +54,9 @@ archive:
 	    --format=gnu -C site -cf - . | gzip -9n > $(ARCHIVE)
 	@echo "已打包 $(ARCHIVE)：解压到网站根目录即可（tar -xzf $(ARCHIVE) -C /网站根目录）" >&2
 
+# `make serve PORT=8001` when port 8000 is taken.
 serve: $(STAMP)
-	$(PY) -m site_builder serve
+	$(PY) -m site_builder serve $(if $(PORT),--port $(PORT))
 
 # The fictional demonstration project (demo/) built into demo-site/. DEMO_DATE fixes the build date
 # so that each demo round is in the phase it was written for (one in public notice, one final, one

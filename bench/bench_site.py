@@ -159,14 +159,21 @@ PY = sys.executable
 ENV = {"PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": EPOCH}
 
 
+def _bench_cache(project: Path) -> Path:
+    """The benchmark's own cache folder beside the project (a cache inside a project is never
+    read: a pull request could commit files there, cache.py)."""
+    return project.parent / f"{project.name}-cache"
+
+
 def own_cache(project: Path) -> dict:
-    """ENV with the image cache inside the project: the variant cache lives outside a checkout
-    (render/images.py), and the user's own must neither help nor be touched."""
-    return ENV | {"SITE_BUILDER_CACHE": str(project / ".cache" / "images")}
+    """ENV with the benchmark's own cache and cache key: the user's own must neither help nor
+    be touched."""
+    return ENV | {"SITE_BUILDER_CACHE": str(_bench_cache(project) / "images"),
+                  "XDG_STATE_HOME": str(_bench_cache(project) / "state")}
 
 
 def run_ours(project: Path, site: Path) -> dict:
-    shutil.rmtree(project / ".cache", ignore_errors=True)  # a clean checkout: no image variants
+    shutil.rmtree(_bench_cache(project), ignore_errors=True)  # a clean checkout: no variants
     shutil.rmtree(site, ignore_errors=True)
     return measure([PY, "-m", "site_builder", "--root", str(project), "build", "--site-dir", str(site),
                     "--date", BUILD_DATE], project, own_cache(project))
@@ -428,7 +435,7 @@ def main() -> None:
         reb = json.loads(reb_run["stdout"].strip().splitlines()[-1])
         phases = None
         if args.phases or args.profile:
-            shutil.rmtree(project / ".cache", ignore_errors=True)
+            shutil.rmtree(_bench_cache(project), ignore_errors=True)
             prof = BENCH / f"profile-{args.brands}.txt"
             cmd = [PY, str(BENCH / "bench_phases.py"), str(project), str(work / "site-phases")]
             # its own cache, emptied above: the stages of a clean checkout's build
@@ -437,7 +444,7 @@ def main() -> None:
             phases = json.loads(ph["stdout"].strip().splitlines()[-1])
             phases["peak_tree_mb"] = round(ph["peak_mb"], 1)
             if args.profile:
-                shutil.rmtree(project / ".cache", ignore_errors=True)
+                shutil.rmtree(_bench_cache(project), ignore_errors=True)
                 measure(cmd + ["--profile", str(prof)], project, cold)
                 print(f"wrote {prof}", file=sys.stderr)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from .diagnostics import Diagnostic, has_errors, sort_key
 from .editor.cms import api_origins
 from .engines import EngineFailed
 from .project import Project, load_project
-from .publish.swap import swap_in
+from .publish.swap import BUSY, lock_site, new_staging, remove_stale, swap_in
 from .verify import verify_site
 
 
@@ -50,8 +49,13 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
         return BuildResult(project, False)
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.tmp-", dir=site_dir.parent))
+    lock = lock_site(site_dir)  # held until this build has swapped its site in or given up
+    if lock is None:
+        return BuildResult(project, False, [BUSY.format(site_dir)])
+    staging = search = None
     try:
+        remove_stale(site_dir)  # what builds killed before cleaning up left behind
+        staging = new_staging(site_dir)
         try:
             search = build_with_mkdocs(project, staging, defer_search=True)  # render → engine
             findings = verify_site(staging, project.settings.site_url, _label(project, site_dir),
@@ -69,8 +73,11 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
         staging = None
         return BuildResult(project, True)
     finally:
+        if search is not None:
+            search.stop()  # a check failed unexpectedly before the index was waited for
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+        lock.close()
 
 
 def at_page_sources(project: Project, label: str, findings: list[Diagnostic]) -> list[Diagnostic]:

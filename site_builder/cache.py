@@ -1,16 +1,42 @@
 """The cache folder kept between builds, outside the repository: image variants, what the checks
 found in each file of a site (verify/memo.py) and the images validation decoded in full. What
 is kept is named by content and by this program's own version; deleting the folder at any time
-only makes the next build slower."""
+only makes the next build slower.
+
+The cache is derived data that whoever can write the folder controls, so nothing in it is
+trusted as it lies (see `cache_dir` for where it may be, `read_entry` for how it is read):
+
+- A folder inside a project (a folder holding settings.yml: a pull request can commit files
+  there) or one holding files git tracks is never read nor written: the build uses a private
+  folder under the system's temporary folder instead and says why (`cache_note`).
+- Nothing is read through a link, nor from anything but a regular file; a folder of the cache
+  that is a link is not used; an entry that is a link or a special file is a miss (and removed).
+- Every entry is named and sealed with a secret key (HMAC-SHA256) kept outside the cache
+  folder, in the user's state folder (`$XDG_STATE_HOME/site-builder/cache.key`, made once
+  with O_EXCL and mode 0600; one key for every cache folder of the user, so that trying other
+  cache folders leaves no trail of keys behind). A key inside the cache folder would be
+  written by the same hand that writes the entries, and would prove nothing. A file planted
+  under a name the build looks up, or an entry's bytes replaced (a photo swapped for another
+  of the same size, a story's HTML, a check's "nothing found"), fails its seal and is made
+  again; checking the seal costs one read and one hash, much less than making the entry again.
+  Whoever keeps the cache between CI runs keeps the key folder too, and only from runs whose
+  code and inputs are trusted (the default branch's).
+"""
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import hmac
 import importlib.metadata
 import os
 import shutil
+import stat
+import subprocess
 import sys
+import tempfile
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import PIL
@@ -28,24 +54,335 @@ KEPT = (CHECKED_PAGES, DECODED_IMAGES, STORY_HTML, PAGE_HTML)  # what a build pr
 # (and its Markdown extensions) a page's.
 _LIBRARIES = ("Markdown", "nh3", "mkdocs", "mkdocs-material", "Jinja2", "pymdown-extensions")
 
+CACHE_ENV = "SITE_BUILDER_CACHE"
+PROJECT_MARKER = "settings.yml"  # what makes a folder a project (model.SETTINGS_FILE)
+SEAL_SUFFIX = ".mac"  # beside a cached file: its seal (`write_sealed`)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO planted as an entry must not block the build
+_BINARY = getattr(os, "O_BINARY", 0)
 
-def cache_dir() -> Path:
-    """The cache folder: outside the repository (SITE_BUILDER_CACHE, else the user's cache
-    folder), so that no committed file is ever published in place of the image it claims to be
-    derived from, nor taken for a check that was made."""
-    explicit = os.environ.get("SITE_BUILDER_CACHE")
+
+@dataclass(frozen=True)
+class _Choice:
+    folder: Path  # the cache folder this process reads and writes
+    key: bytes  # the secret that names and seals its entries
+    note: str | None = None  # why the configured folder is not used, for whoever builds
+
+
+_CHOICES: dict[tuple[str, str], _Choice] = {}
+_CHOOSING = threading.Lock()
+
+
+def _configured() -> Path:
+    explicit = os.environ.get(CACHE_ENV)
     if explicit:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "site-builder" / "images"
 
 
+def _state_dir() -> Path:
+    base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local",
+                                                            "state")
+    return Path(base) / "site-builder"
+
+
+def _choice() -> _Choice:
+    configured, state = _configured(), _state_dir()
+    key = (str(configured), str(state))
+    chosen = _CHOICES.get(key)
+    if chosen is None:
+        with _CHOOSING:
+            chosen = _CHOICES.get(key)
+            if chosen is None:
+                chosen = _CHOICES[key] = _choose(configured, state)
+    return chosen
+
+
+def cache_dir() -> Path:
+    """The cache folder: SITE_BUILDER_CACHE, else the user's cache folder, as long as no pull
+    request can put files into it (see the module's docstring); else a private folder of this
+    run under the system's temporary folder, deleted when the program ends."""
+    return _choice().folder
+
+
+def cache_note() -> str | None:
+    """Why the configured cache folder is not used (Chinese, with how to fix it), or None."""
+    return _choice().note
+
+
+def _choose(configured: Path, state: Path) -> _Choice:
+    real = Path(os.path.realpath(configured))  # where it is, whatever links lead to it
+    key_file = state / "cache.key"
+    problem = (_untrusted(real, "缓存文件夹")
+               or _untrusted(Path(os.path.realpath(state)), "缓存密钥所在的文件夹"))
+    if problem is None:
+        try:
+            return _Choice(real, _load_key(key_file))
+        except OSError as e:
+            problem = f"无法在 {state} 中保存缓存密钥（{type(e).__name__}）"
+    private = Path(os.path.realpath(tempfile.mkdtemp(prefix="site-builder-cache-")))  # 0700
+    atexit.register(shutil.rmtree, private, True)
+    return _Choice(private, os.urandom(32), (
+        f"缓存文件夹 {configured} 不可信：{problem}。本次构建没有读取它，改用临时缓存（构建会慢一些）；"
+        f"提示：把环境变量 {CACHE_ENV} 设为项目和 Git 仓库以外的文件夹（例如 "
+        "~/.cache/site-builder/images 或 CI 的 $RUNNER_TEMP/site-builder），并且只在主分支的运行中"
+        "保存这个缓存"))
+
+
+def _untrusted(folder: Path, what: str) -> str | None:
+    """Why files in `folder` may come from a commit, or None: it lies in a project (a folder
+    holding settings.yml, as a checkout does) or git tracks files in it."""
+    for above in (folder, *folder.parents):
+        if (above / PROJECT_MARKER).is_file():
+            return f"{what}在项目文件夹 {above} 之内，拉取请求可以提交其中的文件"
+    git = shutil.which("git")
+    if git is None or not folder.is_dir():
+        return None
+    try:
+        listed = subprocess.run([git, "-C", str(folder), "ls-files", "-z", "--", "."],
+                                capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if listed.returncode == 0 and listed.stdout:
+        return f"{what}中有 Git 跟踪的文件，提交可以改动它们"
+    return None
+
+
+def _load_key(path: Path) -> bytes:
+    """The secret of one cache folder, made once: written to a private file of its own, then
+    given its name by a hard link, which fails when another process made the key first."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for _ in range(3):
+        key = _read_key(path)
+        if key is not None:
+            return key
+        if os.path.lexists(path):  # a link, a special or foreign file, a wrong length
+            os.unlink(path)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY, 0o600)
+        try:
+            os.write(fd, os.urandom(32).hex().encode())
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another build made it first: theirs is read again
+        finally:
+            os.unlink(tmp)
+    raise PermissionError("no usable key")
+
+
+def _read_key(path: Path) -> bytes | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_mode & 0o077 or (
+                hasattr(os, "getuid") and st.st_uid != os.getuid()):
+            return None  # a key others can read or write is no secret
+        text = os.read(fd, 65)
+    finally:
+        os.close(fd)
+    try:
+        key = bytes.fromhex(text.decode("ascii"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return key if len(key) == 32 else None
+
+
+def _below_root(folder: Path) -> list[Path] | None:
+    """The folders from the cache folder down to `folder` (itself included), or None when
+    `folder` is not in the cache folder."""
+    root = cache_dir()
+    try:
+        rel = Path(folder).relative_to(root)
+    except ValueError:
+        return None
+    chain = [root]
+    for part in rel.parts:
+        chain.append(chain[-1] / part)
+    return chain
+
+
+def _real_folders(folder: Path) -> bool:
+    """Whether every folder from the cache folder down to `folder` is a real folder, none a
+    link (a folder of the cache that is a link is not used)."""
+    for p in _below_root(folder) or ():
+        try:
+            if not stat.S_ISDIR(os.lstat(p).st_mode):
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def _make_folders(folder: Path) -> None:
+    """Make `folder` in the cache folder; a link or file standing where a folder belongs is
+    removed (the link alone, never what it leads to)."""
+    chain = _below_root(folder)
+    if chain is None:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        return
+    for p in chain:
+        try:
+            mode = os.lstat(p).st_mode
+        except FileNotFoundError:
+            mode = None
+        if mode is not None and not stat.S_ISDIR(mode):
+            try:
+                os.unlink(p)
+            except FileNotFoundError:  # another thread removed it first
+                pass
+            mode = None
+        if mode is None:
+            try:
+                os.mkdir(p)
+            except FileExistsError:  # another build, at the same moment
+                if not stat.S_ISDIR(os.lstat(p).st_mode):
+                    raise
+
+
+def _discard(path: Path) -> None:
+    """Remove what stands at an entry's name and is not a regular file (a link: the link alone)."""
+    try:
+        if stat.S_ISDIR(os.lstat(path).st_mode):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            os.unlink(path)
+    except OSError:
+        pass
+
+
+def is_entry(path: Path) -> bool:
+    """Whether `path` is a regular file of the cache, reached through real folders only."""
+    if not _real_folders(Path(path).parent):
+        return False
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return False
+    if not stat.S_ISREG(mode):
+        _discard(path)
+        return False
+    return True
+
+
+def read_entry(path: Path) -> bytes | None:
+    """The bytes of a cache file, or None: never through a link (the file's or a folder's),
+    never from a special file (a FIFO, a device); what stands there instead is removed."""
+    if not _real_folders(Path(path).parent):
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY)
+    except FileNotFoundError:
+        return None
+    except OSError:  # ELOOP: a link
+        _discard(path)
+        return None
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            _discard(path)
+            return None
+        return f.read()
+
+
 def write_atomic(target: Path, data: bytes) -> None:
-    """Write a cache file so that no reader (another build, another thread) sees half of it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """Write a cache file so that no reader (another build, another thread) sees half of it;
+    never through a link: the folders are real ones, the file is new and then renamed."""
+    target = Path(target)
+    _make_folders(target.parent)
     tmp = target.with_name(f"{target.name}.{os.getpid()}-{threading.get_ident()}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(target)
+    for attempt in range(2):
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY, 0o666)
+            break
+        except FileExistsError:  # left by a crash, or planted: the name alone is removed
+            if attempt:
+                raise
+            _discard(tmp)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, target)  # a link at `target` is replaced, not followed
+    except BaseException:
+        _discard(tmp)
+        raise
+
+
+# What a cached file was when its seal was last checked or written: a file that is still the
+# same one (device, inode, size, modification and change times: the change time cannot be set
+# back) is not read again in this process. A link made to it changes its change time.
+_SEALED: dict[str, tuple] = {}
+
+
+def _identity(st: os.stat_result) -> tuple:
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def _mac(kind: bytes, name: str, data: bytes) -> str:
+    return hmac.new(_choice().key, kind + b"\0" + name.encode("utf-8", "surrogateescape")
+                    + b"\0" + data, hashlib.sha256).hexdigest()
+
+
+def seal(name: str, value: bytes) -> bytes:
+    """An entry's value as kept: its seal (keyed by the secret, bound to the entry's name) on
+    a first line of its own, then the value."""
+    return _mac(b"entry", name, value).encode() + b"\n" + value
+
+
+def unseal(name: str, kept: bytes | None) -> bytes | None:
+    """The value of a kept entry whose seal holds, else None (not written by this program)."""
+    if kept is None:
+        return None
+    mac, sep, value = kept.partition(b"\n")
+    if not sep or not hmac.compare_digest(mac, _mac(b"entry", name, value).encode()):
+        return None
+    return value
+
+
+def write_sealed(target: Path, data: bytes) -> None:
+    """A cached file published as it is (an image): its bytes, and its seal beside it."""
+    target = Path(target)
+    write_atomic(target, data)
+    write_atomic(target.with_name(target.name + SEAL_SUFFIX),
+                 _mac(b"file", target.name, data).encode())
+    try:
+        _SEALED[str(target)] = _identity(os.lstat(target))
+    except OSError:
+        pass
+
+
+def sealed_file(target: Path, check=None) -> bool:
+    """Whether `target` is a file this program wrote into the cache (its seal holds) and, when
+    `check` is given, `check(bytes)` holds too; anything else is a miss."""
+    target = Path(target)
+    try:
+        st = os.lstat(target)
+    except OSError:
+        return False
+    if _SEALED.get(str(target)) == _identity(st) and stat.S_ISREG(st.st_mode):
+        return True
+    data = read_entry(target)
+    mac = read_entry(target.with_name(target.name + SEAL_SUFFIX))
+    if data is None or mac is None or not hmac.compare_digest(
+            mac, _mac(b"file", target.name, data).encode()):
+        return False
+    if check is not None and not check(data):
+        return False
+    try:
+        st = os.lstat(target)
+    except OSError:
+        return False
+    if len(_SEALED) > 200_000:
+        _SEALED.clear()
+    _SEALED[str(target)] = _identity(st)
+    return True
 
 
 def _fingerprint() -> bytes:
@@ -81,6 +418,8 @@ def versioned(name: str) -> Path:
 def prune_other_versions(name: str) -> None:
     """Delete what other versions of the program kept under `name`: never read again."""
     here = versioned(name)
+    if not _real_folders(here.parent):
+        return  # a link: never followed to delete what it leads to (the next write replaces it)
     try:
         others = [p for p in here.parent.iterdir() if p.name != here.name]
     except OSError:
@@ -96,10 +435,11 @@ def prune_other_versions(name: str) -> None:
 
 
 def entry(folder: Path, *parts: bytes, suffix: str = "") -> Path:
-    """The file in `folder` named by the SHA-256 of this program's version and every part of a
-    key (each part's length first: no two keys run together alike), under a folder named by
-    its first two digits."""
-    h = hashlib.sha256(code_fingerprint())
+    """The file in `folder` named by the keyed hash (HMAC-SHA256, the cache's secret) of this
+    program's version and every part of a key (each part's length first: no two keys run
+    together alike), under a folder named by its first two digits. Without the secret no one
+    can tell which name a build will look up."""
+    h = hmac.new(_choice().key, code_fingerprint(), hashlib.sha256)
     for part in parts:
         h.update(len(part).to_bytes(8, "big") + part)
     key = h.hexdigest()
@@ -108,8 +448,12 @@ def entry(folder: Path, *parts: bytes, suffix: str = "") -> Path:
 
 class Kept:
     """Text computed from content alone, kept under `versioned(name)`: a value is named by the
-    SHA-256 of this program's version and every part of its key, so a changed input or program
-    is a miss, never a stale value. A value that cannot be read is a miss too."""
+    keyed hash of this program's version and every part of its key, so a changed input or
+    program is a miss, never a stale value, and sealed (`seal`): a value that cannot be read,
+    or whose seal fails (planted, or replaced by other text), is a miss too.
+
+    Why a seal and not the sanitiser again: the sanitiser would make a planted value harmless
+    but not the record's own (another story, safely escaped, is still not this brand's)."""
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -119,12 +463,15 @@ class Kept:
 
     def get(self, *parts: bytes) -> str | None:
         try:
-            return self._file(parts).read_bytes().decode("utf-8")
+            path = self._file(parts)
+            value = unseal(path.name, read_entry(path))
+            return None if value is None else value.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             return None
 
     def put(self, value: str, *parts: bytes) -> None:
         try:
-            write_atomic(self._file(parts), value.encode("utf-8"))
+            path = self._file(parts)
+            write_atomic(path, seal(path.name, value.encode("utf-8")))
         except (OSError, UnicodeError):
             pass  # a cache that cannot be written only costs the next build the work

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from .project import find_root, load_project
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 FORMATS = ["text", "json", "github", "gitlab"]
+PREVIEW_HOST = "127.0.0.1"  # the preview is for this computer only
+DEFAULT_PORT = 8000
 
 
 _DATE_HELP = ("按这一天生成（决定评选处于征集、公示还是已公布），默认取环境变量 SOURCE_DATE_EPOCH，"
@@ -41,6 +44,17 @@ def _url_arg(text: str) -> str:
     if u.scheme not in ("http", "https") or not u.netloc or u.query or u.fragment:
         raise argparse.ArgumentTypeError(f"“{text}”不是以 https:// 开头的站点地址")
     return text.strip()
+
+
+def _port_arg(text: str) -> int:
+    """`serve --port`: a port number, else a usage error (exit 2)."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"“{text}”不是 1 到 65535 之间的端口号")
+    return port
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -103,7 +117,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="把会变化的页面（站内路径，每行一个）写入 FILE，供截图使用")
 
     s = sub.add_parser("serve", help="本地预览，修改档案后自动刷新")
-    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--port", type=_port_arg, default=DEFAULT_PORT,
+                   help=f"预览使用的端口，默认 {DEFAULT_PORT}（被占用时换一个，如 --port 8001）")
 
     n = sub.add_parser("new", help="新建一个品牌档案骨架")
     n.add_argument("slug", help="网址名：小写字母、数字和连字符，例如 shili-jiazheng")
@@ -126,6 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # never a traceback for editors, unless asked for
         if args.debug:
             raise
+        ordinary = ordinary_failure(e, args)
+        if ordinary is not None:  # the machine's situation (a full disk), not a bug
+            print(f"site-builder: {ordinary}", file=sys.stderr)
+            return EXIT_PROBLEMS
         print(f"site-builder: 内部错误：{type(e).__name__}: {e}（加 --debug 查看详情）",
               file=sys.stderr)
         return EXIT_PROBLEMS
@@ -166,14 +185,19 @@ def _run(args) -> int:
             except argparse.ArgumentTypeError as e:
                 print(f"site-builder: 环境变量 SITE_URL：{e}", file=sys.stderr)
                 return EXIT_USAGE
+        problem = _editor_problem(root) or _font_problem()
+        if problem is not None:
+            print(f"site-builder: {problem}\n构建失败，{site_dir} 保持原样。", file=sys.stderr)
+            return EXIT_PROBLEMS
         try:
             result = build_site(root, site_dir, strict=args.strict, build_date=args.date,
                                 site_url=site_url)
         except Exception as e:  # a bug (or a broken template): its traceback with --debug
             if args.debug:
                 raise
-            print(f"生成站点失败：{type(e).__name__}: {e}（加 --debug 查看详情）\n"
-                  f"构建失败，{site_dir} 保持原样。", file=sys.stderr)
+            ordinary = ordinary_failure(e, args, site_dir)
+            said = ordinary or f"{type(e).__name__}: {e}（加 --debug 查看详情）"
+            print(f"生成站点失败：{said}\n构建失败，{site_dir} 保持原样。", file=sys.stderr)
             return EXIT_PROBLEMS
         one_report = args.format in ("json", "gitlab")  # one JSON document on stdout
         code = _report(result.diagnostics + (result.findings if one_report else []), args.format,
@@ -195,10 +219,7 @@ def _run(args) -> int:
     if args.command == "changes":
         return _changes(args, root)
     if args.command == "serve":
-        from .engines.mkdocs import serve_with_mkdocs
-
-        serve_with_mkdocs(root, port=args.port)
-        return EXIT_OK
+        return _serve(args, root)
     if args.command == "new":
         from .editor.skeleton import write_skeleton
 
@@ -228,6 +249,25 @@ def _run(args) -> int:
             print(f"已写出 {root / rel}")
         return EXIT_OK
     return EXIT_USAGE
+
+
+def _serve(args, root: Path) -> int:
+    """`serve`: the live preview, once this computer can give it its port, editor and font."""
+    from .engines import EngineFailed
+    from .engines.mkdocs import serve_with_mkdocs
+
+    # The port first: the first build takes a while, and a port in use is known at once.
+    problem = (_port_problem(PREVIEW_HOST, args.port) or _editor_problem(root)
+               or _font_problem())
+    if problem is not None:
+        print(f"site-builder: {problem}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    try:
+        serve_with_mkdocs(root, host=PREVIEW_HOST, port=args.port)
+    except EngineFailed as e:
+        print(f"site-builder: {e}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK
 
 
 def _changes(args, root: Path) -> int:
@@ -355,3 +395,175 @@ def _report(diags, fmt: str, strict: bool, summary: str | None) -> int:
     if fmt == "text" and summary is not None:
         print(f"{summary}：{errors} 个错误，{warnings} 个警告。", file=sys.stderr)
     return EXIT_PROBLEMS if has_errors(diags, strict) else EXIT_OK
+
+
+# -- ordinary situations: the machine, not the records and not a bug -----------------------------
+#
+# A port in use, a folder the user may not write, a full disk, a missing program: each is told
+# in Chinese with the path and what to do, exit 1, instead of an "internal error". Bugs keep
+# the generic message (and their traceback under --debug).
+
+def _port_problem(host: str, port: int) -> str | None:
+    """Whether the preview can listen at host:port, tried before it spends time building: a
+    socket bound as the preview's server binds it (an address left in TIME_WAIT is reusable)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as e:
+            return _port_message(e, host, port)
+    return None
+
+
+def _port_message(e: OSError, host: str, port: int) -> str:
+    other = 8001 if port == DEFAULT_PORT or port >= 65535 else port + 1
+    how = (f"请用 --port 换一个端口，例如：site-builder serve --port {other}"
+           f"（用 make 时：make serve PORT={other}）")
+    if e.errno == errno.EADDRINUSE:
+        return f"端口 {port} 已被占用（也许另一个预览还在运行）。{how}"
+    if e.errno in (errno.EACCES, errno.EPERM):
+        return f"没有权限使用端口 {port}（1024 以下的端口需要管理员权限）。{how}"
+    return f"无法在 {host} 的端口 {port} 上预览（{e.strerror}）。{how}"
+
+
+def _editor_problem(root: Path) -> str | None:
+    """When settings.yml asks for the form editor, its npm packages must be installed: said
+    before the build rather than after it (the build is not made without /admin/, see
+    `editor.cms.node_modules`). Settings that cannot be read are the build's to report."""
+    from .editor.cms import EditorUnavailable, editor_settings, node_modules
+    from .load.settings import load_settings
+
+    settings, _ = load_settings(root)
+    if not editor_settings(settings):
+        return None
+    try:
+        node_modules(root)
+    except EditorUnavailable as e:
+        return str(e)
+    return None
+
+
+def _font_problem() -> str | None:
+    """The share images' font: a file named by SITE_BUILDER_CJK_FONT that cannot be used fails
+    (someone chose it); no Chinese font at all is a notice (the pages share their covers)."""
+    from .render.share_image import MISSING_FONT, chosen_font_problem, find_cjk_font
+
+    problem = chosen_font_problem()
+    if problem is not None:
+        return problem
+    if find_cjk_font() is None:
+        print(f"site-builder: 提示：{MISSING_FONT}", file=sys.stderr)
+    return None
+
+
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
+_WHAT = {
+    errno.EACCES: "没有权限访问 {path}",
+    errno.EPERM: "没有权限访问 {path}",
+    errno.ENOSPC: "磁盘空间不足，无法写入 {path}",
+    errno.EDQUOT: "磁盘配额已用完，无法写入 {path}",
+    errno.EROFS: "{path} 所在的文件系统是只读的，不能写入",
+}
+
+
+def ordinary_failure(e: BaseException, args, site_dir: Path | None = None) -> str | None:
+    """A Chinese message for a failure that is the machine's situation, not a bug: the form
+    editor's packages missing, a port in use, no permission, a full disk, a read-only file
+    system, a missing program or file. None for anything else (a bug)."""
+    from .editor.cms import EditorUnavailable
+    from .project import RecordCheckTimeout
+
+    seen = 0
+    while e is not None and seen < 8:  # the failure itself, or what it was raised from
+        if isinstance(e, (EditorUnavailable, RecordCheckTimeout)):
+            return str(e)
+        if isinstance(e, OSError) and e.errno is not None:
+            said = _os_message(e, args, site_dir)
+            if said is not None:
+                return said
+        e, seen = e.__cause__ or e.__context__, seen + 1
+    return None
+
+
+def _os_message(e: OSError, args, site_dir: Path | None) -> str | None:
+    if getattr(args, "command", None) == "serve" and (
+            e.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL)
+            or (e.errno in (errno.EACCES, errno.EPERM) and e.filename is None)):
+        return _port_message(e, PREVIEW_HOST, args.port)  # the server could not listen
+    if getattr(args, "command", None) == "build" and site_dir is None:
+        site_dir = getattr(args, "site_dir", None) or ((args.root or Path.cwd()) / "site")
+    path = e.filename2 if e.filename2 is not None else e.filename
+    if e.errno == errno.ENOENT:
+        if path is None:
+            return None
+        name = str(path)
+        if "/" not in name and "\\" not in name:  # what subprocess names: a program
+            return f"找不到程序 {name}：请先安装它，并确认它在 PATH 中（Python 和 npm 的依赖可用 make install 安装）"
+        return f"找不到 {name}：请确认这个文件或目录存在（所在目录也已建立）"
+    if e.errno not in _WRITE_ERRNOS:
+        return None
+    if path is None:
+        if e.errno not in (errno.ENOSPC, errno.EDQUOT):
+            return None
+        return "磁盘空间不足：" + _free_space(site_dir) + "。请清理磁盘空间后重试"
+    path = Path(str(path)).absolute()
+    return _WHAT[e.errno].format(path=path) + "。" + _write_hint(e.errno, path, site_dir)
+
+
+def _write_hint(code: int, path: Path, site_dir: Path | None) -> str:
+    """What to do, by where the path is (the site's folder, the cache, a temporary folder) and
+    what is wrong there (no space, a read-only file system, no permission)."""
+    import tempfile
+
+    from .cache import cache_dir
+
+    def fix(where: Path, other: str) -> str:
+        if code in (errno.ENOSPC, errno.EDQUOT):
+            return f"请清理 {where} 所在磁盘的空间，或{other}空间充足的磁盘"
+        if code == errno.EROFS:
+            return f"请{other}可以写入的位置"
+        return f"请给当前用户 {where} 的写入权限，或{other}可以写入的位置"
+
+    cache = cache_dir().absolute()
+    if path.is_relative_to(cache):
+        return ("这是构建的缓存目录（可以整个删除，只会让下次构建变慢）："
+                + fix(cache, "用环境变量 SITE_BUILDER_CACHE 把它换到"))
+    if site_dir is not None:
+        site = Path(site_dir).absolute()
+        parent = site.parent
+        # the site itself, or the new one being written beside it (.site.tmp-…, .site.old-…)
+        first = path.relative_to(parent).parts[:1] if path.is_relative_to(parent) else None
+        if first is not None and (not first or first[0] == site.name
+                                  or first[0].startswith(f".{site.name}.")):
+            return (f"构建先把新站点写进 {parent} 中的临时目录，再换入 {site}"
+                    + ("（新旧两份站点会同时存在）：" if code in (errno.ENOSPC, errno.EDQUOT)
+                       else "（两处都要能写入）：") + fix(parent, "用 --site-dir 把站点生成到"))
+    temp = Path(tempfile.gettempdir()).absolute()
+    if path.is_relative_to(temp):
+        return f"这是临时目录：{fix(temp, '用环境变量 TMPDIR 把它换到')}"
+    return fix(path.parent, "换到")
+
+
+def _free_space(site_dir: Path | None) -> str:
+    """Where a build writes, with the space left on each disk (a write names no file)."""
+    import shutil
+
+    from .cache import cache_dir
+
+    places = ([("站点目录", Path(site_dir).absolute())] if site_dir is not None else []) + [
+        ("缓存目录", cache_dir().absolute())]
+    said = []
+    for label, place in places:
+        probe = place
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        try:
+            free = shutil.disk_usage(probe).free
+        except OSError:
+            said.append(f"{label} {place}")
+            continue
+        amount = f"{free / 2**30:.1f} GB" if free >= 2**30 else f"{free / 2**20:.1f} MB"
+        said.append(f"{label} {place}（所在磁盘剩余 {amount}）")
+    return "、".join(said)

@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import hashlib
 import multiprocessing
 import os
+import signal
 import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Severity, sort_key
+from .cache import CACHE_ENV, cache_note
+from .diagnostics import Code, Diagnostic, Severity, make_diagnostic, sort_key
 from .evaluate.awards import check_levels
 from .evaluate.rounds import evaluate_round
-from .evaluate.schedule import on_schedule
+from .evaluate.schedule import hold_early_consents, on_schedule
 from .load.brands import brand_files, load_brand
 from .load.pages import load_page, page_files
 from .load.rounds import load_round, round_files
 from .load.settings import load_settings
 from .model import BRANDS_DIR, SETTINGS_FILE, Brand, Page, Round, Settings
 from .validate.brands import check_unique, validate_brand
-from .validate.pages import check_docs_files, check_page_links, validate_page
+from .validate.files import check_docs_files
+from .validate.pages import check_page_links, validate_page
 from .validate.rounds import validate_round
 
 
@@ -34,6 +38,7 @@ class Project:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     evaluations: list[Round] = field(default_factory=list)  # valid selection rounds, any status
     pages: list[Page] = field(default_factory=list)  # valid hand-written pages, any status
+    files: set[str] = field(default_factory=set)  # docs/ files beside the pages that passed
     build_date: dt.date = field(default_factory=lambda: resolve_build_date())
 
     @property
@@ -75,18 +80,25 @@ def load_project(root: Path, build_date: dt.date | None = None) -> Project:
     then every selection round (after the brands they name), then levels against results."""
     settings, diags = load_settings(root)
     project = Project(root, settings, [], list(diags), build_date=resolve_build_date(build_date))
+    note = cache_note()  # a cache folder a commit can write into is never read (cache.py)
+    if note:
+        project.diagnostics.append(make_diagnostic(CACHE_ENV, 1, 1, Code.S013, CACHE_ENV, note))
     if settings is None:
         return project
     brands, bdiags = gather_brands(root, settings)
-    brands = project.brands = on_schedule(brands, project.build_date)
-    project.diagnostics.extend(bdiags)
+    brands, cdiags = hold_early_consents(on_schedule(brands, project.build_date), project.build_date)
+    project.brands = brands
+    project.diagnostics.extend(bdiags + cdiags)
     pages, pdiags = gather_pages(root, settings)
     project.pages = pages
+    checked = check_docs_files(root)  # the files beside the pages: FILE_TYPES or refused
+    project.files = checked.accepted
+    project.diagnostics.extend(checked.diagnostics)
     project.diagnostics.extend(pdiags)
     rounds, rdiags = gather_rounds(root, settings, brands, project.build_date)
     rounds = project.evaluations = on_schedule(rounds, project.build_date)
     project.diagnostics.extend(rdiags)
-    project.diagnostics.extend(check_levels(brands, rounds, settings))
+    project.diagnostics.extend(check_levels(brands, rounds, settings, project.build_date))
     project.diagnostics.sort(key=sort_key)
     return project
 
@@ -133,6 +145,16 @@ def gather_brands(root: Path, settings: Settings) -> tuple[list[Brand], list[Dia
 # this many on, a fork of this process, made while it holds little, checks every other one
 # beside it. Not when other threads run (a live preview): a fork copies their locks as held.
 PARALLEL_RECORDS = 200
+# The fork's half takes about as long as this process's own, which it runs beside: once this
+# half is done, the fork gets this much longer (ten minutes; validating 5,000 brands with 11,738
+# images took 22.5 s in all, bench/README.md) before it is taken to be stuck, killed, and the
+# load given up.
+FORK_TIMEOUT_S = 600
+
+
+class RecordCheckTimeout(RuntimeError):
+    """The records' second process did not finish in time: it was killed and nothing was
+    gathered (the message is for editors)."""
 
 
 def _check_brands(root: Path, todo: list[tuple], vocab: dict[str, list[str]]) -> list[tuple]:
@@ -141,14 +163,116 @@ def _check_brands(root: Path, todo: list[tuple], vocab: dict[str, list[str]]) ->
     if (len(todo) < PARALLEL_RECORDS or _cores() < 2 or threading.active_count() > 1
             or not sys.platform.startswith("linux")):  # macOS: fork is unsafe with its libraries
         return [check_brand(root, relpath, vocab, data) for _, relpath, data in todo]
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-        theirs = pool.submit(_check_some, root, [(r, d) for _, r, d in todo[1::2]], vocab)
+    fork = _Fork(_check_some, root, [(r, d) for _, r, d in todo[1::2]], vocab)
+    try:
         ours = [check_brand(root, relpath, vocab, data) for _, relpath, data in mine]
-        others = theirs.result()  # a failure there is raised here, with its traceback
+        others = fork.result(FORK_TIMEOUT_S)  # a failure there is raised here, with its traceback
+    finally:
+        fork.stop()
     out = []
     for i in range(len(todo)):
         out.append(ours[i // 2] if i % 2 == 0 else others[i // 2])
     return out
+
+
+class _Fork:
+    """`fn(*args)` in a fork of this process, beside it. The fork dies with this process (a
+    build killed mid-way leaves nothing running) and is killed when it takes too long."""
+
+    def __init__(self, fn, *args) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self._answer, send = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=_forked, args=(os.getpid(), send, fn, args), daemon=True)
+        self._proc.start()
+        self._answered = False
+        send.close()  # the fork holds the only writing end: its end reads as end of file here
+
+    def result(self, timeout: float):
+        """Its return value, or what it raised raised here; `RecordCheckTimeout` when it has
+        neither given one within `timeout` seconds."""
+        self._answered = self._answer.poll(timeout)
+        if not self._answered:
+            raise RecordCheckTimeout(
+                f"第二个校验进程超过 {timeout:.0f} 秒仍未完成品牌档案的校验，已停止它，"
+                "本次没有生成任何内容。请再运行一次；仍然超时的话，请加 --debug 运行并把输出交给维护人员。")
+        try:
+            ok, value, trace = self._answer.recv()
+        except EOFError:
+            self._proc.join(5)
+            raise RuntimeError(f"第二个校验进程意外退出（退出码 {self._proc.exitcode}）。") from None
+        if not ok:
+            raise value from _Remote(trace)
+        return value
+
+    def stop(self) -> None:
+        """Collect it: a fork that answered is given a moment to end, any other is killed."""
+        self._proc.join(5 if self._answered else 0)
+        if self._proc.is_alive():
+            self._proc.kill()
+        self._proc.join()
+        self._answer.close()
+
+
+class _Remote(Exception):
+    """The traceback of an exception raised in a fork, shown as its cause."""
+
+    def __str__(self) -> str:
+        return "\n" + self.args[0]
+
+
+def _forked(parent: int, send, fn, args) -> None:
+    die_with_parent(parent)
+    try:
+        answer = (True, fn(*args), None)
+    except BaseException as e:  # noqa: BLE001 -- handed to the parent, raised there
+        answer = (False, e, traceback.format_exc())
+    try:
+        send.send(answer)
+    except Exception as e:  # noqa: BLE001 -- what it returned or raised cannot be pickled
+        send.send((False, RuntimeError(f"第二个校验进程的结果无法传回：{e!r}"), answer[2] or ""))
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _libc_prctl():
+    """The C library's prctl (Linux), found once in this process: a child just forked calls
+    it without loading anything (loading a library there can wait for ever on a lock another
+    thread held at the fork)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    fn.restype = ctypes.c_int
+    return fn
+
+
+_PRCTL = _libc_prctl()
+
+
+def die_with_parent(parent: int) -> None:
+    """In a child just forked: be killed when the parent `parent` ends (Linux; kept across
+    exec), and end now when it already has (it died before this call). The signal comes when
+    the *thread* that started the child ends: start children from the thread that waits for
+    them."""
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+# `die_with_parent` as the first lines of a child interpreter (`python -c CHILD_GUARD + …
+# PARENT_PID …`), which takes the parent's pid out of its arguments: the child sets it up
+# itself, so the parent starts it without a `preexec_fn` (unsafe while threads run).
+CHILD_GUARD = (
+    "import ctypes, os, signal, sys\n"
+    "if sys.platform.startswith('linux'):\n"
+    "    ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG\n"
+    "if os.getppid() != int(sys.argv.pop(1)):\n"
+    "    os._exit(1)\n")
 
 
 def _cores() -> int:
@@ -182,7 +306,7 @@ def _folder_signature(folder: Path) -> tuple:
 def gather_pages(root: Path, settings: Settings) -> tuple[list[Page], list[Diagnostic]]:
     """Every hand-written page in docs/ through load → validate, then links between them."""
     pages: list[Page] = []
-    diags = check_docs_files(root)
+    diags: list[Diagnostic] = []
     files = page_files(root)
     for relpath in files:
         rec, rep = load_page(relpath, (root / relpath).read_bytes(), settings.vocab)
@@ -199,7 +323,7 @@ def check_round(relpath: str, data: bytes, settings: Settings, known: dict[str, 
                 brand_files: set[str], today: dt.date) -> tuple[Round | None, list[Diagnostic]]:
     """One round file through load → validate → evaluate."""
     rec, rep = load_round(relpath, data, settings.vocab)
-    rnd = validate_round(rec, known, brand_files) if rec is not None else None
+    rnd = validate_round(rec, known, brand_files, today) if rec is not None else None
     return (evaluate_round(rnd, today) if rnd is not None else None), rep.items
 
 
@@ -210,9 +334,10 @@ def gather_rounds(root: Path, settings: Settings, brands: list[Brand],
     known = {b.slug: b for b in brands}
     rounds: list[Round] = []
     diags: list[Diagnostic] = []
-    # what a round's checks read of the brands: which exist, and which are published
+    # what a round's checks read of the brands: which exist, which are published, and when
     brands_key = hashlib.blake2b(repr((sorted(stems), sorted(
-        (b.slug, b.status, b.published) for b in brands))).encode(), digest_size=16).digest()
+        (b.slug, b.status, b.published, b.get("publish_from")) for b in brands))).encode(),
+        digest_size=16).digest()
     vocab_key = repr(sorted(settings.vocab.items()))
     files = round_files(root)
     if len(_ROUND_CACHE) > 2 * len(files) + 50:

@@ -19,6 +19,8 @@ from site_builder.build import BuildResult, build_site
 
 # Encoded images are cached outside the repository; tests keep theirs apart from the user's.
 os.environ.setdefault("SITE_BUILDER_CACHE", tempfile.mkdtemp(prefix="site-builder-test-cache-"))
+# and the key that seals its entries (cache.py), apart from the user's
+os.environ.setdefault("XDG_STATE_HOME", tempfile.mkdtemp(prefix="site-builder-test-state-"))
 
 DEMO = REPO / "demo"
 PROVINCE = REPO / "examples" / "province"

@@ -4,8 +4,12 @@ leaves no temporary folder behind; a good build replaces site/ whole."""
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +19,7 @@ from sitecopy import copy_demo, in_project_words, tree_state
 import site_builder.engines.mkdocs as adapter
 from site_builder.build import build_site
 from site_builder.cli import main
+from site_builder.publish import swap
 from site_builder.publish.swap import swap_in
 
 FICTIONAL = """\
@@ -190,6 +195,9 @@ def test_interrupted_build_cleans_up(project, monkeypatch):
 
 
 def test_swap_puts_the_old_site_back_when_the_new_one_cannot_move_in(tmp_path, monkeypatch):
+    """Where the system cannot exchange two names, the two-rename method puts the old site
+    back when the new one cannot be renamed in."""
+    monkeypatch.setattr(swap, "_RENAMEAT2", None)
     old, new = tmp_path / "site", tmp_path / "staging"
     old.mkdir()
     (old / "index.html").write_text("旧", encoding="utf-8")
@@ -206,3 +214,264 @@ def test_swap_puts_the_old_site_back_when_the_new_one_cannot_move_in(tmp_path, m
     with pytest.raises(OSError):
         swap_in(new, old)
     assert (old / "index.html").read_text(encoding="utf-8") == "旧"
+
+
+# -- the swap: one step, whatever instant a build is killed at --------------------------------
+
+def _site(folder: Path, n: int) -> Path:
+    """A fictional whole site, generation `n`: three files, each naming it."""
+    folder.mkdir()
+    for name in ("index.html", "brands.html", "complete.txt"):
+        (folder / name).write_text(f"示例站点第{n}版", encoding="utf-8")
+    return folder
+
+
+def _whole(site: Path) -> int | None:
+    """The generation of the whole site at `site`, read in the folder `site` names when the
+    look starts; fails on a missing or a half site. None when `site` named another folder by
+    the end of the look (the folder read may then be an old site being deleted)."""
+    fd = os.open(site, os.O_RDONLY | os.O_DIRECTORY)  # FileNotFoundError: no site at all
+    try:
+        names = sorted(os.listdir(fd))
+        texts = set()
+        for name in names:
+            try:
+                with open(os.open(name, os.O_RDONLY, dir_fd=fd), encoding="utf-8") as f:
+                    texts.add(f.read())
+            except FileNotFoundError:
+                texts.add(None)
+        if os.stat(site).st_ino != os.fstat(fd).st_ino:
+            return None
+    finally:
+        os.close(fd)
+    assert names == ["brands.html", "complete.txt", "index.html"], names
+    assert len(texts) == 1, texts
+    return int(texts.pop().removeprefix("示例站点第").removesuffix("版"))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_the_swap_exchanges_the_two_names_in_one_step_on_linux(tmp_path, monkeypatch):
+    """On Linux the new site and the old change names in one system call: no rename that
+    would leave site/ missing for a moment is made, and the old site is deleted afterwards."""
+    assert swap._RENAMEAT2 is not None
+    site, new = _site(tmp_path / "site", 1), _site(tmp_path / ".site.tmp-abc", 2)
+    inode = new.stat().st_ino
+
+    def no_rename(src, dst):
+        raise AssertionError(f"renamed {src} → {dst}: site/ would be missing meanwhile")
+
+    monkeypatch.setattr(os, "replace", no_rename)
+    monkeypatch.setattr(os, "rename", no_rename)
+    swap_in(new, site)
+    assert _whole(site) == 2 and site.stat().st_ino == inode
+    assert sorted(os.listdir(tmp_path)) == ["site"]
+
+
+def test_the_first_publish_is_a_plain_rename_and_a_failed_exchange_changes_nothing(tmp_path):
+    site = tmp_path / "site"
+    swap_in(_site(tmp_path / ".site.tmp-1", 1), site)
+    assert _whole(site) == 1 and sorted(os.listdir(tmp_path)) == ["site"]
+    with pytest.raises(FileNotFoundError):  # a staging folder that is not there
+        swap_in(tmp_path / ".site.tmp-gone", site)
+    assert _whole(site) == 1
+
+
+def test_a_build_killed_after_the_swap_leaves_the_new_site_and_the_next_build_cleans_up(
+        tmp_path, monkeypatch):
+    """Killed between the exchange and deleting the old site: site/ is the new site whole; the
+    old one, left under the staging folder's name, goes at the next build."""
+    site = _site(tmp_path / "site", 1)
+    new = _site(tmp_path / ".site.tmp-abc", 2)
+
+    def killed(path):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(swap, "_remove", killed)
+        with pytest.raises(KeyboardInterrupt):
+            swap_in(new, site)
+    assert _whole(site) == 2
+    if swap._RENAMEAT2 is not None:
+        assert _whole(new) == 1  # the old site, under the staging folder's name
+    past = time.time() - 60
+    for p in tmp_path.iterdir():
+        os.utime(p, (past, past))
+    left = [p.name for p in sorted(tmp_path.iterdir()) if p != site]
+    assert left and swap.remove_stale(site) == left
+    assert sorted(os.listdir(tmp_path)) == ["site"]
+
+
+class _Killed(BaseException):
+    """The process ending at that instant: nothing after it runs (no `except`, no cleanup)."""
+
+
+def _kill_after(monkeypatch, step: int) -> list[str]:
+    """Make the swap's `step`-th change to the file system (0 first) its last: it is done,
+    then the process is "killed". The names of the changes made."""
+    made: list[str] = []
+
+    def counted(name, real):
+        def change(*args):
+            result = real(*args)
+            made.append(name)
+            if len(made) == step + 1:
+                raise _Killed
+            return result
+        return change
+
+    if swap._RENAMEAT2 is not None:
+        monkeypatch.setattr(swap, "_RENAMEAT2", counted("exchange", swap._RENAMEAT2))
+    monkeypatch.setattr(os, "replace", counted("rename", os.replace))
+    monkeypatch.setattr(swap, "_remove", counted("remove", swap._remove))
+    return made
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two renames"])
+def test_a_swap_killed_after_any_step_leaves_a_whole_site(tmp_path, monkeypatch, exchange):
+    """Killed after each of the swap's steps in turn: with the exchange, site/ is always a
+    whole site, the old or the new. The two-rename method (where the system cannot exchange)
+    has the documented window: killed between its renames, it leaves no site/."""
+    if exchange and swap._RENAMEAT2 is None:
+        pytest.skip("this system cannot exchange two names")
+    if not exchange:
+        monkeypatch.setattr(swap, "_RENAMEAT2", None)
+    seen, step = [], 0
+    while True:
+        case = tmp_path / str(step)
+        case.mkdir()
+        site, new = _site(case / "site", 1), _site(case / ".site.tmp-abc", 2)
+        with monkeypatch.context() as m:
+            made = _kill_after(m, step)
+            try:
+                swap_in(new, site)
+                break  # every step done without being killed
+            except _Killed:
+                pass
+        if not exchange and made == ["rename"]:
+            assert not site.exists() and _whole(case / f".site.old-{os.getpid()}") == 1
+        else:
+            seen.append((made[-1], _whole(site)))
+        step += 1
+    assert seen == ([("exchange", 2), ("remove", 2)] if exchange else
+                    [("rename", 2), ("remove", 2)])
+
+
+_SWAPPER = """
+import sys
+from pathlib import Path
+from site_builder.publish.swap import swap_in
+
+root, n = Path(sys.argv[1]), int(sys.argv[2])
+while True:
+    n += 1
+    new = root / f".site.tmp-{n}"
+    new.mkdir()
+    for name in ("index.html", "brands.html", "complete.txt"):
+        (new / name).write_text(f"示例站点第{n}版", encoding="utf-8")
+    swap_in(new, root / "site")
+    print(n, flush=True)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_site_is_whole_at_every_instant_while_builds_swap_and_are_killed(tmp_path):
+    """A process swapping new sites in as fast as it can, watched from here and killed at
+    chance moments: every look at site/ finds one whole site, also just after each kill, and
+    the folders the killed processes left behind are cleaned by the next build."""
+    site = _site(tmp_path / "site", 0)
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    rng = random.Random(20240520)
+    looks, last = 0, 0
+    for round_ in range(4):
+        proc = subprocess.Popen([sys.executable, "-c", _SWAPPER, str(tmp_path), str(1000 * (round_ + 1))],
+                                stdout=subprocess.PIPE, env=env, text=True)
+        try:
+            assert proc.stdout.readline().strip()  # it has swapped at least once
+            end = time.monotonic() + rng.uniform(0.3, 0.8)
+            while time.monotonic() < end:
+                looks += _whole(site) is not None
+        finally:
+            proc.kill()
+            proc.wait()
+            proc.stdout.close()
+        last = _whole(site)
+    assert looks > 100 and last > 1000
+    past = time.time() - 60
+    for p in tmp_path.iterdir():
+        if p != site:
+            os.utime(p, (past, past))
+    swap.remove_stale(site)
+    assert sorted(os.listdir(tmp_path)) == ["site"] and _whole(site) == last
+
+
+# -- what killed builds leave behind, and two builds at once ----------------------------------
+
+def test_a_build_deletes_only_the_stale_folders_of_killed_builds(project, capsys, tmp_path):
+    """Folders named as a build names its staging and set-aside folders, older than the
+    build, are deleted; a link of that name is left alone and what it points to untouched;
+    other names, other sites' folders and a folder newer than the build stay."""
+    past, future = time.time() - 3600, time.time() + 3600
+    stale = [project / ".site.tmp-k1ll3d_x", project / ".site.old-4242"]
+    for p in stale:
+        _site(p, 7)
+        os.utime(p, (past, past))
+    outside = _site(tmp_path / "outside", 9)
+    link = project / ".site.tmp-link"
+    link.symlink_to(outside, target_is_directory=True)
+    kept = [project / ".site.tmpfoo", project / ".demo-site.tmp-abc", project / ".site.tmp-newer"]
+    for p in kept:
+        _site(p, 8)
+    for p in kept[:2]:
+        os.utime(p, (past, past))
+    os.utime(kept[2], (future, future))  # made after this build started: not this build's to delete
+
+    assert main(["--root", str(project), "build"]) == 0, capsys.readouterr()
+    assert not any(os.path.lexists(p) for p in stale)
+    assert link.is_symlink() and _whole(outside) == 9
+    assert all(_whole(p) == 8 for p in kept)
+    assert not [n for n in os.listdir(project) if n.startswith(".site.tmp-") and
+                n not in (link.name, kept[2].name)]
+
+
+def test_a_second_build_into_the_same_site_says_so_and_changes_nothing(project, capsys):
+    site = project / "site"
+    before = tree_state(site)
+    holder = swap.lock_site(site)
+    try:
+        assert holder is not None and swap.lock_site(site) is None  # a second lock is refused
+        assert main(["--root", str(project), "build"]) == 1
+        said = "".join(capsys.readouterr())
+        assert f"另一个构建正在进行（正在生成 {site.resolve()}）：请等它结束后再运行。" in said
+        assert "Traceback" not in said
+        assert tree_state(site) == before
+        assert not [n for n in os.listdir(project) if n.startswith(".site.tmp-")]
+    finally:
+        holder.close()
+    lock = project / ".site.lock"
+    assert not lock.exists()
+    lock.write_bytes(b"")  # what a killed build leaves: the system released its lock
+    assert main(["--root", str(project), "build"]) == 0, capsys.readouterr()
+    assert not [n for n in os.listdir(project) if n.startswith(".site")]
+
+
+def test_the_lock_is_never_taken_through_a_link(tmp_path):
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("示例", encoding="utf-8")
+    (tmp_path / ".site.lock").symlink_to(target)
+    with pytest.raises(OSError):
+        swap.lock_site(tmp_path / "site")
+    assert target.read_text(encoding="utf-8") == "示例"
+
+
+def test_git_ignores_what_builds_leave_beside_the_site(tmp_path):
+    """A killed build's folders and the lock are never offered for a commit."""
+    shutil.copy(Path(__file__).resolve().parent.parent / ".gitignore", tmp_path / ".gitignore")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    for name in (".site.tmp-abc123", ".site.old-4242", ".demo-site.tmp-x_y", ".province-site.old-7"):
+        _site(tmp_path / name, 1)
+    (tmp_path / ".site.lock").write_bytes(b"")
+    (tmp_path / "brands").mkdir()
+    (tmp_path / "brands" / "shili.md").write_text("示例", encoding="utf-8")
+    out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=tmp_path,
+                         capture_output=True, text=True, check=True).stdout
+    assert sorted(out.split()[1::2]) == [".gitignore", "brands/shili.md"], out

@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from browser import missing_tool
 
 REPO = Path(__file__).resolve().parent.parent
 N = 12
@@ -30,6 +32,8 @@ def _close(a: float, b: float, rel: float = 0.01) -> bool:
 
 @pytest.fixture(scope="module")
 def site_results(tmp_path_factory):
+    if shutil.which("hugo") is None:  # the baseline Hugo + Pagefind (Debian's hugo)
+        missing_tool("找不到 hugo：基准测试的对照需要它（apt-get install hugo；.ci/run 会安装）")
     out = tmp_path_factory.mktemp("bench") / "results.json"
     cmd = [sys.executable, str(REPO / "bench" / "bench_site.py"), "--brands", str(N), "--repeat", "1",
            "--phases", "--output", str(out)]

@@ -78,7 +78,7 @@ def test_no_change_says_so(tmp_path):
     done = subprocess.run([sys.executable, "-m", "site_builder", "--root", str(root), "changes",
                            "--base", "HEAD"], capture_output=True, text=True, check=False)
     assert done.returncode == 0
-    assert "没有修改品牌档案或评选档案" in done.stdout
+    assert "没有修改任何文件" in done.stdout  # nothing changed at all (tests/test_changes_everything.py)
     bad = subprocess.run([sys.executable, "-m", "site_builder", "--root", str(root), "changes",
                           "--base", "no-such-ref"], capture_output=True, text=True, check=False)
     assert bad.returncode == 2 and "无法与 no-such-ref 比较" in bad.stderr

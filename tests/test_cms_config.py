@@ -15,10 +15,14 @@ from site_builder.editor.cms import (
     ADMIN_DIR,
     BODY_LABEL,
     DRAFT,
+    admin_files,
     api_origins,
     cms_config,
+    config_json,
+    configured_origins,
     content_security_policy,
     field_required,
+    write_admin,
 )
 from site_builder.load.settings import load_settings
 from site_builder.schema.brand import BRAND
@@ -141,8 +145,22 @@ def test_a_schema_change_is_caught_by_the_walk(settings):
                     True, "people[].role")
 
 
+OAUTH = "https://oauth.shili-laowu.example.cn"  # the organisation's own sign-in service (fictional)
+
+
+def with_editor(settings, **editor):
+    """The same settings with another `editor` section (None: without one)."""
+    data = dict(settings.data)
+    if editor:
+        data["editor"] = editor
+    else:
+        data.pop("editor", None)
+    return type(settings)(data)
+
+
 def test_the_configuration_saves_through_pull_requests_into_the_brand_folder(settings):
-    config = cms_config(settings)
+    s = with_editor(settings, **settings["editor"], base_url=OAUTH)
+    config = cms_config(s)
     assert config["locale"] == "zh_Hans"
     assert config["publish_mode"] == "editorial_workflow"
     assert {k: config["backend"][k] for k in ("name", "repo", "branch")} == {
@@ -153,6 +171,57 @@ def test_the_configuration_saves_through_pull_requests_into_the_brand_folder(set
     # uploads go to brands/<slug>/ (the folder named like the record's file) and keep the name only
     assert (brands["media_folder"], brands["public_folder"]) == ("{{filename}}", "")
     assert config["local_backend"]["url"] == "http://127.0.0.1:8081/api/v1"
+
+
+def test_github_signs_in_through_the_organisations_own_service_named_in_full(settings):
+    s = with_editor(settings, backend="github", repo="example-org/shili-laowu", base_url=OAUTH)
+    backend = cms_config(s)["backend"]
+    # both written out: nothing is left to Decap's default, Netlify's sign-in service
+    assert (backend["base_url"], backend["auth_endpoint"]) == (OAUTH, "auth")
+    assert api_origins(s) == ["https://api.github.com"]
+    s = with_editor(settings, backend="github", repo="example-org/shili-laowu", base_url=OAUTH,
+                    auth_endpoint="oauth/start")
+    assert cms_config(s)["backend"]["auth_endpoint"] == "oauth/start"
+
+
+@pytest.mark.parametrize("editor", [
+    {"backend": "github", "repo": "example-org/shili-laowu"},  # no sign-in service
+    {"backend": "gitlab", "repo": "laowu/site", "api_root": "https://git.example.gov.cn/api/v4"},
+    {"backend": "forgejo", "repo": "laowu/site", "app_id": "abc123"},  # no API address
+], ids=["github-without-base_url", "gitlab-without-app_id", "forgejo-without-api_root"])
+def test_without_an_online_sign_in_the_editor_is_local_only(settings, editor):
+    """A backend whose settings name no sign-in of the organisation's own is written as Decap's
+    local backend (decap-server on this computer): never Decap's default, Netlify."""
+    s = with_editor(settings, **editor, local_port=8099)
+    config = cms_config(s)
+    assert config["backend"] == {
+        "name": "proxy", "proxy_url": "http://127.0.0.1:8099/api/v1", "branch": "main",
+        "commit_messages": config["backend"]["commit_messages"]}
+    assert config["local_backend"]["url"] == "http://127.0.0.1:8099/api/v1"
+    text = config_json(s)
+    assert "netlify" not in text.lower() and "git-gateway" not in text
+    assert api_origins(s) == []
+    connect = next(p for p in content_security_policy(s).split("; ")
+                   if p.startswith("connect-src")).split()[1:]
+    assert connect == ["'self'", "blob:", "data:", "http://127.0.0.1:8099", "http://localhost:8099"]
+
+
+def test_the_local_only_editor_says_so_on_its_page(settings, tmp_path):
+    local = with_editor(settings, backend="github", repo="example-org/shili-laowu")
+    generated, _copied = admin_files(local)
+    page = generated["admin/index.html"].decode("utf-8")
+    assert "本站没有配置在线编辑" in page and "make editor" in page
+    online = with_editor(settings, backend="github", repo="example-org/shili-laowu", base_url=OAUTH)
+    generated, _copied = admin_files(online)
+    assert "本站没有配置在线编辑" not in generated["admin/index.html"].decode("utf-8")
+    assert admin_files(with_editor(settings)) == ({}, {})  # no editor section: no /admin/
+
+
+def test_a_third_party_sign_in_only_when_the_settings_name_it(settings):
+    """Netlify's service (or any other) is used only when `base_url` names it, in plain sight."""
+    s = with_editor(settings, backend="github", repo="example-org/shili-laowu",
+                    base_url="https://api.netlify.com")
+    assert cms_config(s)["backend"]["base_url"] == "https://api.netlify.com"
 
 
 def test_self_hosted_gitlab_signs_in_with_pkce_and_talks_to_its_own_host_only(settings):
@@ -172,6 +241,10 @@ def test_self_hosted_gitlab_signs_in_with_pkce_and_talks_to_its_own_host_only(se
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = make_project(tmp_path_factory.mktemp("cms-site"))
+    text = (root / "settings.yml").read_text(encoding="utf-8")
+    assert "  local_port: 8081\n" in text
+    (root / "settings.yml").write_text(text.replace(
+        "  local_port: 8081\n", f"  base_url: {OAUTH}\n  local_port: 8081\n"), encoding="utf-8")
     result = build_site(root, root / "site")
     assert result.ok, [d.format() for d in result.diagnostics] + result.problems
     return root, root / "site"
@@ -214,6 +287,18 @@ def test_the_built_admin_passes_the_checks_with_its_one_exception(built, tmp_pat
     assert check_site(site, None, "", admin_origins=origins) == []
 
 
+def test_a_local_only_admin_passes_the_checks_and_names_no_outside_host(built, tmp_path):
+    root, site = built
+    site = _copy(site, tmp_path / "s")
+    settings = load_settings(root)[0]
+    local = with_editor(settings, **{k: v for k, v in settings["editor"].items()
+                                     if k != "base_url"})
+    write_admin(site, local, root)
+    assert configured_origins(site) == []
+    assert check_site(site, None, "") == []
+    assert "本站没有配置在线编辑" in (site / ADMIN_DIR / "index.html").read_text(encoding="utf-8")
+
+
 def test_a_public_page_loading_or_linking_the_admin_fails(built, tmp_path):
     _root, site = built
     site = _copy(site, tmp_path / "s")
@@ -237,10 +322,12 @@ def test_the_exception_is_narrow(built, tmp_path):
     # our own admin script calling a foreign address, and a public script calling the API host
     (site / ADMIN_DIR / "strict-frontmatter.js").write_text(
         'fetch("https://api.github.com/user"); fetch("https://tracker.shili-tongji.cn/t");')
+    # (a public script that no page loads is refused as such too: P114)
     (site / "assets" / "x.js").write_text('fetch("https://api.github.com/user");')
     found = check_site(site, None, "", admin_origins=["https://api.github.com"])
     assert _codes(found) == [("admin/index.html", "C005"), ("admin/index.html", "C008"),
-                             ("admin/strict-frontmatter.js", "C005"), ("assets/x.js", "C005")]
+                             ("admin/strict-frontmatter.js", "C005"), ("assets/x.js", "C005"),
+                             ("assets/x.js", "P114")]
     no_policy = page.replace('<meta name="robots" content="noindex, nofollow">', "")
     no_policy = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", no_policy)
     admin.write_text(no_policy, encoding="utf-8")
@@ -248,3 +335,60 @@ def test_the_exception_is_narrow(built, tmp_path):
     (site / "assets" / "x.js").unlink()
     found = check_site(site, None, "", admin_origins=["https://api.github.com"])
     assert _codes(found) == [("admin/index.html", "C008"), ("admin/index.html", "C008")]
+
+
+# -- /admin/ in Chromium: nothing requested from another host on load ----------------------------
+
+THIRD_PARTIES = ("netlify", "unpkg", "jsdelivr", "cdnjs", "identity")
+
+
+def _write_editor(dest: Path, settings, port: int, csp: bool) -> Path:
+    """/admin/ alone, as the build writes it (its policy stripped when not `csp`, so that any
+    request the bundle tries reaches the browser's router instead of being refused silently)."""
+    from cms_support import REPO as ROOT
+
+    s = with_editor(settings, **settings["editor"], local_port=port)
+    dest.mkdir()
+    write_admin(dest, s, ROOT)
+    if not csp:
+        page = dest / ADMIN_DIR / "index.html"
+        page.write_text(re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "",
+                               page.read_text(encoding="utf-8")), encoding="utf-8")
+    return dest
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("csp", [True, False], ids=["with-policy", "policy-stripped"])
+def test_the_editor_asks_no_third_party_on_load_and_signs_in_at_the_organisations_service(
+        settings, tmp_path, csp):
+    from cms_support import editor_page, free_port
+
+    port = free_port()  # nothing listens there: the local backend is absent, as on a public site
+    local = _write_editor(tmp_path / "local", with_editor(
+        settings, backend="github", repo="example-org/shili-laowu"), port, csp)
+    online = _write_editor(tmp_path / "online", with_editor(
+        settings, backend="github", repo="example-org/shili-laowu", base_url=OAUTH), port, csp)
+    loopback = f"http://127.0.0.1:{port}"
+    with editor_page(local, loopback) as (base, page, guard):
+        page.goto(base + "admin/")
+        page.get_by_role("button", name="登录").wait_for()
+        assert page.get_by_role("note").inner_text().startswith("本站没有配置在线编辑")
+        page.wait_for_timeout(3000)  # the identity widget's 2.5 s fallback, had it been loaded
+        assert not guard.foreign, guard.foreign
+        assert not [m for m in guard.console if any(t in m.lower() for t in THIRD_PARTIES)], \
+            guard.console
+    with editor_page(online, loopback) as (base, page, guard):
+        page.goto(base + "admin/")
+        page.get_by_role("button", name="使用 GitHub 登录").wait_for()
+        page.wait_for_timeout(3000)
+        assert not guard.foreign, guard.foreign
+        assert not [m for m in guard.console if any(t in m.lower() for t in THIRD_PARTIES)], \
+            guard.console
+        assert page.get_by_role("note").count() == 0
+        with page.expect_popup():
+            page.get_by_role("button", name="使用 GitHub 登录").click()
+        # the sign-in window opens at the organisation's own service (aborted here: the one
+        # request to another host), never at Netlify's
+        assert guard.foreign, "no sign-in window"
+        assert all(u.startswith(OAUTH + "/auth?provider=github") for u in guard.foreign), \
+            guard.foreign

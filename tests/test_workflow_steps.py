@@ -120,7 +120,7 @@ def test_publish_workflows_build_the_site_as_written(installed_clone, tmp_path):
 
     # GitHub, on a pull request: the same checks, the change summary and the screenshots.
     reset(clone)
-    record = sorted((clone / "brands").glob("*.md"))[0]
+    record = min((clone / "brands").glob("*.md"))
     text = record.read_text(encoding="utf-8")
     record.write_text(text.replace("\nsummary: ", "\nsummary: 示例改动：", 1), encoding="utf-8")
     git(clone, "commit", "-q", "-am", "an editor's change")
@@ -179,10 +179,10 @@ def test_the_installed_theme_is_what_mkdocs_reads_besides_the_project_s_folder(t
 
     class Theme:
         custom_dir = str(tmp_path / "templates" / "theme")
-        dirs = [custom_dir, str(tmp_path / ".venv" / "material" / "templates"),
-                str(tmp_path / ".venv" / "mkdocs" / "templates")]
+        dirs = (custom_dir, str(tmp_path / ".venv" / "material" / "templates"),
+                str(tmp_path / ".venv" / "mkdocs" / "templates"))
 
     assert project_theme_dirs(Theme) == [Theme.custom_dir]
-    assert installed_theme_dirs(Theme) == Theme.dirs[1:]
+    assert installed_theme_dirs(Theme) == list(Theme.dirs[1:])
     Theme.custom_dir = None
-    assert project_theme_dirs(Theme) == [] and installed_theme_dirs(Theme) == Theme.dirs
+    assert project_theme_dirs(Theme) == [] and installed_theme_dirs(Theme) == list(Theme.dirs)

@@ -294,22 +294,26 @@ def test_the_build_cache_is_kept_outside_the_checkout_and_saved_only_on_main():
         for step in steps:
             action = step["uses"].split("@")[0]
             assert action in ("actions/cache/restore", "actions/cache/save"), (path, action)
-            where = step["with"]["path"]
-            assert where.startswith(("${{ runner.temp }}/", "/tmp/")), (path, where)
+            where = step["with"]["path"].splitlines()
+            assert len(where) == 2 and all(w.startswith(("${{ runner.temp }}/", "/tmp/"))
+                                           for w in where), (path, where)
             if action == "actions/cache/save":
                 cond = step["if"]
                 assert "github.event_name != 'pull_request'" in cond, (path, cond)
                 assert "github.ref == 'refs/heads/main'" in cond, (path, cond)
         assert sum(s["uses"].startswith("actions/cache/save") for s in steps) == 1, path
         # the folder the build uses is the one restored and saved
-        folder = steps[0]["with"]["path"].replace("${{ runner.temp }}", "$RUNNER_TEMP")
-        assert f"SITE_BUILDER_CACHE={folder}" in text, path
+        cache, state = (w.replace("${{ runner.temp }}", "$RUNNER_TEMP")
+                        for w in steps[0]["with"]["path"].splitlines())
+        assert f"SITE_BUILDER_CACHE={cache}" in text and f"XDG_STATE_HOME={state}" in text, path
+        assert all(s["with"]["path"] == steps[0]["with"]["path"] for s in steps), path
     ci = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text(encoding="utf-8"))
     assert not ci["variables"]["SITE_BUILDER_CACHE"].startswith("$CI_PROJECT_DIR")
     assert all(".ci-cache" not in str(c) and "site-builder" not in str(c)
                for c in ci.get("cache", []))
     build = ci["build"]
     caches = [c for c in build["cache"] if ".ci-cache/site-builder" in c["paths"]]
+    assert caches and ".ci-cache/site-builder-state" in caches[0]["paths"]
     assert len(caches) == 1 and caches[0]["policy"] == "$SITE_CACHE_POLICY"
     policies = {r.get("if"): r["variables"]["SITE_CACHE_POLICY"] for r in build["rules"]}
     assert policies == {"$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH": "pull-push", None: "pull"}

@@ -1,8 +1,19 @@
-"""Reviews a non-programmer can read: what each changed record changes on the public site."""
+"""Reviews a non-programmer can read: what each changed file changes, records field by field.
+
+Every file a pull request touches is listed: records field by field, images with the brand and
+field using them, settings.yml setting by setting, hand-written pages by title, and the files
+that change the program itself (workflows, code, templates, packages), flagged at the top for a
+technical reviewer. The text goes into GitHub's job summary, rendered as Markdown with HTML: every
+value taken from the pull request is escaped (`md`) or put in a code span that it cannot leave
+(`code`), so that markup in a value shows as text and cannot hide or fake a line of the review.
+"""
 
 from __future__ import annotations
 
+import io
+import re
 import subprocess
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote
@@ -10,11 +21,12 @@ from urllib.parse import quote, unquote
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..diagnostics import Reporter
-from ..load.frontmatter import read_document
+from ..load.frontmatter import MAX_FILE_BYTES, parse_yaml, read_document
 from ..load.settings import load_settings
 from ..schema.brand import BRAND, PUBLISHED
-from ..schema.fields import Amount, ListOf, Number, Obj, Spec, label_words
+from ..schema.fields import Amount, Image, ListOf, Number, Obj, Spec, label_words
 from ..schema.round import ROUND
+from ..schema.settings import SETTINGS
 from ..text import clip
 
 BODY = {"brands": "品牌故事", "evaluations": "评选公告"}
@@ -57,8 +69,42 @@ def read_record(relpath: str, data: bytes | None) -> tuple[dict, str] | None:
     return plain(doc.root) or {}, doc.body
 
 
+# -- quoting what the pull request wrote -----------------------------------------------------------
+
+_LINE_BREAKS = {"\r\n": " ⏎ ", "\n": " ⏎ ", "\r": " ⏎ ", "\u2028": " ⏎ ", "\u2029": " ⏎ ",
+                "\x0b": " ⏎ ", "\x0c": " ⏎ ", "\x85": " ⏎ ", "\t": " "}
+_LINE_BREAK_RX = re.compile("|".join(map(re.escape, _LINE_BREAKS)))
+# Markdown's (and GitHub's: strikethrough, math, tables) punctuation, escaped with a backslash;
+# < > & as entities, so that no raw HTML (comments, <details>, <img>) can start in a value.
+_MD_ESCAPES = {c: "\\" + c for c in "\\`*_[](){}#!|~$"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+
+
+def one_line(text) -> str:
+    """A value on one visible line: line breaks shown as ⏎, and every control or invisible format
+    character (direction overrides, zero-width characters) shown by its code point."""
+    text = _LINE_BREAK_RX.sub(lambda m: _LINE_BREAKS[m.group()], str(text))
+    return "".join(f"⟨U+{ord(c):04X}⟩" if unicodedata.category(c) in ("Cc", "Cf") else c
+                   for c in text)
+
+
+def md(text) -> str:
+    """Any text as Markdown that renders as exactly that text (on one line), in GitHub's Markdown
+    with HTML: no link, image, emphasis, HTML tag or comment can start inside it."""
+    return "".join(_MD_ESCAPES.get(c, c) for c in one_line(text))
+
+
+def code(text) -> str:
+    """Any text (a path, an address) as a code span it cannot leave: fenced by more backticks than
+    it holds in a row, on one line. Inside a code span Markdown and HTML are not interpreted."""
+    text = one_line(text) or " "
+    fence = "`" * (max((len(r) for r in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or (
+        text.strip() and text.startswith(" ") and text.endswith(" ")) else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def _q(value) -> str:
-    return f"“{clip(str(value), 60)}”"
+    return f"“{md(clip(one_line(value), 60))}”"
 
 
 def _empty(v) -> bool:
@@ -84,7 +130,7 @@ def describe(spec: Spec, old, new, label: str) -> list[str]:
         return []
     if _empty(old):
         if isinstance(spec, ListOf):
-            return [f"新增{label} {_item_name(v) if isinstance(v, dict) else _q(v)}"
+            return [f"新增{label} {md(_item_name(v)) if isinstance(v, dict) else _q(v)}"
                     for v in new if not _empty(v)] if isinstance(new, list) else [f"新增{label}"]
         if isinstance(spec, Obj):
             return [f"新增{label}"] if not isinstance(new, dict) else [
@@ -93,7 +139,8 @@ def describe(spec: Spec, old, new, label: str) -> list[str]:
         return [f"新增{label} {_q(new)}"]
     if _empty(new):
         if isinstance(spec, ListOf) and isinstance(old, list):
-            return [f"删去{label} {_item_name(v) if isinstance(v, dict) else _q(v)}" for v in old]
+            return [f"删去{label} {md(_item_name(v)) if isinstance(v, dict) else _q(v)}"
+                    for v in old]
         return [f"删去{label}（原为 {_q(old) if not isinstance(old, (dict, list)) else '…'}）"]
     if isinstance(spec, ListOf) and isinstance(old, list) and isinstance(new, list):
         return _describe_list(spec, old, new, label)
@@ -103,7 +150,7 @@ def describe(spec: Spec, old, new, label: str) -> list[str]:
             out += describe(s, old.get(k), new.get(k), f"{label}·{s.label}")
         return out
     if isinstance(spec, (Number, Amount)):
-        return [f"{label} {old} → {new}"]
+        return [f"{label} {md(old)} → {md(new)}"]
     if isinstance(old, dict) and isinstance(new, dict):  # a table keyed by ids (score sheets)
         return [f"{label} {p}" for p in _describe_table(old, new)]
     return [f"{label}：由 {_q(old)} 改为 {_q(new)}"]
@@ -113,7 +160,7 @@ def _describe_table(old: dict, new: dict, prefix: str = "") -> list[str]:
     out = []
     for key in dict.fromkeys([*old, *new]):
         a, b = old.get(key), new.get(key)
-        where = f"{prefix}{key}"
+        where = f"{prefix}{md(key)}"
         if a == b:
             continue
         if isinstance(a, dict) and isinstance(b, dict):
@@ -123,7 +170,7 @@ def _describe_table(old: dict, new: dict, prefix: str = "") -> list[str]:
         elif b is None:
             out.append(f"删去 {where}")
         else:
-            out.append(f"{where} {a} → {b}")
+            out.append(f"{where} {md(a)} → {md(b)}")
     return out
 
 
@@ -134,17 +181,17 @@ def _describe_list(spec: ListOf, old: list, new: list, label: str) -> list[str]:
         removed = [v for v in old if v not in new]
         parts = [f"新增 {_q(v)}" for v in added] + [f"删去 {_q(v)}" for v in removed]
         if not parts:  # the same values, another order
-            return [f"{label}：顺序改为 {'、'.join(map(str, new))}"]
+            return [f"{label}：顺序改为 {'、'.join(md(v) for v in new)}"]
         return [f"{label}：" + "，".join(parts)]
     olds = {_item_key(v, item): v for v in old}
     news = {_item_key(v, item): v for v in new}
     out = []
     for key, v in news.items():
         if key not in olds:
-            out.append(f"新增{item.label} {key}")
+            out.append(f"新增{item.label} {md(key)}")
     for key, v in olds.items():
         if key not in news:
-            out.append(f"删去{item.label} {key}")
+            out.append(f"删去{item.label} {md(key)}")
     for key, v in news.items():
         if key in olds and olds[key] != v:
             changes = []
@@ -152,13 +199,13 @@ def _describe_list(spec: ListOf, old: list, new: list, label: str) -> list[str]:
                 a = olds[key].get(k) if isinstance(olds[key], dict) else None
                 b = v.get(k) if isinstance(v, dict) else None
                 if a != b and isinstance(s, (Number, Amount)) and not _empty(a) and not _empty(b):
-                    changes.append((s, f"{a} → {b}"))
+                    changes.append((s, f"{md(a)} → {md(b)}"))
                 else:
                     changes += [(s, p) for p in describe(s, a, b, s.label)]
             if len(changes) == 1 and isinstance(changes[0][0], (Number, Amount)):
-                out.append(f"{label} {key} {changes[0][1]}")
+                out.append(f"{label} {md(key)} {changes[0][1]}")
             else:
-                out.append(f"{label} {key}：" + "，".join(
+                out.append(f"{label} {md(key)}：" + "，".join(
                     (f"{s.label} {p}" if isinstance(s, (Number, Amount)) else p) for s, p in changes))
     return out
 
@@ -175,7 +222,8 @@ def record_change(relpath: str, old: tuple[dict, str] | None, new: tuple[dict, s
     ch = RecordChange(relpath, name)
     was, now = of.get("status") == PUBLISHED, nf.get("status") == PUBLISHED
     if old is None:
-        ch.note = f"新建{kind}" + ("" if now else f"（{nf.get('status') or '未写发布状态'}：不出现在网站上）")
+        ch.note = f"新建{kind}" + ("" if now else
+                                  f"（{md(nf.get('status') or '未写发布状态')}：不出现在网站上）")
     elif new is None:
         ch.note = f"删除{kind}" + ("：网站上的页面随之删除" if was else "")
     for key, s in spec.fields.items():
@@ -183,7 +231,8 @@ def record_change(relpath: str, old: tuple[dict, str] | None, new: tuple[dict, s
             continue
         ch.lines += describe(s, of.get(key), nf.get(key), s.label)
     unknown = [k for k in {**of, **nf} if k not in spec.fields and of.get(k) != nf.get(k)]
-    ch.lines += [f"未知字段 {k}：由 {_q(of.get(k, ''))} 改为 {_q(nf.get(k, ''))}" for k in unknown]
+    ch.lines += [f"未知字段 {md(k)}：由 {_q(of.get(k, ''))} 改为 {_q(nf.get(k, ''))}"
+                 for k in unknown]
     if ob.strip() != nb.strip() and not (old is None and not nb.strip()):
         ch.lines.append(f"{BODY[folder]}：已修改（{len(ob.strip())} 字 → {len(nb.strip())} 字）")
     if was or now:
@@ -211,53 +260,427 @@ def pages_of(folder: str, stem: str, old: dict, new: dict) -> list[str]:
     return list(dict.fromkeys(pages))
 
 
+# -- what changed: every path, from Git ---------------------------------------------------------
+
+@dataclass
+class PathChange:
+    """One changed path as Git reports it: A added, M modified, D deleted, R renamed (from `old`),
+    T type changed (a file became a link)."""
+    status: str
+    path: str
+    old: str = ""
+
+
 def _git(root: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
-                          text=True).stdout
+                          text=True, encoding="utf-8", errors="surrogateescape").stdout
+
+
+def changed_paths(root: Path, base: str) -> list[PathChange]:
+    """Every path changed since `base` (committed, staged, unstaged or new), renames found by
+    content; NUL-separated, so that no file name (spaces, quotes, line breaks) is misread."""
+    out = _git(root, "diff", "-z", "--name-status", "--find-renames", "--no-ext-diff",
+               "--end-of-options", base, "--")
+    words = out.split("\0")
+    found: list[PathChange] = []
+    i = 0
+    while i < len(words) and words[i]:
+        status = words[i][0]
+        if status in "RC":
+            found.append(PathChange("R" if status == "R" else "A", words[i + 2], words[i + 1]))
+            i += 3
+        else:
+            found.append(PathChange(status, words[i + 1]))
+            i += 2
+    for p in _git(root, "ls-files", "-z", "--others", "--exclude-standard").split("\0"):
+        if p:
+            found.append(PathChange("A", p))
+    seen: dict[str, PathChange] = {}
+    for c in found:
+        seen.setdefault(c.path, c)
+    return sorted(seen.values(), key=lambda c: c.path)
+
+
+def _is_record(rel: str) -> bool:
+    pp = PurePosixPath(rel)
+    return (len(pp.parts) == 2 and pp.parts[0] in KINDS and pp.suffix == ".md"
+            and pp.name != "README.md")
 
 
 def changed_records(root: Path, base: str) -> list[str]:
-    """Record files changed since `base` (committed, staged, unstaged or new)."""
-    out = _git(root, "diff", "--name-only", "--no-renames", base, "--", "brands", "evaluations")
-    out += _git(root, "ls-files", "--others", "--exclude-standard", "--", "brands", "evaluations")
+    """Record files changed since `base` (a renamed record counts at both names)."""
     paths = []
-    for p in out.splitlines():
-        pp = PurePosixPath(p)
-        if len(pp.parts) == 2 and pp.suffix == ".md" and pp.name != "README.md":
-            paths.append(p)
+    for c in changed_paths(root, base):
+        paths += [p for p in (c.old, c.path) if p and _is_record(p)]
     return sorted(dict.fromkeys(paths))
 
 
 def _at_base(root: Path, base: str, relpath: str) -> bytes | None:
-    done = subprocess.run(["git", "show", f"{base}:{relpath}"], cwd=root, capture_output=True,
-                          check=False)
+    done = subprocess.run(["git", "cat-file", "blob", f"{base}:{relpath}"], cwd=root,
+                          capture_output=True, check=False)
     return done.stdout if done.returncode == 0 else None
 
 
-def summarize_changes(root: Path, base: str) -> list[RecordChange]:
-    out = []
-    for rel in changed_records(root, base):
-        path = root / rel
-        new = read_record(rel, path.read_bytes() if path.is_file() else None)
-        old = read_record(rel, _at_base(root, base, rel))
-        out.append(record_change(rel, old, new))
+def _link_in(root: Path, rel: str) -> Path | None:
+    """The first symbolic link on the way to `rel` inside the checkout, if any: its content is
+    never read (a link could point at the runner's own files)."""
+    here = root
+    for part in PurePosixPath(rel).parts:
+        here = here / part
+        if here.is_symlink():
+            return here
+    return None
+
+
+def _now(root: Path, rel: str) -> bytes | None:
+    """A file's bytes in the checkout; None when absent, not a file, or behind a link."""
+    path = root / rel
+    if _link_in(root, rel) is not None or not path.is_file():
+        return None
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+# -- every other file, by kind -------------------------------------------------------------------
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".tif", ".tiff",
+                  ".ico", ".svg", ".heic"}
+WORKFLOW_DIRS = (".github", ".gitea", ".forgejo", ".ci")
+CODE_DIRS = ("site_builder", "tools", "tests", "bench")
+CODE_FILES = {"Makefile", "conftest.py", "setup.py", "setup.cfg", "noxfile.py", "tox.ini"}
+CODE_SUFFIXES = {".py", ".js", ".mjs", ".cjs", ".ts", ".sh", ".bash", ".ps1", ".bat", ".cmd"}
+PACKAGE_FILES = {"package.json", "package-lock.json", "npm-shrinkwrap.json", "pyproject.toml",
+                 "constraints.txt", ".npmrc", ".python-version", "requirements.txt", "uv.lock",
+                 "poetry.lock", "Pipfile", "Pipfile.lock", ".nvmrc"}
+# section → (heading, whether a technical reviewer must look); in the order shown
+SECTIONS = {
+    "settings": ("站点设置（settings.yml）", True),
+    "images": ("图片", False),
+    "pages": ("手写页面（docs/）", False),
+    "templates": ("网页模板、样式和网页脚本", True),
+    "workflows": ("自动化流程（检查、构建和发布）", True),
+    "code": ("程序代码", True),
+    "engine": ("网站引擎配置（mkdocs.yml）", True),
+    "packages": ("依赖的软件包", True),
+    "links": ("符号链接", True),
+    "other": ("其他文件", False),
+}
+_STATUS = {"A": "新增", "M": "修改", "D": "删除", "R": "改名", "T": "改变类型"}
+_BUILD = ("workflows", "code", "engine", "packages", "links")
+_SHORT = {"workflows": "自动化流程", "code": "程序代码", "engine": "网站引擎配置",
+          "packages": "依赖的软件包", "links": "符号链接"}
+
+
+@dataclass
+class FileChange:
+    section: str
+    path: str
+    status: str
+    old_path: str = ""
+    lines: list[str] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
+
+
+class Summary(list):
+    """The records' changes (a list, as before), with every other changed file in `files`. Each
+    file's pages are in the list too (as `FileChange`s), so whoever collects pages sees them."""
+
+    def __init__(self, records=(), files=()):
+        super().__init__(records)
+        self.files: list[FileChange] = list(files)
+        self.extend(f for f in self.files if f.pages)
+
+
+def section_of(rel: str) -> str:
+    pp = PurePosixPath(rel)
+    top, suffix = pp.parts[0], pp.suffix.lower()
+    if rel == "settings.yml":
+        return "settings"
+    if suffix in IMAGE_SUFFIXES and top not in (*WORKFLOW_DIRS, *CODE_DIRS, "templates"):
+        return "images"
+    if top == "docs":
+        return "pages" if suffix == ".md" else "templates"  # docs' CSS and scripts are published
+    if top == "templates":
+        return "templates"
+    if top in WORKFLOW_DIRS or rel == ".gitlab-ci.yml":
+        return "workflows"
+    if rel == "mkdocs.yml":
+        return "engine"
+    if pp.name in PACKAGE_FILES or (pp.name.startswith("requirements") and suffix == ".txt"):
+        return "packages"
+    if top in CODE_DIRS or rel in CODE_FILES or suffix in CODE_SUFFIXES:
+        return "code"
+    return "other"
+
+
+def _size(data: bytes | None) -> str:
+    """'120 KB，1600×900 像素' from the image's header (never decoded here)."""
+    if data is None:
+        return "无"
+    n = len(data)
+    size = f"{n} 字节" if n < 1024 else f"{n / 1024:.0f} KB" if n < 1024 * 1024 \
+        else f"{n / 1024 / 1024:.1f} MB"
+    from PIL import Image as PILImage
+
+    try:
+        with PILImage.open(io.BytesIO(data)) as im:
+            return f"{size}，{im.width}×{im.height} 像素"
+    except (OSError, ValueError, SyntaxError, EOFError, PILImage.DecompressionBombError):
+        # any file at all may be named .png in a pull request
+        return f"{size}，无法读取图片尺寸"
+
+
+def _image_uses(spec: Spec, value, label: str, name: str) -> list[str]:
+    """Where a brand's record uses the image file `name` (relative to the brand's folder)."""
+    if isinstance(spec, Image):
+        path = value.get("path") if isinstance(value, dict) else None
+        return [label] if isinstance(path, str) and path.removeprefix("./") == name else []
+    if isinstance(spec, Obj) and isinstance(value, dict):
+        return [u for k, s in spec.fields.items()
+                for u in _image_uses(s, value.get(k), f"{label}·{s.label}" if label else s.label,
+                                     name)]
+    if isinstance(spec, ListOf) and isinstance(value, list):
+        return [u for v in value
+                for u in _image_uses(spec.item, v, f"{label} {_item_name(v)}"
+                                     if isinstance(v, dict) else label, name)]
+    return []
+
+
+def _record_at(root: Path, base: str, rel: str) -> tuple[dict, str] | None:
+    return read_record(rel, _now(root, rel)) or read_record(rel, _at_base(root, base, rel))
+
+
+def image_change(root: Path, base: str, c: PathChange) -> FileChange:
+    """An image added, replaced or removed: whose it is, which field shows it, size before and
+    after; for a brand's image, the brand's pages."""
+    ch = FileChange("images", c.path, c.status, c.old)
+    old = _at_base(root, base, c.old or c.path) if c.status != "A" else None
+    new = _now(root, c.path) if c.status != "D" else None
+    verb = {"A": "新增图片", "D": "删除图片", "R": "改名的图片"}.get(
+        c.status, "替换图片" if old != new else "图片（内容未变）")
+    pp = PurePosixPath(c.path)
+    line = verb
+    if pp.parts[0] == "brands" and len(pp.parts) >= 3:
+        slug, name = pp.parts[1], PurePosixPath(*pp.parts[2:]).as_posix()
+        rel = f"brands/{slug}.md"
+        record = _record_at(root, base, rel)
+        fields, body = record if record else ({}, "")
+        uses = _image_uses(BRAND, fields, "", name)
+        if name in body:
+            uses.append(BODY["brands"] + "中的插图")
+        brand = md(fields.get("name") or slug)
+        line += f"：品牌 **{brand}** 的" + ("、".join(md(u) for u in uses) if uses
+                                          else "文件夹中的图片（档案中没有用到）")
+        if fields.get("status") == PUBLISHED and uses:
+            ch.pages = pages_of("brands", slug, {}, {})[:3]
+            ch.pages += [p for key, listed in _LISTED.items() for p in listed
+                         if any(u.startswith(BRAND.fields[key].label) for u in uses)]
+    elif old is None and new is None:
+        line += "：不是普通文件"
+    ch.lines.append(line)
+    if c.status in ("A",):
+        ch.lines.append(_size(new))
+    elif c.status == "D":
+        ch.lines.append(f"原为 {_size(old)}")
+    else:
+        ch.lines.append(f"{_size(old)} → {_size(new)}")
+    return ch
+
+
+def _yaml_value(rel: str, data: bytes | None):
+    """A YAML file's values as plain text, lists and tables, read as strictly as the settings
+    (None when absent or unreadable)."""
+    if data is None or len(data) > MAX_FILE_BYTES:
+        return None
+    try:
+        text = data.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        return None
+    node = parse_yaml(text, Reporter(rel))
+    return plain(node) if node is not None else None
+
+
+def settings_change(root: Path, base: str, c: PathChange) -> FileChange:
+    """settings.yml setting by setting, with the Chinese names of the settings' declaration (and
+    the key, for the technical reviewer)."""
+    ch = FileChange("settings", c.path, c.status, c.old)
+    old = _yaml_value(c.path, _at_base(root, base, c.path)) if c.status != "A" else None
+    new = _yaml_value(c.path, _now(root, c.path)) if c.status != "D" else None
+    if c.status == "D":
+        ch.lines.append("删除了站点设置文件：网站无法构建")
+        return ch
+    if not isinstance(new, dict):
+        ch.lines.append("新的 settings.yml 无法读取（格式有误），请技术人员查看原文")
+        return ch
+    old = old if isinstance(old, dict) else {}
+    for key, spec in SETTINGS.fields.items():
+        ch.lines += describe(spec, old.get(key), new.get(key), f"{spec.label}（{key}）")
+    for key in dict.fromkeys([*old, *new]):
+        if key not in SETTINGS.fields and old.get(key) != new.get(key):
+            ch.lines.append(f"未知设置 {md(key)}：由 {_q(old.get(key, ''))} 改为 "
+                            f"{_q(new.get(key, ''))}")
+    if not ch.lines:
+        ch.lines.append("只改了写法（格式或注释），设置的值不变")
+    return ch
+
+
+def _page_address(rel: str) -> str:
+    """The site address of a hand-written page: docs/a/b.md → a/b/, docs/index.md → ''."""
+    stem = PurePosixPath(rel).relative_to("docs").with_suffix("").as_posix()
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[: -len("index")].rstrip("/")
+    return stem + "/" if stem else ""
+
+
+def _page_title(rel: str, data: bytes | None) -> str | None:
+    record = read_record(rel, data)
+    if record is None:
+        return None
+    fields, body = record
+    if isinstance(fields.get("title"), str) and fields["title"].strip():
+        return fields["title"]
+    heading = re.search(r"^#\s+(.+)$", body, re.MULTILINE)
+    return heading.group(1).strip() if heading else None
+
+
+def page_change(root: Path, base: str, c: PathChange) -> FileChange:
+    ch = FileChange("pages", c.path, c.status, c.old)
+    old_data = _at_base(root, base, c.old or c.path) if c.status != "A" else None
+    new_data = _now(root, c.path) if c.status != "D" else None
+    title = _page_title(c.path, new_data) or _page_title(c.old or c.path, old_data)
+    verb = {"A": "新增页面", "D": "删除页面", "R": "改名的页面"}.get(c.status, "修改页面")
+    ch.lines.append(f"{verb}“{md(title)}”" if title else f"{verb}（没有标题）")
+    new = read_record(c.path, new_data)
+    if new is not None and new[0].get("status") in (None, PUBLISHED):
+        ch.pages = [_page_address(c.path)]
+    elif c.status != "D":
+        ch.lines.append("不是已发布的页面：公开网站上没有它")
+    return ch
+
+
+def file_change(root: Path, base: str, c: PathChange) -> FileChange:
+    link = _link_in(root, c.path) if c.status != "D" else None
+    if link is not None:
+        ch = FileChange("links", c.path, c.status, c.old)
+        try:
+            target = link.readlink().as_posix()
+        except OSError:
+            target = "？"
+        ch.lines.append(f"是指向 {code(target)} 的符号链接，其内容不读取")
+        return ch
+    section = section_of(c.path)
+    if section == "images":
+        return image_change(root, base, c)
+    if section == "settings":
+        return settings_change(root, base, c)
+    if section == "pages":
+        return page_change(root, base, c)
+    return FileChange(section, c.path, c.status, c.old)
+
+
+def line_counts(root: Path, base: str) -> dict[str, tuple[str, str]]:
+    """Lines added and removed per changed text file since `base` (renames under the new name)."""
+    words = _git(root, "diff", "-z", "--numstat", "--find-renames", "--no-ext-diff",
+                 "--end-of-options", base, "--").split("\0")
+    out, i = {}, 0
+    while i < len(words) and words[i]:
+        added, removed, path = words[i].split("\t", 2)
+        if path:
+            i += 1
+        else:  # a rename: the old and the new name follow
+            path, i = words[i + 2], i + 3
+        if added != "-":
+            out[path] = (added, removed)
+    return out
+
+
+def summarize_changes(root: Path, base: str) -> Summary:
+    """Every changed file since `base`: the records field by field, then every other file."""
+    paths: list[PathChange] = []
+    for c in changed_paths(root, base):
+        if c.old and (_is_record(c.old) or _is_record(c.path)):  # a record renamed: two changes
+            paths += [PathChange("D", c.old), PathChange("A", c.path)]
+        else:
+            paths.append(c)
+    records, files = [], []
+    for c in paths:
+        if not _is_record(c.path) or (c.status != "D" and _link_in(root, c.path) is not None):
+            files.append(file_change(root, base, c))
+            continue
+        new = read_record(c.path, _now(root, c.path))
+        old = read_record(c.path, _at_base(root, base, c.path))
+        records.append(record_change(c.path, old, new))
+    counts = line_counts(root, base)
+    for f in files:
+        if f.section != "images" and f.path in counts:
+            added, removed = counts[f.path]
+            f.lines.append(f"增加 {added} 行，删去 {removed} 行")
     settings, _ = load_settings(root)
     vocab = settings.vocab if settings is not None else {}
-    for ch in out:  # labels name the region's word for its areas ({area}: 区, 市, 省…)
-        ch.lines = [label_words(line, vocab) for line in ch.lines]
+    words = {k: [md(w) for w in v] for k, v in vocab.items() if k == "area_label"}
+    for ch in [*records, *files]:  # labels name the region's word for its areas ({area}: 区, 市…)
+        ch.lines = [label_words(line, words) for line in ch.lines]
+    return Summary(records, files)
+
+
+# -- the review, as Markdown ---------------------------------------------------------------------
+
+def _attention(files: list[FileChange]) -> list[str]:
+    """The warnings at the top, in plain Chinese, for what needs a technical reviewer."""
+    sections = {f.section for f in files}
+    out = []
+    if sections & set(_BUILD):
+        named = "、".join(_SHORT[s] for s in _BUILD if s in sections)
+        out.append(f"> ⚠ 这个拉取请求修改了构建程序或自动化流程（{named}），需要技术人员审查后"
+                   "才能合并。")
+    if "templates" in sections:
+        out.append("> ⚠ 这个拉取请求修改了网页模板、样式或网页脚本，可能改变网站的每个页面，"
+                   "需要技术人员审查。")  # each warning its own quote: they must not run together
+    if "settings" in sections:
+        out.append("> ⚠ 这个拉取请求修改了站点设置 settings.yml，会影响整个网站，请逐项核对下面的"
+                   "“站点设置”。")
+    return out
+
+
+def _file_entry(f: FileChange, root: str) -> list[str]:
+    head = f"- {_STATUS.get(f.status, '修改')} {code(f.path)}"
+    if f.old_path:
+        head = f"- 改名 {code(f.old_path)} → {code(f.path)}"
+    out = [head]
+    if f.section == "settings":
+        out += [f"  - {line}" for line in f.lines]
+    elif f.lines:
+        out.append("  - " + "；".join(f.lines))
+    if f.pages:
+        out.append("  - 会变化的页面：" + "、".join(code(root + unquote(p)) for p in f.pages))
     return out
 
 
 def format_changes(changes: list[RecordChange], base: str, site_url: str = "") -> str:
-    """The Chinese Markdown review: one entry per record, then the pages that change (their
-    addresses on the site at `site_url`, else from the site's root)."""
+    """The Chinese Markdown review: warnings for a technical reviewer first, one entry per record,
+    then every other changed file by kind, then the pages that change (their addresses on the
+    site at `site_url`, else from the site's root)."""
     root = site_url.rstrip("/") + "/" if site_url else "/"
-    lines = ["## 档案改动说明", ""]
-    if not changes:
-        return "\n".join(lines + [f"与 `{base}` 相比，没有修改品牌档案或评选档案。", ""])
-    lines += [f"与 `{base}` 相比，修改了 {len(changes)} 个档案。以下按字段说明网站上会看到的变化。", ""]
-    for c in changes:
-        head = f"- **{c.name}**（`{c.path}`）"
+    files: list[FileChange] = list(getattr(changes, "files", []))
+    records = [c for c in changes if isinstance(c, RecordChange)]
+    lines = ["## 改动说明", ""]
+    if not records and not files:
+        return "\n".join(lines + [f"与 {code(base)} 相比，没有修改任何文件。", ""])
+    for warning in _attention(files):
+        lines += [warning, ""]
+    # never "没有修改" while a file changed: the files are counted, records or not
+    counted = f"修改了 {len(records)} 个档案" if records else f"修改了 {len(files)} 个文件"
+    if records and files:
+        counted += f"、{len(files)} 个其他文件"
+    elif files:
+        counted += "（都不是品牌档案或评选档案）"
+    lines += [f"与 {code(base)} 相比，{counted}。"]
+    if records:
+        lines += ["", "### 档案", "", "以下按字段说明网站上会看到的变化。", ""]
+    for c in records:
+        head = f"- **{md(c.name)}**（{code(c.path)}）"
         if c.note:
             head += f"：{c.note}"
         lines.append(head)
@@ -266,9 +689,15 @@ def format_changes(changes: list[RecordChange], base: str, site_url: str = "") -
         elif not c.note:
             lines.append("  - 只改了写法（格式、注释或顺序），网站上的内容不变")
         if c.pages:
-            lines.append("  - 会变化的页面：" + "、".join(f"`{root}{unquote(p)}`" for p in c.pages))
+            lines.append("  - 会变化的页面：" + "、".join(code(root + unquote(p)) for p in c.pages))
         else:
             lines.append("  - 不是已发布的档案：公开网站不变")
+    for section, (title, _tech) in SECTIONS.items():
+        entries = [f for f in files if f.section == section]
+        if entries:
+            lines += ["", f"### {title}", ""]
+            for f in entries:
+                lines += _file_entry(f, root)
     pages = sorted({p for c in changes for p in c.pages})
     if pages:
         lines += ["", f"共 {len(pages)} 个页面会变化，预览构件中附有它们的手机宽度截图。"]

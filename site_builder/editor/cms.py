@@ -171,6 +171,15 @@ def brand_collection(vocab: dict[str, list[str]]) -> dict:
 
 
 # -- the backend: where saves go -----------------------------------------------------------------
+#
+# Decap signs in through Netlify when a backend names no sign-in service of its own (GitHub
+# without `base_url`, GitLab without PKCE): a third party asking for write access to the whole
+# repository. The configuration therefore always names the sign-in service, taken from the
+# settings; a backend whose settings do not name one is written as Decap's local backend alone
+# (decap-server on this computer), and the page says that online editing is not configured.
+
+LOCAL_BACKEND = "proxy"  # Decap's name for the local backend (decap-server)
+
 
 def editor_settings(settings) -> dict | None:
     return settings.get("editor") if settings is not None else None
@@ -181,38 +190,82 @@ def local_port(settings) -> int:
     return int(ed.get("local_port", DEFAULT_LOCAL_PORT))
 
 
-def backend_config(ed: dict) -> dict:
-    backend = {"name": ed["backend"], "repo": ed["repo"], "branch": ed.get("branch", "main"),
-               "squash_merges": True,
-               "commit_messages": {
-                   "create": "新建{{collection}}“{{slug}}”", "update": "修改{{collection}}“{{slug}}”",
-                   "delete": "删除{{collection}}“{{slug}}”", "uploadMedia": "上传图片 {{path}}",
-                   "deleteMedia": "删除图片 {{path}}", "openAuthoring": "{{message}}"}}
-    for key in ("api_root", "base_url", "auth_endpoint", "app_id"):
-        if ed.get(key):
-            backend[key] = ed[key]
-    if ed["backend"] in ("gitlab", "forgejo") and ed.get("app_id"):
-        backend["auth_type"] = "pkce"  # signs in from the browser: no server of ours or anyone's
+def local_api(port: int) -> str:
+    return f"http://127.0.0.1:{port}/api/v1"
+
+
+def missing_sign_in(ed: dict) -> list[str]:
+    """The `editor` settings an online sign-in still needs (none: /admin/ signs in online).
+    GitHub needs the organisation's own OAuth service (`base_url`); GitLab and Forgejo sign in
+    from the browser with PKCE, which needs the OAuth application's id, and Forgejo its API."""
+    name = ed.get("backend")
+    if name == "github":
+        return [] if ed.get("base_url") else ["base_url"]
+    if name == "gitlab":
+        return [] if ed.get("app_id") else ["app_id"]
+    if name == "forgejo":
+        return [k for k in ("api_root", "app_id") if not ed.get(k)]
+    return ["backend"]
+
+
+def online(ed: dict | None) -> bool:
+    return bool(ed) and not missing_sign_in(ed)
+
+
+def _origin(url: str) -> str:
+    s = urlsplit(url or "")
+    return f"{s.scheme}://{s.netloc.lower()}" if s.scheme in ("http", "https") and s.netloc else ""
+
+
+def backend_config(ed: dict, port: int = DEFAULT_LOCAL_PORT) -> dict:
+    """Decap's `backend`, every sign-in address written out (none left to Decap's defaults)."""
+    branch = ed.get("branch", "main")
+    messages = {
+        "create": "新建{{collection}}“{{slug}}”", "update": "修改{{collection}}“{{slug}}”",
+        "delete": "删除{{collection}}“{{slug}}”", "uploadMedia": "上传图片 {{path}}",
+        "deleteMedia": "删除图片 {{path}}", "openAuthoring": "{{message}}"}
+    if not online(ed):
+        return {"name": LOCAL_BACKEND, "proxy_url": local_api(port), "branch": branch,
+                "commit_messages": messages}
+    name = ed["backend"]
+    backend = {"name": name, "repo": ed["repo"], "branch": branch, "squash_merges": True,
+               "commit_messages": messages}
+    if ed.get("api_root"):
+        backend["api_root"] = ed["api_root"]
+    if name == "github":
+        # the organisation's OAuth service: it keeps the app's secret and talks to GitHub alone
+        backend["base_url"] = ed["base_url"]
+        backend["auth_endpoint"] = ed.get("auth_endpoint") or "auth"
+    else:
+        # PKCE: the browser signs in at the repository host itself, no service in between
+        backend["auth_type"] = "pkce"
+        backend["app_id"] = ed["app_id"]
+        backend["base_url"] = (ed.get("base_url") or _origin(ed.get("api_root", ""))
+                               or "https://gitlab.com")
+        if ed.get("auth_endpoint"):
+            backend["auth_endpoint"] = ed["auth_endpoint"]
     return backend
 
 
+def backend_origins(backend: dict) -> list[str]:
+    """The outside origins a Decap backend talks to: the repository host's API (and, for a PKCE
+    sign-in, the same host's token endpoint). None for the local backend. GitHub's sign-in
+    service is opened as a window, not connected to."""
+    name = backend.get("name")
+    if name not in ("github", "gitlab", "forgejo"):
+        return []
+    urls = [backend.get("api_root") or _DEFAULT_API.get(name, "")]
+    if name in ("gitlab", "forgejo"):
+        urls.append(backend.get("base_url") or urls[0])
+    return list(dict.fromkeys(o for o in map(_origin, urls) if o))
+
+
 def api_origins(settings) -> list[str]:
-    """The outside origins /admin/ may talk to: the repository host's API (and, for a PKCE
-    sign-in, the same host's token endpoint). Nothing else outside the site."""
+    """The outside origins /admin/ may talk to (see `backend_origins`). Nothing else outside."""
     ed = editor_settings(settings)
     if not ed:
         return []
-    urls = [ed.get("api_root") or _DEFAULT_API.get(ed["backend"], "")]
-    if ed["backend"] in ("gitlab", "forgejo"):
-        urls.append(ed.get("base_url") or urls[0])
-    out = []
-    for u in urls:
-        s = urlsplit(u)
-        if s.scheme in ("http", "https") and s.netloc:
-            origin = f"{s.scheme}://{s.netloc.lower()}"
-            if origin not in out:
-                out.append(origin)
-    return out
+    return backend_origins(backend_config(ed, local_port(settings)))
 
 
 def configured_origins(site_dir: Path) -> list[str]:
@@ -221,11 +274,9 @@ def configured_origins(site_dir: Path) -> list[str]:
     path = site_dir / ADMIN_DIR / "config.yml"
     try:
         backend = yaml.safe_load(path.read_text(encoding="utf-8"))["backend"]
-        editor = {"backend": backend["name"], **{k: backend[k] for k in ("api_root", "base_url")
-                                                 if isinstance(backend.get(k), str)}}
-    except (OSError, ValueError, TypeError, KeyError, yaml.YAMLError):
+        return backend_origins({k: v for k, v in backend.items() if isinstance(v, str)})
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, yaml.YAMLError):
         return []
-    return api_origins({"editor": editor})
 
 
 def local_origins(settings) -> list[str]:
@@ -242,11 +293,11 @@ def cms_config(settings) -> dict:
     site_url = (settings["site"].get("url") or "").rstrip("/")
     config = {
         "locale": "zh_Hans",
-        "backend": backend_config(ed),
+        "backend": backend_config(ed, port),
         # every save is a branch and a pull request: the PR check stays the authority
         "publish_mode": "editorial_workflow",
         # used only when the page itself is opened on this computer (decap-server, MODE=git)
-        "local_backend": {"url": f"http://127.0.0.1:{port}/api/v1",
+        "local_backend": {"url": local_api(port),
                           "allowed_hosts": ["127.0.0.1", "localhost"]},
         "media_folder": "brands",
         "public_folder": "",
@@ -288,7 +339,7 @@ _PAGE = """<!doctype html>
   <link rel="cms-config-url" type="text/yaml" href="config.yml">
 </head>
 <body data-pagefind-ignore="all">
-  <noscript>档案编辑器需要启用 JavaScript。也可以按编辑指南在 GitHub 网页上直接修改档案。</noscript>
+{notice}  <noscript>档案编辑器需要启用 JavaScript。也可以按编辑指南在 GitHub 网页上直接修改档案。</noscript>
   <script src="{vendor}/decap-cms.js"></script>
   <script type="module" src="strict-frontmatter.js"></script>
 </body>
@@ -296,13 +347,31 @@ _PAGE = """<!doctype html>
 """
 
 
+# Shown above the editor when the settings name no online sign-in: the page then works only with
+# decap-server on the editor's own computer (guide/maintainers.md, the form editor's section).
+_LOCAL_NOTICE = (
+    '  <p role="note" style="margin:0;padding:.75em 1em;background:#fff4d6;color:#3d2a00;'
+    'border-bottom:1px solid #c9a227;font:16px/1.6 sans-serif">'
+    "本站没有配置在线编辑：这个页面不能登录代码仓库，只能在维护人员自己的电脑上配合本地编辑服务"
+    "（make editor）使用。要在线编辑，请按维护者指南“表单编辑器”一节在 settings.yml 的 editor "
+    "中写明本单位的登录设置。</p>\n")
+
+
 def node_modules(root: Path | None = None) -> Path:
-    """The installed npm packages: the project's own, else the repository's (like templates/)."""
-    for base in ([root] if root else []) + [PACKAGE_ROOT]:
-        if (base / NODE_MODULES / DECAP_DIST / "decap-cms.js").is_file():
-            return base / NODE_MODULES
+    """The installed npm packages: the project's own, else the repository's (like templates/).
+    Both packages /admin/ copies must be there: Decap's bundle and the YAML library our format
+    imports (without it the editor would be published and fail to open every record)."""
+    bases = list(dict.fromkeys(([root.resolve()] if root else []) + [PACKAGE_ROOT]))
+    for base in bases:
+        nm = base / NODE_MODULES
+        if (nm / DECAP_DIST / "decap-cms.js").is_file() and (nm / YAML_DIST / "index.js").is_file():
+            return nm
+    # Not built without /admin/: publishing such a site would take the editor away from everyone.
+    looked = "、".join(str(b / NODE_MODULES) for b in bases)
     raise EditorUnavailable(
-        "生成 /admin/ 需要 npm 包 decap-cms：请在仓库根目录运行 npm ci（make site 和 make test 会自动运行）")
+        f"settings.yml 设置了表单编辑器（editor），生成 /admin/ 需要 npm 包 decap-cms 和 yaml，"
+        f"但在 {looked} 中没有找到。请在 {PACKAGE_ROOT} 中运行 npm ci（或 make install）安装；"
+        "不需要表单编辑器时，删去 settings.yml 中的 editor 一节，站点就不带 /admin/")
 
 
 def admin_files(settings, root: Path | None = None) -> tuple[dict[str, bytes], dict[str, Path]]:
@@ -311,7 +380,8 @@ def admin_files(settings, root: Path | None = None) -> tuple[dict[str, bytes], d
         return {}, {}
     nm = node_modules(root)
     title = settings["site"]["title"]
-    page = _PAGE.format(csp=content_security_policy(settings), vendor=VENDOR_DIR,
+    notice = "" if online(editor_settings(settings)) else _LOCAL_NOTICE
+    page = _PAGE.format(csp=content_security_policy(settings), vendor=VENDOR_DIR, notice=notice,
                         title=title.replace("&", "&amp;").replace("<", "&lt;"))
     config = yaml.safe_dump(cms_config(settings), allow_unicode=True, sort_keys=False, width=1000)
     generated = {f"{ADMIN_DIR}/index.html": page.encode("utf-8"),

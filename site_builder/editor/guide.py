@@ -16,14 +16,16 @@ from ..schema.reference import (
     round_json_schema,
 )
 from ..schema.settings import SETTINGS, SETTINGS_VOCAB
+from ..validate.files import ALLOWED_TYPES
 from .skeleton import skeleton_text
 
 GUIDE_DIR = "guide"
 SCHEMA_DIR = "schema"
 PAGE_INTRO = [("`docs/` 中的手写页面（`.md`）和品牌故事遵守同样的规则：不能有身份证号、手机号，只能用 "
                "Markdown 书写（HTML 会被拒绝或清理），草稿和已撤下的页面不会发布。front matter 可以不写；"
-               "写的话必须从文件第一行的 `---` 开始，只能有下表的字段。`docs/` 中不能放 .html 或 .svg "
-               "文件，图片发布时会重新编码并去掉拍摄地点等元数据。")]
+               "写的话必须从文件第一行的 `---` 开始，只能有下表的字段。`docs/` 中除页面外只能放这些文件："
+               f"{ALLOWED_TYPES}；每个文件发布前都要检查（个人号码、会自动运行的内容），其他类型的文件和"
+               "链接（符号链接）一律拒绝。图片发布时会重新编码并去掉拍摄地点等元数据。")]
 SETTINGS_INTRO = [("站点设置文件 `settings.yml` 在项目根目录，决定地区、各个可选词表、规划目标和政策依据。"
                    "字段名用英文，下表给出中文名称、类型、是否必填和要求。")]
 

@@ -25,12 +25,15 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from ..cache import PAGE_HTML, Kept, cache_dir
+from ..diagnostics import has_errors
 from ..diagnostics.output import format_diagnostics
+from ..model import DOCS_DIR
 from ..project import Project, load_project
 from ..render.changes import PageTracker
 from ..render.images import clean_copy
 from ..render.pages import PageClash, head_text, render_site
 from ..render.theme import prune_theme_files
+from ..validate.files import check_docs_files
 from . import EngineFailed
 from .foreign import is_unused, neutralise_file
 from .pagefind import SearchIndexJob, SearchIndexService, ServiceJob, index_site
@@ -128,13 +131,16 @@ class SiteBuilderPlugin(BasePlugin):
             raise PluginError(str(e)) from e
         self.rendered = rendered  # its images are encoded meanwhile: on_env waits for them
         # Hand-written pages are rendered by the core (render_site), under the same rules as a
-        # brand's story: MkDocs never reads docs/*.md itself. Their images are encoded again.
-        docs_dir = Path(config.docs_dir).resolve()
+        # brand's story: MkDocs never reads docs/*.md itself. Of the other files in docs/ (links
+        # MkDocs followed included) only those that passed validate/files.py are published;
+        # images are encoded again.
+        docs_dir = os.path.abspath(config.docs_dir)
+        accepted = _accepted_docs_files(self.project, docs_dir)
         for f in list(files):
-            src = Path(f.abs_src_path).resolve() if f.abs_src_path else None
-            if src is None or not src.is_relative_to(docs_dir) or f.generated_by:
+            if f.src_dir is None or os.path.abspath(f.src_dir) != docs_dir or f.generated_by:
                 continue
-            if f.src_uri.endswith(".md"):
+            src = Path(f.abs_src_path)
+            if f.src_uri not in accepted:
                 files.remove(f)
             elif src.suffix.lower() in IMAGE_SUFFIXES:
                 files.remove(f)
@@ -339,6 +345,19 @@ def _linked(f: File) -> File:
     return f
 
 
+def _accepted_docs_files(project: Project, docs_dir: str) -> set[str]:
+    """The files beside the pages that passed their checks (validate/files.py). A docs_dir
+    other than the project's docs/ (the demo's mkdocs.yml names the repository's) is checked
+    here, by the same table."""
+    if os.path.realpath(docs_dir) == os.path.realpath(project.root / DOCS_DIR):
+        return project.files
+    checked = check_docs_files(project.root, os.path.relpath(docs_dir, project.root))
+    if has_errors(checked.diagnostics):
+        raise PluginError("docs_dir 中有不能发布的文件，未生成站点：\n"
+                          + format_diagnostics(checked.diagnostics))
+    return checked.accepted
+
+
 def project_theme_dirs(theme) -> list[str]:
     """The project's own theme folder (`theme.custom_dir` in mkdocs.yml), if it has one."""
     custom = theme.custom_dir
@@ -442,8 +461,12 @@ class _DropDirtyWarning(logging.Filter):
 
 
 def serve_with_mkdocs(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Live preview: rebuilds and reloads when records, docs, templates or settings change."""
+    """Live preview: rebuilds and reloads when records, docs, templates or settings change.
+    A first build that fails for the editor's reasons (a record's error, already logged with its
+    file and line; a broken mkdocs.yml) is an EngineFailed; the port is the caller's to check
+    (an OSError when the server still cannot listen there)."""
     from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import Abort
 
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
@@ -456,8 +479,13 @@ def serve_with_mkdocs(root: Path, host: str = "127.0.0.1", port: int = 8000) -> 
     # "dirty": after an edit only the pages whose content changed are rendered again (the
     # plugin tracks that); a change to the navigation, settings or theme renders everything.
     # Not strict: a preview must show the page even while a warning is being fixed.
-    serve(config_file=str(root / CONFIG_FILE), livereload=True, build_type="dirty",
-          dev_addr=f"{host}:{port}", strict=False)
+    try:
+        serve(config_file=str(root / CONFIG_FILE), livereload=True, build_type="dirty",
+              dev_addr=f"{host}:{port}", strict=False)
+    except Abort as e:  # MkDocs logged why ("品牌档案有错误…"); its own words name nothing
+        raise EngineFailed("预览未启动：请先改正上面列出的问题，再运行 site-builder serve") from e
+    except MkDocsException as e:  # mkdocs.yml itself
+        raise EngineFailed(f"预览未启动：{CONFIG_FILE} 有误：{e}") from e
 
 
 # A generated page with its HTML blocks set aside is mostly headings between placeholders: what

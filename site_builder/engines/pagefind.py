@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import subprocess
 import sys
 import threading
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from pagefind.index import PagefindIndex
 
+from ..project import CHILD_GUARD
 from ..render.theme import prune_search_files
 from . import EngineFailed
 from .foreign import neutralise_folder
@@ -34,6 +36,13 @@ class SearchIndexError(EngineFailed):
     """Pagefind failed or took too long."""
 
 
+# `python -m pagefind` as the build runs it: the process ends with the build (CHILD_GUARD), and
+# neither imports a module nor reads a Pagefind configuration file (pagefind.yml…) from the
+# project or the working folder (-P, and this package's folder as its working folder).
+_RUN = CHILD_GUARD + "import runpy\nrunpy.run_module('pagefind', run_name='__main__', alter_sys=True)\n"
+_WORKING_FOLDER = Path(__file__).resolve().parent
+
+
 class SearchIndexJob:
     """Pagefind running in its own process while the caller goes on; `wait()` for the result.
 
@@ -45,11 +54,13 @@ class SearchIndexJob:
         self.site_dir = site_dir
         self.error: SearchIndexError | None = None
         self._done = False
-        cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir),
+        cmd = [sys.executable, "-P", "-c", _RUN, str(os.getpid()),
+               "--site", os.path.abspath(site_dir),
                "--output-subdir", BUNDLE_DIR, "--force-language", LANGUAGE, "--silent"]
         try:
             self.proc: subprocess.Popen | None = subprocess.Popen(
-                cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                cwd=_WORKING_FOLDER)
         except OSError as e:
             self.proc = None
             self.error = SearchIndexError(f"生成搜索索引失败：{e}")
@@ -72,6 +83,14 @@ class SearchIndexJob:
         else:
             _finish_bundle(self.site_dir / BUNDLE_DIR)
         return self.error
+
+    def stop(self) -> None:
+        """Kill the indexer if it still runs (the build gave up before waiting for it)."""
+        if self.proc is not None and not self._done:
+            self._done = True
+            self.proc.kill()
+            self.proc.communicate()
+            self.error = SearchIndexError("生成搜索索引已停止：构建没有完成。")
 
     def raise_error(self) -> None:
         """Wait for the index; raise its error, if any."""

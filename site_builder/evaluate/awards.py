@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..diagnostics import Code, Diagnostic, Reporter
 from ..model import BY_OUTSIDE, BY_ROUNDS, Brand, Honour, Round, Settings
+from ..schema.brand import PUBLISHED
+from ..validate.schedule import after_window
 
 
-def awards(rounds: list[Round]) -> dict[str, list[Honour]]:
-    """Each brand's places in the tiers of published rounds whose results are public."""
+def awards(rounds: list[Round], today: dt.date | None = None) -> dict[str, list[Honour]]:
+    """Each brand's places in the tiers of published rounds whose results are public. With
+    `today`, also those of rounds taken down by their `publish_until`: the page is gone, but
+    the levels it conferred stand (no brand's level is questioned the day a round comes down)."""
     out: dict[str, list[Honour]] = {}
     for r in rounds:
-        if not (r.published and r.results_visible):
+        conferred = r.published or (today is not None and r.data["status"] == PUBLISHED
+                                    and after_window(r.data, today))
+        if not (conferred and r.results_visible):
             continue
         for e in r.result.ranked:
             if e.tier is not None:
@@ -20,12 +28,14 @@ def awards(rounds: list[Round]) -> dict[str, list[Honour]]:
     return out
 
 
-def check_levels(brands: list[Brand], rounds: list[Round], settings: Settings) -> list[Diagnostic]:
+def check_levels(brands: list[Brand], rounds: list[Round], settings: Settings,
+                 today: dt.date | None = None) -> list[Diagnostic]:
     """Each level says who confers it (settings `conferral`). B016: a level conferred by this
-    site's rounds needs a published round that placed the brand in that tier. B017: a level
-    conferred outside the site needs an honour in the record naming that level."""
+    site's rounds needs a published round (or one since taken down on schedule, as of `today`)
+    that placed the brand in that tier. B017: a level conferred outside the site needs an
+    honour in the record naming that level."""
     conferral = settings.conferral
-    honours = awards(rounds)
+    honours = awards(rounds, today)
     out: list[Diagnostic] = []
     for b in brands:
         level = b.level

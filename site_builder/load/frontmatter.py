@@ -81,23 +81,51 @@ def read_document(path: str, data: bytes, rep: Reporter) -> Document | None:
     close_line = fm_text.count("\n") + 2
     body = rest[m.end() + 1 :]
     rep.line_offset = 1
+    separator = _document_separator(fm_text)
+    if separator is not None:  # what follows would be another YAML document, not these fields
+        line, mark = separator
+        rep.add(Code.Y014, "-", f"front matter 中的这一行以 `{mark}` 开头，它是 YAML 的文档分隔符，"
+                "其后的内容不会作为本档案的字段", line + rep.line_offset, hint="")
+        return Document(path, None, body, close_line + 1)
     root = parse_yaml(fm_text, rep)
     _check_second_front_matter(body, close_line + 1, rep)
     return Document(path, root, body, close_line + 1)
 
 
-_SECOND_FRONT_MATTER = re.compile(r"(?:[ \t]*\n)*---[ \t]*\n(?:[ \t]*\n)*[ \t]*([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)",
-                                  re.MULTILINE)
+# A document marker: `---` or `...` at the start of a line, alone or before a space. Inside the
+# front matter (whose closing `---` is the first line that is only `---`) it starts another
+# YAML document; libyaml would report it lines later, or (`...` at the end) not at all.
+_DOCUMENT_MARKER = re.compile(r"^(---|\.\.\.)(?:[ \t]|$)", re.MULTILINE)
+
+
+def _document_separator(fm_text: str) -> tuple[int, str] | None:
+    """(line within the front matter, marker) of the first document marker, if any."""
+    m = _DOCUMENT_MARKER.search(fm_text)
+    return (fm_text.count("\n", 0, m.start()) + 1, m.group(1)) if m else None
+
+
+_SECOND_FRONT_MATTER = re.compile(r"(?:[ \t]*\n)*(---)[ \t]*(?:\n|$)")
+_FIRST_KEY = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*[\"']?([^\s:\"'#][^:\n\"']*)[\"']?[ \t]*:(?:[ \t]|$)",
+                        re.MULTILINE)
 
 
 def _check_second_front_matter(body: str, body_line: int, rep: Reporter) -> None:
-    """A `---` line right after the front matter followed by `key: value` lines: Markdown would
-    publish those lines as text (a heading), not read them as fields."""
+    """A `---` line right after the front matter: a second front matter, whose `key: value`
+    lines Markdown would publish as text (a heading), not read as fields; or a stray `---`.
+    Either way the body may not start with one: reported at the first field it would publish,
+    else at the `---` line."""
     m = _SECOND_FRONT_MATTER.match(body)
-    if m:
-        line = body_line + body.count("\n", 0, m.start(1))
-        rep.add(Code.Y013, m.group(1), f"front matter 结束后又有一行 `---`，其后的“{clip(m.group(1))}: …”"
-                "会被当作正文公开", line, hint="")
+    if not m:
+        return
+    line = body_line + body.count("\n", 0, m.start(1))
+    key = _FIRST_KEY.match(body, m.end())
+    if key:
+        rep.add(Code.Y013, key.group(1).strip(), "front matter 结束后紧接着又有一行 `---`，"
+                f"其后的“{clip(key.group(1).strip())}: …”会被当作正文公开，而不是字段",
+                body_line + body.count("\n", 0, key.start(1)), hint="")
+    else:
+        rep.add(Code.Y013, "-", "front matter 结束后紧接着又有一行 `---`，正文不能以它开头", line,
+                hint="")
 
 
 _CLOSING = re.compile(r"^---[ \t]*$", re.MULTILINE)

@@ -1,8 +1,10 @@
 """Loading hand-written pages (docs/**/*.md): the same strict front matter reader as records, an
-optional front matter checked against the page schema, and every other page file refused."""
+optional front matter checked against the page schema. The files beside them are listed here
+and judged in validate/files.py."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -15,22 +17,25 @@ from ..schema.page import PAGE
 from .brands import LoadedRecord
 from .frontmatter import MAP_TAG, MAX_FILE_BYTES, Document, _Mark, read_document
 
-# Files MkDocs would publish byte for byte although they are pages: raw HTML (and SVG, which is
-# markup too) bypasses every rule a page's Markdown is held to.
-REFUSED_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".svg")
 
-
-def docs_files(root: Path) -> list[str]:
-    """Every file under docs/, repository-relative, sorted; links are listed as well."""
-    folder = root / DOCS_DIR
-    if not folder.is_dir():
+def docs_files(root: Path, folder: str = DOCS_DIR) -> list[str]:
+    """Every file under docs/ (or `folder`), relative to the project, sorted. A link, to a file
+    or to a folder, is listed but never followed: MkDocs would follow it (out of the project),
+    so validate/files.py refuses it."""
+    top = root / folder
+    if not top.is_dir():
         return []
-    return sorted(p.relative_to(root).as_posix() for p in folder.rglob("*")
-                  if p.is_file() or p.is_symlink())
+    found = []
+    for dirpath, dirnames, filenames in os.walk(top):  # links to folders: listed, not entered
+        found.extend(os.path.join(dirpath, n) for n in filenames)
+        found.extend(os.path.join(dirpath, n) for n in dirnames
+                     if os.path.islink(os.path.join(dirpath, n)))
+    return sorted(os.path.relpath(p, root).replace(os.sep, "/") for p in found)
 
 
 def page_files(root: Path) -> list[str]:
-    return [p for p in docs_files(root) if p.endswith(".md")]
+    """The pages: every .md file under docs/ that is a file, not a link (refused elsewhere)."""
+    return [p for p in docs_files(root) if p.endswith(".md") and not (root / p).is_symlink()]
 
 
 _FRONT_MATTER_LATE = re.compile(r"(?:[ \t]*\n)+---[ \t]*\n")

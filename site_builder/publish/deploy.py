@@ -95,13 +95,37 @@ def resolve_target(host=None, port=None, user=None, path=None, key=None, known_h
     except (TypeError, ValueError):
         raise UsageError(f"端口“{port_text}”不是 1–65535 之间的数字（--port 或 {ENV['port']}）"
                          ) from None
-    if not path.startswith("/") or "\n" in path or path.rstrip("/") == "":
-        raise UsageError(f"部署目录“{path}”必须是服务器上的绝对路径（以 / 开头），且不能是根目录 /")
+    path = deploy_path(path)
     if host.startswith("-") or user.startswith("-") or any(c in host + user for c in " @\n"):
         raise UsageError(f"服务器地址或用户名不正确：{user}@{host}")
     key_file = _file_or_text(pick(key, "key"), "key", "ssh 私钥", workdir)
     known = _file_or_text(pick(known_hosts, "known_hosts"), "known_hosts", "known_hosts", workdir)
-    return Target(host, user, path.rstrip("/"), port_no, key_file, known)
+    return Target(host, user, path, port_no, key_file, known)
+
+
+# Folders of the system itself: a deploy path there, or inside the first group, would put
+# releases/ and current beside the system's own files (and `--keep` prunes what it finds there).
+_SYSTEM_TREES = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc",
+                 "/sbin", "/sys", "/usr", "/run")
+_SYSTEM_ROOTS = ("/home", "/root", "/var", "/srv", "/opt", "/tmp", "/mnt", "/media", "/var/lib",
+                 "/var/log", "/var/www", "/usr/local")
+
+
+def deploy_path(path: str) -> str:
+    """The deploy path as the server will read it (`//` and `/.` folded, no trailing `/`),
+    refused when it is relative, climbs with `..`, or is the root or a folder of the system
+    itself: those are usage errors, reported before anything connects."""
+    if not path.startswith("/") or any(ord(c) < 32 or c == "\x7f" for c in path):
+        raise UsageError(f"部署目录“{path!s}”必须是服务器上的绝对路径（以 / 开头），不能含有换行等控制字符")
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    if ".." in parts:
+        raise UsageError(f"部署目录“{path}”中不能有 `..`；提示：写出完整的绝对路径，例如 /srv/laowu-site")
+    normal = "/" + "/".join(parts)
+    if normal == "/" or normal in _SYSTEM_ROOTS or normal in _SYSTEM_TREES or any(
+            normal.startswith(t + "/") for t in _SYSTEM_TREES):
+        raise UsageError(f"部署目录“{path}”是服务器的根目录或系统目录（{normal}），不能部署到这里；"
+                         "提示：用一个专门的目录，例如 /srv/laowu-site 或 /var/www/laowu-site")
+    return normal
 
 
 def _file_or_text(value: str, name: str, what: str, workdir: Path | None) -> Path | None:

@@ -1,25 +1,168 @@
-"""Publishing a checked site: swap the new folder in by renames, so readers never see a half site."""
+"""Publishing a checked site: swap the new folder in at once, so readers never see a half site
+and a build killed at any instant leaves a whole one (the old or the new) in place."""
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import os
+import re
 import shutil
+import sys
+import tempfile
+import time
 from pathlib import Path
+
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2  # <linux/fs.h>: swap the two names in one step, both must exist
+# The system cannot exchange two names (another kernel, an old C library, a file system
+# without it): the two-rename method is used instead.
+_NO_EXCHANGE = {errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP}
+
+
+def _libc_renameat2():
+    """The C library's renameat2 (glibc 2.28 and later), or None where it has none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    fn.restype = ctypes.c_int
+    return fn
+
+
+_RENAMEAT2 = _libc_renameat2()
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap the names `a` and `b` in one step (Linux renameat2 with RENAME_EXCHANGE): True when
+    done, False when this system cannot; any other failure raises and leaves both as they were."""
+    if _RENAMEAT2 is None:
+        return False
+    if _RENAMEAT2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in _NO_EXCHANGE:
+        return False
+    raise OSError(err, os.strerror(err), str(a), None, str(b))
 
 
 def swap_in(new: Path, target: Path) -> None:
-    """Replace `target` with `new` by renames, so readers never see a half-written site."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        if old.exists():
-            shutil.rmtree(old)
-        os.replace(target, old)
+    """Replace `target` with `new` so that at every instant `target` is one whole site.
+
+    The first publish (no `target` yet) is a plain rename. Otherwise the two names are
+    exchanged in one step, and the old site, now under `new`'s name, is deleted (a build killed
+    before that leaves it behind: the next build deletes it, see `build.remove_stale`). Where
+    the system cannot exchange names, `target` is renamed aside to `.<name>.old-<pid>` and `new`
+    renamed in its place: between those two renames `target` does not exist for a moment, and
+    a build killed just then leaves the old site under that name (the next build, finding no
+    site, still publishes a whole new one)."""
+    if not os.path.lexists(target):
+        os.replace(new, target)
+        return
+    if _exchange(new, target):
+        _remove(new)
+        return
+    old = target.with_name(f"{ASIDE.format(target.name)}{os.getpid()}")
+    if os.path.lexists(old):
+        _remove(old)
+    os.replace(target, old)
     try:
         os.replace(new, target)
     except OSError:
-        if old is not None:  # put the previous site back rather than leave none
-            os.replace(old, target)
+        os.replace(old, target)  # put the previous site back rather than leave none
         raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    _remove(old)
+
+
+def _remove(path: Path) -> None:
+    """Delete a published site's folder (or the link that stood for it), never what a link
+    points to."""
+    if os.path.islink(path):
+        os.unlink(path)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+# The folders a build makes beside `site/`: its staging folder, the old site set aside by the
+# two-rename method, and the lock held while it builds (`.gitignore` lists all three).
+STAGING, ASIDE, LOCK = ".{}.tmp-", ".{}.old-", ".{}.lock"
+BUSY = "另一个构建正在进行（正在生成 {}）：请等它结束后再运行。"
+
+
+def new_staging(target: Path) -> Path:
+    """A fresh private folder beside `target` to build the next site in."""
+    return Path(tempfile.mkdtemp(prefix=STAGING.format(target.name), dir=target.parent))
+
+
+def lock_site(target: Path) -> SiteLock | None:
+    """The lock on publishing into `target`, or None when another build holds it: two builds
+    into one folder would delete each other's staging folders and swap in turn. The lock is a
+    file beside `target` (never a link followed), deleted when released; a killed build's is
+    released by the system and used again."""
+    path = target.with_name(LOCK.format(target.name))
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held = os.fstat(fd)
+            try:
+                now = os.stat(path, follow_symlinks=False)
+            except FileNotFoundError:
+                now = None
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        except BaseException:
+            os.close(fd)
+            raise
+        if now is not None and (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino):
+            return SiteLock(path, fd)
+        os.close(fd)  # its holder deleted that file as it let go: lock the one there now
+
+
+class SiteLock:
+    """A held `lock_site`; `close()` releases it."""
+
+    def __init__(self, path: Path, fd: int) -> None:
+        self.path, self.fd = path, fd
+
+    def close(self) -> None:
+        if self.fd < 0:
+            return
+        try:
+            os.unlink(self.path)  # while still held: whoever opened it meanwhile tries again
+        except OSError:
+            pass
+        os.close(self.fd)
+        self.fd = -1
+
+
+def remove_stale(target: Path) -> list[str]:
+    """Delete the staging and set-aside folders that builds into `target` killed before they
+    could clean up left behind; call it holding `lock_site`, before making this build's own.
+    Only folders named as a build names them and older than this call; a link is never followed
+    (nor deleted: a build makes none). The names deleted."""
+    pattern = re.compile("(?:" + "|".join(re.escape(p.format(target.name)) for p in (STAGING, ASIDE))
+                         + r")[A-Za-z0-9_]+")
+    now = time.time()
+    gone = []
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return gone
+    for entry in entries:
+        if not pattern.fullmatch(entry.name):
+            continue
+        try:
+            if not entry.is_dir(follow_symlinks=False) or \
+                    entry.stat(follow_symlinks=False).st_mtime >= now:
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)  # it deletes links inside, never follows
+        gone.append(entry.name)
+    return sorted(gone)

@@ -1,5 +1,10 @@
 """Responsive images: each source image resized at build time to a few widths, WebP plus a fallback;
-every published image re-encoded without its metadata (EXIF, GPS, comments, text chunks)."""
+every published image re-encoded without its metadata (EXIF, GPS, comments, text chunks).
+
+The encoded files live in the cache folder, named by the source's hash, and are published from
+there; a file found there is used only when it is one this program wrote (`cache.sealed_file`:
+a regular file, no link, its seal made with the cache's secret holds) and, for a variant, when
+its header says the expected format and exact size. Anything else is encoded again."""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 from PIL import Image, ImageOps
 
-from ..cache import write_atomic
+from ..cache import cache_dir, sealed_file, write_sealed
 
 WIDTHS = (320, 640, 1280)
 FALLBACK_WIDTH = 640
@@ -58,7 +63,7 @@ class Encoder:
 
     def write(self, targets: list[Path], make: Callable[[], list[bytes]]) -> None:
         """Have `make()` produce the files `targets` (in order), unless each is already there."""
-        if all(t in self._jobs or t.is_file() for t in targets):
+        if all(t in self._jobs or sealed_file(t) for t in targets):
             return
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="lb-images")
@@ -79,7 +84,7 @@ class Encoder:
 
 def _write_all(targets: list[Path], make: Callable[[], list[bytes]]) -> None:
     for target, data in zip(targets, make(), strict=True):
-        write_atomic(target, data)
+        write_sealed(target, data)
 
 
 # A live preview plans the same images after every edit: the plan of a file unchanged since
@@ -97,7 +102,7 @@ def make_variants(src: Path, uri_stem: str, cache_root: Path, encoder: Encoder
     key = (str(src), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, uri_stem,
            str(cache_root))
     planned = _PLANS.get(key)
-    if planned is not None and all(p.is_file() for p in planned[1].values()):
+    if planned is not None and all(sealed_file(p) for p in planned[1].values()):
         return planned
     data = src.read_bytes()
     digest = hashlib.sha256(_VERSION + data).hexdigest()[:16]
@@ -120,8 +125,9 @@ def make_variants(src: Path, uri_stem: str, cache_root: Path, encoder: Encoder
     for w, h, kind, out_ext in plan:
         target = cache_root / f"{digest}-{w}.{out_ext}"
         files[f"{uri_stem}-{w}.{out_ext}"] = target
+        _ORIGINS[str(target)] = f"{uri_stem.rpartition('/')[0]}/{src.name} 的 {w} 像素宽版本"
         (webp if out_ext == "webp" else fallback).append((f"{uri_stem}-{w}.{out_ext}", w))
-        if not target.is_file():
+        if not sealed_file(target, _shows(kind, w, h)):
             missing.append((target, w, h, kind))
 
     largest = widths[-1]
@@ -144,6 +150,7 @@ def make_variants(src: Path, uri_stem: str, cache_root: Path, encoder: Encoder
     planned = Picture(tuple(webp), tuple(fallback), largest, round(height * largest / width)), files
     if len(_PLANS) > 100_000:
         _PLANS.clear()
+        _ORIGINS.clear()
     _PLANS[key] = planned
     return planned
 
@@ -197,8 +204,62 @@ def clean_copy(src: Path, cache_root: Path, encoder: Encoder | None = None) -> P
             pixels = _bare(pixels)
             return [_encode(pixels, *pixels.size, kind)]
 
+    _ORIGINS[str(target)] = "图片"
     if encoder is not None:
         encoder.write([target], encode)
-    elif not target.is_file():
-        write_atomic(target, encode()[0])
+    elif not sealed_file(target):
+        write_sealed(target, encode()[0])
     return target
+
+
+def _shows(kind: str, w: int, h: int) -> Callable[[bytes], bool]:
+    """Whether a cached file's header says what a variant is: this format at exactly this
+    size (the header alone is read)."""
+
+    def check(data: bytes) -> bool:
+        try:
+            with Image.open(io.BytesIO(data)) as im:
+                return im.format == kind and im.size == (w, h)
+        except (OSError, ValueError, SyntaxError):
+            return False
+
+    return check
+
+
+# What each cached file is, for a message naming the two files that claim one site path.
+_ORIGINS: dict[str, str] = {}
+
+
+class Outputs(dict):
+    """Files to publish, by site path. Generated names (a variant's `-320.webp`, a brand's
+    `share.jpg`, the logo's `assets/site-logo.png`) are made from editors' names, so an
+    editor's file can be named like one: a second, different file for a path already taken
+    is never a silent replacement but `clash(message)` naming both."""
+
+    def __init__(self, clash: type[Exception] = ValueError) -> None:
+        super().__init__()
+        self.clash = clash
+
+    def __setitem__(self, uri: str, src: Path) -> None:
+        old = self.get(uri)
+        if old is not None and Path(old) != Path(src):
+            raise self.clash(
+                f"{_origin(uri, old)}与{_origin(uri, src)}要发布为同一个文件 {uri}，后者会替换前者；"
+                "提示：给编辑放入的那张图片改名（文件名不要以 -320、-640、-1280 这样的“-数字”结尾，"
+                "也不要叫 share.jpg），并同步修改档案或页面中的文件名。")
+        super().__setitem__(uri, src)
+
+    def update(self, other=(), **more) -> None:  # dict.update would bypass __setitem__
+        for uri, src in dict(other, **more).items():
+            self[uri] = src
+
+
+def _origin(uri: str, src: Path) -> str:
+    said = _ORIGINS.get(str(src))
+    if said == "图片":
+        return f"图片 {uri}"
+    if said is not None:
+        return f"{said}（{uri}）"
+    if Path(src).is_relative_to(cache_dir()):
+        return f"自动生成的 {uri}"
+    return f"文件 {src}"

@@ -21,10 +21,10 @@ from ..cache import cache_dir
 from ..model import BRANDS_DIR, BY_ROUNDS, Brand, Page
 from ..project import Project
 from ..text import fmt_decimal
-from ..validate.story import heading_text, page_html, story_html, story_images
+from ..validate.story import heading_text, page_html, story_html, story_images, url_scheme
 from . import opendata, stats
 from .changes import content_hash
-from .images import Encoder, Picture, clean_copy, make_variants
+from .images import Encoder, Outputs, Picture, clean_copy, make_variants
 from .progress import progress_report
 from .rounds import brand_honours, public_rounds, render_rounds, round_url
 from .share_image import SIZE as SHARE_SIZE
@@ -71,15 +71,19 @@ def md_escape(text: str) -> str:
 
 
 def head_text(text: str) -> str:
-    """A value for page meta (title, description): MkDocs and Material print these unescaped."""
+    """A string for page meta (every one: title, description, og_*): Material prints title and
+    description unescaped, so each is escaped once here; the showcase theme reads them back as
+    text (`| striptags`) and escapes them itself."""
     return html.escape(" ".join(str(text).split()), quote=True)
 
 
-def json_ld(data: dict) -> str:
-    """JSON for a <script> element: no record value can close the element or open a comment."""
-    s = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    return (s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+def web_address(value: object) -> str:
+    """An address from settings or a record, for an href: only an http(s) address (as a browser
+    reads it: entities, spaces and case aside); anything else (javascript:, data:, a relative
+    path) becomes an empty href. The schemas refuse such values already; this holds the line
+    for any template that prints one."""
+    text = str(value or "")
+    return text if url_scheme(text) in ("http", "https") else ""
 
 
 class PageClash(Exception):
@@ -93,7 +97,9 @@ class Rendered:
     `finish()` before copying them."""
 
     pages: dict[str, str]
-    assets: dict[str, Path] = field(default_factory=dict)
+    # a second file for a path already taken (an editor's image named like a variant) is a
+    # PageClash naming both (images.Outputs)
+    assets: dict[str, Path] = field(default_factory=lambda: Outputs(PageClash))
     files: dict[str, bytes] = field(default_factory=dict)
     theme: dict = field(default_factory=dict)  # values the theme's templates read (render/theme.py)
     encoder: Encoder = field(default_factory=Encoder)
@@ -111,8 +117,9 @@ def tax_url(folder: str, value: str) -> str:
     return f"{folder}/{quote(value, safe='')}/"
 
 
-def page_source(meta: dict[str, str], body: str) -> str:
-    """A Markdown page with front matter; meta values are JSON strings, valid YAML that MkDocs reads."""
+def page_source(meta: dict, body: str) -> str:
+    """A Markdown page with front matter; meta values are written as JSON (strings, or the
+    JSON-LD mapping), valid YAML that MkDocs reads."""
     head = "".join(f"{k}: {json.dumps(v, ensure_ascii=True)}\n" for k, v in meta.items())
     return f"---\n{head}---\n\n{body}"
 
@@ -138,6 +145,7 @@ def _env(dirs: tuple[str, ...]) -> jinja2.Environment:
     env.filters["num"] = fmt_decimal
     env.filters["head"] = head_text
     env.filters["quote"] = lambda s: quote(str(s), safe="")
+    env.filters["web"] = web_address
     return env
 
 
@@ -376,14 +384,15 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
                              cache, encoder)
         if shared is not None:  # drawn with a Chinese font: the name over the cover
             out.assets[f"{BRANDS_DIR}/{b.slug}/share.jpg"] = shared
-            meta["og_image"] = f"{BRANDS_DIR}/{b.slug}/share.jpg"
+            meta["og_image"] = head_text(f"{BRANDS_DIR}/{b.slug}/share.jpg")
             meta["og_image_width"], meta["og_image_height"] = map(str, SHARE_SIZE)
             meta["og_image_alt"] = head_text(f"{b.name}（{b.data['category']}）")
         elif cover:
             p = pictures[(b.slug, cover["path"])]
             meta["og_image"] = head_text(f"{BRANDS_DIR}/{b.slug}/" + p.fallback[-1][0].rsplit("/", 1)[-1])
             meta["og_image_alt"] = head_text(cover["alt"])
-        meta["jsonld"] = json_ld(brand_jsonld(b, site_url, url))
+        # A mapping: the theme writes it with `tojson` (< > & ' escaped for a <script> element)
+        meta["jsonld"] = brand_jsonld(b, site_url, url)
         page(f"{BRANDS_DIR}/{b.slug}/index.md", "brand.md.j2", b.name, b.data["summary"],
              brand=b, related=related_brands(b, related), meta=meta,
              story=Markup(story_html(b.body)),  # sanitised (safety.py); the body is never raw

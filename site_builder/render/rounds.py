@@ -19,6 +19,9 @@ from ..validate.story import story_html
 from .opendata import plain_json
 
 RESULTS_JSON, RESULTS_CSV = "results.json", "results.csv"
+# How a round names a brand taken down since (已撤下, or past its publish_until): its name with
+# this note and no link, since its page is no longer published; its results stay as they were.
+WITHDRAWN_NOTE = "已下线"
 
 # The rows of a round's timeline on its page, and the phase each row stands for.
 TIMELINE_ROWS = [
@@ -104,7 +107,8 @@ def round_context(r: Round, brands: dict[str, Brand]) -> dict:
         "announcement": Markup(story_html(r.body)),  # sanitised like a brand's story (safety.py)
         "res": res,
         "d": r.data,
-        "entry_brand": brands,
+        "entry_brand": brands,  # every valid brand: one no longer published has no page
+        "withdrawn_note": WITHDRAWN_NOTE,
         "timeline_rows": TIMELINE_ROWS,
         "timeline_labels": dict(TIMELINE),
         "method_text": METHODS[res.method],

@@ -18,7 +18,7 @@ from .images import Encoder
 
 SIZE = (1200, 630)
 CACHE_DIR = "share"  # inside the image cache (cache.cache_dir)
-_VERSION = b"3"  # bump when the drawing changes
+_VERSION = b"4"  # bump when the drawing changes (4: no metadata of the cover kept)
 FONT_ENV = "SITE_BUILDER_CJK_FONT"  # a font file chosen by hand, when none is found
 # Where systems keep a font with Simplified Chinese glyphs, best first (Debian's fonts-noto-cjk,
 # other Linux packages, macOS, Windows). fc-match is asked first when fontconfig is installed.
@@ -35,6 +35,28 @@ _FONT_GLOBS = (
     "C:/Windows/Fonts/msyh.ttc",
 )
 _SC_FACE = "Noto Sans CJK SC"
+# What whoever builds the site reads when no font is found: the site is still complete (a brand
+# page shares its cover), so this is a notice, not a failure.
+MISSING_FONT = ("没有找到中文字体，品牌页的分享图片（在微信等处分享时显示）改用封面图片。"
+                "要绘制带品牌名称的分享图片，请安装字体 fonts-noto-cjk（Debian/Ubuntu："
+                f"sudo apt-get install fonts-noto-cjk），或用环境变量 {FONT_ENV} 指定一个中文字体文件。")
+
+
+def chosen_font_problem() -> str | None:
+    """Why the font file named by SITE_BUILDER_CJK_FONT cannot draw the share images, or None
+    (not set, or usable). Someone chose that file on purpose: a typo must not pass unnoticed
+    while another font is used, nor a file that is no font fail the drawing later."""
+    chosen = os.environ.get(FONT_ENV, "").strip()
+    if not chosen:
+        return None
+    path = Path(chosen)
+    if not path.is_file():
+        return (f"环境变量 {FONT_ENV} 指定的字体文件 {chosen} 不存在；请改正路径，"
+                f"或删去这个环境变量以使用系统中的中文字体（如 fonts-noto-cjk）")
+    if not _draws_chinese(chosen, _sc_index(path)):
+        return (f"环境变量 {FONT_ENV} 指定的文件 {chosen} 不是能显示简体中文的字体；"
+                "请指定一个中文字体文件（.ttf、.otf 或 .ttc，如 NotoSansCJK-Bold.ttc）")
+    return None
 
 
 @functools.lru_cache(maxsize=1)
@@ -42,7 +64,9 @@ def find_cjk_font() -> tuple[str, int] | None:
     """A font file (and face index) that draws Simplified Chinese, or None."""
     chosen = os.environ.get(FONT_ENV, "").strip()
     if chosen and Path(chosen).is_file():
-        return chosen, 0
+        index = _sc_index(Path(chosen))
+        if _draws_chinese(chosen, index):  # else what the system has (chosen_font_problem says why)
+            return chosen, index
     if shutil.which("fc-match"):
         try:
             out = subprocess.run(["fc-match", "-f", "%{file}|%{index}", f"{_SC_FACE}:style=Bold"],
@@ -166,6 +190,9 @@ def _draw(name: str, category: str, site_title: str, cover: bytes, font: tuple[s
     draw.text((90, y + 8), category, font=small, fill="white")
     draw.text((70, y + 78), name, font=title, fill="white")
     draw.text((70, h - 70), site_title, font=small, fill=(255, 224, 138))
+    # The pixels alone, like every published image: Pillow's JPEG encoder writes a comment it
+    # finds in `info`, and the drawing kept the cover's (a camera's comment, EXIF, XMP, ICC).
+    base.info = {}
     buf = io.BytesIO()
     base.save(buf, "JPEG", quality=80, optimize=True)  # baseline: a quarter of the time, smaller
     return buf.getvalue()

@@ -13,7 +13,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..diagnostics.codes import Code
 from ..diagnostics.report import Reporter
 from ..text import clip, is_calendar_date
-from .quantity import EXAMPLES, parse_quantity, quantity_mistake
+from .quantity import EXAMPLES, MAX_FIGURE, parse_quantity, quantity_mistake, quantity_over_cap
 
 STR_TAG = "tag:yaml.org,2002:str"
 
@@ -281,9 +281,6 @@ class Number(Spec):
         return text
 
 
-MAX_FIGURE = 9_999_999_999  # larger counts are written in a larger unit (万人, 亿元)
-
-
 @dataclass
 class Amount(Spec):
     """A figure as the report states it: a plain number (kept as a Decimal), or text such as
@@ -302,6 +299,12 @@ class Amount(Spec):
             return Number(self.label, minimum=0, maximum=MAX_FIGURE, decimals=4).check(
                 node, ctx, where)
         q = parse_quantity(text)
+        big = quantity_over_cap(text) if q is None else None
+        if big is not None:  # the cap holds after 万/亿, as for a plain number
+            ctx.rep.at_node(node, Code.B006, where, f"{self.label}“{clip(text)}”换算后是 {big:f}，"
+                            f"不能大于 {MAX_FIGURE}；提示：核对数值是否多写了位数；很大的数目请换用更大的单位"
+                            "（如数值写 `1.5`、单位写“亿元”）。")
+            return INVALID
         if q is None:
             why = ""
             if re.fullmatch(r"-?0[0-9]+(\.[0-9]+)?", text):

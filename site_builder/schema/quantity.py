@@ -21,6 +21,11 @@ EXAMPLES = "`1200`、`227.7`，或照报道写 `约3万`、`3万+`、`近20万`�
 
 EXACT, APPROX, RANGE, CHANGE = "exact", "approx", "range", "change"
 
+# The largest figure in its unit, checked on the value after its 万/千/亿 (99999999亿 is
+# 9999999900000000, refused like the plain number): larger counts are written in a larger unit
+# (万人, 亿元), and no published number has digits enough for a phone or identity number.
+MAX_FIGURE = 9_999_999_999
+
 
 @dataclass(frozen=True)
 class Quantity:
@@ -43,7 +48,25 @@ class Quantity:
 
 
 def parse_quantity(value) -> Quantity | None:
-    """A figure value (a Decimal, or the text an editor wrote) as a Quantity; None if unreadable."""
+    """A figure value (a Decimal, or the text an editor wrote) as a Quantity; None if unreadable
+    or beyond MAX_FIGURE once its multipliers are applied (every reader gets the same answer)."""
+    q = _read(value)
+    return None if q is None or over_cap(q) is not None else q
+
+
+def over_cap(q: Quantity) -> Decimal | None:
+    """The largest of the quantity's bounds (as a magnitude) when it exceeds MAX_FIGURE."""
+    big = max((abs(b) for b in (q.low, q.high) if b is not None), default=Decimal(0))
+    return big if big > MAX_FIGURE else None
+
+
+def quantity_over_cap(text: str) -> Decimal | None:
+    """For a value written as a quantity but too large: its size after the multipliers."""
+    q = _read(text)
+    return over_cap(q) if q is not None else None
+
+
+def _read(value) -> Quantity | None:
     if isinstance(value, Decimal):
         return Quantity(_plain(value), EXACT, value, value)
     text = str(value).strip()

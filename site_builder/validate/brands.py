@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path, PurePosixPath
 
 from markdown.extensions.toc import slugify
@@ -39,6 +40,7 @@ def validate_brand(root: Path, rec: LoadedRecord) -> Brand | None:
     _check_secondary_category(top, rep)
     check_schedule(rec)
     check_name_id(top, rep)
+    check_name_script(top, rep)
     folder = root / BRANDS_DIR / stem
     check_images(folder, rec.ctx)
     check_front_matter_pii(node, rep)
@@ -130,24 +132,87 @@ def _check_sources(node: MappingNode, ctx: Ctx, top: dict[str, tuple[Node, Node]
 
 
 def check_unique(brands: list[Brand]) -> list[Diagnostic]:
-    """Names and slugs used twice; names are compared as a reader sees them (full-width letters,
-    letter case, invisible characters and spaces do not make two names different)."""
+    """Names and slugs used twice, reported in every record that uses them (each at its own
+    line, naming the others): the record that came first is as likely the one to fix. Names
+    are compared as a reader sees them (`reader_key`)."""
     out: list[Diagnostic] = []
-    for key, label in (("name", "品牌名称"), ("slug", "网址名")):
-        seen: dict[str, Brand] = {}
+    for key, label, fold in (("name", "品牌名称", reader_key), ("slug", "网址名", name_key)):
+        groups: dict[str, list[Brand]] = {}
         for b in brands:
-            value = b.data[key]
-            folded = name_key(value)
-            if folded in seen:
-                first = seen[folded]
-                same = "重复" if first.data[key] == value else f"看起来相同（“{clip(first.data[key])}”）"
+            groups.setdefault(fold(b.data[key]), []).append(b)
+        for group in groups.values():
+            for b in group if len(group) > 1 else ():
+                value = b.data[key]
+                others = [o for o in group if o is not b]
+                named = "、".join(o.path for o in others)
+                unlike = "".join(f"“{clip(o.data[key])}”" for o in others if o.data[key] != value)
+                same = f"看起来相同（{unlike}）" if unlike else "重复"
                 rep = Reporter(b.path)
-                rep.add(Code.B009, key, f"{label}“{clip(value)}”与 {first.path} {same}；"
+                rep.add(Code.B009, key, f"{label}“{clip(value)}”与 {named} {same}；"
                         "提示：同一品牌只保留一个档案，不同品牌请用不同名称。", b.lines.get(key, 1))
                 out.extend(rep.items)
-            else:
-                seen[folded] = b
     return out
+
+
+# Letters of other scripts that a reader takes for Latin ones: the Cyrillic and Greek part of
+# Unicode's confusables (UTS #39, confusables.txt), mapped to the Latin letter they look like.
+# Applied before case folding, so a capital maps to a capital (Cyrillic Н looks like H, its
+# small н does not look like h).
+CONFUSABLES = str.maketrans({
+    # Cyrillic
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+    "Т": "T", "Х": "X", "У": "Y", "Ү": "Y", "Ѕ": "S", "І": "I", "Ј": "J", "Ԛ": "Q", "Ԝ": "W",
+    "Һ": "h", "Ӏ": "l", "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "ү": "y",
+    "х": "x", "ѕ": "s", "і": "i", "ј": "j", "һ": "h", "ԛ": "q", "ԝ": "w", "ӏ": "l", "ԁ": "d",
+    "ѵ": "v",
+    # Greek
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
+    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "ο": "o", "α": "a", "ν": "v", "ρ": "p",
+    "ι": "i", "ϲ": "c", "ϳ": "j", "γ": "y", "χ": "x",
+})
+
+
+def reader_key(text: str) -> str:
+    """What two names are compared by, as a reader sees them: `name_key` (full-width forms,
+    case, spaces and invisible characters) over the name's skeleton, its Cyrillic and Greek
+    look-alikes read as the Latin letters they look like (UTS #39)."""
+    return name_key(unicodedata.normalize("NFKC", str(text)).translate(CONFUSABLES))
+
+
+_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+
+
+def mixed_script_word(text: str) -> str | None:
+    """The first word of `text` that mixes Latin, Cyrillic and Greek letters ("示例Нome": a
+    Cyrillic Н before Latin letters), which no reader can tell from its look-alike."""
+    word: list[str] = []
+    scripts: set[str] = set()
+    for ch in unicodedata.normalize("NFKC", text) + " ":
+        script = unicodedata.name(ch, "").split(" ", 1)[0]
+        if script in _SCRIPTS and unicodedata.category(ch).startswith("L"):
+            word.append(ch)
+            scripts.add(script)
+        elif not (word and unicodedata.category(ch).startswith("M")):  # a mark stays in its word
+            if len(scripts) > 1:
+                return "".join(word)
+            word, scripts = [], set()
+    return None
+
+
+def check_name_script(top: dict[str, tuple[Node, Node]], rep: Reporter) -> None:
+    """B035: a brand's name may not mix Latin, Cyrillic and Greek letters within one word."""
+    node = top.get("name", (None, None))[1]
+    if isinstance(node, ScalarNode) and node.value:
+        word = mixed_script_word(node.value)
+        if word is not None:
+            rep.at_node(node, Code.B035, "name", f"品牌名称“{clip(node.value)}”中的“{clip(word)}”"
+                        f"混用了{_script_names(word)}的字母，读者看不出区别", hint="")
+
+
+def _script_names(word: str) -> str:
+    names = {"LATIN": "拉丁", "CYRILLIC": "西里尔", "GREEK": "希腊"}
+    used = {unicodedata.name(ch, "").split(" ", 1)[0] for ch in word}
+    return "、".join(names[s] for s in _SCRIPTS if s in used)
 
 
 # Ids the theme's own elements and scripts use ("__config", "__search"…) or that the templates

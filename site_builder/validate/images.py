@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from ..cache import DECODED_IMAGES, entry, versioned, write_atomic
+from ..cache import DECODED_IMAGES, entry, is_entry, versioned, write_atomic
 from ..diagnostics.codes import Code
 from ..model import BRANDS_DIR
 from ..schema.fields import Ctx
@@ -54,7 +54,7 @@ def image_file_problem(path: Path) -> tuple[str, str] | None:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as im:
                 fmt, (w, h) = im.format, im.size
-                if fmt in IMAGE_FORMATS and _within_bounds(w, h) and not decoded.is_file():
+                if fmt in IMAGE_FORMATS and _within_bounds(w, h) and not is_entry(decoded):
                     im.load()  # every pixel: a truncated or corrupt file fails here, not in the build
                     _remember(decoded)
     except Image.DecompressionBombError:
@@ -77,6 +77,8 @@ def image_file_problem(path: Path) -> tuple[str, str] | None:
 # Images whose every pixel this version of the program decoded before (the same bytes): an empty
 # file each in the cache folder, so that an unchanged image is decoded in full once, not at every
 # build and validation (1.6 s for 2,265 images at 1,000 brands). One cut short is never marked.
+# A mark is named by the cache's secret (`cache.entry`): no one without it can name the mark of
+# a file, so a planted mark never spares a broken image its decode; a link is no mark.
 def _decoded_mark(data: bytes) -> Path:
     return entry(versioned(DECODED_IMAGES), data)
 

@@ -1,20 +1,16 @@
 """Rules a hand-written page must meet beyond its front matter's schema: the same personal-data,
-Markdown and sanitising rules as a brand's story, links to other pages that exist, and no file
-under docs/ that would be published without those rules (raw HTML, links leaving the folder)."""
+Markdown and sanitising rules as a brand's story, and links to other pages that exist. The other
+files under docs/ are judged in files.py."""
 
 from __future__ import annotations
 
-import os
 import posixpath
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..diagnostics import Code, Diagnostic, Reporter, has_errors
 from ..load.brands import LoadedRecord, is_valid
-from ..load.pages import REFUSED_SUFFIXES, docs_files
 from ..model import DOCS_DIR, Page
 from ..text import clip
-from .images import _UNSAFE_NAME, image_file_problem
 from .personal_data import check_front_matter_pii
 from .story import _Locator, check_story, page_links
 
@@ -51,32 +47,5 @@ def check_page_links(pages: list[Page], all_pages: set[str]) -> list[Diagnostic]
             why = "未发布（草稿或已撤下）"
             rep.add(Code.P014, "正文", f"链接“{clip(href, 40)}”指向的页面 {DOCS_DIR}/{target} {why}；"
                     "提示：改正链接，或先发布被链接的页面。", line, col)
-        out.extend(rep.items)
-    return out
-
-
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
-
-
-def check_docs_files(root: Path) -> list[Diagnostic]:
-    """Files under docs/ that would be published without the page rules, or from outside it."""
-    out: list[Diagnostic] = []
-    real_docs = os.path.realpath(root / DOCS_DIR)
-    for rel in docs_files(root):
-        rep = Reporter(rel)
-        path = root / rel
-        if rel.lower().endswith(REFUSED_SUFFIXES):
-            rep.add(Code.P014, "-", f"{rel} 会原样发布，绕过页面的安全检查；提示：改用 Markdown（.md）"
-                    "书写页面，图标请用 PNG。", 1)
-        elif os.path.commonpath([os.path.realpath(path), real_docs]) != real_docs:
-            rep.add(Code.P014, "-", f"{rel} 是指向 {DOCS_DIR}/ 以外的链接；提示：把文件本身复制到 "
-                    f"{DOCS_DIR}/ 中。", 1)
-        elif rel.lower().endswith(IMAGE_SUFFIXES):  # encoded again when published: readable?
-            if _UNSAFE_NAME.search(rel):
-                rep.add(Code.B032, "-", f"图片文件名“{clip(rel)}”含有空格或 # % ? 等在网址中有特殊含义的"
-                        "字符", 1, hint="")
-            bad = image_file_problem(path)
-            if bad:
-                rep.add(bad[0], "-", bad[1], 1)
         out.extend(rep.items)
     return out

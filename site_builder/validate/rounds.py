@@ -13,25 +13,29 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..diagnostics import Code, Reporter, Severity
 from ..load.brands import LoadedRecord, is_valid
 from ..model import BRANDS_DIR, Brand, Round
-from ..schema.brand import PUBLISHED, SLUG_PATTERN
+from ..schema.brand import PUBLISHED, SLUG_PATTERN, STATUSES
 from ..schema.fields import INVALID, Spec, is_empty
 from ..schema.round import MIN_TRIMMED_SCORERS, ROUND, TIMELINE
 from ..text import clip, fmt_decimal
 from .personal_data import check_front_matter_pii
-from .schedule import check_schedule
+from .schedule import before_window, check_schedule
 from .story import check_story
 
+# A record's status once the editors take it down (the last of STATUSES).
+WITHDRAWN = STATUSES[-1]
 
-def validate_round(rec: LoadedRecord, known: dict[str, Brand], brand_files: set[str]
-                   ) -> Round | None:
+
+def validate_round(rec: LoadedRecord, known: dict[str, Brand], brand_files: set[str],
+                   today: dt.date) -> Round | None:
     """The rules beyond the schema: file name, cross-field rules, personal data, the
-    announcement's safety. Returns the Round when it has no error."""
+    announcement's safety. `known` are the valid brands as of `today`, the build date.
+    Returns the Round when it has no error."""
     rep = rec.rep
     stem = PurePosixPath(rec.relpath).stem
     if not re.fullmatch(SLUG_PATTERN, stem):
         rep.add(Code.E013, "-", f"评选文件名“{clip(stem)}.md”不符合要求：应只用小写字母、数字和连字符；"
                 "提示：改名为例如 `2025-shiji.md`，它也是评选页面的网址。", 1)
-    _CrossCheck(rec.root, rep, rec.ctx.values, known, brand_files, rec.ctx.vocab).run()
+    _CrossCheck(rec.root, rep, rec.ctx.values, known, brand_files, rec.ctx.vocab, today).run()
     check_schedule(rec)
     # Personal data in any text and unsafe HTML in the announcement, as in a brand record. The
     # objection phone is a public phone field of a round, like a brand's contact.phone.
@@ -51,8 +55,9 @@ class _CrossCheck:
 
     def __init__(self, root: MappingNode, rep: Reporter, values: dict[int, Any],
                  known: dict[str, Brand], brand_files: set[str],
-                 vocab: dict[str, list[str]]) -> None:
+                 vocab: dict[str, list[str]], today: dt.date) -> None:
         self.root, self.rep, self.values, self.vocab = root, rep, values, vocab
+        self.today = today
         self.known, self.brand_files = known, brand_files
         self.top = {k.value: (k, v) for k, v in root.value if isinstance(k, ScalarNode)}
 
@@ -229,15 +234,12 @@ class _CrossCheck:
                         self.error(brand_node, Code.E006, f"{where}.brand",
                                    f"找不到品牌档案 {BRANDS_DIR}/{slug}.md；提示：改为已有品牌档案的 slug"
                                    + self.suggest_brand(slug) + "，新品牌请先建立档案。")
-                    elif (slug in self.known and not self.known[slug].published
-                          and self.field("status") == PUBLISHED):
-                        # a published round would show the name of a brand the site does not publish
-                        brand = self.known[slug]
-                        state = (f" 的状态是“{brand.status}”" if brand.status != PUBLISHED else
-                                 " 在这一天不在上线期内（publish_from / publish_until）")
-                        self.error(brand_node, Code.E006, f"{where}.brand",
-                                   f"品牌档案 {BRANDS_DIR}/{slug}.md{state}，已发布的评选只能列出"
-                                   f"已发布的品牌；提示：先发布该品牌档案，或把本评选的 status 改为草稿。")
+                    elif slug in self.known and self.field("status") == PUBLISHED:
+                        state = self.unpublished(self.known[slug])
+                        if state:
+                            self.error(brand_node, Code.E006, f"{where}.brand",
+                                       f"品牌档案 {BRANDS_DIR}/{slug}.md{state}，已发布的评选只能列出"
+                                       "已发布的品牌；提示：先发布该品牌档案，或把本评选的 status 改为草稿。")
             if _child(item, "withdrawn") is not None and _child(item, "disqualified") is not None:
                 self.error(_child(item, "disqualified"), Code.E012, f"{where}.disqualified",
                            "同时填写了撤回原因和取消资格原因", hint="")
@@ -326,6 +328,22 @@ class _CrossCheck:
             self.error(rec_node or sheet_node, Code.E009, f"{where}.recused",
                        f"回避后只有 {len(scorers)} 位专家为本品牌评分，trimmed_mean 至少需要 "
                        f"{MIN_TRIMMED_SCORERS} 位", hint="")
+
+    def unpublished(self, brand: Brand) -> str:
+        """Why a published round may not list `brand` ("" when it may). A brand never published
+        (a draft), or one the round would show before the brand's own `publish_from`, is an
+        error: a published round would name it first. A brand taken down (已撤下, or past its
+        `publish_until`) stays in the round's results, shown as 已下线 without a link: the build
+        on the day it comes down must not fail, and the round's results do not change."""
+        if brand.status not in (PUBLISHED, WITHDRAWN):
+            return f" 的状态是“{brand.status}”"
+        start = brand.data.get("publish_from")
+        if brand.status != PUBLISHED or not before_window(brand.data, self.today):
+            return ""
+        mine = self.field("publish_from")
+        if isinstance(mine, str) and mine >= start:
+            return ""  # this round goes live with the brand or after it
+        return f" 要到 {start} 才上线（publish_from），本评选在那之前就会显示它"
 
     def suggest_brand(self, slug: str) -> str:
         import difflib

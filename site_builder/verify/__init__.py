@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, sort_key
+from ..project import CHILD_GUARD
 from .leaks import new_scan
 from .links import SiteChecker
 from .memo import PageMemo
@@ -47,32 +48,63 @@ def parse_pages(site_dir: Path, site_url: str | None, label: str, rels: list[str
 
 # Below this many pages a helper process costs more than it saves.
 HELPER_PAGES = 300
-_PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
+# The helper reads as many pages as this process, beside it: once this one has read its own,
+# the helper gets this much longer (ten minutes, as the search indexer) before it is taken to
+# be stuck, killed, and the build failed.
+HELPER_TIMEOUT_S = 600
+_PACKAGE = Path(__file__).resolve().parents[1]  # this program's own `site_builder` folder
+# The helper's first lines, after `CHILD_GUARD`: the package this process runs, loaded from its
+# own folder by file name, whatever other `site_builder` the interpreter could find; nothing
+# is imported from the project or the working folder (the interpreter runs with -P, in the
+# package's folder).
+_BOOT = CHILD_GUARD + (
+    "import importlib.util\n"
+    "spec = importlib.util.spec_from_file_location('site_builder', sys.argv[1])\n"
+    "sys.modules['site_builder'] = package = importlib.util.module_from_spec(spec)\n"
+    "spec.loader.exec_module(package)\n"
+    "from site_builder.verify.helper import main\n"
+    "main()\n")
 
 
 class _Helper:
-    """`parse_pages` in a fresh interpreter (`python -m site_builder.verify.helper`): it holds
-    only what it reads, and works whatever program this one is (no module is imported again)."""
+    """`parse_pages` in a fresh interpreter: it holds only what it reads, and works whatever
+    program this one is (no module is imported again). It imports this very package and no
+    module from the project or the working folder (where anyone who can add a file to the
+    project could plant a `json.py`), ends with this process, and is killed when it takes too
+    long."""
 
     def __init__(self, args: tuple) -> None:
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_PARENT, env.get("PYTHONPATH")) if p)
+        self.args = tempfile.TemporaryFile()  # noqa: SIM115  (closed once the helper is started)
+        self.args.write(pickle.dumps(args))
+        self.args.seek(0)
         # its messages go to a file: a pipe nobody reads yet could fill and stop it
         self.err = tempfile.TemporaryFile()  # noqa: SIM115  (closed by result())
-        self.proc = subprocess.Popen([sys.executable, "-m", "site_builder.verify.helper"],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self.err, env=env)
-        self.proc.stdin.write(pickle.dumps(args))
-        self.proc.stdin.close()
+        with self.args:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-P", "-c", _BOOT, str(os.getpid()), str(_PACKAGE / "__init__.py")],
+                stdin=self.args, stdout=subprocess.PIPE, stderr=self.err, cwd=_PACKAGE)
 
     def result(self) -> tuple[dict, list[Diagnostic]]:
-        out = self.proc.stdout.read()
         with self.err:
-            if self.proc.wait() != 0:
+            try:
+                out, _ = self.proc.communicate(timeout=HELPER_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                self.stop()
+                raise RuntimeError(f"检查页面的辅助进程超过 {HELPER_TIMEOUT_S} 秒仍未完成，已停止它。"
+                                   "请再运行一次；仍然超时的话，请加 --debug 运行并把输出交给维护人员。") from None
+            if self.proc.returncode != 0:
                 self.err.seek(0)
                 raise RuntimeError("检查页面的辅助进程失败："
                                    + self.err.read().decode("utf-8", "replace")[-2000:])
         return pickle.loads(out)
+
+    def stop(self) -> None:
+        """Kill it if it still runs (its result was not asked for, or came too late)."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.proc.stdout.close()
+        self.err.close()
 
 
 class _Under:
@@ -105,10 +137,13 @@ def verify_site(site_dir: Path, site_url: str | None, label: str, search_folder:
         # Every other page to parse is read by a fresh helper process (not a fork: it holds
         # only what it reads), the rest here; the checks that need every page run here.
         handed = fresh[1::2]
-        helper = _Helper((str(site_dir), site_url, label, handed, list(admin_origins),
-                          None if memo is None else str(memo)))
-        findings = check_and_scan(site_dir, site_url, label, outside, admin_origins,
-                                  elsewhere=(set(handed), helper.result), memo=memo)
+        helper = _Helper((os.path.abspath(site_dir), site_url, label, handed,
+                          list(admin_origins), None if memo is None else os.path.abspath(memo)))
+        try:
+            findings = check_and_scan(site_dir, site_url, label, outside, admin_origins,
+                                      elsewhere=(set(handed), helper.result), memo=memo)
+        finally:
+            helper.stop()
     wait_for_search()
     findings += check_and_scan(site_dir, site_url, label, _Under(search_folder, True),
                                admin_origins, memo=memo)

@@ -1,5 +1,6 @@
-"""`python -m site_builder.verify.helper`: reads the pages named on stdin for `verify_site`
-and writes back what they hold and the leaks in them (both sides are this program)."""
+"""The page-checking helper of `verify_site`: reads the pages named on stdin and writes back
+what they hold and the leaks in them (both sides are this program). `verify._Helper` starts it
+in an interpreter that imports nothing from the project or the working folder."""
 
 import pickle
 import sys

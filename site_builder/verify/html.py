@@ -45,6 +45,32 @@ _CSS_IMAGE_SET = re.compile(r"(?:-webkit-)?image-set\(", re.IGNORECASE)
 _CSS_STRING = re.compile(r""""([^"]*)"|'([^']*)'""")
 
 
+# File types the site never publishes and a browser (or the web server) may run as code: XHTML
+# and XSLT run script, .svgz is an SVG no scan reads, Flash, HTML applications and archives,
+# server-side pages and includes; and the hosts' own configuration files (redirects, headers).
+FORBIDDEN_SUFFIXES = frozenset({
+    "htm", "xhtml", "xht", "xsl", "xslt", "svgz", "swf", "spl", "hta", "mht", "mhtml", "shtml",
+    "shtm", "stm", "php", "phtml", "asp", "aspx", "jsp", "cgi", "vbs", "wsf", "jar", "xap", "xbap",
+    "xul"})
+FORBIDDEN_NAMES = frozenset({".htaccess", ".htpasswd", "_redirects", "_headers", "web.config"})
+# The pages the engine writes: a folder's index.html, and the 404 page at the site's root.
+PAGE_NAME, ROOT_PAGES = "index.html", ("404.html",)
+
+
+def unpublishable(rel: str, name: str | None = None) -> str | None:
+    """What the file at `rel` (read as `name`, e.g. a .gz file's content) is, in Chinese, when
+    the site never publishes such a file; None for every file a build writes."""
+    name = name or rel.rsplit("/", 1)[-1]
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if name.lower() in FORBIDDEN_NAMES:
+        return f"网站服务器的配置文件 {name}"
+    if suffix in FORBIDDEN_SUFFIXES:
+        return f" .{suffix} 文件"
+    if suffix == "html" and name != PAGE_NAME and not ("/" not in rel and name in ROOT_PAGES):
+        return "生成的页面之外的 HTML 文件（生成的页面都是文件夹中的 index.html）"
+    return None
+
+
 def site_path(label: str, rel: str) -> str:
     """How a finding names the file at `rel` in a site the findings call `label`."""
     return f"{label}/{rel}" if label else rel

@@ -30,6 +30,7 @@ from .html import (
     TeeParser,
     parse_srcset,
     site_path,
+    unpublishable,
 )
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -55,6 +56,15 @@ _NAVIGATING = {("a", "href"), ("area", "href"), ("form", "action"), ("button", "
                ("embed", "src"), ("base", "href")}
 _EMBEDS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base"}
 _SCRIPT_SCHEMES = {"javascript", "vbscript", "livescript"}
+# <meta http-equiv> values a page may carry (the editor's page has a Content-Security-Policy);
+# any other, "refresh" above all (however written), can send every page to another host.
+_HTTP_EQUIV_ALLOWED = {"content-type", "content-security-policy", "x-ua-compatible",
+                       "content-language"}
+# Elements of an SVG or other XML file that run script or hold a page of their own.
+_XML_SCRIPT_ELEMENTS = {"script", "handler"}
+_XML_EMBEDS = _EMBEDS | {"foreignobject"}
+# SVG animation attributes that set another attribute (an href) to their value.
+_XML_ANIMATION_VALUES = {"to", "from", "by", "values"}
 
 _LOOKS_HTML = re.compile(r"<[A-Za-z!/]")
 # Types a browser does not run: a <script> of any other type (text/jscript, text/livescript,
@@ -114,7 +124,8 @@ class _Scan:
     # -- personal numbers ------------------------------------------------------------------------
     def pii(self, rel: str, text: str, where: str, pos=lambda offset: (1, 1)) -> None:
         for p in find_pii(text):
-            code, kind = (Code.P101, "身份证号") if p.kind == "id" else (Code.P102, "手机号")
+            code, kind = {"id": (Code.P101, "身份证号"), "card": (Code.P115, "银行卡号")}.get(
+                p.kind, (Code.P102, "手机号"))
             line, col = pos(p.start)
             self.add(rel, line, col, code, where, f"{where}中有疑似{kind}“{p.masked}”")
 
@@ -203,15 +214,42 @@ class _Scan:
                 return
             sub.finish(where)
 
+    def http_equiv(self, rel: str, line: int, col: int, value: str, content: str) -> None:
+        """A <meta http-equiv>: only the harmless ones; "refresh" in any case or spacing sends
+        the reader elsewhere."""
+        kind = re.sub(r"[\s\x00-\x1f]+", "", value).lower()
+        if kind not in _HTTP_EQUIV_ALLOWED:
+            self.add(rel, line, col, Code.P112, f"<meta http-equiv={clip(value, 20, squeeze=True)}>",
+                     f"有 <meta http-equiv=“{clip(value, 20, squeeze=True)}”> 指令，"
+                     f"内容“{clip(content, 40, squeeze=True)}”")
+
+    def pi(self, rel: str, line: int, col: int, data: str) -> None:
+        """A processing instruction: <?xml-stylesheet?> makes a browser load XSLT or CSS."""
+        target = data.split(None, 1)[0].lower() if data.strip() else ""
+        if target == "xml-stylesheet":
+            self.add(rel, line, col, Code.P113, "<?xml-stylesheet?>",
+                     f"有 <?{clip(data, 50, squeeze=True)}?> 指令")
+
     def xml(self, rel: str, data: bytes) -> None:
+        """An XML file (sitemap, feed, SVG): its addresses, personal numbers and text; no
+        script, event handler, embedded page, redirect or style sheet instruction."""
+        parser = ElementTree.XMLPullParser(events=("start", "pi"))
         try:
-            root = ElementTree.fromstring(data)
+            parser.feed(data)
+            parser.close()
         except ElementTree.ParseError as e:
             line = e.position[0] if getattr(e, "position", None) else 1
             self.add(rel, line, 1, Code.P107, "XML", f"XML 文件格式损坏：{clip(str(e), 60, squeeze=True)}")
             return
-        for el in root.iter():
+        root = None
+        for event, el in parser.read_events():
+            if event == "pi":
+                self.pi(rel, 1, 1, el.text or "")
+            elif root is None:
+                root = el
+        for el in root.iter() if root is not None else ():
             tag = el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else "?"
+            self.xml_element(rel, tag, el.attrib)
             for name, value in el.attrib.items():
                 name = name.rsplit("}", 1)[-1]
                 if name in ("href", "src", "url"):
@@ -226,6 +264,35 @@ class _Scan:
                 if text and text.strip():
                     self.string(rel, text, f"<{tag}>", address=tag in ("loc", "link", "id"),
                                 as_html=as_html and text is el.text)
+
+    def xml_element(self, rel: str, tag: str, attrib: dict[str, str]) -> None:
+        """One element of an XML file (SVG, an Atom feed's XHTML): script, handlers, embedded
+        pages, a <meta> redirect and animations that set an address."""
+        low = tag.lower()
+        if low in _XML_SCRIPT_ELEMENTS:
+            self.add(rel, 1, 1, Code.P110, f"<{tag}>", f"XML 文件中有 <{tag}> 脚本元素")
+        if low in _XML_EMBEDS:
+            self.add(rel, 1, 1, Code.P108, f"<{tag}>", f"XML 文件中有 <{tag}> 元素")
+        attrs = {name.rsplit("}", 1)[-1].lower(): value for name, value in attrib.items()}
+        if low == "meta" and "http-equiv" in attrs:
+            self.http_equiv(rel, 1, 1, attrs["http-equiv"], attrs.get("content", ""))
+        for name, value in attrs.items():
+            if name.startswith("on"):
+                self.add(rel, 1, 1, Code.P103, f"<{tag} {name}>",
+                         f"<{tag}> 上有内联事件属性 {name}=“{clip(value, 40, squeeze=True)}”")
+            elif name in _XML_ANIMATION_VALUES:
+                for v in value.split(";"):
+                    scheme = url_scheme(v)
+                    if scheme in _SCRIPT_SCHEMES or scheme == "data":
+                        self.add(rel, 1, 1, Code.P104, f"<{tag} {name}>",
+                                 f"<{tag}> 的 {name} 是 {scheme}: 地址“{clip(v, 40, squeeze=True)}”")
+
+    def forbidden(self, rel: str, name: str) -> bool:
+        """A file the site never publishes (html.unpublishable): reported, and not read."""
+        what = unpublishable(rel, name)
+        if what is not None:
+            self.add(rel, 1, 1, Code.P114, rel, f"站点中有{what}，它可能运行脚本或改变网站的行为")
+        return what is not None
 
     def csv(self, rel: str, text: str) -> None:
         try:
@@ -267,6 +334,8 @@ class _Scan:
         if rel.startswith(ADMIN_VENDOR):
             return
         suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if self.forbidden(rel, name):
+            return
         if suffix in _IMAGE_SUFFIXES and data is None:
             self.image(path, rel)
             return
@@ -291,7 +360,7 @@ class _Scan:
             else:
                 self.file(path, rel, name[:-3], raw)
             return
-        if suffix == "xml":
+        if suffix in ("xml", "svg"):
             self.xml(rel, data)
             return
         try:
@@ -371,6 +440,8 @@ class _PageScanner(html.parser.HTMLParser):
         a = {k.lower(): (v or "") for k, v in attrs}
         if tag in _EMBEDS:
             scan.add(rel, line, col, Code.P108, f"<{tag}>", f"页面中有 <{tag}> 元素")
+        if tag == "meta" and "http-equiv" in a:
+            scan.http_equiv(rel, line, col, a["http-equiv"], a.get("content", ""))
         for name, value in a.items():
             if name.startswith("on"):
                 scan.add(rel, line, col, Code.P103, f"<{tag} {name}>",
@@ -401,6 +472,10 @@ class _PageScanner(html.parser.HTMLParser):
         self.handle_starttag(tag, attrs)
         if tag in ("script", "style"):
             self.raw_kind = None
+
+    def handle_pi(self, data):
+        line, col = self.pos()
+        self.scan.pi(self.rel, line, col, data.rstrip("?"))
 
     def handle_endtag(self, tag):
         if tag not in ("script", "style") or self.raw_kind is None:

@@ -23,6 +23,7 @@ from .html import (
     named_addresses,
     parse_srcset,
     site_path,
+    unpublishable,
 )
 
 _ORIGIN_ONLY_RELS = {"preconnect", "dns-prefetch"}  # name a host, not a file
@@ -52,6 +53,13 @@ def _is_loopback(source: str) -> bool:
 # namespace names and the reserved example domains are names, not addresses anything fetches.
 _JS_HOST = re.compile(r"""["'`]((?:https?:)?//([A-Za-z0-9.-]+)(?::\d+)?(?:[/?#][^"'`\s]*)?)["'`]""")
 _JS_HOST_ALLOWED = {"www.w3.org", "example.com", "example.org", "example.net"}
+
+# What the engine's theme writes into every page it renders (templates/theme/main.html): a site
+# whose home page carries it is one of ours, and then every page must carry it.
+_THEME_GENERATOR = "mkdocs-"
+_THEMED_HOME = re.compile(r'<meta name="generator" content="mkdocs-')
+# The search index's folder holds this file; its own scripts are named pagefind*.js.
+_SEARCH_ENTRY = "pagefind-entry.json"
 
 
 @dataclass
@@ -106,6 +114,8 @@ class _PageParser(html.parser.HTMLParser):
                 self._ref("resource", "<link imagesrcset>", url)
         if tag == "meta" and a.get("name", "").lower() == "robots":
             self.page.meta["robots"] = a.get("content", "")
+        if tag == "meta" and a.get("name", "").lower() == "generator":
+            self.page.meta["generator"] = a.get("content", "")
         if tag == "meta" and a.get("http-equiv", "").lower() == "content-security-policy":
             self.page.meta["csp"] = a.get("content", "")
         if tag == "meta" and a.get("http-equiv", "").lower() == "refresh":
@@ -166,6 +176,7 @@ class SiteChecker:
         self.prefix = "/" + u.path.strip("/") + "/" if u.path.strip("/") else "/"
         self.findings: list[Diagnostic] = []
         self.pages: dict[str, _Page] = {}
+        self.loaded_scripts: set[str] = set()  # files a page loads with <script src>
 
     # -- reporting ---------------------------------------------------------------------------
     def _add(self, rel: str, line: int, col: int, code: Code, target: str, message: str) -> None:
@@ -180,19 +191,27 @@ class SiteChecker:
         files = sorted(p for p in every if p.is_file() and (
             self.select is None or self.select(p.relative_to(self.root).as_posix())))
         elsewhere, collect = self.elsewhere or (set(), None)
+        themed = self._themed()
         for p in files:
             rel = p.relative_to(self.root).as_posix()
-            if p.suffix.lower() in (".html", ".htm") and rel not in elsewhere:
-                self.parse_page(p, rel)
+            if p.suffix.lower() in (".html", ".htm"):
+                self._unpublishable(rel, unpublishable(rel))  # (the leak scan reads no page)
+                if rel not in elsewhere:
+                    self.parse_page(p, rel)
         if collect is not None:  # the pages another process parsed (verify.parse_pages)
             pages, findings = collect()
             self.pages.update(pages)
             self.findings += findings
         for rel, page in self.pages.items():
             self._check_page(rel, page)
+            if themed and not _in_admin(rel) and \
+                    not page.meta.get("generator", "").startswith(_THEME_GENERATOR):
+                self._unpublishable(rel, "不是本站模板生成的页面")
         for p in files:
             rel = p.relative_to(self.root).as_posix()
             suffix = p.suffix.lower()
+            if themed and suffix in (".js", ".mjs") and not self._known_script(p, rel):
+                self._unpublishable(rel, "没有任何页面加载的脚本文件")
             if suffix == ".css":
                 text = self._read(p, rel)
                 if text is not None:
@@ -211,6 +230,26 @@ class SiteChecker:
                     self._check_xml(rel, text)
         self.findings.sort(key=sort_key)
         return self.findings
+
+    def _themed(self) -> bool:
+        """Whether the site's home page is one the theme rendered (a site made by hand, as
+        in tests of single checks, is held to the page and script rules below only then)."""
+        try:
+            with open(self.root / "index.html", encoding="utf-8", errors="replace") as f:
+                return _THEMED_HOME.search(f.read(65536)) is not None
+        except OSError:
+            return False
+
+    def _known_script(self, p: Path, rel: str) -> bool:
+        """A script some page loads, the search index's own, or the form editor's (whose page
+        lets it load only this site's scripts: _check_admin)."""
+        return (rel in self.loaded_scripts or _in_admin(rel)
+                or (p.name.startswith("pagefind") and (p.parent / _SEARCH_ENTRY).is_file()))
+
+    def _unpublishable(self, rel: str, what: str | None) -> None:
+        if what is not None:
+            self._add(rel, 1, 1, Code.P114, rel, f"站点中有{what}，它可能运行脚本或改变网站的行为；"
+                      "提示：" + Code.P114.fix)
 
     def parse_page(self, p: Path, rel: str) -> None:
         """Read one page: what it holds (self.pages), and its leaks if a scan rides along (then
@@ -384,6 +423,8 @@ class SiteChecker:
             expect = (f"{norm}/index.html" if norm else "index.html") if trailing else norm
             self._missing(rel, line, col, kind, what, url, expect)
             return
+        if what == "<script src>":
+            self.loaded_scripts.add(found)
         if (fragment and kind == "link" and found in self.pages
                 and fragment not in self.pages[found].ids):
             where = "本页" if found == rel and not has_path else found

@@ -10,6 +10,12 @@ them. The checks that read every page together (links, anchors, missing files) r
 build. Images are not kept: their header is read sooner than an entry would be. An entry that
 cannot be read, or holds anything but what `put` writes, is a miss: the file is read again
 and the entry written again.
+
+An entry says "nothing was found in this file", so one planted in the cache folder could hide
+a personal number. Entries are therefore named and sealed with the cache's secret, which is
+kept outside the cache folder (`cache.entry`, `cache.seal`): without it no one can write an
+entry this program takes for its own, and one whose seal fails is a miss. Checking the file
+again instead would cost what the memo saves (the parse is the work), so the seal it is.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..cache import entry, write_atomic
+from ..cache import entry, is_entry, read_entry, seal, unseal, write_atomic
 from ..diagnostics import Code, Diagnostic, Severity
 from .links import _Page
 
@@ -36,12 +42,16 @@ class PageMemo:
                      suffix=".json")
 
     def holds(self, rel: str, data: bytes) -> bool:
-        return self._file(rel, data).is_file()
+        return is_entry(self._file(rel, data))
 
     def get(self, rel: str, data: bytes, path: str):
         """(page or None, findings at `path`) as reading the file gave them, or None."""
         try:
-            kept = json.loads(self._file(rel, data).read_bytes())
+            file = self._file(rel, data)
+            sealed = unseal(file.name, read_entry(file))
+            if sealed is None:
+                return None  # not kept, or not kept by this program
+            kept = json.loads(sealed)
             if not isinstance(kept, dict):
                 return None
             page = kept["page"]
@@ -77,8 +87,8 @@ class PageMemo:
                 "findings": [(d.line, d.col, d.severity.value, d.code, d.field, d.message)
                              for d in findings]}
         try:
-            write_atomic(self._file(rel, data),
-                         json.dumps(kept, ensure_ascii=False).encode())
+            file = self._file(rel, data)
+            write_atomic(file, seal(file.name, json.dumps(kept, ensure_ascii=False).encode()))
         except (OSError, UnicodeError):
             pass  # a cache that cannot be written only costs the next build a parse
 
