@@ -24,6 +24,7 @@ from .load.pages import load_page, page_files
 from .load.rounds import load_round, round_files
 from .load.settings import load_settings
 from .model import BRANDS_DIR, SETTINGS_FILE, Brand, Page, Round, Settings
+from .system import libc_function
 from .validate.brands import check_unique, validate_brand
 from .validate.files import check_docs_files
 from .validate.pages import check_page_links, validate_page
@@ -235,22 +236,9 @@ def _forked(parent: int, send, fn, args) -> None:
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
-def _libc_prctl():
-    """The C library's prctl (Linux), found once in this process: a child just forked calls
-    it without loading anything (loading a library there can wait for ever on a lock another
-    thread held at the fork)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        fn = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-    fn.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
-    fn.restype = ctypes.c_int
-    return fn
-
-
-_PRCTL = _libc_prctl()
+# prctl(2), found once in this process (see system.libc_function)
+_PRCTL = libc_function("prctl", [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong,
+                                 ctypes.c_ulong])
 
 
 def die_with_parent(parent: int) -> None:

@@ -13,7 +13,7 @@ ADAPTER = "engines/mkdocs.py"
 
 # The layers, lowest first: a module may import its own layer (without a cycle) and lower ones.
 LAYERS = [
-    ["text", "cache"],
+    ["text", "cache", "system"],
     ["diagnostics"],
     ["schema"],
     ["model"],
@@ -106,7 +106,8 @@ def test_every_stage_is_a_folder() -> None:
     for name in STAGE_FOLDERS:
         assert (PACKAGE / name / "__init__.py").is_file(), name
     flat = sorted(p.stem for p in PACKAGE.glob("*.py"))
-    assert flat == ["__init__", "__main__", "build", "cache", "cli", "model", "project", "text"], flat
+    assert flat == ["__init__", "__main__", "build", "cache", "cli", "model", "project", "system",
+                    "text"], flat
 
 
 def test_no_layer_imports_a_later_one() -> None:

@@ -9,10 +9,11 @@ import fcntl
 import os
 import re
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from ..system import libc_function
 
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2  # <linux/fs.h>: swap the two names in one step, both must exist
@@ -21,20 +22,9 @@ RENAME_EXCHANGE = 2  # <linux/fs.h>: swap the two names in one step, both must e
 _NO_EXCHANGE = {errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP}
 
 
-def _libc_renameat2():
-    """The C library's renameat2 (glibc 2.28 and later), or None where it has none."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        fn = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return None
-    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    fn.restype = ctypes.c_int
-    return fn
-
-
-_RENAMEAT2 = _libc_renameat2()
+# renameat2(2) (glibc 2.28 and later), or None where the C library has none
+_RENAMEAT2 = libc_function("renameat2", [ctypes.c_int, ctypes.c_char_p, ctypes.c_int,
+                                         ctypes.c_char_p, ctypes.c_uint])
 
 
 def _exchange(a: Path, b: Path) -> bool:
