@@ -143,7 +143,7 @@ def _sitemap(site: Site, out_dir: Path) -> None:
     day = _build_date().strftime("%Y-%m-%d")
     rows = []
     if site.url:
-        for p in sorted(site.pages, key=lambda p: p.uri):
+        for p in site.pages:
             rows.append(f"\n    <url>\n         <loc>{escape(urljoin(site.url, p.url))}</loc>"
                         f"\n         <lastmod>{day}</lastmod>\n    </url>")
     text = ('<?xml version="1.0" encoding="UTF-8"?>\n'

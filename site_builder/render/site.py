@@ -15,7 +15,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import markdown
 import yaml
@@ -52,7 +52,7 @@ class NavItem:
 @dataclass(frozen=True)
 class SitePage:
     uri: str  # the page's source name: "brands/x/index.md"
-    url: str  # its address from the site's root: "brands/x/"
+    url: str  # its address from the site's root, percent-encoded as MkDocs writes it: "brands/x/"
     title: str  # text (not HTML): the page's own title, else its tab's, else its first heading
     meta: dict  # the page's metadata, strings as text (JSON-LD a mapping)
     body_html: str  # the page's final HTML
@@ -62,7 +62,7 @@ class SitePage:
     @property
     def dest(self) -> str:
         """The file the page is written to."""
-        return self.url + "index.html" if not self.url or self.url.endswith("/") else self.url
+        return page_dir_url(self.uri) + "index.html"
 
 
 @dataclass
@@ -258,7 +258,8 @@ def _mkdocs_link(page_uri: str, href: str) -> str:
 
 
 class _FirstHeading(Treeprocessor):
-    """The text of the page's first element when it is an h1 (MkDocs' title from the page)."""
+    """The text of the page's first element when it is an h1 (MkDocs' title from the page; every
+    page the core makes has a title of its own, so this is only the last resort)."""
 
     title: str | None = None
 
@@ -266,9 +267,7 @@ class _FirstHeading(Treeprocessor):
         self.title = None
         for el in root:
             if el.tag == "h1":
-                text = "".join(el.itertext())
-                self.title = markdown.extensions.toc.stashedHTML2text(
-                    text, self.md, strip_entities=False).strip()
+                self.title = " ".join("".join(el.itertext()).split()) or None
             break
         return root
 
@@ -285,7 +284,7 @@ class Converter:
         self.links = _RelativeLinks(self.md)
         self.md.treeprocessors.register(self.links, "site_builder_relpath", 0)
         self.heading = _FirstHeading(self.md)
-        self.md.treeprocessors.register(self.heading, "site_builder_title", -1)
+        self.md.treeprocessors.register(self.heading, "site_builder_title", 1)
         self.token = "lb-" + secrets.token_hex(8)  # not guessable by record content
 
     def convert(self, uri: str, text: str) -> tuple[str, str | None]:
@@ -330,7 +329,7 @@ def site_pages(rendered: Rendered, config: SiteConfig) -> list[SitePage]:
         meta, text = split_front_matter(rendered.pages[uri])
         meta = {k: _text(v) for k, v in meta.items()}
         body, heading = converter.convert(uri, text)
-        url = page_dir_url(uri)
+        url = quote(page_dir_url(uri))
         title = meta.get("title") or tabs.get(url) or heading or _fallback_title(uri)
         section = section_of(url)
         crumbs = [(home, "")] if url else []
