@@ -32,13 +32,22 @@ class BuildResult:
         return self.project.diagnostics
 
 
+ENGINES = ("mkdocs", "native")
+DEFAULT_ENGINE = "mkdocs"
+
+
 def build_site(root: Path, site_dir: Path, strict: bool = False,
-               build_date: dt.date | None = None, site_url: str | None = None) -> BuildResult:
+               build_date: dt.date | None = None, site_url: str | None = None,
+               engine: str = DEFAULT_ENGINE) -> BuildResult:
     """Build into a temporary folder beside `site_dir`; replace `site_dir` only if all passed.
     `site_url` (e.g. the GitHub Pages address) is the site's address when settings have none.
-    Expected failures come back in the result; a bug raises with its traceback."""
-    from .engines.mkdocs import build_with_mkdocs  # the engine, imported only when building
+    `engine` writes the pages: "mkdocs" (MkDocs + Material) or "native" (the project's own
+    layout, no MkDocs). Expected failures come back in the result; a bug raises with its
+    traceback."""
     from .engines.pagefind import BUNDLE_DIR
+
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}")
 
     for kept in KEPT:  # what other versions of this program kept
         prune_other_versions(kept)
@@ -57,7 +66,14 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
         remove_stale(site_dir)  # what builds killed before cleaning up left behind
         staging = new_staging(site_dir)
         try:
-            search = build_with_mkdocs(project, staging, defer_search=True)  # render → engine
+            if engine == "native":  # render → engine, each imported only when building
+                from .engines.native import build_with_native
+
+                search = build_with_native(project, staging, defer_search=True)
+            else:
+                from .engines.mkdocs import build_with_mkdocs
+
+                search = build_with_mkdocs(project, staging, defer_search=True)
             findings = verify_site(staging, project.settings.site_url, _label(project, site_dir),
                                    BUNDLE_DIR, search.raise_error,
                                    api_origins(project.settings),

@@ -81,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--site-url", type=_url_arg, default=None, metavar="URL",
                    help="settings.yml 的 site.url 留空时用这个地址（如 GitHub Pages 的地址，"
                         "也可用环境变量 SITE_URL）；site.url 已填写时以它为准")
+    b.add_argument("--engine", choices=("mkdocs", "native"), default="mkdocs",
+                   help="生成页面的引擎：mkdocs（MkDocs + Material，默认）或 native（本项目自己的版式，"
+                        "不需要 MkDocs）")
 
     c = sub.add_parser("check", help="发布前检查已生成的站点：断链、锚点、缺图、标题、外站资源、"
                            "个人信息和内联脚本")
@@ -191,7 +194,7 @@ def _run(args) -> int:
             return EXIT_PROBLEMS
         try:
             result = build_site(root, site_dir, strict=args.strict, build_date=args.date,
-                                site_url=site_url)
+                                site_url=site_url, engine=args.engine)
         except Exception as e:  # a bug (or a broken template): its traceback with --debug
             if args.debug:
                 raise

@@ -32,6 +32,7 @@ from ..project import Project, load_project
 from ..render.changes import PageTracker
 from ..render.images import clean_copy
 from ..render.pages import PageClash, head_text, render_site
+from ..render.site import restore_html_blocks, stash_html_blocks
 from ..render.theme import prune_theme_files
 from ..validate.files import check_docs_files
 from . import EngineFailed
@@ -584,55 +585,3 @@ def _checked_token(t) -> dict:
         raise TypeError("not a table of contents entry")
     return {"name": t["name"], "id": t["id"], "level": t["level"],
             "children": [_checked_token(c) for c in t["children"]]}
-
-
-_BLOCK_START = re.compile(
-    r"<(div|table|ul|ol|dl|section|article|form|figure|p|h[1-6]|nav|aside|details|svg)\b")
-
-
-def stash_html_blocks(markdown: str, token: str) -> tuple[str, list[str]]:
-    """Take the generated HTML blocks out of a page before Markdown conversion.
-
-    Python-Markdown re-parses every raw HTML block with a pure-Python HTML parser, which was
-    most of the build time; the blocks are ours and already escaped, so they are set aside
-    and put back after conversion (`restore_html_blocks`). A block starts at a line beginning
-    with a block-level tag and ends on the line where that tag is closed again.
-    """
-    lines = markdown.split("\n")
-    out: list[str] = []
-    blocks: list[str] = []
-    i = 0
-    prev_blank = True
-    while i < len(lines):
-        line = lines[i]
-        m = _BLOCK_START.match(line) if prev_blank else None
-        if m is None:
-            out.append(line)
-            prev_blank = not line.strip()
-            i += 1
-            continue
-        tag = m.group(1)
-        opener = re.compile(rf"<{tag}\b")
-        closer = f"</{tag}>"
-        depth, j = 0, i
-        while j < len(lines):
-            depth += len(opener.findall(lines[j])) - lines[j].count(closer)
-            j += 1
-            if depth <= 0:
-                break
-        if depth > 0:  # unbalanced: leave it to Markdown
-            out.append(line)
-            prev_blank = False
-            i += 1
-            continue
-        blocks.append("\n".join(lines[i:j]))
-        out += [f"<!--{token}:{len(blocks) - 1}-->", ""]
-        prev_blank = True
-        i = j
-    return "\n".join(out), blocks
-
-
-def restore_html_blocks(html: str, token: str, blocks: list[str]) -> str:
-    if not blocks:
-        return html
-    return re.sub(rf"<!--{token}:(\d+)-->", lambda m: blocks[int(m.group(1))], html)
