@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The installed command, not `python -m site_builder`: `-m` would put the current folder (the
+# project, whose files a pull request writes) first on the import path.
+SB := $(VENV)/bin/site-builder
 
 # Exact versions of every package (constraints.txt, from `make constraints`): installs are the
 # same tomorrow. CONSTRAINTS= (empty) installs the newest allowed versions instead;
@@ -30,18 +33,18 @@ install: $(STAMP)
 # Edit records in the form at http://127.0.0.1:8000/admin/ against this checkout: run this, and
 # `make serve` in another terminal. Saves go to a branch cms/brands/<slug>, as a pull request would.
 editor: $(STAMP)
-	PORT=$$($(PY) -c 'from site_builder.editor.cms import local_port; from site_builder.load.settings import load_settings; from pathlib import Path; print(local_port(load_settings(Path("."))[0]))') \
+	PORT=$$($(PY) -P -c 'from site_builder.editor.cms import local_port; from site_builder.load.settings import load_settings; from pathlib import Path; print(local_port(load_settings(Path("."))[0]))') \
 	BIND_HOST=127.0.0.1 MODE=git GIT_REPO_DIRECTORY=$(CURDIR) node node_modules/decap-server/dist/index.js
 
 site: $(STAMP)
-	$(PY) -m site_builder build
+	$(SB) build
 
 validate: $(STAMP)
-	$(PY) -m site_builder validate
+	$(SB) validate
 
 # Post-build checks of site/: broken links and anchors, missing files, titles, foreign hosts.
 check: $(STAMP)
-	$(PY) -m site_builder check site
+	$(SB) check site
 
 # A self-contained archive of site/ for hosts other than GitHub Pages (reproducible: sorted
 # entries, fixed owner and dates from SOURCE_DATE_EPOCH or the last commit, no gzip timestamp).
@@ -56,14 +59,14 @@ archive:
 
 # `make serve PORT=8001` when port 8000 is taken.
 serve: $(STAMP)
-	$(PY) -m site_builder serve $(if $(PORT),--port $(PORT))
+	$(SB) serve $(if $(PORT),--port $(PORT))
 
 # The fictional demonstration project (demo/) built into demo-site/. DEMO_DATE fixes the build date
 # so that each demo round is in the phase it was written for (one in public notice, one final, one
 # taking applications); `make demo DEMO_DATE=2027-01-10` shows the same rounds later.
 DEMO_DATE ?= 2026-12-01
 demo: $(STAMP)
-	$(PY) -m site_builder --root demo build --site-dir demo-site --date $(DEMO_DATE)
+	$(SB) --root demo build --site-dir demo-site --date $(DEMO_DATE)
 
 # Every core runs tests (pytest-xdist); an idle worker takes tests queued for a busy one
 # (worksteal), and each session fixture (a project and its built site) is built at most once per
@@ -72,8 +75,8 @@ test: $(STAMP)
 	$(PY) -m pytest -q -n auto --dist worksteal
 
 guide: $(STAMP)
-	$(PY) -m site_builder guide
-	$(PY) -m site_builder schema
+	$(SB) guide
+	$(SB) schema
 
 # `make bench` measures realistic records at 1,000 brands against MkDocs + Material + jieba and
 # Hugo + Pagefind, with the stages timed one by one (BRANDS=5000 for the growth check, written to

@@ -16,7 +16,7 @@ from .diagnostics import Diagnostic, has_errors, sort_key
 from .editor.cms import api_origins
 from .engines import EngineFailed
 from .project import Project, load_project
-from .publish.swap import BUSY, lock_site, new_staging, remove_stale, swap_in
+from .publish.swap import BUSY, lock_site, new_staging, remove_stale, site_dir_problem, swap_in
 from .verify import verify_site
 
 
@@ -56,6 +56,9 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
         project.settings.default_site_url(site_url)
     if project.settings is None or has_errors(project.diagnostics, strict):
         return BuildResult(project, False)
+    problem = site_dir_problem(root, site_dir)  # a build replaces the whole folder
+    if problem is not None:
+        return BuildResult(project, False, [problem])
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     lock = lock_site(site_dir)  # held until this build has swapped its site in or given up

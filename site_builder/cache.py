@@ -120,14 +120,37 @@ def _choose(configured: Path, state: Path) -> _Choice:
         try:
             return _Choice(real, _load_key(key_file))
         except OSError as e:
-            problem = f"无法在 {state} 中保存缓存密钥（{type(e).__name__}）"
-    private = Path(os.path.realpath(tempfile.mkdtemp(prefix="site-builder-cache-")))  # 0700
-    atexit.register(shutil.rmtree, private, True)
-    return _Choice(private, os.urandom(32), (
+            return _private(f"缓存文件夹 {configured} 本身没有问题，但缓存密钥无法保存到 {key_file}"
+                            f"（{_key_failure(e)}）。本次构建没有使用它，改用临时缓存（构建会慢一些）；"
+                            f"提示：给当前用户 {state} 的写入权限，或把环境变量 XDG_STATE_HOME 设为"
+                            "当前用户可以写入的文件夹")
+    return _private(
         f"缓存文件夹 {configured} 不可信：{problem}。本次构建没有读取它，改用临时缓存（构建会慢一些）；"
         f"提示：把环境变量 {CACHE_ENV} 设为项目和 Git 仓库以外的文件夹（例如 "
         "~/.cache/site-builder/images 或 CI 的 $RUNNER_TEMP/site-builder），并且只在主分支的运行中"
-        "保存这个缓存"))
+        "保存这个缓存")
+
+
+def _private(note: str) -> _Choice:
+    """A private cache of this run under the system's temporary folder, with why."""
+    private = Path(os.path.realpath(tempfile.mkdtemp(prefix="site-builder-cache-")))  # 0700
+    atexit.register(shutil.rmtree, private, True)
+    return _Choice(private, os.urandom(32), note)
+
+
+def _key_failure(e: OSError) -> str:
+    """Why the key could not be kept, in Chinese: the state folder's permissions, a read-only
+    or full disk, a file in the way, or a key file that is not the user's own."""
+    import errno
+
+    said = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
+            errno.EROFS: "所在的文件系统是只读的", errno.ENOSPC: "磁盘空间不足",
+            errno.ENOTDIR: "路径中有同名的文件挡住了文件夹", errno.EEXIST: "路径中有同名的文件挡住了文件夹"}
+    if e.errno in said:
+        return said[e.errno]
+    if e.errno is None:  # _load_key gave up: the key file keeps being unusable
+        return "已有的密钥文件无法使用：它可能属于其他用户，或其他用户可以读写它"
+    return f"{type(e).__name__}：{e.strerror or e}"
 
 
 def _untrusted(folder: Path, what: str) -> str | None:
@@ -136,17 +159,31 @@ def _untrusted(folder: Path, what: str) -> str | None:
     for above in (folder, *folder.parents):
         if (above / PROJECT_MARKER).is_file():
             return f"{what}在项目文件夹 {above} 之内，拉取请求可以提交其中的文件"
-    git = shutil.which("git")
-    if git is None or not folder.is_dir():
+    if not folder.is_dir():
         return None
+    repo = next((above for above in (folder, *folder.parents)
+                 if os.path.lexists(above / ".git")), None)
+    unsure = (f"{what}在 Git 仓库 {repo} 之内，但无法用 Git 确认其中没有跟踪的文件"
+              if repo is not None else None)
+    git = shutil.which("git")
+    if git is None:
+        return unsure
     try:
         listed = subprocess.run([git, "-C", str(folder), "ls-files", "-z", "--", "."],
-                                capture_output=True, timeout=30, check=False)
+                                capture_output=True, timeout=30, check=False,
+                                env={**os.environ, "LC_ALL": "C"})
     except (OSError, subprocess.SubprocessError):
+        return unsure
+    if listed.returncode == 0:
+        return f"{what}中有 Git 跟踪的文件，提交可以改动它们" if listed.stdout else None
+    # git failed: only "not a git repository" (with no .git above) shows there is none; any other
+    # failure (a repository owned by another user: "dubious ownership") must not let it pass
+    error = listed.stderr.decode("utf-8", "replace").strip().splitlines()
+    if repo is None and any("not a git repository" in line for line in error):
         return None
-    if listed.returncode == 0 and listed.stdout:
-        return f"{what}中有 Git 跟踪的文件，提交可以改动它们"
-    return None
+    reason = error[-1] if error else f"git 退出码 {listed.returncode}"
+    return (unsure or f"{what}可能在 Git 仓库之内，但无法用 Git 确认其中没有跟踪的文件") + \
+        f"（{reason}）"
 
 
 def _load_key(path: Path) -> bytes:

@@ -57,8 +57,24 @@ def _port_arg(text: str) -> int:
     return port
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with a Chinese message for an option given without its value: a value starting
+    with `-` (a path like -/x) is read as another option unless written `--path=-/x`."""
+
+    def error(self, message: str):
+        import re
+
+        missing = re.fullmatch(r"argument (\S+?)(?:/\S+)?: expected one argument", message)
+        if missing is None:
+            super().error(message)
+        option = missing.group(1)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: 错误：选项 {option} 后面缺少值；提示：在选项后写上值，"
+                  f"值以 - 开头时请写成 {option}=值 的形式（例如 {option}=-/x）\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="site-builder", description="劳务品牌展示站：校验档案、生成站点。")
     p.add_argument("--root", type=Path, help="项目根目录（含 settings.yml），默认自动向上查找")
     p.add_argument("--debug", action="store_true", help="出错时显示 Python 调用栈")
@@ -179,8 +195,13 @@ def _run(args) -> int:
         import os
 
         from .build import build_site
+        from .publish.swap import site_dir_problem
 
         site_dir = args.site_dir or root / "site"
+        problem = site_dir_problem(root, site_dir)  # a build replaces the whole folder
+        if problem is not None:
+            print(f"site-builder: {problem}", file=sys.stderr)
+            return EXIT_USAGE
         site_url = args.site_url or (os.environ.get("SITE_URL") or "").strip() or None
         if site_url is not None and args.site_url is None:
             try:
@@ -498,9 +519,13 @@ def _os_message(e: OSError, args, site_dir: Path | None) -> str | None:
     if getattr(args, "command", None) == "build" and site_dir is None:
         site_dir = getattr(args, "site_dir", None) or ((args.root or Path.cwd()) / "site")
     path = e.filename2 if e.filename2 is not None else e.filename
+    if e.errno in (errno.ENOTDIR, errno.EEXIST) and path is not None:
+        return _in_the_way(Path(str(path)), site_dir)
     if e.errno == errno.ENOENT:
         if path is None:
             return None
+        if site_dir is not None and _beside_site(Path(str(path)), Path(site_dir)):
+            return _cannot_hold(Path(site_dir))
         name = str(path)
         if "/" not in name and "\\" not in name:  # what subprocess names: a program
             return f"找不到程序 {name}：请先安装它，并确认它在 PATH 中（Python 和 npm 的依赖可用 make install 安装）"
@@ -513,6 +538,32 @@ def _os_message(e: OSError, args, site_dir: Path | None) -> str | None:
         return "磁盘空间不足：" + _free_space(site_dir) + "。请清理磁盘空间后重试"
     path = Path(str(path)).absolute()
     return _WHAT[e.errno].format(path=path) + "。" + _write_hint(e.errno, path, site_dir)
+
+
+def _in_the_way(path: Path, site_dir: Path | None) -> str | None:
+    """A file standing where a folder must be made (`--site-dir afile/site`): name it."""
+    path = path.absolute()
+    for place in [*reversed(path.parents), path]:
+        if place.exists() and not place.is_dir():
+            wanted = Path(site_dir).absolute() if site_dir is not None else path
+            return (f"{place} 是一个文件，不是目录，挡住了要建立的 {wanted}：请删除或改名这个文件，"
+                    "或换一个位置（如用 --site-dir 把站点生成到别处）")
+    return None
+
+
+def _beside_site(path: Path, site: Path) -> bool:
+    """Whether `path` is the site's folder or a file the build makes beside it (.site.lock,
+    .site.tmp-…) in a folder that exists."""
+    path, site = path.absolute(), site.absolute()
+    return path.parent == site.parent and site.parent.is_dir() and (
+        path.name == site.name or path.name.startswith(f".{site.name}."))
+
+
+def _cannot_hold(site: Path) -> str:
+    """The site's parent folder exists but refuses new files (/proc, a special file system)."""
+    parent = site.absolute().parent
+    return (f"{parent} 不能存放站点：无法在其中建立文件（它可能是系统的特殊目录，如 /proc）；"
+            "请用 --site-dir 把站点生成到普通目录，例如 site/")
 
 
 def _write_hint(code: int, path: Path, site_dir: Path | None) -> str:

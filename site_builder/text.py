@@ -65,6 +65,65 @@ def csv_cell(value) -> str:
     return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
 
 
+# A cell that is data, not a formula: a number (sign, thousands separators, decimals, percent,
+# exponent) or a placeholder for "no data".
+_CSV_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][+-]?\d+)?[%‰]?")
+_CSV_PLACEHOLDER = re.compile(r"[-—–－]+")
+# After + - @, what makes a formula do something: a call, a reference to another sheet or
+# program (`cmd|' /c calc'!A1`).
+_CSV_FORMULA_SIGNS = re.compile(r"[(!|]")
+
+
+def csv_formula(cell: str) -> bool:
+    """Whether a spreadsheet opening the CSV may run `cell` as a formula. Leading whitespace
+    (space, tab, CR, LF) is skipped and full-width signs count as signs (＝ is =), as some
+    programs do. `=` always starts a formula. `+`, `-` and `@` (the OWASP CSV-injection
+    prefixes) start one only when the rest calls something: it holds `(`, `!` or `|` (a
+    function, a reference to another sheet, a DDE call). A number (`-12.5%`, `-1,234`, `+12`,
+    `-1.5e3`), a dash for "no data" and text such as `@示例局官方微博` are data."""
+    s = cell.lstrip(" \t\r\n\u3000")
+    if not s:
+        return False
+    first = unicodedata.normalize("NFKC", s[0])
+    if first == "=":
+        return True
+    if first not in ("+", "-", "@"):
+        return False
+    if _CSV_PLACEHOLDER.fullmatch(s) or (any(c.isdigit() for c in s) and _CSV_NUMBER.fullmatch(s)):
+        return False
+    return bool(_CSV_FORMULA_SIGNS.search(unicodedata.normalize("NFKC", s[1:])))
+
+
+_CSV_SEP_LINE = re.compile(r"\ufeff?sep=(.)\r?(?:\n|$)", re.IGNORECASE)
+
+
+def csv_formula_cells(text: str) -> list[tuple[int, int, str]]:
+    """(line, column, cell) of every cell `csv_formula` finds, however a spreadsheet splits the
+    lines into cells: Excel obeys a first line `sep=;` (and then reads no other separator);
+    without one it uses the reader's list separator, a comma or (in many locales) a semicolon,
+    and a tab when pasting. So the cells are read with each, and a cell found in any counts.
+    Raises csv.Error when the file is broken (an unclosed quote, a NUL) read as Excel would."""
+    m = _CSV_SEP_LINE.match(text)
+    body, line0 = (text[m.end():], 2) if m else (text, 1)
+    delimiters = (m.group(1),) if m and m.group(1) not in "\"\r\n" else (",", ";", "\t")
+    found: dict[tuple[int, str], int] = {}
+    lines: set[int] = set()  # lines found with the first separator: reported once
+    for n, delimiter in enumerate(delimiters):
+        try:
+            reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+            start = line0
+            for row in reader:
+                for c, cell in enumerate(row):
+                    if csv_formula(cell) and not (n and start in lines):
+                        found.setdefault((start, cell), c + 1)
+                start = line0 + reader.line_num
+        except csv.Error:
+            if n == 0:
+                raise
+        lines = {line for line, _ in found}
+    return [(line, col, cell) for (line, cell), col in found.items()]
+
+
 def csv_bytes(header: list[str], rows) -> bytes:
     """A CSV table with a UTF-8 byte-order mark, so Excel shows the Chinese text correctly."""
     buf = io.StringIO()

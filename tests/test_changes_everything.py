@@ -267,3 +267,64 @@ def test_everything_at_once_as_the_workflow_writes_it(repo, tmp_path):
     assert summary_file.read_text(encoding="utf-8") == done.stdout + "\n"
     listed = pages.read_text(encoding="utf-8").splitlines()
     assert "brands/shili-qingxi-jiazheng/" in listed and "shili-xinye/" in listed
+
+
+# -- records that fail to parse, renames, downloads, long values -------------------------------------
+
+def test_a_record_that_fails_to_parse_is_a_problem_to_fix_never_a_deletion(repo):
+    replace(repo / BRAND, "status: 已发布", "status: [已发布")
+    commit(repo)
+    text = summary(repo)
+    assert "删除品牌档案" not in text and "删去" not in text
+    head = next(ln for ln in text.splitlines() if code(BRAND) in ln and ln.startswith("- "))
+    assert re.search(r"档案无法读取（YAML 错误，第 \d+ 行）：合并前必须改正", head), head
+    assert "  - 问题：第 " in text  # the parser's own message, with its line
+    assert "网站无法构建：合并前必须改正" in text.split("### 档案")[0]  # warned at the top
+
+
+def test_a_deleted_record_is_still_told_as_a_deletion(repo):
+    (repo / BRAND).unlink()
+    commit(repo)
+    text = summary(repo)
+    assert "删除品牌档案：网站上的页面随之删除" in text and "档案无法读取" not in text
+
+
+def test_a_renamed_record_shows_as_one_move_with_both_addresses(repo):
+    git(repo, "mv", BRAND, "brands/shili-qingxi-jiazheng-2.md")
+    commit(repo)
+    text = summary(repo)
+    assert "删除品牌档案" not in text and "新建品牌档案" not in text
+    assert (f"改名/移动：{code(BRAND)} → {code('brands/shili-qingxi-jiazheng-2.md')}"
+            "（页面地址变化）") in text
+    pages = next(ln for ln in text.splitlines() if ln.startswith("  - 会变化的页面"))
+    assert "/brands/shili-qingxi-jiazheng/" in pages and "/brands/shili-qingxi-jiazheng-2/" in pages
+
+
+@pytest.mark.parametrize("name", ["docs/files/shili-zhinan.pdf", "docs/shili-shuoming.txt"])
+def test_a_download_in_docs_is_its_own_group_with_size_and_address(repo, name):
+    (repo / name).parent.mkdir(parents=True, exist_ok=True)
+    (repo / name).write_bytes(b"%PDF-1.4 fictional\n" * 100)
+    commit(repo)
+    text = summary(repo)
+    assert "### 供下载的文件" in text and "### 网页模板、样式和网页脚本" not in text
+    entry = text.split("### 供下载的文件", 1)[1]
+    assert f"- 新增 {code(name)}" in entry and "新增供下载的文件；2 KB" in entry
+    assert f"网站上的地址：{code('/' + name.removeprefix('docs/'))}" in entry
+
+
+def test_a_stylesheet_in_docs_is_still_a_template_for_a_technical_reviewer(repo):
+    (repo / "docs" / "shili.css").write_text("body { color: red; }\n", encoding="utf-8")
+    commit(repo)
+    text = summary(repo)
+    assert "### 网页模板、样式和网页脚本" in text and "### 供下载的文件" not in text
+
+
+def test_a_long_value_is_shown_to_its_end(repo):
+    tail = "详见 [官方通知](https://example.invalid/x)"
+    value = "虚构的演示品牌" + "很长的说明" * 20 + tail
+    replace(repo / BRAND, "summary: 虚构的演示品牌：青溪区社区家政服务站网络，提供育儿、养老和保洁服务。",
+            f"summary: '{value}'")
+    commit(repo)
+    text = summary(repo)
+    assert md(value) in text and "…" not in text.split("一句话简介", 1)[1].split("\n", 1)[0]
+    assert "<a " not in rendered(text.split("一句话简介", 1)[1].split("\n", 1)[0])

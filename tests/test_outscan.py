@@ -105,7 +105,7 @@ def test_data_files_search_index_sitemap_and_feeds(tmp_path):
     root = site(tmp_path, {
         "data/brands.json": json.dumps({"brands": [{"bio": "手机 13800001234",
                                                     "url": "javascript:alert(1)"}]}),
-        "data/brands.csv": f"名称,简介\r\n=HYPERLINK(\"x\"),身份证 {ID_EXAMPLE}\r\n-x,-12.5\r\n",
+        "data/brands.csv": f"名称,简介\r\n=HYPERLINK(\"x\"),身份证 {ID_EXAMPLE}\r\n-x(1),-12.5\r\n",
         "data/broken.json": "{not json",
         "search/search_index.json": json.dumps({"docs": [{"text": '<img src=x onerror="alert(1)">'}]}),
         "pagefind/fragment/zh_2.pf_fragment": pagefind_fragment({"content": "电话 15000005678"}),
@@ -128,7 +128,7 @@ def test_data_files_search_index_sitemap_and_feeds(tmp_path):
         ("site/rss.xml", "P107"),
     }
     csv_rows = [f for f in findings(root) if f[0] == "site/data/brands.csv" and f[2] == "P109"]
-    assert [r[1] for r in csv_rows] == [2, 3]  # "=HYPERLINK" and "-x"; "-12.5" is a number
+    assert [r[1] for r in csv_rows] == [2, 3]  # "=HYPERLINK" and "-x(1)"; "-12.5" is a number
 
 
 def test_the_shipped_site_scans_clean(shipped_site):

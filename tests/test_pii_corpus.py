@@ -208,3 +208,56 @@ def test_a_long_text_is_read_in_linear_time():
     for text in ("1" * 100_000, "一" * 100_000, "1-" * 50_000, "一1" * 50_000, "1 " * 50_000,
                  "1|" * 50_000, "2-" * 50_000):
         assert took(text) < 3.0, text[:10]
+
+
+def test_a_contact_page_may_publish_office_phones_but_not_a_mobile(tmp_path):
+    """A hand-written page (docs/) has no phone field: its office numbers are public by design."""
+    from site_builder.project import load_project
+
+    root = copy_demo(tmp_path / "project")
+    clean = [d.format() for d in load_project(root).diagnostics]
+    page = root / "docs" / "lianxi.md"
+    head = "---\ntitle: 联系我们\ndescription: 示例市家政服务协会的联系方式（虚构）。\n---\n# 联系我们\n\n"
+    office = ("咨询电话：020-83331234，（020）83331234；传真：0755-12345678。\n\n"
+              "服务热线：400-800-1234，400 800 1234。\n")  # (a tel: link is P006)
+    page.write_text(head + office, encoding="utf-8")
+    assert [d.format() for d in load_project(root).diagnostics] == clean
+    page.write_text(head + office + "\n值班手机：138 0013 8000。\n", encoding="utf-8")
+    found = [(d.path, d.line, d.code) for d in load_project(root).diagnostics
+             if d.path.endswith("lianxi.md")]
+    assert found == [("docs/lianxi.md", 11, "P002")]
+
+
+def test_whitespace_a_browser_shows_as_one_space_is_one_separator():
+    # runs of spaces and tabs, and a line break inside a paragraph, are shown as one space
+    for text in ("联系人手机138    0013    8000", "联系人138\t\t\t\t0013\t\t\t\t8000",
+                 "手机\n138\n0013\n8000", "手机 138 \n 0013 8000", "> 手机 138\n> 0013 8000"):
+        assert [p.kind for p in find_pii(text)] == ["mobile"], text
+    # a line break that Markdown shows as one separates: blank line, list item, heading, table
+    for text in ("138\n\n0013\n\n8000", "1. 138\n2. 0013\n3. 8000", "- 138\n- 0013\n- 8000",
+                 "## 138\n0013 8000", "| 138 | 0013 |\n8000", "年份 | 人数\n138 | 0013\n8000",
+                 "2021 年\n158\n1261、9680、2023", "138  \n0013  \n8000", "138\n> 0013 8000"):
+        assert find_pii(text) == [], text
+
+
+def test_only_real_card_formats_are_bank_cards():
+    assert is_bank_card("4532012345678902")  # Visa, 16 digits
+    assert not is_bank_card("4400161234567890122")  # 19 digits from 4: a corporate account
+    assert find_pii("对公账号 4400 1612 3456 7890 122") == []
+    assert is_bank_card("6228480012345678903")  # UnionPay, 19 digits
+    assert not is_bank_card("5312012345678901231")  # Mastercard numbers are 16 digits
+
+
+def test_numbers_before_a_unit():
+    """An amount of eleven digits in 元 is not a mobile; a count of people never reaches ten
+    billion, and an identity number is not an amount (documented in personal_data)."""
+    assert find_pii("带动就业13800138000元产值") == []
+    assert find_pii("项目总投资 13800138000 元") == []
+    assert [p.kind for p in find_pii("培训13800138000人次")] == ["mobile"]
+    assert [p.kind for p in find_pii(f"转入{ID_18}元")] == ["id"]
+
+
+def test_a_place_value_word_after_spoken_digits_does_not_hide_them():
+    assert normalise("幺三八洞洞拐三八洞洞洞万分感谢").startswith("13800738000")
+    assert normalise("一千三百八十万零一") == "一千三百八十万零一"
+    assert normalise("拐弯处，三拐两拐到了洞口") == "拐弯处，三拐两拐到了洞口"

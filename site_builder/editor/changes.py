@@ -20,14 +20,13 @@ from urllib.parse import quote, unquote
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..diagnostics import Reporter
+from ..diagnostics import Code, Reporter
 from ..load.frontmatter import MAX_FILE_BYTES, parse_yaml, read_document
 from ..load.settings import load_settings
 from ..schema.brand import BRAND, PUBLISHED
 from ..schema.fields import Amount, Image, ListOf, Number, Obj, Spec, label_words
 from ..schema.round import ROUND
 from ..schema.settings import SETTINGS
-from ..text import clip
 
 BODY = {"brands": "品牌故事", "evaluations": "评选公告"}
 KINDS = {"brands": ("品牌档案", BRAND), "evaluations": ("评选档案", ROUND)}
@@ -44,6 +43,7 @@ class RecordChange:
     lines: list[str] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)
     note: str = ""
+    broken: bool = False  # the new version cannot be read: the build would fail
 
 
 def plain(node: Node | None):
@@ -61,12 +61,20 @@ def plain(node: Node | None):
 
 def read_record(relpath: str, data: bytes | None) -> tuple[dict, str] | None:
     """(fields, body) of a record file as written, or None when absent or unreadable."""
+    return read_record_checked(relpath, data)[0]
+
+
+def read_record_checked(relpath: str, data: bytes | None
+                        ) -> tuple[tuple[dict, str] | None, list]:
+    """(fields, body) or None, with the diagnostics that made a present file unreadable (a file
+    that fails to parse is a problem to fix before merging, never a deletion)."""
     if data is None:
-        return None
-    doc = read_document(relpath, data, Reporter(relpath))
+        return None, []
+    rep = Reporter(relpath)
+    doc = read_document(relpath, data, rep)
     if doc is None or doc.root is None:
-        return None
-    return plain(doc.root) or {}, doc.body
+        return None, rep.items
+    return (plain(doc.root) or {}, doc.body), []
 
 
 # -- quoting what the pull request wrote -----------------------------------------------------------
@@ -104,7 +112,8 @@ def code(text) -> str:
 
 
 def _q(value) -> str:
-    return f"“{md(clip(one_line(value), 60))}”"
+    """A quoted value in full (escaped): a cut value could hide its end from the reviewer."""
+    return f"“{md(value)}”"
 
 
 def _empty(v) -> bool:
@@ -210,9 +219,25 @@ def _describe_list(spec: ListOf, old: list, new: list, label: str) -> list[str]:
     return out
 
 
-def record_change(relpath: str, old: tuple[dict, str] | None, new: tuple[dict, str] | None
-                  ) -> RecordChange:
-    """What changed in one record file, field by field in the schema's order, and which pages."""
+def unreadable_change(relpath: str, problems: list) -> RecordChange:
+    """A record whose new version cannot be read: the problem, with its line, to fix before
+    merging (the build fails on it); never shown as a deletion."""
+    first = problems[0] if problems else None
+    line = first.line if first is not None else 1
+    # the file itself (encoding, size, the front matter's fences) is named by its problem's
+    # title; anything the YAML reader found is a YAML error
+    own = {c.name for c in (Code.Y001, Code.Y002, Code.Y003, Code.Y004)}
+    what = first.title if first is not None and first.code in own else "YAML 错误"
+    ch = RecordChange(relpath, PurePosixPath(relpath).stem, broken=True,
+                      note=f"档案无法读取（{what}，第 {line} 行）：合并前必须改正")
+    ch.lines = [f"第 {d.line} 行：{md(d.message)}" for d in problems[:5]]
+    return ch
+
+
+def record_change(relpath: str, old: tuple[dict, str] | None, new: tuple[dict, str] | None,
+                  old_path: str = "") -> RecordChange:
+    """What changed in one record file, field by field in the schema's order, and which pages;
+    `old_path` when the record was renamed or moved (its page address changes)."""
     folder = PurePosixPath(relpath).parts[0]
     kind, spec = KINDS[folder]
     of, ob = old if old else ({}, "")
@@ -221,13 +246,16 @@ def record_change(relpath: str, old: tuple[dict, str] | None, new: tuple[dict, s
                or PurePosixPath(relpath).stem)
     ch = RecordChange(relpath, name)
     was, now = of.get("status") == PUBLISHED, nf.get("status") == PUBLISHED
-    if old is None:
+    if old_path:
+        ch.note = f"改名/移动：{code(old_path)} → {code(relpath)}" + (
+            "（页面地址变化）" if was or now else "")
+    elif old is None:
         ch.note = f"新建{kind}" + ("" if now else
                                   f"（{md(nf.get('status') or '未写发布状态')}：不出现在网站上）")
     elif new is None:
         ch.note = f"删除{kind}" + ("：网站上的页面随之删除" if was else "")
     for key, s in spec.fields.items():
-        if old is None and key in ("slug", "status"):
+        if old is None and key in ("slug", "status") or old_path and key == "slug":
             continue
         ch.lines += describe(s, of.get(key), nf.get(key), s.label)
     unknown = [k for k in {**of, **nf} if k not in spec.fields and of.get(k) != nf.get(k)]
@@ -238,6 +266,9 @@ def record_change(relpath: str, old: tuple[dict, str] | None, new: tuple[dict, s
     if was or now:
         ch.pages = pages_of(folder, PurePosixPath(relpath).stem, of if was else {},
                             nf if now else {})
+        if old_path and was:  # the old address goes away
+            old_page = pages_of(folder, PurePosixPath(old_path).stem, {}, {})[1]
+            ch.pages = list(dict.fromkeys([*ch.pages, old_page]))
     return ch
 
 
@@ -349,6 +380,9 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".t
                   ".ico", ".svg", ".heic"}
 WORKFLOW_DIRS = (".github", ".gitea", ".forgejo", ".ci")
 CODE_DIRS = ("site_builder", "tools", "tests", "bench")
+# files in docs/ the site offers for download as they are (not pages, not styles or scripts)
+DOWNLOAD_SUFFIXES = {".pdf", ".txt", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".wps",
+                     ".odt", ".ods", ".odp", ".csv", ".zip", ".rar", ".7z", ".mp3", ".mp4"}
 CODE_FILES = {"Makefile", "conftest.py", "setup.py", "setup.cfg", "noxfile.py", "tox.ini"}
 CODE_SUFFIXES = {".py", ".js", ".mjs", ".cjs", ".ts", ".sh", ".bash", ".ps1", ".bat", ".cmd"}
 PACKAGE_FILES = {"package.json", "package-lock.json", "npm-shrinkwrap.json", "pyproject.toml",
@@ -359,6 +393,7 @@ SECTIONS = {
     "settings": ("站点设置（settings.yml）", True),
     "images": ("图片", False),
     "pages": ("手写页面（docs/）", False),
+    "downloads": ("供下载的文件", False),
     "templates": ("网页模板、样式和网页脚本", True),
     "workflows": ("自动化流程（检查、构建和发布）", True),
     "code": ("程序代码", True),
@@ -381,6 +416,7 @@ class FileChange:
     old_path: str = ""
     lines: list[str] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)
+    address: str = ""  # a file published as it is (a download): its site path
 
 
 class Summary(list):
@@ -401,7 +437,10 @@ def section_of(rel: str) -> str:
     if suffix in IMAGE_SUFFIXES and top not in (*WORKFLOW_DIRS, *CODE_DIRS, "templates"):
         return "images"
     if top == "docs":
-        return "pages" if suffix == ".md" else "templates"  # docs' CSS and scripts are published
+        if suffix == ".md":
+            return "pages"
+        # docs' other files are published as they are: documents to download, or CSS and scripts
+        return "downloads" if suffix in DOWNLOAD_SUFFIXES else "templates"
     if top == "templates":
         return "templates"
     if top in WORKFLOW_DIRS or rel == ".gitlab-ci.yml":
@@ -415,13 +454,20 @@ def section_of(rel: str) -> str:
     return "other"
 
 
+def _bytes(data: bytes | None) -> str:
+    """'120 KB': a file's size as a reviewer reads it."""
+    if data is None:
+        return "无"
+    n = len(data)
+    return f"{n} 字节" if n < 1024 else f"{n / 1024:.0f} KB" if n < 1024 * 1024 \
+        else f"{n / 1024 / 1024:.1f} MB"
+
+
 def _size(data: bytes | None) -> str:
     """'120 KB，1600×900 像素' from the image's header (never decoded here)."""
     if data is None:
         return "无"
-    n = len(data)
-    size = f"{n} 字节" if n < 1024 else f"{n / 1024:.0f} KB" if n < 1024 * 1024 \
-        else f"{n / 1024 / 1024:.1f} MB"
+    size = _bytes(data)
     from PIL import Image as PILImage
 
     try:
@@ -560,6 +606,21 @@ def page_change(root: Path, base: str, c: PathChange) -> FileChange:
     return ch
 
 
+def download_change(root: Path, base: str, c: PathChange) -> FileChange:
+    """A document in docs/ offered for download: its size before and after, and its address."""
+    ch = FileChange("downloads", c.path, c.status, c.old)
+    old = _at_base(root, base, c.old or c.path) if c.status != "A" else None
+    new = _now(root, c.path) if c.status != "D" else None
+    verb = {"A": "新增供下载的文件", "D": "删除供下载的文件", "R": "改名的供下载文件"}.get(
+        c.status, "替换供下载的文件" if old != new else "供下载的文件（内容未变）")
+    sizes = (_bytes(new) if c.status == "A" else f"原为 {_bytes(old)}" if c.status == "D"
+             else f"{_bytes(old)} → {_bytes(new)}")
+    ch.lines += [verb, sizes]
+    # its address, not a page to screenshot
+    ch.address = PurePosixPath(c.path).relative_to("docs").as_posix()
+    return ch
+
+
 def file_change(root: Path, base: str, c: PathChange) -> FileChange:
     link = _link_in(root, c.path) if c.status != "D" else None
     if link is not None:
@@ -577,6 +638,8 @@ def file_change(root: Path, base: str, c: PathChange) -> FileChange:
         return settings_change(root, base, c)
     if section == "pages":
         return page_change(root, base, c)
+    if section == "downloads":
+        return download_change(root, base, c)
     return FileChange(section, c.path, c.status, c.old)
 
 
@@ -596,11 +659,29 @@ def line_counts(root: Path, base: str) -> dict[str, tuple[str, str]]:
     return out
 
 
+def _record_entry(root: Path, base: str, c: PathChange) -> RecordChange:
+    """One changed record: unreadable now (a problem to fix, not a deletion), or field by field
+    against the base (under its old name when renamed)."""
+    data = _now(root, c.path) if c.status != "D" else None
+    new, problems = read_record_checked(c.path, data)
+    if data is not None and new is None:
+        return unreadable_change(c.path, problems)
+    old_path = c.old if c.status == "R" else ""
+    old_data = _at_base(root, base, old_path or c.path)
+    old = read_record(c.path, old_data)
+    if old is None and old_data is not None:  # unreadable at the base: compare with nothing
+        old = ({}, "")
+    return record_change(c.path, old, new, old_path)
+
+
 def summarize_changes(root: Path, base: str) -> Summary:
     """Every changed file since `base`: the records field by field, then every other file."""
     paths: list[PathChange] = []
     for c in changed_paths(root, base):
-        if c.old and (_is_record(c.old) or _is_record(c.path)):  # a record renamed: two changes
+        if c.old and _is_record(c.old) and _is_record(c.path) and (
+                PurePosixPath(c.old).parts[0] == PurePosixPath(c.path).parts[0]):
+            paths.append(c)  # a record renamed or moved: one change, the page address changes
+        elif c.old and (_is_record(c.old) or _is_record(c.path)):  # another kind: two changes
             paths += [PathChange("D", c.old), PathChange("A", c.path)]
         else:
             paths.append(c)
@@ -609,9 +690,7 @@ def summarize_changes(root: Path, base: str) -> Summary:
         if not _is_record(c.path) or (c.status != "D" and _link_in(root, c.path) is not None):
             files.append(file_change(root, base, c))
             continue
-        new = read_record(c.path, _now(root, c.path))
-        old = read_record(c.path, _at_base(root, base, c.path))
-        records.append(record_change(c.path, old, new))
+        records.append(_record_entry(root, base, c))
     counts = line_counts(root, base)
     for f in files:
         if f.section != "images" and f.path in counts:
@@ -653,9 +732,19 @@ def _file_entry(f: FileChange, root: str) -> list[str]:
         out += [f"  - {line}" for line in f.lines]
     elif f.lines:
         out.append("  - " + "；".join(f.lines))
+    if f.address:
+        out.append("  - 网站上的地址：" + code(root + f.address))
     if f.pages:
         out.append("  - 会变化的页面：" + "、".join(code(root + unquote(p)) for p in f.pages))
     return out
+
+
+def _broken_warning(records: list[RecordChange]) -> list[str]:
+    broken = [c for c in records if c.broken]
+    if not broken:
+        return []
+    return [f"> ⚠ 有 {len(broken)} 个档案无法读取（" + "、".join(code(c.path) for c in broken)
+            + "），网站无法构建：合并前必须改正。", ""]
 
 
 def format_changes(changes: list[RecordChange], base: str, site_url: str = "") -> str:
@@ -668,6 +757,7 @@ def format_changes(changes: list[RecordChange], base: str, site_url: str = "") -
     lines = ["## 改动说明", ""]
     if not records and not files:
         return "\n".join(lines + [f"与 {code(base)} 相比，没有修改任何文件。", ""])
+    lines += _broken_warning(records)
     for warning in _attention(files):
         lines += [warning, ""]
     # never "没有修改" while a file changed: the files are counted, records or not
@@ -684,6 +774,9 @@ def format_changes(changes: list[RecordChange], base: str, site_url: str = "") -
         if c.note:
             head += f"：{c.note}"
         lines.append(head)
+        if c.broken:
+            lines += [f"  - 问题：{line}" for line in c.lines]
+            continue
         if c.lines:
             lines.append("  - " + "；".join(c.lines))
         elif not c.note:

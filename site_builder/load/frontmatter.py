@@ -15,7 +15,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..diagnostics.codes import Code
 from ..diagnostics.report import Reporter
+from ..schema.brand import BRAND
 from ..schema.fields import STR_TAG, Rejected, kind_of
+from ..schema.page import PAGE
+from ..schema.round import ROUND
 from ..text import CONTROL_CHARS, FORMAT_CHARS, clip
 
 try:  # libyaml's parser; pure-Python fallback keeps the same behaviour, only slower
@@ -89,6 +92,7 @@ def read_document(path: str, data: bytes, rep: Reporter) -> Document | None:
         return Document(path, None, body, close_line + 1)
     root = parse_yaml(fm_text, rep)
     _check_second_front_matter(body, close_line + 1, rep)
+    _check_closed_early(body, close_line, rep)
     return Document(path, root, body, close_line + 1)
 
 
@@ -126,6 +130,39 @@ def _check_second_front_matter(body: str, body_line: int, rep: Reporter) -> None
     else:
         rep.add(Code.Y013, "-", "front matter 结束后紧接着又有一行 `---`，正文不能以它开头", line,
                 hint="")
+
+
+# The record fields an editor writes at the top of a file: a story opening with one of them is
+# the rest of the front matter, not the story.
+RECORD_FIELDS = frozenset(BRAND.fields) | frozenset(PAGE.fields) | frozenset(ROUND.fields)
+_FIELD_LINE = re.compile(r"[\"']?([A-Za-z_][A-Za-z0-9_]*)[\"']?[ \t]*:(?:[ \t]|$)")
+_RULE_LINE = re.compile(r"-{3,}[ \t]*")
+_YAML_LINE = re.compile(r"[ \t]|-[ \t]|-$|#")  # indented, a list item or a comment
+_EARLY_CLOSE_LINES = 200
+
+
+def _check_closed_early(body: str, close_line: int, rep: Reporter) -> None:
+    """A story that opens with `field: value` lines (a record field first) followed by a `---`
+    line: the front matter was closed early (a `---` written before its last fields), and
+    Markdown would publish those fields as a heading. Reported at the first of them."""
+    lines = body.split("\n", _EARLY_CLOSE_LINES)[:_EARLY_CLOSE_LINES]
+    start = next((i for i, text in enumerate(lines) if text.strip()), None)
+    if start is None:
+        return
+    first = _FIELD_LINE.match(lines[start])
+    if first is None or first.group(1) not in RECORD_FIELDS:
+        return
+    for text in lines[start + 1:]:
+        if _RULE_LINE.fullmatch(text):
+            key = first.group(1)
+            rep.add(Code.Y013, key, f"正文以“{key}: …”开头，其后又有一行 `---`：front matter 在第 "
+                    f"{close_line} 行的 `---` 处提前结束了，这些字段不会被读取，而会被当作正文（标题）公开",
+                    close_line + 1 + start,
+                    hint="把这些字段移到第 1 行和第 "
+                    f"{close_line} 行的两个 `---` 之间，删去多余的 `---`。")
+            return
+        if text.strip() and not _YAML_LINE.match(text) and not _FIELD_LINE.match(text):
+            return
 
 
 _CLOSING = re.compile(r"^---[ \t]*$", re.MULTILINE)

@@ -111,6 +111,18 @@ _SYSTEM_ROOTS = ("/home", "/root", "/var", "/srv", "/opt", "/tmp", "/mnt", "/med
                  "/var/log", "/var/www", "/usr/local")
 
 
+# Folders that are links to others on ordinary servers (the check cannot see the server's disk).
+_ALIASES = (("/var/run", "/run"), ("/var/lock", "/run/lock"))
+
+
+def _resolved_alias(normal: str) -> str:
+    """`normal` with a known alias replaced by the folder it links to: /var/run/x → /run/x."""
+    for alias, real in _ALIASES:
+        if normal == alias or normal.startswith(alias + "/"):
+            return real + normal[len(alias):]
+    return normal
+
+
 def deploy_path(path: str) -> str:
     """The deploy path as the server will read it (`//` and `/.` folded, no trailing `/`),
     refused when it is relative, climbs with `..`, or is the root or a folder of the system
@@ -121,9 +133,11 @@ def deploy_path(path: str) -> str:
     if ".." in parts:
         raise UsageError(f"部署目录“{path}”中不能有 `..`；提示：写出完整的绝对路径，例如 /srv/laowu-site")
     normal = "/" + "/".join(parts)
-    if normal == "/" or normal in _SYSTEM_ROOTS or normal in _SYSTEM_TREES or any(
-            normal.startswith(t + "/") for t in _SYSTEM_TREES):
-        raise UsageError(f"部署目录“{path}”是服务器的根目录或系统目录（{normal}），不能部署到这里；"
+    seen = _resolved_alias(normal)  # the folder the server will really use
+    if seen == "/" or seen in _SYSTEM_ROOTS or seen in _SYSTEM_TREES or any(
+            seen.startswith(t + "/") for t in _SYSTEM_TREES):
+        raise UsageError(f"部署目录“{path}”是服务器的根目录或系统目录（{normal}"
+                         f"{'，即 ' + seen if seen != normal else ''}），不能部署到这里；"
                          "提示：用一个专门的目录，例如 /srv/laowu-site 或 /var/www/laowu-site")
     return normal
 

@@ -13,7 +13,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..model import BRANDS_DIR, DOCS_DIR, EVALUATIONS_DIR
 from ..system import libc_function
+
+# The project's own folders: a site is never built into them.
+SOURCE_DIRS = (BRANDS_DIR, EVALUATIONS_DIR, DOCS_DIR, "templates", ".git")
 
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2  # <linux/fs.h>: swap the two names in one step, both must exist
@@ -38,6 +42,35 @@ def _exchange(a: Path, b: Path) -> bool:
     if err in _NO_EXCHANGE:
         return False
     raise OSError(err, os.strerror(err), str(a), None, str(b))
+
+
+def site_dir_problem(root: Path, site_dir: Path) -> str | None:
+    """Why a build must not replace `site_dir` (Chinese, with what to do), or None. A build
+    replaces the whole folder: it must not be the project or a folder holding it, a file, or a
+    folder of something else (records, pages, any folder with files but no site in it). A
+    folder holding a site built before (its home page, index.html) may be replaced."""
+    root = Path(os.path.realpath(root))
+    where = Path(os.path.realpath(site_dir))
+    how = "请用 --site-dir 指定一个不存在的文件夹，或以前生成站点的文件夹（例如项目中的 site）"
+    if where == root or root.is_relative_to(where):
+        return f"站点目录 {site_dir} 是项目文件夹{'本身' if where == root else '或包含项目的文件夹'}，生成时会被整个替换；{how}。"
+    if os.path.lexists(where) and not os.path.isdir(where):
+        return f"站点目录 {site_dir} 是一个文件，不是文件夹；{how}。"
+    if where.is_dir():
+        try:
+            entries = [e.name for e in os.scandir(where)]
+        except OSError as e:
+            return f"无法读取站点目录 {site_dir}（{e.strerror}）；{how}。"
+        if entries and "index.html" not in entries:
+            return (f"站点目录 {site_dir} 已有其他文件（{'、'.join(sorted(entries)[:3])}"
+                    f"{' 等' if len(entries) > 3 else ''}），不是以前生成的站点，生成时会被整个替换；"
+                    f"{how}。")
+    if where.is_relative_to(root):
+        top = where.relative_to(root).parts[0]
+        if top in SOURCE_DIRS:
+            return (f"站点目录 {site_dir} 在项目的 {top}/ 文件夹中，生成的网页会和档案、页面或模板混在一起；"
+                    f"{how}。")
+    return None
 
 
 def swap_in(new: Path, target: Path) -> None:

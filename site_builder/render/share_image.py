@@ -50,6 +50,11 @@ def chosen_font_problem() -> str | None:
     if not chosen:
         return None
     path = Path(chosen)
+    if path.exists() and not path.is_file():  # a folder, a device such as /dev/null
+        what = "一个文件夹" if path.is_dir() else "特殊文件（不是普通文件）"
+        return (f"环境变量 {FONT_ENV} 指定的 {chosen} 是{what}，不是字体文件；请指定一个中文字体"
+                "文件（.ttf、.otf 或 .ttc，如 NotoSansCJK-Bold.ttc），或删去这个环境变量以使用系统中的"
+                "中文字体（如 fonts-noto-cjk）")
     if not path.is_file():
         return (f"环境变量 {FONT_ENV} 指定的字体文件 {chosen} 不存在；请改正路径，"
                 f"或删去这个环境变量以使用系统中的中文字体（如 fonts-noto-cjk）")

@@ -318,6 +318,13 @@ class Amount(Spec):
             ctx.rep.at_node(node, ctx.code(Code.B006), where, f"{ctx.words(self.label)}的写法认不出，"
                             f"实际为“{clip(text)}”；提示：{why}写成 {EXAMPLES}。")
             return INVALID
+        if q.negative:  # the sign rule of a plain number: `-3千` is refused as `-5` is
+            if q.low is not None and q.low == 0:
+                ctx.rep.at_node(node, Code.B006, where, f"{self.label}写成了“{clip(text)}”；提示：0 前面不要写负号。")
+            else:
+                ctx.rep.at_node(node, ctx.code(Code.B006), where, f"{ctx.words(self.label)}不能小于 0，"
+                                f"实际为 {clip(text)}；提示：检查是否多写了负号。")
+            return INVALID
         if q.low is not None and q.high is not None and q.low > q.high:
             ctx.rep.at_node(node, Code.B020, where, f"范围“{clip(text)}”的下限大于上限；"
                             "提示：把小的数写在前面，例如 `1–2万`。")

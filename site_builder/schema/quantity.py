@@ -42,6 +42,12 @@ class Quantity:
         return self.kind == EXACT
 
     @property
+    def negative(self) -> bool:
+        """Below zero, or a zero written with a minus: refused for a figure, as a plain `-5` is.
+        Only `+` marks a change (`+40`); a fall is written with its words (减少40) in the label."""
+        return any(b is not None and b.is_signed() for b in (self.low, self.high))
+
+    @property
     def amount(self) -> Decimal | None:
         """The exact amount, for sums; None for anything approximate, bounded or a change."""
         return self.low if self.exact else None
@@ -78,7 +84,7 @@ def _read(value) -> Quantity | None:
     if m["sign"]:
         if m["b"] or m["pre"] or m["post"]:
             return None
-        return Quantity(text, CHANGE, -a if m["sign"] == "-" else a, None, pct)
+        return Quantity(text, CHANGE, a.copy_negate() if m["sign"] == "-" else a, None, pct)
     if m["b"]:
         b = Decimal(m["b"]) * MULTIPLIERS.get(m["mb"] or "", Decimal(1))
         if m["pre"] or m["post"]:

@@ -154,11 +154,12 @@ def check_unique(brands: list[Brand]) -> list[Diagnostic]:
     return out
 
 
-# Letters of other scripts that a reader takes for Latin ones: the Cyrillic and Greek part of
-# Unicode's confusables (UTS #39, confusables.txt), mapped to the Latin letter they look like.
-# Applied before case folding, so a capital maps to a capital (Cyrillic Н looks like H, its
-# small н does not look like h).
-CONFUSABLES = str.maketrans({
+# Letters of other scripts that a reader takes for Latin ones: the Cyrillic, Greek, Lisu and
+# Cherokee part of Unicode's confusables (UTS #39, confusables.txt), mapped to the Latin letter
+# they look like, and Latin small capitals, which NFKC keeps apart (modifier letters such as ᴬ it
+# folds already). Applied before case folding, so a capital maps to a capital (Cyrillic Н looks
+# like H, its small н does not look like h).
+_CONFUSABLE_LETTERS = {
     # Cyrillic
     "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
     "Т": "T", "Х": "X", "У": "Y", "Ү": "Y", "Ѕ": "S", "І": "I", "Ј": "J", "Ԛ": "Q", "Ԝ": "W",
@@ -169,22 +170,53 @@ CONFUSABLES = str.maketrans({
     "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
     "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "ο": "o", "α": "a", "ν": "v", "ρ": "p",
     "ι": "i", "ϲ": "c", "ϳ": "j", "γ": "y", "χ": "x",
-})
+    # Lisu (Fraser) capitals
+    "ꓐ": "B", "ꓑ": "P", "ꓓ": "D", "ꓔ": "T", "ꓖ": "G", "ꓗ": "K", "ꓙ": "J", "ꓚ": "C", "ꓜ": "Z",
+    "ꓝ": "F", "ꓟ": "M", "ꓠ": "N", "ꓡ": "L", "ꓢ": "S", "ꓣ": "R", "ꓦ": "V", "ꓧ": "H", "ꓪ": "W",
+    "ꓫ": "X", "ꓬ": "Y", "ꓮ": "A", "ꓰ": "E", "ꓲ": "I", "ꓳ": "O", "ꓴ": "U",
+    # Cherokee capitals (their small letters, below, look like the same Latin letter)
+    "Ꭰ": "D", "Ꭱ": "R", "Ꭲ": "T", "Ꭵ": "i", "Ꭹ": "y", "Ꭺ": "A", "Ꭻ": "J", "Ꭼ": "E", "Ꮃ": "W",
+    "Ꮇ": "M", "Ꮋ": "H", "Ꮐ": "G", "Ꮒ": "h", "Ꮓ": "Z", "Ꮟ": "b", "Ꮢ": "R", "Ꮤ": "W", "Ꮥ": "S",
+    "Ꮩ": "V", "Ꮪ": "S", "Ꮮ": "L", "Ꮯ": "C", "Ꮲ": "P", "Ꮶ": "K", "Ᏼ": "B",
+    # Latin small capitals and dotless or open forms
+    "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i",
+    "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ꞯ": "q", "ʀ": "r",
+    "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z", "ɑ": "a", "ɡ": "g",
+    "ı": "i", "ȷ": "j", "ɩ": "i",
+}
+
+
+def _cherokee_small(capital: str) -> str:
+    """Cherokee's small letter of a capital (U+13A0–13EF → U+AB70–ABBF, U+13F0–13F5 → U+13F8–13FD)."""
+    code = ord(capital)
+    return chr(code - 0x13A0 + 0xAB70 if code < 0x13F0 else code + 8)
+
+
+# Dots written between the parts of a name (示例·协作之家): the middle dot and every dot a reader
+# takes for it, compared as one.
+NAME_DOT = "·"
+_NAME_DOTS = "・‧•⋅∙⸱ꞏᐧ⦁⸳"
+
+CONFUSABLES = str.maketrans(
+    _CONFUSABLE_LETTERS
+    | {_cherokee_small(c): v for c, v in _CONFUSABLE_LETTERS.items() if "Ꭰ" <= c <= "Ᏽ"}
+    | dict.fromkeys(_NAME_DOTS, NAME_DOT))
 
 
 def reader_key(text: str) -> str:
     """What two names are compared by, as a reader sees them: `name_key` (full-width forms,
-    case, spaces and invisible characters) over the name's skeleton, its Cyrillic and Greek
-    look-alikes read as the Latin letters they look like (UTS #39)."""
+    case, spaces and invisible characters) over the name's skeleton: its Cyrillic, Greek, Lisu
+    and Cherokee look-alikes and Latin small capitals read as the Latin letters they look like
+    (UTS #39), every dot between a name's parts as the middle dot."""
     return name_key(unicodedata.normalize("NFKC", str(text)).translate(CONFUSABLES))
 
 
-_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK", "LISU", "CHEROKEE")
 
 
 def mixed_script_word(text: str) -> str | None:
-    """The first word of `text` that mixes Latin, Cyrillic and Greek letters ("示例Нome": a
-    Cyrillic Н before Latin letters), which no reader can tell from its look-alike."""
+    """The first word of `text` that mixes Latin, Cyrillic, Greek, Lisu and Cherokee letters
+    ("示例Нome": a Cyrillic Н before Latin letters), which no reader can tell from its look-alike."""
     word: list[str] = []
     scripts: set[str] = set()
     for ch in unicodedata.normalize("NFKC", text) + " ":
@@ -200,7 +232,8 @@ def mixed_script_word(text: str) -> str | None:
 
 
 def check_name_script(top: dict[str, tuple[Node, Node]], rep: Reporter) -> None:
-    """B035: a brand's name may not mix Latin, Cyrillic and Greek letters within one word."""
+    """B035: a brand's name may not mix Latin, Cyrillic, Greek, Lisu and Cherokee letters within
+    one word."""
     node = top.get("name", (None, None))[1]
     if isinstance(node, ScalarNode) and node.value:
         word = mixed_script_word(node.value)
@@ -210,7 +243,7 @@ def check_name_script(top: dict[str, tuple[Node, Node]], rep: Reporter) -> None:
 
 
 def _script_names(word: str) -> str:
-    names = {"LATIN": "拉丁", "CYRILLIC": "西里尔", "GREEK": "希腊"}
+    names = {"LATIN": "拉丁", "CYRILLIC": "西里尔", "GREEK": "希腊", "LISU": "傈僳", "CHEROKEE": "切罗基"}
     used = {unicodedata.name(ch, "").split(" ", 1)[0] for ch in word}
     return "、".join(names[s] for s in _SCRIPTS if s in used)
 

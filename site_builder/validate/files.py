@@ -21,9 +21,9 @@ from xml.etree import ElementTree
 from ..diagnostics import Code, Diagnostic, Reporter, has_errors
 from ..load.pages import docs_files
 from ..model import DOCS_DIR
-from ..text import clip, line_col
+from ..text import clip, csv_formula_cells, line_col
 from .images import _UNSAFE_NAME, image_file_problem
-from .personal_data import find_pii
+from .personal_data import find_pii, normalise
 from .story import LINK_SCHEMES, url_scheme
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # a PDF or Office file
@@ -101,10 +101,10 @@ def _scan_image(path: Path, rel: str, rep: Reporter) -> None:
 
 # -- text and CSV -------------------------------------------------------------------------------
 
-# Markup that a browser or another program might run if it ever read the file as a page.
-_MARKUP = re.compile(r"<\s*(?:script|html|body|svg|iframe|object|embed|meta|base|\?xml|!doctype)\b",
-                     re.IGNORECASE)
-_NEGATIVE_NUMBER = re.compile(r"-\d+(?:\.\d+)?")
+# Markup that a browser or another program might run if it ever read the file as a page: any
+# tag, end tag, comment, declaration or processing instruction (`<` then a letter, `/`, `!` or
+# `?`; `< ?xml` too). Plain text has no use for them; `a < b` and `<5%` stay text.
+_MARKUP = re.compile(r"<(?:[A-Za-z/!?]|\s+[!?])[^<>\n]{0,20}")
 
 
 def _text(path: Path, rel: str, rep: Reporter) -> str | None:
@@ -131,22 +131,18 @@ def _scan_text(path: Path, rel: str, rep: Reporter) -> None:
     text = _text(path, rel, rep)
     if text is None or not rel.lower().endswith(".csv"):
         return
-    # The same rule as the post-build check of the site's CSV files: a cell Excel would run.
-    lines = io.StringIO(text)
-    reader = csv.reader(lines)
-    start = 1
+    # The same rule as the post-build check of the site's CSV files (text.csv_formula): a cell
+    # Excel would run, with any separator Excel may split the lines by.
     try:
-        for row in reader:
-            for c, cell in enumerate(row):
-                if cell[:1] in ("=", "+", "@", "\t") or (
-                        cell[:1] == "-" and not _NEGATIVE_NUMBER.fullmatch(cell)):
-                    where = f"第 {c + 1} 列"
-                    rep.add(Code.P017, where, f"{where}的单元格“{clip(cell, 20, squeeze=True)}”以 "
-                            f"{cell[:1]!r} 开头，用 Excel 打开时会被当作公式执行", start, hint="")
-            start = reader.line_num + 1
+        found = csv_formula_cells(text)
     except csv.Error:
         rep.add(Code.P016, "-", "CSV 格式损坏（引号不成对或含有空字符）；提示：用表格软件重新另存为"
-                "“CSV UTF-8”。", start)
+                "“CSV UTF-8”。", 1)
+        return
+    for line, col, cell in found:
+        where = f"第 {col} 列"
+        rep.add(Code.P017, where, f"{where}的单元格“{clip(cell, 20, squeeze=True)}”是公式（以 "
+                f"{cell.strip()[:1]!r} 开头），用 Excel 打开时会被执行", line, hint="")
 
 
 # -- the site's own style sheets and scripts ----------------------------------------------------
@@ -166,20 +162,56 @@ def _scan_site_code(path: Path, rel: str, rep: Reporter) -> None:
 _PDF_ACTIVE_NAMES = {
     "/JavaScript": "JavaScript 脚本", "/JS": "JavaScript 脚本", "/AA": "自动执行的动作",
     "/Launch": "启动程序的动作", "/EmbeddedFile": "嵌入的附件", "/EmbeddedFiles": "嵌入的附件",
+    "/EF": "嵌入的附件", "/FileAttachment": "附件批注",
     "/XFA": "XFA 动态表单", "/RichMedia": "嵌入的多媒体", "/SubmitForm": "提交表单的动作",
     "/ImportData": "导入数据的动作", "/GoToR": "打开其他文件的动作", "/GoToE": "打开附件的动作",
 }
 # The actions a link or the opening view may take: go to a place, open a web address, turn a page.
 _PDF_SAFE_ACTIONS = {"/GoTo", "/URI", "/Named"}
+# Every action type of the PDF standard: a dictionary whose /S is one of these is an action
+# wherever it is (an action chained by /Next, kept in an object stream, referenced by nothing).
+_PDF_ACTION_TYPES = {
+    "/GoTo", "/GoToR", "/GoToE", "/GoToDp", "/Launch", "/Thread", "/URI", "/Sound", "/Movie",
+    "/Hide", "/Named", "/SubmitForm", "/ResetForm", "/ImportData", "/JavaScript", "/SetOCGState",
+    "/Rendition", "/Trans", "/GoTo3DView", "/RichMediaExecute",
+}
+# The keys whose value is an action (or an array of actions: /Next).
+_PDF_ACTION_KEYS = {"/A", "/OpenAction", "/Next", "/PA"}
 _PDF_NAME = re.compile(rb"/(?:[A-Za-z0-9]|#[0-9A-Fa-f]{2})+")
 # Names too short to mean anything outside a dictionary's key (a font may be called /AA): the
 # parsed objects are looked at for them, not the raw bytes.
-_PDF_SHORT_NAMES = {"/JS", "/AA"}
+_PDF_SHORT_NAMES = {"/JS", "/AA", "/EF"}
+# Bounds on the work one file may ask for: objects read, and bytes held once streams are
+# decompressed (a small file can unpack to gigabytes). Beyond them the file cannot be checked.
+MAX_PDF_OBJECTS = 100_000
+MAX_PDF_DECODED_BYTES = 200 * 1024 * 1024
+_PDF_MAX_DEPTH = 64  # nothing a viewer needs: a file made to hide something from the walk
+_PDF_OBJ = re.compile(rb"(?<![0-9])([0-9]{1,10})[\x00\t\n\f\r ]+([0-9]{1,5})[\x00\t\n\f\r ]+obj"
+                      rb"|trailer(?=[\x00\t\n\f\r ]*<<)")
+# Strings a content stream shows: literal (one level of nested brackets, as writers produce) and
+# hexadecimal, and TJ arrays of them, whose pieces are one run of text.
+_PDF_LIT = rb"\((?:\\[\s\S]|[^\\()]|\((?:\\[\s\S]|[^\\()])*\))*\)"
+_PDF_HEX = rb"<[0-9A-Fa-f\x00\t\n\f\r ]*>"
+_PDF_SHOWN = re.compile(rb"\[(?:\s*+(?:%s|%s|[-+.0-9]++))*+\s*+\]|%s|%s"
+                        % (_PDF_LIT, _PDF_HEX, _PDF_LIT, _PDF_HEX))
+_PDF_PIECE = re.compile(rb"%s|%s" % (_PDF_LIT, _PDF_HEX))
+_PDF_ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|[\s\S])")
+_PDF_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"\n": b"",
+                b"\r": b"", b"\r\n": b""}
+_PDF_SPACE = re.compile(rb"[\x00\t\n\f\r ]*")
+_PDF_CONTENT_OPS = re.compile(rb"(?:^|\s)BT\s[\s\S]*\sET(?:\s|$)")
+# Streams with no text a person wrote: pictures (their raw bytes are read: a JPEG's EXIF), font
+# programs, colour profiles, functions and shadings, and the file's own tables.
+_PDF_FONT_SUBTYPES = {"/Type1C", "/CIDFontType0C", "/OpenType"}
+
+
+class PdfTooLarge(Exception):
+    """The file asks for more work than the bounds allow."""
 
 
 def _pdf_raw_names(data: bytes) -> set[str]:
-    """Every name written in the file's uncompressed text, `#xx` escapes decoded: what a viewer
-    could still find in a part the parser below skips (an old revision, a damaged object)."""
+    """Every name written in `data` (the file's uncompressed text, an object stream unpacked),
+    `#xx` escapes decoded: what a viewer could still find in a part the parser skips."""
     found = set()
     for m in _PDF_NAME.finditer(data):
         name = m.group()
@@ -191,55 +223,238 @@ def _pdf_raw_names(data: bytes) -> set[str]:
     return found
 
 
+def _pdf_bytes_text(raw: bytes) -> str:
+    """A string's bytes as text: UTF-16 or UTF-8 after a byte order mark, else one byte a
+    character (PDFDocEncoding agrees with Latin-1 on digits and letters), and also as UTF-16
+    without a mark, as two-byte Chinese fonts write text."""
+    for bom, codec in ((b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"),
+                       (b"\xef\xbb\xbf", "utf-8")):
+        if raw.startswith(bom):
+            return raw[len(bom):].decode(codec, "replace")
+    if len(raw) < 4 or len(raw) % 2:
+        return raw.decode("latin-1")
+    if raw[0::2].count(0) * 4 >= len(raw):  # Latin letters and digits in two bytes each
+        return raw.decode("utf-16-be", "replace")
+    return raw.decode("latin-1") + "\n" + raw.decode("utf-16-be", "replace")
+
+
+def _pdf_string(obj) -> str:
+    from pypdf.generic import ByteStringObject
+    return _pdf_bytes_text(bytes(obj)) if isinstance(obj, ByteStringObject) else str(obj)
+
+
+def _pdf_piece(token: bytes) -> bytes:
+    """The bytes of one literal `( … )` or hexadecimal `< … >` string of a content stream."""
+    if token[:1] == b"<":
+        digits = re.sub(rb"[^0-9A-Fa-f]", b"", token)
+        return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode())
+
+    def unescape(m: re.Match) -> bytes:
+        c = m.group(1)
+        if c[:1].isdigit():
+            return bytes([int(c, 8) & 0xFF])
+        return _PDF_ESCAPES.get(c, c)
+    return _PDF_ESCAPE.sub(unescape, token[1:-1])
+
+
+def _pdf_shown_text(data: bytes) -> str:
+    """The strings a content stream shows, one a line (the pieces of a TJ array together)."""
+    out = []
+    for m in _PDF_SHOWN.finditer(data):
+        token = m.group()
+        pieces = [p.group() for p in _PDF_PIECE.finditer(token)] if token[:1] == b"[" else [token]
+        if pieces:
+            out.append(_pdf_bytes_text(b"".join(_pdf_piece(p) for p in pieces)))
+    return "\n".join(out)
+
+
+class _PdfBudget:
+    """What reading one file may still cost: objects, and bytes of stream data held."""
+
+    def __init__(self) -> None:
+        self.objects = MAX_PDF_OBJECTS
+        self.bytes = MAX_PDF_DECODED_BYTES
+
+    def count(self, objects: int = 0, size: int = 0) -> None:
+        self.objects -= objects
+        self.bytes -= size
+        if self.objects < 0 or self.bytes < 0:
+            raise PdfTooLarge
+
+    def decode(self, stream) -> bytes | None:
+        """The stream's data with its filters undone, or None when they cannot be (a filter
+        pypdf does not know, damaged data): the caller reads the raw bytes then."""
+        from pypdf.errors import LimitReachedError
+        try:
+            data = stream.get_data()
+        except LimitReachedError:
+            raise PdfTooLarge from None
+        except Exception:  # noqa: BLE001 - any damage in one stream: its raw bytes are read
+            return None
+        if isinstance(data, str):
+            data = data.encode("latin-1", "replace")
+        self.count(size=len(data))
+        return data
+
+
+def _pdf_objects(data: bytes, reader, budget: _PdfBudget):
+    """Every object written in the file, whichever revision or cross-reference table names it
+    or none: each `N G obj` of the raw bytes, each trailer, and each object packed in an object
+    stream. Yields (number, object); an object that cannot be parsed is yielded as its raw
+    bytes (the number scan still reads them), and an object stream's unpacked data as
+    (-1, bytes) for the raw-name scan."""
+    from pypdf.errors import LimitReachedError
+    from pypdf.generic import IndirectObject, StreamObject, read_object
+    encryption = reader._encryption if reader.is_encrypted else None
+    encrypt_ref = reader.trailer.get("/Encrypt")
+    encrypt_num = encrypt_ref.idnum if isinstance(encrypt_ref, IndirectObject) else None
+    source = io.BytesIO(data)
+    packed = []
+    for m in _PDF_OBJ.finditer(data):
+        budget.count(objects=1)
+        num, gen = (int(m.group(1)), int(m.group(2))) if m.group(1) else (-1, 0)
+        try:
+            obj = read_object(_at(source, m.end()), reader)
+        except LimitReachedError:
+            raise PdfTooLarge from None
+        except Exception:  # noqa: BLE001 - damaged: its bytes are read as they are
+            end = data.find(b"endobj", m.end(), m.end() + MAX_TEXT_BYTES)
+            yield num, data[m.end(): end if end > 0 else m.end() + 4096]
+            continue
+        is_stream = isinstance(obj, StreamObject)
+        if is_stream:
+            budget.count(size=len(obj._data))
+        if encryption is not None and num not in (-1, encrypt_num) \
+                and not (is_stream and obj.get("/Type") == "/XRef"):  # tables are not encrypted
+            obj = encryption.decrypt_object(obj, num, gen, strict=False)
+        if isinstance(obj, StreamObject) and obj.get("/Type") == "/ObjStm":
+            packed.append(obj)
+        yield num, obj
+    for stream in packed:
+        unpacked = budget.decode(stream)
+        if unpacked is None:
+            continue
+        yield -1, unpacked
+        yield from _pdf_packed(unpacked, stream, reader, budget)
+
+
+def _at(source: io.BytesIO, offset: int) -> io.BytesIO:
+    """`source` at the first byte after `offset` that is not white space."""
+    m = _PDF_SPACE.match(source.getbuffer(), offset)
+    source.seek(m.end())
+    return source
+
+
+def _pdf_packed(unpacked: bytes, stream, reader, budget: _PdfBudget):
+    """The objects of one object stream: a header of number-offset pairs, then the objects."""
+    from pypdf.errors import LimitReachedError
+    from pypdf.generic import read_object
+    first, count = stream.get("/First"), stream.get("/N")
+    if not isinstance(first, int) or not isinstance(count, int) or not 0 <= first <= len(unpacked):
+        yield -1, unpacked
+        return
+    header = unpacked[:first].split()
+    budget.count(objects=len(header) // 2)
+    source = io.BytesIO(unpacked)
+    for i in range(0, len(header) - 1, 2):
+        try:
+            num, offset = int(header[i]), int(header[i + 1])
+            obj = read_object(_at(source, first + offset), reader)
+        except LimitReachedError:
+            raise PdfTooLarge from None
+        except Exception:  # noqa: BLE001 - damaged: the raw-name scan of the unpacked data
+            obj = None  # still finds what it names
+        if obj is not None:
+            yield num, obj
+
+
 class _PdfWalk:
-    """Every object of a PDF, once: active content found, and every text string collected."""
+    """Every object of a PDF, once: active content found, every string collected, and the
+    streams sorted by what they hold (a page's drawing, a picture, other data)."""
 
     def __init__(self) -> None:
         self.active: dict[str, None] = {}  # what was found, in order
         self.strings: list[str] = []
-        self.metadata: list[str] = []
+        self.streams: list[tuple[int, object]] = []
+        self.content_refs: set[int] = set()  # numbers of objects drawn as page content
+        self.action_refs: set[int] = set()  # numbers of objects used as actions
+        self.raw: list[bytes] = []  # objects that could not be parsed
 
-    def visit(self, obj, depth: int = 0) -> None:
+    def visit(self, obj, num: int = -1) -> None:
         from pypdf.generic import (
             ArrayObject,
+            ByteStringObject,
             DictionaryObject,
             IndirectObject,
+            NameObject,
             StreamObject,
             TextStringObject,
         )
-        if depth > 64:  # nothing a viewer needs: a file made to hide something from this walk
-            raise RecursionError("objects nested too deeply")
-        if isinstance(obj, IndirectObject):
-            return  # each indirect object is visited on its own
-        if isinstance(obj, TextStringObject):
-            self.strings.append(str(obj))
-        elif isinstance(obj, ArrayObject):
-            for item in obj:
-                self.visit(item, depth + 1)
-        elif isinstance(obj, DictionaryObject):
-            for key, value in obj.items():
-                if key in _PDF_ACTIVE_NAMES:
-                    self.active[_PDF_ACTIVE_NAMES[key]] = None
-                if key in ("/A", "/OpenAction", "/Next"):
-                    self.action(value.get_object() if isinstance(value, IndirectObject) else value)
-                self.visit(value, depth + 1)
-            if obj.get("/Type") == "/Action":
-                self.action(obj)
-            if isinstance(obj, StreamObject) and obj.get("/Type") == "/Metadata":
-                self.metadata.append(obj.get_data().decode("utf-8", "replace"))
+        if isinstance(obj, StreamObject):
+            self.streams.append((num, obj))
+        stack = [(obj, 0, "")]
+        while stack:
+            obj, depth, key = stack.pop()
+            if depth > _PDF_MAX_DEPTH:
+                raise RecursionError("objects nested too deeply")
+            if isinstance(obj, (TextStringObject, ByteStringObject)):
+                self.strings.append(_pdf_string(obj))
+            elif isinstance(obj, NameObject):
+                if obj in _PDF_ACTIVE_NAMES and obj not in _PDF_SHORT_NAMES:
+                    self.active[_PDF_ACTIVE_NAMES[obj]] = None
+            elif isinstance(obj, IndirectObject):
+                if key in _PDF_ACTION_KEYS:
+                    self.action_refs.add(obj.idnum)
+                elif key in ("/Contents", "/CharProcs"):
+                    self.content_refs.add(obj.idnum)
+            elif isinstance(obj, ArrayObject):
+                stack.extend((item, depth + 1, key) for item in obj)
+            elif isinstance(obj, DictionaryObject):
+                for k, value in obj.items():
+                    if k in _PDF_ACTIVE_NAMES:
+                        self.active[_PDF_ACTIVE_NAMES[k]] = None
+                    # a Type 3 font's glyphs are drawings: each is content, whatever its name
+                    stack.append((value, depth + 1, "/CharProcs" if key == "/CharProcs" else k))
+                if key in _PDF_ACTION_KEYS or obj.get("/Type") == "/Action" \
+                        or str(obj.get("/S")) in _PDF_ACTION_TYPES:
+                    self.action(obj)
+                for k in ("/URI", "/Base"):  # a URI action's address, a document's base address
+                    if isinstance(obj.get(k), (TextStringObject, ByteStringObject)):
+                        self.address(_pdf_string(obj[k]))
+            elif isinstance(obj, bytes) and num != -1:  # an object that could not be parsed
+                self.raw.append(obj)
 
     def action(self, value) -> None:
         from pypdf.generic import DictionaryObject
-        if not isinstance(value, DictionaryObject):
+        if not isinstance(value, DictionaryObject) or "/S" not in value:
             return  # the opening view as a destination: a page and a zoom
-        kind = value.get("/S")
+        kind = str(value["/S"])
         if kind not in _PDF_SAFE_ACTIONS:
             self.active[_PDF_ACTIVE_NAMES.get(kind, f"“{kind}”动作")] = None
-        elif kind == "/URI":
-            uri = str(value.get("/URI", ""))
-            scheme = url_scheme(uri)
+
+    def address(self, uri: str) -> None:
+        for text in uri.split("\n"):
+            scheme = url_scheme(text)
             if scheme is not None and scheme not in LINK_SCHEMES:
                 self.active[f"{scheme}: 链接"] = None
+
+    def stream_text(self, num: int, stream, budget: _PdfBudget) -> str:
+        """The text a person could have put in a stream: the strings a drawing shows, and all
+        of any other data (XMP metadata is XML, a private part may be anything)."""
+        kind = stream.get("/Subtype")
+        if stream.get("/Type") in ("/XRef", "/ObjStm") or kind in _PDF_FONT_SUBTYPES or any(
+                k in stream for k in ("/Length1", "/Length2", "/Length3", "/FunctionType",
+                                      "/ShadingType")):
+            return ""  # the file's own tables (objects are read apart), fonts, functions
+        if kind == "/Image" or "/Alternate" in stream:
+            return stream._data.decode("latin-1")  # a picture's EXIF and XMP, not its pixels
+        data = budget.decode(stream)
+        if data is None:
+            return stream._data.decode("latin-1")
+        if num in self.content_refs or kind == "/Form" or "/PatternType" in stream \
+                or _PDF_CONTENT_OPS.search(data):
+            return _pdf_shown_text(data)
+        return data.decode("latin-1") + "\n" + _pdf_shown_text(data)
 
 
 def _scan_pdf(path: Path, rel: str, rep: Reporter) -> None:
@@ -254,7 +469,9 @@ def _scan_pdf(path: Path, rel: str, rep: Reporter) -> None:
     from pypdf.errors import PyPdfError
 
     walk = _PdfWalk()
+    names = _pdf_raw_names(data)
     pages: list[str] = []
+    inside: list[str] = []
     quiet = logging.getLogger("pypdf")
     level = quiet.level
     quiet.setLevel(logging.ERROR)  # its warnings about damaged files are said below, in Chinese
@@ -267,11 +484,26 @@ def _scan_pdf(path: Path, rel: str, rep: Reporter) -> None:
             rep.add(Code.P016, "-", f"{rel} 有 {len(reader.pages)} 页，超过上限 {MAX_PDF_PAGES} 页，"
                     "无法检查；提示：拆分文件后再放入。", 1)
             return
-        numbers = sorted({n for gen in reader.xref.values() for n in gen} | set(reader.xref_objStm))
+        budget = _PdfBudget()
+        objects = {}
         walk.visit(reader.trailer)
-        for n in numbers:
-            walk.visit(reader.get_object(n))
+        for num, obj in _pdf_objects(data, reader, budget):
+            if num == -1 and isinstance(obj, bytes):
+                names |= _pdf_raw_names(obj)  # an object stream, unpacked
+                continue
+            walk.visit(obj, num)
+            objects.setdefault(num, []).append(obj)
+        for num in walk.action_refs:  # actions named by reference (a /Next array of them)
+            for obj in objects.get(num, ()):
+                walk.action(obj)
+        inside = [walk.stream_text(num, s, budget) for num, s in walk.streams]
+        inside += [raw.decode("latin-1") for raw in walk.raw]
         pages = [page.extract_text() or "" for page in reader.pages]
+    except PdfTooLarge:
+        rep.add(Code.P016, "-", f"{rel} 的内容解压后超过上限（{MAX_PDF_OBJECTS} 个对象或 "
+                f"{MAX_PDF_DECODED_BYTES // 1048576} MB），无法检查；提示：用 WPS 或 Word“另存为 PDF”"
+                "重新导出，或拆分文件后再放入。", 1)
+        return
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
             RecursionError, NotImplementedError) as e:
         rep.add(Code.P016, "-", f"{rel} 已损坏或加了权限保护，无法读取（{type(e).__name__}）；提示：用 "
@@ -279,14 +511,30 @@ def _scan_pdf(path: Path, rel: str, rep: Reporter) -> None:
         return
     finally:
         quiet.setLevel(level)
-    active = list(walk.active) + sorted(_PDF_ACTIVE_NAMES[n] for n in _pdf_raw_names(data))
+    active = list(walk.active) + sorted(_PDF_ACTIVE_NAMES[n] for n in names)
     if active:
         rep.add(Code.P015, "-", f"{rel} 含有：{'、'.join(dict.fromkeys(active))}，打开时可能自动运行"
                 "或带出其他文件；提示：用 WPS 或 Word 从原文件重新“另存为 PDF”（不要加入附件、表单或"
                 "脚本），或用“打印为 PDF”得到只有页面内容的文件。", 1)
+    seen: set[str] = set()
     for i, text in enumerate(pages, start=1):
-        _report_numbers(rep, text, f"第 {i} 页")
-    _report_numbers(rep, "\n".join(walk.strings + walk.metadata), "文档属性、书签、批注或表单")
+        _pdf_numbers(rep, text, f"第 {i} 页", seen)
+    _pdf_numbers(rep, "\n".join(walk.strings), "文档属性、书签、批注或表单", seen)
+    _pdf_numbers(rep, "\n".join(inside), "文件内部的数据（保存前的旧版本、批注的外观或不显示的内容）",
+                 seen)
+
+
+def _pdf_numbers(rep: Reporter, text: str, place: str, seen: set[str]) -> None:
+    """The numbers in `text` not yet reported for this file: a number on a page is also in the
+    page's drawing and maybe in an older revision of it, and is said once."""
+    fresh = []
+    for p in find_pii(text):
+        key = re.sub(r"[^0-9X]", "", normalise(text[p.start:p.end]).upper())
+        if key not in seen:
+            seen.add(key)
+            fresh.append(text[p.start:p.end])
+    if fresh:
+        _report_numbers(rep, "\n".join(fresh), place)
 
 
 # -- Word, Excel, PowerPoint (Office Open XML: a zip of XML parts) -------------------------------
@@ -298,11 +546,20 @@ _OFFICE_NAMES = {".docx": "Word", ".xlsx": "Excel", ".pptx": "PowerPoint"}
 _OFFICE_ACTIVE_PARTS = re.compile(
     r"(?:^|/)(?:vbaProject\.bin|vbaData\.xml)$|(?:^|/)(?:activeX|embeddings|macrosheets|"
     r"dialogsheets)/", re.IGNORECASE)
-# Parts that are not XML yet need no reading: pictures, fonts, legacy drawings (VML) and the
-# printer settings Office keeps. Anything else (an HTML or RTF chunk, a program) is refused.
-_OFFICE_PLAIN_PARTS = re.compile(
-    r"\.(?:png|jpe?g|jfif|gif|bmp|tiff?|emf|wmf|wdp|webp|svg|odttf|fntdata|ttf|vml)$|"
-    r"(?:^|/)printerSettings/[^/]+\.bin$", re.IGNORECASE)
+# Pictures: their metadata (PNG text chunks, JPEG comments, EXIF, XMP) is read for numbers.
+_OFFICE_PICTURES = re.compile(r"\.(?:png|jpe?g|jfif|gif|bmp|tiff?|webp)$", re.IGNORECASE)
+# Other parts that are not XML yet belong in an Office file: vector pictures, HD Photo, fonts,
+# the printer settings Office keeps. Their bytes are read as text (latin-1 and UTF-16) for
+# numbers. Anything else (an HTML or RTF chunk, a program) is refused.
+_OFFICE_BINARY_PARTS = re.compile(
+    r"\.(?:emf|wmf|wdp|odttf|fntdata|ttf)$|(?:^|/)printerSettings/[^/]+\.bin$", re.IGNORECASE)
+# XML parts Office writes without an .xml name: legacy drawings (VML, often not well-formed XML,
+# so read as text) and SVG pictures.
+_OFFICE_VML = re.compile(r"\.vml$", re.IGNORECASE)
+# Parts that fetch data from elsewhere when the file opens or refreshes: data connections (a web
+# query, a database), query tables, links to other workbooks or programs (DDE, OLE).
+_OFFICE_FETCH_PARTS = re.compile(r"(?:^|/)(?:connections\.xml|queryTables/[^/]+)$", re.IGNORECASE)
+_OFFICE_FETCH_ELEMENTS = {"ddeLink", "oleLink", "webPr", "dbPr", "olapPr", "textPr"}
 _OFFICE_ACTIVE_TYPES = re.compile(r"macroEnabled|vbaProject|activeX|oleObject", re.IGNORECASE)
 _W_INSTR = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}instr"
 _HYPERLINK_REL = "/relationships/hyperlink"
@@ -311,6 +568,18 @@ _TEXT_BLOCKS = {"p", "tc", "tr", "si", "c", "row", "comment", "is"}
 # Run text: pieces of one paragraph, to be read together (a number split over two runs).
 _RUN_TEXT = {"t", "delText", "instrText"}
 _DDE = re.compile(r"\bDDE(?:AUTO)?\b", re.IGNORECASE)
+# Word fields that read another file, a web address or a database, or run a macro, when the
+# document opens or its fields update. TOC, PAGE, HYPERLINK, REF… are ordinary.
+_ACTIVE_FIELD = re.compile(r"\s*(?:DDE|DDEAUTO|INCLUDETEXT|INCLUDEPICTURE|INCLUDE|LINK|IMPORT|"
+                           r"DATABASE|MACROBUTTON|AUTOTEXTLIST)\b", re.IGNORECASE)
+# Excel functions that fetch from the network or call a program.
+_ACTIVE_FUNCTION = re.compile(r"\b(?:WEBSERVICE|FILTERXML|IMAGE|RTD|CALL|REGISTER(?:\.ID)?|EXEC|"
+                              r"IMPORTDATA|IMPORTXML|IMPORTHTML|IMPORTRANGE)\s*\(", re.IGNORECASE)
+# PowerPoint click or hover actions that run a program, a macro or an embedded object.
+_ACTIVE_ACTION = re.compile(r"ppaction://(?:program|macro|ole)", re.IGNORECASE)
+# Relationships to an embedded program, object or document (even under a picture's name).
+_EMBEDDING_RELS = {"oleObject", "aFChunk", "package", "control", "activeXControlBinary"}
+_FLD_CHAR_TYPE = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}fldCharType"
 
 
 def _local(tag) -> str:
@@ -333,19 +602,61 @@ def _part_place(part: str) -> str:
 
 
 def _part_text(root: ElementTree.Element) -> str:
+    """Everything a part holds: the text in reading order (the runs of a paragraph joined, as a
+    number split over runs is read), then each attribute value (alt text, a sheet's name, a
+    comment's author, a data-validation prompt, a number format) and each formula on a line of
+    its own, so that no two of them join into one number. Text between elements (tail text)
+    counts unless it is only the whitespace of indented XML, which Office does not show."""
     out: list[str] = []
+    apart: list[str] = []
 
     def walk(el: ElementTree.Element) -> None:
         name = _local(el.tag)
-        if el.text and name != "f":  # a formula is code, read apart
+        apart.extend(v for v in el.attrib.values() if v.strip())
+        if el.text and name == "f":  # a formula is code: its text apart
+            apart.append(el.text)
+        elif el.text:
             out.append(el.text)
         for child in el:
             walk(child)
+            if child.tail and child.tail.strip():
+                out.append(child.tail)
         if name in _TEXT_BLOCKS or (len(el) == 0 and el.text and name not in _RUN_TEXT):
             out.append("\n")
 
     walk(root)
-    return "".join(out)
+    return "".join(out) + "\n" + "\n".join(apart)
+
+
+def _binary_text(data: bytes) -> str:
+    """The text a binary part may hold, as single-byte and as UTF-16 characters."""
+    return "\n".join((data.decode("latin-1"), data.decode("utf-16-le", "replace"),
+                      data[1:].decode("utf-16-le", "replace")))
+
+
+def _vml_text(data: bytes) -> str:
+    """A legacy drawing (VML, XML that is often not well formed): its text and attribute
+    values, each on a line of its own."""
+    import html
+    text = data.decode("utf-8", "replace")
+    values = re.findall(r"=\s*(?:\"([^\"]*)\"|'([^']*)')", text)
+    return "\n".join([html.unescape(re.sub(r"<[^>]*>", "\n", text))]
+                     + [html.unescape(a or b) for a, b in values])
+
+
+def _picture_text(data: bytes) -> str:
+    """What a picture's metadata says: PNG text chunks, comments, EXIF and XMP."""
+    from PIL import Image, UnidentifiedImageError
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            im.verify()  # the whole file read, so every text chunk is in `info`
+            values = list(im.info.values())
+        with Image.open(io.BytesIO(data)) as im:
+            values += list(im.getexif().values())
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, RuntimeError) as e:
+        raise zipfile.BadZipFile(f"picture: {type(e).__name__}") from None
+    return "\n".join(v.decode("latin-1") if isinstance(v, bytes) else v
+                     for v in values if isinstance(v, (bytes, str)))
 
 
 class _Unzipped:
@@ -401,9 +712,19 @@ def _scan_office_parts(unzipped: _Unzipped, infos: list[zipfile.ZipInfo], rel: s
         if _OFFICE_ACTIVE_PARTS.search(part):
             active[f"宏、控件或嵌入的对象（{part}）"] = None
             continue
-        if _OFFICE_PLAIN_PARTS.search(part):
+        if _OFFICE_FETCH_PARTS.search(part):
+            active[f"数据连接（{part}）"] = None
             continue
-        if not part.endswith((".xml", ".rels")):
+        if _OFFICE_PICTURES.search(part):
+            texts.append((part, _picture_text(unzipped.read(info))))
+            continue
+        if _OFFICE_BINARY_PARTS.search(part):
+            texts.append((part, _binary_text(unzipped.read(info))))
+            continue
+        if _OFFICE_VML.search(part):
+            texts.append((part, _vml_text(unzipped.read(info))))
+            continue
+        if not part.lower().endswith((".xml", ".rels", ".svg")):
             active[f"嵌入的其他文件（{part}）"] = None
             continue
         raw = unzipped.read(info)
@@ -420,9 +741,12 @@ def _scan_office_parts(unzipped: _Unzipped, infos: list[zipfile.ZipInfo], rel: s
                     active[f"宏或控件（{el.get('ContentType')}）"] = None
         elif part.endswith(".rels"):
             _office_relations(root, part, active)
+            texts.append((part, _relation_text(root)))
         else:
             for code in _field_codes(root):
-                active[f"调用其他程序的公式或域代码（{clip(code, 30)}）"] = None
+                active[f"调用其他程序或读取其他文件的公式、域代码或动作（{clip(code, 30)}）"] = None
+            if any(_local(el.tag) in _OFFICE_FETCH_ELEMENTS for el in root.iter()):
+                active[f"指向其他程序或文件的链接（{part}）"] = None
             texts.append((part, _part_text(root)))
     if active:
         rep.add(Code.P015, "-", f"{rel} 含有：{'、'.join(active)}，打开时可能运行程序或读取其他文件",
@@ -432,29 +756,62 @@ def _scan_office_parts(unzipped: _Unzipped, infos: list[zipfile.ZipInfo], rel: s
 
 
 def _field_codes(root: ElementTree.Element) -> list[str]:
-    """Formulas and Word field codes that start another program (DDE, `=cmd|' /c …'!A1`)."""
-    found = []
+    """Formulas, Word field codes and PowerPoint actions that start another program or read
+    another file (DDE, `=cmd|' /c …'!A1`, INCLUDETEXT, WEBSERVICE(), ppaction://program). Word
+    reads a field's code from all its instrText runs between fldChar begin and end together
+    (`DD` + `EAUTO …` is DDEAUTO), so they are joined per field, fields nested inside kept apart."""
+    codes: list[tuple[str, str]] = []  # (element name, code)
+    open_fields: list[list[str]] = []
     for el in root.iter():
         name = _local(el.tag)
-        code = el.text if name in ("f", "instrText") else el.get(_W_INSTR) if name == "fldSimple" \
-            else None
-        if code and (_DDE.search(code) or (name == "f" and "|" in code)):
-            found.append(code)
-    return found
+        if name == "fldChar":
+            kind = el.get(_FLD_CHAR_TYPE)
+            if kind == "begin":
+                open_fields.append([])
+            elif kind == "end" and open_fields:
+                codes.append(("instrText", "".join(open_fields.pop())))
+        elif name == "instrText" and el.text:
+            if open_fields:
+                open_fields[-1].append(el.text)
+            else:
+                codes.append((name, el.text))
+        elif name == "f" and el.text:
+            codes.append((name, el.text))
+        elif name == "fldSimple":
+            codes.append(("instrText", el.get(_W_INSTR, "")))
+        action = el.get("action", "")
+        if _ACTIVE_ACTION.match(action):
+            codes.append(("action", action))
+    codes.extend(("instrText", "".join(f)) for f in open_fields)  # a field never closed
+    return [code for name, code in codes if name == "action" or _DDE.search(code) or (
+        name == "f" and ("|" in code or _ACTIVE_FUNCTION.search(code)))
+        or (name == "instrText" and _ACTIVE_FIELD.match(code))]
 
 
 def _office_relations(root: ElementTree.Element, part: str, active: dict[str, None]) -> None:
     """Links to anything outside the file: a web address a reader clicks is fine; a template,
     picture, object or workbook fetched from elsewhere when the file opens is not."""
     for el in root.iter():
-        if _local(el.tag) != "Relationship" or el.get("TargetMode") != "External":
+        if _local(el.tag) != "Relationship":
             continue
         target, rel_type = el.get("Target", ""), el.get("Type", "")
         scheme = url_scheme(target)
+        if rel_type.rsplit("/", 1)[-1] in _EMBEDDING_RELS:
+            active[f"嵌入的对象或文档（{part}）"] = None
+        if el.get("TargetMode", "").strip().lower() != "external" and scheme is None:
+            continue  # a part of this file
         if rel_type.endswith(_HYPERLINK_REL) and scheme in LINK_SCHEMES:
             continue
         what = "链接" if rel_type.endswith(_HYPERLINK_REL) else "外部引用"
         active[f"指向文件之外的{what}“{clip(target, 40)}”（{part}）"] = None
+
+
+def _relation_text(root: ElementTree.Element) -> str:
+    """Every relationship's target, as written and with %xx decoded: a web address the
+    document links to can carry numbers in its query (`?tel=…`)."""
+    from urllib.parse import unquote
+    targets = [el.get("Target", "") for el in root.iter() if _local(el.tag) == "Relationship"]
+    return "\n".join(targets + [unquote(t) for t in targets if "%" in t])
 
 
 # -- the table ----------------------------------------------------------------------------------

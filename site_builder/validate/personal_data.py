@@ -37,11 +37,14 @@ OTHER_DIGITS = ("\u00b2\u00b3\u00b9\u1369-\u1371\u19da\u2070\u2074-\u2079\u2080-
                 "\U00011052-\U0001105a\U0001f100-\U0001f10a")
 
 # Chinese numerals as said and written digit by digit in phone and identity numbers ("幺三八",
-# "一三八〇〇一三八〇〇〇", "壹叁捌"); 两 is how some say 2.
+# "一三八〇〇一三八〇〇〇", "壹叁捌"); as said over the phone: 幺 for 1, 两 for 2, 拐 for 7 and
+# 洞 for 0 ("幺三八洞洞拐…"). 拐 and 洞 are ordinary words too ("拐弯", "山洞"): like every numeral
+# they count only in a long run of numerals (below).
 _CHINESE_DIGITS = {
     "〇": "0", "零": "0", "洞": "0", "一": "1", "幺": "1", "壹": "1", "二": "2", "两": "2", "兩": "2",
     "贰": "2", "貳": "2", "三": "3", "叁": "3", "參": "3", "四": "4", "肆": "4", "五": "5", "伍": "5",
-    "六": "6", "陆": "6", "陸": "6", "七": "7", "柒": "7", "八": "8", "捌": "8", "九": "9", "玖": "9",
+    "六": "6", "陆": "6", "陸": "6", "七": "7", "拐": "7", "柒": "7", "八": "8", "捌": "8", "九": "9",
+    "玖": "9",
 }
 _CN = "[" + "".join(_CHINESE_DIGITS) + "]"
 # Chinese numerals are read as digits only in a run of seven or more numerals (Chinese or not) a
@@ -53,8 +56,10 @@ _CN_ANY = re.compile(_CN)
 _SEP_CHAR = re.compile(r"[^\w\n\r]")
 _MIN_NUMERALS = 7
 _LOOK_BACK = 40  # how far back a run of digits before Chinese numerals is read
-# Place-value characters make numerals a quantity ("一千三百八十万零一"), not a digit string.
-_PLACE_VALUE = set("十拾百佰千仟万萬亿億兆")
+# A quantity in words ("一千三百八十万零一") puts a place value (十百千万亿) after nearly every
+# numeral, so it never makes such a run: place values split it into clusters of one or two
+# numerals. A place value next to a run of seven numerals is a word ("…洞洞洞万分感谢", "万一")
+# or a unit, and does not make the run a quantity (it once did: a leak).
 # Every non-ASCII digit: a negated class is one test per character, where \d with a lookahead
 # would be two.
 _FOREIGN_DIGIT = re.compile(rf"[^\D0-9]|[{OTHER_DIGITS}]")
@@ -93,8 +98,6 @@ def _chinese_numerals(text: str) -> str:
         numerals -= len(_SEP_CHAR.findall(text, start, s))
         if numerals < _MIN_NUMERALS:
             continue
-        if (start and text[start - 1] in _PLACE_VALUE) or text[end:end + 1] in _PLACE_VALUE:
-            continue  # a quantity in words: "二千一百三十八万零一"
         chars = chars if chars is not None else list(text)
         for i in range(s, e):
             chars[i] = _CHINESE_DIGITS.get(chars[i], chars[i])
@@ -184,7 +187,12 @@ def is_old_resident_id(digits: str) -> bool:
 
 
 # Issuer prefixes of the cards people in China carry: UnionPay (62, and 60 of older debit
-# cards), Visa (4), Mastercard (51–55, 2221–2720), JCB (35).
+# cards), Visa (4), Mastercard (51–55, 2221–2720), JCB (35). Lengths by issuer (see
+# _CARD_LENGTHS): UnionPay and JCB issue 16 to 19 digits (UnionPay debit cards are mostly 19),
+# and so did the 60 debit cards; Visa and Mastercard cards in China are 16 digits (Visa's 13 and
+# 19-digit numbers are not issued here). A 17–19-digit number starting with 4 is an account of
+# another kind: Chinese banks' corporate accounts (对公账户) run 17 to 23 digits and are public
+# by design ("4400 1612 3456 7890 122": Luhn-valid by chance one time in ten).
 _CARD_IIN = re.compile(r"62|60|4|5[1-5]|35|2(?:22[1-9]|2[3-9]\d|[3-6]\d\d|7[01]\d|720)")
 _ROUND = re.compile(r"(\d)\1{7}")  # eight equal digits in a row: a round amount, not a card
 
@@ -217,7 +225,7 @@ def is_bank_card(digits: str) -> bool:
     from separate quantities)."""
     if not (16 <= len(digits) <= 19 and digits.isdigit()):
         return False
-    if _CARD_IIN.match(digits) is None or (digits[0] in "25" and len(digits) != 16):
+    if _CARD_IIN.match(digits) is None or (digits[0] in "245" and len(digits) != 16):
         return False
     return not _ROUND.search(digits) and luhn_ok(digits) and not is_credit_code(digits)
 
@@ -233,13 +241,15 @@ def mask(digits: str) -> str:
 # An invisible character alone between two groups joins them as written on purpose.
 _GROUP = re.compile(r"[0-9]+(?:\u200b*[XxＸｘ](?![0-9]))?")
 
-# Cheap test first: ten digits close together are needed for any finding.
-_HINT = re.compile(r"[0-9](?:[^\w\n\r]{0,8}[0-9]|_{1,3}[0-9]){9}")
+# Cheap test first: ten digits close together are needed for any finding. A run of whitespace
+# is one separator (a browser shows it as one space); possessive, so it is read once: linear.
+_HINT = re.compile(r"[0-9](?:(?:\s++|[^\w\s]){0,8}[0-9]|_{1,3}[0-9]){9}")
 
 # How two groups stand to each other, by what lies between them:
 _HARD, _SPACE, _LIST, _JOIN, _RANGE = range(5)
-# - never joined: a letter or an ideograph ("2022年 1668 人"), a line break, more than three
-#   visible characters, the end of a cell or sentence before a space ("182. 1814": Pagefind
+# - never joined: a letter or an ideograph ("2022年 1668 人"), a line break that Markdown shows
+#   as one (_line_break_kind), more than three characters (a run of spaces and tabs counting as
+#   one: a browser shows it as one space), the end of a cell or sentence before a space ("182. 1814": Pagefind
 #   joins a table's cells so), list punctuation with a space ("1668, 1261"), a table cell;
 _HARD_GAP = re.compile(r"[^\W_]|[\n\r\u2028\u2029]")
 # - list punctuation without a space ("1668、1261、968", "138|1234|5678"): two values side by side
@@ -271,16 +281,47 @@ _UUID = re.compile(r"(?<![0-9A-Za-z])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4
                    r"-[0-9A-Fa-f]{12}(?![0-9A-Za-z])")
 
 
+# What a browser shows as one space: a run of spaces, tabs and (within a paragraph) one line break.
+_HTML_SPACES = re.compile(r"[ \t\f]{2,}")
+_LINE_BREAK = re.compile(r"[\n\r\u2028\u2029]")
+# One line break inside a paragraph (a "soft" break, shown as a space), also inside a quote
+# ("> 138\n> 0013"); at most one space before it, as two spaces or a backslash make a visible
+# line break. A blank line, a list item ("\n- ", "\n1. "), a heading or a table row separate.
+_SOFT_BREAK = re.compile(r"[ \t\f]?(?:\r\n|\n|\r)[ \t\f]*(?:>[ \t\f]*)*")
+_LIST_MARKER = re.compile(r"[0-9]{1,9}[.)](?:\s|$)")
+_HEADING = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]|$)")
+
+
 def _gap_kind(norm: str, a: int, b: int, line: list[int]) -> int:
-    if b - a == 1:  # one character, as most gaps are: "2022 1668", "138-0013"
+    if b - a == 1 and norm[a] not in "\n\r":  # one character, as most gaps are: "2022 1668"
         kind = _ONE_CHAR_GAPS.get(norm[a])
         if kind is None:
             kind = _ONE_CHAR_GAPS[norm[a]] = _gap_text_kind(norm[a])
     else:
-        kind = _gap_text_kind(norm[a:b].replace(_INVISIBLE, ""))
+        gap = norm[a:b].replace(_INVISIBLE, "")
+        if _LINE_BREAK.search(gap):
+            return _line_break_kind(norm, a, b) if _SOFT_BREAK.fullmatch(gap) else _HARD
+        kind = _gap_text_kind(_HTML_SPACES.sub(" ", gap))
     if kind == _PIPE:  # a table's cell ("|2022|1668|1261|968|"), else a list's separator
         return _HARD if _table_row(norm, a, line) else _LIST
     return kind
+
+
+def _line_break_kind(norm: str, a: int, b: int) -> int:
+    """One line break between two groups: a space where Markdown joins the two lines into one
+    paragraph ("138\n0013\n8000" is shown "138 0013 8000"), else a separation: after a heading,
+    around a table's row (with or without its outer pipes), before an ordered list's item or a
+    quote that starts. Each line is read once per break at its end: linear."""
+    start = max(norm.rfind("\n", 0, a), norm.rfind("\r", 0, a)) + 1
+    before = norm[start:a]
+    end = len(norm) if (e := norm.find("\n", b)) < 0 else e
+    if _HEADING.match(before) or _PIPES.search(before) or _PIPES.search(norm, b, end):
+        return _HARD
+    if ">" in norm[a:b] and not before.lstrip().startswith(">"):
+        return _HARD  # a quote begins
+    if _LIST_MARKER.match(norm, b):
+        return _HARD
+    return _SPACE
 
 
 _PIPE = -1
@@ -451,6 +492,12 @@ def find_pii(text: str, phones: bool = False) -> list[PiiMatch]:
 
 _X = str.maketrans("xＸｘ", "XXX")
 
+# Eleven digits right before 元 are an amount (13.8 billion yuan: a region's output, a fund),
+# not a mobile number. Only 元: no count of people or things in a report reaches ten billion
+# ("13800138000人次" stays refused), and no amount has 15 or 18 digits, so an identity number
+# before 元 ("110101199003071233元": region, birth date and check character all right) is one.
+_YUAN_AFTER = re.compile(r"[ \t]?元")
+
 
 def _chain(norm: str, groups, gaps: list[int], uuids, phones: bool, add) -> None:
     """Every window of whole groups in a run of groups no hard gap separates."""
@@ -495,6 +542,8 @@ def _chain(norm: str, groups, gaps: list[int], uuids, phones: bool, add) -> None
                 continue  # a decimal such as "1.38000012 34", not a grouped number
             if not _written_as(found[2], lengths, set(gaps[i:j]), i == 0 and j == last):
                 continue
+            if found[0] == "mobile" and _YUAN_AFTER.match(norm, groups[j][1]):
+                continue  # an amount: "带动就业13800138000元产值"
             edge_before = before if i == 0 else ""
             edge_after = after if j == last else ""
             if found[0] != "id" and ("token" in (edge_before, edge_after) or
@@ -634,8 +683,9 @@ def _check_phone_field(rep: Reporter, where: str, node: ScalarNode) -> None:
         rep.at_node(node, code, where, msg.format(m=mask(digits)))
 
 
-def check_front_matter_pii(root: MappingNode, rep: Reporter) -> None:
-    """Personal data in every text value of the front matter, reported at its line."""
+def check_front_matter_pii(root: MappingNode, rep: Reporter, phones: bool = True) -> None:
+    """Personal data in every text value of the front matter, reported at its line; with
+    `phones`, office phone numbers outside the phone fields as well."""
     if not might_hold_numbers(_scalars(root)):
         return
 
@@ -650,7 +700,7 @@ def check_front_matter_pii(root: MappingNode, rep: Reporter) -> None:
             # a personal number written there is published all the same (as a JSON number).
             public = _NO_PHONE_CHECK.fullmatch(where) or _NUMBER_FIELDS.fullmatch(where)
             report_pii(rep, where or "-", node.value, _scalar_position(node, rep.line_offset),
-                       phones=not public)
+                       phones=phones and not public)
         elif isinstance(node, MappingNode):
             for k, v in node.value:
                 key = k.value if isinstance(k, ScalarNode) else "?"

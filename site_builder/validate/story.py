@@ -368,12 +368,14 @@ class _Locator:
         return self.line_col(self.offset(*needles))
 
 
-def check_story(body: str, body_line: int, rep: Reporter, folder: Path | None = None) -> None:
+def check_story(body: str, body_line: int, rep: Reporter, folder: Path | None = None,
+                phones: bool = True) -> None:
     """Report everything in a story that is not plain, safe Markdown, at its line in the file.
 
-    `folder` is the brand's image folder; images the story shows must be there."""
+    `folder` is the brand's image folder; images the story shows must be there. `phones`: office
+    landlines and 400/800 numbers are refused too (a brand's go in contact.phone)."""
     loc = _Locator(body, body_line)
-    report_pii(rep, STORY_FIELD, body, loc.line_col)
+    report_pii(rep, STORY_FIELD, body, loc.line_col, phones=phones)
     check_heading_levels(body, body_line, rep)
     m = _HIDDEN_IN_BODY.search(body)
     if m:

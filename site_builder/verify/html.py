@@ -9,8 +9,18 @@ import re
 # can write into, governed by the editor page's Content-Security-Policy instead of the scans.
 ADMIN = "admin"
 ADMIN_VENDOR = "admin/vendor/"
+# Exactly the vendored files the build copies there (editor/cms.py `admin_files`): Decap's bundle
+# and its chunks (*decap-cms.js) and WebAssembly, directly in admin/vendor/decap/. Any other file
+# under admin/ is checked like the rest of the site.
+_VENDORED = re.compile(r"admin/vendor/decap/[^/]*(?:decap-cms\.js|\.wasm)")
 
 from ..text import named_addresses  # noqa: F401  (the checks' one reading of addresses in code)
+
+
+def is_vendored(rel: str) -> bool:
+    """Whether `rel` is one of the vendored editor files the scans leave to the admin page's
+    Content-Security-Policy."""
+    return _VENDORED.fullmatch(rel) is not None
 
 # <link rel=…> values that make the browser fetch the address by itself.
 _RESOURCE_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "prerender", "icon",
@@ -50,9 +60,11 @@ _CSS_STRING = re.compile(r""""([^"]*)"|'([^']*)'""")
 # server-side pages and includes; and the hosts' own configuration files (redirects, headers).
 FORBIDDEN_SUFFIXES = frozenset({
     "htm", "xhtml", "xht", "xsl", "xslt", "svgz", "swf", "spl", "hta", "mht", "mhtml", "shtml",
-    "shtm", "stm", "php", "phtml", "asp", "aspx", "jsp", "cgi", "vbs", "wsf", "jar", "xap", "xbap",
-    "xul"})
-FORBIDDEN_NAMES = frozenset({".htaccess", ".htpasswd", "_redirects", "_headers", "web.config"})
+    "shtm", "stm", "php", "php3", "php4", "php5", "php6", "php7", "php8", "phar", "pht", "phtml",
+    "htc", "asp", "aspx", "asa", "cshtml", "jsp", "cgi", "pl", "py", "sh", "vbs", "wsf", "jar",
+    "xap", "xbap", "xul"})
+FORBIDDEN_NAMES = frozenset({".htaccess", ".htpasswd", "_redirects", "_headers", "web.config",
+                             ".user.ini"})
 # The pages the engine writes: a folder's index.html, and the 404 page at the site's root.
 PAGE_NAME, ROOT_PAGES = "index.html", ("404.html",)
 
@@ -62,6 +74,9 @@ def unpublishable(rel: str, name: str | None = None) -> str | None:
     the site never publishes such a file; None for every file a build writes."""
     name = name or rel.rsplit("/", 1)[-1]
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if name != name.rstrip(". "):
+        # Windows servers drop a trailing dot or space: "a.php." is served as "a.php".
+        return f"名称以句点或空格结尾的文件“{name}”"
     if name.lower() in FORBIDDEN_NAMES:
         return f"网站服务器的配置文件 {name}"
     if suffix in FORBIDDEN_SUFFIXES:
@@ -110,9 +125,24 @@ def parse_srcset(value: str) -> list[str]:
     return urls
 
 
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9A-Fa-f]{1,6})[ \t\f]?|\r\n|(.))", re.DOTALL)
+
+
+def css_unescape(css: str) -> str:
+    """The stylesheet as a browser reads its names and strings: "u\\72l(" is url( and "\\@import"
+    @import. Escaped line breaks stay line breaks, so line numbers hold."""
+    def one(m: re.Match) -> str:
+        if m.group(1):
+            code = int(m.group(1), 16)
+            return chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else "\ufffd"
+        return m.group(2) if m.group(2) is not None else "\n"
+    return _CSS_ESCAPE.sub(one, css)
+
+
 def css_urls(css: str) -> list[tuple[int, str, str]]:
-    """(offset, kind, url) for every url() and @import in a stylesheet, comments excluded."""
-    css = _CSS_COMMENT.sub(lambda m: " " * len(m.group(0)), css)
+    """(offset, kind, url) for every url() and @import in a stylesheet (escapes read, comments
+    excluded)."""
+    css = css_unescape(_CSS_COMMENT.sub(lambda m: " " * len(m.group(0)), css))
     out = [(m.start(), "url()", next(g for g in m.groups() if g is not None))
            for m in _CSS_URL.finditer(css)]
     out += [(m.start(), "@import", m.group(1) if m.group(1) is not None else m.group(2))
@@ -135,7 +165,9 @@ class TeeParser(html.parser.HTMLParser):
     def _forward(self, calls):
         def forward(*args):
             lineno, offset = self.lineno, self.offset
+            raw = self.get_starttag_text()  # the tag's source, as each would see it
             for t, method in calls:
                 t.lineno, t.offset = lineno, offset
+                t.tee_starttag = raw
                 method(*args)
         return forward

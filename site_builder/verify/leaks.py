@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 from PIL import Image
 
 from ..diagnostics import Code, Diagnostic, make_diagnostic, sort_key
-from ..text import clip, line_at
+from ..text import clip, csv_formula_cells, line_at
 from ..validate.personal_data import find_pii
 from ..validate.story import normalise_url, url_scheme
 from .html import (
@@ -26,8 +26,9 @@ from .html import (
     _CSS_URL,
     _RESOURCE_ATTRS,
     _RESOURCE_RELS,
-    ADMIN_VENDOR,
     TeeParser,
+    css_unescape,
+    is_vendored,
     parse_srcset,
     site_path,
     unpublishable,
@@ -56,6 +57,36 @@ _NAVIGATING = {("a", "href"), ("area", "href"), ("form", "action"), ("button", "
                ("embed", "src"), ("base", "href")}
 _EMBEDS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base"}
 _SCRIPT_SCHEMES = {"javascript", "vbscript", "livescript"}
+# Elements whose source runs as script or as a page of its own: a data:, blob: or filesystem:
+# source there is script the page carries with it.
+_EXEC_ELEMENTS = {"script", "iframe", "frame", "object", "embed", "portal", "fencedframe"}
+_LOCAL_SCHEMES = {"data", "blob", "filesystem"}
+# SVG animation elements: they set another attribute of their parent to their values.
+_ANIMATIONS = {"animate", "set", "animatemotion", "animatetransform", "animatecolor"}
+# Markup our generator never writes, which a browser reads otherwise than Python's html.parser
+# (no HTML5-conformant parser is installed): "--!>" ends a comment in a browser, "<![CDATA[" is a
+# bogus comment ending at the first ">", and <xmp>, <noembed>, <noframes> and <plaintext> hold
+# raw text in a browser where the scan would see tags ("mutation XSS"). Each is a finding: what
+# the scan cannot read as a browser does is not published. <noscript> (which the search page and
+# the editor's use) is raw text too: a "</" in a tag's own source (where the generator always
+# writes &lt;) or in a comment could end it where the scan sees an attribute value.
+_DIVERGENT_TAGS = {"xmp", "noembed", "noframes", "plaintext", "listing"}
+# <title> and <textarea> end only at their own end tag in a browser: a tag inside is text there,
+# and text that hides a tag from the scan.
+_RCDATA_TAGS = {"title", "textarea"}
+# Elements that start a new line of rendered text; the text of any other (<b>, <span>…) runs on,
+# so a number split across them is one number to the reader.
+_BLOCK_TAGS = {"address", "article", "aside", "blockquote", "br", "dd", "details", "dialog",
+               "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1",
+               "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "option",
+               "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead",
+               "tr", "ul", "title", "caption", "head", "body", "html", "img", "input", "button",
+               "select", "textarea", "label", "svg", "math", "template", "script", "style",
+               "meta", "link", "iframe", "video", "audio", "canvas", "object", "embed"}
+# A `content:` declaration: its strings are text the reader sees (other strings in a stylesheet,
+# data: images above all, are not text).
+_CSS_CONTENT = re.compile(r"""(?<![\w-])content\s*:((?:[^;}"']|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')*)""",
+                          re.IGNORECASE)
 # <meta http-equiv> values a page may carry (the editor's page has a Content-Security-Policy);
 # any other, "refresh" above all (however written), can send every page to another host.
 _HTTP_EQUIV_ALLOWED = {"content-type", "content-security-policy", "x-ua-compatible",
@@ -134,7 +165,8 @@ class _Scan:
         values = parse_srcset(value) if attr.endswith("srcset") else [value]
         for v in values:
             scheme = url_scheme(v)
-            if scheme in _SCRIPT_SCHEMES or (scheme == "data" and (tag, attr) in _NAVIGATING):
+            if scheme in _SCRIPT_SCHEMES or (scheme == "data" and (tag, attr) in _NAVIGATING) or (
+                    scheme in _LOCAL_SCHEMES and tag in _EXEC_ELEMENTS):
                 self.add(rel, line, col, Code.P104, f"<{tag} {attr}>",
                          f"<{tag}> 的 {attr} 是 {scheme}: 地址“{clip(v, 40, squeeze=True)}”")
 
@@ -150,7 +182,12 @@ class _Scan:
             self.add(rel, line, col, Code.P105, what, f"{what} 从其他网站 {netloc} 加载“{clip(v, 40, squeeze=True)}”")
 
     def css(self, rel: str, text: str, line0: int = 1) -> None:
-        text = _CSS_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+        """A stylesheet, read as a browser reads it (escapes decoded): what it loads, and the
+        personal numbers in its strings (`content: "…"` is text the reader sees)."""
+        text = css_unescape(_CSS_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text))
+        for m in _CSS_CONTENT.finditer(text):
+            line = line0 + text.count("\n", 0, m.start())
+            self.pii(rel, m.group(1), "样式中的文字", lambda _o, line=line: (line, 1))
         for rx, kind in ((_CSS_URL, "CSS url()"), (_CSS_IMPORT, "CSS @import")):
             for m in rx.finditer(text):
                 value = next((g for g in m.groups() if g is not None), "")
@@ -250,6 +287,10 @@ class _Scan:
         for el in root.iter() if root is not None else ():
             tag = el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else "?"
             self.xml_element(rel, tag, el.attrib)
+            if tag == "text":  # SVG text: its <tspan>s are read as one line
+                self.pii(rel, re.sub(r"\s+", " ", "".join(el.itertext())), "<text>")
+            elif tag == "style" and el.text:
+                self.css(rel, el.text)
             for name, value in el.attrib.items():
                 name = name.rsplit("}", 1)[-1]
                 if name in ("href", "src", "url"):
@@ -259,7 +300,8 @@ class _Scan:
                                  f"<{tag}> 的 {name} 是 {scheme}: 地址“{clip(value, 40, squeeze=True)}”")
                 self.pii(rel, value, f"<{tag} {name}>")
             # Atom marks HTML with type="html"; RSS descriptions are HTML by convention.
-            as_html = el.attrib.get("type") in ("html", "xhtml") or tag == "description"
+            as_html = el.attrib.get("type", "").strip().lower() in ("html", "xhtml", "text/html") \
+                or tag == "description"
             for text in (el.text, el.tail):
                 if text and text.strip():
                     self.string(rel, text, f"<{tag}>", address=tag in ("loc", "link", "id"),
@@ -280,12 +322,26 @@ class _Scan:
             if name.startswith("on"):
                 self.add(rel, 1, 1, Code.P103, f"<{tag} {name}>",
                          f"<{tag}> 上有内联事件属性 {name}=“{clip(value, 40, squeeze=True)}”")
-            elif name in _XML_ANIMATION_VALUES:
-                for v in value.split(";"):
-                    scheme = url_scheme(v)
-                    if scheme in _SCRIPT_SCHEMES or scheme == "data":
-                        self.add(rel, 1, 1, Code.P104, f"<{tag} {name}>",
-                                 f"<{tag}> 的 {name} 是 {scheme}: 地址“{clip(v, 40, squeeze=True)}”")
+        self.animation(rel, 1, 1, tag, attrs)
+
+    def animation(self, rel: str, line: int, col: int, tag: str, attrs: dict[str, str]) -> None:
+        """An SVG animation (in an SVG file or inline in a page) that sets an event handler, or
+        sets an address to a script or data: address."""
+        target = re.sub(r"[\s\x00-\x1f]+", "", attrs.get("attributename", "")).lower()
+        if target.startswith("on"):
+            self.add(rel, line, col, Code.P103, f"<{tag} attributeName>",
+                     f"<{tag}> 动画设置内联事件属性 {target}")
+        for name in _XML_ANIMATION_VALUES & attrs.keys():
+            for v in attrs[name].split(";"):
+                scheme = url_scheme(v)
+                if scheme in _SCRIPT_SCHEMES or scheme == "data":
+                    self.add(rel, line, col, Code.P104, f"<{tag} {name}>",
+                             f"<{tag}> 的 {name} 是 {scheme}: 地址“{clip(v, 40, squeeze=True)}”")
+
+    def symlink(self, rel: str) -> None:
+        """A symbolic link in the built site: a build writes none, and a web server would
+        publish what it leads to (a file or folder anywhere on the computer)."""
+        self.add(rel, 1, 1, Code.P114, rel, "站点中有符号链接，它可能把本机的其他文件或文件夹一起发布出去")
 
     def forbidden(self, rel: str, name: str) -> bool:
         """A file the site never publishes (html.unpublishable): reported, and not read."""
@@ -306,10 +362,10 @@ class _Scan:
                 col = header[c] if r > 1 and c < len(header) else f"第 {c + 1} 列"
                 where = f"第 {r} 行“{clip(col, 12, squeeze=True)}”"
                 self.string(rel, cell, where, r, address=col in _CSV_ADDRESS_COLUMNS)
-                if cell[:1] in ("=", "+", "@", "\t", "\r") or (
-                        cell[:1] == "-" and not re.fullmatch(r"-\d+(\.\d+)?", cell)):
-                    self.add(rel, r, c + 1, Code.P109, where, f"{where}以 {cell[:1]!r} 开头："
-                             f"“{clip(cell, 40, squeeze=True)}”")
+        for line, c, cell in csv_formula_cells(text):  # the rule docs/ files pass (text.py)
+            where = f"第 {line} 行第 {c} 列"
+            self.add(rel, line, c, Code.P109, where, f"{where}是公式（以 {cell.strip()[:1]!r} 开头）："
+                     f"“{clip(cell, 40, squeeze=True)}”")
 
     # -- the run ---------------------------------------------------------------------------------
     def image(self, path: Path, rel: str) -> None:
@@ -331,7 +387,7 @@ class _Scan:
             self.add(rel, 1, 1, Code.P111, rel, f"图片带有元数据：{'、'.join(dict.fromkeys(found))}")
 
     def file(self, path: Path, rel: str, name: str, data: bytes | None = None) -> None:
-        if rel.startswith(ADMIN_VENDOR):
+        if is_vendored(rel):
             return
         suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
         if self.forbidden(rel, name):
@@ -385,10 +441,13 @@ class _Scan:
 
     def run(self) -> list[Diagnostic]:
         for p in sorted(self.root.rglob("*")):
-            if p.is_file() and not p.is_symlink():
-                rel = p.relative_to(self.root).as_posix()
-                if self.select is None or self.select(rel):
-                    self._file_or_memo(p, rel)
+            rel = p.relative_to(self.root).as_posix()
+            if self.select is not None and not self.select(rel):
+                continue
+            if p.is_symlink():  # never followed: it may lead anywhere on this computer
+                self.symlink(rel)
+            elif p.is_file():
+                self._file_or_memo(p, rel)
         self.findings.sort(key=sort_key)
         return self.findings
 
@@ -396,7 +455,7 @@ class _Scan:
         """`file`, or what it found in these bytes at this address in an earlier build (an
         image's header is read sooner than an entry would be)."""
         suffix = p.suffix.lower().lstrip(".")
-        if self.memo is None or suffix not in _READ_SUFFIXES or rel.startswith(ADMIN_VENDOR):
+        if self.memo is None or suffix not in _READ_SUFFIXES or is_vendored(rel):
             self.file(p, rel, p.name)  # (files it does not read come back at once)
             return
         try:
@@ -429,15 +488,41 @@ class _PageScanner(html.parser.HTMLParser):
         self.raw_kind: str | None = None  # "ld+json", "style", "script" while inside one
         self.raw: list[str] = []
         self.raw_line = 1
+        self.rcdata: str | None = None  # "title" or "textarea" while inside one
 
     def pos(self) -> tuple[int, int]:
         line, col = self.getpos()
         return self.line0 + line - 1, col + 1
 
+    def divergent(self, what: str, message: str) -> None:
+        """Markup a browser reads otherwise than this scan (see _DIVERGENT_TAGS)."""
+        line, col = self.pos()
+        self.scan.add(self.rel, line, col, Code.P107, what,
+                      f"页面中有浏览器与检查读法不同的写法：{message}")
+
     def handle_starttag(self, tag, attrs):
         line, col = self.pos()
         scan, rel = self.scan, self.rel
-        a = {k.lower(): (v or "") for k, v in attrs}
+        a: dict[str, str] = {}
+        for k, v in attrs:  # a browser keeps the first of two attributes of one name
+            if k.lower() in a:
+                self.divergent(f"<{tag} {k}>", f"<{tag}> 有两个 {k} 属性")
+            a.setdefault(k.lower(), v or "")
+        if tag in _DIVERGENT_TAGS:
+            self.divergent(f"<{tag}>", f"<{tag}> 元素")
+        if "</" in (getattr(self, "tee_starttag", None) or self.get_starttag_text() or ""):
+            self.divergent(f"<{tag}>", f"<{tag}> 标签中有未转义的“</”")
+        if self.rcdata is not None:
+            self.divergent(f"<{tag}>", f"<{self.rcdata}> 中有 <{tag}> 标签")
+        elif tag in _RCDATA_TAGS:
+            self.rcdata = tag
+        if tag in _BLOCK_TAGS:
+            self.flow_break()
+        if tag == "script" and ("href" in a or "xlink:href" in a):
+            scan.add(rel, line, col, Code.P110, "<script href>",
+                     f"页面中有用 href 加载的脚本“{clip(a.get('href') or a['xlink:href'], 40, squeeze=True)}”")
+        if tag in _ANIMATIONS:
+            scan.animation(rel, line, col, tag, a)
         if tag in _EMBEDS:
             scan.add(rel, line, col, Code.P108, f"<{tag}>", f"页面中有 <{tag}> 元素")
         if tag == "meta" and "http-equiv" in a:
@@ -450,8 +535,8 @@ class _PageScanner(html.parser.HTMLParser):
                 scan.url(rel, line, col, tag, name, value)
             if name == "style":
                 scan.css(rel, value, line)
-            if name in _TEXT_ATTRS or name.startswith("data-"):
-                scan.pii(rel, value, f"<{tag} {name}>", lambda _o: (line, col))
+            # every value: an id, a class or a lang is published as surely as a title
+            scan.pii(rel, value, f"<{tag} {name}>", lambda _o: (line, col))
         for attr in _RESOURCE_ATTRS.get(tag, ()):
             if attr in a and not (tag == "input" and a.get("type", "").lower() != "image"):
                 for v in (parse_srcset(a[attr]) if attr.endswith("srcset") else [a[attr]]):
@@ -477,7 +562,25 @@ class _PageScanner(html.parser.HTMLParser):
         line, col = self.pos()
         self.scan.pi(self.rel, line, col, data.rstrip("?"))
 
+    def handle_comment(self, data):
+        # A browser ends a comment at "--!>", and "<!-->" / "<!--->" are whole comments there.
+        if "--!>" in data or data.startswith((">", "->")) or "</" in data:
+            self.divergent("<!--", "注释中有 --!> 或 </，或注释以 <!--> 开头")
+        line, _col = self.pos()
+        self.scan.pii(self.rel, data, "页面注释", lambda _o: (line, 1))
+
+    def unknown_decl(self, data):
+        self.divergent("<![", f"<![{clip(data, 20, squeeze=True)}]>")
+
+    def handle_decl(self, decl):
+        if not decl.lower().startswith("doctype"):
+            self.divergent("<!", f"<!{clip(decl, 20, squeeze=True)}>")
+
     def handle_endtag(self, tag):
+        if tag == self.rcdata:
+            self.rcdata = None
+        if tag in _BLOCK_TAGS:
+            self.flow_break()
         if tag not in ("script", "style") or self.raw_kind is None:
             return
         body = "".join(self.raw)
@@ -491,6 +594,9 @@ class _PageScanner(html.parser.HTMLParser):
                 self.scan.json_value(self.rel, data, "JSON-LD", self.raw_line)
         elif self.raw_kind == "style":
             self.scan.css(self.rel, body, self.raw_line)
+        elif self.raw_kind == "script":  # JSON, a template…: published text all the same
+            self.scan.pii(self.rel, body, "<script> 中的数据",
+                          lambda offset: (self.raw_line + body.count("\n", 0, offset), 1))
         elif self.raw_kind == "inline" and body.strip() and not is_known_script(body):
             self.scan.add(self.rel, self.raw_line, 1, Code.P110, "<script>",
                           f"页面中有不认识的内联脚本“{clip(body.strip(), 50, squeeze=True)}”")
@@ -500,18 +606,28 @@ class _PageScanner(html.parser.HTMLParser):
         if self.raw_kind is not None:
             self.raw.append(data)
             return
-        if self.text_pii and data.strip():
+        if self.text_pii and data:
+            # as a browser renders it: whitespace collapsed, inline elements run together
+            piece = re.sub(r"[ \t\n\r\f]+", " ", data)
             self.text_at.append(self.length)
             self.text_line.append(self.pos()[0])
-            self.text.append(data)
-            self.length += len(data) + 1
+            self.text.append(piece)
+            self.length += len(piece)
+
+    def flow_break(self) -> None:
+        """A block element starts or ends: the rendered text goes on on a new line."""
+        if self.text and self.text[-1] != "\n":
+            self.text_at.append(self.length)
+            self.text_line.append(self.text_line[-1])
+            self.text.append("\n")
+            self.length += 1
 
     def finish(self, where: str) -> None:
         if self.raw_kind == "ld+json":  # never closed: the value broke out of the element
             self.scan.add(self.rel, self.raw_line, 1, Code.P106, "JSON-LD", "JSON-LD 的 <script> 没有结束")
-        if not self.text:
+        if not any(t.strip() for t in self.text):
             return
-        joined = "\n".join(self.text)  # a newline never joins two pieces into one number
+        joined = "".join(self.text)
 
         def pos(offset: int) -> tuple[int, int]:
             i = max(0, bisect.bisect_right(self.text_at, offset) - 1)

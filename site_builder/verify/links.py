@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
 
 from ..diagnostics import Code, Diagnostic, make_diagnostic, sort_key
 from ..text import line_col
@@ -18,8 +19,9 @@ from .html import (
     _RESOURCE_ATTRS,
     _RESOURCE_RELS,
     ADMIN,
-    ADMIN_VENDOR,
+    css_unescape,
     css_urls,
+    is_vendored,
     named_addresses,
     parse_srcset,
     site_path,
@@ -42,6 +44,16 @@ _LOOPBACK_ORIGINS = {"http://127.0.0.1", "http://localhost"}
 
 def _in_admin(rel: str) -> bool:
     return rel == ADMIN or rel.startswith(ADMIN + "/")
+
+
+# The editor's own page and the scripts the build copies beside it (editor/cms.py
+# `admin_files`): any other page or script under admin/ is held to the rules of every other.
+_ADMIN_PAGE = ADMIN + "/index.html"
+
+
+def _admin_script(rel: str) -> bool:
+    return is_vendored(rel) or rel == ADMIN + "/strict-frontmatter.js" or (
+        rel.startswith(ADMIN + "/yaml/") and rel.endswith(".js"))
 
 
 def _is_loopback(source: str) -> bool:
@@ -186,6 +198,9 @@ class SiteChecker:
     # -- the run -----------------------------------------------------------------------------
     def run(self) -> list[Diagnostic]:
         every = list(self.root.rglob("*"))
+        links = [p for p in every if p.is_symlink()]  # never followed, nor a link's target
+        every = [p for p in every if not p.is_symlink()]
+        self._symlinks(links)
         self._files = {p.relative_to(self.root).as_posix() for p in every if p.is_file()}
         self._dirs = {""} | {p.relative_to(self.root).as_posix() for p in every if p.is_dir()}
         files = sorted(p for p in every if p.is_file() and (
@@ -204,7 +219,7 @@ class SiteChecker:
             self.findings += findings
         for rel, page in self.pages.items():
             self._check_page(rel, page)
-            if themed and not _in_admin(rel) and \
+            if themed and rel != _ADMIN_PAGE and \
                     not page.meta.get("generator", "").startswith(_THEME_GENERATOR):
                 self._unpublishable(rel, "不是本站模板生成的页面")
         for p in files:
@@ -216,12 +231,14 @@ class SiteChecker:
                 text = self._read(p, rel)
                 if text is not None:
                     self._check_css(rel, text, 1, 1)
-            elif suffix in (".js", ".mjs", ".svg") and not rel.startswith(ADMIN_VENDOR):
+            elif suffix in (".js", ".mjs", ".svg") and not is_vendored(rel):
                 # Decap's own bundle names services our configuration never uses (Netlify); what
                 # it may reach is limited by the admin page's policy, checked in _check_admin.
                 text = self._read(p, rel)
                 if text is not None:
                     self._check_script(rel, text, 1, 1)
+                    if suffix == ".svg":
+                        self._check_svg(rel, text)
             elif suffix == ".webmanifest" or p.name == "manifest.json":
                 self._check_manifest(p, rel)
             elif suffix == ".xml":
@@ -240,10 +257,20 @@ class SiteChecker:
         except OSError:
             return False
 
+    def _symlinks(self, links: list[Path]) -> None:
+        """Symbolic links, reported here when the leak scan riding along does not read them
+        (it reads no page) or none does."""
+        scan = self.companion
+        for p in links:
+            rel = p.relative_to(self.root).as_posix()
+            if (self.select is None or self.select(rel)) and (
+                    scan is None or (scan.select is not None and not scan.select(rel))):
+                self._unpublishable(rel, "符号链接（它可能把本机的其他文件或文件夹一起发布出去）")
+
     def _known_script(self, p: Path, rel: str) -> bool:
         """A script some page loads, the search index's own, or the form editor's (whose page
         lets it load only this site's scripts: _check_admin)."""
-        return (rel in self.loaded_scripts or _in_admin(rel)
+        return (rel in self.loaded_scripts or _admin_script(rel)
                 or (p.name.startswith("pagefind") and (p.parent / _SEARCH_ENTRY).is_file()))
 
     def _unpublishable(self, rel: str, what: str | None) -> None:
@@ -254,6 +281,8 @@ class SiteChecker:
     def parse_page(self, p: Path, rel: str) -> None:
         """Read one page: what it holds (self.pages), and its leaks if a scan rides along (then
         taken from `memo` when this page was parsed before, and kept there when not)."""
+        if p.is_symlink():
+            return  # reported by run(), never read
         text = self._read(p, rel)
         if text is None:
             return
@@ -327,6 +356,7 @@ class SiteChecker:
 
     def _check_css(self, rel: str, css: str, line0: int, col0: int) -> None:
         found = css_urls(css)
+        css = css_unescape(css)  # offsets are close enough for the line shown
         for offset, kind, url in found:
             line, col = line_col(css, offset, line0, col0)
             self._check_ref(rel, line, col, "resource", f"CSS {kind}", url)
@@ -341,6 +371,23 @@ class SiteChecker:
             if url not in skip:
                 line, col = line_col(js, offset, line0, col0)
                 self._check_ref(rel, line, col, "origin", what, url)
+
+    def _check_svg(self, rel: str, text: str) -> None:
+        """What an SVG image loads: <image>, <use> and <feImage> addresses and its style sheets
+        (inline in a page they are read by the page's own parse)."""
+        try:
+            root = ElementTree.fromstring(text)
+        except ElementTree.ParseError:
+            return  # the leak scan reports it
+        for el in root.iter():
+            tag = el.tag.rsplit("}", 1)[-1].lower() if isinstance(el.tag, str) else ""
+            attrs = {k.rsplit("}", 1)[-1].lower(): v for k, v in el.attrib.items()}
+            if tag in ("image", "use", "feimage") and attrs.get("href"):
+                self._check_ref(rel, 1, 1, "resource", f"<{tag} href>", attrs["href"])
+            if tag == "style" and el.text:
+                self._check_css(rel, el.text, 1, 1)
+            if attrs.get("style"):
+                self._check_css(rel, attrs["style"], 1, 1)
 
     def _check_xml(self, rel: str, text: str) -> None:
         """The sitemap's and feeds' links to the site's own pages must resolve."""
