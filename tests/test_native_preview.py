@@ -209,7 +209,7 @@ def test_the_preview_folder_holds_what_a_build_writes(tmp_path, monkeypatch):
 
 
 def test_serve_native_checks_its_port_first(tmp_path, monkeypatch, capsys):
-    import site_builder.build as build
+    from site_builder import build
 
     root = copy_demo(tmp_path / "project")
     monkeypatch.setattr(build, "serve_site",
@@ -221,3 +221,74 @@ def test_serve_native_checks_its_port_first(tmp_path, monkeypatch, capsys):
         assert cli.main(["--root", str(root), "serve", "--engine", "native", "--port",
                          str(port)]) == 1
     assert f"端口 {port} 已被占用" in capsys.readouterr().err
+
+
+@pytest.mark.browser
+def test_the_open_page_reloads_itself_after_an_edit(running):
+    """Chromium shows a brand's page from the preview; the record is edited on disk; the page
+    reloads by itself (the preview's script), with nothing loaded from another host."""
+    from browser import guarded_page, launch_browser
+
+    record = running.root / "brands" / f"{BRAND}.md"
+    with launch_browser() as browser:
+        page, guard = guarded_page(browser, running.base)
+        try:
+            loads = []
+            page.on("load", lambda: loads.append(time.monotonic()))
+            page.goto(running.base + f"brands/{BRAND}/")
+            page.wait_for_load_state("load")
+            assert WORD not in page.content()
+            edit(record, OLD_SUMMARY, f"summary: 编辑后的简介：{WORD} 茶艺师。")
+            page.wait_for_function(f"() => document.body.textContent.includes({WORD!r})",
+                                   timeout=BOUND_S * 1000)
+            assert len(loads) >= 2, "the page was not reloaded"
+            assert not guard.foreign and not guard.errors and not guard.dialogs, guard
+            assert not guard.failed, guard
+        finally:
+            page.context.close()
+    running.close()
+
+
+CTRL_C_WORKS = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler);"
+                " sys.argv[0] = 'site-builder'; runpy.run_module('site_builder', run_name='__main__')")
+
+
+def test_site_builder_serve_native_starts_and_stops_on_ctrl_c(tmp_path):
+    """The real command: the preview answers on loopback; Ctrl+C stops it with exit 0, its
+    search service and its temporary folder gone."""
+    import signal
+    import subprocess
+    import sys
+
+    root = copy_demo(tmp_path / "project")
+    port = free_port()
+    repo = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, PYTHONPATH=str(repo), TMPDIR=str(tmp_path))
+    proc = subprocess.Popen([sys.executable, "-c", CTRL_C_WORKS, "--root", str(root), "serve",
+                             "--engine", "native", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
+    try:
+        wait_until(lambda: fetch_or_none(f"http://127.0.0.1:{port}/brands/"), 120,
+                   "the preview answering")
+        folders = list(tmp_path.glob("site-builder-preview-*"))
+        assert len(folders) == 1 and (folders[0] / "index.html").is_file()
+        services = children(proc.pid, "--service")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            out, _ = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+    assert proc.returncode == 0, out[-2000:]
+    assert "预览地址：http://127.0.0.1:" in out and "Traceback" not in out, out[-2000:]
+    assert all(ended(pid) for pid in services)
+    assert not list(tmp_path.glob("site-builder-preview-*")), "the preview's folder was left"
+
+
+def fetch_or_none(url: str) -> str | None:
+    try:
+        status, body = fetch(url)
+    except OSError:
+        return None
+    return body if status == 200 else None

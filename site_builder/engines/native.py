@@ -20,7 +20,7 @@ import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import jinja2
 from markupsafe import escape
@@ -394,7 +394,6 @@ class _PreviewHandler(http.server.SimpleHTTPRequestHandler):
 
     def list_directory(self, path):  # a folder without its page is not listed
         self.send_error(404)
-        return None
 
     def _with_script(self, body: bytes) -> bytes:
         tag = (f'<script src="{PREVIEW_PATH}{RELOAD_SCRIPT}?v={self.preview.version}">'
