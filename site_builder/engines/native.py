@@ -38,9 +38,12 @@ LAYOUT_CSS = "assets/layout.css"  # templates/native/layout.css, published here
 
 def render_values(project: Project, memo: dict | None = None) -> Site:
     """render → the site as values; the core's expected failures as an EngineFailed. `memo`:
-    the live preview's, kept between renderings (`render_site`)."""
+    the live preview's, kept between runs (`render_site`'s pages, `site_values`' conversions)."""
     try:
-        return site_values(project, render_site(project, memo))
+        if memo is None:
+            return site_values(project, render_site(project))
+        return site_values(project, render_site(project, memo.setdefault("render", {})),
+                           memo=memo.setdefault("convert", {}))
     except (PageClash, SiteProblem) as e:
         raise EngineFailed(str(e)) from e
 
