@@ -138,6 +138,9 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="本地预览，修改档案后自动刷新")
     s.add_argument("--port", type=_port_arg, default=DEFAULT_PORT,
                    help=f"预览使用的端口，默认 {DEFAULT_PORT}（被占用时换一个，如 --port 8001）")
+    s.add_argument("--engine", choices=("mkdocs", "native"), default="mkdocs",
+                   help="生成页面的引擎：mkdocs（MkDocs + Material，默认）或 native（本项目自己的版式，"
+                        "不需要 MkDocs）")
 
     n = sub.add_parser("new", help="新建一个品牌档案骨架")
     n.add_argument("slug", help="网址名：小写字母、数字和连字符，例如 shili-jiazheng")
@@ -277,8 +280,8 @@ def _run(args) -> int:
 
 def _serve(args, root: Path) -> int:
     """`serve`: the live preview, once this computer can give it its port, editor and font."""
+    from .build import serve_site
     from .engines import EngineFailed
-    from .engines.mkdocs import serve_with_mkdocs
 
     # The port first: the first build takes a while, and a port in use is known at once.
     problem = (_port_problem(PREVIEW_HOST, args.port) or _editor_problem(root)
@@ -287,7 +290,7 @@ def _serve(args, root: Path) -> int:
         print(f"site-builder: {problem}", file=sys.stderr)
         return EXIT_PROBLEMS
     try:
-        serve_with_mkdocs(root, host=PREVIEW_HOST, port=args.port)
+        serve_site(root, PREVIEW_HOST, args.port, engine=args.engine)
     except EngineFailed as e:
         print(f"site-builder: {e}", file=sys.stderr)
         return EXIT_PROBLEMS

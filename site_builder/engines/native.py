@@ -1,17 +1,26 @@
 """The native engine: the site's values (render/site.py) laid out with the project's own Jinja2
 layout (templates/native/) and written straight into the output folder; no MkDocs, no Material.
 
-Two operations: `build(site, out_dir)` and (not yet) `serve`. Called only from build.py."""
+Two operations, called only from build.py (the build and the live preview): `build(site,
+out_dir)` writes a whole site; `serve(out_dir, host, port)` serves the preview's folder on
+loopback with live reload, the folder kept up to date by `update(site, out_dir, written)`,
+which writes only the files whose bytes changed."""
 
 from __future__ import annotations
 
 import datetime as dt
 import gzip
+import hashlib
+import http.server
+import io
 import os
 import posixpath
+import secrets
 import shutil
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import jinja2
 from markupsafe import escape
@@ -27,10 +36,14 @@ TEMPLATES_DIR = "templates/native"
 LAYOUT_CSS = "assets/layout.css"  # templates/native/layout.css, published here
 
 
-def render_values(project: Project) -> Site:
-    """render → the site as values; the core's expected failures as an EngineFailed."""
+def render_values(project: Project, memo: dict | None = None) -> Site:
+    """render → the site as values; the core's expected failures as an EngineFailed. `memo`:
+    the live preview's, kept between runs (`render_site`'s pages, `site_values`' conversions)."""
     try:
-        return site_values(project, render_site(project))
+        if memo is None:
+            return site_values(project, render_site(project))
+        return site_values(project, render_site(project, memo.setdefault("render", {})),
+                           memo=memo.setdefault("convert", {}))
     except (PageClash, SiteProblem) as e:
         raise EngineFailed(str(e)) from e
 
@@ -72,12 +85,19 @@ def _copy(src: Path, dest: Path, link: bool) -> None:
     shutil.copyfile(src, dest)
 
 
-def build(site: Site, out_dir: Path, root: Path, defer_search: bool = False
-          ) -> SearchIndexJob | None:
-    """Write `site` into `out_dir` (empty or absent), then its search index. With
-    `defer_search` the index is still being built on return: wait for the job."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+@dataclass
+class Output:
+    """What the engine writes for a site: `files` (site path → bytes) and `assets` (site path →
+    file to copy), the pages among the files in `pages`."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    assets: dict[str, Path] = field(default_factory=dict)
+    pages: list[str] = field(default_factory=list)
+
+
+def lay_out(site: Site, root: Path) -> Output:
+    """Every file of `site` as the engine writes it, without writing anything. The assets are
+    named, not read (`site.finish()` before copying them)."""
     env = _env(root)
     try:
         layout = env.get_template("base.html")
@@ -85,7 +105,7 @@ def build(site: Site, out_dir: Path, root: Path, defer_search: bool = False
         css = env.loader.get_source(env, "layout.css")[0]
     except jinja2.TemplateNotFound as e:
         raise EngineFailed(f"找不到版式文件 {TEMPLATES_DIR}/{e.name}") from e
-    files = {LAYOUT_CSS: css.encode("utf-8")}
+    out = Output()
     taken = set(site.files) | set(site.assets)
     if LAYOUT_CSS in taken:
         raise EngineFailed(f"{LAYOUT_CSS} 与版式的样式表同名；提示：改名或删去它。")
@@ -94,8 +114,8 @@ def build(site: Site, out_dir: Path, root: Path, defer_search: bool = False
     for p in site.pages:
         if p.dest in taken:
             raise EngineFailed(f"{p.dest} 与自动生成的页面同名；提示：改名或删去它。")
-        html = _page(layout, site, p, order, nav_urls)
-        _write(out_dir / p.dest, html.encode("utf-8"))
+        out.files[p.dest] = _page(layout, site, p, order, nav_urls).encode("utf-8")
+        out.pages.append(p.dest)
     base = urlsplit(site.url or "/").path
     root_url = site.url or (("/" + base.strip("/") + "/").replace("//", "/"))
     not_found = missing.render(site=site, page=None, meta={}, section="", canonical=None,
@@ -103,14 +123,33 @@ def build(site: Site, out_dir: Path, root: Path, defer_search: bool = False
                                layout_css=LAYOUT_CSS,
                                url=lambda t: relative_url(t, "") if t.startswith(("/", "#"))
                                or urlsplit(t).scheme else posixpath.join(base, t or "."))
-    _write(out_dir / "404.html", not_found.encode("utf-8"))
-    for uri, data in {**site.files, **files}.items():
+    out.files["404.html"] = not_found.encode("utf-8")
+    out.files.update(site.files)
+    out.files[LAYOUT_CSS] = css.encode("utf-8")
+    out.assets.update(site.assets)
+    out.files.update(_sitemap(site))
+    return out
+
+
+def build(site: Site, out_dir: Path, root: Path, defer_search: bool = False
+          ) -> SearchIndexJob | None:
+    """Write `site` into `out_dir` (empty or absent), then its search index. With
+    `defer_search` the index is still being built on return: wait for the job."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = lay_out(site, root)
+    sitemaps = {}
+    for uri, data in out.files.items():
+        if uri.startswith("sitemap.xml"):
+            sitemaps[uri] = data  # written last, as before
+            continue
         _write(out_dir / uri, data)
     site.finish()  # the images encoded meanwhile
     cache = os.path.join(cache_dir(), "")
-    for uri, src in site.assets.items():
+    for uri, src in out.assets.items():
         _copy(Path(src), out_dir / uri, str(src).startswith(cache))
-    _sitemap(site, out_dir)
+    for uri, data in sitemaps.items():
+        _write(out_dir / uri, data)
     if defer_search:
         return SearchIndexJob(out_dir)
     index_site(out_dir)
@@ -137,7 +176,7 @@ def _build_date() -> dt.datetime:
     return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
 
 
-def _sitemap(site: Site, out_dir: Path) -> None:
+def _sitemap(site: Site) -> dict[str, bytes]:
     """sitemap.xml and sitemap.xml.gz as MkDocs writes them: every page's address when the site
     has one (none without), each with the build's date."""
     day = _build_date().strftime("%Y-%m-%d")
@@ -150,14 +189,223 @@ def _sitemap(site: Site, out_dir: Path) -> None:
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
             + "".join(rows) + "\n</urlset>")
     data = text.encode("utf-8")
-    _write(out_dir / "sitemap.xml", data)
     stamp = int(dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC).timestamp())
-    with open(out_dir / "sitemap.xml.gz", "wb") as f, \
-            gzip.GzipFile(fileobj=f, filename="sitemap.xml.gz", mode="wb", mtime=stamp) as gz:
+    packed = io.BytesIO()
+    with gzip.GzipFile(fileobj=packed, filename="sitemap.xml.gz", mode="wb", mtime=stamp) as gz:
         gz.write(data)
+    return {"sitemap.xml": data, "sitemap.xml.gz": packed.getvalue()}
 
 
 def build_with_native(project: Project, site_dir: Path, defer_search: bool = False
                       ) -> SearchIndexJob | None:
     """render → engine for build.py: the project's site written by the native engine."""
     return build(render_values(project), site_dir, project.root, defer_search)
+
+
+# -- the live preview -------------------------------------------------------------------------
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _asset_key(src: Path) -> tuple:
+    st = os.stat(src)
+    return (str(src), st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all (the preview's server may be reading it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@dataclass
+class Written:
+    """What the preview's folder holds, as the engine wrote it: a key per file (a digest of the
+    bytes written, or the source file copied with its inode, size and change time)."""
+
+    keys: dict[str, object] = field(default_factory=dict)
+    pages: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Update:
+    written: list[str]  # the files written again, in site order
+    removed: list[str]  # the files that are no longer part of the site
+
+
+def update(site: Site, out_dir: Path, root: Path, last: Written) -> tuple[Update, Written]:
+    """Bring `out_dir` from what `last` says it holds to `site`: write only the files whose
+    bytes (or source file) changed, remove those that are no longer part of the site. Files
+    the engine did not write (the search bundle) are left alone."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = lay_out(site, root)
+    now = Written(pages=set(out.pages))
+    written = []
+    for uri, data in out.files.items():
+        key = now.keys[uri] = _digest(data)
+        if last.keys.get(uri) != key or not (out_dir / uri).is_file():
+            _replace(out_dir / uri, data)
+            written.append(uri)
+    site.finish()  # the images encoded meanwhile
+    for uri, src in out.assets.items():
+        key = now.keys[uri] = _asset_key(Path(src))
+        if last.keys.get(uri) != key or not (out_dir / uri).is_file():
+            dest = out_dir / uri
+            tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.tmp")
+            _copy(Path(src), tmp, False)
+            os.replace(tmp, dest)
+            written.append(uri)
+    removed = sorted(set(last.keys) - set(now.keys))
+    for uri in removed:
+        path = out_dir / uri
+        path.unlink(missing_ok=True)
+        folder = path.parent
+        while folder != out_dir and folder.is_relative_to(out_dir):
+            try:
+                folder.rmdir()  # only when empty
+            except OSError:
+                break
+            folder = folder.parent
+    return Update(written, removed), now
+
+
+PREVIEW_PATH = "/__preview__/"  # the preview's own addresses: never a file of the site
+RELOAD_SCRIPT = "reload.js"  # templates/native/reload.js
+LONG_POLL_S = 20.0  # how long a version request waits for a change before answering
+
+
+class PreviewServer:
+    """The preview's web server on loopback: the output folder as a static site, every HTML page
+    given the preview's reload script (added as it is sent: the folder holds what a build
+    writes). The script asks for the site's version, a request answered when the version
+    changes (or after LONG_POLL_S), and reloads the page when it has."""
+
+    def __init__(self, out_dir: Path, host: str, port: int, root: Path) -> None:
+        env = _env(root)
+        try:
+            self.script = env.loader.get_source(env, RELOAD_SCRIPT)[0].encode("utf-8")
+        except jinja2.TemplateNotFound as e:
+            raise EngineFailed(f"找不到版式文件 {TEMPLATES_DIR}/{e.name}") from e
+        self.out_dir = Path(out_dir).resolve()
+        self._changed = threading.Condition()
+        self._prefix = secrets.token_hex(4)  # a restarted preview is another version
+        self._count = 0
+        self._closing = False
+        handler = type("Handler", (_PreviewHandler,), {"preview": self})
+        # an OSError here (the port taken meanwhile) is the caller's to tell
+        self.httpd = http.server.ThreadingHTTPServer((host, port), handler)
+        self.httpd.daemon_threads = True
+        self.host, self.port = host, self.httpd.server_address[1]
+        self._thread = threading.Thread(target=self.httpd.serve_forever, name="preview-http",
+                                        daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}/"
+
+    @property
+    def version(self) -> str:
+        return f"{self._prefix}-{self._count}"
+
+    def reload(self) -> None:
+        """The site changed: every open page reloads."""
+        with self._changed:
+            self._count += 1
+            self._changed.notify_all()
+
+    def wait_for_change(self, since: str, timeout: float) -> str:
+        with self._changed:
+            self._changed.wait_for(lambda: self.version != since or self._closing, timeout)
+            return self.version
+
+    def close(self) -> None:
+        with self._changed:
+            self._closing = True
+            self._changed.notify_all()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self._thread.join(10)
+
+
+class _PreviewHandler(http.server.SimpleHTTPRequestHandler):
+    preview: PreviewServer
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, directory=str(self.preview.out_dir), **kwargs)
+
+    def log_message(self, *args) -> None:  # the terminal is for the editor's messages
+        pass
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")  # an edit is seen at the next load
+        super().end_headers()
+
+    def _send(self, status: int, body: bytes, kind: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        u = urlsplit(self.path)
+        if u.path == PREVIEW_PATH + RELOAD_SCRIPT:
+            self._send(200, self.preview.script, "text/javascript; charset=utf-8")
+            return
+        if u.path == PREVIEW_PATH + "version":
+            since = (parse_qs(u.query).get("since") or [""])[0]
+            version = self.preview.wait_for_change(since, LONG_POLL_S)
+            self._send(200, version.encode("ascii"), "text/plain; charset=utf-8")
+            return
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not u.path.endswith("/"):
+                self._static()  # the redirect to the folder's own address
+                return
+            path = path / "index.html"
+        if not path.is_file():
+            page = self.preview.out_dir / "404.html"
+            body = page.read_bytes() if page.is_file() else b"not found"
+            self._send(404, self._with_script(body), "text/html; charset=utf-8")
+            return
+        if path.suffix == ".html":
+            try:
+                body = path.read_bytes()
+            except OSError:
+                self.send_error(404)
+                return
+            self._send(200, self._with_script(body), "text/html; charset=utf-8")
+            return
+        self._static()
+
+    do_HEAD = do_GET
+
+    def _static(self) -> None:
+        if self.command == "HEAD":
+            super().do_HEAD()
+        else:
+            super().do_GET()
+
+    def list_directory(self, path):  # a folder without its page is not listed
+        self.send_error(404)
+
+    def _with_script(self, body: bytes) -> bytes:
+        tag = (f'<script src="{PREVIEW_PATH}{RELOAD_SCRIPT}?v={self.preview.version}">'
+               "</script>").encode("ascii")
+        at = body.rfind(b"</body>")
+        return body[:at] + tag + body[at:] if at >= 0 else body + tag
+
+
+def serve(out_dir: Path, host: str, port: int, root: Path) -> PreviewServer:
+    """Serve the preview's folder at http://host:port/ (started on return; `close()` it);
+    `reload()` after each update."""
+    return PreviewServer(out_dir, host, port, root)

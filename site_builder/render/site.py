@@ -319,16 +319,46 @@ def _fallback_title(uri: str) -> str:
     return stem.replace("-", " ").replace("_", " ").capitalize() if stem != "Home" else stem
 
 
-def site_pages(rendered: Rendered, config: SiteConfig) -> list[SitePage]:
-    """Every rendered page (generated and hand-written) as a SitePage, converted like MkDocs."""
-    converter = Converter(config)
+# Python-Markdown's own extensions: what they make of a page depends on its text alone (no
+# file read, no other page), so a live preview may keep a page's conversion between runs.
+_PURE_EXTENSIONS = {"abbr", "admonition", "attr_list", "def_list", "fenced_code", "footnotes",
+                    "legacy_attrs", "legacy_em", "md_in_html", "meta", "nl2br", "sane_lists",
+                    "smarty", "tables", "toc", "wikilinks"}
+
+
+def _kept_conversions(config: SiteConfig) -> str | None:
+    """The key of a preview's kept conversions under these settings, or None when an extension
+    may read more than the page (then every page is converted every time)."""
+    names = [n.removeprefix("markdown.extensions.") for n in config.extensions]
+    if not all(isinstance(n, str) and n in _PURE_EXTENSIONS for n in names):
+        return None
+    return repr((config.extensions, sorted(config.extension_configs.items(), key=repr)))
+
+
+def site_pages(rendered: Rendered, config: SiteConfig, memo: dict | None = None
+               ) -> list[SitePage]:
+    """Every rendered page (generated and hand-written) as a SitePage, converted like MkDocs.
+    `memo` (a live preview's, kept between runs): a page whose text is the same as last time
+    is not converted again."""
+    converter = None
+    key = _kept_conversions(config) if memo is not None else None
+    kept = memo.get(key, {}) if key is not None else {}
+    now: dict[str, tuple] = {}
     tabs = {item.url: item.title for item in config.nav}
     home = tabs.get("", "首页")
     out = []
     for uri in rendered.pages:  # the order they were made in (MkDocs' sitemap keeps it)
-        meta, text = split_front_matter(rendered.pages[uri])
-        meta = {k: _text(v) for k, v in meta.items()}
-        body, heading = converter.convert(uri, text)
+        source = rendered.pages[uri]
+        last = kept.get(uri)
+        if last is not None and (last[0] is source or last[0] == source):
+            meta, body, heading = last[1]
+        else:
+            meta, text = split_front_matter(source)
+            meta = {k: _text(v) for k, v in meta.items()}
+            converter = converter or Converter(config)
+            body, heading = converter.convert(uri, text)
+        if key is not None:
+            now[uri] = (source, (meta, body, heading))
         url = quote(page_dir_url(uri))
         title = meta.get("title") or tabs.get(url) or heading or _fallback_title(uri)
         section = section_of(url)
@@ -336,6 +366,9 @@ def site_pages(rendered: Rendered, config: SiteConfig) -> list[SitePage]:
         if f"{section}/" in tabs and f"{section}/" != url:
             crumbs.append((tabs[f"{section}/"], f"{section}/"))
         out.append(SitePage(uri, url, str(title), meta, body, section, tuple(crumbs)))
+    if key is not None:  # only this run's pages, under these settings, are kept
+        memo.clear()
+        memo[key] = now
     return out
 
 
@@ -367,9 +400,11 @@ def docs_assets(project: Project, config: SiteConfig, encoder) -> dict[str, Path
     return out
 
 
-def site_values(project: Project, rendered: Rendered, config: SiteConfig | None = None) -> Site:
+def site_values(project: Project, rendered: Rendered, config: SiteConfig | None = None,
+                memo: dict | None = None) -> Site:
     """The whole site as values: what `render_site` made, converted, with the docs folder's
-    files and the navigation, style sheets and scripts of mkdocs.yml."""
+    files and the navigation, style sheets and scripts of mkdocs.yml. `memo`: a live
+    preview's, kept between runs (`site_pages`)."""
     config = config or read_site_config(project.root)
     settings = project.settings
     url = settings.site_url
@@ -386,7 +421,7 @@ def site_values(project: Project, rendered: Rendered, config: SiteConfig | None 
     nav = [item for item in config.nav if item.url.split("/")[0] not in hidden]
     return Site(name=" ".join(str(settings.title).split()),
                 description=" ".join(str(settings.description).split()), url=url or None,
-                nav=nav, pages=site_pages(rendered, config), assets=assets,
+                nav=nav, pages=site_pages(rendered, config, memo), assets=assets,
                 files=dict(rendered.files), theme=dict(rendered.theme), css=config.css,
                 scripts=config.scripts, sequence=[item.url for item in config.nav],
                 rendered=rendered)
