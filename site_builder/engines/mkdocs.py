@@ -1,9 +1,8 @@
-"""The MkDocs engine: a thin plugin that hands the core's site values (render/site.py) to MkDocs
-and Material, for teams that want `mkdocs serve` and Material's theme; the only module that
-imports MkDocs. Public plugin events and constructors only: every page is a generated file (its
-front matter, then the core's final HTML), whose body `on_page_content` hands through; the assets
-and data files are generated files too. Nothing of MkDocs or Material is replaced or assigned
-(tests/test_architecture.py)."""
+"""The MkDocs engine, for teams that want `mkdocs serve` and Material's theme: a thin plugin that
+hands the core's site values (render/site.py) to MkDocs, and the only module importing MkDocs.
+Public plugin events and constructors only: each page is a generated file (its front matter, then
+the core's final HTML) whose body `on_page_content` hands through; assets and data files are
+generated files. Nothing of MkDocs or Material is replaced or assigned (test_architecture.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +12,7 @@ import os
 import shutil
 import tempfile
 import threading
+from logging.handlers import BufferingHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -39,8 +39,8 @@ DIRECT_BUILD_REFUSED = (
     "不能用 mkdocs build 发布：它直接写入 site/，构建出错时会留下半个站点，也不做发布前的安全检查"
     "（身份证号、手机号、脚本、其他网站的地址）；提示：运行 `site-builder build`（或 `make site`），"
     "它在临时文件夹中生成站点，全部检查通过后才替换 site/；预览请用 `mkdocs serve` 或 `make serve`。")
-# A preview's page sources carry this time when the page must be written again, else 0: MkDocs
-# writes a page of a dirty build when its source is newer than the page (File.is_modified).
+# A dirty build writes a page again when its source is newer than the page written last time
+# (MkDocs' File.is_modified): the preview's page sources carry this time then, else 0.
 REWRITE_NS = 4102444800 * 10**9  # 2100-01-01
 
 
@@ -55,100 +55,90 @@ class SiteBuilderPlugin(BasePlugin):
         self.on_startup(command="build", dirty=False)
 
     def use_project(self, project: Project, defer_search: bool = False) -> None:
-        """Build this loaded and validated project; with `defer_search`, leave the search index
-        running after the build (`search_job`)."""
+        """Build this validated project; with `defer_search` the index is left to `search_job`."""
         self.preloaded, self.defer_search = project, defer_search
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        # Defining on_startup keeps this instance across the rebuilds of `serve` (and across
-        # the builds of one process).
+        # Defining on_startup keeps this instance across the rebuilds of `serve`.
         self.on_shutdown()  # a preview before this one in the same process
         self.serving, self.incremental = command == "serve", command == "serve" and dirty
         self.defer_search = self.pause_gc = self.built = False
         self.tracker, self.page_memo = PageTracker(), {}  # serve: what the last build rendered
         self.copied: dict[str, tuple] = {}  # serve: the source each asset was copied from
-        self.neutralised: dict[str, tuple] = {}  # serve: theme files cleaned after a build
         self.pages_on_disk: set[str] = set()
         self.written_pages: list[str] = []
-        if self.serving:  # the preview's page sources
+        if self.incremental:  # the preview's page sources (a dirty build)
             self.sources = Path(tempfile.mkdtemp(prefix="site-builder-pages-"))
 
     def on_config(self, config):
         self.pause_gc = self.incremental and self.built
         if self.pause_gc:  # a rebuild: until on_post_build or on_build_error
             gc.disable()
-        if self.preloaded is None and not self.serving:
-            # `mkdocs build` (or gh-deploy) would write straight into site/, half a site when a
-            # template fails, with none of the checks of `site-builder build`.
+        if self.preloaded is None and not self.serving:  # no checks, half a site on a failure
             raise PluginError(DIRECT_BUILD_REFUSED)
         preloaded, project = self.preloaded is not None, self.preloaded
         project = project or load_project(Path(config.config_file_path).resolve().parent)
-        self.preloaded = None
+        self.preloaded, self.project = None, project
         if not project.ok:
             raise PluginError("品牌档案有错误，未生成站点：\n" + format_diagnostics(project.diagnostics))
         for d in project.diagnostics:  # MkDocs warnings: `mkdocs serve --strict` fails on them
             (log.info if preloaded else log.warning)(d.format())
-        self.project, settings = project, project.settings
         # Material prints these into the page head and header unescaped
-        config.site_name = head_text(settings.title)
-        config.site_description = head_text(settings.description)
-        if settings.site_url:  # MkDocs adds the trailing slash only when it reads its own file
-            config.site_url = settings.site_url.rstrip("/") + "/"
+        config.site_name = head_text(project.settings.title)
+        config.site_description = head_text(project.settings.description)
+        if project.settings.site_url:  # MkDocs adds the slash only when it reads its own file
+            config.site_url = project.settings.site_url.rstrip("/") + "/"
+        try:  # the images are encoded meanwhile: on_env waits for them
+            self.rendered = render_site(project, self.page_memo if self.serving else None)
+            self.site = site_values(project, self.rendered)
+        except (PageClash, SiteProblem) as e:
+            raise PluginError(str(e)) from e
+        config.extra["lb"] = self.site.theme  # the showcase theme's values (templates/theme/)
+        config.theme["favicon"] = self.site.theme["favicon"]
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        # Of MkDocs' own files: those of docs/ go (the core renders its pages and publishes the
-        # files that passed their checks), and the installed theme's unused ones; the others of
-        # the installed theme are cleaned of other hosts' addresses after the build.
+        # MkDocs' own files of docs/ go (the core renders its pages and publishes the files that
+        # passed their checks), and the installed theme's unused ones; its others are cleaned of
+        # other hosts' addresses after the build.
         docs_dir, self.theme_files = os.path.abspath(config.docs_dir), []
         theme_dirs = [Path(d).resolve() for d in installed_theme_dirs(config.theme)]
         for f in list(files):
             if f.generated_by or f.src_dir is None:
                 continue
-            if os.path.abspath(f.src_dir) == docs_dir:
+            installed = any(Path(f.abs_src_path).resolve().is_relative_to(d) for d in theme_dirs)
+            if os.path.abspath(f.src_dir) == docs_dir or installed and is_unused(f.dest_uri):
                 files.remove(f)
-            elif not any(Path(f.abs_src_path).resolve().is_relative_to(d) for d in theme_dirs):
-                continue
-            elif is_unused(f.dest_uri):
-                files.remove(f)
-            else:
+            elif installed:
                 self.theme_files.append(f.dest_uri)
-        try:
-            rendered = render_site(self.project, self.page_memo if self.serving else None)
-            self.site = site = site_values(self.project, rendered)
-        except (PageClash, SiteProblem) as e:
-            raise PluginError(str(e)) from e
-        config.extra["lb"] = site.theme  # the showcase theme's values (templates/theme/)
-        config.theme["favicon"] = site.theme["favicon"]
-        tabs = {item.url for item in site.nav} | set(site.sequence)
+        tabs = set(self.site.sequence)
         self.bodies, self.headings, contents = {}, {}, {}
-        for p in site.pages:
-            source = rendered.pages[p.uri]
+        for p in self.site.pages:
+            source = self.rendered.pages[p.uri]
             meta, text = split_front_matter(source)
             self.bodies[p.uri] = p.body_html
             contents[p.uri] = source[:len(source) - len(text)] + p.body_html  # page.meta
             if "title" not in meta and p.url not in tabs:  # MkDocs' title: the first heading
                 self.headings[p.uri] = text
         shared = repr((config.nav, config.site_name, config.site_url, config.extra_css,
-                       config.extra_javascript, site.theme, _mtimes(project_theme_dirs(config.theme)),
-                       Path(config.config_file_path).read_bytes(),
-                       (self.project.root / "settings.yml").read_bytes()))
+                       config.extra_javascript, self.site.theme, Path(config.config_file_path)
+                       .read_bytes(), (self.project.root / "settings.yml").read_bytes(),
+                       [(str(p), p.stat().st_mtime_ns) for d in project_theme_dirs(config.theme)
+                        for p in sorted(Path(d).rglob("*")) if p.is_file()]))
         same = self.tracker.unchanged(contents, shared) if self.incremental else set()
         self.written_pages, self.pages_now = [], set()
         for uri, content in contents.items():
             if files.get_file_from_path(uri) is not None:
                 raise PluginError(f"docs/{uri} 与自动生成的页面同名；提示：改名或删去 docs/{uri}。")
-            f = self._page_file(config, uri, content, uri in same)
+            files.append(f := self._page_file(config, uri, content, uri in same))
             self.pages_now.add(f.dest_uri)
             if uri not in same:
                 self.written_pages.append(f.dest_uri)
-            files.append(f)
-        # Assets the renderer wrote into the cache folder (the image variants) are linked into
-        # the site after the build; the others are copied by MkDocs, the preview's when their
-        # source is another file or was changed since (MkDocs' own test, source newer than the
-        # copy, misses a source older than the copy).
+        # The cache folder's files (image variants) are linked into the site after the build;
+        # the preview copies an asset again when its source is another file or was changed since
+        # (MkDocs' own test, source newer than the copy, misses a source older than the copy).
         cache, self.linked = os.path.join(cache_dir(), ""), {}
-        for uri, src in site.assets.items():
+        for uri, src in self.site.assets.items():
             if str(src).startswith(cache):
                 self.linked[uri] = Path(src)
                 continue
@@ -156,7 +146,7 @@ class SiteBuilderPlugin(BasePlugin):
                 Path(config.site_dir, uri).unlink(missing_ok=True)
                 self.copied[uri] = _identity(src)
             files.append(File.generated(config, uri, abs_src_path=str(src)))
-        for uri, data in site.files.items():
+        for uri, data in self.site.files.items():
             files.append(File.generated(config, uri, content=data))
         return files
 
@@ -175,10 +165,10 @@ class SiteBuilderPlugin(BasePlugin):
         return env
 
     def on_page_markdown(self, markdown, page, config, files):
+        # Nothing to convert: the body is the core's (on_page_content). Only a page whose title
+        # is its first heading keeps its Markdown, from which MkDocs takes that title.
         if page.file.generated_by != "site_builder":
             return markdown
-        # nothing to convert: the body is the core's (on_page_content); only a page whose title
-        # is its first heading keeps its Markdown, from which MkDocs takes that title
         return self.headings.get(page.file.src_uri, "")
 
     def on_page_content(self, html, page, config, files):
@@ -192,16 +182,8 @@ class SiteBuilderPlugin(BasePlugin):
             if self.copied.get(uri) != _identity(src) or not (site_dir / uri).exists():
                 _link(src, site_dir / uri)
                 self.copied[uri] = _identity(src)
-        done, self.neutralised = self.neutralised, {}
         for uri in self.theme_files:
-            try:
-                st = os.stat(site_dir / uri)
-            except OSError:
-                continue
-            if done.get(uri) != (host, st.st_ino, st.st_size, st.st_mtime_ns):
-                neutralise_file(site_dir / uri, host)
-                st = os.stat(site_dir / uri)
-            self.neutralised[uri] = (host, st.st_ino, st.st_size, st.st_mtime_ns)
+            neutralise_file(site_dir / uri, host)
         prune_theme_files(site_dir)  # Material's files that no page loads
         if self.defer_search:  # site-builder build checks the pages meanwhile
             self.search_job = SearchIndexJob(site_dir)
@@ -222,14 +204,12 @@ class SiteBuilderPlugin(BasePlugin):
         self._resume_collection()
 
     def on_build_error(self, error) -> None:
-        # the pages remembered as written may not have been: the next rebuild writes them all,
-        # and the search index is made again from the whole site
-        self.tracker, self.copied = PageTracker(), {}
+        self.tracker, self.copied = PageTracker(), {}  # written? not sure: all of it next time
         self._resume_collection()
 
     def _resume_collection(self) -> None:
-        # A preview keeps every record, page and image plan between rebuilds; Python's full
-        # collection, which visits them all, is held off during a rebuild and run a second after.
+        # The preview keeps every record, page and image plan: Python's full collection, which
+        # visits them all, is held off while it rebuilds and runs a second after.
         if self.pause_gc:
             gc.enable()
             timer = threading.Timer(1.0, lambda: gc.isenabled() and gc.collect())
@@ -267,9 +247,9 @@ def _identity(src) -> tuple:
 
 
 def _link(src: Path, dest: Path) -> None:
-    """A file of the cache folder placed in the site as a hard link to it where the file system
-    allows (else copied): thousands of image variants at the cost of one name each. The cache
-    never writes a file again in place (`cache.write_atomic` replaces it)."""
+    """A file of the cache folder as a hard link to it where the file system allows (else a
+    copy): thousands of image variants at the cost of one name each. The cache never writes a
+    file again in place (`cache.write_atomic` replaces it)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.unlink(missing_ok=True)  # an earlier build's (serve), or a theme file of that name
     try:
@@ -284,15 +264,10 @@ def project_theme_dirs(theme) -> list[str]:
 
 
 def installed_theme_dirs(theme) -> list[str]:
-    """The folders of the installed theme (Material's, MkDocs' own templates): every folder the
-    theme reads from except the project's `custom_dir`, wherever the package is installed."""
+    """The installed theme's folders (Material's, MkDocs' own): every folder the theme reads
+    from except the project's `custom_dir`, wherever the package is installed."""
     own = {os.path.realpath(d) for d in project_theme_dirs(theme)}
     return [d for d in theme.dirs if os.path.realpath(d) not in own]
-
-
-def _mtimes(dirs) -> list[tuple[str, int]]:
-    return [(str(p), p.stat().st_mtime_ns) for d in dirs for p in sorted(Path(d).rglob("*"))
-            if p.is_file()]
 
 
 def build_with_mkdocs(project: Project, site_dir: Path, strict: bool = True,
@@ -305,30 +280,19 @@ def build_with_mkdocs(project: Project, site_dir: Path, strict: bool = True,
         raise EngineFailed(f"{CONFIG_FILE} 的 plugins 中缺少 site_builder")
     config.plugins.on_startup(command="build", dirty=False)
     plugin.use_project(project, defer_search)
-    warnings = _Collect()
-    mk = logging.getLogger("mkdocs")
-    mk.addHandler(warnings)
+    warnings = BufferingHandler(10**6)  # what a failed build tells the editor
+    warnings.setLevel(logging.WARNING)
+    logging.getLogger("mkdocs").addHandler(warnings)
     try:
         mkdocs_build(config)
-    except MkDocsException as e:  # MkDocs' own expected failures (strict warnings, config)
-        # "Aborted with 1 warnings in strict mode!" names nothing: the warnings themselves do
-        said = "".join(f"\n  {w}" for w in warnings.messages)
+    except MkDocsException as e:  # strict warnings, config: "Aborted with 1 warnings in strict
+        said = "".join(f"\n  {' '.join(r.getMessage().split())}"  # mode!" names nothing
+                       for r in warnings.buffer)
         raise EngineFailed(f"生成站点失败：{type(e).__name__}: {e}{said}") from e
     finally:
-        mk.removeHandler(warnings)
+        logging.getLogger("mkdocs").removeHandler(warnings)
         config.plugins.on_shutdown()
     return plugin.search_job if defer_search else None
-
-
-class _Collect(logging.Handler):
-    """The warnings and errors MkDocs logs during a build: what a failed build tells the editor."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(" ".join(record.getMessage().split()))
 
 
 class Preview:
@@ -356,14 +320,6 @@ class Preview:
             self.plugin.on_shutdown()
 
 
-class _DropDirtyWarning(logging.Filter):
-    """MkDocs warns that a dirty build may leave stale navigation; the plugin writes every page
-    again whenever navigation, settings or theme change, so the warning would only confuse."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "'dirty' build" not in record.getMessage()
-
-
 def serve_with_mkdocs(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Live preview: rebuilds and reloads when records, docs, templates or settings change.
     A first build that fails for the editor's reasons is an EngineFailed; the port is the
@@ -373,15 +329,14 @@ def serve_with_mkdocs(root: Path, host: str = "127.0.0.1", port: int = 8000) -> 
 
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-    handler.addFilter(_DropDirtyWarning())
-    mk = logging.getLogger("mkdocs")
-    mk.addHandler(handler)
-    mk.setLevel(logging.INFO)
+    # MkDocs warns that a dirty build may leave stale navigation: the plugin writes every page
+    # again whenever navigation, settings or theme change.
+    handler.addFilter(lambda record: "'dirty' build" not in record.getMessage())
+    logging.getLogger("mkdocs").addHandler(handler)
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
     print(f"预览地址：http://{host}:{port}/ —— 修改品牌档案、评选、页面模板或 settings.yml 后，"
           "页面会自动刷新。按 Ctrl+C 退出。", flush=True)
-    # "dirty": after an edit only the pages whose HTML changed are written again (the plugin
-    # tracks that). Not strict: a preview must show the page while a warning is being fixed.
-    try:
+    try:  # not strict: a preview must show the page while a warning is being fixed
         serve(config_file=str(root / CONFIG_FILE), livereload=True, build_type="dirty",
               dev_addr=f"{host}:{port}", strict=False)
     except Abort as e:  # MkDocs logged why ("品牌档案有错误…"); its own words name nothing
