@@ -300,12 +300,12 @@ def engine_object_offences(source: str, name: str = "<sample>") -> list[str]:
 
 def _bound(statement: ast.stmt, engine: set[str], body: bool = True) -> set[str]:
     """The names a statement binds (in its body too, unless not `body`) to something reached
-    from an engine object."""
+    from an engine object, or from the module's own state (which may hold one)."""
     found = set()
     heads = [statement] + list(getattr(statement, "items", []))
     for node in ast.walk(statement) if body else heads:
         targets, value = _binding(node)
-        if value is not None and _names(value) & (engine | found):
+        if value is not None and _names(value) & (engine | found | set(OWN)):
             found |= {t.id for t in targets if isinstance(t, ast.Name)}
     return found
 
@@ -350,13 +350,15 @@ def test_the_engine_object_scanner_sees_every_form() -> None:
         "        page.meta['title'] = 'x'\n"
         "        Page.render = None\n"
         "        mf.File.copy_file = None\n"
+        "        kept = self.page\n"
+        "        kept.content = ''\n"
         "        return page._title_from_render\n")
     hits = [h.split(": ", 1)[1] for h in engine_object_offences(sample)]
     assert hits == [
         "class Kept derives from Page", "sets config.site_url", "assigns .is_modified",
         "sets f.dest_uri", "calls setattr", "sets self.f.abs_src_path", "sets page.title",
         "assigns .render", "sets page.meta['title']", "assigns .render", "assigns .copy_file",
-        "reads page._title_from_render"], hits
+        "sets kept.content", "reads page._title_from_render"], hits
     # a module without MkDocs: only the replaced methods, however it got the object
     plain = ("def f(page, x):\n    page.render = None\n    x.title = 1\n"
              "    setattr(page, 'is_modified', 0)\n    setattr(x, 'title', 1)\n")
