@@ -167,38 +167,31 @@ _STORY = """\
 """
 
 
-def _counted_build(root: Path, site_dir: Path, monkeypatch) -> tuple[dict[str, bytes], int, int]:
+def _counted_build(root: Path, site_dir: Path, monkeypatch) -> tuple[dict[str, bytes], int]:
     """A build in this process, as a new process would start it (no story kept in memory):
-    the site, the stories converted and the pages MkDocs converted itself."""
-    from mkdocs.structure.pages import Page
-
+    the site and the stories converted."""
     from site_builder.build import build_site
     from site_builder.validate import story
 
-    counts = {"story": 0, "page": 0}
-    convert, render = story.story_markdown, Page.render
+    counts = {"story": 0}
+    convert = story.story_markdown
 
     def counted_story(body):
         counts["story"] += 1
         return convert(body)
 
-    def counted_page(self, config, files):
-        counts["page"] += 1
-        return render(self, config, files)
-
     monkeypatch.setattr(story, "_SAFE_HTML", {})
     monkeypatch.setattr(story, "story_markdown", counted_story)
-    monkeypatch.setattr(Page, "render", counted_page)
     result = build_site(root, site_dir, build_date=dt.date(2024, 6, 1))
     assert result.ok, (result.problems, [d.format() for d in result.diagnostics + result.findings])
     monkeypatch.undo()
-    return tree(site_dir), counts["story"], counts["page"]
+    return tree(site_dir), counts["story"]
 
 
-def test_stories_and_pages_kept_by_an_earlier_build_give_the_same_site(tmp_path, monkeypatch):
-    """The safe HTML of each story and what Markdown made of a generated page's headings are
-    kept between builds: a build with them is byte for byte the build without them, converts
-    only the story that changed, and converts again whatever it cannot read back."""
+def test_stories_kept_by_an_earlier_build_give_the_same_site(tmp_path, monkeypatch):
+    """The safe HTML of each story is kept between builds: a build with it is byte for byte the
+    build without it, converts only the story that changed, and converts again whatever it
+    cannot read back."""
     root = _project(tmp_path / "p")
     record = root / "brands" / "shili-moumou.md"
     record.write_text(record.read_text(encoding="utf-8") + _STORY, encoding="utf-8")
@@ -208,37 +201,29 @@ def test_stories_and_pages_kept_by_an_earlier_build_give_the_same_site(tmp_path,
         monkeypatch.setenv("SITE_BUILDER_CACHE", str(cache))
         return _counted_build(root, tmp_path / name, monkeypatch)
 
-    first, stories, pages = build("first")
-    assert stories >= 1 and pages > 10
-    kept_pages = [p for p in cache.rglob("*") if p.is_file() and "page-html" in p.parts]
-    assert kept_pages and any("story-html" in p.parts for p in cache.rglob("*") if p.is_file())
-    second, stories_again, pages_again = build("second")
+    first, stories = build("first")
+    assert stories >= 1
+    assert any("story-html" in p.parts for p in cache.rglob("*") if p.is_file())
+    second, stories_again = build("second")
     assert first_difference(first, second) is None, first_difference(first, second)
     assert stories_again == 0
     # the image variants are the cache's own files under a second name, where links can be made
     variant = next((tmp_path / "second").rglob("*.webp"))
     assert variant.stat().st_nlink >= 2
     assert any(p.stat().st_ino == variant.stat().st_ino for p in cache.rglob("*.webp"))
-    assert pages_again < pages  # a page with more than headings would be converted each time
 
-    # An entry cut off, not JSON, or holding the wrong kinds: that page is converted again.
-    good = kept_pages[0].read_text(encoding="utf-8")
-    bad = ["", "{", "[]", "\xff", '{"content": 1, "toc": [], "title": null, "anchors": []}',
-           good.replace('"anchors": [', '"anchors": [7, '),
-           good.replace('"toc": [', '"toc": [{"name": "x", "id": "x", "level": true}, ')]
-    for i, path in enumerate(kept_pages):
-        path.write_bytes(bad[i % len(bad)].encode("utf-8") if i % len(bad) != 3 else b"\xff")
+    # A kept story that is not UTF-8 (not what a build writes) is converted again.
     for path in cache.rglob("*"):
         if path.is_file() and "story-html" in path.parts:
-            path.write_bytes(b"\xff\xfe")  # not UTF-8: not what a build writes
-    third, stories_third, pages_third = build("third")
+            path.write_bytes(b"\xff\xfe")
+    third, stories_third = build("third")
     assert first_difference(first, third) is None, first_difference(first, third)
-    assert stories_third == stories and pages_third > pages_again
+    assert stories_third == stories
 
     # An edited story is converted alone; the page shows the edit.
     record.write_text(record.read_text(encoding="utf-8").replace("第一期 30 人", "第一期 31 人"),
                       encoding="utf-8")
-    edited, stories_edited, _ = build("edited")
+    edited, stories_edited = build("edited")
     assert stories_edited == 1
     assert "第一期 31 人".encode() in edited["brands/shili-moumou/index.html"]
 
@@ -247,7 +232,7 @@ def test_images_are_copied_where_no_link_can_be_made(tmp_path, monkeypatch):
     """A cache folder on another file system (no hard link across): the same site, copied."""
     root = _project(tmp_path / "p")
     monkeypatch.setenv("SITE_BUILDER_CACHE", str(tmp_path / "cache"))
-    linked, _, _ = _counted_build(root, tmp_path / "linked", monkeypatch)
+    linked, _ = _counted_build(root, tmp_path / "linked", monkeypatch)
 
     def cross_device(src, dst):
         raise OSError(18, "Invalid cross-device link")
@@ -259,30 +244,3 @@ def test_images_are_copied_where_no_link_can_be_made(tmp_path, monkeypatch):
     assert build_site(root, tmp_path / "copied", build_date=dt.date(2024, 6, 1)).ok
     assert first_difference(linked, tree(tmp_path / "copied")) is None
     assert {p.stat().st_nlink for p in (tmp_path / "copied").rglob("*.webp")} == {1}
-
-
-def test_only_pages_of_plain_headings_are_kept():
-    from site_builder.engines.mkdocs import _markdown_settings, headings_only
-
-    token = "lb-0123456789abcdef"
-    assert headings_only(f"<!--{token}:0-->\n\n## 品牌故事\n\n<!--{token}:1-->\n\n### 典型人物 2024\n",
-                         token)
-    for other in ("## [链接](x.md)", "## **强调**", "## 标题 <b>", "正文一段", "| a | b |",
-                  "## 代码 `x`", "## a &amp; b", "<!--lb-ffffffffffffffff:0-->", "## 标题 {#id}",
-                  "    缩进的代码", "## 转义 \\#", "## 图片 ![x](y.png)", "## 时间 09:00"):
-        assert not headings_only(f"<!--{token}:0-->\n\n{other}\n", token), other
-
-    class Config(dict):
-        pass
-
-    plain = Config(markdown_extensions=["tables", "toc"], mdx_configs={"toc": {"permalink": False}})
-    other = Config(markdown_extensions=["tables", "toc"], mdx_configs={"toc": {"permalink": True}})
-    assert _markdown_settings(plain) != _markdown_settings(other) is not None
-    assert _markdown_settings(Config(markdown_extensions=["toc", object()], mdx_configs={})) is None
-    # an extension from code whose version the key does not hold: never kept
-    assert _markdown_settings(Config(markdown_extensions=["toc", "mysite.ext"], mdx_configs={})) is None
-    assert _markdown_settings(Config(markdown_extensions=["toc", "pymdownx.superfences",
-                                                          "markdown.extensions.abbr"],
-                                     mdx_configs={})) is not None
-    assert _markdown_settings(Config(markdown_extensions=["toc"],
-                                     mdx_configs={"toc": {"slugify": len}})) is None
