@@ -47,8 +47,7 @@ _PACKAGE = Path(__file__).resolve().parent
 CHECKED_PAGES = "checked-pages"  # verify/memo.py
 DECODED_IMAGES = "decoded-images"  # validate/images.py
 STORY_HTML = "story-html"  # validate/story.py: a story as safe HTML
-PAGE_HTML = "page-html"  # engines/mkdocs.py: a generated page's headings through Markdown
-KEPT = (CHECKED_PAGES, DECODED_IMAGES, STORY_HTML, PAGE_HTML)  # what a build prunes
+KEPT = (CHECKED_PAGES, DECODED_IMAGES, STORY_HTML)  # what a build prunes
 
 # The libraries whose output is kept: Markdown and the sanitiser write a story's HTML, MkDocs
 # (and its Markdown extensions) a page's.
