@@ -93,3 +93,18 @@ def write_site(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     return root
+
+
+def fictional_record(slug: str, name: str, extra: str = "",
+                     body: str = "本品牌为虚构，仅用于测试。\n") -> str:
+    """A fictional published record valid in the demo's vocabularies; `extra` adds fields."""
+    return (f"---\nslug: {slug}\nname: {name}\nsummary: 虚构的示例品牌，只用于测试。\nstatus: 已发布\n"
+            f"category: 民生保障型\ndistricts: [白鹭区]\n{extra}updated: 2026-11-20\n---\n{body}")
+
+
+def demo_with_records(dest: Path, records: dict[str, str]) -> Path:
+    """A copy of the demo's records and settings in `dest` with these records added (by slug)."""
+    root = copy_demo(dest, full=False)
+    for slug, text in records.items():
+        (root / "brands" / f"{slug}.md").write_text(text, encoding="utf-8")
+    return root

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import DEMO_DATE
-from sitecopy import REPO, copy_demo
+from sitecopy import REPO, demo_with_records, fictional_record
 
 from site_builder.diagnostics.report import Reporter
 from site_builder.load.frontmatter import read_document
@@ -23,18 +23,12 @@ from site_builder.render.stats import is_additive
 from site_builder.schema.quantity import MAX_FIGURE, parse_quantity
 
 
-def _record(slug: str, name: str, extra: str = "") -> str:
-    """A fictional record valid in the demo's vocabularies."""
-    return (f"---\nslug: {slug}\nname: {name}\nsummary: 虚构的示例品牌，只用于测试。\nstatus: 已发布\n"
-            f"category: 民生保障型\ndistricts: [白鹭区]\n{extra}updated: 2026-11-20\n---\n"
-            "本品牌为虚构，仅用于测试。\n")
+def _record(slug: str, name: str, extra: str = "", **kw) -> str:
+    return fictional_record(slug, name, extra, **kw)
 
 
 def _project(tmp_path: Path, records: dict[str, str]):
-    root = copy_demo(tmp_path / "p", full=False)
-    for slug, text in records.items():
-        (root / "brands" / f"{slug}.md").write_text(text, encoding="utf-8")
-    return load_project(root, DEMO_DATE)
+    return load_project(demo_with_records(tmp_path / "p", records), DEMO_DATE)
 
 
 def _mine(project, prefix: str = "brands/shili-test-") -> list:
