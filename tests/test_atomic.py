@@ -17,9 +17,9 @@ from procs import processes
 from sitecopy import copy_demo, in_project_words, tree_state
 
 import site_builder.engines.mkdocs as adapter
-import site_builder.engines.native as native
 from site_builder.build import build_site
 from site_builder.cli import main
+from site_builder.engines import native
 from site_builder.publish import swap
 from site_builder.publish.swap import swap_in
 
