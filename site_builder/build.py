@@ -45,7 +45,7 @@ class BuildResult:
 
 
 ENGINES = ("mkdocs", "native")
-DEFAULT_ENGINE = "mkdocs"
+DEFAULT_ENGINE = "native"
 
 
 def build_site(root: Path, site_dir: Path, strict: bool = False,

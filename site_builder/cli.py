@@ -97,9 +97,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--site-url", type=_url_arg, default=None, metavar="URL",
                    help="settings.yml 的 site.url 留空时用这个地址（如 GitHub Pages 的地址，"
                         "也可用环境变量 SITE_URL）；site.url 已填写时以它为准")
-    b.add_argument("--engine", choices=("mkdocs", "native"), default="mkdocs",
-                   help="生成页面的引擎：mkdocs（MkDocs + Material，默认）或 native（本项目自己的版式，"
-                        "不需要 MkDocs）")
+    b.add_argument("--engine", choices=("native", "mkdocs"), default="native",
+                   help="生成页面的引擎：native（本项目自己的版式，不需要 MkDocs，默认）或 mkdocs"
+                        "（MkDocs + Material，需另行安装）")
 
     c = sub.add_parser("check", help="发布前检查已生成的站点：断链、锚点、缺图、标题、外站资源、"
                            "个人信息和内联脚本")
@@ -138,9 +138,9 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="本地预览，修改档案后自动刷新")
     s.add_argument("--port", type=_port_arg, default=DEFAULT_PORT,
                    help=f"预览使用的端口，默认 {DEFAULT_PORT}（被占用时换一个，如 --port 8001）")
-    s.add_argument("--engine", choices=("mkdocs", "native"), default="mkdocs",
-                   help="生成页面的引擎：mkdocs（MkDocs + Material，默认）或 native（本项目自己的版式，"
-                        "不需要 MkDocs）")
+    s.add_argument("--engine", choices=("native", "mkdocs"), default="native",
+                   help="生成页面的引擎：native（本项目自己的版式，不需要 MkDocs，默认）或 mkdocs"
+                        "（MkDocs + Material，需另行安装）")
 
     n = sub.add_parser("new", help="新建一个品牌档案骨架")
     n.add_argument("slug", help="网址名：小写字母、数字和连字符，例如 shili-jiazheng")

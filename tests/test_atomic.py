@@ -19,6 +19,7 @@ from sitecopy import copy_demo, in_project_words, tree_state
 import site_builder.engines.mkdocs as adapter
 from site_builder.build import build_site
 from site_builder.cli import main
+from site_builder.engines import native
 from site_builder.publish import swap
 from site_builder.publish.swap import swap_in
 
@@ -73,8 +74,16 @@ def _break_page_template(root: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8") + "\n{% if %}\n", encoding="utf-8")
 
 
+def _break_layout(root: Path) -> None:
+    """The native layout fails while rendering (calls a function that does not exist)."""
+    path = root / "templates" / "native" / "base.html"
+    text = path.read_text(encoding="utf-8")
+    assert "<body" in text, f"{path} has no <body>"
+    path.write_text(text.replace("<body", "{{ no_such_function() }}<body", 1), encoding="utf-8")
+
+
 def _break_theme(root: Path) -> None:
-    """A theme override that fails while rendering (calls a function that does not exist)."""
+    """A MkDocs theme override that fails while rendering (calls a function that does not exist)."""
     path = root / "templates" / "theme" / "main.html"
     text = path.read_text(encoding="utf-8")
     block = re.search(r"{%-?\s*block\s+\w+\s*-?%}", text)
@@ -91,24 +100,26 @@ def _plant_broken_link(root: Path) -> None:
 
 
 FAILURES = {
-    # name: (how to break the project, what the command must say)
-    "record error": (_break_record, ["brands/shili-moumou.md:", "error[B004]: category"]),
-    "page template error": (_break_page_template, ["生成站点失败：TemplateSyntaxError"]),
-    "theme template error": (_break_theme, ["生成站点失败：UndefinedError"]),
+    # name: (how to break the project, what the command must say, the build's options)
+    "record error": (_break_record, ["brands/shili-moumou.md:", "error[B004]: category"], []),
+    "page template error": (_break_page_template, ["生成站点失败：TemplateSyntaxError"], []),
+    "layout template error": (_break_layout, ["生成站点失败：UndefinedError"], []),
+    "mkdocs theme template error": (_break_theme, ["生成站点失败：UndefinedError"],
+                                    ["--engine", "mkdocs"]),
     "post-build check": (_plant_broken_link, ["error[C001]: ../no-such-brand/",
-                                              "生成的站点未通过发布前检查：1 个问题"]),
+                                              "生成的站点未通过发布前检查：1 个问题"], []),
 }
 
 
 @pytest.mark.parametrize("name", FAILURES)
 def test_failed_build_leaves_site_untouched(project, capsys, name):
-    breaker, says = FAILURES[name]
+    breaker, says, options = FAILURES[name]
     site = project / "site"
     before, inode = tree_state(site), site.stat().st_ino
     listing = sorted(os.listdir(project))
     breaker(project)
 
-    assert main(["--root", str(project), "build"]) == 1
+    assert main(["--root", str(project), "build", *options]) == 1
     out = capsys.readouterr()
     said = out.out + out.err
     for text in says + [f"构建失败，{site} 保持原样。"]:
@@ -179,17 +190,21 @@ def test_good_build_replaces_site_whole(project, capsys):
     assert sorted(os.listdir(project)) == listing
 
 
-def test_interrupted_build_cleans_up(project, monkeypatch):
+@pytest.mark.parametrize("engine", ["native", "mkdocs"])
+def test_interrupted_build_cleans_up(project, monkeypatch, engine):
     site = project / "site"
     before, listing = tree_state(site), sorted(os.listdir(project))
 
-    def half_written(project_, staging: Path, strict: bool = True, defer_search: bool = False):
+    def half_written(project_, staging: Path, *args, **kwargs):
         (staging / "index.html").write_text("<title>一半</title>", encoding="utf-8")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(adapter, "build_with_mkdocs", half_written)
+    if engine == "native":
+        monkeypatch.setattr(native, "build_with_native", half_written)
+    else:
+        monkeypatch.setattr(adapter, "build_with_mkdocs", half_written)
     with pytest.raises(KeyboardInterrupt):
-        build_site(project, site)
+        build_site(project, site, engine=engine)
     assert tree_state(site) == before
     assert sorted(os.listdir(project)) == listing
 

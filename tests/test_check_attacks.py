@@ -15,7 +15,7 @@ from site_builder.build import build_site
 from site_builder.verify import check_and_scan
 
 _HEAD = ('<!doctype html><html><head><meta charset="utf-8">'
-         '<meta name="generator" content="mkdocs-1.6.1"><title>示例</title></head><body>')
+         '<meta name="generator" content="site-builder"><title>示例</title></head><body>')
 
 
 @pytest.fixture(scope="module")

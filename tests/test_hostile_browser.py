@@ -272,11 +272,16 @@ def test_hostile_brand_page_shows_values_as_written(served):
     assert meta["og:title"] == HOSTILE_NAME
     assert meta["og:description"] == HOSTILE_SUMMARY
     story = page.locator(".lb-story")
-    # Headings meant to take the page's ids carry the story prefix; Material's own are intact.
+    # Headings meant to take the page's ids (MkDocs' __search toggle, its __config data, the
+    # layout's lb-main) carry the story prefix: no id of the story is one outside it, and
+    # no id on the page is taken twice.
     assert story.locator("h3").evaluate_all("els => els.map(e => e.id)") == [
         "lb-story-search", "lb-story-__search", "lb-story-__config"]
     assert page.evaluate("document.getElementById('__config')") is None
-    assert page.evaluate("document.getElementById('__search').tagName") == "INPUT"
+    assert page.evaluate("document.getElementById('__search')") is None
+    assert page.evaluate("document.getElementById('lb-main').tagName") == "ARTICLE"
+    ids = page.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)")
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     assert "<script>alert(\"code\")</script>" in story.inner_text()
     assert story.locator("script, iframe, style, [onerror], [onclick], [onload]").count() == 0
     hrefs = story.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href'))")

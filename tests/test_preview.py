@@ -1,4 +1,5 @@
-"""The live preview rebuilds only what an edit changed, and ends up with the same site."""
+"""The MkDocs live preview (`serve --engine mkdocs`) rebuilds only what an edit changed, and ends
+up with the same site as `build --engine mkdocs`."""
 
 from __future__ import annotations
 
@@ -87,7 +88,7 @@ def test_preview_rebuild_after_one_edit_matches_a_clean_build(preview, root, tmp
     assert preview.plugin.written_pages == [] and preview.plugin.search_job.error is None
     assert entry.stat().st_mtime_ns == written
 
-    result = build_site(root, tmp_path / "clean")
+    result = build_site(root, tmp_path / "clean", engine="mkdocs")
     assert result.ok
     assert_same_site(tree(tmp_path / "clean"), tree(tmp_path / "preview"))
 
@@ -106,7 +107,7 @@ def test_preview_renders_everything_again_when_settings_change(preview, root, tm
     assert preview.plugin.search_job.whole is True and preview.plugin.search_job.error is None
     import shutil
 
-    assert build_site(shutil.copytree(root, tmp_path / "state"), tmp_path / "clean").ok
+    assert build_site(shutil.copytree(root, tmp_path / "state"), tmp_path / "clean", engine="mkdocs").ok
     assert_same_site(tree(tmp_path / "clean"), tree(tmp_path / "preview"))
 
 
@@ -136,7 +137,7 @@ def test_preview_after_edits_other_pages_show_matches_a_clean_build(
         states.append((shutil.copytree(root, tmp_path / f"state-{n}"), tree(tmp_path / "preview")))
     assert "改写后的简介" in (tmp_path / "preview" / "brands" / "index.html").read_text(encoding="utf-8")
     for n, (state, incremental) in enumerate(states):  # the same records, built from nothing
-        assert build_site(state, tmp_path / f"clean-{n}").ok
+        assert build_site(state, tmp_path / f"clean-{n}", engine="mkdocs").ok
         assert_same_site(tree(tmp_path / f"clean-{n}"), incremental)
 
 
@@ -197,7 +198,7 @@ def test_preview_indexes_the_whole_site_when_pages_come_or_go(preview, root, tmp
     assert preview.plugin.search_job.whole is True and preview.plugin.search_job.error is None
     assert (tmp_path / "preview" / "brands" / "shili-jigong-er" / "index.html").is_file()
     assert not gone.exists()
-    assert build_site(shutil.copytree(root, tmp_path / "state"), tmp_path / "clean").ok
+    assert build_site(shutil.copytree(root, tmp_path / "state"), tmp_path / "clean", engine="mkdocs").ok
     clean = tree(tmp_path / "clean")
     # beyond the clean build only the images of the deleted brand stay (nothing links them)
     kept = {k: v for k, v in tree(tmp_path / "preview").items()
@@ -240,7 +241,7 @@ def test_a_failed_search_update_is_reported_and_the_next_one_starts_afresh(
     preview.build()
     preview.wait_for_search()
     assert preview.plugin.search_job.whole is True and preview.plugin.search_job.error is None
-    assert build_site(shutil.copytree(root, tmp_path / "state"), tmp_path / "clean").ok
+    assert build_site(shutil.copytree(root, tmp_path / "state"), tmp_path / "clean", engine="mkdocs").ok
     assert_same_site(tree(tmp_path / "clean"), tree(tmp_path / "preview"))
 
 

@@ -17,6 +17,7 @@ import os
 import posixpath
 import secrets
 import shutil
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -300,7 +301,7 @@ class PreviewServer:
         self._closing = False
         handler = type("Handler", (_PreviewHandler,), {"preview": self})
         # an OSError here (the port taken meanwhile) is the caller's to tell
-        self.httpd = http.server.ThreadingHTTPServer((host, port), handler)
+        self.httpd = _QuietServer((host, port), handler)
         self.httpd.daemon_threads = True
         self.host, self.port = host, self.httpd.server_address[1]
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="preview-http",
@@ -333,6 +334,16 @@ class PreviewServer:
         self.httpd.shutdown()
         self.httpd.server_close()
         self._thread.join(10)
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    """A browser that leaves a page (or reloads it) while an answer is on its way closes the
+    connection: nothing the editor needs to hear of. Any other error is still printed."""
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):  # broken pipe, reset, aborted
+            return
+        super().handle_error(request, client_address)
 
 
 class _PreviewHandler(http.server.SimpleHTTPRequestHandler):

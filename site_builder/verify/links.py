@@ -66,12 +66,19 @@ def _is_loopback(source: str) -> bool:
 _JS_HOST = re.compile(r"""["'`]((?:https?:)?//([A-Za-z0-9.-]+)(?::\d+)?(?:[/?#][^"'`\s]*)?)["'`]""")
 _JS_HOST_ALLOWED = {"www.w3.org", "example.com", "example.org", "example.net"}
 
-# What the engine's theme writes into every page it renders (templates/theme/main.html): a site
-# whose home page carries it is one of ours, and then every page must carry it.
-_THEME_GENERATOR = "mkdocs-"
-_THEMED_HOME = re.compile(r'<meta name="generator" content="mkdocs-')
+# What each engine's layout writes into every page it renders (templates/native/base.html,
+# templates/theme/main.html): a site whose home page carries one is one of ours, and then every
+# page must carry the same.
+_THEME_GENERATORS = ("site-builder", "mkdocs-")
+_THEMED_HOME = re.compile(r'<meta name="generator" content="(site-builder"|mkdocs-)')
 # The search index's folder holds this file; its own scripts are named pagefind*.js.
 _SEARCH_ENTRY = "pagefind-entry.json"
+
+
+def _generated_by(generator: str, themed: str) -> bool:
+    """Whether a page's generator is the home page's engine: "site-builder" exactly, or
+    "mkdocs-" and its version."""
+    return generator == themed if themed == "site-builder" else generator.startswith(themed)
 
 
 @dataclass
@@ -220,7 +227,7 @@ class SiteChecker:
         for rel, page in self.pages.items():
             self._check_page(rel, page)
             if themed and rel != _ADMIN_PAGE and \
-                    not page.meta.get("generator", "").startswith(_THEME_GENERATOR):
+                    not _generated_by(page.meta.get("generator", ""), themed):
                 self._unpublishable(rel, "不是本站模板生成的页面")
         for p in files:
             rel = p.relative_to(self.root).as_posix()
@@ -248,14 +255,16 @@ class SiteChecker:
         self.findings.sort(key=sort_key)
         return self.findings
 
-    def _themed(self) -> bool:
-        """Whether the site's home page is one the theme rendered (a site made by hand, as
-        in tests of single checks, is held to the page and script rules below only then)."""
+    def _themed(self) -> str | None:
+        """The generator of the site's home page when one of our layouts rendered it, else None
+        (a site made by hand, as in tests of single checks, is held to the page and script
+        rules below only then)."""
         try:
             with open(self.root / "index.html", encoding="utf-8", errors="replace") as f:
-                return _THEMED_HOME.search(f.read(65536)) is not None
+                m = _THEMED_HOME.search(f.read(65536))
         except OSError:
-            return False
+            return None
+        return None if m is None else m.group(1).rstrip('"')
 
     def _symlinks(self, links: list[Path]) -> None:
         """Symbolic links, reported here when the leak scan riding along does not read them
