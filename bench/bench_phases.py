@@ -6,10 +6,10 @@ Calls the stages' own functions in one process, each timed on its own (nothing o
 `site-builder build`, which checks pages on one core while Pagefind indexes on the other):
 
 1. load + validate + evaluate: `site_builder.project.load_project`;
-2. render: `site_builder.render.pages.render_site` (the Markdown + HTML of every page, images);
-3. MkDocs + Material: `engines.mkdocs.build_with_mkdocs`, of which the render inside the
-   plugin's `on_files` (timed separately, by wrapping the plugin's `render_site`), the
-   Markdown conversion of the generated pages and Material's templates are the rest;
+2. render: `site_builder.build.render` (every page's final HTML, the navigation and files as
+   values; the images encoded meanwhile, waited for at its end);
+3. engine: the default engine's `build` (the native layout writing every file; the MkDocs
+   engine is measured as a baseline by bench_site.py);
 4. Pagefind over the written site (the child process the build starts, waited for alone);
 5. verify: `site_builder.verify.check_and_scan` over every file, in this process.
 
@@ -84,16 +84,14 @@ def _children_cpu() -> float:
 
 
 def run(root: Path, site: Path) -> dict:
-    import site_builder.engines.mkdocs as engine
     import site_builder.validate.story as story_mod
-    from site_builder.engines.mkdocs import build_with_mkdocs
+    from site_builder.build import DEFAULT_ENGINE, _engine, render
     from site_builder.engines.pagefind import BUNDLE_DIR
     from site_builder.project import load_project
-    from site_builder.render import pages as pages_mod
     from site_builder.verify import check_and_scan
 
     counts = {"story_markdown": 0}
-    timers = {"render_in_plugin": 0.0, "image_wait": 0.0}
+    timers = {"image_wait": 0.0}
     orig_md = story_mod.story_markdown
 
     def counted_md(body):
@@ -101,24 +99,14 @@ def run(root: Path, site: Path) -> dict:
         return orig_md(body)
 
     story_mod.story_markdown = counted_md
-    orig_render = engine.render_site
-
-    def timed_render(*args, **kwargs):
-        t = time.perf_counter()
-        try:
-            return orig_render(*args, **kwargs)
-        finally:
-            timers["render_in_plugin"] += time.perf_counter() - t
-
-    engine.render_site = timed_render
 
     def render_and_encode():
-        """The pages, then the wait for the image threads still encoding."""
-        rendered = pages_mod.render_site(project)
+        """The site's values, then the wait for the image threads still encoding."""
+        values = render(project)
         t = time.perf_counter()
-        rendered.finish()
+        values.finish()
         timers["image_wait"] = time.perf_counter() - t
-        return rendered
+        return values
 
     me = psutil.Process()
     sampler = Sampler()
@@ -147,20 +135,18 @@ def run(root: Path, site: Path) -> dict:
     try:
         project = phase("load_validate", lambda: load_project(root))
         assert project.ok, [d.format() for d in project.diagnostics][:5]
-        rendered = phase("render", render_and_encode)
+        values = phase("render", render_and_encode)
         out["phases"]["render"]["image_wait_s"] = round(timers["image_wait"], 3)
-        out["rendered_markdown_mb"] = round(sum(len(s.encode()) for s in rendered.pages.values()) / MB, 1)
-        out["rendered_pages"] = len(rendered.pages)
-        big = sorted(rendered.pages.items(), key=lambda kv: -len(kv[1]))[:3]
-        out["largest_rendered"] = {k: len(v.encode()) for k, v in big}
-        del rendered
+        out["rendered_html_mb"] = round(sum(len(p.body_html.encode()) for p in values.pages) / MB, 1)
+        out["rendered_pages"] = len(values.pages)
+        big = sorted(values.pages, key=lambda p: -len(p.body_html))[:3]
+        out["largest_rendered"] = {p.uri: len(p.body_html.encode()) for p in big}
         if site.exists():
             shutil.rmtree(site)
         site.mkdir(parents=True)
-        job = phase("mkdocs", lambda: build_with_mkdocs(project, site, defer_search=True))
-        out["phases"]["mkdocs"]["render_inside_s"] = round(timers["render_in_plugin"], 3)
-        out["phases"]["mkdocs"]["engine_only_s"] = round(
-            out["phases"]["mkdocs"]["seconds"] - timers["render_in_plugin"], 3)
+        build = _engine(DEFAULT_ENGINE)
+        job = phase("engine", lambda: build(project, values, site, defer_search=True))
+        out["phases"]["engine"]["engine"] = DEFAULT_ENGINE
 
         def wait():
             err = job.wait()
@@ -173,7 +159,6 @@ def run(root: Path, site: Path) -> dict:
     finally:
         sampler.close()
         story_mod.story_markdown = orig_md
-        engine.render_site = orig_render
     out["total_s"] = round(sum(p["seconds"] for p in out["phases"].values()), 3)
     out["total_cpu_s"] = round(sum(p["cpu_s"] for p in out["phases"].values()), 3)
     out["published"] = len(project.published)

@@ -81,14 +81,8 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
         remove_stale(site_dir)  # what builds killed before cleaning up left behind
         staging = new_staging(site_dir)
         try:
-            if engine == "native":  # render → engine, each imported only when building
-                from .engines.native import build_with_native
-
-                search = build_with_native(project, staging, defer_search=True)
-            else:
-                from .engines.mkdocs import build_with_mkdocs
-
-                search = build_with_mkdocs(project, staging, defer_search=True)
+            site = render(project)  # render
+            search = _engine(engine)(project, site, staging, defer_search=True)  # engine
             findings = verify_site(staging, project.settings.site_url, _label(project, site_dir),
                                    BUNDLE_DIR, search.raise_error,
                                    api_origins(project.settings),
@@ -109,6 +103,30 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         lock.close()
+
+
+def render(project: Project, memo: dict | None = None):
+    """The render stage: the whole site as plain values (render/site.py), the core's expected
+    failures (two pages at one address, a broken mkdocs.yml) as an EngineFailed message."""
+    from .render.pages import PageClash
+    from .render.site import SiteProblem, render_values
+
+    try:
+        return render_values(project, memo)
+    except (PageClash, SiteProblem) as e:
+        raise EngineFailed(str(e)) from e
+
+
+def _engine(name: str):
+    """The engine stage: `build(project, site, out_dir, defer_search)` of the engine named
+    (each imported only when it builds: the native one needs no MkDocs)."""
+    if name == "native":
+        from .engines.native import build_with_native
+
+        return build_with_native
+    from .engines.mkdocs import build_with_mkdocs
+
+    return build_with_mkdocs
 
 
 def at_page_sources(project: Project, label: str, findings: list[Diagnostic]) -> list[Diagnostic]:
@@ -194,7 +212,7 @@ class Preview:
             return PreviewResult(project, False, changed=said,
                                  seconds=time.monotonic() - started)
         try:
-            site = native.render_values(project, self.memo)  # render
+            site = render(project, self.memo)  # render
             # the indexer reads the pages: not while they are written
             search_error = self._wait_for_search()
             before = self.written

@@ -195,7 +195,7 @@ def test_interrupted_build_cleans_up(project, monkeypatch, engine):
     site = project / "site"
     before, listing = tree_state(site), sorted(os.listdir(project))
 
-    def half_written(project_, staging: Path, *args, **kwargs):
+    def half_written(project_, site_, staging: Path, *args, **kwargs):
         (staging / "index.html").write_text("<title>一半</title>", encoding="utf-8")
         raise KeyboardInterrupt
 

@@ -27,7 +27,7 @@ from ..diagnostics.output import format_diagnostics
 from ..project import Project, load_project
 from ..render.changes import PageTracker
 from ..render.pages import PageClash, head_text, render_site
-from ..render.site import SiteProblem, site_values, split_front_matter
+from ..render.site import Site, SiteProblem, site_values, split_front_matter
 from ..render.theme import prune_theme_files
 from . import EngineFailed
 from .foreign import is_unused, neutralise_file
@@ -50,13 +50,14 @@ class SiteBuilderPlugin(BasePlugin):
     def __init__(self) -> None:
         super().__init__()
         self.preloaded: Project | None = None
+        self.preloaded_site: Site | None = None
         self.search_job = self.search_service = self.sources = None
         self.serving = False
         self.on_startup(command="build", dirty=False)
 
-    def use_project(self, project: Project, defer_search: bool = False) -> None:
-        """Build this validated project; with `defer_search` the index is left to `search_job`."""
-        self.preloaded, self.defer_search = project, defer_search
+    def use_project(self, project: Project, site: Site, defer_search: bool = False) -> None:
+        """Build this project from its rendered `site`; `defer_search`: see `search_job`."""
+        self.preloaded, self.preloaded_site, self.defer_search = project, site, defer_search
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance across the rebuilds of `serve`.
@@ -77,6 +78,7 @@ class SiteBuilderPlugin(BasePlugin):
         if self.preloaded is None and not self.serving:  # no checks, half a site on a failure
             raise PluginError(DIRECT_BUILD_REFUSED)
         preloaded, project = self.preloaded is not None, self.preloaded
+        site, self.preloaded_site = self.preloaded_site, None
         project = project or load_project(Path(config.config_file_path).resolve().parent)
         self.preloaded, self.project = None, project
         if not project.ok:
@@ -89,8 +91,10 @@ class SiteBuilderPlugin(BasePlugin):
         if project.settings.site_url:  # MkDocs adds the slash only when it reads its own file
             config.site_url = project.settings.site_url.rstrip("/") + "/"
         try:  # the images are encoded meanwhile: on_env waits for them
-            self.rendered = render_site(project, self.page_memo if self.serving else None)
-            self.site = site_values(project, self.rendered)
+            if site is None:  # mkdocs serve, or the preview: rendered here
+                site = site_values(project, render_site(
+                    project, self.page_memo if self.serving else None))
+            self.site, self.rendered = site, site.rendered
         except (PageClash, SiteProblem) as e:
             raise PluginError(str(e)) from e
         config.extra["lb"] = self.site.theme  # the showcase theme's values (templates/theme/)
@@ -270,16 +274,17 @@ def installed_theme_dirs(theme) -> list[str]:
     return [d for d in theme.dirs if os.path.realpath(d) not in own]
 
 
-def build_with_mkdocs(project: Project, site_dir: Path, strict: bool = True,
+def build_with_mkdocs(project: Project, site: Site, site_dir: Path, strict: bool = True,
                       defer_search: bool = False) -> SearchIndexJob | None:
-    """Build the site with MkDocs into `site_dir`, reusing an already validated project.
-    With `defer_search` the search index is still being built on return: wait for the job."""
+    """The engine stage for build.py: `site` (the render stage's values) laid out by MkDocs +
+    Material into `site_dir`. With `defer_search` the search index is still being built on
+    return: wait for the job."""
     config = load_config(str(project.root / CONFIG_FILE), site_dir=str(site_dir), strict=strict)
     plugin = config.plugins.get("site_builder")
     if plugin is None:
         raise EngineFailed(f"{CONFIG_FILE} 的 plugins 中缺少 site_builder")
     config.plugins.on_startup(command="build", dirty=False)
-    plugin.use_project(project, defer_search)
+    plugin.use_project(project, site, defer_search)
     warnings = BufferingHandler(10**6)  # what a failed build tells the editor
     warnings.setLevel(logging.WARNING)
     logging.getLogger("mkdocs").addHandler(warnings)

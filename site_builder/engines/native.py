@@ -28,25 +28,13 @@ from markupsafe import escape
 
 from ..cache import cache_dir
 from ..project import Project
-from ..render.pages import PACKAGE_ROOT, PageClash, render_site
-from ..render.site import Site, SitePage, SiteProblem, site_values
+from ..render.pages import PACKAGE_ROOT
+from ..render.site import Site, SitePage
 from . import EngineFailed
 from .pagefind import SearchIndexJob, index_site
 
 TEMPLATES_DIR = "templates/native"
 LAYOUT_CSS = "assets/layout.css"  # templates/native/layout.css, published here
-
-
-def render_values(project: Project, memo: dict | None = None) -> Site:
-    """render → the site as values; the core's expected failures as an EngineFailed. `memo`:
-    the live preview's, kept between runs (`render_site`'s pages, `site_values`' conversions)."""
-    try:
-        if memo is None:
-            return site_values(project, render_site(project))
-        return site_values(project, render_site(project, memo.setdefault("render", {})),
-                           memo=memo.setdefault("convert", {}))
-    except (PageClash, SiteProblem) as e:
-        raise EngineFailed(str(e)) from e
 
 
 def relative_url(target: str, page_url: str) -> str:
@@ -197,10 +185,11 @@ def _sitemap(site: Site) -> dict[str, bytes]:
     return {"sitemap.xml": data, "sitemap.xml.gz": packed.getvalue()}
 
 
-def build_with_native(project: Project, site_dir: Path, defer_search: bool = False
+def build_with_native(project: Project, site: Site, site_dir: Path, defer_search: bool = False
                       ) -> SearchIndexJob | None:
-    """render → engine for build.py: the project's site written by the native engine."""
-    return build(render_values(project), site_dir, project.root, defer_search)
+    """The engine stage for build.py: `site` (the render stage's values) written into
+    `site_dir` by the native engine."""
+    return build(site, site_dir, project.root, defer_search)
 
 
 # -- the live preview -------------------------------------------------------------------------

@@ -425,3 +425,15 @@ def site_values(project: Project, rendered: Rendered, config: SiteConfig | None 
                 files=dict(rendered.files), theme=dict(rendered.theme), css=config.css,
                 scripts=config.scripts, sequence=[item.url for item in config.nav],
                 rendered=rendered)
+
+
+def render_values(project, memo: dict | None = None) -> Site:
+    """The render stage: the project's whole site as values (`render_site`, then `site_values`).
+    `memo` is the live preview's, kept between runs (`render_site`'s pages, `site_values`'
+    conversions). Raises the core's expected failures (PageClash, SiteProblem)."""
+    from .pages import render_site
+
+    if memo is None:
+        return site_values(project, render_site(project))
+    return site_values(project, render_site(project, memo.setdefault("render", {})),
+                       memo=memo.setdefault("convert", {}))
