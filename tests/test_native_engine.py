@@ -201,3 +201,21 @@ def test_the_native_engine_needs_no_mkdocs(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     assert "built without mkdocs" in done.stdout
     assert (tmp_path / "site" / "brands" / "index.html").is_file()
+
+
+LAYOUTS = ("templates/theme/main.html", "templates/native/base.html")
+PARTIALS = {"partials/lb_header.html": 'class="lb-header"',
+            "partials/lb_footer.html": 'class="lb-footer"'}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_both_layouts_include_the_shared_header_and_footer(layout):
+    """The showcase chrome is written once, in templates/theme/partials/ (the MkDocs theme's
+    folder, which the native engine's loader also searches): each layout includes each partial
+    and writes none of its markup itself."""
+    text = (REPO / layout).read_text(encoding="utf-8")
+    for partial, markup in PARTIALS.items():
+        assert f'{{% include "{partial}" %}}' in text, f"{layout} does not include {partial}"
+        assert markup not in text, f"{layout} writes {markup} itself"
+        own = (REPO / "templates" / "theme" / partial).read_text(encoding="utf-8")
+        assert markup in own and "{% autoescape true" in own

@@ -34,6 +34,7 @@ from . import EngineFailed
 from .pagefind import SearchIndexJob, index_site
 
 TEMPLATES_DIR = "templates/native"
+THEME_DIR = "templates/theme"  # the MkDocs theme override, whose partials the layout includes
 LAYOUT_CSS = "assets/layout.css"  # templates/native/layout.css, published here
 
 
@@ -51,7 +52,10 @@ def relative_url(target: str, page_url: str) -> str:
 
 
 def _env(root: Path) -> jinja2.Environment:
-    dirs = [str(p) for p in (root / TEMPLATES_DIR, PACKAGE_ROOT / TEMPLATES_DIR) if p.is_dir()]
+    # templates/theme after templates/native: the showcase header and footer partials
+    # (templates/theme/partials/lb_*.html) are shared with the MkDocs theme.
+    dirs = [str(p) for p in (root / TEMPLATES_DIR, PACKAGE_ROOT / TEMPLATES_DIR,
+                             root / THEME_DIR, PACKAGE_ROOT / THEME_DIR) if p.is_dir()]
     return jinja2.Environment(loader=jinja2.FileSystemLoader(dirs), autoescape=True,
                               undefined=jinja2.ChainableUndefined)
 
