@@ -60,9 +60,20 @@ def _env(root: Path) -> jinja2.Environment:
                               undefined=jinja2.ChainableUndefined)
 
 
+def _named(path: Path, e: OSError) -> OSError:
+    """`e` with the file it was writing (a failed write() names none): a full disk or a lost
+    permission is then told at the folder it happened in."""
+    if e.filename is None and e.errno is not None:
+        return OSError(e.errno, e.strerror, str(path))
+    return e
+
+
 def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as e:
+        raise _named(path, e) from e
 
 
 def _copy(src: Path, dest: Path, link: bool) -> None:
@@ -75,7 +86,10 @@ def _copy(src: Path, dest: Path, link: bool) -> None:
             return
         except OSError:
             pass
-    shutil.copyfile(src, dest)
+    try:
+        shutil.copyfile(src, dest)
+    except OSError as e:
+        raise _named(dest, e) from e
 
 
 @dataclass
