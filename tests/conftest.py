@@ -108,3 +108,12 @@ def with_404(site: Path) -> Path:
     (site / "no-such-page").mkdir(exist_ok=True)
     (site / "no-such-page" / "index.html").write_bytes((site / "404.html").read_bytes())
     return site
+
+
+# The longest tests start first, so that the other worker takes the rest meanwhile instead of
+# one of them running alone at the end (pytest-xdist hands out tests in collection order).
+SLOW_FIRST = ("test_workflow_steps.py", "test_bench_smoke.py", "test_deploy.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: item.path.name not in SLOW_FIRST)  # stable: order kept within
