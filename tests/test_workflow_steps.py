@@ -120,9 +120,12 @@ def test_publish_workflows_build_the_site_as_written(installed_clone, tmp_path):
 
     # GitHub, on a pull request: the same checks, the change summary and the screenshots.
     reset(clone)
-    record = min((clone / "brands").glob("*.md"))
+    records = sorted((clone / "brands").glob("*.md"))
+    record = next((r for r in records if "\nstatus: 已发布" in r.read_text(encoding="utf-8")),
+                  records[0])  # a published one: its page changes and is screenshotted
     text = record.read_text(encoding="utf-8")
-    record.write_text(text.replace("\nsummary: ", "\nsummary: 示例改动：", 1), encoding="utf-8")
+    # an editor's change to the story, whatever the root project's records hold
+    record.write_text(text.rstrip("\n") + "\n\n示例改动：补充一句说明。\n", encoding="utf-8")
     git(clone, "commit", "-q", "-am", "an editor's change")
     if shutil.which("chromium") is None and not os.path.exists("/usr/bin/chromium"):
         missing_tool("找不到 Chromium：拉取请求的截图步骤需要它")
