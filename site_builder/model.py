@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from .schema.brand import CONSENT_FORMS, PUBLISHED, STATUSES
+from .schema.brand import CONSENT_FORMS, PUBLISHED, SOURCE_KINDS, STATUSES, URL_KINDS
 from .schema.page import PAGE_HIDE
 from .schema.round import YES
 from .schema.settings import BY_OUTSIDE, BY_ROUNDS, CONFERRERS  # noqa: F401 (values the stages share)
@@ -56,6 +56,8 @@ class Settings:
         self.vocab = {k: list(self.data.get(k, [])) for k in VOCABULARIES}
         self.vocab["statuses"] = list(STATUSES)
         self.vocab["consent_forms"] = list(CONSENT_FORMS)
+        self.vocab["source_kinds"] = list(SOURCE_KINDS)
+        self.vocab["url_kinds"] = list(URL_KINDS)
         self.vocab["area_label"] = [self.area_label]
         self.vocab["page_hide"] = list(PAGE_HIDE)
 
@@ -152,7 +154,7 @@ class Figure:
 class Person:
     name: str
     role: str
-    consent: dict  # form, date, reference: never published
+    consent: dict | None = None  # form, date, reference: never published; None: an official source names them
     title: str | None = None
     bio: str | None = None
     photo: dict | None = None

@@ -11,6 +11,7 @@ import yaml
 
 from ..schema.brand import BRAND, STATUSES
 from ..schema.fields import (
+    UNKNOWN_DATE_WORDS,
     Amount,
     Choice,
     Date,
@@ -124,6 +125,8 @@ def form_field(name: str, spec: Spec, vocab: dict[str, list[str]],
               "time_format": False, "picker_utc": False}
     elif isinstance(spec, Date):
         form = {"partial": r"\d{4}(-\d{2}(-\d{2})?)?", "month": r"\d{4}(-\d{2})?"}[spec.precision]
+        if spec.unknown:  # the report gives no date: 不详 and its spellings
+            form = "(?:" + "|".join([form, *UNKNOWN_DATE_WORDS]) + ")"
         f |= {"widget": "string", "pattern": [f"^{form}$", f"应为 {spec.describe(vocab)}"]}
     elif isinstance(spec, Text):
         f["widget"] = "text" if spec.multiline else "string"

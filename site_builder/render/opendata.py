@@ -8,6 +8,7 @@ from decimal import Decimal
 from xml.sax.saxutils import escape as xml_escape
 
 from ..model import Brand
+from ..schema.brand import person_is_public
 from ..text import csv_bytes
 
 # The areas' column (None) is headed with the region's own word for its areas (settings'
@@ -15,7 +16,7 @@ from ..text import csv_bytes
 CSV_COLUMNS = [
     ("slug", "网址名"), ("name", "品牌名称"), ("name_en", "英文名称"), ("summary", "一句话简介"),
     ("category", "品牌类型"), ("level", "品牌层级"), ("stage", "发展阶段"), ("industry", "行业领域"),
-    ("programs", "所属工程"), ("districts", None), ("cooperation_regions", "协作地区"),
+    ("programs", "所属工程"), ("districts", None), ("place", "具体地点"), ("cooperation_regions", "协作地区"),
     ("established", "创立时间"), ("updated", "最近审核"), ("url", "页面地址"),
 ]
 _NS = uuid.UUID("6f1c7a52-3f0e-4d4c-9a55-8d4f2f0b7c11")  # fixed namespace for stable feed ids
@@ -35,11 +36,11 @@ def plain_json(value):
 # The fields open data publishes, and within lists and groups the parts it publishes: an
 # allowlist, so that a field added to the schema later (or evidence such as a person's consent,
 # a photo's path or the publishing status) stays out until it is named here.
-_PUBLIC_SOURCE = ("id", "outlet", "title", "date", "url")
+_PUBLIC_SOURCE = ("id", "outlet", "title", "date", "url", "url_kind", "kind")
 PUBLIC_FIELDS: dict[str, tuple[str, ...] | None] = {
     "name": None, "name_en": None, "aliases": None, "summary": None, "category": None,
     "secondary_category": None, "level": None, "stage": None, "industry": None,
-    "programs": None, "districts": None, "areas_note": None, "cooperation_regions": None,
+    "programs": None, "districts": None, "place": None, "areas_note": None, "cooperation_regions": None,
     "established": None,
     "figures": ("label", "value", "unit", "as_of", "source", "scope", "note"),
     "policy": ("plan", "approach", "priorities"),
@@ -68,7 +69,7 @@ def brand_record(brand: Brand, url: str) -> dict:
     appear only when the site shows them (with their consent on record), the consent never."""
     data = plain_json(brand.data)
     if "people" in data:
-        data["people"] = [p for p in data["people"] if p.get("consent")]
+        data["people"] = [p for p in data["people"] if person_is_public(p, data.get("sources", []))]
         if not data["people"]:
             del data["people"]
     out = {"slug": brand.slug, "url": url}

@@ -20,6 +20,8 @@ from markupsafe import Markup
 from ..cache import cache_dir
 from ..model import BRANDS_DIR, BY_ROUNDS, Brand, Page
 from ..project import Project
+from ..schema.brand import person_is_public
+from ..schema.fields import UNKNOWN_DATE
 from ..text import fmt_decimal
 from ..validate.story import heading_text, page_html, story_html, story_images, url_scheme
 from . import opendata, stats
@@ -303,7 +305,8 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
         "venues_text": settings.get("venue_types_text") or joined(vocab["venue_types"]),
         "search_example": search_example(brands, groups["districts"]),
     }
-    people = [(p, b) for b in brands for p in b.get("people", []) if p.get("consent")]
+    people = [(p, b) for b in brands for p in b.get("people", [])
+              if person_is_public(p, b.get("sources", []))]
     venues = [(v, b) for b in brands for v in b.get("venues", [])]
     common = {
         "settings": settings, "site": site, "region": settings["region"], "brands": brands,
@@ -433,11 +436,12 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
     figures = [(f, b) for b in brands for f in b.get("figures", [])]
     page("about/index.md", "about.md.j2", "关于本站", f"关于{site['title']}：内容来源、更新方式和开放数据。",
          figure_count=len(figures),
-         undated=sum(1 for f, _ in figures if not f.get("as_of")),
+         undated=sum(1 for f, b in figures if not figure_date(f, b)[1]),
          about_parts=joined(["品牌故事"] + (["典型人物"] if people else [])
                             + (["文化体验场所"] if venues else []) + (["关键数据"] if figures else [])
                             + (["评选结果"] if latest else [])),
-         rounds_conferred=bool(settings.levels_by(BY_ROUNDS)))
+         rounds_conferred=bool(settings.levels_by(BY_ROUNDS)),
+         people_by_report=any(not p.get("consent") for p, _ in people))
     page("search/index.md", "search.md.j2", "搜索", f"搜索{region}劳务品牌、人物和场所。",
          meta=NOINDEX)
     render_rounds(project, page, out.files)  # selection rounds: index, round pages, results files
@@ -534,7 +538,7 @@ def search_terms(brand: Brand) -> str:
     each query piece must begin an indexed word. Indexing every character of these names as a
     word of its own lets a search by name match however the browser cuts it.
     """
-    names = [brand.name, *brand.get("aliases", []), *brand.data["districts"],
+    names = [brand.name, *brand.get("aliases", []), *brand.data["districts"], brand.get("place", ""),
              *brand.get("cooperation_regions", [])]
     names += [p["name"] for p in brand.get("people", [])]
     names += [v["name"] for v in brand.get("venues", [])]
@@ -558,7 +562,11 @@ def search_example(brands: list[Brand], by_area: dict[str, list[Brand]]) -> str:
 
 
 def figure_date(figure: dict, brand: Brand) -> tuple[str, bool]:
-    """A figure's date and whether it is its own (`as_of`) or its source's (the report's date)."""
+    """A figure's date and whether it is its own (`as_of`) or its source's (the report's date).
+    A figure the report gives no date for (`as_of: 日期不详`) has neither: ("", False), so it
+    is never added up nor taken for the latest."""
+    if figure.get("as_of") == UNKNOWN_DATE:
+        return "", False
     if figure.get("as_of"):
         return figure["as_of"], True
     src = next((s for s in brand.get("sources", []) if s["id"] == figure["source"]), {})

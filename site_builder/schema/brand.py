@@ -42,6 +42,13 @@ CONSENT_FORMS = ["书面授权", "电子授权", "录音录像授权"]
 CONSENT_PLACEHOLDERS = ("无", "没有", "未", "暂无", "待", "否", "不同意", "不详", "空", "tbd", "todo",
                         "n/a", "na", "none", "null", "-", "—", "？", "?", "xxx", "略")
 PUBLISHED = "已发布"
+# What kind of publisher a source is. A person may be shown without a consent record only when
+# an official publisher names them in that role (PERSON's `source`); everyone else needs consent.
+SOURCE_KINDS = ["政府部门", "官方媒体", "其他媒体", "企业或机构", "其他"]
+OFFICIAL_SOURCE_KINDS = ("政府部门", "官方媒体")
+# Whether a source's address is the publisher's own page or a copy found elsewhere.
+URL_KINDS = ["原文", "转载"]
+REPRINT = "转载"
 
 SOURCE = Obj("资料来源", "一条公开资料：媒体或机构、标题、日期和网址", fields={
     "id": Text("编号", "本档案内唯一，供关键数据引用", required=True, pattern=SLUG_PATTERN,
@@ -52,6 +59,12 @@ SOURCE = Obj("资料来源", "一条公开资料：媒体或机构、标题、�
     "date": Date("发布日期", "资料的发布日期", precision="partial", example="2019-09-17"),
     "url": Text("网址", "资料所在的网址", pattern=_URL, pattern_hint="以 http:// 或 https:// 开头的网址",
                 example="https://www.example.gov.cn/news/1.html"),
+    "url_kind": Choice("网址类型", "“原文”：网址是发布媒体或机构自己网站上的页面；“转载”：网址是其他网站的"
+                       "转载或镜像，这条资料算作未核实，档案发布前要换成原文网址或删去网址",
+                       vocab="url_kinds", example="原文"),
+    "kind": Choice("来源类别", "“政府部门”指政府及其部门的文件和网站；“官方媒体”指新华社、人民日报、中央广播电视总台、"
+                   "中国新闻社等中央媒体和各级党报、广播电视台；典型人物引用这两类资料时可以不附本人授权",
+                   vocab="source_kinds", example="官方媒体"),
 })
 
 FIGURE = Obj("关键数据", "一个有来源的数字", fields={
@@ -61,8 +74,9 @@ FIGURE = Obj("关键数据", "一个有来源的数字", fields={
                     "网站照原样显示，统计时不相加", required=True, example="1200"),
     "unit": Suggested("单位", "数值的单位", required=True, max_len=10, vocab="figure_units",
                       example="人"),
-    "as_of": Date("统计时间", "这个数字对应的时间；报道没有写明时不填，网站以所引资料的发布日期代替并注明",
-                  precision="partial", example="2023-12"),
+    "as_of": Date("统计时间", "这个数字对应的时间；报道没有写明时写 `日期不详`（网站显示“统计时间未注明”，"
+                  "统计时不相加）；不填时以所引资料的发布日期代替",
+                  precision="partial", unknown="日期不详", example="2023-12"),
     "source": SourceRef("来源编号", "对应 sources 中某条资料的 id", required=True,
                         pattern=SLUG_PATTERN, pattern_hint="sources 中的 id", example="ribao-2019"),
     "scope": Text("统计范围", "数字覆盖的范围，例如“全省”“全国27个省份”“某某工坊”；显示在数字旁，统计时范围不同的不相加",
@@ -70,9 +84,10 @@ FIGURE = Obj("关键数据", "一个有来源的数字", fields={
     "note": Text("说明", "口径说明", max_len=120),
 })
 
-CONSENT = Obj("公开授权", "本人同意公开其信息的凭据；只用于核对，不会出现在网站和开放数据中", required=True,
+CONSENT = Obj("公开授权", "本人同意公开其信息的凭据；只用于核对，不会出现在网站和开放数据中。"
+              "政府部门或官方媒体以这一身份公开点名的人物（source 引用 kind 为“政府部门”“官方媒体”的资料）可以不写",
               form_hint="写成 `consent: {form: 书面授权, date: 2024-03-01, reference: 授权材料的档案编号}`；"
-                        "没有本人授权的人物不能写进档案。", fields={
+                        "没有本人授权的人物，只有政府部门或官方媒体以这一身份公开点名时才能写进档案。", fields={
     "form": Choice("授权方式", required=True, vocab="consent_forms", example="书面授权"),
     "date": Date("授权日期", required=True, example="2024-03-01"),
     "reference": Text("档案编号", "主办单位保存授权材料的编号", required=True, max_len=40,
@@ -82,7 +97,8 @@ CONSENT = Obj("公开授权", "本人同意公开其信息的凭据；只用于�
 HONOUR = Obj("荣誉", "本站以外授予的荣誉或认定，例如国家级、省级劳务品牌名单", fields={
     "title": Text("荣誉名称", required=True, max_len=80, example="全国劳务品牌"),
     "conferred_by": Text("授予单位", required=True, max_len=80, example="人力资源社会保障部"),
-    "year": Date("年份", required=True, precision="month", example="2022"),
+    "year": Date("年份", "授予的年份；报道没有写明时写 `不详`，不要推断", required=True, precision="month",
+                 unknown="不详", example="2022"),
     "level": Choice("对应层级", "这项荣誉证明的品牌层级（settings.yml 中“外部认定”的层级）",
                     vocab="levels"),
     "source": SourceRef("来源编号", "对应 sources 中某条资料的 id", required=True,
@@ -96,7 +112,8 @@ PERSON = Obj("典型人物", "品牌的典型人物，角色见 settings.yml 的
     "title": Text("头衔", "职务或荣誉，例如“高级技师”", max_len=60),
     "bio": Text("简介", "人物简介", max_len=500, multiline=True),
     "photo": Image("照片", "人物照片"),
-    "source": SourceRef("来源编号", "人物信息所依据的资料，对应 sources 中某条资料的 id",
+    "source": SourceRef("来源编号", "人物信息所依据的资料，对应 sources 中某条资料的 id；没有本人授权时，"
+                        "必须是政府部门或官方媒体以这一身份点名此人的资料",
                         pattern=SLUG_PATTERN, pattern_hint="sources 中的 id"),
     "consent": CONSENT,
 })
@@ -152,6 +169,9 @@ BRAND = Obj("品牌档案", "一个劳务品牌的档案", fields={
     "programs": ListOf("所属工程", item=Choice("所属工程", vocab="programs"), unique=True),
     "districts": ListOf("所在{area}", item=Choice("所在{area}", vocab="districts"), required=True,
                         min_items=1, unique=True),
+    "place": Text("具体地点", "所在{area}以下的市、县、区、镇，照报道写，例如“示例市示例县”“石碁镇”；"
+                  "显示在品牌页、名录和开放数据中", max_len=40, pattern=_PLAIN, pattern_hint=_PLAIN_HINT,
+                  example="示例市示例县"),
     "areas_note": Text("分布说明", "品牌还分布在 districts 列表以外的地方时，用一句话说明，例如“全国27个省份”；"
                        "显示在所在地旁边，不是可筛选的地区", max_len=60),
     "cooperation_regions": ListOf("协作地区", item=Choice("协作地区", vocab="cooperation_regions"),
@@ -184,3 +204,17 @@ BRAND = Obj("品牌档案", "一个劳务品牌的档案", fields={
     "editor_note": Text("编辑备注", "只给编辑看的说明（待核实的事项、下一步计划等），不会出现在网站、"
                         "搜索和开放数据的任何地方", max_len=1000, multiline=True),
 })
+
+
+def is_official_source(source: dict | None) -> bool:
+    """Whether a source (a `sources` entry) is a government body's or an official outlet's."""
+    return bool(source) and source.get("kind") in OFFICIAL_SOURCE_KINDS
+
+
+def person_is_public(person: dict, sources: list[dict]) -> bool:
+    """Whether a validated person may be shown: with a consent record, or named in that role
+    by a government body or an official outlet (the source they cite)."""
+    if person.get("consent"):
+        return True
+    ref = person.get("source")
+    return ref is not None and is_official_source(next((s for s in sources if s["id"] == ref), None))

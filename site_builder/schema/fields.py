@@ -346,41 +346,66 @@ _DATE_FORMS = {
 }
 
 
+# What a record says when its report gives no date (a figure's `as_of`, an honour's `year`):
+# any of these words, kept as UNKNOWN_DATE. Never a date guessed from elsewhere.
+UNKNOWN_DATE = "不详"
+UNKNOWN_DATE_WORDS = ("不详", "日期不详", "年份不详", "时间不详")
+# Other ways of saying "not known" that editors write; refused with the accepted word as the fix.
+_UNKNOWN_LOOKALIKE = re.compile(r"不明|未知|未注明|未写|没写|无|空|待定|待查|待核实|[?？]|unknown|n/?a|tbd",
+                                re.IGNORECASE)
+
+
 @dataclass
 class Date(Spec):
-    """A calendar date kept as the ISO text written; `precision` says which forms are allowed."""
+    """A calendar date kept as the ISO text written; `precision` says which forms are allowed.
+    With `unknown`, the field may instead say the report gives no date (`不详`, UNKNOWN_DATE)."""
 
     precision: str = "day"
+    unknown: str = ""  # when set, the word shown in hints for "the report gives no date"
 
     kind = "日期"
 
     def kind_hint(self, where):
-        return f"写成 {_DATE_FORMS[self.precision][1]}。"
+        extra = f"；报道没有写明时写 `{self.unknown}`" if self.unknown else ""
+        return f"写成 {_DATE_FORMS[self.precision][1]}{extra}。"
 
     def check(self, node, ctx, where):
         if not isinstance(node, ScalarNode):
             return self._wrong_kind(node, ctx, where)
         text = node.value
+        if self.unknown and text.strip() in UNKNOWN_DATE_WORDS:
+            return UNKNOWN_DATE
         rx, form = _DATE_FORMS[self.precision]
         if not rx.fullmatch(text) or not valid_date(text):
             what = "不存在的日期" if rx.fullmatch(text) else "格式不对"
+            key = where.rsplit(".", 1)[-1]
+            if self.unknown and _UNKNOWN_LOOKALIKE.search(text):
+                hint = f"报道没有写明时间时，照写 `{key}: {self.unknown}`，不要自行推断。"
+            elif self.unknown:
+                hint = f"例如 `2024-03-15`；报道没有写明时间时写 `{key}: {self.unknown}`。"
+            else:
+                hint = "例如 `2024-03-15`。"
             ctx.rep.at_node(node, ctx.code(Code.B007), where, f"{ctx.words(self.label)}应为 {form} 形式的真实日期，"
-                            f"实际为“{clip(text)}”（{what}）；提示：例如 `2024-03-15`。")
+                            f"实际为“{clip(text)}”（{what}）；提示：{hint}")
             return INVALID
         return text
 
     def json_schema(self, vocab):
         text = {"type": "string", "pattern": "^" + _DATE_FORMS[self.precision][0].pattern + "$"}
-        if self.precision == "day":
+        if self.precision == "day" and not self.unknown:
             return self._base_schema() | text
-        # editors' YAML 1.2 tooling reads a bare year as a number (anyOf, not a union type:
-        # Ajv's strict mode refuses those)
-        d = self._base_schema() | {"anyOf": [text, {"type": "integer", "minimum": 1800,
-                                                     "maximum": 2200}]}
-        return d
+        forms = [text]
+        if self.precision != "day":
+            # editors' YAML 1.2 tooling reads a bare year as a number (anyOf, not a union type:
+            # Ajv's strict mode refuses those)
+            forms.append({"type": "integer", "minimum": 1800, "maximum": 2200})
+        if self.unknown:
+            forms.append({"enum": list(UNKNOWN_DATE_WORDS)})
+        return self._base_schema() | {"anyOf": forms}
 
     def describe(self, vocab):
-        return _DATE_FORMS[self.precision][1]
+        form = _DATE_FORMS[self.precision][1]
+        return f"{form}；报道没有写明时写 `{self.unknown}`" if self.unknown else form
 
 
 def valid_date(text: str) -> bool:
@@ -508,6 +533,8 @@ class Obj(Spec):
         owner = f"{ctx.words(self.label)}中" if where else ""
         state = "是空的" if present else "缺少"
         example = f"，例如 `{key}: {_example(spec, ctx.vocab)}`" if _example(spec, ctx.vocab) else ""
+        if isinstance(spec, Date) and spec.unknown:  # a report without a date says so, never guesses
+            example += f"；报道没有写明时写 `{key}: {spec.unknown}`，不要推断"
         code = ctx.code(Code.B014 if key == "alt" else Code.B001)
         ctx.rep.at_node(key_node or node, code, where_key,
                         f"{ctx.words(owner)}必填字段“{key}”（{ctx.words(spec.label)}）{state}；"
@@ -602,7 +629,7 @@ class SourceRef(Text):
 
 
 # Lists fixed by the program, not by settings.yml
-FIXED_VOCABULARIES = ("statuses", "consent_forms", "conferrers", "page_hide")
+FIXED_VOCABULARIES = ("statuses", "consent_forms", "conferrers", "page_hide", "source_kinds", "url_kinds")
 LONG_VOCABULARY = 12  # a longer list is not spelt out in a message: the nearest few and the count
 
 

@@ -12,7 +12,13 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from ..diagnostics import Code, Diagnostic, Reporter, has_errors
 from ..load.brands import LoadedRecord, is_valid
 from ..model import BRANDS_DIR, Brand
-from ..schema.brand import CONSENT_PLACEHOLDERS, SLUG_PATTERN
+from ..schema.brand import (
+    CONSENT_PLACEHOLDERS,
+    OFFICIAL_SOURCE_KINDS,
+    PUBLISHED,
+    REPRINT,
+    SLUG_PATTERN,
+)
 from ..schema.fields import Ctx
 from ..text import clip, name_key
 from .editorial import editorial_warnings
@@ -36,6 +42,9 @@ def validate_brand(root: Path, rec: LoadedRecord) -> Brand | None:
                         f"提示：把文件改名为 {slug}.md，或把 slug 改为 {stem}。")
     dates = _check_sources(node, rec.ctx, top)
     _check_consent(top, rep)
+    sources = _sources_by_id(top)
+    _check_people_basis(top, rep, sources)
+    _check_unverified_sources(top, rep)
     _check_figure_dates(top, rep, dates)
     _check_secondary_category(top, rep)
     check_schedule(rec)
@@ -83,6 +92,78 @@ def _check_consent(top: dict[str, tuple[Node, Node]], rep: Reporter) -> None:
                 rep.at_node(v, Code.B019, f"people[{i}].consent.{key}",
                             f"{label}“{clip(v.value.strip()) or '（只有空格）'}”不是本人同意公开的凭据，"
                             "这位人物不能发布", hint="")
+
+
+def _sources_by_id(top: dict[str, tuple[Node, Node]]) -> dict[str, MappingNode]:
+    """Each source's entry by its id (the first, when an id is used twice: B013)."""
+    out: dict[str, MappingNode] = {}
+    for item in _items(top, "sources"):
+        ident = _get(item, "id")
+        if isinstance(ident, ScalarNode) and ident.value not in out:
+            out[ident.value] = item
+    return out
+
+
+def _check_people_basis(top: dict[str, tuple[Node, Node]], rep: Reporter,
+                        sources: dict[str, MappingNode]) -> None:
+    """B085: a person without a consent record must be named by an official source they cite."""
+    for i, person in enumerate(_items(top, "people")):
+        if _get(person, "consent") is not None:
+            continue  # a consent record (checked by the schema and B019)
+        name = _get(person, "name")
+        who = f"人物“{clip(name.value)}”" if isinstance(name, ScalarNode) and name.value else f"第 {i + 1} 位人物"
+        ref = _get(person, "source")
+        if not isinstance(ref, ScalarNode) or not ref.value:
+            rep.at_node(person, Code.B085, f"people[{i}]", f"{who}没有本人授权 consent，也没有注明"
+                        "政府部门或官方媒体的来源 source", hint="")
+            continue
+        item = sources.get(ref.value)
+        if item is None:
+            continue  # an unknown id: B012
+        kind = _get(item, "kind")
+        kind_text = kind.value if isinstance(kind, ScalarNode) and kind.value else ""
+        if kind_text not in OFFICIAL_SOURCE_KINDS:
+            said = f"写的是 `kind: {clip(kind_text)}`" if kind_text else "没有写 kind（来源类别）"
+            rep.at_node(ref, Code.B085, f"people[{i}].source", f"{who}没有本人授权 consent，所引资料"
+                        f"“{clip(ref.value)}”{said}，不是政府部门或官方媒体", hint="")
+
+
+# How editors mark a source they have not checked, and words that say the citation is a copy.
+UNVERIFIED = re.compile(r"待核实|待查|待确认|待补|未核实|不详|未知|不明|原载|转载|转引|镜像|出处")
+
+
+def source_doubt(source: dict) -> str | None:
+    """Why a validated `sources` entry is not verified (a word in its outlet or title, or an
+    address marked as a reprint), or None."""
+    for key, label in (("outlet", "媒体或机构"), ("title", "标题")):
+        m = UNVERIFIED.search(source.get(key) or "")
+        if m:
+            return f"{label}写着“{m.group(0)}”"
+    if source.get("url_kind") == REPRINT:
+        return "网址是转载或镜像（url_kind: 转载）"
+    return None
+
+
+def _check_unverified_sources(top: dict[str, tuple[Node, Node]], rep: Reporter) -> None:
+    """B086 while the record is a draft, B087 once it is published: a source not yet verified."""
+    status = top.get("status", (None, None))[1]
+    published = isinstance(status, ScalarNode) and status.value == PUBLISHED
+    for i, item in enumerate(_items(top, "sources")):
+        texts = {k.value: v for k, v in item.value
+                 if isinstance(k, ScalarNode) and isinstance(v, ScalarNode)}
+        doubt = source_doubt({k: v.value for k, v in texts.items()})
+        if doubt is None:
+            continue
+        ident = texts.get("id")
+        name = f"资料来源“{clip(ident.value)}”" if ident is not None and ident.value else f"第 {i + 1} 条资料来源"
+        at = next((texts[k] for k in ("outlet", "title", "url_kind") if k in texts
+                   and (UNVERIFIED.search(texts[k].value) or texts[k].value == REPRINT)), item)
+        key = next((k for k, v in texts.items() if v is at), None)
+        field = f"sources[{i}].{key}" if key else f"sources[{i}]"
+        if published:
+            rep.at_node(at, Code.B087, field, f"档案已发布，{name}的{doubt}，读者无法核对", hint="")
+        else:
+            rep.at_node(at, Code.B086, field, f"{name}的{doubt}，尚未核实；档案发布前要核实", hint="")
 
 
 def _check_figure_dates(top: dict[str, tuple[Node, Node]], rep: Reporter,
