@@ -29,13 +29,15 @@ districts: [{district}]
 #   - label: {label}
 #     value: 1200
 #     unit: {unit}
-#     as_of: 2024-12          # 报道没写统计时间就删去这一行，网站以资料的发布日期代替
+#     as_of: 2024-12          # 报道和资料都没写时间时写“日期不详”；删去这一行则以资料的发布日期代替
 #     source: example-2024
 # sources:                   # 资料来源
 #   - id: example-2024
 #     outlet: 某某日报
 #     date: 2024-12-01
 #     url: https://www.example.com/news/1.html
+#     url_kind: 原文          # 原文：媒体自己网站上的页面；转载：其他网站的转载或镜像（发布前要换成原文）
+#     kind: 官方媒体          # 政府部门 / 官方媒体 / 其他媒体 / 企业或机构 / 其他
 # 最近审核日期（必填）
 updated: {today}
 ---
