@@ -14,7 +14,7 @@ SB := $(VENV)/bin/site-builder
 CONSTRAINTS ?= constraints.txt
 PIP_C := $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 
-.PHONY: site test validate serve demo bench install clean guide schema check archive lint constraints editor
+.PHONY: site test validate serve demo bench install clean guide schema check archive lint constraints editor vendor
 
 $(STAMP): pyproject.toml $(CONSTRAINTS) node_modules/.package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 	touch $@
 
 install: $(STAMP)
+
+# Copy the form editor's built files (Decap CMS, yaml) from node_modules into the package
+# (site_builder/editor/vendor/) at the versions package-lock.json pins, with their licences:
+# run after changing those versions, then commit the copy (tests/test_vendor.py checks it).
+vendor: node_modules/.package-lock.json $(STAMP)
+	$(PY) tools/vendor_editor.py
 
 # Edit records in the form at http://127.0.0.1:8000/admin/ against this checkout: run this, and
 # `make serve` in another terminal. Saves go to a branch cms/brands/<slug>, as a pull request would.

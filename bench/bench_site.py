@@ -349,9 +349,9 @@ def main() -> None:
         # the fictional test settings: the benchmark measures the same project whatever the
         # root settings.yml (another region's) says
         shutil.copy2(SETTINGS_DIR / "settings.yml", project / "settings.yml")
-        shutil.copy2(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-        for name in ("templates", "docs"):
-            shutil.copytree(ROOT / name, project / name)
+        shutil.copy2(ROOT / "site_builder" / "mkdocs.yml", project / "mkdocs.yml")
+        for name in ("templates", "docs"):  # the package's defaults, as the project's own
+            shutil.copytree(ROOT / "site_builder" / name, project / name)
         settings, _ = load_settings(SETTINGS_DIR)
         gen = write_project(project, args.brands, settings.vocab)
         os.environ["SOURCE_DATE_EPOCH"] = EPOCH

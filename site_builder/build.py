@@ -359,8 +359,12 @@ def serve_site(root: Path, host: str, port: int, engine: str = DEFAULT_ENGINE,
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}")
     if engine == "mkdocs":
+        from .engines import EngineFailed
         from .engines.mkdocs import serve_with_mkdocs
 
+        if not (root / "mkdocs.yml").is_file():  # the plugin finds its project beside the file
+            raise EngineFailed("用 MkDocs 预览需要项目自己的 mkdocs.yml；请用 site-builder serve 预览"
+                               "（默认的版式，不需要这个文件）")
         serve_with_mkdocs(root, host=host, port=port)
         return
     from .engines.native import serve

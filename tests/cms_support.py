@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from browser import launch_browser, missing_tool, serve_dir
+from sitecopy import copy_engine_files
 
 REPO = Path(__file__).resolve().parent.parent
 DECAP_SERVER = REPO / "node_modules" / "decap-server" / "dist" / "index.js"
@@ -38,9 +39,7 @@ def make_repo(dest: Path, port: int) -> Path:
     for name in ("brands", "evaluations", "assets"):  # assets: the organiser's logo and icon
         shutil.copytree(REPO / "demo" / name, dest / name)
     shutil.copy2(REPO / "demo" / "settings.yml", dest / "settings.yml")
-    shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
-    for name in ("docs", "templates"):
-        shutil.copytree(REPO / name, dest / name)
+    copy_engine_files(dest)
     text = (dest / "settings.yml").read_text(encoding="utf-8")
     assert "local_port: 8081" in text
     (dest / "settings.yml").write_text(text.replace("local_port: 8081", f"local_port: {port}"),

@@ -62,9 +62,6 @@ def province_project(tmp_path_factory) -> Path:
     outside, no programs, figures as reports state them), copied and built once, strictly."""
     root = tmp_path_factory.mktemp("province") / "project"
     shutil.copytree(PROVINCE, root)
-    for name in ("mkdocs.yml",):  # the example's own file inherits from the repository's
-        (root / name).write_text((PROVINCE / name).read_text(encoding="utf-8").replace(
-            "../../", str(REPO) + "/"), encoding="utf-8")
     assert_built(build_site(root, root / "site", strict=True))
     return root
 

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from PIL import Image
-from sitecopy import FIXTURE_SETTINGS
+from sitecopy import FIXTURE_SETTINGS, copy_engine_files
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -138,9 +138,7 @@ DRAFT_MARKER = "草稿标记QZX"
 def make_project(dest: Path, brands: dict[str, str] | None = None, site_url: str = "") -> Path:
     """The fictional test settings, the repository's engine config, templates and docs; the records."""
     shutil.copy2(FIXTURE_SETTINGS, dest / "settings.yml")
-    shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
-    for name in ("templates", "docs"):
-        shutil.copytree(REPO / name, dest / name)
+    copy_engine_files(dest)
     if site_url:
         text = (dest / "settings.yml").read_text(encoding="utf-8")
         (dest / "settings.yml").write_text(text.replace('  url: ""', f"  url: {site_url}", 1),

@@ -9,15 +9,31 @@ REPO = Path(__file__).resolve().parent.parent
 # Fixture projects carry their own fictional settings, whatever the repository's settings.yml says.
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FIXTURE_SETTINGS = FIXTURES / "settings.yml"
-PROJECT_FILES = ("settings.yml", "mkdocs.yml")
+# not mkdocs.yml: the root's names the package's by a path inside this checkout; a copy uses the
+# package's defaults, as a project `site-builder init` made does
+PROJECT_FILES = ("settings.yml",)
 PROJECT_DIRS = ("brands", "evaluations", "docs", "templates")
+# The package's defaults (what a project without its own templates/, docs/ and mkdocs.yml uses).
+PACKAGE = REPO / "site_builder"
+ENGINE_FILES = ("mkdocs.yml", "templates", "docs")
+
+
+def copy_engine_files(dest: Path) -> Path:
+    """The package's mkdocs.yml, templates/ and docs/ as the project's own in `dest` (for tests
+    that edit a template or the config of a project): the same files, overriding nothing."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(PACKAGE / "mkdocs.yml", dest / "mkdocs.yml")
+    for name in ("templates", "docs"):
+        shutil.copytree(PACKAGE / name, dest / name)
+    return dest
 
 
 def copy_project(dest: Path) -> Path:
     """A copy of the repository's own project (records, settings, templates, docs) in `dest`."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_FILES:
-        shutil.copy2(REPO / name, dest / name)
+        if (REPO / name).is_file():
+            shutil.copy2(REPO / name, dest / name)
     for name in PROJECT_DIRS:
         if (REPO / name).is_dir():
             shutil.copytree(REPO / name, dest / name)
@@ -29,7 +45,7 @@ DEMO = REPO / "demo"
 
 def copy_demo(dest: Path, *, full: bool = True) -> Path:
     """A copy of the fictional demo project in `dest`: its own settings, records and rounds
-    (and, if `full`, the repository's mkdocs.yml, pages and templates, which the demo inherits).
+    (and, if `full`, the package's mkdocs.yml, templates and docs as its own).
     Tests that need a project of their own start from it, never from the repository's settings."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(DEMO / "settings.yml", dest / "settings.yml")
@@ -37,9 +53,7 @@ def copy_demo(dest: Path, *, full: bool = True) -> Path:
     shutil.copytree(DEMO / "assets", dest / "assets")  # the logo and icon its settings name
     shutil.copytree(DEMO / "evaluations", dest / "evaluations")  # the rounds its levels cite
     if full:
-        shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
-        for folder in ("docs", "templates"):
-            shutil.copytree(REPO / folder, dest / folder)
+        copy_engine_files(dest)
     return dest
 
 

@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from site_builder.project import load_project
 from site_builder.render.rounds import public_rounds
@@ -203,18 +202,19 @@ def test_the_real_project_has_no_scored_rounds():
     assert project.evaluations == [] and public_rounds(project.evaluations) == []
 
 
-def test_demo_mkdocs_yml_inherits_the_repository_config():
-    config = yaml.safe_load((DEMO / "mkdocs.yml").read_text(encoding="utf-8"))
-    assert config["INHERIT"] == "../mkdocs.yml"
-    assert not (DEMO / "templates").exists()  # the repository's templates are used
+def test_the_demo_uses_the_package_s_engine_files():
+    """The demo carries only its project: no mkdocs.yml, templates/ or docs/ of its own (the
+    package's defaults are used, as in a project `site-builder init` made)."""
+    for name in ("mkdocs.yml", "templates", "docs"):
+        assert not (DEMO / name).exists(), name
 
 
-def test_mkdocs_build_from_the_demo_folder_refuses_to_publish(tmp_path):
+def test_mkdocs_build_from_the_repository_refuses_to_publish(tmp_path):
     # `mkdocs build` would write straight into its folder without the post-build checks; it
     # refuses and points to `site-builder build`, which the demo tests above use.
     env = dict(os.environ, SOURCE_DATE_EPOCH="1764547200")
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
-                           "-d", str(tmp_path / "out")], check=False, cwd=DEMO, env=env,
+                           "-d", str(tmp_path / "out")], check=False, cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode != 0 and "site-builder build" in proc.stderr
     assert not (tmp_path / "out").exists()

@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 import pytest
 from browser import guarded_page, launch_browser, serve_dir
-from sitecopy import FIXTURE_SETTINGS
+from sitecopy import FIXTURE_SETTINGS, copy_engine_files
 
 from site_builder.build import build_site
 from site_builder.verify.leaks import scan_site
@@ -48,14 +48,12 @@ def make_hostile_project(dest: Path) -> Path:
     hostile records."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(FIXTURE_SETTINGS, dest / "settings.yml")
-    shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    copy_engine_files(dest)
     # With a site address the sitemap lists every page and the feed uses absolute addresses.
     settings = (dest / "settings.yml").read_text(encoding="utf-8")
     assert '  url: ""' in settings
     (dest / "settings.yml").write_text(settings.replace('  url: ""', f'  url: "{SITE_URL}"', 1),
                                        encoding="utf-8")
-    for name in ("docs", "templates"):
-        shutil.copytree(REPO / name, dest / name)
     shutil.copytree(FIXTURE / "brands", dest / "brands")
     # Photos as phones write them: the story's image and a hand-written page's image carry EXIF
     # (a GPS position, a description) and comments, none of which may be published.

@@ -203,7 +203,7 @@ def test_the_native_engine_needs_no_mkdocs(tmp_path):
     assert (tmp_path / "site" / "brands" / "index.html").is_file()
 
 
-LAYOUTS = ("templates/theme/main.html", "templates/native/base.html")
+LAYOUTS = ("site_builder/templates/theme/main.html", "site_builder/templates/native/base.html")
 PARTIALS = {"partials/lb_header.html": 'class="lb-header"',
             "partials/lb_footer.html": 'class="lb-footer"'}
 
@@ -217,5 +217,5 @@ def test_both_layouts_include_the_shared_header_and_footer(layout):
     for partial, markup in PARTIALS.items():
         assert f'{{% include "{partial}" %}}' in text, f"{layout} does not include {partial}"
         assert markup not in text, f"{layout} writes {markup} itself"
-        own = (REPO / "templates" / "theme" / partial).read_text(encoding="utf-8")
+        own = (REPO / "site_builder" / "templates" / "theme" / partial).read_text(encoding="utf-8")
         assert markup in own and "{% autoescape true" in own

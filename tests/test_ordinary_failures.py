@@ -139,12 +139,14 @@ def test_missing_editor_packages_are_told_before_building(project, tmp_path, mon
         monkeypatch.setattr(engine, "serve_with_mkdocs",
                             lambda *a, **k: pytest.fail("the preview built without its editor"))
     nowhere = tmp_path / "no-packages"
-    monkeypatch.setattr(cms, "PACKAGE_ROOT", nowhere)
+    monkeypatch.setattr(cms, "CHECKOUT_ROOT", nowhere)
+    monkeypatch.setattr(cms, "VENDORED", nowhere / "vendor")  # an install without the copy
     assert cli.main(["--root", str(project), *command]) == 1
     err = capsys.readouterr().err
     assert "生成 /admin/ 需要 npm 包 decap-cms 和 yaml" in err
-    assert f"{project.resolve() / 'node_modules'}、{nowhere / 'node_modules'} 中没有找到" in err
-    assert f"请在 {nowhere} 中运行 npm ci（或 make install）安装" in err
+    assert "安装的 site-builder 中没有它们" in err
+    assert f"{project.resolve() / 'node_modules'}、{nowhere / 'node_modules'} 中也没有找到" in err
+    assert f"请重新安装 site-builder，或在 {nowhere} 中运行 npm ci（或 make install）安装" in err
     assert "删去 settings.yml 中的 editor 一节，站点就不带 /admin/" in err
     assert not (project / "site").exists()
     ordinary(err)
@@ -156,7 +158,8 @@ def test_without_an_editor_no_packages_are_needed(project, tmp_path, monkeypatch
     start = text.index("\neditor:\n")
     end = text.find("\n\n", start + 1)
     settings.write_text(text[:start + 1] + (text[end + 2:] if end != -1 else ""), encoding="utf-8")
-    monkeypatch.setattr(cms, "PACKAGE_ROOT", tmp_path / "no-packages")
+    monkeypatch.setattr(cms, "CHECKOUT_ROOT", tmp_path / "no-packages")
+    monkeypatch.setattr(cms, "VENDORED", tmp_path / "no-packages" / "vendor")
     assert cli.main(["--root", str(project), "build", "--date", DATE]) == 0, capsys.readouterr()
     assert (project / "site" / "index.html").is_file()
     assert not (project / "site" / "admin").exists()

@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sitecopy import copy_engine_files
+
 from site_builder.build import build_site
 from site_builder.project import load_project
 
@@ -142,6 +144,7 @@ def test_both_builds_agree_under_strict(province_project, tmp_path):
     commands can never publish different sites from the same data."""
     root = tmp_path / "project"
     shutil.copytree(province_project, root, ignore=shutil.ignore_patterns("site"))
+    copy_engine_files(root)  # `mkdocs build` reads the project's own mkdocs.yml
     assert build_site(root, tmp_path / "sb-clean", strict=True).ok
     clean = _mkdocs(root, tmp_path / "clean")
     assert clean.returncode != 0 and "site-builder build" in clean.stderr

@@ -44,10 +44,7 @@ def _output_mentions(site: Path, text: str) -> list[str]:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
     """The demo with one brand scheduled to go live on LIVE and come down on DOWN."""
-    repo = tmp_path_factory.mktemp("schedule")  # demo/ refers to the repository's theme and docs
-    shutil.copy(DEMO.parent / "mkdocs.yml", repo / "mkdocs.yml")
-    for folder in ("docs", "templates"):
-        shutil.copytree(DEMO.parent / folder, repo / folder)
+    repo = tmp_path_factory.mktemp("schedule")  # demo/ uses the package's theme and docs
     root = repo / "demo"
     shutil.copytree(DEMO, root)
     (root / "brands" / f"{BRAND}.md").write_text(RECORD, encoding="utf-8")

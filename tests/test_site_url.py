@@ -24,9 +24,6 @@ DATE = "2026-12-01"
 
 def demo_copy(dest: Path, url: str) -> Path:
     """The demo project beside copies of what its mkdocs.yml inherits, with `site.url` = url."""
-    for name in ("docs", "templates"):
-        shutil.copytree(REPO / name, dest / name)
-    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
     shutil.copytree(REPO / "demo", dest / "demo")
     settings = dest / "demo" / "settings.yml"
     text = settings.read_text(encoding="utf-8")

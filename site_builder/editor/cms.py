@@ -25,7 +25,7 @@ from ..schema.fields import (
 )
 
 ADMIN_DIR = "admin"
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent  # where package.json lives
+CHECKOUT_ROOT = Path(__file__).resolve().parents[2]  # a checkout of the source: package.json
 NODE_MODULES = "node_modules"
 # The editor's files copied into the site: Decap's bundle (its lazily loaded chunks and WebAssembly
 # beside it) under vendor/decap/, the YAML library our format uses under yaml/.
@@ -33,6 +33,9 @@ DECAP_DIST = "decap-cms/dist"
 YAML_DIST = "yaml/browser/dist"
 VENDOR_DIR = "vendor/decap"  # inside admin/: files only Decap's own code and the CSP govern
 OWN_FILES = Path(__file__).resolve().parent / "admin"
+# The built files of both packages inside the installed package, node_modules-shaped (make vendor,
+# tools/vendor_editor.py): an installed site-builder builds /admin/ without Node.js.
+VENDORED = Path(__file__).resolve().parent / "vendor"
 FORMAT = "strict-frontmatter"  # registered by admin/strict-frontmatter.js
 DRAFT = STATUSES[0]
 DEFAULT_LOCAL_PORT = 8081
@@ -361,20 +364,34 @@ _LOCAL_NOTICE = (
 
 
 def node_modules(root: Path | None = None) -> Path:
-    """The installed npm packages: the project's own, else the repository's (like templates/).
+    """The editor's built files: the package's own copy (make vendor), else, in a checkout of
+    the source before `make vendor`, the installed npm packages (the project's, the checkout's).
     Both packages /admin/ copies must be there: Decap's bundle and the YAML library our format
     imports (without it the editor would be published and fail to open every record)."""
-    bases = list(dict.fromkeys(([root.resolve()] if root else []) + [PACKAGE_ROOT]))
-    for base in bases:
-        nm = base / NODE_MODULES
+    bases = list(dict.fromkeys(([root.resolve() / NODE_MODULES] if root else [])
+                               + [CHECKOUT_ROOT / NODE_MODULES]))
+    for nm in [VENDORED, *bases]:
         if (nm / DECAP_DIST / "decap-cms.js").is_file() and (nm / YAML_DIST / "index.js").is_file():
             return nm
     # Not built without /admin/: publishing such a site would take the editor away from everyone.
-    looked = "、".join(str(b / NODE_MODULES) for b in bases)
+    looked = "、".join(str(b) for b in bases)
     raise EditorUnavailable(
         f"settings.yml 设置了表单编辑器（editor），生成 /admin/ 需要 npm 包 decap-cms 和 yaml，"
-        f"但在 {looked} 中没有找到。请在 {PACKAGE_ROOT} 中运行 npm ci（或 make install）安装；"
+        f"但安装的 site-builder 中没有它们，在 {looked} 中也没有找到。请重新安装 site-builder，"
+        f"或在 {CHECKOUT_ROOT} 中运行 npm ci（或 make install）安装；"
         "不需要表单编辑器时，删去 settings.yml 中的 editor 一节，站点就不带 /admin/")
+
+
+def vendored_files(nm: Path) -> dict[str, Path]:
+    """The files of both packages /admin/ uses, by path inside `nm`: Decap's bundle, its chunks
+    and WebAssembly (not the source maps, nor the "cms.js" duplicate), the YAML library."""
+    decap, ydist = nm / DECAP_DIST, nm / YAML_DIST
+    out = {f"{DECAP_DIST}/{p.name}": p for p in sorted(decap.iterdir())
+           if p.is_file() and (p.name.endswith("decap-cms.js") or p.suffix == ".wasm"
+                               or p.name == "decap-cms.js.LICENSE.txt")}
+    out.update({f"{YAML_DIST}/{p.relative_to(ydist).as_posix()}": p
+                for p in sorted(ydist.rglob("*.js"))})
+    return out
 
 
 def admin_files(settings, root: Path | None = None) -> tuple[dict[str, bytes], dict[str, Path]]:
@@ -391,14 +408,11 @@ def admin_files(settings, root: Path | None = None) -> tuple[dict[str, bytes], d
                  f"{ADMIN_DIR}/config.yml": ("# 由 site-builder 根据 schema.py 和 settings.yml 生成，"
                                              "不要手工修改。\n" + config).encode("utf-8")}
     copied: dict[str, Path] = {f"{ADMIN_DIR}/strict-frontmatter.js": OWN_FILES / "strict-frontmatter.js"}
-    decap = nm / DECAP_DIST
-    for p in sorted(decap.iterdir()):
-        # the bundle, its chunks and WebAssembly; not the source maps, nor the "cms.js" duplicate
-        if p.is_file() and (p.name.endswith("decap-cms.js") or p.suffix == ".wasm"):
+    for rel, p in vendored_files(nm).items():
+        if rel.startswith(DECAP_DIST + "/") and not rel.endswith(".txt"):
             copied[f"{ADMIN_DIR}/{VENDOR_DIR}/{p.name}"] = p
-    ydist = nm / YAML_DIST
-    for p in sorted(ydist.rglob("*.js")):
-        copied[f"{ADMIN_DIR}/yaml/{p.relative_to(ydist).as_posix()}"] = p
+        elif rel.startswith(YAML_DIST + "/"):
+            copied[f"{ADMIN_DIR}/yaml/{rel.removeprefix(YAML_DIST + '/')}"] = p
     return generated, copied
 
 

@@ -27,7 +27,7 @@ from ..diagnostics.output import format_diagnostics
 from ..project import Project, load_project
 from ..render.changes import PageTracker
 from ..render.pages import PageClash, head_text, render_site
-from ..render.site import Site, SiteProblem, site_values, split_front_matter
+from ..render.site import Site, SiteProblem, config_paths, site_values, split_front_matter
 from ..render.theme import prune_theme_files
 from . import EngineFailed
 from .foreign import is_unused, neutralise_file
@@ -279,7 +279,7 @@ def build_with_mkdocs(project: Project, site: Site, site_dir: Path, strict: bool
     """The engine stage for build.py: `site` (the render stage's values) laid out by MkDocs +
     Material into `site_dir`. With `defer_search` the search index is still being built on
     return: wait for the job."""
-    config = load_config(str(project.root / CONFIG_FILE), site_dir=str(site_dir), strict=strict)
+    config = load_config(**config_paths(project.root, site_dir), strict=strict)
     plugin = config.plugins.get("site_builder")
     if plugin is None:
         raise EngineFailed(f"{CONFIG_FILE} 的 plugins 中缺少 site_builder")
@@ -307,8 +307,7 @@ class Preview:
         self.root, self.site_dir, self.started = root, site_dir, False
 
     def build(self) -> None:
-        config = load_config(str(self.root / CONFIG_FILE), site_dir=str(self.site_dir),
-                             strict=False)
+        config = load_config(**config_paths(self.root, self.site_dir), strict=False)
         if not self.started:
             config.plugins.on_startup(command="serve", dirty=True)
             self.started = True

@@ -34,8 +34,9 @@ from .share_image import share_image
 from .theme import theme_files
 
 TEMPLATES_DIR = "templates/pages"
-# A project without its own templates/ (such as demo/) uses the repository's.
-PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+# The installed package's folder (site_builder/): its templates/, docs/ and mkdocs.yml are the
+# defaults; a project's own templates/ and docs/ override them file by file.
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
 # Python-Markdown's escapable characters, plus `|` which the tables extension adds.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")

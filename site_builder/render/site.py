@@ -137,7 +137,8 @@ def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict:
 def read_site_config(root: Path) -> SiteConfig:
     """The navigation, docs folder, Markdown settings, style sheets and scripts of mkdocs.yml."""
     path = root / CONFIG_FILE
-    if not path.is_file():  # a project without its own: the repository's
+    own = path.is_file()
+    if not own:  # a project without its own (site-builder init's): the package's default
         path = PACKAGE_ROOT / CONFIG_FILE
     data = _read_yaml(path.resolve())
     nav = []
@@ -156,10 +157,24 @@ def read_site_config(root: Path) -> SiteConfig:
             names.append(name)
         if conf:
             configs[name] = conf
-    docs_dir = (path.parent / data.get("docs_dir", DOCS_DIR)).resolve()
+    docs_dir = ((path.parent / data.get("docs_dir", DOCS_DIR)) if own else root / DOCS_DIR).resolve()
     return SiteConfig(root, nav, docs_dir, names, configs,
                       [str(c) for c in data.get("extra_css") or []],
                       [str(s) for s in data.get("extra_javascript") or []])
+
+
+def config_paths(root: Path, site_dir: Path) -> dict[str, str]:
+    """The mkdocs.yml MkDocs reads and the paths it is told, for the project at `root`: its own
+    mkdocs.yml, else the package's (with the package's theme folder). A docs folder that does
+    not exist (a project with no hand-written files) is the package's: MkDocs requires one, and
+    the core publishes the docs files itself."""
+    own = root / CONFIG_FILE
+    docs = read_site_config(root).docs_dir
+    paths = {"config_file": str(own if own.is_file() else PACKAGE_ROOT / CONFIG_FILE),
+             "site_dir": str(site_dir)}
+    if not docs.is_dir():
+        paths["docs_dir"] = str(PACKAGE_ROOT / DOCS_DIR)
+    return paths
 
 
 # -- Markdown as MkDocs converts it ----------------------------------------------------------
@@ -372,6 +387,14 @@ def site_pages(rendered: Rendered, config: SiteConfig, memo: dict | None = None
     return out
 
 
+def default_assets() -> dict[str, Path]:
+    """The package's own docs files (the theme's style sheets and scripts), by site path: the
+    defaults a project's docs folder overrides file by file. Written by us, not checked."""
+    top = PACKAGE_ROOT / DOCS_DIR
+    return {p.relative_to(top).as_posix(): p for p in sorted(top.rglob("*"))
+            if p.is_file() and p.suffix != ".md" and "__pycache__" not in p.parts}
+
+
 def docs_assets(project: Project, config: SiteConfig, encoder) -> dict[str, Path]:
     """The files of the docs folder beside its pages that passed their checks
     (validate/files.py), by site path; images encoded again without their metadata."""
@@ -388,7 +411,7 @@ def docs_assets(project: Project, config: SiteConfig, encoder) -> dict[str, Path
             raise SiteProblem("docs_dir 中有不能发布的文件，未生成站点：\n"
                               + format_diagnostics(checked.diagnostics))
         accepted = checked.accepted
-    out: dict[str, Path] = {}
+    out: dict[str, Path] = default_assets()
     for uri in sorted(accepted):
         if uri.endswith(".md") or any(part.startswith(".") for part in uri.split("/")):
             continue  # pages are rendered by the core; MkDocs leaves out hidden files
