@@ -23,9 +23,9 @@ def _sparse_brands() -> dict[str, str]:
     out = {}
     for slug, text in BRANDS.items():
         # no people or venues: the people and venues sections are empty
-        text = re.sub(r"^people:\n(?:  .*\n|    .*\n)+", "", text, flags=re.M)
-        text = re.sub(r"^venues:\n(?:  .*\n|    .*\n)+", "", text, flags=re.M)
-        text = re.sub(r"^media:\n(?:  .*\n)+", "", text, flags=re.M)  # no pictures either
+        text = re.sub(r"^people:\n(?:  .*\n|    .*\n)+", "", text, flags=re.MULTILINE)
+        text = re.sub(r"^venues:\n(?:  .*\n|    .*\n)+", "", text, flags=re.MULTILINE)
+        text = re.sub(r"^media:\n(?:  .*\n)+", "", text, flags=re.MULTILINE)  # no pictures either
         if slug == "shili-jiazheng":  # a brand of two categories, counted once
             text = text.replace("category: 高品质服务型\n",
                                 "category: 高品质服务型\nsecondary_category: 民生保障型\n")
@@ -41,8 +41,8 @@ def sparse(tmp_path_factory) -> Path:
     # the plan's deadline (2025-12-31) long past, and no brand holds a target level
     for path in (root / "brands").glob("*.md"):
         text = path.read_text(encoding="utf-8")
-        text = re.sub(r"^level: (市级|本地)劳务品牌$", "level: 培育中", text, flags=re.M)
-        text = re.sub(r"^stage: .*$", "stage: 发展提升", text, flags=re.M)  # one stage for all
+        text = re.sub(r"^level: (市级|本地)劳务品牌$", "level: 培育中", text, flags=re.MULTILINE)
+        text = re.sub(r"^stage: .*$", "stage: 发展提升", text, flags=re.MULTILINE)  # one stage for all
         path.write_text(text, encoding="utf-8")
     result = build_site(root, root / "site", build_date=dt.date(2026, 12, 1))
     assert_built(result)
@@ -55,7 +55,7 @@ def pages(site: Path) -> dict[str, str]:
 
 
 def visible_text(html: str) -> str:
-    body = re.sub(r"<(script|style)\b.*?</\1>|<head>.*?</head>", "", html, flags=re.S)
+    body = re.sub(r"<(script|style)\b.*?</\1>|<head>.*?</head>", "", html, flags=re.DOTALL)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
 
 
@@ -76,7 +76,7 @@ def test_nothing_empty_or_zero_is_shown(sparse):
         text = visible_text(html)
         assert "未填写" not in text, rel
         assert not re.search(r"(?<![\d.])0 个", text), (rel, re.findall(r".{20}(?<![\d.])0 个", text))
-        for select in re.findall(r"<select\b.*?</select>", html, flags=re.S):
+        for select in re.findall(r"<select\b.*?</select>", html, flags=re.DOTALL):
             assert len(re.findall(r"<option\b", select)) >= 2, (rel, select)  # not 全部 alone
     directory = (sparse / "brands/index.html").read_text(encoding="utf-8")
     assert 'data-lb-filter="stage"' not in directory  # every brand in one stage: nothing to filter
