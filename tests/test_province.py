@@ -80,7 +80,7 @@ def test_each_target_shows_its_own_deadline(province_site):
 
 def test_figures_appear_as_the_reports_state_them(province_site):
     lamian = visible(read(province_site, "brands/shili-jiashi-lamian/index.html"))
-    assert "从业人数 超过16万 人 全国，报道日期 2024-05-20（报道未写统计时间）" in lamian
+    assert "从业人数 超过16万 人 全国，据 示例日报（虚构） 2024-05-20 报道" in lamian
     assert "近20 亿元 2023" in lamian
     jiazheng = visible(read(province_site, "brands/shili-yishi-jiazheng/index.html"))
     assert "61.93% 2024" in jiazheng and "3万+ 人" in jiazheng
@@ -111,8 +111,8 @@ def test_aliases_are_shown_and_searchable(province_site):
 def test_the_about_page_claims_only_what_is_true(province_site):
     text = visible(read(province_site, "about/index.html"))
     assert "每个数字都注明统计时间" not in text
-    assert "其余 2 个注明所引报道的日期" in text
-    assert "评选结果" not in text.split("内容从哪里来")[0]  # the example has no rounds
+    assert "其余 2 个注明报道日期" in text
+    assert "评选结果" not in text.split("内容说明")[0]  # the example has no rounds
 
 
 def test_consent_evidence_is_in_no_published_file(province_site):

@@ -69,7 +69,7 @@ def test_directory_lists_every_published_brand_grouped_without_javascript(site):
 def test_brand_page_shows_fields_figures_people_venues_sources(site):
     html = read(site, "brands/shili-chayi/index.html")
     for text in ["示例·山间茶艺师", "从业人数", "1200 人", "2024-12", "示例日报（虚构）", "王示例",
-                 "传承人", "示例茶艺非遗工坊", "周二至周日 09:00–17:00", "最近审核：2025-01-10",
+                 "传承人", "示例茶艺非遗工坊", "周二至周日 09:00–17:00", "更新日期：<span class=\"lb-nw\">2025-01-10</span>",
                  "相关品牌", "示例·早茶点心师"]:
         assert text in html, text
     assert 'href="#src-demo-a"' in html and 'id="src-demo-a"' in html

@@ -25,6 +25,7 @@ from ..schema.fields import UNKNOWN_DATE
 from ..text import fmt_decimal
 from ..validate.story import heading_text, page_html, story_html, story_images, url_scheme
 from . import opendata, stats
+from .art import art_files, art_path
 from .changes import content_hash
 from .images import Encoder, Outputs, Picture, clean_copy, make_variants
 from .progress import progress_report
@@ -149,7 +150,13 @@ def _env(dirs: tuple[str, ...]) -> jinja2.Environment:
     env.filters["head"] = head_text
     env.filters["quote"] = lambda s: quote(str(s), safe="")
     env.filters["web"] = web_address
+    env.filters["nw"] = no_break
     return env
+
+
+def no_break(value: object) -> Markup:
+    """A number, date or telephone number that a line never breaks inside."""
+    return Markup('<span class="lb-nw">%s</span>') % str(value)
 
 
 def related_index(brands: list[Brand]) -> dict[str, list[Brand]]:
@@ -234,7 +241,7 @@ def featured_brands(brands: list[Brand], levels: list[str], limit: int = 6) -> l
 # What a page that reads only the values it is given may also read from the shared context;
 # such a page is rendered again in a live preview only when those values changed.
 _SHARED_SAFE = {"settings", "site", "region", "vocab", "words", "taxonomies", "brand_url", "tax_url",
-                "pic", "map_url", "date_of", "quantity", "search_terms", "initial", "base",
+                "pic", "map_url", "date_of", "quantity", "search_terms", "initial", "base", "art_url",
                 "page_uri", "range", "loop", "dict", "lipsum", "cycler", "joiner", "namespace"}
 
 
@@ -269,6 +276,8 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
     theme_bytes, theme_assets, out.theme = theme_files(project.root, settings)
     out.files.update(theme_bytes)
     out.assets.update(theme_assets)
+    out.files.update(art_files(vocab["categories"]))
+    art_index = {c: i for i, c in enumerate(vocab["categories"])}
 
     # The images are planned first (sizes from their headers) and encoded by the encoder's
     # threads while the pages are rendered; the engine waits for them (`Rendered.finish`).
@@ -321,6 +330,7 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
         "search_terms": search_terms,
         "map_url": lambda v: map_link(settings.get("map_link", ""), v),
         "initial": lambda name: (name.split("·")[-1] or name)[:1], "build_date": project.build_date,
+        "art_url": lambda category: art_path(art_index.get(category, 0)),
     }
 
     shared_key = ""
@@ -424,6 +434,8 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
         page(f"{folder}/index.md", "taxonomy_index.md.j2", f"按{label}浏览",
              f"{region}劳务品牌按{label}分类。", folder=folder, label=label, key=key, meta=NOINDEX)
         for value, items in groups[folder].items():
+            if not items:  # a value no brand has: no page (nothing links to one)
+                continue
             listing(f"{folder}/{value}", "taxonomy.md.j2", value,
                     f"{region}{label}“{value}”的劳务品牌，共 {len(items)} 个。", items,
                     folder=folder, label=label, value=value)

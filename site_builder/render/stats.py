@@ -89,8 +89,10 @@ def bar_chart(title: str, data: OrderedDict[str, int] | list[tuple[str, int]], u
     row, bar_w = 30, 160  # 16 px labels (site.css): readable when a phone shrinks the chart
     label_w = 17 * max([len(str(k)) for k, _ in items] + [2]) + 8
     height = row * len(items) + 8
+    width = label_w + bar_w + 60
+    # Drawn at its own size (16 px labels); narrower screens shrink it (site.css), none enlarges it.
     parts = [(f'<svg class="lb-chart" role="img" aria-label="{escape(title)}" '
-              f'viewBox="0 0 {label_w + bar_w + 60} {height}" width="100%" '
+              f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
               f'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'),
              f"<title>{escape(title)}</title>"]
     for i, (label, value) in enumerate(items):

@@ -12,7 +12,13 @@
     var groups = Array.prototype.slice.call(root.querySelectorAll("[data-lb-group]"));
     var count = root.querySelector("[data-lb-count]");
     var empty = root.querySelector("[data-lb-empty]");
-    var total = cards.length;
+    // A brand of two categories has a card in each group: counted once, by its data-brand.
+    function distinct(list) {
+      var seen = {};
+      list.forEach(function (card) { seen[card.getAttribute("data-brand") || card.textContent] = 1; });
+      return Object.keys(seen).length;
+    }
+    var total = distinct(cards);
 
     function values(card, key) {
       var raw = card.getAttribute("data-" + key) || "";
@@ -28,14 +34,15 @@
           params.set(s.name, s.value);
         }
       });
-      var shown = 0;
+      var matching = [];
       cards.forEach(function (card) {
         var ok = Object.keys(active).every(function (key) {
           return values(card, key).indexOf(active[key]) !== -1;
         });
         card.hidden = !ok;
-        if (ok) shown += 1;
+        if (ok) matching.push(card);
       });
+      var shown = distinct(matching);
       groups.forEach(function (g) {
         var visible = g.querySelectorAll(".lb-card:not([hidden])").length;
         var n = g.querySelector("[data-lb-group-count]");
