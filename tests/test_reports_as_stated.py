@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import assert_built
-from sitecopy import FIXTURES, REPO
+from sitecopy import FIXTURES
 
 from site_builder.build import build_site
 from site_builder.model import Brand
@@ -30,11 +30,9 @@ DAY = dt.date(2026, 12, 1)
 
 
 def copy_national(dest: Path) -> Path:
-    """The national fixture project, with the repository's layout and pages, in `dest`."""
+    """The national fixture project in `dest`: its records and settings only, laid out by the
+    package's own templates and pages (as a region's project installed from the package is)."""
     shutil.copytree(NATIONAL, dest)
-    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
-    for folder in ("docs", "templates"):
-        shutil.copytree(REPO / folder, dest / folder)
     return dest
 
 
@@ -134,7 +132,7 @@ def test_the_place_below_the_area_is_on_the_page_the_directory_and_in_open_data(
 def test_sources_are_titled_links_with_outlet_and_date(national):
     html = (national / "site/brands/shili-xian-jiazheng/index.html").read_text(encoding="utf-8")
     assert ('<li id="src-shili-ribao"><a href="https://www.example.org/ribao/2024/0520.html" '
-            'rel="noopener nofollow">《示例县家政走向全国（虚构报道）》</a>，示例日报，2024-05-20</li>') in html
+            'rel="noopener nofollow">《示例县家政走向全国（虚构报道）》</a>，示例日报，<span class="lb-nw">2024-05-20</span></li>') in html
     # a source with no address: its title and outlet, no link and no raw address
     assert '<li id="src-xugou-xinwen">《示例县家政带动就业（虚构报道）》，虚构新闻网</li>' in html
 
