@@ -25,6 +25,19 @@ from ..validate.story import heading_text, page_html, story_html, story_images, 
 from . import opendata, stats
 from .changes import content_hash
 from .images import Encoder, Outputs, Picture, clean_copy, make_variants
+from .news import (
+    ICS_FILE,
+    NEWS_URL,
+    events_ics,
+    items_by_link,
+    news_pictures,
+    news_story,
+    news_url,
+    public_news,
+    public_people,
+    split_news,
+    when_text,
+)
 from .progress import progress_report
 from .rounds import brand_honours, public_rounds, render_rounds, round_url
 from .share_image import SIZE as SHARE_SIZE
@@ -283,6 +296,13 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
             out.assets[f"{BRANDS_DIR}/{b.slug}/{img}"] = clean_copy(
                 project.root / BRANDS_DIR / b.slug / img, cache, encoder)
 
+    news_items = public_news(project.news)
+    news_pics = news_pictures(project.root, news_items, cache, encoder, out.assets)
+
+    def news_pic(item, image: dict, base: str) -> Markup:
+        return news_pics[(item.slug, image["path"])].html(
+            image["alt"], "(max-width: 700px) 50vw, 320px", "lb-gallery-img", base)
+
     def pic(brand: Brand, image: dict, base: str, css_class: str = "", sizes: str | None = None,
             eager: bool = False) -> Markup:
         p = pictures[(brand.slug, image["path"])]
@@ -304,6 +324,9 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
         "search_example": search_example(brands, groups["districts"]),
     }
     people = [(p, b) for b in brands for p in b.get("people", []) if p.get("consent")]
+    person_pages = public_people(brands)
+    page_of_person = {id(p): url for p, _, url in person_pages}
+    news_by_brand, news_by_person = items_by_link(news_items)
     venues = [(v, b) for b in brands for v in b.get("venues", [])]
     common = {
         "settings": settings, "site": site, "region": settings["region"], "brands": brands,
@@ -317,6 +340,7 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
         "search_terms": search_terms,
         "map_url": lambda v: map_link(settings.get("map_link", ""), v),
         "initial": lambda name: (name.split("·")[-1] or name)[:1], "build_date": project.build_date,
+        "news_url": news_url, "when": when_text, "person_page": lambda p: page_of_person.get(id(p)),
     }
 
     shared_key = ""
@@ -396,7 +420,7 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
         page(f"{BRANDS_DIR}/{b.slug}/index.md", "brand.md.j2", b.name, b.data["summary"],
              brand=b, related=related_brands(b, related), meta=meta,
              story=Markup(story_html(b.body)),  # sanitised (safety.py); the body is never raw
-             honours=honours.get(b.slug, []))
+             honours=honours.get(b.slug, []), brand_news=news_by_brand.get(b.slug, []))
     by_role = group_people_by_role(people, vocab["person_roles"])
     page("people/index.md", "people.md.j2", "典型人物",
          f"{region}劳务品牌的{words['roles_text']}。", by_role=by_role, preview=PREVIEW,
@@ -406,6 +430,12 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
             listing(f"people/{role}", "people_role.md.j2", role,
                     f"{region}劳务品牌的{role}，共 {len(items)} 位。", items, role=role,
                     meta=NOINDEX)
+    for p, b, url in person_pages:  # a page per person shown on the site
+        ref = f"{b.slug}/{p['id']}" if p.get("id") else None
+        page(url + "index.md", "person.md.j2", p["name"],
+             f"{b.name}的{p['role']}{p['name']}" + (f"，{p['title']}" if p.get("title") else "") + "。",
+             p=p, brand=b, items=news_by_person.get(ref, []) if ref else [])
+    render_news(project, page, out.files, news_items, news_pic, brands, page_of_person, site_url)
     by_district = group_venues(venues, vocab["districts"], vocab["venue_types"])
     page("venues/index.md", "venues.md.j2", "文化体验",
          f"{region}劳务品牌的{words['venues_text']}。", by_district=by_district,
@@ -443,7 +473,7 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
     render_rounds(project, page, out.files)  # selection rounds: index, round pages, results files
     # Sections with nothing in them keep their page (an old link still works) but get no tab.
     out.theme["hidden_sections"] = [name for name, empty in (
-        ("people", not people), ("venues", not venues),
+        ("people", not people), ("venues", not venues), ("news", not news_items),
         ("evaluations", not public_rounds(project.evaluations))) if empty]
 
     def url_of(b: Brand) -> str:
@@ -475,8 +505,11 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
         parts.clear()
     data_file("data/brands.json", lambda: opendata.brands_json(brands, url_of, parts))
     data_file("data/brands.csv", lambda: opendata.brands_csv(brands, url_of, f"所在{area}"))
-    data_file("feed.xml", lambda: opendata.atom_feed(brands, site["title"], site_url, url_of,
-                                                     "feed.xml"))
+    feed_news = tuple({"id": n.slug, "title": n.data["title"], "updated": n.data["date"],
+                       "summary": n.data["summary"],
+                       "url": (site_url + "/" if site_url else "") + news_url(n)} for n in news_items)
+    out.files["feed.xml"] = kept("feed.xml", (brands, news_items), lambda: opendata.atom_feed(
+        brands, site["title"], site_url, url_of, "feed.xml", feed_news))
     from ..editor.cms import (
         admin_files,  # the form editor at /admin/, when settings name a repository
     )
@@ -624,3 +657,31 @@ def map_link(template: str, venue: dict) -> str:
     return (template.replace("{lat}", fmt_decimal(venue["lat"]))
             .replace("{lng}", fmt_decimal(venue["lng"]))
             .replace("{name}", quote(venue["name"], safe="")))
+
+
+def render_news(project: Project, page, files: dict[str, bytes], items: list, news_pic,
+                brands: list[Brand], page_of_person: dict, site_url: str) -> None:
+    """The news list (upcoming and past on the build date), a page per item, and the events'
+    calendar file."""
+    upcoming, past = split_news(items, project.build_date)
+    region = project.settings["region"]["name"]
+    has_events = any(n.is_event for n in items)
+    page(NEWS_URL + "index.md", "news.md.j2", "动态", f"{region}劳务品牌的新闻和活动。",
+         upcoming=upcoming, past=past, has_events=has_events, ics=ICS_FILE, meta=NOINDEX)
+    by_slug = {b.slug: b for b in brands}
+    for n in items:
+        linked_brands = [(by_slug[s].name, brand_url(by_slug[s])) if s in by_slug else (s, None)
+                         for s in n.data.get("brands", [])]
+        linked_people = []
+        for ref in n.data.get("people", []):
+            slug, pid = ref.split("/", 1)
+            b = by_slug.get(slug)
+            p = next((p for p in (b.get("people", []) if b else []) if p.get("id") == pid), None)
+            linked_people.append((p["name"], page_of_person.get(id(p))) if p else (ref, None))
+        page(f"{news_url(n)}index.md", "news_item.md.j2", n.data["title"], n.data["summary"],
+             item=n, upcoming=n in upcoming, story=news_story(n), news_pic=news_pic, ics=ICS_FILE,
+             linked_brands=linked_brands, linked_people=linked_people,
+             meta={"og_type": "article"})
+    if has_events:
+        files[ICS_FILE] = events_ics(items, project.settings["site"]["title"], site_url,
+                                     project.build_date)

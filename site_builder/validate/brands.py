@@ -17,6 +17,7 @@ from ..schema.fields import Ctx
 from ..text import clip, name_key
 from .editorial import editorial_warnings
 from .images import check_images
+from .news import check_person_ids
 from .personal_data import check_front_matter_pii
 from .schedule import check_schedule
 from .story import check_story
@@ -36,6 +37,7 @@ def validate_brand(root: Path, rec: LoadedRecord) -> Brand | None:
                         f"提示：把文件改名为 {slug}.md，或把 slug 改为 {stem}。")
     dates = _check_sources(node, rec.ctx, top)
     _check_consent(top, rep)
+    check_person_ids(node, rep)
     _check_figure_dates(top, rep, dates)
     _check_secondary_category(top, rep)
     check_schedule(rec)
