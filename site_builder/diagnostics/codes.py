@@ -356,6 +356,16 @@ class Code(Enum):
                  "CI 中 `SITE_BUILDER_CACHE: ${{ github.workspace }}/.cache/site-builder`",
                  "把 SITE_BUILDER_CACHE 设为项目和 Git 仓库以外的文件夹，并且只在主分支的运行中保存它。",
                  Severity.WARNING)
+    S030 = _info("找不到地图轮廓文件", "settings.yml 的 venue_map.outline 指向的 GeoJSON 文件不在项目中，"
+                 "或是指向项目以外的链接。", "`outline: geo/outline.geojson`，但文件不存在",
+                 "把轮廓文件放进项目（路径相对于 settings.yml 所在的文件夹），或删去这一行：地图只按坐标显示场所。")
+    S031 = _info("地图轮廓不是多边形", "地图轮廓须是 GeoJSON：FeatureCollection（或单个 Feature），"
+                 "每个区域的形状是 Polygon 或 MultiPolygon，坐标写成 [经度, 纬度]，properties.name 是区名。",
+                 "形状是 LineString；坐标写成了 \"113.2,23.1\"", "用地图软件导出 GeoJSON 格式的区界多边形。")
+    S032 = _info("地图轮廓的坐标超出范围", "经度应在 -180 到 180 之间，纬度在 -90 到 90 之间，且经度在前。",
+                 "`[23.1, 113.2]`（经纬度写反）", "检查坐标顺序和坐标系（应为经纬度，不是投影坐标）。")
+    S033 = _info("地图轮廓文件过大", "地图轮廓文件超过 2 MB 或超过 10 万个点，页面会很重。",
+                 "未简化的测绘区界", "用地图软件简化边界（例如 mapshaper 的 simplify）后再导出。")
 
     @property
     def info(self) -> CodeInfo:

@@ -43,6 +43,7 @@ from .rounds import brand_honours, public_rounds, render_rounds, round_url
 from .share_image import SIZE as SHARE_SIZE
 from .share_image import share_image
 from .theme import theme_files
+from .venue_map import MapVenue, located, map_svg
 
 TEMPLATES_DIR = "templates/pages"
 # A project without its own templates/ (such as demo/) uses the repository's.
@@ -437,9 +438,10 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
              p=p, brand=b, items=news_by_person.get(ref, []) if ref else [])
     render_news(project, page, out.files, news_items, news_pic, brands, page_of_person, site_url)
     by_district = group_venues(venues, vocab["districts"], vocab["venue_types"])
+    has_map = render_venue_map(project, page, by_district, brands)
     page("venues/index.md", "venues.md.j2", "文化体验",
          f"{region}劳务品牌的{words['venues_text']}。", by_district=by_district,
-         preview=PREVIEW, meta=NOINDEX)
+         preview=PREVIEW, meta=NOINDEX, venue_map=has_map)
     for district, types in by_district.items():
         flat = [(t, v, b) for t, items in types.items() for v, b in items]
         if len(flat) > PREVIEW:
@@ -685,3 +687,37 @@ def render_news(project: Project, page, files: dict[str, bytes], items: list, ne
     if has_events:
         files[ICS_FILE] = events_ics(items, project.settings["site"]["title"], site_url,
                                      project.build_date)
+
+
+VENUE_MAP = "venues/map/"
+
+
+def render_venue_map(project: Project, page, by_district, brands: list[Brand]) -> bool:
+    """The venue map page, when any venue gives its coordinates: the region's outline (when
+    settings name one) and the venues numbered as in the list beside it. Whether it was made."""
+    from ..load.outline import read_outline
+
+    settings = project.settings
+    ordered = [(v, b) for types in by_district.values() for items in types.values()
+               for v, b in items]
+    marked = [(n, v, b) for n, (v, b) in enumerate(located(ordered), 1)]
+    if not marked:
+        return False
+    outline = settings.get("venue_map", {}).get("outline")
+    areas = read_outline(project.root, outline) if outline else []  # checked with the settings
+    region = settings["region"]["name"]
+    svg = map_svg(areas, [MapVenue(n, v["name"], float(v["lng"]), float(v["lat"]))
+                          for n, v, _ in marked],
+                  f"{region}文化体验场所分布示意图",
+                  f"共 {len(marked)} 处场所，以带编号的红色圆点标出"
+                  + (f"；灰绿色区域是{'、'.join(a.name for a in areas if a.name)}的示意轮廓" if areas else "")
+                  + "。各场所的名称和地址见图下的列表。")
+    by_area = []
+    for area, types in by_district.items():
+        items = [(v, b) for vs in types.values() for v, b in vs]
+        area_brands = sorted({b.slug: b for _, b in items}.values(), key=lambda b: b.slug)
+        by_area.append((area, len(items), area_brands))
+    page(VENUE_MAP + "index.md", "venues_map.md.j2", "场所地图",
+         f"{region}劳务品牌文化体验场所分布示意图和场所列表。", svg=svg, marked=marked,
+         has_outline=bool(areas), by_area=by_area, meta=NOINDEX)
+    return True
