@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .schema.brand import CONSENT_FORMS, PUBLISHED, SOURCE_KINDS, STATUSES, URL_KINDS
+from .schema.news import NEWS_PLAIN
 from .schema.page import PAGE_HIDE
 from .schema.round import YES
 from .schema.settings import BY_OUTSIDE, BY_ROUNDS, CONFERRERS  # noqa: F401 (values the stages share)
@@ -23,6 +24,7 @@ if TYPE_CHECKING:  # the evaluate stage fills Round.result
 BRANDS_DIR = "brands"
 DOCS_DIR = "docs"
 EVALUATIONS_DIR = "evaluations"
+NEWS_DIR = "news"
 SETTINGS_FILE = "settings.yml"
 
 # The settings' vocabularies, which the schema's choices are checked against.
@@ -159,6 +161,7 @@ class Person:
     bio: str | None = None
     photo: dict | None = None
     source: str | None = None
+    id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -281,6 +284,44 @@ class Brand:
     def get(self, key: str, default: Any = None) -> Any:
         """A field's validated value, for code that works on any field by its name."""
         return self.data.get(key, default)
+
+
+@dataclass
+class NewsItem:
+    """A validated news or event record (news/<slug>.md)."""
+
+    slug: str
+    path: str
+    data: dict[str, Any]
+    body: str
+    body_line: int
+    lines: dict[str, int]
+    live: bool = True  # on the build date, by its publish_from / publish_until
+
+    @cached_property
+    def fingerprint(self) -> str:
+        return record_fingerprint(self)
+
+    def __repr__(self) -> str:
+        return f"NewsItem({self.slug!r}, {self.fingerprint})"
+
+    @property
+    def title(self) -> str:
+        return self.data["title"]
+
+    @property
+    def published(self) -> bool:
+        """Public on the site: marked 已发布 and live on the build date."""
+        return self.data["status"] == PUBLISHED and self.live
+
+    @property
+    def is_event(self) -> bool:
+        return self.data["kind"] != NEWS_PLAIN
+
+    @property
+    def last_day(self) -> str:
+        """The item's last day (ISO): its end date, else its date."""
+        return self.data.get("end_date") or self.data["date"]
 
 
 # A round's phase on the build date, in the order of its timeline.

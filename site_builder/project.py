@@ -20,13 +20,15 @@ from .evaluate.awards import check_levels
 from .evaluate.rounds import evaluate_round
 from .evaluate.schedule import hold_early_consents, on_schedule
 from .load.brands import brand_files, load_brand
+from .load.news import load_news, news_files
 from .load.pages import load_page, page_files
 from .load.rounds import load_round, round_files
 from .load.settings import load_settings
-from .model import BRANDS_DIR, SETTINGS_FILE, Brand, Page, Round, Settings
+from .model import BRANDS_DIR, SETTINGS_FILE, Brand, NewsItem, Page, Round, Settings
 from .system import libc_function
 from .validate.brands import check_unique, validate_brand
 from .validate.files import check_docs_files
+from .validate.news import validate_news
 from .validate.pages import check_page_links, validate_page
 from .validate.rounds import validate_round
 
@@ -39,6 +41,7 @@ class Project:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     evaluations: list[Round] = field(default_factory=list)  # valid selection rounds, any status
     pages: list[Page] = field(default_factory=list)  # valid hand-written pages, any status
+    news: list[NewsItem] = field(default_factory=list)  # valid news and events, any status
     files: set[str] = field(default_factory=set)  # docs/ files beside the pages that passed
     build_date: dt.date = field(default_factory=lambda: resolve_build_date())
 
@@ -100,6 +103,9 @@ def load_project(root: Path, build_date: dt.date | None = None) -> Project:
     rounds = project.evaluations = on_schedule(rounds, project.build_date)
     project.diagnostics.extend(rdiags)
     project.diagnostics.extend(check_levels(brands, rounds, settings, project.build_date))
+    news, ndiags = gather_news(root, settings, brands)
+    project.news = on_schedule(news, project.build_date)
+    project.diagnostics.extend(ndiags)
     project.diagnostics.sort(key=sort_key)
     return project
 
@@ -342,3 +348,20 @@ def gather_rounds(root: Path, settings: Settings, brands: list[Brand],
         if rnd is not None:
             rounds.append(rnd)
     return rounds, diags
+
+
+def gather_news(root: Path, settings: Settings, brands: list[Brand]
+                ) -> tuple[list[NewsItem], list[Diagnostic]]:
+    """Every record in `news/` through load → validate, its links checked against `brands`
+    (as of the build date)."""
+    stems = {Path(p).stem for p in brand_files(root)}
+    known = {b.slug: b for b in brands}
+    items: list[NewsItem] = []
+    diags: list[Diagnostic] = []
+    for relpath in news_files(root):
+        rec, rep = load_news(relpath, (root / relpath).read_bytes(), settings.vocab)
+        item = validate_news(root, rec, known, stems) if rec is not None else None
+        diags.extend(rep.items)
+        if item is not None:
+            items.append(item)
+    return items, diags

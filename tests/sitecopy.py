@@ -52,6 +52,9 @@ def copy_demo(dest: Path, *, full: bool = True) -> Path:
     shutil.copytree(DEMO / "brands", dest / "brands")
     shutil.copytree(DEMO / "assets", dest / "assets")  # the logo and icon its settings name
     shutil.copytree(DEMO / "evaluations", dest / "evaluations")  # the rounds its levels cite
+    for extra in ("news", "geo"):  # its news and events, its fictional map outline
+        if (DEMO / extra).is_dir():
+            shutil.copytree(DEMO / extra, dest / extra)
     if full:
         copy_engine_files(dest)
     return dest

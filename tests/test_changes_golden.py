@@ -31,7 +31,7 @@ def edit(root: Path) -> None:
         # a venue removed, a person added
         (("venues:\n  - name: 示例青溪家政服务站\n"
           "    photo: {path: venue.jpg, alt: 示例青溪家政服务站外观示意图（虚构场所）}\n"
-          "    lat: 0\n    lng: 0\n    type: 服务站\n    district: 青溪区\n"
+          "    lat: 0.03\n    lng: 0.004\n    type: 服务站\n    district: 青溪区\n"
           "    address: 青溪区示例社区中心二楼（虚构）\n    hours: 周一至周六 08:30–18:00\n"),
          ("people:\n  - name: 赵示例\n    role: 领军人\n"
           "    consent: {form: 书面授权, date: 2026-01-05, reference: QX-002（虚构）}\n")),

@@ -13,7 +13,7 @@ from site_builder.diagnostics import Code, Reporter, make_diagnostic
 from site_builder.schema.reference import code_reference
 
 PACKAGE = Path(__file__).resolve().parent.parent / "site_builder"
-_BARE = re.compile(r"^[YBEPCS]\d{3}$")
+_BARE = re.compile(r"^[YBEPCSN]\d{3}$")
 
 
 def _modules():

@@ -57,7 +57,7 @@ def test_people_summary_links_to_every_person_in_pages(small_listings):
     many = [r for r, names in roles.items() if len(names) > 1]
     assert many, "the demo needs a role with two people for this test"
     for role, names in roles.items():
-        shown = [n for n in names if f">{n}</h3>" in index]
+        shown = [n for n in names if f">{n}</a></h3>" in index]  # each links to their page
         assert len(shown) == 1, (role, shown)  # PREVIEW is 1
         if len(names) > 1:
             assert f"查看全部 {len(names)} 位{role}" in index
@@ -66,7 +66,7 @@ def test_people_summary_links_to_every_person_in_pages(small_listings):
             for n in range(1, len(names) + 1):
                 rel = f"people/{role}/" + (f"{n}/" if n > 1 else "") + "index.html"
                 html = read(small_listings, rel)
-                found += re.findall(r"<h2>([^<]+)</h2>", html.split("lb-people", 1)[1])
+                found += re.findall(r"<h2><a [^>]*>([^<]+)</a></h2>", html.split("lb-people", 1)[1])
                 assert f"第 {n} 页，共 {len(names)} 页" in html
                 assert ('rel="prev"' in html) == (n > 1) and ('rel="next"' in html) == (n < len(names))
             assert sorted(found) == sorted(names)
@@ -122,7 +122,9 @@ def test_small_sites_keep_one_page_each(demo_site):
         p.name for p in (demo_site / "categories").iterdir() if p.is_dir()) + "/index.html")
     assert "data-lb-directory" in read(demo_site, "brands/index.html")
     assert "查看全部" not in read(demo_site, "people/index.html")
-    assert not any(p.is_dir() for p in (demo_site / "people").iterdir())
+    # no role's own listing: the only folders are the people's pages, under their brand's slug
+    assert not any(p.is_dir() and not (demo_site / "brands" / p.name).is_dir()
+                   for p in (demo_site / "people").iterdir())
 
 
 LISTING_PAGES = {  # the summarised and paged listings of the small-listings build

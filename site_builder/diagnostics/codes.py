@@ -173,6 +173,8 @@ class Code(Enum):
                  "`status: 已发布`，资料来源写 `url_kind: 转载`",
                  "找到发布媒体或机构自己网站上的原文，写明媒体、标题、日期，网址换成原文网址并写 `url_kind: 原文`；"
                  "找不到原文网址时删去网址，只写媒体、标题和日期；一时核实不了的，先把档案改回 `status: 草稿`。")
+    B060 = _info("人物编号重复", "同一品牌档案中两位人物的 id 相同；id 是人物页面的网址，必须在档案内唯一。",
+                 "两位人物都写了 `id: li-shifu`", "给其中一位换一个 id，例如 `li-shifu-2`。")
     # E: selection rounds (evaluations/<round-id>.md); field types reuse the B codes above
     E001 = _info("权重之和不是 100", "各评分项的权重（weight）相加必须正好等于 100。",
          "三项权重为 40、30、20，合计 90", "调整权重，使合计为 100，例如 40、30、30。")
@@ -323,6 +325,23 @@ class Code(Enum):
                  "content=\"noindex\">`，并用内容安全策略（CSP）只允许连接本站和 settings.yml 中"
                  "配置的代码仓库接口。", "CSP 的 connect-src 中多了 `https://api.netlify.com`",
                  "不要手工修改 admin/ 中的页面：改 settings.yml 的 editor 设置后重新生成。")
+    # N: news and event records (news/<slug>.md); field types reuse the B codes above
+    N001 = _info("动态的网址名与文件名不一致", "动态档案的 slug 必须与文件名（不含 .md）相同，且只用小写字母、数字和连字符；"
+                 "它也是这条动态的网址。", "文件 `news/2026-dasai.md` 中写了 `slug: dasai-2026`",
+                 "把文件改名为 slug 加 .md，或把 slug 改为文件名。")
+    N002 = _info("相关品牌不存在", "动态的 brands 中写的网址名在 brands/ 中找不到对应的品牌档案。",
+                 "`brands: [shili-jiazhen]`（少了一个字母）", "改为 brands/ 中档案的文件名（不含 .md）。")
+    N003 = _info("相关人物不存在", "动态的 people 中写的“品牌网址名/人物编号”找不到：品牌不存在，"
+                 "或该品牌档案的 people 中没有这个 id 的人物。", "`people: [shili-jiazheng/li]`，人物的 id 是 `li-shifu`",
+                 "在品牌档案中给人物写上 `id`，再按“品牌网址名/人物编号”引用。")
+    N004 = _info("结束日期早于开始日期", "活动的 end_date 不能早于 date。", "`date: 2026-12-10`、`end_date: 2026-12-01`",
+                 "改正日期；一天的活动不写 end_date。")
+    N005 = _info("活动时间不对", "end_time 需要同时写 time；同一天的活动结束时间要晚于开始时间；"
+                 "新闻（kind: 新闻）不写时间和结束日期。", "`time: 14:00`、`end_time: 09:00`",
+                 "改正时间，或删去 end_time。")
+    N006 = _info("相关品牌或人物未发布", "动态链接的品牌或人物在生成网站的日期没有公开（草稿、已撤下、未到上线日期，"
+                 "或人物没有授权），网页上只显示名称、不加链接。", "`brands: [shili-caogao]`，该品牌是草稿",
+                 "等品牌发布后再链接，或删去这一项。", Severity.WARNING)
     # S: settings.yml
     S001 = _info("找不到站点设置", "项目根目录没有 settings.yml，或它无法读取。",
          "删除了 settings.yml", "从本项目（或 examples/ 中的示例项目）复制一份 settings.yml 再修改。")
@@ -355,6 +374,16 @@ class Code(Enum):
                  "CI 中 `SITE_BUILDER_CACHE: ${{ github.workspace }}/.cache/site-builder`",
                  "把 SITE_BUILDER_CACHE 设为项目和 Git 仓库以外的文件夹，并且只在主分支的运行中保存它。",
                  Severity.WARNING)
+    S030 = _info("找不到地图轮廓文件", "settings.yml 的 venue_map.outline 指向的 GeoJSON 文件不在项目中，"
+                 "或是指向项目以外的链接。", "`outline: geo/outline.geojson`，但文件不存在",
+                 "把轮廓文件放进项目（路径相对于 settings.yml 所在的文件夹），或删去这一行：地图只按坐标显示场所。")
+    S031 = _info("地图轮廓不是多边形", "地图轮廓须是 GeoJSON：FeatureCollection（或单个 Feature），"
+                 "每个区域的形状是 Polygon 或 MultiPolygon，坐标写成 [经度, 纬度]，properties.name 是区名。",
+                 "形状是 LineString；坐标写成了 \"113.2,23.1\"", "用地图软件导出 GeoJSON 格式的区界多边形。")
+    S032 = _info("地图轮廓的坐标超出范围", "经度应在 -180 到 180 之间，纬度在 -90 到 90 之间，且经度在前。",
+                 "`[23.1, 113.2]`（经纬度写反）", "检查坐标顺序和坐标系（应为经纬度，不是投影坐标）。")
+    S033 = _info("地图轮廓文件过大", "地图轮廓文件超过 2 MB 或超过 10 万个点，页面会很重。",
+                 "未简化的测绘区界", "用地图软件简化边界（例如 mapshaper 的 simplify）后再导出。")
 
     @property
     def info(self) -> CodeInfo:

@@ -23,6 +23,7 @@ from ..schema.fields import (
     Text,
     label_words,
 )
+from ..schema.news import NEWS, NEWS_VOCAB
 
 ADMIN_DIR = "admin"
 CHECKOUT_ROOT = Path(__file__).resolve().parents[2]  # a checkout of the source: package.json
@@ -176,6 +177,35 @@ def brand_collection(vocab: dict[str, list[str]]) -> dict:
     }
 
 
+def news_collection(vocab: dict[str, list[str]]) -> dict:
+    """News and events (news/<slug>.md), from the same declaration that validates them."""
+    vocab = vocab | NEWS_VOCAB
+    fields = [form_field(k, s, vocab) for k, s in NEWS.fields.items()]
+    for f in fields:
+        if f["name"] == "status":
+            f["default"] = DRAFT
+        if f["name"] == "images":  # uploaded into the item's own folder
+            for sub in f["fields"]:
+                if sub["name"] == "path":
+                    sub["hint"] = "上传后保存在本条动态的文件夹 news/网址名/ 中，档案中只写文件名"
+    fields.append({"label": "正文", "name": "body", "widget": "markdown", "required": False,
+                   "hint": "网页上这条动态的正文", "buttons": [
+                       "bold", "italic", "link", "heading-two", "heading-three", "quote",
+                       "bulleted-list", "numbered-list"],
+                   "editor_components": [], "modes": ["raw", "rich_text"]})
+    return {
+        "name": "news", "label": "动态", "label_singular": "动态",
+        "description": "新闻和活动（大赛、推介会、培训、论坛、展示交流），每条一份档案。保存后会发起拉取请求，"
+                       "检查通过并经审核合并后才出现在网站上。",
+        "folder": "news", "extension": "md", "format": FORMAT, "create": True, "delete": False,
+        "slug": "{{fields.slug}}", "identifier_field": "title", "summary": "{{date}} {{title}}（{{status}}）",
+        "media_folder": "{{filename}}", "public_folder": "",
+        "sortable_fields": ["date", "title"],
+        "view_groups": [{"label": "类别", "field": "kind"}],
+        "fields": fields,
+    }
+
+
 # -- the backend: where saves go -----------------------------------------------------------------
 #
 # Decap signs in through Netlify when a backend names no sign-in service of its own (GitHub
@@ -310,7 +340,7 @@ def cms_config(settings) -> dict:
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "show_preview_links": False,
         "editor": {"preview": False},
-        "collections": [brand_collection(settings.vocab)],
+        "collections": [brand_collection(settings.vocab), news_collection(settings.vocab)],
     }
     if site_url:
         config["site_url"] = config["display_url"] = site_url + "/"

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from ..load.settings import load_settings
+from ..schema.news import NEWS, NEWS_VOCAB
 from ..schema.page import PAGE
 from ..schema.reference import (
     GENERATED_NOTE,
@@ -26,6 +27,10 @@ PAGE_INTRO = [("`docs/` 中的手写页面（`.md`）和品牌故事遵守同样
                "写的话必须从文件第一行的 `---` 开始，只能有下表的字段。`docs/` 中除页面外只能放这些文件："
                f"{ALLOWED_TYPES}；每个文件发布前都要检查（个人号码、会自动运行的内容），其他类型的文件和"
                "链接（符号链接）一律拒绝。图片发布时会重新编码并去掉拍摄地点等元数据。")]
+NEWS_INTRO = [("每条新闻或活动一个文件 `news/<网址名>.md`：开头是 `---` 包围的字段（YAML），之后是正文"
+               "（Markdown，与品牌故事的规则相同）；图片放在 `news/<网址名>/` 中。kind 为“新闻”的是一般消息，"
+               "其余类别是活动：按生成网站的日期分为“即将举办”和“往期”，并写进活动日历 `events.ics`。"
+               "brands 写品牌档案的网址名，people 写“品牌网址名/人物编号”（人物须在品牌档案中有 `id`）。")]
 SETTINGS_INTRO = [("站点设置文件 `settings.yml` 在项目根目录，决定地区、各个可选词表、规划目标和政策依据。"
                    "字段名用英文，下表给出中文名称、类型、是否必填和要求。")]
 
@@ -47,8 +52,12 @@ def generated_files(root: Path) -> dict[str, str]:
         f"{GUIDE_DIR}/page-fields.md": GENERATED_NOTE + field_reference(
             vocab, PAGE, "手写页面 docs/*.md 字段参考", PAGE_INTRO),
         f"{GUIDE_DIR}/evaluation-fields.md": GENERATED_NOTE + round_field_reference(vocab),
+        f"{GUIDE_DIR}/news-fields.md": GENERATED_NOTE + field_reference(
+            vocab | NEWS_VOCAB, NEWS, "动态档案 news/*.md 字段参考", NEWS_INTRO),
         f"{SCHEMA_DIR}/brand.schema.json": _json(json_schema(vocab)),
         f"{SCHEMA_DIR}/evaluation.schema.json": _json(round_json_schema(vocab)),
+        f"{SCHEMA_DIR}/news.schema.json": _json(json_schema(vocab | NEWS_VOCAB, NEWS,
+                                                            "news.schema.json")),
         f"{SCHEMA_DIR}/settings.schema.json": _json(json_schema(dict(SETTINGS_VOCAB), SETTINGS,
                                                                 "settings.schema.json")),
     }

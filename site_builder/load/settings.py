@@ -9,6 +9,7 @@ from ..model import SETTINGS_FILE, Settings
 from ..schema.fields import INVALID, Ctx
 from ..schema.settings import SETTINGS, SETTINGS_VOCAB
 from .frontmatter import MAX_FILE_BYTES, parse_yaml
+from .outline import OutlineProblem, read_outline
 
 # settings.yml reports its own codes, whose fixes speak of settings, not of record fields
 SETTINGS_CODES = {
@@ -47,6 +48,13 @@ def load_settings(root: Path) -> tuple[Settings | None, list[Diagnostic]]:
         if path and not (root / path).is_file():
             node = _field_node(_field_node(root_node, "site"), key)
             rep.at_node(node, Code.S012, f"site.{key}", f"找不到图片 {path}", hint="")
+    outline = value.get("venue_map", {}).get("outline")
+    if outline:  # read only inside the project; its problems at the setting's line
+        try:
+            read_outline(root, outline)
+        except OutlineProblem as e:
+            node = _field_node(_field_node(root_node, "venue_map"), "outline")
+            rep.at_node(node, e.code, "venue_map.outline", str(e))
     if rep.items:
         return None, rep.items
     return Settings(value), rep.items

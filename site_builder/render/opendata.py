@@ -107,10 +107,13 @@ def brands_csv(brands: list[Brand], url_of, area_field: str) -> bytes:
                      ([cell(b, key) for key, _ in CSV_COLUMNS] for b in brands))
 
 
-def atom_feed(brands: list[Brand], title: str, site_url: str, url_of, feed_uri: str) -> bytes:
-    """An Atom feed of brands, newest review date first; `updated` is the latest review date."""
+def atom_feed(brands: list[Brand], title: str, site_url: str, url_of, feed_uri: str,
+              news: tuple = ()) -> bytes:
+    """An Atom feed of brands, newest review date first, then `news` (each a mapping of id,
+    title, updated, url and summary, newest first); `updated` is the latest date of either."""
     items = sorted(brands, key=lambda b: (b.data["updated"], b.slug), reverse=True)
-    latest = items[0].data["updated"] if items else "2000-01-01"
+    latest = max(([items[0].data["updated"]] if items else ["2000-01-01"])
+                 + [n["updated"] for n in news])
     base = site_url.rstrip("/") + "/" if site_url else ""
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
              '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN"'
@@ -128,6 +131,14 @@ def atom_feed(brands: list[Brand], title: str, site_url: str, url_of, feed_uri: 
                   f"<updated>{b.data['updated']}T00:00:00Z</updated>",
                   f'<link rel="alternate" type="text/html" href="{xml_escape(url_of(b))}"/>',
                   f"<summary>{xml_escape(b.data['summary'])}</summary>",
+                  "</entry>"]
+    for n in sorted(news, key=lambda n: (n["updated"], n["id"]), reverse=True):
+        lines += ["<entry>",
+                  f"<title>{xml_escape(n['title'])}</title>",
+                  f"<id>urn:uuid:{uuid.uuid5(_NS, 'news:' + n['id'])}</id>",
+                  f"<updated>{n['updated']}T00:00:00Z</updated>",
+                  f'<link rel="alternate" type="text/html" href="{xml_escape(n["url"])}"/>',
+                  f"<summary>{xml_escape(n['summary'])}</summary>",
                   "</entry>"]
     lines.append("</feed>")
     return ("\n".join(lines) + "\n").encode()

@@ -28,11 +28,25 @@ from . import opendata, stats
 from .art import art_files, art_path
 from .changes import content_hash
 from .images import Encoder, Outputs, Picture, clean_copy, make_variants
+from .news import (
+    ICS_FILE,
+    NEWS_URL,
+    events_ics,
+    items_by_link,
+    news_pictures,
+    news_story,
+    news_url,
+    public_news,
+    public_people,
+    split_news,
+    when_text,
+)
 from .progress import progress_report
 from .rounds import brand_honours, public_rounds, render_rounds, round_url
 from .share_image import SIZE as SHARE_SIZE
 from .share_image import share_image
 from .theme import theme_files
+from .venue_map import MapVenue, located, map_svg
 
 TEMPLATES_DIR = "templates/pages"
 # The installed package's folder (site_builder/): its templates/, docs/ and mkdocs.yml are the
@@ -295,6 +309,13 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
             out.assets[f"{BRANDS_DIR}/{b.slug}/{img}"] = clean_copy(
                 project.root / BRANDS_DIR / b.slug / img, cache, encoder)
 
+    news_items = public_news(project.news)
+    news_pics = news_pictures(project.root, news_items, cache, encoder, out.assets)
+
+    def news_pic(item, image: dict, base: str) -> Markup:
+        return news_pics[(item.slug, image["path"])].html(
+            image["alt"], "(max-width: 700px) 50vw, 320px", "lb-gallery-img", base)
+
     def pic(brand: Brand, image: dict, base: str, css_class: str = "", sizes: str | None = None,
             eager: bool = False) -> Markup:
         p = pictures[(brand.slug, image["path"])]
@@ -317,6 +338,9 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
     }
     people = [(p, b) for b in brands for p in b.get("people", [])
               if person_is_public(p, b.get("sources", []))]
+    person_pages = public_people(brands)
+    page_of_person = {id(p): url for p, _, url in person_pages}
+    news_by_brand, news_by_person = items_by_link(news_items)
     venues = [(v, b) for b in brands for v in b.get("venues", [])]
     common = {
         "settings": settings, "site": site, "region": settings["region"], "brands": brands,
@@ -331,6 +355,7 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
         "map_url": lambda v: map_link(settings.get("map_link", ""), v),
         "initial": lambda name: (name.split("·")[-1] or name)[:1], "build_date": project.build_date,
         "art_url": lambda category: art_path(art_index.get(category, 0)),
+        "news_url": news_url, "when": when_text, "person_page": lambda p: page_of_person.get(id(p)),
     }
 
     shared_key = ""
@@ -410,7 +435,7 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
         page(f"{BRANDS_DIR}/{b.slug}/index.md", "brand.md.j2", b.name, b.data["summary"],
              brand=b, related=related_brands(b, related), meta=meta,
              story=Markup(story_html(b.body)),  # sanitised (safety.py); the body is never raw
-             honours=honours.get(b.slug, []))
+             honours=honours.get(b.slug, []), brand_news=news_by_brand.get(b.slug, []))
     by_role = group_people_by_role(people, vocab["person_roles"])
     page("people/index.md", "people.md.j2", "典型人物",
          f"{region}劳务品牌的{words['roles_text']}。", by_role=by_role, preview=PREVIEW,
@@ -420,10 +445,17 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
             listing(f"people/{role}", "people_role.md.j2", role,
                     f"{region}劳务品牌的{role}，共 {len(items)} 位。", items, role=role,
                     meta=NOINDEX)
+    for p, b, url in person_pages:  # a page per person shown on the site
+        ref = f"{b.slug}/{p['id']}" if p.get("id") else None
+        page(url + "index.md", "person.md.j2", p["name"],
+             f"{b.name}的{p['role']}{p['name']}" + (f"，{p['title']}" if p.get("title") else "") + "。",
+             p=p, brand=b, items=news_by_person.get(ref, []) if ref else [])
+    render_news(project, page, out.files, news_items, news_pic, brands, page_of_person, site_url)
     by_district = group_venues(venues, vocab["districts"], vocab["venue_types"])
+    has_map = render_venue_map(project, page, by_district, brands)
     page("venues/index.md", "venues.md.j2", "文化体验",
          f"{region}劳务品牌的{words['venues_text']}。", by_district=by_district,
-         preview=PREVIEW, meta=NOINDEX)
+         preview=PREVIEW, meta=NOINDEX, venue_map=has_map)
     for district, types in by_district.items():
         flat = [(t, v, b) for t, items in types.items() for v, b in items]
         if len(flat) > PREVIEW:
@@ -460,7 +492,7 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
     render_rounds(project, page, out.files)  # selection rounds: index, round pages, results files
     # Sections with nothing in them keep their page (an old link still works) but get no tab.
     out.theme["hidden_sections"] = [name for name, empty in (
-        ("people", not people), ("venues", not venues),
+        ("people", not people), ("venues", not venues), ("news", not news_items),
         ("evaluations", not public_rounds(project.evaluations))) if empty]
 
     def url_of(b: Brand) -> str:
@@ -492,8 +524,11 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
         parts.clear()
     data_file("data/brands.json", lambda: opendata.brands_json(brands, url_of, parts))
     data_file("data/brands.csv", lambda: opendata.brands_csv(brands, url_of, f"所在{area}"))
-    data_file("feed.xml", lambda: opendata.atom_feed(brands, site["title"], site_url, url_of,
-                                                     "feed.xml"))
+    feed_news = tuple({"id": n.slug, "title": n.data["title"], "updated": n.data["date"],
+                       "summary": n.data["summary"],
+                       "url": (site_url + "/" if site_url else "") + news_url(n)} for n in news_items)
+    out.files["feed.xml"] = kept("feed.xml", (brands, news_items), lambda: opendata.atom_feed(
+        brands, site["title"], site_url, url_of, "feed.xml", feed_news))
     from ..editor.cms import (
         admin_files,  # the form editor at /admin/, when settings name a repository
     )
@@ -645,3 +680,65 @@ def map_link(template: str, venue: dict) -> str:
     return (template.replace("{lat}", fmt_decimal(venue["lat"]))
             .replace("{lng}", fmt_decimal(venue["lng"]))
             .replace("{name}", quote(venue["name"], safe="")))
+
+
+def render_news(project: Project, page, files: dict[str, bytes], items: list, news_pic,
+                brands: list[Brand], page_of_person: dict, site_url: str) -> None:
+    """The news list (upcoming and past on the build date), a page per item, and the events'
+    calendar file."""
+    upcoming, past = split_news(items, project.build_date)
+    region = project.settings["region"]["name"]
+    has_events = any(n.is_event for n in items)
+    page(NEWS_URL + "index.md", "news.md.j2", "动态", f"{region}劳务品牌的新闻和活动。",
+         upcoming=upcoming, past=past, has_events=has_events, ics=ICS_FILE, meta=NOINDEX)
+    by_slug = {b.slug: b for b in brands}
+    for n in items:
+        linked_brands = [(by_slug[s].name, brand_url(by_slug[s])) if s in by_slug else (s, None)
+                         for s in n.data.get("brands", [])]
+        linked_people = []
+        for ref in n.data.get("people", []):
+            slug, pid = ref.split("/", 1)
+            b = by_slug.get(slug)
+            p = next((p for p in (b.get("people", []) if b else []) if p.get("id") == pid), None)
+            linked_people.append((p["name"], page_of_person.get(id(p))) if p else (ref, None))
+        page(f"{news_url(n)}index.md", "news_item.md.j2", n.data["title"], n.data["summary"],
+             item=n, upcoming=n in upcoming, story=news_story(n), news_pic=news_pic, ics=ICS_FILE,
+             linked_brands=linked_brands, linked_people=linked_people,
+             meta={"og_type": "article"})
+    if has_events:
+        files[ICS_FILE] = events_ics(items, project.settings["site"]["title"], site_url,
+                                     project.build_date)
+
+
+VENUE_MAP = "venues/map/"
+
+
+def render_venue_map(project: Project, page, by_district, brands: list[Brand]) -> bool:
+    """The venue map page, when any venue gives its coordinates: the region's outline (when
+    settings name one) and the venues numbered as in the list beside it. Whether it was made."""
+    from ..load.outline import read_outline
+
+    settings = project.settings
+    ordered = [(v, b) for types in by_district.values() for items in types.values()
+               for v, b in items]
+    marked = [(n, v, b) for n, (v, b) in enumerate(located(ordered), 1)]
+    if not marked:
+        return False
+    outline = settings.get("venue_map", {}).get("outline")
+    areas = read_outline(project.root, outline) if outline else []  # checked with the settings
+    region = settings["region"]["name"]
+    svg = map_svg(areas, [MapVenue(n, v["name"], float(v["lng"]), float(v["lat"]))
+                          for n, v, _ in marked],
+                  f"{region}文化体验场所分布示意图",
+                  f"共 {len(marked)} 处场所，以带编号的红色圆点标出"
+                  + (f"；灰绿色区域是{'、'.join(a.name for a in areas if a.name)}的示意轮廓" if areas else "")
+                  + "。各场所的名称和地址见图下的列表。")
+    by_area = []
+    for area, types in by_district.items():
+        items = [(v, b) for vs in types.values() for v, b in vs]
+        area_brands = sorted({b.slug: b for _, b in items}.values(), key=lambda b: b.slug)
+        by_area.append((area, len(items), area_brands))
+    page(VENUE_MAP + "index.md", "venues_map.md.j2", "场所地图",
+         f"{region}劳务品牌文化体验场所分布示意图和场所列表。", svg=svg, marked=marked,
+         has_outline=bool(areas), by_area=by_area, meta=NOINDEX)
+    return True

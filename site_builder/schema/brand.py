@@ -105,8 +105,12 @@ HONOUR = Obj("荣誉", "本站以外授予的荣誉或认定，例如国家级�
                         pattern=SLUG_PATTERN, pattern_hint="sources 中的 id", example="ribao-2019"),
 })
 
+PERSON_ID = r"[a-z][a-z0-9]*(-[a-z0-9]+)*"
 PERSON = Obj("典型人物", "品牌的典型人物，角色见 settings.yml 的 person_roles", fields={
     "name": Text("姓名", required=True, max_len=30, example="李某某"),
+    "id": Text("人物编号", "本档案内唯一；人物页面的网址 people/品牌网址名/人物编号/，动态用“品牌网址名/人物编号”"
+               "链接到这位人物；不填时网址用人物在列表中的序号", pattern=PERSON_ID,
+               pattern_hint="小写字母开头，只用小写字母、数字和连字符，例如 `li-shifu`", example="li-shifu"),
     "role": Choice("角色", "人物在品牌中的角色", required=True, vocab="person_roles",
                    example="传承人"),
     "title": Text("头衔", "职务或荣誉，例如“高级技师”", max_len=60),

@@ -65,7 +65,7 @@ def round_field_reference(vocab: dict[str, list[str]]) -> str:
     return field_reference(vocab | ROUND_VOCAB, ROUND, "评选档案字段参考", ROUND_INTRO)
 
 
-CODE_GROUPS = {"Y": "读取文件与 YAML", "B": "品牌档案字段", "E": "评选档案", "S": "站点设置",
+CODE_GROUPS = {"Y": "读取文件与 YAML", "B": "品牌档案字段", "E": "评选档案", "N": "动态档案", "S": "站点设置",
                "C": "生成站点后的检查", "P": "安全与个人信息"}
 
 

@@ -19,6 +19,10 @@ from .brand import (
 )
 from .fields import Choice, Date, ListOf, Number, Obj, Text
 
+# A GeoJSON file inside the project (the map's outline).
+_GEOJSON = r"(?!/)(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9_./-]*\.(geojson|json)"
+_GEOJSON_HINT = "项目中的 GeoJSON 文件的相对路径，例如 `geo/outline.geojson`"
+
 # Who confers a level: this site's own selection rounds, or a body outside the site.
 BY_ROUNDS = "本站评选"
 BY_OUTSIDE = "外部认定"
@@ -113,6 +117,11 @@ SETTINGS = Obj("站点设置", "settings.yml", fields={
     }),
     "map_link": Text("地图链接模板", "含 {lat} {lng} {name} 的地图应用链接", pattern=_URL,
                      pattern_hint="以 https:// 开头、含 {lat} 和 {lng} 的网址"),
+    "venue_map": Obj("场所地图", "文化体验页的场所地图（本站自己画的示意图，不加载其他网站的地图）", fields={
+        "outline": Text("地区轮廓", "项目中的 GeoJSON 文件（区界多边形，properties.name 为区名）；"
+                        "不填时地图只按坐标画出场所", pattern=_GEOJSON, pattern_hint=_GEOJSON_HINT,
+                        example="geo/outline.geojson"),
+    }),
     "editor": Obj("在线编辑", "表单编辑器 /admin/ 保存到的代码仓库；不填则不生成 /admin/", fields={
         "backend": Text("代码托管平台", "github、gitlab 或 forgejo（Gitea 后端不能发起拉取请求）",
                         required=True, pattern="github|gitlab|forgejo",

@@ -23,6 +23,7 @@ from ..schema.fields import Ctx
 from ..text import clip, name_key
 from .editorial import editorial_warnings
 from .images import check_images
+from .news import check_person_ids
 from .personal_data import check_front_matter_pii
 from .schedule import check_schedule
 from .story import check_story
@@ -45,6 +46,7 @@ def validate_brand(root: Path, rec: LoadedRecord) -> Brand | None:
     sources = _sources_by_id(top)
     _check_people_basis(top, rep, sources)
     _check_unverified_sources(top, rep)
+    check_person_ids(node, rep)
     _check_figure_dates(top, rep, dates)
     _check_secondary_category(top, rep)
     check_schedule(rec)
