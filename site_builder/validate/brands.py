@@ -12,7 +12,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from ..diagnostics import Code, Diagnostic, Reporter, has_errors
 from ..load.brands import LoadedRecord, is_valid
 from ..model import BRANDS_DIR, Brand
-from ..schema.brand import CONSENT_PLACEHOLDERS, SLUG_PATTERN
+from ..schema.brand import CONSENT_PLACEHOLDERS, PUBLISHED, SLUG_PATTERN
 from ..schema.fields import Ctx
 from ..text import clip, name_key
 from .editorial import editorial_warnings
@@ -20,6 +20,7 @@ from .images import check_images
 from .personal_data import check_front_matter_pii
 from .schedule import check_schedule
 from .story import check_story
+from .videos import check_videos
 
 
 def validate_brand(root: Path, rec: LoadedRecord) -> Brand | None:
@@ -43,6 +44,9 @@ def validate_brand(root: Path, rec: LoadedRecord) -> Brand | None:
     check_name_script(top, rep)
     folder = root / BRANDS_DIR / stem
     check_images(folder, rec.ctx)
+    if rec.ctx.videos:
+        status = top.get("status", (None, None))[1]
+        check_videos(folder, rec.ctx, published=getattr(status, "value", None) == PUBLISHED)
     check_front_matter_pii(node, rep)
     check_story(rec.doc.body, rec.doc.body_line, rep, folder)
     if is_valid(rec.value):  # public text that reads like a placeholder or a note to editors
