@@ -51,8 +51,10 @@ def _frame(i: int, count: int, size: tuple[int, int], label: str, font) -> Image
 
 def encode_clip(path: Path, seconds: float = 4, size: tuple[int, int] = (320, 180), fps: int = 10,
                 vcodec: str = "libx264", container: str = "mp4", audio: str | None = "aac",
-                label: str = "示意视频", pix_fmt: str = "yuv420p") -> Path:
-    """Write a clip of drawn frames (and a quiet 440 Hz tone in `audio`'s codec) to `path`."""
+                label: str = "示意视频", pix_fmt: str = "yuv420p",
+                metadata: dict[str, str] | None = None) -> Path:
+    """Write a clip of drawn frames (and a quiet 440 Hz tone in `audio`'s codec) to `path`;
+    `metadata` are the container's tags (the tests give a phone's fictional position)."""
     from site_builder.render.share_image import find_cjk_font
 
     found = find_cjk_font()
@@ -64,6 +66,7 @@ def encode_clip(path: Path, seconds: float = 4, size: tuple[int, int] = (320, 18
     count = round(seconds * fps)
     with av.open(str(path), "w", format=container, options=options) as out:
         out.metadata.clear()
+        out.metadata.update(metadata or {})
         video = out.add_stream(vcodec, rate=fps)
         video.width, video.height = size
         video.pix_fmt = pix_fmt

@@ -30,6 +30,7 @@ from .rounds import brand_honours, public_rounds, render_rounds, round_url
 from .share_image import SIZE as SHARE_SIZE
 from .share_image import share_image
 from .theme import theme_files
+from .videos import VideoView, brand_videos, plan_video
 
 TEMPLATES_DIR = "templates/pages"
 # A project without its own templates/ (such as demo/) uses the repository's.
@@ -231,8 +232,8 @@ def featured_brands(brands: list[Brand], levels: list[str], limit: int = 6) -> l
 # What a page that reads only the values it is given may also read from the shared context;
 # such a page is rendered again in a live preview only when those values changed.
 _SHARED_SAFE = {"settings", "site", "region", "vocab", "words", "taxonomies", "brand_url", "tax_url",
-                "pic", "map_url", "date_of", "quantity", "search_terms", "initial", "base",
-                "page_uri", "range", "loop", "dict", "lipsum", "cycler", "joiner", "namespace"}
+                "pic", "video_view", "map_url", "date_of", "quantity", "search_terms", "initial",
+                "base", "page_uri", "range", "loop", "dict", "lipsum", "cycler", "joiner", "namespace"}
 
 
 def _reads_only_given(env: jinja2.Environment, template: str, given: set[str]) -> bool:
@@ -283,6 +284,19 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
             out.assets[f"{BRANDS_DIR}/{b.slug}/{img}"] = clean_copy(
                 project.root / BRANDS_DIR / b.slug / img, cache, encoder)
 
+    # Videos: the clean MP4, its poster frame and captions (render/videos.py), by brand and path
+    video_views: dict[tuple[str, str], VideoView] = {}
+    for b in brands:
+        for v in brand_videos(b):
+            poster = pictures[(b.slug, v["poster"]["path"])] if "poster" in v else None
+            view, files = plan_video(project.root / BRANDS_DIR / b.slug, v, f"{BRANDS_DIR}/{b.slug}",
+                                     cache, encoder, poster)
+            video_views[(b.slug, v["path"])] = view
+            out.assets.update(files)
+
+    def video_view(brand: Brand, video: dict) -> VideoView:
+        return video_views[(brand.slug, video["path"])]
+
     def pic(brand: Brand, image: dict, base: str, css_class: str = "", sizes: str | None = None,
             eager: bool = False) -> Markup:
         p = pictures[(brand.slug, image["path"])]
@@ -309,7 +323,8 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
         "settings": settings, "site": site, "region": settings["region"], "brands": brands,
         "vocab": vocab, "groups": groups, "taxonomies": taxa, "brand_url": brand_url,
         "words": words, "date_of": figure_date, "quantity": figure_text,
-        "tax_url": tax_url, "pic": pic, "stats": stats, "people": people, "venues": venues,
+        "tax_url": tax_url, "pic": pic, "video_view": video_view, "stats": stats, "people": people,
+        "venues": venues,
         "progress": progress,
         "progress_rows": [(f"{t['level']}·{k}", t[f]) for t in progress
                           for k, f in (("目标", "count"), ("已认定", "have"))],
@@ -323,7 +338,8 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
     if memo is not None:  # everything a self-contained page may read besides its own values
         sources = [env.loader.get_source(env, t)[0] for t in sorted(env.list_templates())]
         shared_key = content_hash(repr((settings.data, sources, words, taxa, site_url,
-                                        sorted(pictures.items()), out.theme)))
+                                        sorted(pictures.items()), sorted(video_views.items()),
+                                        out.theme)))
 
     def page(uri: str, template: str, title: str, description: str, **extra) -> None:
         depth = uri.count("/")
@@ -594,6 +610,7 @@ def brand_images(brand: Brand) -> list[str]:
     out.extend(g["path"] for g in media.get("gallery", []))
     out.extend(p["photo"]["path"] for p in brand.get("people", []) if "photo" in p)
     out.extend(v["photo"]["path"] for v in brand.get("venues", []) if "photo" in v)
+    out.extend(v["poster"]["path"] for v in brand_videos(brand) if "poster" in v)
     return sorted(set(out))
 
 
