@@ -25,6 +25,8 @@ from ..validate.story import heading_text, page_html, story_html, story_images, 
 from . import opendata, stats
 from .changes import content_hash
 from .images import Encoder, Outputs, Picture, clean_copy, make_variants
+from .poster import FILE_NAME as POSTER_FILE
+from .poster import NO_SITE_URL, PosterText, share_poster
 from .progress import progress_report
 from .rounds import brand_honours, public_rounds, render_rounds, round_url
 from .share_image import SIZE as SHARE_SIZE
@@ -103,6 +105,7 @@ class Rendered:
     assets: dict[str, Path] = field(default_factory=lambda: Outputs(PageClash))
     files: dict[str, bytes] = field(default_factory=dict)
     theme: dict = field(default_factory=dict)  # values the theme's templates read (render/theme.py)
+    notices: list[str] = field(default_factory=list)  # told once to whoever builds (cli.py)
     encoder: Encoder = field(default_factory=Encoder)
 
     def finish(self) -> None:
@@ -409,10 +412,23 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
             meta["og_image_alt"] = head_text(cover["alt"])
         # A mapping: the theme writes it with `tojson` (< > & ' escaped for a <script> element)
         meta["jsonld"] = brand_jsonld(b, site_url, url)
+        poster = None
+        photo = b.get("media", {}).get("cover")
+        if site_url:  # the QR code needs the page's absolute address
+            drawn = share_poster(PosterText(
+                b.name, b.data["summary"], b.data["category"],
+                (b.get("contact") or {}).get("organization", ""), site["title"],
+                (settings.get("contact") or {}).get("organization", ""), f"{site_url}/{url}"),
+                project.root / BRANDS_DIR / b.slug / photo["path"] if photo else None, cache, encoder)
+            if drawn is not None:
+                poster = f"{BRANDS_DIR}/{b.slug}/{POSTER_FILE}"
+                out.assets[poster] = drawn
         page(f"{BRANDS_DIR}/{b.slug}/index.md", "brand.md.j2", b.name, b.data["summary"],
-             brand=b, related=related_brands(b, related), meta=meta,
+             brand=b, related=related_brands(b, related), meta=meta, poster=poster,
              story=Markup(story_html(b.body)),  # sanitised (safety.py); the body is never raw
              honours=honours.get(b.slug, []))
+    if brands and not site_url:
+        out.notices.append(NO_SITE_URL)
     by_role = group_people_by_role(people, vocab["person_roles"])
     page("people/index.md", "people.md.j2", "典型人物",
          f"{region}劳务品牌的{words['roles_text']}。", by_role=by_role, preview=PREVIEW,
