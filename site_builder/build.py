@@ -38,6 +38,7 @@ class BuildResult:
     ok: bool
     problems: list[str] = field(default_factory=list)  # build failures that are not record diagnostics
     findings: list[Diagnostic] = field(default_factory=list)  # post-build checks of the new site
+    notices: list[str] = field(default_factory=list)  # what the build left out and why (not failures)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -96,7 +97,7 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
         staging.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read it
         swap_in(staging, site_dir)  # publish
         staging = None
-        return BuildResult(project, True)
+        return BuildResult(project, True, notices=site.rendered.notices if site.rendered else [])
     finally:
         if search is not None:
             search.stop()  # a check failed unexpectedly before the index was waited for

@@ -233,6 +233,8 @@ def _run(args) -> int:
             print(format_diagnostics(result.findings, args.format))
         for msg in result.problems:
             print(msg, file=sys.stderr)
+        for msg in result.notices:
+            print(f"site-builder: 提示：{msg}", file=sys.stderr)
         _write_summary(args.summary, root, "站点构建", result.ok and code == EXIT_OK,
                        result.diagnostics + result.findings,
                        notes=result.problems + ([] if result.ok else [f"构建失败，{site_dir} 保持原样。"]),

@@ -134,7 +134,37 @@ def gen_folder_symlink(root: Path) -> None:
     _write(root, "brands/folder-symlink.md", _record("folder-symlink", media).encode("utf-8"))
 
 
+def gen_videos(root: Path) -> None:
+    # One bad video per rule, each made by the project's own encoder (tools/make_demo_video.py):
+    # a missing file, a QuickTime file named .mp4, H.265 pictures, a file cut short, a file over
+    # the size limit (sparse: no disk used), no captions (a draft: a warning), captions with a
+    # cue that ends before it starts.
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("make_demo_video", REPO / "tools" / "make_demo_video.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    folder = root / "brands" / "videos"
+    folder.mkdir(parents=True)
+    tool.encode_clip(folder / "mov.mp4", seconds=1, container="mov")
+    tool.encode_clip(folder / "hevc.mp4", seconds=1, vcodec="libx265")
+    good = tool.encode_clip(folder / "good.mp4", seconds=4).read_bytes()
+    (folder / "cut.mp4").write_bytes(good[:len(good) // 2])
+    with (folder / "big.mp4").open("wb") as f:
+        f.truncate(60 * 1024 * 1024)
+    (folder / "good.zh.vtt").write_text(tool.CAPTIONS, encoding="utf-8")
+    (folder / "bad.zh.vtt").write_text("WEBVTT\n\n00:00:03.000 --> 00:00:01.000\n示例字幕\n",
+                                       encoding="utf-8")
+    entries = [("missing.mp4", "good.zh.vtt"), ("mov.mp4", "good.zh.vtt"),
+               ("hevc.mp4", "good.zh.vtt"), ("cut.mp4", "good.zh.vtt"), ("big.mp4", "good.zh.vtt"),
+               ("good.mp4", None), ("good.mp4", "bad.zh.vtt")]
+    extra = "videos:\n" + "".join(
+        f"  - path: {path}\n    title: 示例视频（虚构）\n" + (f"    captions: {vtt}\n" if vtt else "")
+        for path, vtt in entries)
+    _write(root, "brands/videos.md", _record("videos", extra).encode("utf-8"))
+
+
 GENERATED = {
+    "videos": gen_videos,
     "image-names": gen_image_names,
     "folder-symlink": gen_folder_symlink,
     "not-utf8": gen_not_utf8,

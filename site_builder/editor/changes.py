@@ -27,6 +27,7 @@ from ..schema.brand import BRAND, PUBLISHED
 from ..schema.fields import Amount, Image, ListOf, Number, Obj, Spec, label_words
 from ..schema.round import ROUND
 from ..schema.settings import SETTINGS
+from ..schema.video import Video
 
 BODY = {"brands": "品牌故事", "evaluations": "评选公告"}
 KINDS = {"brands": ("品牌档案", BRAND), "evaluations": ("评选档案", ROUND)}
@@ -380,6 +381,7 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".t
                   ".ico", ".svg", ".heic"}
 WORKFLOW_DIRS = (".github", ".gitea", ".forgejo", ".ci")
 CODE_DIRS = ("site_builder", "tools", "tests", "bench")
+VIDEO_SUFFIXES = {".mp4", ".vtt"}  # a brand's videos and their captions (schema/video.py)
 # files in docs/ the site offers for download as they are (not pages, not styles or scripts)
 DOWNLOAD_SUFFIXES = {".pdf", ".txt", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".wps",
                      ".odt", ".ods", ".odp", ".csv", ".zip", ".rar", ".7z", ".mp3", ".mp4"}
@@ -392,6 +394,7 @@ PACKAGE_FILES = {"package.json", "package-lock.json", "npm-shrinkwrap.json", "py
 SECTIONS = {
     "settings": ("站点设置（settings.yml）", True),
     "images": ("图片", False),
+    "videos": ("视频和字幕", False),
     "pages": ("手写页面（docs/）", False),
     "downloads": ("供下载的文件", False),
     "templates": ("网页模板、样式和网页脚本", True),
@@ -436,6 +439,8 @@ def section_of(rel: str) -> str:
         return "settings"
     if suffix in IMAGE_SUFFIXES and top not in (*WORKFLOW_DIRS, *CODE_DIRS, "templates"):
         return "images"
+    if suffix in VIDEO_SUFFIXES and top == "brands":
+        return "videos"
     if top == "docs":
         if suffix == ".md":
             return "pages"
@@ -532,6 +537,76 @@ def image_change(root: Path, base: str, c: PathChange) -> FileChange:
         ch.lines.append(f"原为 {_size(old)}")
     else:
         ch.lines.append(f"{_size(old)} → {_size(new)}")
+    return ch
+
+
+def _video_uses(spec: Spec, value, label: str, name: str) -> list[str]:
+    """Where a brand's record uses the video or captions file `name`: each video's field."""
+    if isinstance(spec, Video):
+        if not isinstance(value, dict):
+            return []
+        title = md(str(value.get("title") or ""))
+        return [f"{label}“{title}”·{spec.fields[k].label}" for k in ("path", "captions")
+                if isinstance(value.get(k), str) and value[k].removeprefix("./") == name]
+    if isinstance(spec, Obj) and isinstance(value, dict):
+        return [u for k, s in spec.fields.items()
+                for u in _video_uses(s, value.get(k), f"{label}·{s.label}" if label else s.label,
+                                     name)]
+    if isinstance(spec, ListOf) and isinstance(value, list):
+        return [u for v in value
+                for u in _video_uses(spec.item, v, f"{label} {_item_name(v)}"
+                                     if isinstance(v, dict) and not isinstance(spec.item, Video)
+                                     else label, name)]
+    return []
+
+
+def _video_size(name: str, data: bytes | None) -> str:
+    """'1.2 MB，1280×720，125 秒' of a video (from its header, read by PyAV), '2 KB，12 条字幕'
+    of captions."""
+    if data is None:
+        return "无"
+    size = _bytes(data)
+    if name.lower().endswith(".vtt"):
+        cues = data.decode("utf-8", "replace").count("-->")
+        return f"{size}，{cues} 条字幕"
+    import av
+
+    try:
+        with av.open(io.BytesIO(data), metadata_errors="ignore") as c:
+            v = c.streams.video[0]
+            seconds = (float(v.duration * v.time_base) if v.duration and v.time_base
+                       else (c.duration or 0) / 1_000_000)
+            return f"{size}，{v.codec_context.width}×{v.codec_context.height}，{round(seconds)} 秒"
+    except (av.FFmpegError, OSError, ValueError, IndexError):
+        return f"{size}，无法读取视频"  # validation names the problem
+
+
+def video_change(root: Path, base: str, c: PathChange) -> FileChange:
+    """A video or captions file added, replaced or removed, told as an image is: whose it is,
+    which video uses it, size and length before and after; the brand's pages."""
+    ch = FileChange("videos", c.path, c.status, c.old)
+    old = _at_base(root, base, c.old or c.path) if c.status != "A" else None
+    new = _now(root, c.path) if c.status != "D" else None
+    what = "字幕" if c.path.lower().endswith(".vtt") else "视频"
+    line = {"A": f"新增{what}", "D": f"删除{what}", "R": f"改名的{what}"}.get(
+        c.status, f"替换{what}" if old != new else f"{what}（内容未变）")
+    pp = PurePosixPath(c.path)
+    if len(pp.parts) >= 3:
+        slug, name = pp.parts[1], PurePosixPath(*pp.parts[2:]).as_posix()
+        record = _record_at(root, base, f"brands/{slug}.md")
+        fields = record[0] if record else {}
+        uses = _video_uses(BRAND, fields, "", name)
+        line += f"：品牌 **{md(fields.get('name') or slug)}** 的" + (
+            "、".join(uses) if uses else f"文件夹中的{what}（档案中没有用到）")
+        if fields.get("status") == PUBLISHED and uses:
+            ch.pages = pages_of("brands", slug, {}, {})[:3]
+    ch.lines.append(line)
+    if c.status == "A":
+        ch.lines.append(_video_size(c.path, new))
+    elif c.status == "D":
+        ch.lines.append(f"原为 {_video_size(c.path, old)}")
+    else:
+        ch.lines.append(f"{_video_size(c.path, old)} → {_video_size(c.path, new)}")
     return ch
 
 
@@ -634,6 +709,8 @@ def file_change(root: Path, base: str, c: PathChange) -> FileChange:
     section = section_of(c.path)
     if section == "images":
         return image_change(root, base, c)
+    if section == "videos":
+        return video_change(root, base, c)
     if section == "settings":
         return settings_change(root, base, c)
     if section == "pages":

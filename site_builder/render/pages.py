@@ -41,12 +41,15 @@ from .news import (
     split_news,
     when_text,
 )
+from .poster import FILE_NAME as POSTER_FILE
+from .poster import NO_SITE_URL, PosterText, share_poster
 from .progress import progress_report
 from .rounds import brand_honours, public_rounds, render_rounds, round_url
 from .share_image import SIZE as SHARE_SIZE
 from .share_image import share_image
 from .theme import theme_files
 from .venue_map import MapVenue, located, map_svg
+from .videos import VideoView, brand_videos, plan_video
 
 TEMPLATES_DIR = "templates/pages"
 # The installed package's folder (site_builder/): its templates/, docs/ and mkdocs.yml are the
@@ -120,6 +123,7 @@ class Rendered:
     assets: dict[str, Path] = field(default_factory=lambda: Outputs(PageClash))
     files: dict[str, bytes] = field(default_factory=dict)
     theme: dict = field(default_factory=dict)  # values the theme's templates read (render/theme.py)
+    notices: list[str] = field(default_factory=list)  # told once to whoever builds (cli.py)
     encoder: Encoder = field(default_factory=Encoder)
 
     def finish(self) -> None:
@@ -255,7 +259,7 @@ def featured_brands(brands: list[Brand], levels: list[str], limit: int = 6) -> l
 # What a page that reads only the values it is given may also read from the shared context;
 # such a page is rendered again in a live preview only when those values changed.
 _SHARED_SAFE = {"settings", "site", "region", "vocab", "words", "taxonomies", "brand_url", "tax_url",
-                "pic", "map_url", "date_of", "quantity", "search_terms", "initial", "base", "art_url",
+                "pic", "video_view", "map_url", "date_of", "quantity", "search_terms", "initial", "base", "art_url",
                 "page_uri", "range", "loop", "dict", "lipsum", "cycler", "joiner", "namespace"}
 
 
@@ -315,6 +319,18 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
     def news_pic(item, image: dict, base: str) -> Markup:
         return news_pics[(item.slug, image["path"])].html(
             image["alt"], "(max-width: 700px) 50vw, 320px", "lb-gallery-img", base)
+    # Videos: the clean MP4, its poster frame and captions (render/videos.py), by brand and path
+    video_views: dict[tuple[str, str], VideoView] = {}
+    for b in brands:
+        for v in brand_videos(b):
+            poster = pictures[(b.slug, v["poster"]["path"])] if "poster" in v else None
+            view, files = plan_video(project.root / BRANDS_DIR / b.slug, v, f"{BRANDS_DIR}/{b.slug}",
+                                     cache, encoder, poster)
+            video_views[(b.slug, v["path"])] = view
+            out.assets.update(files)
+
+    def video_view(brand: Brand, video: dict) -> VideoView:
+        return video_views[(brand.slug, video["path"])]
 
     def pic(brand: Brand, image: dict, base: str, css_class: str = "", sizes: str | None = None,
             eager: bool = False) -> Markup:
@@ -346,7 +362,8 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
         "settings": settings, "site": site, "region": settings["region"], "brands": brands,
         "vocab": vocab, "groups": groups, "taxonomies": taxa, "brand_url": brand_url,
         "words": words, "date_of": figure_date, "quantity": figure_text,
-        "tax_url": tax_url, "pic": pic, "stats": stats, "people": people, "venues": venues,
+        "tax_url": tax_url, "pic": pic, "video_view": video_view, "stats": stats, "people": people,
+        "venues": venues,
         "progress": progress,
         "progress_rows": [(f"{t['level']}·{k}", t[f]) for t in progress
                           for k, f in (("目标", "count"), ("已认定", "have"))],
@@ -362,7 +379,8 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
     if memo is not None:  # everything a self-contained page may read besides its own values
         sources = [env.loader.get_source(env, t)[0] for t in sorted(env.list_templates())]
         shared_key = content_hash(repr((settings.data, sources, words, taxa, site_url,
-                                        sorted(pictures.items()), out.theme)))
+                                        sorted(pictures.items()), sorted(video_views.items()),
+                                        out.theme)))
 
     def page(uri: str, template: str, title: str, description: str, **extra) -> None:
         depth = uri.count("/")
@@ -432,10 +450,23 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
             meta["og_image_alt"] = head_text(cover["alt"])
         # A mapping: the theme writes it with `tojson` (< > & ' escaped for a <script> element)
         meta["jsonld"] = brand_jsonld(b, site_url, url)
+        poster = None
+        photo = b.get("media", {}).get("cover")
+        if site_url:  # the QR code needs the page's absolute address
+            drawn = share_poster(PosterText(
+                b.name, b.data["summary"], b.data["category"],
+                (b.get("contact") or {}).get("organization", ""), site["title"],
+                (settings.get("contact") or {}).get("organization", ""), f"{site_url}/{url}"),
+                project.root / BRANDS_DIR / b.slug / photo["path"] if photo else None, cache, encoder)
+            if drawn is not None:
+                poster = f"{BRANDS_DIR}/{b.slug}/{POSTER_FILE}"
+                out.assets[poster] = drawn
         page(f"{BRANDS_DIR}/{b.slug}/index.md", "brand.md.j2", b.name, b.data["summary"],
-             brand=b, related=related_brands(b, related), meta=meta,
+             brand=b, related=related_brands(b, related), meta=meta, poster=poster,
              story=Markup(story_html(b.body)),  # sanitised (safety.py); the body is never raw
              honours=honours.get(b.slug, []), brand_news=news_by_brand.get(b.slug, []))
+    if brands and not site_url:
+        out.notices.append(NO_SITE_URL)
     by_role = group_people_by_role(people, vocab["person_roles"])
     page("people/index.md", "people.md.j2", "典型人物",
          f"{region}劳务品牌的{words['roles_text']}。", by_role=by_role, preview=PREVIEW,
@@ -650,6 +681,7 @@ def brand_images(brand: Brand) -> list[str]:
     out.extend(g["path"] for g in media.get("gallery", []))
     out.extend(p["photo"]["path"] for p in brand.get("people", []) if "photo" in p)
     out.extend(v["photo"]["path"] for v in brand.get("venues", []) if "photo" in v)
+    out.extend(v["poster"]["path"] for v in brand_videos(brand) if "poster" in v)
     return sorted(set(out))
 
 

@@ -15,6 +15,7 @@ from .fields import (
     Text,
     schedule_fields,
 )
+from .video import Video
 
 SLUG_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
 _PLAIN = r'[^<>&"]*'
@@ -106,6 +107,9 @@ HONOUR = Obj("荣誉", "本站以外授予的荣誉或认定，例如国家级�
 })
 
 PERSON_ID = r"[a-z][a-z0-9]*(-[a-z0-9]+)*"
+VIDEOS = ListOf("视频", "本站自己播放的视频（MP4，带中文字幕），不引用其他网站的播放器",
+                item=Video("视频", "一个视频：文件、标题、中文字幕和封面画面"))
+
 PERSON = Obj("典型人物", "品牌的典型人物，角色见 settings.yml 的 person_roles", fields={
     "name": Text("姓名", required=True, max_len=30, example="李某某"),
     "id": Text("人物编号", "本档案内唯一；人物页面的网址 people/品牌网址名/人物编号/，动态用“品牌网址名/人物编号”"
@@ -116,6 +120,7 @@ PERSON = Obj("典型人物", "品牌的典型人物，角色见 settings.yml 的
     "title": Text("头衔", "职务或荣誉，例如“高级技师”", max_len=60),
     "bio": Text("简介", "人物简介", max_len=500, multiline=True),
     "photo": Image("照片", "人物照片"),
+    "videos": VIDEOS,
     "source": SourceRef("来源编号", "人物信息所依据的资料，对应 sources 中某条资料的 id；没有本人授权时，"
                         "必须是政府部门或官方媒体以这一身份点名此人的资料",
                         pattern=SLUG_PATTERN, pattern_hint="sources 中的 id"),
@@ -135,6 +140,7 @@ VENUE = Obj("文化体验场所", "品牌的场所，类型见 settings.yml 的 
     "source": SourceRef("来源编号", "对应 sources 中某条资料的 id", pattern=SLUG_PATTERN,
                         pattern_hint="sources 中的 id"),
     "photo": Image("照片", "场所的照片"),
+    "videos": VIDEOS,
 })
 
 ENTERPRISE = Obj("企业", "品牌的企业，类别见 settings.yml 的 enterprise_kinds", fields={
@@ -203,6 +209,7 @@ BRAND = Obj("品牌档案", "一个劳务品牌的档案", fields={
         "cover": Image("封面"),
         "gallery": ListOf("图集", item=Image("图集图片")),
     }),
+    "videos": VIDEOS,
     "sources": ListOf("资料来源", item=SOURCE),
     "updated": Date("最近审核", "最近一次核对本档案的日期", required=True, example="2026-11-27"),
     "editor_note": Text("编辑备注", "只给编辑看的说明（待核实的事项、下一步计划等），不会出现在网站、"

@@ -28,6 +28,7 @@ class Ctx:
     vocab: dict[str, list[str]]
     images: list[tuple[str, str, Node]] = field(default_factory=list)  # (field, path, node)
     refs: list[tuple[str, str, Node]] = field(default_factory=list)  # (field, source id, node)
+    videos: list[tuple[str, dict, Node]] = field(default_factory=list)  # (field, value, node)
     # With `keep_values`, every checked node's value (or INVALID) by node, for the rules across
     # fields that run after the schema pass (a round's weights, score sheets, dates).
     values: dict[int, Any] | None = None

@@ -27,6 +27,7 @@ from .news import check_person_ids
 from .personal_data import check_front_matter_pii
 from .schedule import check_schedule
 from .story import check_story
+from .videos import check_videos
 
 
 def validate_brand(root: Path, rec: LoadedRecord) -> Brand | None:
@@ -54,6 +55,9 @@ def validate_brand(root: Path, rec: LoadedRecord) -> Brand | None:
     check_name_script(top, rep)
     folder = root / BRANDS_DIR / stem
     check_images(folder, rec.ctx)
+    if rec.ctx.videos:
+        status = top.get("status", (None, None))[1]
+        check_videos(folder, rec.ctx, published=getattr(status, "value", None) == PUBLISHED)
     check_front_matter_pii(node, rep)
     check_story(rec.doc.body, rec.doc.body_line, rep, folder)
     if is_valid(rec.value):  # public text that reads like a placeholder or a note to editors

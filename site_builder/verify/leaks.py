@@ -38,7 +38,8 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 _IMAGE_SUFFIXES = {"jpg", "jpeg", "png", "webp", "gif"}
 # The files whose text the scan reads (the findings in which memo.py may keep)
 _READ_SUFFIXES = frozenset({"html", "htm", "json", "webmanifest", "xml", "atom", "rss", "csv",
-                            "txt", "css", "gz", "pf_fragment", "js", "mjs", "svg", "map"})
+                            "txt", "css", "gz", "pf_fragment", "js", "mjs", "svg", "map",
+                            "vtt"})  # a video's captions: text a reader sees
 # Image metadata Pillow reads into `info`: EXIF (GPS position, camera), comments, XMP, Photoshop
 # and PNG text chunks.
 _METADATA_KEYS = {"exif", "comment", "comments", "xmp", "xml:com.adobe.xmp", "photoshop",
