@@ -337,6 +337,10 @@ class Code(Enum):
                  "CI 中 `SITE_BUILDER_CACHE: ${{ github.workspace }}/.cache/site-builder`",
                  "把 SITE_BUILDER_CACHE 设为项目和 Git 仓库以外的文件夹，并且只在主分支的运行中保存它。",
                  Severity.WARNING)
+    S040 = _info("设置还是待填写的占位文字", "settings.yml 中还有 `site-builder init` 写下的占位文字"
+                 "（【请填写……】）：每个地区的选择都要由本地区写明，不会替你默认。",
+                 "`name: 【请填写：本地区名称，如 示例市】`",
+                 "按注释和占位文字中的说明填写本地区的真实取值，删去【】和其中的文字。")
 
     @property
     def info(self) -> CodeInfo:
