@@ -135,6 +135,11 @@ def _parser() -> argparse.ArgumentParser:
     ch.add_argument("--pages", type=Path, default=None, metavar="FILE",
                     help="把会变化的页面（站内路径，每行一个）写入 FILE，供截图使用")
 
+    i = sub.add_parser("init", help="新建一个地区的项目：带注释的 settings.yml、示例档案、工作流")
+    i.add_argument("dir", type=Path, metavar="DIR", help="新项目的文件夹（不存在时创建）")
+    i.add_argument("--force", action="store_true",
+                   help="文件夹不是空的也写入，只写缺少的文件，已有文件不改动")
+
     s = sub.add_parser("serve", help="本地预览，修改档案后自动刷新")
     s.add_argument("--port", type=_port_arg, default=DEFAULT_PORT,
                    help=f"预览使用的端口，默认 {DEFAULT_PORT}（被占用时换一个，如 --port 8001）")
@@ -173,6 +178,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args) -> int:
+    if args.command == "init":  # the new project is made where it is asked for, not in a root
+        from .starter_init import init_project
+
+        ok, msg = init_project(args.dir, force=args.force)
+        print(msg, file=sys.stdout if ok else sys.stderr)
+        return EXIT_OK if ok else EXIT_USAGE
     root = (args.root or find_root()).resolve()
     if args.command == "check":
         return _check(args, root)

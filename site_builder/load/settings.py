@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
 from ..diagnostics import Code, Diagnostic, Reporter
 from ..model import SETTINGS_FILE, Settings
 from ..schema.fields import INVALID, Ctx
@@ -38,6 +40,8 @@ def load_settings(root: Path) -> tuple[Settings | None, list[Diagnostic]]:
     root_node = parse_yaml(text, rep)
     if root_node is None:
         return None, rep.items
+    if check_placeholders(root_node, rep):
+        return None, rep.items
     ctx = Ctx(rep, dict(SETTINGS_VOCAB), codes=SETTINGS_CODES)
     value = SETTINGS.check(root_node, ctx, "")
     if value is INVALID or rep.items:
@@ -58,6 +62,30 @@ def load_settings(root: Path) -> tuple[Settings | None, list[Diagnostic]]:
     if rep.items:
         return None, rep.items
     return Settings(value), rep.items
+
+
+PLACEHOLDER = "【请填写"  # how `site-builder init` marks each regional choice left to make
+
+
+def check_placeholders(node, rep: Reporter, path: str = "") -> bool:
+    """Every value still holding an init placeholder, reported at its line: a project that
+    `site-builder init` made is not built until each regional choice is written in."""
+    found = False
+    if isinstance(node, ScalarNode):
+        if PLACEHOLDER in str(node.value):
+            start = str(node.value).index(PLACEHOLDER)
+            ask = str(node.value)[start:].split("】")[0].removeprefix(PLACEHOLDER).lstrip("：:")
+            rep.at_node(node, Code.S040, path or "-", f"还没有填写：{ask}",
+                        hint="按上面的注释写明本地区的取值，删去【】和其中的文字。")
+            found = True
+    elif isinstance(node, MappingNode):
+        for k, v in node.value:
+            found = check_placeholders(v, rep, f"{path}.{k.value}" if path else str(k.value)) \
+                or found
+    elif isinstance(node, SequenceNode):
+        for i, v in enumerate(node.value):
+            found = check_placeholders(v, rep, f"{path}[{i}]") or found
+    return found
 
 
 def _item_nodes(root_node, key: str) -> list:
