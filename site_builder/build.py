@@ -360,7 +360,6 @@ def serve_site(root: Path, host: str, port: int, engine: str = DEFAULT_ENGINE,
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}")
     if engine == "mkdocs":
-        from .engines import EngineFailed
         from .engines.mkdocs import serve_with_mkdocs
 
         if not (root / "mkdocs.yml").is_file():  # the plugin finds its project beside the file

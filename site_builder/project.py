@@ -90,7 +90,8 @@ def load_project(root: Path, build_date: dt.date | None = None) -> Project:
     if settings is None:
         return project
     brands, bdiags = gather_brands(root, settings)
-    brands, cdiags = hold_early_consents(on_schedule(brands, project.build_date), project.build_date)
+    unheld = on_schedule(brands, project.build_date)
+    brands, cdiags = hold_early_consents(unheld, project.build_date)
     project.brands = brands
     project.diagnostics.extend(bdiags + cdiags)
     pages, pdiags = gather_pages(root, settings)
@@ -103,7 +104,7 @@ def load_project(root: Path, build_date: dt.date | None = None) -> Project:
     rounds = project.evaluations = on_schedule(rounds, project.build_date)
     project.diagnostics.extend(rdiags)
     project.diagnostics.extend(check_levels(brands, rounds, settings, project.build_date))
-    news, ndiags = gather_news(root, settings, brands)
+    news, ndiags = gather_news(root, settings, brands, unheld)
     project.news = on_schedule(news, project.build_date)
     project.diagnostics.extend(ndiags)
     project.diagnostics.sort(key=sort_key)
@@ -350,17 +351,18 @@ def gather_rounds(root: Path, settings: Settings, brands: list[Brand],
     return rounds, diags
 
 
-def gather_news(root: Path, settings: Settings, brands: list[Brand]
-                ) -> tuple[list[NewsItem], list[Diagnostic]]:
+def gather_news(root: Path, settings: Settings, brands: list[Brand],
+                unheld: list[Brand] | None = None) -> tuple[list[NewsItem], list[Diagnostic]]:
     """Every record in `news/` through load → validate, its links checked against `brands`
-    (as of the build date)."""
+    (as of the build date; `unheld`: the same with people whose consent is not yet in effect)."""
     stems = {Path(p).stem for p in brand_files(root)}
     known = {b.slug: b for b in brands}
     items: list[NewsItem] = []
     diags: list[Diagnostic] = []
     for relpath in news_files(root):
         rec, rep = load_news(relpath, (root / relpath).read_bytes(), settings.vocab)
-        item = validate_news(root, rec, known, stems) if rec is not None else None
+        item = (validate_news(root, rec, known, stems, {b.slug: b for b in unheld or brands})
+                if rec is not None else None)
         diags.extend(rep.items)
         if item is not None:
             items.append(item)

@@ -27,7 +27,7 @@ LAYERS = [
     ["engines"],
     ["publish"],
     ["build"],
-    ["cli", "__main__", "__init__"],
+    ["cli", "__main__", "__init__", "starter_init"],  # starter_init: `site-builder init`
 ]
 STAGE_FOLDERS = ["diagnostics", "schema", "load", "validate", "evaluate", "render", "verify",
                  "engines", "publish", "editor"]
@@ -106,8 +106,8 @@ def test_every_stage_is_a_folder() -> None:
     for name in STAGE_FOLDERS:
         assert (PACKAGE / name / "__init__.py").is_file(), name
     flat = sorted(p.stem for p in PACKAGE.glob("*.py"))
-    assert flat == ["__init__", "__main__", "build", "cache", "cli", "model", "project", "system",
-                    "text"], flat
+    assert flat == ["__init__", "__main__", "build", "cache", "cli", "model", "project",
+                    "starter_init", "system", "text"], flat
 
 
 def test_no_layer_imports_a_later_one() -> None:

@@ -732,7 +732,8 @@ def render_news(project: Project, page, files: dict[str, bytes], items: list, ne
             slug, pid = ref.split("/", 1)
             b = by_slug.get(slug)
             p = next((p for p in (b.get("people", []) if b else []) if p.get("id") == pid), None)
-            linked_people.append((p["name"], page_of_person.get(id(p))) if p else (ref, None))
+            if p is not None and id(p) in page_of_person:  # not yet public: not named at all
+                linked_people.append((p["name"], page_of_person[id(p)]))
         page(f"{news_url(n)}index.md", "news_item.md.j2", n.data["title"], n.data["summary"],
              item=n, upcoming=n in upcoming, story=news_story(n), news_pic=news_pic, ics=ICS_FILE,
              linked_brands=linked_brands, linked_people=linked_people,

@@ -20,9 +20,10 @@ from .story import check_story
 
 
 def validate_news(root: Path, rec: LoadedRecord, known: dict[str, Brand],
-                  brand_files: set[str]) -> NewsItem | None:
+                  brand_files: set[str], unheld: dict[str, Brand] | None = None) -> NewsItem | None:
     """The rules beyond the schema. `known` are the valid brands as of the build date (with the
-    people whose consent holds), `brand_files` every record's file name in brands/.
+    people whose consent holds), `unheld` the same brands with every person they name (a
+    consent not yet in effect included), `brand_files` every record's file name in brands/.
     Returns the item when it has no error."""
     rep = rec.rep
     top = {k.value: v for k, v in rec.root.value if isinstance(k, ScalarNode)}
@@ -36,7 +37,7 @@ def validate_news(root: Path, rec: LoadedRecord, known: dict[str, Brand],
                     f"提示：把文件改名为 {slug.value}.md，或把 slug 改为 {stem}。", hint="")
     if is_valid(rec.value):
         _check_times(rec.value, top, rep)
-    _check_links(top, rep, known, brand_files)
+    _check_links(top, rep, known, brand_files, known if unheld is None else unheld)
     check_schedule(rec)
     folder = root / NEWS_DIR / stem
     check_images(folder, rec.ctx)
@@ -72,7 +73,7 @@ def person_ids(brand: Brand) -> set[str]:
 
 
 def _check_links(top: dict[str, Node], rep: Reporter, known: dict[str, Brand],
-                 brand_files: set[str]) -> None:
+                 brand_files: set[str], unheld: dict[str, Brand]) -> None:
     """N002, N003 (errors: a link to nothing) and N006 (a warning: a link to something not
     public on the build date, shown as its name without a link)."""
     for i, node in _scalars(top.get("brands")):
@@ -80,7 +81,9 @@ def _check_links(top: dict[str, Node], rep: Reporter, known: dict[str, Brand],
         if slug not in brand_files:
             rep.at_node(node, Code.N002, f"brands[{i}]", f"找不到品牌档案 brands/{clip(slug)}.md"
                         f"{_nearest(slug, brand_files)}")
-        elif slug not in known or not known[slug].published:
+        elif slug not in known:
+            continue  # the brand record has errors of its own, reported there
+        elif not known[slug].published:
             rep.at_node(node, Code.N006, f"brands[{i}]", f"品牌“{clip(slug)}”在生成网站的日期没有公开，"
                         "页面上只显示名称、不加链接", hint="")
     for i, node in _scalars(top.get("people")):
@@ -93,14 +96,17 @@ def _check_links(top: dict[str, Node], rep: Reporter, known: dict[str, Brand],
                         f"{_nearest(slug, brand_files)}；提示：写成“品牌网址名/人物编号”。", hint="")
         elif brand is None:
             continue  # the brand record has errors of its own, reported there
-        elif pid not in person_ids(brand):
-            ids = "、".join(sorted(person_ids(brand))) or "（没有写 id 的人物）"
+        elif pid not in person_ids(unheld.get(slug, brand)):
+            ids = "、".join(sorted(person_ids(unheld.get(slug, brand)))) or "（没有写 id 的人物）"
             rep.at_node(node, Code.N003, f"people[{i}]", f"品牌“{clip(brand.name)}”中没有编号为"
                         f"“{clip(pid)}”的人物（已有：{clip(ids, 80)}）；提示：在品牌档案中给这位人物写上 "
                         "`id`，或改正编号。", hint="")
         elif not brand.published:
             rep.at_node(node, Code.N006, f"people[{i}]", f"人物“{clip(node.value)}”所在的品牌在生成网站的"
-                        "日期没有公开，页面上只显示名称、不加链接", hint="")
+                        "日期没有公开，动态页面上暂不显示这位人物", hint="")
+        elif pid not in person_ids(brand):
+            rep.at_node(node, Code.N006, f"people[{i}]", f"人物“{clip(node.value)}”的公开授权在生成网站的"
+                        "日期尚未生效，动态页面上暂不显示这位人物", hint="")
 
 
 def _scalars(node: Node | None) -> list[tuple[int, ScalarNode]]:
