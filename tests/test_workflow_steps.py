@@ -68,6 +68,8 @@ def _github_pull_request(base: str) -> Scenario:
         "github.event_name": "pull_request", "github.ref": "refs/pull/7/merge",
         "inputs.pages": False, "inputs.base-ref": base,
         "inputs.artifact-name": "site-preview-pr-7", "inputs.retention-days": 7,
+        "inputs.pr-number": "7", **{f"secrets.PREVIEW_{k}": "" for k in (
+            "HOST", "PORT", "USER", "PATH", "URL", "SSH_KEY", "KNOWN_HOSTS")},
         "steps.pages.outputs.base_url": "",  # the Pages step does not run on a pull request
         "steps.cache.outputs.cache-hit": "false",
         "steps.cache.outputs.cache-primary-key": "site-build-x",
@@ -136,10 +138,13 @@ def test_publish_workflows_build_the_site_as_written(installed_clone, tmp_path):
         failures.append("GitHub（拉取请求）：" + _failed(runs))
     else:
         names = _ran(runs)
-        assert "档案改动说明" in names and "截图（手机宽度）" in names, names
+        assert "档案改动说明" in names and "截图（手机宽度，合并前后）" in names, names
         summary = (tmp_path / "gh-pr" / "github_step_summary.txt").read_text(encoding="utf-8")
         assert record.stem in summary or "示例改动" in summary, summary[-2000:]
-        assert any((clone / "screenshots").glob("*.png")), "改动的页面没有截图"
+        for when in ("before", "after"):  # the same pages before and after the merge
+            assert any((clone / "screenshots" / when).glob("*.png")), f"改动的页面没有截图（{when}）"
+        comment = (clone / "pr-comment" / "comment.md").read_text(encoding="utf-8")
+        assert "✅ 检查通过" in comment and "示例改动" in comment, comment
     git(clone, "reset", "-q", "--hard", sha)
 
     # Gitea (and Forgejo, whose file differs only in runs-on): the job on main, no deploy keys.
@@ -251,8 +256,6 @@ class _FakeGitHub:
         self.server.server_close()
 
 
-_PREVIEW_SECRETS = {f"secrets.PREVIEW_{k}": "" for k in (
-    "HOST", "PORT", "USER", "PATH", "URL", "SSH_KEY", "KNOWN_HOSTS")}
 BAD_RECORD = ("---\nslug: shili-cuowu\nname: 示例·有错的品牌\nsummary: 虚构的示例品牌，只用于测试。\n"
               "status: 已发布\ncategory: 民生保障型\ndistricts: [白鹭区]\nfigures:\n"
               "  - label: 从业人数\n    value: 很多\n    unit: 人\nupdated: 2026-11-20\n---\n"
@@ -268,7 +271,6 @@ def test_a_failing_pull_request_still_gets_its_summary_and_one_comment(installed
     git(clone, "commit", "-q", "-m", "an editor's record with a mistake")
     try:
         scenario = _github_pull_request(sha)
-        scenario.contexts.update({"inputs.pr-number": "7", **_PREVIEW_SECRETS})
         runs = run_github_job(clone / ".github/workflows/site.yml", "site", clone, scenario,
                               tmp_path / "gh-pr")
         names = _ran(runs)
