@@ -93,10 +93,10 @@ def test_create_a_brand_through_the_form(project, tmp_path):
             fill(page, "网址名", SLUG)
             fill(page, "品牌名称", "示例·新建品牌")
             fill(page, "一句话简介", "虚构的示例品牌，由表单新建，用于测试。")
-            status = page.locator("label").filter(has_text="发布状态").first.locator(
+            status = page.locator("label").filter(has_text="网站显示状态").first.locator(
                 "xpath=ancestor::div[.//input][1]")
             assert "草稿" in status.inner_text()  # a record made in the form starts as a draft
-            choose(page, "发布状态", "已发布")  # published here, so that its page is built below
+            choose(page, "网站显示状态", "已发布")  # published here, so that its page is built below
             choose(page, "品牌类型", "高品质服务型")
             choose(page, "所在区", "青溪区")
             page.get_by_role("button", name="新增关键数据").click()
@@ -104,7 +104,6 @@ def test_create_a_brand_through_the_form(project, tmp_path):
             fill(page, "数值", "1500")
             fill(page, "单位", "人")
             fill(page, "统计时间", "2025-06")
-            fill(page, "来源编号", "shili-2025")
             page.get_by_role("button", name="新增典型人物").click()
             fill(page, "姓名", "李示例")
             choose(page, "角色", "领军人")
@@ -121,11 +120,19 @@ def test_create_a_brand_through_the_form(project, tmp_path):
             fill(page, "编号", "shili-2025")
             fill(page, "媒体或机构", "示例日报（虚构）")
             fill(page, "发布日期", "2025-06-30")
+            # the figure's source: chosen from the record's own sources, not typed
+            source = page.locator(field_id(page, "来源编号", 0))
+            assert source.locator("option").all_inner_texts() == [
+                "请选择", "shili-2025（示例日报（虚构））"]
+            source.select_option("shili-2025")
             page.locator(field_id(page, "最近审核")).fill("2026-11-30")
             save(page)
         finally:
             page.screenshot(path=str(tmp_path / "after.png"), full_page=True)
         assert not guard.foreign, guard.foreign
+        # the form has no action that merges into main: no 发布 button, no 立即发布
+        assert page.get_by_role("button", name="发布").count() == 0
+        assert page.get_by_text("立即发布").count() == 0
         # the one expected refusal: before the first save Decap asks the backend for an
         # unpublished entry of this slug, and decap-server answers 404 when there is none yet
         assert all(f.startswith("404 POST") and '"action":"unpublishedEntry"' in f
@@ -205,3 +212,63 @@ def test_edit_changes_only_the_edited_lines_and_keeps_what_the_form_does_not_kno
     assert after.stdout == before.stdout  # the same one problem (the unknown field), nothing new
     text = path.read_text(encoding="utf-8")
     assert "programs: [家政服务]  # 内部备注：示例注释\nx_internal: '0201'\n" in text
+
+
+STORY_SLUG = "shili-gushi"
+
+
+def test_the_story_is_typed_as_markdown_and_the_page_shows_it_as_typed(project, tmp_path):
+    """A new brand's story typed into the form's story field (a heading, a list, a link) and a
+    cover with its alt text: the saved file holds the Markdown as typed (no \\## or \\-) and the
+    built page shows a heading, a list, a link and the cover with its description."""
+    root, site, port = project
+    png = tmp_path / "cover.png"
+    Image.new("RGB", (320, 180), (160, 60, 40)).save(png)
+    story = ["虚构品牌的开头一段。", "", "## 发展历程", "", "- 第一步：试点", "- 第二步：推广", "",
+             "详见[示例市人社局](https://www.example.org/shili)。"]
+    with decap_server(root, port) as backend, editor_page(site, backend) as (base, page, guard):
+        try:
+            sign_in(page, base)
+            page.get_by_text("＋ 品牌档案").click()
+            fill(page, "网址名", STORY_SLUG)
+            fill(page, "品牌名称", "示例·故事品牌")
+            fill(page, "一句话简介", "虚构的示例品牌，故事由表单输入。")
+            choose(page, "网站显示状态", "已发布")
+            choose(page, "品牌类型", "高品质服务型")
+            choose(page, "所在区", "青溪区")
+            page.locator(field_id(page, "最近审核")).fill("2026-11-30")
+            # the story: Markdown source, no rich-text toolbar to switch to
+            editor = page.locator(".cms-editor-raw [contenteditable=true]").first
+            assert page.locator(".cms-editor-visual").count() == 0
+            editor.click()
+            for i, line in enumerate(story):
+                if i:
+                    page.keyboard.press("Enter")
+                if line:
+                    page.keyboard.type(line)
+            # the cover: open 图片, choose and upload the file, describe it
+            page.get_by_role("button", name="选择图片").nth(1).click()  # 标志, then 封面
+            with page.expect_file_chooser() as chooser:
+                page.get_by_text("上传", exact=True).first.click()
+            chooser.value.set_files(str(png))
+            page.get_by_role("button", name="选用已选中项目").click()
+            fill(page, "替代文字", "示例品牌的封面：一幅虚构的红色图块", nth=1)
+            save(page)
+        finally:
+            page.screenshot(path=str(tmp_path / "after.png"), full_page=True)
+        assert not guard.foreign, guard.foreign
+        assert not guard.errors, guard.errors
+    git(root, "checkout", "-q", f"cms/brands/{STORY_SLUG}")
+    text = (root / "brands" / f"{STORY_SLUG}.md").read_text(encoding="utf-8")
+    assert "\n".join(story) in text, text  # the Markdown as typed, nothing escaped
+    assert "\\#" not in text and "\\-" not in text
+    assert "  cover:\n    path: cover.png\n    alt: 示例品牌的封面：一幅虚构的红色图块\n" in text, text
+    done = run_validate(root)
+    assert done.returncode == 0 and "0 个错误，0 个警告" in done.stderr, done.stdout + done.stderr
+    rebuilt = build_site(root, tmp_path / "site2", build_date=DATE)
+    assert rebuilt.ok, [d.format() for d in rebuilt.diagnostics] + rebuilt.problems
+    html = (tmp_path / "site2" / "brands" / STORY_SLUG / "index.html").read_text(encoding="utf-8")
+    assert ">发展历程</h3>" in html
+    assert "<li>第一步：试点</li>" in html and "<li>第二步：推广</li>" in html
+    assert 'href="https://www.example.org/shili"' in html and ">示例市人社局</a>" in html
+    assert 'alt="示例品牌的封面：一幅虚构的红色图块"' in html

@@ -15,6 +15,7 @@ from site_builder.editor.cms import (
     ADMIN_DIR,
     BODY_LABEL,
     DRAFT,
+    STATUS_LABEL,
     admin_files,
     api_origins,
     cms_config,
@@ -22,6 +23,7 @@ from site_builder.editor.cms import (
     configured_origins,
     content_security_policy,
     field_required,
+    form_words,
     write_admin,
 )
 from site_builder.load.settings import load_settings
@@ -34,6 +36,7 @@ from site_builder.schema.fields import (
     ListOf,
     Number,
     Obj,
+    SourceRef,
     Text,
     label_words,
 )
@@ -51,10 +54,11 @@ def settings():
 
 def check_field(spec, f: dict, vocab: dict, parents_required: bool, where: str) -> None:
     """One schema field against its form field: label, hint, required, pattern, limits, choices."""
-    assert f["label"] == label_words(spec.label, vocab), where
+    # the record's status has the form's own label: "发布" is Decap's word for a merge
+    assert f["label"] == (STATUS_LABEL if where == "status" else label_words(spec.label, vocab)), where
     assert f["required"] is field_required(spec, parents_required), where
     if spec.doc:
-        assert spec.doc.replace("`", "") in f.get("hint", ""), where
+        assert form_words(spec.doc) in f.get("hint", ""), where
     required = f["required"]
     if isinstance(spec, Image):
         assert f["widget"] == "object"
@@ -96,7 +100,7 @@ def check_field(spec, f: dict, vocab: dict, parents_required: bool, where: str) 
         assert f["value_type"] == ("int" if spec.integer else "float"), where
         assert f.get("min") == spec.minimum, where
     elif isinstance(spec, Amount):
-        assert f["widget"] == "string" and spec.kind_hint(where) in f.get("hint", ""), where
+        assert f["widget"] == "string" and form_words(spec.kind_hint(where)) in f.get("hint", ""), where
     elif isinstance(spec, Date):
         if spec.precision == "day":
             assert (f["widget"], f["format"], f["time_format"]) == ("datetime", "YYYY-MM-DD", False)
@@ -105,6 +109,8 @@ def check_field(spec, f: dict, vocab: dict, parents_required: bool, where: str) 
             rx = re.compile(f["pattern"][0])
             assert rx.match("2024") and not rx.match("24年")
             assert bool(rx.match("2024-12-31")) == (spec.precision == "partial"), where
+    elif isinstance(spec, SourceRef):  # chosen from the record's own sources (admin/form.js)
+        assert f["widget"] == "source" and "pattern" not in f, where
     elif isinstance(spec, Text):
         assert f["widget"] == ("text" if spec.multiline else "string"), where
         if spec.pattern or spec.max_len:
@@ -115,7 +121,8 @@ def check_field(spec, f: dict, vocab: dict, parents_required: bool, where: str) 
                 assert f"最多 {spec.max_len} 字" in message, where
             if spec.pattern:
                 assert f"(?:{spec.pattern})" in rx, where
-                assert spec.pattern_hint in message, where
+                assert message.startswith("应写成" + form_words(spec.pattern_hint)), where
+                assert "例如" in message, (where, message)  # what is expected, with an example
         else:
             assert "pattern" not in f, where
     else:
@@ -133,6 +140,54 @@ def test_every_brand_field_is_in_the_form_as_the_schema_declares(settings):
     assert (body["label"], body["widget"]) == (BODY_LABEL, "markdown")
     status = next(f for f in fields if f["name"] == "status")
     assert status["default"] == DRAFT == "草稿"
+
+
+# Words of the file, not of the form: YAML's block marker, field names, settings keys, "YYYY".
+_FILE_WORDS = re.compile(r"\| 开头|sources|districts|settings\.yml|YYYY|\bid\b|`|不满足模式|No options")
+
+
+def test_the_form_speaks_plain_chinese(settings):
+    """No label, hint or pattern message of the form names YAML, a field's key or a settings
+    key; every pattern message says what is expected, with an example."""
+    found, messages = [], []
+
+    def walk(fields, where):
+        for f in fields:
+            here = f"{where}.{f['name']}"
+            texts = [f["label"], f.get("hint", "")]
+            if "pattern" in f:
+                texts.append(f["pattern"][1])
+                messages.append((here, f["pattern"][1]))
+            found.extend((here, t) for t in texts if _FILE_WORDS.search(t))
+            walk(f.get("fields", []), here)
+            if "field" in f:
+                walk([f["field"]], here)
+
+    walk(cms_config(settings)["collections"][0]["fields"], "")
+    assert not found, found
+    for here, message in messages:  # a limit alone ("最多 40 字；只写一行") needs no example
+        if "应写成" in message:
+            assert "例如" in message, (here, message)
+    form_js = (REPO / "site_builder/editor/admin/form.js").read_text(encoding="utf-8")
+    assert 'regexPattern: "“%{fieldLabel}”的写法不对：%{pattern}"' in form_js
+    assert '"No options") node.nodeValue = "没有可选的项"' in form_js
+
+
+def test_the_form_cannot_merge_into_main(settings):
+    """The shipped configuration saves into a pull request (editorial workflow: a branch per
+    record) and has no publish action: the merge happens on the repository host, where the
+    required checks must pass. Decap's words for the pull request's states are not the record's."""
+    for editor in (settings["editor"], {**settings["editor"], "base_url": OAUTH},
+                   {k: v for k, v in settings["editor"].items() if k != "base_url"}):
+        config = cms_config(with_editor(settings, **editor))
+        assert config["publish_mode"] == "editorial_workflow"
+        (brands,) = config["collections"]
+        assert brands["publish"] is False and brands["delete"] is False
+    status = next(f for f in brands["fields"] if f["name"] == "status")
+    assert status["label"] == STATUS_LABEL and "发布" not in STATUS_LABEL
+    form_js = (REPO / "site_builder/editor/admin/form.js").read_text(encoding="utf-8")
+    for words in ('draft: "编辑中"', 'ready: "审核通过"', 'published: "已合并到网站"'):
+        assert words in form_js
 
 
 def test_a_schema_change_is_caught_by_the_walk(settings):

@@ -25,6 +25,7 @@ from workflow_runner import (
     StepRun,
     clean_checkout,
     git,
+    job_failed,
     reset,
     run_github_job,
     run_gitlab_job,
@@ -38,14 +39,14 @@ NEEDS_SUDO = "装系统软件包要 sudo，.ci/run 已装好 fonts-noto-cjk"
 
 
 def _failed(runs: list[StepRun]) -> str:
-    last = runs[-1] if runs else None
+    last = next((r for r in runs if r.returncode != 0), runs[-1] if runs else None)
     if last is None:
         return "没有运行任何步骤"
     return f"步骤「{last.name}」退出码 {last.returncode}：\n{last.command}\n---\n{last.output[-6000:]}"
 
 
 def _ok(runs: list[StepRun]) -> bool:
-    return bool(runs) and runs[-1].returncode == 0
+    return bool(runs) and not job_failed(runs)
 
 
 def _ran(runs: list[StepRun]) -> list[str]:
@@ -67,6 +68,8 @@ def _github_pull_request(base: str) -> Scenario:
         "github.event_name": "pull_request", "github.ref": "refs/pull/7/merge",
         "inputs.pages": False, "inputs.base-ref": base,
         "inputs.artifact-name": "site-preview-pr-7", "inputs.retention-days": 7,
+        "inputs.pr-number": "7", **{f"secrets.PREVIEW_{k}": "" for k in (
+            "HOST", "PORT", "USER", "PATH", "URL", "SSH_KEY", "KNOWN_HOSTS")},
         "steps.pages.outputs.base_url": "",  # the Pages step does not run on a pull request
         "steps.cache.outputs.cache-hit": "false",
         "steps.cache.outputs.cache-primary-key": "site-build-x",
@@ -135,10 +138,13 @@ def test_publish_workflows_build_the_site_as_written(installed_clone, tmp_path):
         failures.append("GitHub（拉取请求）：" + _failed(runs))
     else:
         names = _ran(runs)
-        assert "档案改动说明" in names and "截图（手机宽度）" in names, names
+        assert "档案改动说明" in names and "截图（手机宽度，合并前后）" in names, names
         summary = (tmp_path / "gh-pr" / "github_step_summary.txt").read_text(encoding="utf-8")
         assert record.stem in summary or "示例改动" in summary, summary[-2000:]
-        assert any((clone / "screenshots").glob("*.png")), "改动的页面没有截图"
+        for when in ("before", "after"):  # the same pages before and after the merge
+            assert any((clone / "screenshots" / when).glob("*.png")), f"改动的页面没有截图（{when}）"
+        comment = (clone / "pr-comment" / "comment.md").read_text(encoding="utf-8")
+        assert "✅ 检查通过" in comment and "示例改动" in comment, comment
     git(clone, "reset", "-q", "--hard", sha)
 
     # Gitea (and Forgejo, whose file differs only in runs-on): the job on main, no deploy keys.
@@ -171,7 +177,7 @@ def test_publish_workflows_build_the_site_as_written(installed_clone, tmp_path):
     runs = run_github_job(clone / ".github/workflows/site.yml", "site", clone, _github_push(sha),
                           tmp_path / "planted",
                           replace=("site-builder build --strict", "site-builder build --strikt"))
-    assert not _ok(runs) and runs[-1].name == "生成站点（严格模式）", _ran(runs)
+    assert not _ok(runs) and _failed(runs).startswith("步骤「生成站点（严格模式）」"), _ran(runs)
 
 
 def test_the_installed_theme_is_what_mkdocs_reads_besides_the_project_s_folder(tmp_path):
@@ -189,3 +195,177 @@ def test_the_installed_theme_is_what_mkdocs_reads_besides_the_project_s_folder(t
     assert installed_theme_dirs(Theme) == list(Theme.dirs[1:])
     Theme.custom_dir = None
     assert project_theme_dirs(Theme) == [] and installed_theme_dirs(Theme) == list(Theme.dirs)
+
+
+# -- a pull request whose check fails still gets its summary, preview step and comment -----------
+
+class _FakeGitHub:
+    """GitHub's issue-comment API on loopback: lists, creates and edits comments, recording
+    every request (method, path, JSON body) the workflow's curl makes."""
+
+    def __init__(self) -> None:
+        import http.server
+        import json
+        import threading
+
+        self.requests: list[tuple[str, str, dict | None]] = []
+        self.comments: list[dict] = []
+        fake = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _body(self):
+                n = int(self.headers.get("Content-Length") or 0)
+                return json.loads(self.rfile.read(n)) if n else None
+
+            def _send(self, status, data):
+                raw = json.dumps(data).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+            def do_GET(self):
+                fake.requests.append(("GET", self.path, None))
+                self._send(200, fake.comments)
+
+            def do_POST(self):
+                body = self._body()
+                fake.requests.append(("POST", self.path, body))
+                fake.comments.append({"id": 100 + len(fake.comments), "body": body["body"]})
+                self._send(201, fake.comments[-1])
+
+            def do_PATCH(self):
+                body = self._body()
+                fake.requests.append(("PATCH", self.path, body))
+                cid = int(self.path.rsplit("/", 1)[1])
+                for c in fake.comments:
+                    if c["id"] == cid:
+                        c["body"] = body["body"]
+                self._send(200, {"id": cid})
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+BAD_RECORD = ("---\nslug: shili-cuowu\nname: 示例·有错的品牌\nsummary: 虚构的示例品牌，只用于测试。\n"
+              "status: 已发布\ncategory: 民生保障型\ndistricts: [白鹭区]\nfigures:\n"
+              "  - label: 从业人数\n    value: 很多\n    unit: 人\nupdated: 2026-11-20\n---\n"
+              "虚构品牌的故事。\n")
+
+
+def test_a_failing_pull_request_still_gets_its_summary_and_one_comment(installed_clone, tmp_path):
+    clone = installed_clone
+    reset(clone)
+    sha = git(clone, "rev-parse", "HEAD").strip()
+    (clone / "brands" / "shili-cuowu.md").write_text(BAD_RECORD, encoding="utf-8")
+    git(clone, "add", "-A")
+    git(clone, "commit", "-q", "-m", "an editor's record with a mistake")
+    try:
+        scenario = _github_pull_request(sha)
+        runs = run_github_job(clone / ".github/workflows/site.yml", "site", clone, scenario,
+                              tmp_path / "gh-pr")
+        names = _ran(runs)
+        assert job_failed(runs)  # the check fails …
+        first = next(r for r in runs if r.returncode != 0)
+        assert first.name == "校验品牌档案", _failed(runs)
+        assert "生成站点（严格模式）" not in names  # (the build waits for a valid record)
+        # … and the steps the editor needs still run, each of them succeeding
+        for step in ("档案改动说明", "整理问题清单（供评论）", "部署预览（设置了预览密钥时）", "写评论内容"):
+            assert step in names, (step, names)
+            assert next(r for r in runs if r.name == step).returncode == 0, _failed(
+                [r for r in runs if r.name == step])
+        preview = next(r for r in runs if r.name == "部署预览（设置了预览密钥时）")
+        assert "没有设置预览密钥" in preview.output
+        comment = (clone / "pr-comment" / "comment.md").read_text(encoding="utf-8")
+        assert comment.startswith("<!-- site-builder:pr-comment -->")
+        assert "❌ 检查没有通过" in comment
+        assert "“关键数据 第1项·数值”" in comment and "figures[0]" not in comment
+        assert "示例·有错的品牌" in comment  # the change summary
+        # the comment job: posts once, then edits the same comment on the next push
+        fake = _FakeGitHub()
+        try:
+            comment_scenario = Scenario("GitHub: comment", {
+                "github.token": "fake-token", "github.repository": "shili-org/laowu",
+                "github.event.pull_request.number": "7",
+                "github.event.pull_request.head.repo.full_name": "shili-org/laowu"},
+                env={"GITHUB_API_URL": fake.url})
+            for _push in range(2):
+                runs = run_github_job(clone / ".github/workflows/pr.yml", "comment", clone,
+                                      comment_scenario, tmp_path / "gh-comment")
+                assert not job_failed(runs), _failed(runs)
+        finally:
+            fake.close()
+        methods = [(m, path.split("?")[0]) for m, path, _ in fake.requests]
+        assert methods == [("GET", "/repos/shili-org/laowu/issues/7/comments"),
+                           ("POST", "/repos/shili-org/laowu/issues/7/comments"),
+                           ("GET", "/repos/shili-org/laowu/issues/7/comments"),
+                           ("PATCH", "/repos/shili-org/laowu/issues/comments/100")]
+        assert len(fake.comments) == 1 and fake.comments[0]["body"] == comment
+    finally:
+        git(clone, "reset", "-q", "--hard", sha)
+        reset(clone)
+
+
+def _gate(tmp_path, name: str, **results) -> list[StepRun]:
+    contexts = {f"needs.{k}.result": v for k, v in results.items() if k != "code"}
+    contexts["needs.changed.outputs.code"] = results.get("code", "")
+    return run_github_job(REPO / ".github/workflows/pr.yml", "gate", tmp_path, Scenario(
+        name, contexts), tmp_path / name)
+
+
+def test_the_required_check_fails_unless_the_checks_passed(tmp_path):
+    """合并前检查, the one status check branch protection requires: a failed check (a bad
+    record) or failed tests keep the pull request from merging; content-only passes without the
+    software tests."""
+    ok = {"changed": "success", "checks": "success", "tests": "success", "lowest": "success",
+          "code": "true"}
+    assert not job_failed(_gate(tmp_path, "all-passed", **ok))
+    assert not job_failed(_gate(tmp_path, "content-only", **{
+        **ok, "tests": "skipped", "lowest": "skipped", "code": "false"}))
+    for name, change in (("bad-record", {"checks": "failure"}),
+                         ("cancelled", {"checks": "cancelled"}),
+                         ("tests-failed", {"tests": "failure"}),
+                         ("code-untested", {"tests": "skipped", "lowest": "skipped"})):
+        runs = _gate(tmp_path, name, **{**ok, **change})
+        assert job_failed(runs) and "::error::不能合并" in runs[-1].output, name
+
+
+def test_content_only_pull_requests_skip_the_software_tests(tmp_path):
+    """The `changed` job's step, as written: records and pages alone → no tests; a change to the
+    program → the tests run."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "brands").mkdir()
+    (repo / "brands" / "a.md").write_text("x\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    base = git(repo, "rev-parse", "HEAD").strip()
+    results = {}
+    for name, rel in (("content", "brands/shili-b.md"), ("page", "docs/shili-page.md"),
+                      ("code", "site_builder/x.py")):
+        path = repo / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("y\n", encoding="utf-8")
+        git(repo, "add", rel)  # (not the step's own lists of files, left in the checkout)
+        git(repo, "commit", "-q", "-m", name)
+        runs = run_github_job(REPO / ".github/workflows/pr.yml", "changed", repo, Scenario(
+            name, {"github.event.pull_request.base.sha": base}), tmp_path / name)
+        assert not job_failed(runs), _failed(runs)
+        results[name] = (tmp_path / name / "github_output.txt").read_text(encoding="utf-8")
+    assert results == {"content": "code=false\n", "page": "code=false\n", "code": "code=true\n"}
+    gitea = yaml.safe_load((REPO / ".gitea/workflows/ci.yml").read_text(encoding="utf-8"))
+    steps = gitea["jobs"]["tests"]["steps"]
+    assert [s.get("if") for s in steps if s.get("name") == "运行全部测试"] == [
+        "steps.scope.outputs.code == 'true'"]
+    gitlab = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert "site_builder/**/*" in gitlab["tests"]["rules"][0]["changes"]["paths"]

@@ -89,13 +89,28 @@ def test_pull_requests_are_fork_safe():
     assert pr["permissions"] == {"contents": "read"}
     for name in ("pr.yml", "site.yml"):
         text = (WORKFLOWS / name).read_text(encoding="utf-8")
-        assert "pull_request_target" not in text and "secrets." not in text, name
+        assert "pull_request_target" not in text, name
+        # the only secrets: the preview server's, passed to the one step that uploads the preview
+        assert set(re.findall(r"secrets\.(\w+)", text)) <= {
+            "PREVIEW_HOST", "PREVIEW_PORT", "PREVIEW_USER", "PREVIEW_PATH", "PREVIEW_URL",
+            "PREVIEW_SSH_KEY", "PREVIEW_KNOWN_HOSTS"}, name
         data = _load(name)
-        for job in data["jobs"].values():
+        for job_name, job in data["jobs"].items():
+            steps = job.get("steps", [])
+            if job_name == "comment":
+                # may write the comment, and so runs no code of the pull request: no checkout,
+                # only the comment written by the checks and curl
+                assert job["permissions"] == {"pull-requests": "write"}
+                assert not any(s.get("uses", "").startswith("actions/checkout@") for s in steps)
+                assert not any(".venv" in s.get("run", "") or "make" in s.get("run", "")
+                               for s in steps)
+                continue
             assert job.get("permissions", {"contents": "read"}) == {"contents": "read"}
-            for step in job.get("steps", []):
+            for step in steps:
                 if step.get("uses", "").startswith("actions/checkout@"):
                     assert step["with"]["persist-credentials"] is False
+                if "secrets." in str(step.get("env", "")):
+                    assert step["name"] == "部署预览（设置了预览密钥时）", step["name"]
 
 
 def test_pull_requests_get_checks_and_a_preview():
@@ -110,7 +125,7 @@ def test_pull_requests_get_checks_and_a_preview():
     assert any(" check site" in r for r in runs)
     uploads = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
     assert sorted(u["with"]["path"] for u in uploads) == [
-        "screenshots/", "site.tar.gz\nconstraints.txt\n", "site/"]
+        "pr-comment/", "screenshots/", "site.tar.gz\nconstraints.txt\n", "site/"]
     assert any("site-builder changes --base" in r and "$GITHUB_STEP_SUMMARY" in r for r in runs)
     assert _load("pr.yml")["jobs"]["checks"]["with"]["base-ref"] == (
         "${{ github.event.pull_request.base.sha }}")
@@ -244,6 +259,8 @@ def test_every_command_the_workflows_run_exists():
                         assert line.split()[1] in targets, line
                         seen += 1
                     elif line.startswith(".venv/bin/site-builder "):
+                        # the command alone: without its redirection, `|| …` or line continuation
+                        line = re.split(r" > | \|\| |\s*\\$", line)[0]
                         args = shlex.split(line.replace("$GITHUB_STEP_SUMMARY", "summary.md"))[1:]
                         _parser().parse_args(args)  # exits (fails the test) on a wrong flag
                         seen += 1

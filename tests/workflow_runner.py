@@ -80,9 +80,33 @@ def fill(text: str, contexts: dict[str, object]) -> str:
     return _EXPR.sub(one, text)
 
 
+_STATUS_FUNCTIONS = re.compile(r"\b(always|success|failure|cancelled)\(\s*\)")
+
+
+def _status_functions(expr: str, contexts: dict[str, object]) -> str:
+    """always(), success(), failure() and cancelled() by the job's status so far ("job.status"
+    in the contexts: success until a step fails; a job run here is never cancelled)."""
+    failed = contexts.get("job.status") == "failure"
+    value = {"always": True, "success": not failed, "failure": failed, "cancelled": False}
+    return _STATUS_FUNCTIONS.sub(lambda m: "true" if value[m.group(1)] else "false", expr)
+
+
+def step_condition(cond: str | None, contexts: dict[str, object]) -> bool:
+    """Whether a step runs, as GitHub decides: without a status function in its `if:` a step
+    runs only while every earlier step succeeded (an implicit success() && …)."""
+    if cond is None:
+        return contexts.get("job.status") != "failure"
+    expr = str(cond).strip().removeprefix("${{").removesuffix("}}").strip()
+    if not _STATUS_FUNCTIONS.search(expr):
+        expr = f"success() && ({expr})"
+    return _truthy(evaluate(expr, contexts))
+
+
 def evaluate(expr: str, contexts: dict[str, object]) -> object:
-    """A GitHub Actions expression of names, 'strings', ==, !=, &&, || and !, as the service
-    evaluates it (an empty string and null are false)."""
+    """A GitHub Actions expression of names, 'strings', ==, !=, &&, || and !, and the status
+    functions (`_status_functions`), as the service evaluates it (an empty string and null are
+    false)."""
+    expr = _status_functions(expr, contexts)
     out, i = [], 0
     values: dict[str, object] = {}
     while i < len(expr):
@@ -152,8 +176,9 @@ def _read_env_file(path: Path) -> dict[str, str]:
 def run_github_job(workflow: Path, job: str, checkout: Path, scenario: Scenario,
                    runner_dir: Path, replace: tuple[str, str] | None = None) -> list[StepRun]:
     """Run the `run:` steps of `job` in `checkout` as GitHub's (or Gitea's) runner would, in
-    order, stopping at the first that fails. `replace` edits one step's command (old, new): a
-    planted mistake."""
+    order: once a step fails, only the steps whose `if:` asks for it (always(), failure()) still
+    run, and the job stays failed. `replace` edits one step's command (old, new): a planted
+    mistake."""
     data = load_workflow(workflow)
     spec = data["jobs"][job]
     runner_dir.mkdir(parents=True, exist_ok=True)
@@ -163,7 +188,8 @@ def run_github_job(workflow: Path, job: str, checkout: Path, scenario: Scenario,
                                                            "GITHUB_STEP_SUMMARY", "GITHUB_PATH")}
     for f in files.values():
         f.write_text("", encoding="utf-8")
-    contexts = {"github.workspace": str(checkout), "runner.temp": str(temp), **scenario.contexts}
+    contexts = {"github.workspace": str(checkout), "runner.temp": str(temp), **scenario.contexts,
+                "job.status": "success"}
     env = {**base_environment(runner_dir / "home"), **scenario.env,
            **{k: str(v) for k, v in files.items()},
            "GITHUB_WORKSPACE": str(checkout), "RUNNER_TEMP": str(temp), "GITHUB_ACTIONS": "true"}
@@ -176,8 +202,7 @@ def run_github_job(workflow: Path, job: str, checkout: Path, scenario: Scenario,
     runs: list[StepRun] = []
     for step in spec["steps"]:
         name = step.get("name", step.get("uses", step.get("run", "")))
-        if "if" in step and not _truthy(evaluate(str(step["if"]).removeprefix("${{").removesuffix(
-                "}}"), contexts)):
+        if not step_condition(step.get("if"), contexts):
             continue
         if "uses" in step or name in scenario.skip:
             continue
@@ -190,9 +215,14 @@ def run_github_job(workflow: Path, job: str, checkout: Path, scenario: Scenario,
                               cwd=checkout, env=step_env, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True, timeout=900, check=False)
         runs.append(StepRun(name, command, proc.returncode, proc.stdout))
-        if proc.returncode != 0:
-            break
+        if proc.returncode != 0 and not step.get("continue-on-error"):
+            contexts["job.status"] = "failure"
     return runs
+
+
+def job_failed(runs: list[StepRun]) -> bool:
+    """The job's result as the service reports it: failed when any step failed."""
+    return any(r.returncode != 0 for r in runs)
 
 
 def run_gitlab_job(ci_file: Path, job: str, checkout: Path, scenario: Scenario,

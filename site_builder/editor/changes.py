@@ -10,6 +10,7 @@ value taken from the pull request is escaped (`md`) or put in a code span that i
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import subprocess
@@ -23,6 +24,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..diagnostics import Code, Reporter
 from ..load.frontmatter import MAX_FILE_BYTES, parse_yaml, read_document
 from ..load.settings import load_settings
+from ..project import resolve_build_date
 from ..schema.brand import BRAND, PUBLISHED
 from ..schema.fields import Amount, Image, ListOf, Number, Obj, Spec, label_words
 from ..schema.round import ROUND
@@ -45,6 +47,9 @@ class RecordChange:
     pages: list[str] = field(default_factory=list)
     note: str = ""
     broken: bool = False  # the new version cannot be read: the build would fail
+    offline: list[str] = field(default_factory=list)  # addresses that stop working, and when
+    private: list[str] = field(default_factory=list)  # changes to fields never published
+    story: list[str] = field(default_factory=list)  # the story's changed sentences
 
 
 def plain(node: Node | None):
@@ -235,8 +240,82 @@ def unreadable_change(relpath: str, problems: list) -> RecordChange:
     return ch
 
 
+# Fields that never reach the site, the search or the open data: listed apart, as such.
+_PRIVATE_LABELS = (BRAND.fields["editor_note"].label,)
+_PRIVATE_PARTS = tuple(sep + BRAND.fields["people"].item.fields["consent"].label
+                       for sep in ("·", "："))
+OFFLINE = "这个页面将下线，地址失效"
+# A sentence of the story: up to its closing punctuation (Chinese or Western) or the line's end.
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")
+MAX_STORY_LINES = 8
+
+
+def _private(line: str) -> bool:
+    return line.startswith(_PRIVATE_LABELS) or any(p in line for p in _PRIVATE_PARTS)
+
+
+def _sentences(text: str) -> list[str]:
+    return [m.group().strip() for m in _SENTENCE.finditer(text) if m.group().strip()]
+
+
+def story_sentences(old: str, new: str) -> list[str]:
+    """The story's changed sentences: each replaced, removed or added one, quoted."""
+    import difflib
+
+    a, b = _sentences(old), _sentences(new)
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        olds, news = a[i1:i2], b[j1:j2]
+        for k in range(max(len(olds), len(news))):
+            was = olds[k] if k < len(olds) else None
+            now = news[k] if k < len(news) else None
+            if was is not None and now is not None:
+                out.append(f"由 {_q(was)} 改为 {_q(now)}")
+            elif now is not None:
+                out.append(f"新增 {_q(now)}")
+            else:
+                out.append(f"删去 {_q(was)}")
+    if len(out) > MAX_STORY_LINES:
+        out = out[:MAX_STORY_LINES] + [f"另有 {len(out) - MAX_STORY_LINES} 处改动，见文件的差异"]
+    return out
+
+
+def _date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _offline(folder: str, stem: str, old_stem: str, of: dict, nf: dict, was: bool, now: bool,
+             deleted: bool, today: dt.date) -> list[str]:
+    """Where a page the public could open goes away: withdrawn, deleted, moved, or its 下线日期
+    passed; and when a published page will come down or go up later."""
+    if folder != "brands":
+        return []
+    page = code(f"/brands/{stem}/")
+    until, since = _date(nf.get("publish_until") or ""), _date(nf.get("publish_from") or "")
+    live_before = was and not ((u := _date(of.get("publish_until") or "")) and u <= today)
+    out = []
+    if old_stem and was:
+        out.append(f"{OFFLINE}：{code(f'/brands/{old_stem}/')}（页面移到 {page}，旧地址的链接和收藏都会打不开）")
+    elif was and deleted:
+        out.append(f"{OFFLINE}：{page}（档案被删除）")
+    elif was and not now:
+        out.append(f"{OFFLINE}：{page}（发布状态改为 {_q(nf.get('status') or '空')}）")
+    elif now and until and until <= today and live_before:
+        out.append(f"{OFFLINE}：{page}（下线日期 {until.isoformat()} 已到）")
+    elif now and until and until > today and nf.get("publish_until") != of.get("publish_until"):
+        out.append(f"这个页面将于 {until.isoformat()} 下线，之后地址失效：{page}")
+    if now and since and since > today and nf.get("publish_from") != of.get("publish_from"):
+        out.append(f"这个页面要到 {since.isoformat()} 才上线：{page}")
+    return out
+
+
 def record_change(relpath: str, old: tuple[dict, str] | None, new: tuple[dict, str] | None,
-                  old_path: str = "") -> RecordChange:
+                  old_path: str = "", today: dt.date | None = None) -> RecordChange:
     """What changed in one record file, field by field in the schema's order, and which pages;
     `old_path` when the record was renamed or moved (its page address changes)."""
     folder = PurePosixPath(relpath).parts[0]
@@ -262,8 +341,19 @@ def record_change(relpath: str, old: tuple[dict, str] | None, new: tuple[dict, s
     unknown = [k for k in {**of, **nf} if k not in spec.fields and of.get(k) != nf.get(k)]
     ch.lines += [f"未知字段 {md(k)}：由 {_q(of.get(k, ''))} 改为 {_q(nf.get(k, ''))}"
                  for k in unknown]
-    if ob.strip() != nb.strip() and not (old is None and not nb.strip()):
-        ch.lines.append(f"{BODY[folder]}：已修改（{len(ob.strip())} 字 → {len(nb.strip())} 字）")
+    ch.private = [line for line in ch.lines if _private(line)]
+    ch.lines = [line for line in ch.lines if not _private(line)]
+    if ob.strip() != nb.strip() and new is not None and not (old is None and not nb.strip()):
+        ch.story = story_sentences(ob, nb) if old is not None else [
+            f"新写了 {len(_sentences(nb))} 句"]
+        if not ch.story:  # only the line breaks or the spacing changed
+            ch.story = ["只改了换行或空格"]
+    today = today or resolve_build_date()
+    ch.offline = _offline(folder, PurePosixPath(relpath).stem,
+                          PurePosixPath(old_path).stem if old_path else "", of, nf, was, now,
+                          new is None, today)
+    if ch.private and not ch.lines and not ch.story and not ch.note and not ch.offline:
+        return ch  # only fields the public never sees: no page changes
     if was or now:
         ch.pages = pages_of(folder, PurePosixPath(relpath).stem, of if was else {},
                             nf if now else {})
@@ -854,12 +944,21 @@ def format_changes(changes: list[RecordChange], base: str, site_url: str = "") -
         if c.broken:
             lines += [f"  - 问题：{line}" for line in c.lines]
             continue
+        lines += [f"  - ⚠ {o}" for o in c.offline]
         if c.lines:
             lines.append("  - " + "；".join(c.lines))
-        elif not c.note:
+        if c.story:
+            lines.append(f"  - {BODY[c.path.split('/')[0]]}改动的句子：")
+            lines += [f"    - {s}" for s in c.story]
+        if c.private:
+            lines.append("  - 不公开的字段（只给编辑看，不出现在网站、搜索和开放数据中）："
+                         + "；".join(c.private))
+        if not (c.lines or c.story or c.private or c.note or c.offline):
             lines.append("  - 只改了写法（格式、注释或顺序），网站上的内容不变")
         if c.pages:
             lines.append("  - 会变化的页面：" + "、".join(code(root + unquote(p)) for p in c.pages))
+        elif c.private and not (c.lines or c.story or c.note or c.offline):
+            lines.append("  - 公开网站不变")
         else:
             lines.append("  - 不是已发布的档案：公开网站不变")
     for section, (title, _tech) in SECTIONS.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,6 +20,7 @@ from ..schema.fields import (
     ListOf,
     Number,
     Obj,
+    SourceRef,
     Spec,
     Text,
     label_words,
@@ -41,6 +43,7 @@ FORMAT = "strict-frontmatter"  # registered by admin/strict-frontmatter.js
 DRAFT = STATUSES[0]
 DEFAULT_LOCAL_PORT = 8081
 BODY_LABEL = "品牌故事"
+STATUS_LABEL = "网站显示状态"  # the record's status, in the form
 
 # Where each backend talks to when the settings do not say (the repository host's API).
 _DEFAULT_API = {"github": "https://api.github.com", "gitlab": "https://gitlab.com/api/v4"}
@@ -67,7 +70,11 @@ def pattern_of(spec: Text) -> list[str] | None:
         hints.append(f"最多 {spec.max_len} 字")
     if spec.pattern:
         parts.append(f"(?:{spec.pattern})")
-        hints.append(f"应为{spec.pattern_hint}" if spec.pattern_hint else "格式不对")
+        expected = form_words(spec.pattern_hint) if spec.pattern_hint else "本栏说明中的格式"
+        example = spec.example or _EXAMPLES.get(spec.pattern_hint)
+        if example and "例如" not in expected:
+            expected += f"，例如 {example}"
+        hints.append(f"应写成{expected}")
     elif not spec.multiline:
         parts.append("[^\\n]*")
         hints.append("只写一行")
@@ -78,9 +85,37 @@ def pattern_of(spec: Text) -> list[str] | None:
     return ["^" + "".join(parts) + "$", "；".join(hints)]
 
 
+# The schema's words are written for the file (the guide's field reference); the form says the
+# same in the words of the form: no YAML, no field names, no "YYYY".
+_FORM_WORDS = [
+    (re.compile(r"；?可多行（用 \| 开头）"), "；可以分多行写"),
+    (re.compile(r"（见 settings\.yml 的 [a-z_]+）"), ""),
+    (re.compile(r"，?对应 sources 中某条资料的 id(；sources 中的 id)?"), "，从本档案的“资料来源”中选一条"),
+    (re.compile(r"^，"), ""),
+    (re.compile(r" ?districts 列表"), "“所在区”"),
+    (re.compile(r"settings\.yml 中"), "站点设置中"),
+    (re.compile(r"YYYY、YYYY-MM 或 YYYY-MM-DD"), "年份、年-月或年-月-日，例如 2025、2025-06 或 2025-06-30"),
+    (re.compile(r"YYYY 或 YYYY-MM"), "年份或年-月，例如 2019 或 2019-06"),
+    (re.compile(r"YYYY-MM-DD"), "年-月-日，例如 2025-06-30"),
+]
+
+
+# Examples for the patterns whose declaration gives none (fictional values).
+_EXAMPLES = {"电子邮箱地址": "fuwu@example.org", "以 http:// 或 https:// 开头的网址": "https://www.example.org/",
+             "4 到 20 位字母或数字": "G2019001234"}
+
+
+def form_words(text: str) -> str:
+    """A hint or message of the schema in the form's words (see `_FORM_WORDS`)."""
+    text = text.replace("`", "")
+    for pattern, words in _FORM_WORDS:
+        text = pattern.sub(words, text)
+    return text
+
+
 def hint_of(spec: Spec, vocab: dict[str, list[str]]) -> str:
     parts = [p for p in (spec.doc, spec.describe(vocab)) if p]
-    return "；".join(dict.fromkeys(parts)).replace("`", "")
+    return form_words("；".join(dict.fromkeys(parts)))
 
 
 def form_field(name: str, spec: Spec, vocab: dict[str, list[str]],
@@ -122,7 +157,7 @@ def form_field(name: str, spec: Spec, vocab: dict[str, list[str]],
     elif isinstance(spec, Amount):
         # a figure as the report states it (约3万, 1–2万, 61.93 …): text, read by the loader
         f["widget"] = "string"
-        hint = "；".join(p for p in (hint, spec.kind_hint(name)) if p)
+        hint = "；".join(p for p in (hint, form_words(spec.kind_hint(name))) if p)
     elif isinstance(spec, Date) and spec.precision == "day":
         # stored as the text YYYY-MM-DD, with the browser's own date picker
         f |= {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD",
@@ -131,7 +166,10 @@ def form_field(name: str, spec: Spec, vocab: dict[str, list[str]],
         form = {"partial": r"\d{4}(-\d{2}(-\d{2})?)?", "month": r"\d{4}(-\d{2})?"}[spec.precision]
         if spec.unknown:  # the report gives no date: 不详 and its spellings
             form = "(?:" + "|".join([form, *UNKNOWN_DATE_WORDS]) + ")"
-        f |= {"widget": "string", "pattern": [f"^{form}$", f"应为 {spec.describe(vocab)}"]}
+        f |= {"widget": "string", "pattern": [f"^{form}$", "应写成" + form_words(spec.describe(vocab))]}
+    elif isinstance(spec, SourceRef):
+        # one of the record's own 资料来源, chosen from a list (admin/form.js)
+        f["widget"] = "source"
     elif isinstance(spec, Text):
         f["widget"] = "text" if spec.multiline else "string"
         pattern = pattern_of(spec)
@@ -155,15 +193,22 @@ def image_fields(spec: Image, vocab: dict[str, list[str]], required: bool) -> li
 def brand_collection(vocab: dict[str, list[str]]) -> dict:
     fields = [form_field(k, s, vocab) for k, s in BRAND.fields.items()]
     for f in fields:
+        if f["name"] == "media":
+            f["collapsed"] = False  # the cover and the logo, with their alt text, in sight
         if f["name"] == "status":
             f["default"] = DRAFT  # a record made in the form starts as a draft
+            # not "发布状态": Decap's own words are about the pull request (form.js renames them)
+            f["label"] = STATUS_LABEL
+            f["hint"] += "；改动经审核合并后才在网站上生效"
     fields.append({"label": BODY_LABEL, "name": "body", "widget": "markdown", "required": False,
                    "hint": "网页上“品牌故事”一节的正文", "buttons": [
                        "bold", "italic", "link", "heading-two", "heading-three", "quote",
                        "bulleted-list", "numbered-list"],
-                   # the Markdown source first: the rich-text mode rewrites the whole story's
-                   # Markdown on save (Decap's remark serialiser), which the review would show
-                   "editor_components": [], "modes": ["raw", "rich_text"]})
+                   # the Markdown source only: Decap opens the rich-text mode whenever it is
+                   # allowed (unless the browser remembers another choice), and that mode saves a
+                   # typed "## " or "- " as \## or \- and rewrites the whole story's
+                   # Markdown (its remark serialiser); B070 catches what it left in older records
+                   "editor_components": [], "modes": ["raw"]})
     return {
         "name": "brands", "label": "品牌档案", "label_singular": "品牌档案",
         "description": "每个劳务品牌一份档案。保存后会发起拉取请求，检查通过并经审核合并后才出现在网站上。",
@@ -172,7 +217,10 @@ def brand_collection(vocab: dict[str, list[str]]) -> dict:
         # images go into the brand's own folder, brands/<slug>/, and the record keeps the name only
         "media_folder": "{{filename}}", "public_folder": "",
         "sortable_fields": ["name", "updated"],
-        "view_groups": [{"label": "发布状态", "field": "status"}],
+        "view_groups": [{"label": STATUS_LABEL, "field": "status"}],
+        # the form saves into a pull request and never merges it: no 发布 button in the form, the
+        # merge happens on the repository host, where the checks must pass (guide/maintainers.md)
+        "publish": False,
         "fields": fields,
     }
 
@@ -376,6 +424,7 @@ _PAGE = """<!doctype html>
 </head>
 <body data-pagefind-ignore="all">
 {notice}  <noscript>档案编辑器需要启用 JavaScript。也可以按编辑指南在 GitHub 网页上直接修改档案。</noscript>
+  <script src="form.js"></script>
   <script src="{vendor}/decap-cms.js"></script>
   <script type="module" src="strict-frontmatter.js"></script>
 </body>
@@ -437,7 +486,8 @@ def admin_files(settings, root: Path | None = None) -> tuple[dict[str, bytes], d
     generated = {f"{ADMIN_DIR}/index.html": page.encode("utf-8"),
                  f"{ADMIN_DIR}/config.yml": ("# 由 site-builder 根据 schema.py 和 settings.yml 生成，"
                                              "不要手工修改。\n" + config).encode("utf-8")}
-    copied: dict[str, Path] = {f"{ADMIN_DIR}/strict-frontmatter.js": OWN_FILES / "strict-frontmatter.js"}
+    copied: dict[str, Path] = {f"{ADMIN_DIR}/{name}": OWN_FILES / name
+                               for name in ("strict-frontmatter.js", "form.js")}
     for rel, p in vendored_files(nm).items():
         if rel.startswith(DECAP_DIST + "/") and not rel.endswith(".txt"):
             copied[f"{ADMIN_DIR}/{VENDOR_DIR}/{p.name}"] = p

@@ -377,6 +377,7 @@ def check_story(body: str, body_line: int, rep: Reporter, folder: Path | None = 
     loc = _Locator(body, body_line)
     report_pii(rep, STORY_FIELD, body, loc.line_col, phones=phones)
     check_heading_levels(body, body_line, rep)
+    check_markdown_slips(body, body_line, rep)
     m = _HIDDEN_IN_BODY.search(body)
     if m:
         line, col = loc.line_col(m.start())
@@ -482,6 +483,42 @@ def check_heading_levels(body: str, body_line: int, rep: Reporter) -> None:
                     else f"标题从 {'#' * prev} 跳到了 {'#' * level}")
             rep.add(Code.B031, STORY_FIELD, f"{what}（跳过了一级）", line, col, hint="")
         prev = level
+# A block marker escaped at a line's start (what a rich-text editor writes for a typed "## " or
+# "- "), and a list item: the marker, then a space and text.
+_ESCAPED_MARKER = re.compile(r" {0,3}(\\(?:#{1,6}|[-*+>])|\d{1,9}\\[.)])(?=[ \t]|$)")
+_LIST_ITEM = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
+_BLOCK_START = re.compile(r" {0,3}(?:#{1,6}(?:[ \t]|$)|>|[-*+][ \t]|\d{1,9}[.)][ \t]|\||```|~~~)")
+
+
+def check_markdown_slips(body: str, body_line: int, rep: Reporter) -> None:
+    """Warn where the story shows Markdown's symbols instead of what they mark: an escaped
+    heading, list or quote marker at a line's start (B070), and a list written on the line after
+    a paragraph's text, which Python-Markdown keeps in the paragraph while GitHub and the form's
+    preview show a list (B071; we warn rather than render differently from every other page)."""
+    if "\\" not in body and "\n" not in body:
+        return
+    offset, fenced, prev = 0, False, ""
+    for line in body.split("\n"):
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and not line.startswith(("    ", "\t")):
+            m = _ESCAPED_MARKER.match(line)
+            if m:
+                ln, col = line_col(body, offset + m.start(1), body_line)
+                marker = m.group(1)
+                rep.add(Code.B070, STORY_FIELD, f"这一行开头写着“{marker}”，反斜杠让网页原样显示"
+                        f"“{marker.replace(chr(92), '')}”", ln, col,
+                        hint=f"删去反斜杠，写成“{marker.replace(chr(92), '')} …”；确实要显示这个符号时可以忽略")
+            elif (_LIST_ITEM.match(line) and prev.strip() and not _BLOCK_START.match(prev)
+                  and not prev.startswith(("    ", "\t")) and not _SETEXT.match(prev)):
+                ln, col = line_col(body, offset, body_line)
+                rep.add(Code.B071, STORY_FIELD, f"列表“{clip(line.strip(), 20)}”紧跟在文字"
+                        f"“{clip(prev.strip(), 12)}”的下一行，网站会把它们连成一段", ln, col,
+                        hint="")
+        prev = "" if fenced else line
+        offset += len(line) + 1
+
+
 _ALLOWED_LIST = "、".join(sorted(ALLOWED_TAGS - _HEADINGS))
 
 

@@ -52,7 +52,7 @@ _ADMIN_PAGE = ADMIN + "/index.html"
 
 
 def _admin_script(rel: str) -> bool:
-    return is_vendored(rel) or rel == ADMIN + "/strict-frontmatter.js" or (
+    return is_vendored(rel) or rel in (ADMIN + "/strict-frontmatter.js", ADMIN + "/form.js") or (
         rel.startswith(ADMIN + "/yaml/") and rel.endswith(".js"))
 
 

@@ -182,5 +182,9 @@ function keepSpacing(before, after) {
 
 if (typeof window !== "undefined" && window.CMS) {
   window.CMS.registerCustomFormat("strict-frontmatter", "md", { fromFile, toFile });
-  fetch("config.yml").then((r) => r.text()).then((t) => setOrder(parseDocument(t).toJS()));
+  fetch("config.yml").then((r) => r.text()).then((t) => {
+    const config = parseDocument(t).toJS();
+    setOrder(config);
+    window.siteBuilderConfig = config; // the fields' labels, for form.js's messages
+  });
 }

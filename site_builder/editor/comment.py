@@ -1,0 +1,138 @@
+"""The pull request's one Chinese comment: the checks' problems named by the form's labels
+(关键数据 第1项·数值, never figures[0].value), the change summary, the preview's address and the
+before/after phone screenshots of the changed pages. Written as a file; the workflow posts it and
+edits the same comment on every push (found by the hidden MARKER).
+
+    python -m site_builder.editor.comment --problems problems.json --changes changes.md \
+        [--preview-url URL] [--shots-url URL] [--shots DIR] [--result success|failure] OUT
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+from ..schema.brand import BRAND
+from ..schema.fields import ListOf, Obj, Spec, label_words
+from ..schema.round import ROUND
+from .changes import code, md
+from .cms import BODY_LABEL, STATUS_LABEL
+
+MARKER = "<!-- site-builder:pr-comment -->"
+MAX_PROBLEMS = 50
+_STEP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
+
+
+def form_label(path: str, spec: Spec = BRAND) -> str:
+    """A field path of the checks (figures[0].value) in the form's labels (关键数据 第1项·数值);
+    a part the schema does not know is kept as written."""
+    if path in ("正文", "body"):
+        return BODY_LABEL
+    words: list[str] = []
+    node: Spec | None = spec
+    for name, index in _STEP.findall(path or ""):
+        if index:
+            words[-1:] = [f"{words[-1] if words else ''} 第{int(index) + 1}项".strip()]
+            node = node.item if isinstance(node, ListOf) else None
+            continue
+        sub = node.fields.get(name) if isinstance(node, Obj) else None
+        if sub is None:
+            words.append(name)
+            node = None
+            continue
+        label = STATUS_LABEL if (node is spec and name == "status" and spec is BRAND) \
+            else label_words(sub.label, {})
+        words.append(label)
+        node = sub
+    return "·".join(words) or path
+
+
+def _spec_of(rel: str) -> Spec | None:
+    if rel.startswith("brands/") and rel.endswith(".md"):
+        return BRAND
+    if rel.startswith("evaluations/") and rel.endswith(".md"):
+        return ROUND
+    return None
+
+
+def problem_lines(problems: list[dict]) -> list[str]:
+    out = []
+    for p in problems[:MAX_PROBLEMS]:
+        spec = _spec_of(str(p.get("path", "")))
+        field = str(p.get("field") or "")
+        where = form_label(field, spec) if spec is not None and field else field
+        kind = "错误" if p.get("severity") == "error" else "提醒"
+        place = f"{code(str(p.get('path', '')))} 第 {p.get('line', '?')} 行"
+        label = f"“{md(where)}”：" if where else ""
+        out.append(f"- {kind}｜{place}｜{label}{md(str(p.get('message', '')))}")
+    if len(problems) > MAX_PROBLEMS:
+        out.append(f"- 另有 {len(problems) - MAX_PROBLEMS} 个问题，见检查的运行记录")
+    return out
+
+
+def compose(problems: list[dict], changes: str, result: str, preview_url: str = "",
+            shots: list[str] | None = None, shots_url: str = "") -> str:
+    errors = sum(1 for p in problems if p.get("severity") == "error")
+    warnings = len(problems) - errors
+    ok = result == "success" and not problems
+    lines = [MARKER, "## 档案检查与预览", ""]
+    if ok:
+        lines.append("✅ 检查通过：可以由审核人合并。")
+    else:
+        lines.append(f"❌ 检查没有通过（{errors} 个错误，{warnings} 个提醒）：改正之前不能合并。"
+                     if problems else "❌ 检查没有通过：请打开检查的运行记录查看原因，改正之前不能合并。")
+    lines.append("")
+    if problems:
+        lines += ["### 需要改正的地方", "", "按表单中的栏目名称列出；在表单或文件中改正后，这条评论会自动更新。", ""]
+        lines += problem_lines(problems) + [""]
+    if preview_url:
+        lines += [f"**预览**：[在浏览器中打开]({preview_url})（只供审核，不被搜索引擎收录，7 天后删除）", ""]
+    else:
+        lines += ["**预览**：本次没有部署网页预览，可在检查的运行记录中下载站点压缩包。", ""]
+    body = changes.strip()
+    if body.startswith("## "):
+        body = "### " + body[3:]
+    lines += [body, ""]
+    if shots:
+        lines += ["### 手机宽度截图（左：合并前，右：合并后）", "", "| 合并前 | 合并后 |", "|---|---|"]
+        for name in shots:
+            before = f"![合并前]({shots_url}/before/{name})" if shots_url else "（无）"
+            after = f"![合并后]({shots_url}/after/{name})" if shots_url else code(name)
+            lines.append(f"| {before} | {after} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m site_builder.editor.comment")
+    ap.add_argument("--problems", type=Path, action="append", default=[])
+    ap.add_argument("--changes", type=Path)
+    ap.add_argument("--result", default="failure")
+    ap.add_argument("--preview-url", default="")
+    ap.add_argument("--shots", type=Path)
+    ap.add_argument("--shots-url", default="")
+    ap.add_argument("out", type=Path)
+    args = ap.parse_args(argv)
+    problems: list[dict] = []
+    for path in args.problems:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # the check did not get that far: the result says it failed
+        problems += [p for p in data if isinstance(p, dict) and p not in problems]
+    try:
+        changes = args.changes.read_text(encoding="utf-8") if args.changes else ""
+    except OSError:
+        changes = "（没有生成改动说明：检查在此之前就停止了。）"
+    shots = sorted(p.name for p in args.shots.glob("*.png")) if args.shots and \
+        args.shots.is_dir() else []
+    args.out.write_text(compose(problems, changes, args.result, args.preview_url, shots,
+                                args.shots_url.rstrip("/")), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
