@@ -36,7 +36,8 @@ def make_repo(dest: Path, port: int) -> Path:
     """The fictional demo project (records, rounds, settings) with the repository's engine files,
     committed on `main`, its editor's local backend on `port`."""
     dest.mkdir(parents=True)
-    for name in ("brands", "evaluations", "assets"):  # assets: the organiser's logo and icon
+    # assets: the organiser's logo and icon; geo: the map's outline; news: its news and events
+    for name in ("brands", "evaluations", "assets", "geo", "news"):
         shutil.copytree(REPO / "demo" / name, dest / name)
     shutil.copy2(REPO / "demo" / "settings.yml", dest / "settings.yml")
     copy_engine_files(dest)

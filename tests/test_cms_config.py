@@ -121,7 +121,7 @@ def check_field(spec, f: dict, vocab: dict, parents_required: bool, where: str) 
                 assert f"最多 {spec.max_len} 字" in message, where
             if spec.pattern:
                 assert f"(?:{spec.pattern})" in rx, where
-                assert message.startswith("应写成" + form_words(spec.pattern_hint)), where
+                assert "应写成" + form_words(spec.pattern_hint) in message, where
                 assert "例如" in message, (where, message)  # what is expected, with an example
         else:
             assert "pattern" not in f, where
@@ -181,8 +181,11 @@ def test_the_form_cannot_merge_into_main(settings):
                    {k: v for k, v in settings["editor"].items() if k != "base_url"}):
         config = cms_config(with_editor(settings, **editor))
         assert config["publish_mode"] == "editorial_workflow"
-        (brands,) = config["collections"]
-        assert brands["publish"] is False and brands["delete"] is False
+        for collection in config["collections"]:  # brand records, news: none can publish
+            assert collection["publish"] is False and collection["delete"] is False, collection
+            body = next(f for f in collection["fields"] if f["name"] == "body")
+            assert body["modes"] == ["raw"], collection["name"]
+        brands = next(c for c in config["collections"] if c["name"] == "brands")
     status = next(f for f in brands["fields"] if f["name"] == "status")
     assert status["label"] == STATUS_LABEL and "发布" not in STATUS_LABEL
     form_js = (REPO / "site_builder/editor/admin/form.js").read_text(encoding="utf-8")

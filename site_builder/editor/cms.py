@@ -90,7 +90,8 @@ def pattern_of(spec: Text) -> list[str] | None:
 _FORM_WORDS = [
     (re.compile(r"；?可多行（用 \| 开头）"), "；可以分多行写"),
     (re.compile(r"（见 settings\.yml 的 [a-z_]+）"), ""),
-    (re.compile(r"，?对应 sources 中某条资料的 id(；sources 中的 id)?"), "，从本档案的“资料来源”中选一条"),
+    (re.compile(r"，?对应 sources 中某条资料的 id"), "，从本档案的“资料来源”中选一条"),
+    (re.compile(r"；sources 中的 id"), ""),
     (re.compile(r"^，"), ""),
     (re.compile(r" ?districts 列表"), "“所在区”"),
     (re.compile(r"settings\.yml 中"), "站点设置中"),
@@ -232,6 +233,7 @@ def news_collection(vocab: dict[str, list[str]]) -> dict:
     for f in fields:
         if f["name"] == "status":
             f["default"] = DRAFT
+            f["label"] = STATUS_LABEL  # as for brands: not Decap's words about the pull request
         if f["name"] == "images":  # uploaded into the item's own folder
             for sub in f["fields"]:
                 if sub["name"] == "path":
@@ -240,7 +242,8 @@ def news_collection(vocab: dict[str, list[str]]) -> dict:
                    "hint": "网页上这条动态的正文", "buttons": [
                        "bold", "italic", "link", "heading-two", "heading-three", "quote",
                        "bulleted-list", "numbered-list"],
-                   "editor_components": [], "modes": ["raw", "rich_text"]})
+                   # the Markdown source only, as the brands' story (see brand_collection)
+                   "editor_components": [], "modes": ["raw"]})
     return {
         "name": "news", "label": "动态", "label_singular": "动态",
         "description": "新闻和活动（大赛、推介会、培训、论坛、展示交流），每条一份档案。保存后会发起拉取请求，"
@@ -250,6 +253,7 @@ def news_collection(vocab: dict[str, list[str]]) -> dict:
         "media_folder": "{{filename}}", "public_folder": "",
         "sortable_fields": ["date", "title"],
         "view_groups": [{"label": "类别", "field": "kind"}],
+        "publish": False,  # into a pull request only, as brands (brand_collection)
         "fields": fields,
     }
 
