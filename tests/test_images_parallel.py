@@ -121,3 +121,48 @@ def test_few_images_stay_in_threads(sources, tmp_path):
     encoder.finish()
     images._PLANS.clear()
     assert images._Worker.started == started  # no interpreter started for a preview's edit
+
+
+# -- the worker processes end with the build and import nothing from the project ------------------
+
+def test_an_image_worker_ends_when_its_parent_is_killed(tmp_path):
+    from test_process_guards import _kill_parent_then_child_ends, _parent
+
+    proc = _parent(
+        "import time\nfrom site_builder.render import images\n"
+        "w = images._Worker()\nprint(w.proc.pid, flush=True)\ntime.sleep(300)\n", tmp_path)
+    _kill_parent_then_child_ends(proc, int(proc.stdout.readline()))
+
+
+def test_an_image_worker_imports_nothing_from_the_project_or_the_working_folder(
+        sources, tmp_path, monkeypatch):
+    from test_process_guards import _plant
+
+    marker = tmp_path / "imported.txt"
+    planted = _plant(tmp_path / "project", marker)
+    for name in ("PIL/__init__.py", "io.py", "site_builder/render/images.py"):
+        path = planted / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"open({str(marker)!r}, 'a').write({name!r} + '\\n')\n", encoding="utf-8")
+    monkeypatch.chdir(planted)
+    monkeypatch.setattr(images, "PROCESS_AFTER", 0)
+    worker = images._Worker()
+    try:
+        data = sources[1].read_bytes()
+        encoded = worker.run("variants", (data, (320, 180), False, [(320, 180, "WEBP")]))
+    finally:
+        worker.close()
+    assert encoded == images.encode_variants(data, (320, 180), False, [(320, 180, "WEBP")])
+    assert not marker.exists(), marker.read_text(encoding="utf-8")
+
+
+def test_a_worker_runs_only_the_named_jobs(sources):
+    worker = images._Worker()
+    try:
+        with pytest.raises(KeyError):
+            worker.run("os.system", ("true",))
+        # and it goes on working
+        data = sources[2].read_bytes()
+        assert worker.run("story", (data, "JPEG")) == images.encode_story_image(data, "JPEG")
+    finally:
+        worker.close()
