@@ -225,11 +225,13 @@ REBUILD = r"""
 import json, sys, time
 from pathlib import Path
 root, out = Path(sys.argv[1]), Path(sys.argv[2])
-# what `site-builder serve` does after an edit: an incremental build in a warm process
-from site_builder.engines.mkdocs import Preview
+# what `site-builder serve` does after an edit (the default, native engine: build.Preview, as
+# serve_site runs it): an incremental build in a warm process
+from site_builder.build import Preview
 pv = Preview(root, out)
 t0 = time.perf_counter()
-pv.build()
+first_run = pv.update()
+assert first_run.ok, first_run.problems
 pv.wait_for_search()
 first_build = time.perf_counter() - t0
 first = sorted((root / "brands").glob("*.md"))[0]
@@ -251,20 +253,20 @@ def kids():
     return ru.ru_utime + ru.ru_stime + live
 c0, k0 = time.process_time(), kids()
 t0 = time.perf_counter()
-pv.build()
+run = pv.update([first.relative_to(root).as_posix()])
 pages_ready = time.perf_counter() - t0
 pages_cpu = time.process_time() - c0
+assert run.ok, run.problems
 assert "BENCHEDIT" in page.read_text(encoding="utf-8"), "the edited page was not written"
-pv.wait_for_search()
+error = pv.wait_for_search()
 search_ready = time.perf_counter() - t0
 # CPU: this process until the page is written; then also Pagefind (a child) until it is done
 search_cpu = time.process_time() - c0 + kids() - k0
-job = pv.plugin.search_job
-assert job.error is None, job.error
+assert error is None, error
 print(json.dumps({"first_build_s": first_build, "pages_ready_s": pages_ready,
                   "search_ready_s": search_ready, "pages_cpu_s": pages_cpu,
-                  "search_cpu_s": search_cpu, "pages_written": len(pv.plugin.written_pages),
-                  "search_whole_site": job.whole}))
+                  "search_cpu_s": search_cpu, "pages_written": len(run.written),
+                  "search_whole_site": pv.search_job.whole}))
 pv.close()
 """
 
