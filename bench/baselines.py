@@ -7,13 +7,19 @@
     holding the record, the story as the Markdown body, the images beside it), a small layout
     rendering the same fields, taxonomies for category, district, program and cooperation
     region, people and venues listing pages; then Pagefind over Hugo's output.
+(c) the same Hugo site making the same image variants as site-builder with Hugo's own image
+    processing (`make_hugo_baseline(..., variants=True)`): every image at the widths of
+    320/640/1280 px below its own and its own width up to 1,280, WebP at quality 80, and the
+    original format at the middle width (quality 82) as the <img>'s fallback, Lanczos resampling;
+    then Pagefind. The fair baseline for a clean build's image work.
 
-Neither baseline resizes images (site-builder writes 320/640/1280 px WebP + JPEG variants).
+(a) and (b) do not resize images.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -264,10 +270,35 @@ HUGO_LAYOUTS = {
 }
 
 
-def make_hugo_baseline(project, dest: Path) -> int:
-    """A minimal Hugo site over the same published records. Returns the number of brand pages."""
+# (c): site-builder's variants (render/images.py `make_variants`) made by Hugo.
+HUGO_PICTURE = """\
+{{ $img := .img }}{{ $w := $img.Width }}{{ $ws := slice }}\
+{{ range slice 320 640 1280 }}{{ if lt . $w }}{{ $ws = $ws | append . }}{{ end }}{{ end }}\
+{{ $ws = $ws | append (cond (lt $w 1280) $w 1280) | uniq }}\
+{{ $fb := index $ws 0 }}{{ range $ws }}{{ if le . 640 }}{{ $fb = . }}{{ end }}{{ end }}\
+{{ $f := $img.Resize (printf "%dx q82 Lanczos" $fb) }}\
+<picture><source type="image/webp" srcset="{{ range $i, $x := $ws }}{{ if $i }}, {{ end }}\
+{{ ($img.Resize (printf "%dx webp q80 Lanczos" $x)).RelPermalink }} {{ $x }}w{{ end }}">\
+<img src="{{ $f.RelPermalink }}" width="{{ $f.Width }}" height="{{ $f.Height }}" alt="{{ .alt }}" \
+loading="lazy"></picture>"""
+_HUGO_IMG = re.compile(r'<img src="\{\{ \.RelPermalink \}\}" alt="\{\{ ([^}]+?) \}\}"(?: loading="lazy")?>')
+
+
+def _with_variants(layout: str) -> str:
+    return _HUGO_IMG.sub(lambda m: '{{ partial "picture.html" (dict "img" . "alt" '
+                         + m.group(1) + ") }}", layout)
+
+
+def make_hugo_baseline(project, dest: Path, variants: bool = False) -> int:
+    """A minimal Hugo site over the same published records; with `variants`, every image
+    resized as site-builder does (c). Returns the number of brand pages."""
     (dest / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
-    for rel, text in HUGO_LAYOUTS.items():
+    layouts = dict(HUGO_LAYOUTS)
+    if variants:
+        layouts = {rel: _with_variants(text) for rel, text in layouts.items()}
+        assert layouts != HUGO_LAYOUTS
+        layouts["partials/picture.html"] = HUGO_PICTURE
+    for rel, text in layouts.items():
         f = dest / "layouts" / rel
         f.parent.mkdir(parents=True, exist_ok=True)
         f.write_text(text, encoding="utf-8")

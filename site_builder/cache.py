@@ -446,9 +446,37 @@ def code_fingerprint() -> bytes:
     return _FINGERPRINT
 
 
+def decoder_fingerprint() -> bytes:
+    """What tells whether an image's every pixel decodes, and nothing else: Python, Pillow and
+    its decoders, and the checks of validate/images.py. A change to any other file of the
+    program (a template's code, a check of the pages) keeps what was decoded before: after an
+    upgrade, a new CI runner does not decode every image again."""
+    return _DECODER_FINGERPRINT
+
+
+def _decoder_fingerprint() -> bytes:
+    h = hashlib.sha256(f"{sys.version}\0{PIL.__version__}\0".encode())
+    for codec in ("jpg", "zlib", "webp"):
+        h.update(f"{codec}={features.version(codec)}\0".encode())
+    for name in ("validate/images.py", "cache.py"):
+        h.update(name.encode() + b"\0" + (_PACKAGE / name).read_bytes() + b"\0")
+    return h.digest()
+
+
+_DECODER_FINGERPRINT = _decoder_fingerprint()
+# What each kept folder's entries depend on, when it is less than the whole program.
+_NARROW_VERSIONS = {DECODED_IMAGES: decoder_fingerprint}
+
+
+def _version(name: str) -> bytes:
+    narrow = _NARROW_VERSIONS.get(name)
+    return code_fingerprint() if narrow is None else narrow()
+
+
 def versioned(name: str) -> Path:
-    """`name` in the cache folder, for this version of the program only."""
-    return cache_dir() / name / code_fingerprint().hex()[:16]
+    """`name` in the cache folder, for this version of what its entries depend on only (the
+    whole program, or less: `_NARROW_VERSIONS`)."""
+    return cache_dir() / name / _version(name).hex()[:16]
 
 
 def prune_other_versions(name: str) -> None:
@@ -472,14 +500,18 @@ def prune_other_versions(name: str) -> None:
 
 def entry(folder: Path, *parts: bytes, suffix: str = "") -> Path:
     """The file in `folder` named by the keyed hash (HMAC-SHA256, the cache's secret) of this
-    program's version and every part of a key (each part's length first: no two keys run
+    program's version (or of the narrower one `versioned` named the folder by) and every part of a key (each part's length first: no two keys run
     together alike), under a folder named by its first two digits. Without the secret no one
     can tell which name a build will look up."""
-    h = hmac.new(_choice().key, code_fingerprint(), hashlib.sha256)
+    folder = Path(folder)
+    root = cache_dir()
+    named = folder.parent.name if folder.parent.parent == root else None
+    h = hmac.new(_choice().key, _version(named) if named in _NARROW_VERSIONS else
+                 code_fingerprint(), hashlib.sha256)
     for part in parts:
         h.update(len(part).to_bytes(8, "big") + part)
     key = h.hexdigest()
-    return Path(folder) / key[:2] / f"{key}{suffix}"
+    return folder / key[:2] / f"{key}{suffix}"
 
 
 class Kept:

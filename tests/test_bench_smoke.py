@@ -87,6 +87,43 @@ def test_times_are_sane_and_ratios_match_them(site_results):
         assert _close(ratio, a["seconds"] / b["seconds"])
     assert _num(r["full_build_edited_cpu_s"]) and _num(r["full_build_edited_peak_mb"])
     assert "one record edited" in stdout
+    # (b) again, against the build with the caches kept
+    assert _close(r["warm_vs_hugo"], r["full_build_warm_s"] / r["hugo_pagefind_s"])
+    for a, b, ratio in zip(warm, r["runs"]["hugo"], r["ratio_per_round_warm_vs_hugo"]):
+        assert _close(ratio, a["seconds"] / b["seconds"])
+
+
+def test_the_hugo_image_baseline_makes_variants_and_its_ratio_matches(site_results):
+    """(c): Hugo making the same image variants, timed in the same alternating rounds."""
+    r, stdout = site_results
+    runs = r["runs"]["hugo_img"]
+    assert len(runs) == r["repeat"] and _close(statistics.median(x["seconds"] for x in runs),
+                                               r["hugo_images_s"])
+    assert _num(r["hugo_images_s"]) and 0.01 < r["hugo_images_s"] < 600
+    assert _num(r["hugo_images_cpu_s"]) and r["hugo_images_cpu_s"] > 0
+    assert _close(r["full_vs_hugo_images"], r["full_build_s"] / r["hugo_images_s"])
+    assert _close(r["cpu_vs_hugo_images"], r["full_build_cpu_s"] / r["hugo_images_cpu_s"])
+    for a, b, ratio in zip(r["runs"]["ours"], runs, r["ratio_per_round_vs_hugo_images"]):
+        assert _close(ratio, a["seconds"] / b["seconds"])
+    # the same images resized to the same widths: as many WebP files as ours (give or take the
+    # pictures the two use differently), and more than one per image
+    assert r["site_webp_files"] > 0 and r["hugo_images_files"] > 0
+    assert 0.5 < r["hugo_images_files"] / r["site_webp_files"] < 2
+    assert r["hugo_images_files"] >= r["generated"]["images"] // 2
+    assert "(c) Hugo making the same image variants" in stdout
+
+
+def test_memory_against_pagefind_alone_and_the_machine_are_printed(site_results):
+    r, stdout = site_results
+    assert _num(r["pagefind_alone_peak_mb"]) and 5 < r["pagefind_alone_peak_mb"] < 8192
+    assert _num(r["pagefind_alone_s"]) and 0 < r["pagefind_alone_s"] < 600
+    assert _close(r["peak_vs_pagefind"], r["peak_mb"] / r["pagefind_alone_peak_mb"])
+    assert _close(r["warm_peak_vs_pagefind"], r["full_build_warm_peak_mb"] / r["pagefind_alone_peak_mb"])
+    # the build runs Pagefind over the same pages, and Python beside it
+    assert r["peak_vs_pagefind"] > 1
+    for needle in ("Pagefind alone", "machine:", f"{r['machine']['cores']} cores", "≤ 1.15x",
+                   "≤ 0.75x", "≤ 0.4x", "≤ 1.5x", "≤ 2.0x", "≤ 0.5 s", "≤ 2.0 s"):
+        assert needle in stdout, needle
 
 
 def test_memory_and_sizes_are_sane(site_results):

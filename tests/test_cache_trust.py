@@ -6,7 +6,6 @@ write into (inside the project, or tracked by git) is not read at all."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import os
 import subprocess
@@ -52,7 +51,7 @@ def _variant(root: Path, name: str, width: int, ext: str) -> Path:
     """The cache's file for a variant of the brand's image: named by the source's hash, a name
     anyone can work out."""
     data = (root / "brands" / BRAND / name).read_bytes()
-    digest = hashlib.sha256(images._VERSION + data).hexdigest()[:16]
+    digest = images.source_digest(data)
     return cache.cache_dir() / f"{digest}-{width}.{ext}"
 
 
@@ -185,7 +184,7 @@ def test_a_cache_folder_inside_the_project_is_never_read(tmp_path, monkeypatch):
     secret.write_text(SECRET, encoding="utf-8")
     inside = root / ".cache" / "site-builder"
     data = (root / "brands" / BRAND / "logo.png").read_bytes()
-    digest = hashlib.sha256(images._VERSION + data).hexdigest()[:16]
+    digest = images.source_digest(data)
     inside.mkdir(parents=True)
     (inside / f"{digest}-320.webp").symlink_to(secret)  # what a pull request would commit
     (inside / f"{digest}-320.png").write_bytes(b"forged")

@@ -8,22 +8,39 @@ its header says the expected format and exact size. Anything else is encoded aga
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
+import pickle
+import queue
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import PIL
 from markupsafe import Markup, escape
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, features
 
 from ..cache import cache_dir, sealed_file, write_sealed
 
 WIDTHS = (320, 640, 1280)
 FALLBACK_WIDTH = 640
-_VERSION = b"5"  # bump to invalidate cached variants when the encoding changes
+_VERSION = b"5"  # bump to invalidate cached variants when how they are made changes
+# Each format's encoder settings (`_encode`): a variant is named by its source's bytes and these
+# alone, with the libraries that encode, so a change to any other file of the program keeps
+# every variant, and a change to a setting or a library makes each again.
+WEBP = {"quality": 80, "method": 2}  # method 2 of 0-6: a third less time than 4, 2 % more bytes
+JPEG = {"quality": 82, "optimize": True}
+PNG = {"optimize": True}
+GIF = {"optimize": True}
+_ENCODER = repr((_VERSION, WIDTHS, FALLBACK_WIDTH, "LANCZOS", sorted(WEBP.items()),
+                 sorted(JPEG.items()), sorted(PNG.items()), sorted(GIF.items()), PIL.__version__,
+                 *(features.version(codec) for codec in ("jpg", "zlib", "webp")))).encode()
 
 
 @dataclass(frozen=True)
@@ -51,25 +68,76 @@ class Picture:
             f'loading="{loading}" decoding="async"></picture>')
 
 
-class Encoder:
-    """Writes encoded images into the cache in worker threads while the pages are rendered:
-    Pillow lets go of the interpreter while it decodes, resizes and encodes, so the other cores
-    do the image work. `finish()` waits for every job and raises the first failure."""
+# Below this many images a build encodes in threads only: starting the processes (a fresh
+# interpreter importing Pillow, about 0.3 s of CPU each) costs more than it saves.
+PROCESS_AFTER = 24
 
-    def __init__(self, workers: int | None = None) -> None:
-        self.workers = workers or max(1, min(4, os.cpu_count() or 1))
+
+class Encoder:
+    """Writes encoded images into the cache while the pages are rendered. The variants are
+    encoded by worker processes, one per core (`submit`): the pages' rendering holds the
+    interpreter, so image work in threads of this process would wait for it between Pillow's
+    calls. The encoded bytes come back and are written, sealed, by this process (the seal's key
+    stays here). The first `PROCESS_AFTER` images, and the drawings handed over as functions
+    (`write`), are made in threads. The bytes are the same either way: the same code and the
+    same libraries encode them. `finish()` waits for every job and raises the first failure."""
+
+    def __init__(self, workers: int | None = None, processes: bool = True) -> None:
+        self.workers = workers or max(1, min(4, _cores()))
+        self.processes = processes and self.workers > 1
         self._pool: ThreadPoolExecutor | None = None
+        self._idle: queue.SimpleQueue[_Worker] | None = None  # the worker processes not busy
+        self._started: list[_Worker] = []
         self._jobs: dict[Path, Future] = {}
+        self._submitted = 0
 
     def write(self, targets: list[Path], make: Callable[[], list[bytes]]) -> None:
         """Have `make()` produce the files `targets` (in order), unless each is already there."""
-        if all(t in self._jobs or sealed_file(t) for t in targets):
+        if self._known(targets):
             return
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="lb-images")
-        job = self._pool.submit(_write_all, targets, make)
+        self._keep(targets, self._threads().submit(_write_all, targets, make))
+
+    def submit(self, targets: list[Path], job: str, *args) -> None:
+        """Have `JOBS[job](*args)` (its arguments plain values) produce the files `targets`, in
+        a worker process once there are enough of them."""
+        if self._known(targets):
+            return
+        self._submitted += 1
+        if self.processes and self._submitted > PROCESS_AFTER:
+            if self._idle is None:
+                self._idle = queue.SimpleQueue()
+                for _ in range(self.workers):
+                    self._idle.put(_Worker())
+            done = self._threads().submit(self._in_worker, targets, job, args)
+        else:
+            done = self._threads().submit(_write_all, targets, functools.partial(JOBS[job], *args))
+        self._keep(targets, done)
+
+    def _in_worker(self, targets: list[Path], job: str, args: tuple) -> None:
+        worker = self._idle.get()
+        try:
+            encoded = worker.run(job, args)
+        except _WorkerLost:
+            # the process could not start, or died (killed for memory): this thread does it
+            encoded = JOBS[job](*args)
+            worker.close()
+            worker = _Worker(start=False)
+        finally:
+            self._idle.put(worker)
+        for target, data in zip(targets, encoded, strict=True):
+            write_sealed(target, data)
+
+    def _known(self, targets: list[Path]) -> bool:
+        return all(t in self._jobs or sealed_file(t) for t in targets)
+
+    def _keep(self, targets: list[Path], job: Future) -> None:
         for t in targets:
             self._jobs.setdefault(t, job)
+
+    def _threads(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="lb-images")
+        return self._pool
 
     def finish(self) -> None:
         try:
@@ -77,14 +145,135 @@ class Encoder:
                 job.result()
         finally:
             if self._pool is not None:
-                self._pool.shutdown()
+                self._pool.shutdown(cancel_futures=True)
                 self._pool = None
+            if self._idle is not None:
+                while not self._idle.empty():
+                    self._idle.get().close()
+                self._idle = None
             self._jobs.clear()
+            self._submitted = 0
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+class _WorkerLost(Exception):
+    """The worker process is not there to answer."""
+
+
+_PACKAGE = Path(__file__).resolve().parents[1]  # this program's own `site_builder` folder
+# The worker's first lines, after project.CHILD_GUARD (it dies with the build): this very
+# package, loaded from its own folder by file name; nothing is imported from the project or
+# the working folder (-P, and the package's folder as its working folder), as verify's helper.
+_BOOT = (
+    "import importlib.util\n"
+    "spec = importlib.util.spec_from_file_location('site_builder', sys.argv[1])\n"
+    "sys.modules['site_builder'] = package = importlib.util.module_from_spec(spec)\n"
+    "spec.loader.exec_module(package)\n"
+    "from site_builder.render.images import serve_jobs\n"
+    "serve_jobs()\n")
+
+
+class _Worker:
+    """One worker process encoding the jobs it is sent, one at a time, over its pipes: a
+    length-prefixed pickle of (job name, arguments) in, of (ok, result or error) out; both
+    sides are this program."""
+
+    started = 0  # worker processes started by this process, for the tests
+
+    def __init__(self, start: bool = True) -> None:
+        self.proc = None
+        if not start:
+            return
+        from ..project import CHILD_GUARD
+
+        self.err = tempfile.TemporaryFile()  # noqa: SIM115  (closed by close())
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-P", "-c", CHILD_GUARD + _BOOT, str(os.getpid()),
+                 str(_PACKAGE / "__init__.py")],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.err, cwd=_PACKAGE)
+            _Worker.started += 1
+        except OSError:
+            self.proc = None
+
+    def run(self, job: str, args: tuple) -> list[bytes]:
+        if self.proc is None:
+            raise _WorkerLost
+        try:
+            _send(self.proc.stdin, (job, args))
+            ok, value = _receive(self.proc.stdout)
+        except (OSError, EOFError, pickle.UnpicklingError) as e:
+            raise _WorkerLost from e
+        if not ok:
+            raise value
+        return value
+
+    def close(self) -> None:
+        if self.proc is None:
+            return
+        try:
+            self.proc.stdin.close()  # the end of its jobs: it returns
+            self.proc.wait(5)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stdout.close()
+        self.err.close()
+        self.proc = None
+
+
+def _send(pipe, value) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    pipe.write(len(data).to_bytes(8, "big") + data)
+    pipe.flush()
+
+
+def _receive(pipe):
+    head = pipe.read(8)
+    if len(head) < 8:
+        raise EOFError
+    size = int.from_bytes(head, "big")
+    data = pipe.read(size)
+    if len(data) < size:
+        raise EOFError
+    return pickle.loads(data)
+
+
+def serve_jobs() -> None:
+    """A worker process's loop: each job read from stdin, its files' bytes (or what it raised)
+    written back, until stdin ends."""
+    inp, out = sys.stdin.buffer, sys.stdout.buffer
+    while True:
+        try:
+            job, args = _receive(inp)
+        except EOFError:
+            return
+        try:
+            answer = (True, JOBS[job](*args))
+        except Exception as e:  # noqa: BLE001 -- raised again in the build, as a thread would
+            answer = (False, e)
+        try:
+            _send(out, answer)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            _send(out, (False, RuntimeError(f"{type(answer[1]).__name__}: {answer[1]}")))
 
 
 def _write_all(targets: list[Path], make: Callable[[], list[bytes]]) -> None:
     for target, data in zip(targets, make(), strict=True):
         write_sealed(target, data)
+
+
+def source_digest(data: bytes, kind: bytes = b"variant") -> str:
+    """How the cached files made from an image's bytes are named: by those bytes and the
+    encoder's settings and libraries (`_ENCODER`), nothing else (a name anyone can work out: the
+    cache's seal, not the name, tells a file this program wrote)."""
+    return hashlib.sha256(_ENCODER + b"\0" + kind + b"\0" + data).hexdigest()[:16]
 
 
 # A live preview plans the same images after every edit: the plan of a file unchanged since
@@ -105,7 +294,7 @@ def make_variants(src: Path, uri_stem: str, cache_root: Path, encoder: Encoder
     if planned is not None and all(sealed_file(p) for p in planned[1].values()):
         return planned
     data = src.read_bytes()
-    digest = hashlib.sha256(_VERSION + data).hexdigest()[:16]
+    digest = source_digest(data)
     with Image.open(io.BytesIO(data)) as im:
         width, height = im.size
         turned = im.getexif().get(0x0112, 1) in (5, 6, 7, 8)  # EXIF rotation by 90° or 270°
@@ -138,15 +327,9 @@ def make_variants(src: Path, uri_stem: str, cache_root: Path, encoder: Encoder
     if turned:
         draft = draft[::-1]
 
-    def encode() -> list[bytes]:
-        with Image.open(io.BytesIO(data)) as im:
-            im.draft(None, draft)
-            pixels = _bare(ImageOps.exif_transpose(im).convert("RGBA" if has_alpha else "RGB"))
-        # the older format's one small width: baseline JPEG, a third of the time to encode
-        return [_encode(pixels, w, h, kind, progressive=False) for _, w, h, kind in missing]
-
     if missing:
-        encoder.write([t for t, *_ in missing], encode)
+        encoder.submit([t for t, *_ in missing], "variants", data, draft, has_alpha,
+                       [(w, h, kind) for _, w, h, kind in missing])
     planned = Picture(tuple(webp), tuple(fallback), largest, round(height * largest / width)), files
     if len(_PLANS) > 100_000:
         _PLANS.clear()
@@ -155,19 +338,48 @@ def make_variants(src: Path, uri_stem: str, cache_root: Path, encoder: Encoder
     return planned
 
 
+def encode_variants(data: bytes, draft: tuple[int, int], has_alpha: bool,
+                    sizes: list[tuple[int, int, str]]) -> list[bytes]:
+    """The variants of an image's bytes at each (width, height, format), decoded once (a JPEG
+    at the smallest reduced size still at least `draft`)."""
+    with Image.open(io.BytesIO(data)) as im:
+        im.draft(None, draft)
+        pixels = _bare(ImageOps.exif_transpose(im).convert("RGBA" if has_alpha else "RGB"))
+    # the older format's one small width: baseline JPEG, a third of the time to encode
+    return [_encode(pixels, w, h, kind, progressive=False) for w, h, kind in sizes]
+
+
+def encode_story_image(data: bytes, kind: str) -> list[bytes]:
+    """A story's image encoded again in `kind` at its own size and orientation, bare."""
+    with Image.open(io.BytesIO(data)) as im:
+        upright = ImageOps.exif_transpose(im)
+        if kind == "JPEG":
+            pixels = upright.convert("RGB")
+        elif kind == "GIF":
+            pixels = upright.convert("P") if upright.mode not in ("P", "L") else upright.copy()
+        else:
+            alpha = upright.mode in ("RGBA", "LA") or "transparency" in upright.info
+            pixels = upright.convert("RGBA" if alpha else "RGB")
+        pixels = _bare(pixels)
+        return [_encode(pixels, *pixels.size, kind)]
+
+
+# What a worker process may be asked to do (`Encoder.submit`), by name.
+JOBS = {"variants": encode_variants, "story": encode_story_image}
+
+
 def _encode(im: Image.Image, w: int, h: int, kind: str, progressive: bool = True) -> bytes:
     resized = im if (w, h) == im.size else _bare(im.resize((w, h), Image.Resampling.LANCZOS))
     buf = io.BytesIO()
     if kind == "WEBP":
-        # method 2 of 0-6: a third less time than Pillow's default 4 for 2 % more bytes
-        resized.save(buf, "WEBP", quality=80, method=2)
+        resized.save(buf, "WEBP", **WEBP)
     elif kind == "JPEG":
         # progressive: a large story photo shows whole, then sharpens, on a slow connection
-        resized.save(buf, "JPEG", quality=82, optimize=True, progressive=progressive)
+        resized.save(buf, "JPEG", **JPEG, progressive=progressive)
     elif kind == "GIF":
-        resized.save(buf, "GIF", optimize=True)
+        resized.save(buf, "GIF", **GIF)
     else:
-        resized.save(buf, "PNG", optimize=True)
+        resized.save(buf, "PNG", **PNG)
     return buf.getvalue()
 
 
@@ -188,27 +400,14 @@ def clean_copy(src: Path, cache_root: Path, encoder: Encoder | None = None) -> P
     or now when there is none)."""
     data = src.read_bytes()
     kind = _STORY_FORMATS.get(src.suffix.lower().lstrip("."), "PNG")
-    digest = hashlib.sha256(_VERSION + b"story" + data).hexdigest()[:16]
+    digest = source_digest(data, b"story")
     target = cache_root / f"{digest}.{kind.lower()}"
-
-    def encode() -> list[bytes]:
-        with Image.open(io.BytesIO(data)) as im:
-            upright = ImageOps.exif_transpose(im)
-            if kind == "JPEG":
-                pixels = upright.convert("RGB")
-            elif kind == "GIF":
-                pixels = upright.convert("P") if upright.mode not in ("P", "L") else upright.copy()
-            else:
-                alpha = upright.mode in ("RGBA", "LA") or "transparency" in upright.info
-                pixels = upright.convert("RGBA" if alpha else "RGB")
-            pixels = _bare(pixels)
-            return [_encode(pixels, *pixels.size, kind)]
 
     _ORIGINS[str(target)] = "图片"
     if encoder is not None:
-        encoder.write([target], encode)
+        encoder.submit([target], "story", data, kind)
     elif not sealed_file(target):
-        write_sealed(target, encode()[0])
+        write_sealed(target, encode_story_image(data, kind)[0])
     return target
 
 
