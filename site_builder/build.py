@@ -87,6 +87,7 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
         try:
             site = render(project)  # render
             search = _engine(engine)(project, site, staging, defer_search=True)  # engine
+            notices = site.rendered.notices if site.rendered else []
             site = None
             release_memory()  # the indexer has started: the pages' values are on disk now
             findings = verify_site(staging, project.settings.site_url, _label(project, site_dir),
@@ -102,7 +103,7 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
         staging.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read it
         swap_in(staging, site_dir)  # publish
         staging = None
-        return BuildResult(project, True, notices=site.rendered.notices if site.rendered else [])
+        return BuildResult(project, True, notices=notices)
     finally:
         if search is not None:
             search.stop()  # a check failed unexpectedly before the index was waited for
