@@ -58,7 +58,7 @@ def _demo_schemas(tmp_path: Path) -> Path:
     """A copy of the fictional demo with the schemas generated from its own settings: records,
     rounds and settings are checked against their own project's schemas, not the root's."""
     root = copy_demo(tmp_path / "demo", full=False)
-    assert sorted(update_guide(root, only="schema/")) == sorted(SCHEMAS)
+    assert set(SCHEMAS) <= set(update_guide(root, only="schema/"))
     return root
 
 
