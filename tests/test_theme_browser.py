@@ -213,7 +213,8 @@ def test_without_javascript_search_and_directory_still_lead_somewhere(sites, bro
     page.locator(".lb-search-browse a[href$='brands/']").first.click()
     page.wait_for_url("**/brands/")
     cards = page.locator(".lb-card")
-    assert cards.count() >= 8 and cards.first.is_visible()
+    least = 8 if project == "demo" else len(list((PLAIN / "brands").glob("*.md")))  # all its brands
+    assert cards.count() >= least and cards.first.is_visible()
     assert not page.locator(".lb-filters").is_visible()  # the filters need script: hidden
     cards.first.locator("a").click()
     assert page.locator("h1").inner_text()

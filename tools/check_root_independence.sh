@@ -1,5 +1,6 @@
 #!/bin/sh
-# Proves the suite does not depend on the root project: in a temporary clone of this checkout's
+# Proves the suite does not depend on the root project (about 8 minutes on 2 cores with the
+# browser and workflow tests; CI can run it as one step): in a temporary clone of this checkout's
 # last commit, the root's settings.yml, brands/ and evaluations/ are replaced by another fictional
 # region (the national fixture, tests/fixtures/national/: areas are provinces, every level
 # conferred outside, no rounds), `site-builder guide` regenerates the references, and the test
@@ -30,6 +31,9 @@ git clone --quiet "$REPO" "$CLONE"
 rm -rf "$CLONE/settings.yml" "$CLONE/brands" "$CLONE/evaluations"
 cp "$CLONE/tests/fixtures/national/settings.yml" "$CLONE/settings.yml"
 cp -R "$CLONE/tests/fixtures/national/brands" "$CLONE/brands"
+# adapted: without its draft whose source is still unverified (a warning, which the project's own
+# workflows, run by test_workflow_steps.py, refuse under --strict as they should)
+rm "$CLONE/brands/yangli-xiuniang.md"
 mkdir "$CLONE/evaluations"
 printf '# 评选\n\n本站不组织评选（测试用的虚构地区）。\n' > "$CLONE/evaluations/README.md"
 
