@@ -45,8 +45,13 @@ editor: $(STAMP)
 site: $(STAMP)
 	$(SB) build
 
+# Checks of this repository's own project (the tests carry fictional projects of their own and
+# pass whatever the root holds): its records and settings, its generated references up to date,
+# and no invented selection rounds for real brands (evaluations/ holds only its README).
 validate: $(STAMP)
 	$(SB) validate
+	$(SB) guide --check
+	@test "$$(ls evaluations)" = "README.md" || { echo "evaluations/ 中只能有 README.md：不为真实品牌编造评选结果" >&2; exit 1; }
 
 # Post-build checks of site/: broken links and anchors, missing files, titles, foreign hosts.
 check: $(STAMP)

@@ -16,7 +16,15 @@ from .schema.brand import CONSENT_FORMS, PUBLISHED, SOURCE_KINDS, STATUSES, URL_
 from .schema.news import NEWS_PLAIN
 from .schema.page import PAGE_HIDE
 from .schema.round import YES
-from .schema.settings import BY_OUTSIDE, BY_ROUNDS, CONFERRERS  # noqa: F401 (values the stages share)
+from .schema.settings import (  # noqa: F401 (values the stages share)
+    BY_OUTSIDE,
+    BY_ROUNDS,
+    CONFERRERS,
+    ISSUED,
+    PUBLISHED_ON,
+    REPORTED,
+    RUNS,
+)
 
 if TYPE_CHECKING:  # the evaluate stage fills Round.result
     from .evaluate.scoring import RoundResult
@@ -32,7 +40,6 @@ VOCABULARIES = ("districts", "categories", "levels", "stages", "programs", "coop
                 "person_roles", "venue_types", "enterprise_kinds", "figure_labels", "figure_units")
 
 
-AREA_LABEL = "区"  # Guangzhou's word for its areas, when settings.yml does not say
 # Words that make a figure a rate or an average, never added across brands, when settings.yml
 # does not say (its `statistics.non_additive_words`).
 NON_ADDITIVE_WORDS = ("人均", "平均", "率", "占比", "比例", "增长", "增幅")
@@ -97,16 +104,19 @@ class Settings:
 
     @property
     def area_label(self) -> str:
-        """What one of `districts` is called: 区, 市, 省…"""
-        return self.data["region"].get("area_label") or AREA_LABEL
+        """What one of `districts` is called: 区, 市, 省… (required: no region gets 区 by default)"""
+        return self.data["region"]["area_label"]
 
     @property
     def conferral(self) -> dict[str, str]:
-        """Each level that is conferred, and by whom (BY_ROUNDS or BY_OUTSIDE). Without the
-        setting, the highest level is conferred by this site's rounds (Guangzhou's plan)."""
-        if "conferral" in self.data:
-            return {c["level"]: c["by"] for c in self.data["conferral"]}
-        return {self.levels[0]: BY_ROUNDS} if self.levels else {}
+        """Each level that is conferred, and by whom (BY_ROUNDS or BY_OUTSIDE), as settings.yml
+        states it (required: a level is never taken as conferred by this site's rounds unsaid)."""
+        return {c["level"]: c["by"] for c in self.data["conferral"]}
+
+    def runs(self, section: str) -> bool:
+        """Whether the site runs `section` (settings `sections`: rounds, brand_policy), whose
+        fixed text on public pages is shown only then."""
+        return self.data["sections"][section] == RUNS
 
     def levels_by(self, by: str) -> list[str]:
         return [lv for lv in self.levels if self.conferral.get(lv) == by]

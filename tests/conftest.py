@@ -1,6 +1,6 @@
 """Session fixtures that follow the pipeline: a project → its built site, each built once per run.
 
-A test asks for the stage it needs (`shipped_site`, `demo_site`, `showcase_site`); tests that
+A test asks for the stage it needs (`plain_site`, `demo_site`, `showcase_site`); tests that
 change a project work on a copy (`built_copy`). Browser tests carry the `browser` marker.
 """
 
@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from sitecopy import REPO, copy_demo, copy_project
+from sitecopy import FIXTURES, REPO, copy_demo
 
 from site_builder.build import BuildResult, build_site
 
@@ -24,8 +24,9 @@ os.environ.setdefault("XDG_STATE_HOME", tempfile.mkdtemp(prefix="site-builder-te
 
 DEMO = REPO / "demo"
 PROVINCE = REPO / "examples" / "province"
+PLAIN = FIXTURES / "plain"  # a second fictional region, in place of the root project
 DEMO_DATE = dt.date(2026, 12, 1)  # the Makefile's DEMO_DATE
-SHIPPED_DATE = dt.date(2026, 12, 1)  # the shipped site's progress is told against this date
+SHIPPED_DATE = dt.date(2026, 12, 1)  # the plain site's progress is told against this date
 SHOWCASE_URL = "https://showcase.example.org/"
 
 
@@ -35,17 +36,20 @@ def assert_built(result: BuildResult) -> None:
 
 
 @pytest.fixture(scope="session")
-def shipped_project(tmp_path_factory) -> Path:
-    """A copy of the repository's own project (its records, settings, templates and pages),
-    built once into its site/."""
-    root = copy_project(tmp_path_factory.mktemp("shipped") / "project")
+def plain_project(tmp_path_factory) -> Path:
+    """A copy of the fictional plain project (tests/fixtures/plain/: two brands, no people,
+    venues or rounds, no contact or logo), built once into its site/ from the package's own
+    templates. Tests use it, never the repository's root project, whose content `make validate`
+    checks: the suite passes whatever region's settings.yml and brands/ the root holds."""
+    root = tmp_path_factory.mktemp("plain") / "project"
+    shutil.copytree(PLAIN, root)
     assert_built(build_site(root, root / "site", build_date=SHIPPED_DATE))
     return root
 
 
 @pytest.fixture(scope="session")
-def shipped_site(shipped_project) -> Path:
-    return shipped_project / "site"
+def plain_site(plain_project) -> Path:
+    return plain_project / "site"
 
 
 @pytest.fixture(scope="session")

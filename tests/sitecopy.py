@@ -1,4 +1,5 @@
-"""Helpers for the publishing tests: copy this repository's project, compare built trees."""
+"""Helpers for the publishing tests: copy a fictional project, compare built trees. No test copies
+the repository's root project (its content is checked by `make validate`)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,6 @@ REPO = Path(__file__).resolve().parent.parent
 # Fixture projects carry their own fictional settings, whatever the repository's settings.yml says.
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FIXTURE_SETTINGS = FIXTURES / "settings.yml"
-# not mkdocs.yml: the root's names the package's by a path inside this checkout; a copy uses the
-# package's defaults, as a project `site-builder init` made does
-PROJECT_FILES = ("settings.yml",)
-PROJECT_DIRS = ("brands", "evaluations", "docs", "templates")
 # The package's defaults (what a project without its own templates/, docs/ and mkdocs.yml uses).
 PACKAGE = REPO / "site_builder"
 ENGINE_FILES = ("mkdocs.yml", "templates", "docs")
@@ -25,18 +22,6 @@ def copy_engine_files(dest: Path) -> Path:
     shutil.copy2(PACKAGE / "mkdocs.yml", dest / "mkdocs.yml")
     for name in ("templates", "docs"):
         shutil.copytree(PACKAGE / name, dest / name)
-    return dest
-
-
-def copy_project(dest: Path) -> Path:
-    """A copy of the repository's own project (records, settings, templates, docs) in `dest`."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_FILES:
-        if (REPO / name).is_file():
-            shutil.copy2(REPO / name, dest / name)
-    for name in PROJECT_DIRS:
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, dest / name)
     return dest
 
 

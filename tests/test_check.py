@@ -15,9 +15,9 @@ from site_builder.verify.links import check_site
 
 
 @pytest.fixture(scope="module")
-def built(shipped_site) -> Path:
+def built(plain_site) -> Path:
     """The repository's own project, built once per run (conftest.py)."""
-    return shipped_site
+    return plain_site
 
 
 def _pages(site: Path) -> tuple[Path, Path]:

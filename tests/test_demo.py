@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from site_builder.project import load_project
-from site_builder.render.rounds import public_rounds
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "demo"
@@ -193,13 +192,6 @@ def test_brand_pages_show_honours(site):
     page = text(site, "brands/shili-shigang-yuesao/index.html")
     assert "2026年度示例市本地劳务品牌征集评选（虚构） ：本地劳务品牌（第 1 名，公示中" in page
     assert "荣誉" not in text(site, "brands/shili-xiezuo-zhijia/index.html")  # disqualified
-
-
-def test_the_real_project_has_no_scored_rounds():
-    # No invented scores or awards for real brands: evaluations/ holds only its README.
-    assert sorted(p.name for p in (REPO / "evaluations").iterdir()) == ["README.md"]
-    project = load_project(REPO)
-    assert project.evaluations == [] and public_rounds(project.evaluations) == []
 
 
 def test_the_demo_uses_the_package_s_engine_files():

@@ -4,7 +4,7 @@ land, no request to any other host, Chinese language and search by name.
 The fictional demo project (its own settings, records and rounds, the repository's mkdocs.yml,
 docs and templates) is copied into a temporary folder with one extra fictional record whose name
 holds Markdown and HTML characters, and a draft. Search by name is also tried on the shipped
-site as it is built from the repository (`shipped_site`), with the names that are hard for it.
+site as it is built from the repository (`plain_site`), with the names that are hard for it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 from browser import guarded_page, launch_browser, serve_dir
 from conftest import DEMO_DATE
-from sitecopy import copy_demo
+from sitecopy import FIXTURES, copy_demo
 
 from site_builder.build import build_site
 from site_builder.load.settings import load_settings
@@ -230,11 +230,11 @@ def test_search_index_holds_each_brand_name_as_words(built):
 
 
 @pytest.fixture(scope="module")
-def both_served(built, shipped_site):
+def both_served(built, plain_site):
     """Both sites on their own ports and one browser (one Playwright per process), which is
     closed before the servers stop."""
     _, site = built
-    with serve_dir(site) as base, serve_dir(shipped_site) as shipped, launch_browser() as browser:
+    with serve_dir(site) as base, serve_dir(plain_site) as shipped, launch_browser() as browser:
         yield base, shipped, browser
 
 
@@ -253,7 +253,7 @@ def served_shipped(both_served):
 def _shipped_names() -> list[tuple[str, str]]:
     """Names to search for: the hard cases below when the shipped records hold them, else the
     first published shipped brands (the test holds for any project's records)."""
-    project = load_project(REPO)
+    project = load_project(FIXTURES / "plain")  # the root project's stand-in (conftest)
     names = {b.slug: b.name for b in sorted(project.published, key=lambda b: b.slug)}
     hard = [(n, s) for n, s in HARD_NAMES if names.get(s) == n]
     return hard or [(n, s) for s, n in list(names.items())[:4]]

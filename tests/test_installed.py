@@ -27,7 +27,9 @@ FILLED = {
     "第一个地区": "甲县", "第一个品牌类型": "技能型", "第一个品牌层级": "市级劳务品牌",
     "认定方，本站评选或外部认定": "外部认定", "文件名称": "虚构市劳务品牌建设方案",
     "文件类别，如 实施方案、行动计划": "工作方案", "发文单位": "虚构市人力资源和社会保障局",
-    "印发日期，格式 YYYY-MM-DD": "2025-01-02", "官方网址，以 https:// 开头": "https://www.example.org/",
+    "文件的日期，格式 YYYY-MM-DD": "2025-01-02", "官方网址，以 https:// 开头": "https://www.example.org/",
+    "日期的含义，印发日期、发布日期或报道日期": "报道日期",
+    "本站是否组织征集评选，是或否": "否", "是否为品牌制定一品一策，是或否": "否",
     "主办单位": "虚构市人力资源和社会保障局",
 }
 
@@ -113,6 +115,11 @@ def test_init_fill_in_and_build_outside_the_repository(installed, tmp_path):
                 "policy/index.html", "404.html"):
         assert (site / rel).is_file(), rel
     assert "虚构市人力资源和社会保障局" in (site / "about" / "index.html").read_text(encoding="utf-8")
+    # the choices as filled in: the county word, a report date never told as an issue date
+    policy = (site / "policy" / "index.html").read_text(encoding="utf-8")
+    assert "2025-01-02</span>的公开报道" in policy and "印发《虚构市劳务品牌建设方案》" in policy
+    assert "于<span class=\"lb-nw\">2025-01-02</span>印发" not in policy and "一品一策" not in policy
+    assert "所在县" in (site / "about" / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("example", ["demo", "province"])

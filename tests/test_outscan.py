@@ -131,8 +131,8 @@ def test_data_files_search_index_sitemap_and_feeds(tmp_path):
     assert [r[1] for r in csv_rows] == [2, 3]  # "=HYPERLINK" and "-x(1)"; "-12.5" is a number
 
 
-def test_the_shipped_site_scans_clean(shipped_site):
-    assert [d.format() for d in scan_site(shipped_site, None, "site")] == []
+def test_the_plain_site_scans_clean(plain_site):
+    assert [d.format() for d in scan_site(plain_site, None, "site")] == []
 
 
 @pytest.mark.parametrize("page, where", [

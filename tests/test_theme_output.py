@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 FOREIGN = re.compile(rb"unpkg\.com|api\.github\.com|cdn\.jsdelivr|fonts\.googleapis|fonts\.gstatic")
 
 
-@pytest.mark.parametrize("which", ["demo_site", "shipped_site"])
+@pytest.mark.parametrize("which", ["demo_site", "plain_site"])
 def test_nothing_published_that_no_page_uses(which, request):
     site: Path = request.getfixturevalue(which)
     files = [p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()]
@@ -44,7 +44,7 @@ def test_the_check_flags_another_sites_address_inside_a_script(tmp_path):
     assert found == ["https://api.github.com/repos/${e}", "https://unpkg.com/resize-observer-polyfill"]
 
 
-def test_footer_shows_organiser_contact_and_filing_numbers(demo_site, shipped_site):
+def test_footer_shows_organiser_contact_and_filing_numbers(demo_site, plain_site):
     page = (demo_site / "brands/shili-yunling-chayi/index.html").read_text(encoding="utf-8")
     footer = page[page.index('<footer class="lb-footer">'):]
     for text in ("主办单位", "示例市人力资源和社会保障局（虚构）", "承办单位", "示例市示例路 1 号（虚构）",
@@ -53,7 +53,7 @@ def test_footer_shows_organiser_contact_and_filing_numbers(demo_site, shipped_si
                  'href="https://beian.mps.gov.cn/#/query/webSearch?code=00000000000000"'):
         assert text in footer, text
     assert 'src="../../assets/site-logo.png"' in page and 'href="../../assets/favicon.png"' in page
-    shipped = (shipped_site / "index.html").read_text(encoding="utf-8")
+    shipped = (plain_site / "index.html").read_text(encoding="utf-8")
     assert "beian" not in shipped and "主办单位" not in shipped  # nothing set: nothing shown
     assert 'src="assets/emblem.svg"' in shipped and 'rel="icon" href="assets/emblem.svg"' in shipped
 
@@ -64,10 +64,10 @@ def test_no_docs_chrome(demo_site):
     assert "Made with" not in page and "md-toc" not in page
 
 
-def test_every_brand_has_a_share_image(demo_site, shipped_site):
+def test_every_brand_has_a_share_image(demo_site, plain_site):
     if find_cjk_font() is None:
         pytest.skip("没有中文字体（fonts-noto-cjk）")
-    for site in (demo_site, shipped_site):
+    for site in (demo_site, plain_site):
         for folder in (site / "brands").iterdir():
             if folder.is_dir():
                 page = (folder / "index.html").read_text(encoding="utf-8")
@@ -83,8 +83,8 @@ def test_editor_note_is_never_published(demo_site):
     assert hits == []
 
 
-def test_empty_sections_get_no_tab(shipped_site, demo_site):
-    shipped = (shipped_site / "index.html").read_text(encoding="utf-8")
+def test_empty_sections_get_no_tab(plain_site, demo_site):
+    shipped = (plain_site / "index.html").read_text(encoding="utf-8")
     tabs = shipped[shipped.index('class="lb-tabs"'):shipped.index("</nav>", shipped.index('class="lb-tabs"'))]
     assert "典型人物" not in tabs and "文化体验" not in tabs and "征集评选" not in tabs
     text = re.sub(r"<script\b.*?</script>", "", shipped, flags=re.DOTALL)

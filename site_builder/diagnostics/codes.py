@@ -109,8 +109,8 @@ class Code(Enum):
                  Severity.WARNING)
     B017 = _info("层级没有荣誉佐证", "档案写的层级由本站以外的部门认定（settings.yml 的 `conferral` "
          "中写为“外部认定”），档案的 `honours` 中却没有一项写明授予这个层级的荣誉。",
-         "`level: 国家级劳务品牌`，但 honours 为空",
-         "在 `honours` 中补上这项荣誉（名称、授予单位、年份、来源），并写 `level: 国家级劳务品牌`。",
+         "`level:` 写的是外部认定的层级，但 honours 为空",
+         "在 `honours` 中补上这项荣誉（名称、授予单位、年份、来源），并写 `level:` 和档案的层级相同。",
                  Severity.WARNING)
     B018 = _info("关键数据没有时间", "关键数据要有统计时间 `as_of`；不写 as_of 时以所引资料的发布日期代替，"
          "这条资料就必须写了 `date`。报道和资料都没有写明时间时，照实写 `as_of: 日期不详`。",
@@ -424,6 +424,28 @@ class Code(Enum):
                  "（【请填写……】）：每个地区的选择都要由本地区写明，不会替你默认。",
                  "`name: 【请填写：本地区名称，如 示例市】`",
                  "按注释和占位文字中的说明填写本地区的真实取值，删去【】和其中的文字。")
+    S041 = _info("没有写明地区单位", "`region.area_label` 写明 `districts` 中每一项叫什么（区、县、市、省或地区），"
+                 "页面据此写“所在区”“所在省”；不写不会默认为“区”。",
+                 "`region:` 下没有 `area_label`", "在 `region:` 下写一行，例如 `area_label: 市`。")
+    S042 = _info("没有写明层级由谁认定", "`conferral` 写明每个层级由谁认定：“本站评选”（须有本站公布的评选结果）"
+                 "或“外部认定”（如部委、省厅公布的名单，须在档案 honours 中写明）；不写不会默认由本站评选授予。",
+                 "没有 `conferral:`",
+                 "写 `conferral:`，每个需要核对的层级一项：`- level: 层级名` 和 `by: 本站评选` 或 `by: 外部认定`。")
+    S043 = _info("没有写明联系方式", "`contact` 写明本站主办单位的公开联系方式；没有确定的信息写空字符串，"
+                 "页面就不显示，不会用政策的发文单位代替。", "没有 `contact:`",
+                 "写 `contact:`，下面四行 `organization`、`phone`、`email`、`address`，没有的写 `\"\"`。")
+    S044 = _info("没有写明本站开展哪些工作", "`sections` 逐项写明本站是否组织征集评选（`rounds`）、"
+                 "是否为品牌制定一品一策（`brand_policy`）：写“是”的，页面才显示讲述这项工作的固定文字。",
+                 "没有 `sections:`，或其中没有 `rounds`",
+                 "写 `sections:`，下面两行 `rounds: 是` 或 `rounds: 否`，`brand_policy: 是` 或 `brand_policy: 否`。")
+    S045 = _info("没有写明政策文件的类别", "`policy.kind` 是页面称呼这份文件的词（实施方案、行动计划、指导意见、通知……），"
+                 "不写不会默认。", "`policy:` 下没有 `kind`", "在 `policy:` 下写一行，例如 `kind: 实施方案`。")
+    S046 = _info("没有写明政策日期的含义", "`policy.date_kind` 写明 `policy.date` 是印发日期、发布日期还是报道日期；"
+                 "只有报道日期时，页面不会把它说成印发日期。", "`policy:` 下没有 `date_kind`",
+                 "在 `policy:` 下写一行 `date_kind: 印发日期`、`date_kind: 发布日期` 或 `date_kind: 报道日期`。")
+    S047 = _info("层级由本站评选认定，本站却不组织评选", "`conferral` 中有层级写 `by: 本站评选`，"
+                 "`sections.rounds` 却写“否”。", "`by: 本站评选`，`rounds: 否`",
+                 "本站组织评选就把 `rounds` 改为“是”；这个层级由部委、省厅等认定就改为 `by: 外部认定`。")
 
     @property
     def info(self) -> CodeInfo:

@@ -44,9 +44,12 @@ def check_levels(brands: list[Brand], rounds: list[Round], settings: Settings,
             out.extend(_check_round_level(b, level, honours.get(b.slug, [])))
         elif by == BY_OUTSIDE and not any(h.get("level") == level for h in b.get("honours", [])):
             rep = Reporter(b.path)
+            # the hint names this record's level, one the settings list, never a stock example
             rep.add(Code.B017, "level", f"品牌层级写的是“{level}”，它由本站以外的部门认定，"
                     "但 honours 中没有一项写明 `level: " + level + "`", b.lines.get("level", 1),
-                    hint="")
+                    hint="在 `honours` 中补上授予这个层级的荣誉（名称、授予单位、年份、来源），"
+                    f"并写 `level: {level}`；本站由外部认定的层级："
+                    + "、".join(settings.levels_by(BY_OUTSIDE)) + "。")
             out.extend(rep.items)
     return out
 

@@ -8,8 +8,8 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from ..diagnostics import Code, Diagnostic, Reporter
 from ..model import SETTINGS_FILE, Settings
-from ..schema.fields import INVALID, Ctx
-from ..schema.settings import SETTINGS, SETTINGS_VOCAB
+from ..schema.fields import INVALID, Ctx, is_empty, label_words
+from ..schema.settings import BY_ROUNDS, REGIONAL_CHOICES, RUNS_NOT, SETTINGS, SETTINGS_VOCAB
 from .frontmatter import MAX_FILE_BYTES, parse_yaml
 from .outline import OutlineProblem, read_outline
 
@@ -42,11 +42,13 @@ def load_settings(root: Path) -> tuple[Settings | None, list[Diagnostic]]:
         return None, rep.items
     if check_placeholders(root_node, rep):
         return None, rep.items
+    check_regional_choices(root_node, rep)  # before the schema: its S002 is then not repeated
     ctx = Ctx(rep, dict(SETTINGS_VOCAB), codes=SETTINGS_CODES)
     value = SETTINGS.check(root_node, ctx, "")
     if value is INVALID or rep.items:
         return None, rep.items
     check_levels_named(value, root_node, rep)
+    check_rounds_run(value, root_node, rep)
     for key in ("logo", "favicon"):  # the site's own images must be in the project
         path = value["site"].get(key)
         if path and not (root / path).is_file():
@@ -86,6 +88,63 @@ def check_placeholders(node, rep: Reporter, path: str = "") -> bool:
         for i, v in enumerate(node.value):
             found = check_placeholders(v, rep, f"{path}[{i}]") or found
     return found
+
+
+def check_regional_choices(root_node, rep: Reporter) -> None:
+    """Each regional choice (REGIONAL_CHOICES) written out, or an error at the line of the table
+    that should hold it, listing the choices: no region gets another region's default."""
+    if not isinstance(root_node, MappingNode):
+        return  # the schema reports a file that is not a table
+    for path, code, choices in REGIONAL_CHOICES:
+        *parents, key = path.split(".")
+        table, at = root_node, root_node
+        for part in parents:
+            found = _key_value(table, part)
+            if found is None or not isinstance(found[1], MappingNode):
+                table = None
+                break
+            at, table = found
+        if table is None:
+            continue
+        found = _key_value(table, key)
+        if found is not None and not is_empty(found[1]):
+            continue
+        levels = _key_value(root_node, "levels")
+        if path == "conferral" and levels is not None and isinstance(levels[1], SequenceNode):
+            at = levels[0]  # whom each of these levels is conferred by, told next to them
+            choices += "；本站的层级：" + "、".join(str(n.value) for n in levels[1].value
+                                                  if isinstance(n, ScalarNode))
+        spec = _spec_at(path)
+        label = label_words(spec.label, {"area_label": ["区"]}) if spec else key
+        state = "是空的" if found is not None else "没有写"
+        rep.at_node(found[0] if found is not None else at, code, path,
+                    f"{label}（`{path}`）{state}，这是本地区必须写明的选择（可选：{choices}）",
+                    hint="")
+
+
+def _key_value(table: MappingNode, key: str):
+    return next(((k, v) for k, v in table.value if isinstance(k, ScalarNode) and k.value == key),
+                None)
+
+
+def _spec_at(path: str):
+    spec = SETTINGS
+    for part in path.split("."):
+        spec = getattr(spec, "fields", {}).get(part)
+        if spec is None:
+            return None
+    return spec
+
+
+def check_rounds_run(value: dict, root_node, rep: Reporter) -> None:
+    """A level conferred by this site's rounds needs a site that runs rounds (S047)."""
+    if value["sections"]["rounds"] != RUNS_NOT:
+        return
+    for i, (c, node) in enumerate(zip(value["conferral"], _item_nodes(root_node, "conferral"))):
+        if c["by"] == BY_ROUNDS:
+            rep.at_node(_field_node(node, "by"), Code.S047, f"conferral[{i}].by",
+                        f"层级“{c['level']}”写的是由本站评选认定，但 sections.rounds 写的是“否”",
+                        hint="")
 
 
 def _item_nodes(root_node, key: str) -> list:

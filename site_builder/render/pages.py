@@ -347,7 +347,7 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
     area = settings.area_label
     words = {
         "area": area, "area_field": f"所在{area}",
-        "policy_kind": settings["policy"].get("kind") or "政策文件",
+        "policy_kind": settings["policy"]["kind"],
         "roles_text": settings.get("person_roles_text") or joined(vocab["person_roles"]),
         "venues_text": settings.get("venue_types_text") or joined(vocab["venue_types"]),
         "search_example": search_example(brands, groups["districts"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..diagnostics import Code
 from .brand import (
     _ASSET,
     _ASSET_HINT,
@@ -27,15 +28,37 @@ _GEOJSON_HINT = "项目中的 GeoJSON 文件的相对路径，例如 `geo/outlin
 BY_ROUNDS = "本站评选"
 BY_OUTSIDE = "外部认定"
 CONFERRERS = (BY_ROUNDS, BY_OUTSIDE)
+# What the policy's `date` is: the day it was issued, published, or the day of the report that
+# names it (a report date is never printed as an issue date).
+ISSUED, PUBLISHED_ON, REPORTED = "印发日期", "发布日期", "报道日期"
+POLICY_DATES = (ISSUED, PUBLISHED_ON, REPORTED)
+# Whether the site runs a section whose fixed text speaks of this region's own work.
+RUNS, RUNS_NOT = "是", "否"
+AREA_WORDS = ("区", "县", "市", "省", "地区")  # the usual words for `districts` (others allowed)
 # The settings file's own fixed choices (its other vocabularies are lists it declares).
-SETTINGS_VOCAB = {"conferrers": list(CONFERRERS)}
+SETTINGS_VOCAB = {"conferrers": list(CONFERRERS), "policy_dates": list(POLICY_DATES),
+                  "runs": [RUNS, RUNS_NOT]}
+
+# Each regional choice settings.yml must make (never a Guangzhou default): its path, the code a
+# missing one is refused with, and the choices the message lists. A path is checked when the
+# table holding it is there (a missing `region:` or `policy:` is the schema's S002).
+REGIONAL_CHOICES = (
+    ("region.area_label", Code.S041, "、".join(AREA_WORDS)),
+    ("conferral", Code.S042, "每个层级写 `by: 本站评选` 或 `by: 外部认定`"),
+    ("contact", Code.S043, "organization、phone、email、address，没有的写空字符串"),
+    ("sections", Code.S044, "rounds 和 brand_policy，各写是或否"),
+    ("sections.rounds", Code.S044, f"{RUNS}、{RUNS_NOT}"),
+    ("sections.brand_policy", Code.S044, f"{RUNS}、{RUNS_NOT}"),
+    ("policy.kind", Code.S045, "实施方案、行动计划、指导意见、通知等"),
+    ("policy.date_kind", Code.S046, "、".join(POLICY_DATES)),
+)
 
 SETTINGS = Obj("站点设置", "settings.yml", fields={
     "region": Obj("地区", required=True, fields={
         "name": Text("地区全称", required=True, max_len=20, example="示例市"),
         "short_name": Text("地区简称", required=True, max_len=10, example="示例"),
-        "area_label": Text("地区单位", "`districts` 中每一项叫什么：区、县、市、省或地区；页面写作“所在…”“按所在…”，例如填“市”就写“所在市”；不写时为“区”",
-                           max_len=4, pattern=_TERM, pattern_hint=_TERM_HINT, example="区"),
+        "area_label": Text("地区单位", "`districts` 中每一项叫什么：区、县、市、省或地区；页面写作“所在…”“按所在…”，例如填“市”就写“所在市”。必须写明，不会默认为“区”",
+                           required=True, max_len=4, pattern=_TERM, pattern_hint=_TERM_HINT, example="区"),
     }),
     "site": Obj("站点", required=True, fields={
         "title": Text("站点标题", required=True, max_len=30, pattern=_PLAIN,
@@ -54,7 +77,8 @@ SETTINGS = Obj("站点设置", "settings.yml", fields={
     "levels": ListOf("品牌层级", item=Text("层级", max_len=20, pattern=_TERM, pattern_hint=_TERM_HINT), required=True, min_items=1, unique=True),
     "conferral": ListOf("层级的认定方式", "每个层级由谁认定：“本站评选”的层级须有本站已公布的评选授予"
                         "（否则警告 B016）；“外部认定”的层级（如国家级、省级名单）须在档案的 honours 中写明"
-                        "（否则警告 B017）；没有列出的层级（如“培育中”）不核对。不写本项时，第一个层级由本站评选授予",
+                        "（否则警告 B017）；没有列出的层级（如“培育中”）不核对。必须写明：不会默认由本站评选授予",
+                        required=True, min_items=1,
                         item=Obj("认定方式", fields={
                             "level": Text("层级", required=True, max_len=20),
                             "by": Choice("认定方", required=True, vocab="conferrers", example="本站评选"),
@@ -84,20 +108,33 @@ SETTINGS = Obj("站点设置", "settings.yml", fields={
         "count": Number("数量", required=True, integer=True),
         "deadline": Date("截止日期", required=True),
     })),
+    "sections": Obj("本站开展的工作", "页面上讲述本地区工作的固定文字只在这里写“是”时显示，必须逐项写明", required=True,
+                    fields={
+        "rounds": Choice("征集评选", "本站是否组织劳务品牌征集评选：写“是”时征集评选页介绍评选的流程和规则；"
+                         "写“否”时不显示这段介绍，层级也不能由“本站评选”认定", required=True,
+                         vocab="runs", example=RUNS),
+        "brand_policy": Choice("一品一策", "是否为每个品牌制定“一品一策”（发展规划、建设思路、工作重点）："
+                               "写“是”时政策解读页介绍品牌页面的一品一策栏目", required=True,
+                               vocab="runs", example=RUNS),
+    }),
     "policy": Obj("政策依据", required=True, fields={
         "title": Text("文件名称", required=True, max_len=80),
-        "kind": Text("文件类别", "页面称呼这份文件的词，例如 实施方案、行动计划、工作方案；不写时用“政策文件”",
-                     max_len=10, example="实施方案"),
+        "kind": Text("文件类别", "页面称呼这份文件的词，例如 实施方案、行动计划、指导意见、通知",
+                     required=True, max_len=10, example="实施方案"),
         "selection_quote": Text("评选要求原文", "征集评选页引用的原文短句（须是该文件的原话），不写则不引用",
                                 max_len=60),
         "issuer": Text("发文单位", required=True, max_len=80),
         "number": Text("文号", max_len=40),
-        "date": Date("印发日期", required=True),
+        "date": Date("日期", "这份文件的一个日期，是哪种日期见 `date_kind`", required=True),
+        "date_kind": Choice("日期的含义", "`date` 是文件的印发日期、发布日期，还是只知道报道它的日期；"
+                            "写“报道日期”时页面不会说文件在这一天印发", required=True,
+                            vocab="policy_dates", example=ISSUED),
         "url": Text("官方网址", required=True, pattern=_URL, pattern_hint="以 https:// 开头的网址"),
         "points": ListOf("政策要点", "政策解读页逐条显示的要点（用自己的话概括）",
                          item=Text("要点", max_len=300)),
     }),
-    "contact": Obj("联系方式", "本站主办单位的公开联系方式，显示在每页页脚和关于页", fields={
+    "contact": Obj("联系方式", "本站主办单位的公开联系方式，显示在每页页脚和关于页；必须写出本项，"
+                   "没有确定的信息写空字符串 \"\"：空的不显示，不会用发文单位代替", required=True, fields={
         "undertaker": Text("承办单位", "负责网站日常运行的单位", max_len=80),
         "organization": Text("主办单位", max_len=80),
         "phone": Text("公开电话", pattern=_PHONE, pattern_hint=_PHONE_HINT),
