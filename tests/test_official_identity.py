@@ -9,13 +9,12 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import DEMO_DATE
 from PIL import Image
 from sitecopy import copy_demo
 
 from site_builder.build import build_site
 from site_builder.load.settings import load_settings
-
-from conftest import DEMO_DATE
 
 
 def _edit(path: Path, old: str, new: str) -> None:
