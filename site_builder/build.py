@@ -29,6 +29,7 @@ from .cache import CHECKED_PAGES, KEPT, prune_other_versions, versioned
 from .diagnostics import Diagnostic, has_errors, sort_key
 from .editor.cms import api_origins
 from .engines import EngineFailed
+from .load.settings import publication_gaps, setting_names
 from .project import Project, load_project
 from .publish.swap import BUSY, lock_site, new_staging, remove_stale, site_dir_problem, swap_in
 from .system import libc_function
@@ -103,6 +104,12 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
         staging.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read it
         swap_in(staging, site_dir)  # publish
         staging = None
+        notices = list(notices)
+        gaps = publication_gaps(project.settings.data)
+        if gaps:  # a preview may lack them; `site.production: true` refuses (S020)
+            notices.append("这是预览版本：正式发布前还须在 settings.yml 中写明"
+                           + "、".join(f"{label}（{setting_names(key)}）" for key, label in gaps)
+                           + "，并写上 site.production: true。")
         return BuildResult(project, True, notices=notices)
     finally:
         if search is not None:

@@ -16,7 +16,10 @@ from urllib.parse import quote
 
 import pytest
 from browser import axe_violations, guarded_page, launch_browser, serve_dir
-from conftest import PLAIN, REPO, with_404
+from conftest import DEMO_DATE, PLAIN, REPO, assert_built, with_404
+from sitecopy import copy_demo
+
+from site_builder.build import build_site
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +48,18 @@ DEMO_PAGES = {
     "round-final": "evaluations/2025-shiji/",
     "round-applications": "evaluations/2027-shiji/",
     "404": "no-such-page/",
+    "news": "news/",
+    "news-event": "news/2026-jiazheng-tuijiehui/",
+    "news-item": "news/2026-chushi-xinwen/",
+    "person": "people/shili-shigang-yuesao/zheng-shili/",
+    "venue-map": "venues/map/",
+    "brand-video": "brands/shili-qingxi-jiazheng/",
 }
+# The demo built with a public address: brand pages then carry the share poster panel.
+PUBLIC_URL = "https://demo.example.org/"
+PUBLIC_PAGES = {"brand-video-poster": "brands/shili-qingxi-jiazheng/"}
+
+
 def _shipped() -> tuple[dict[str, str], list[tuple[str, str | tuple[str, ...]]]]:
     """The plain project's page types and searches (tests/fixtures/plain/, in place of the
     root project), taken from its own records and settings: its longest and shortest stories, the first category and area
@@ -80,6 +94,7 @@ def _shipped() -> tuple[dict[str, str], list[tuple[str, str | tuple[str, ...]]]]
 
 SHIPPED_PAGES, SHIPPED_QUERIES = _shipped()
 CASES = [("demo", k, v) for k, v in DEMO_PAGES.items()] + [
+    ("demo-public", k, v) for k, v in PUBLIC_PAGES.items()] + [
     ("shipped", k, v) for k, v in SHIPPED_PAGES.items()]
 
 
@@ -90,14 +105,24 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def sites(demo_site, plain_site, tmp_path_factory):
-    """Both built sites served (gzip-compressed, as hosts serve them) from copies with a 404."""
+def public_demo_site(tmp_path_factory) -> Path:
+    """The demo built with a (fictional) public address, as a published site is."""
+    root = copy_demo(tmp_path_factory.mktemp("public-demo") / "project", full=False)
+    assert_built(build_site(root, root / "site", build_date=DEMO_DATE, site_url=PUBLIC_URL))
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def sites(demo_site, plain_site, public_demo_site, tmp_path_factory):
+    """The built sites served (gzip-compressed, as hosts serve them) from copies with a 404."""
     root = tmp_path_factory.mktemp("served")
     copies = {name: with_404(Path(shutil.copytree(site, root / name)))
-              for name, site in (("demo", demo_site), ("shipped", plain_site))}
+              for name, site in (("demo", demo_site), ("shipped", plain_site),
+                                 ("demo-public", public_demo_site))}
     with serve_dir(copies["demo"], compress=True) as demo, \
-            serve_dir(copies["shipped"], compress=True) as shipped:
-        yield {"demo": demo, "shipped": shipped}
+            serve_dir(copies["shipped"], compress=True) as shipped, \
+            serve_dir(copies["demo-public"], compress=True) as public:
+        yield {"demo": demo, "shipped": shipped, "demo-public": public}
 
 
 def open_page(browser, base: str, uri: str, size=(360, 740), javascript: bool = True):
@@ -353,3 +378,31 @@ def test_share_image_and_og_meta(demo_site):
     from PIL import Image
     with Image.open(demo_site / "brands/shili-yunling-chayi/share.jpg") as im:
         assert im.size == (1200, 630)
+
+
+def test_new_page_types_hold_their_measure(sites, browser):
+    """News, a person's page, the venue map and a brand's videos and poster at both widths: a
+    list two abreast on a desktop, no value squeezed into a few characters beside a photo, the
+    map not blown up to the whole screen, a finger-sized poster control."""
+    page, guard = open_page(browser, sites["demo"], DEMO_PAGES["news"], WIDTHS["desktop"])
+    tops = page.eval_on_selector_all(".lb-news .lb-news-item", "els => els.map(e => e.getBoundingClientRect().top)")
+    assert len(tops) >= 2 and tops[0] == tops[1], tops
+    assert_clean(guard)
+    page.context.close()
+    page, guard = open_page(browser, sites["demo"], DEMO_PAGES["person"], WIDTHS["phone"])
+    widths = page.eval_on_selector_all(".lb-person-page dd", "els => els.map(e => e.getBoundingClientRect().width)")
+    assert widths and min(widths) >= 120, widths
+    page.context.close()
+    page, guard = open_page(browser, sites["demo"], DEMO_PAGES["venue-map"], WIDTHS["desktop"])
+    box = page.locator(".lb-map-figure svg").bounding_box()
+    assert 400 <= box["width"] <= 800, box
+    page.context.close()
+    page, guard = open_page(browser, sites["demo-public"], PUBLIC_PAGES["brand-video-poster"], WIDTHS["desktop"])
+    video = page.locator(".lb-brand-main .lb-video video").first.bounding_box()
+    assert video["width"] >= 500, video  # one a row in the main column, not a half-width thumbnail
+    summary = page.locator("details.lb-poster > summary").bounding_box()
+    assert summary["height"] >= 44, summary
+    page.locator("details.lb-poster > summary").click()
+    assert page.locator("details.lb-poster img").is_visible()
+    assert_clean(guard)
+    page.context.close()

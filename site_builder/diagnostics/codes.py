@@ -410,6 +410,16 @@ class Code(Enum):
                  "CI 中 `SITE_BUILDER_CACHE: ${{ github.workspace }}/.cache/site-builder`",
                  "把 SITE_BUILDER_CACHE 设为项目和 Git 仓库以外的文件夹，并且只在主分支的运行中保存它。",
                  Severity.WARNING)
+    S020 = _info("正式发布缺少主办信息", "settings.yml 写了 `site.production: true`（正式对外的网站），"
+                 "但缺少站点地址、主办单位或公开联系方式（电话或电子邮箱）。政府网站须写明这些信息，"
+                 "否则不生成网站；预览构建（不写 production）只提示还缺什么。",
+                 "`production: true`，`contact.organization` 为空",
+                 "补上提示中列出的设置：`site.url`、`contact.organization`、`contact.phone` 或 `contact.email`；"
+                 "尚未准备好时删去 `production: true` 先按预览构建。")
+    S021 = _info("党政机关网站标识图片找不到", "settings.yml 的 filing.dzjg_logo 指向的图片不在项目中，"
+                 "或写了图片却没有写链接 filing.dzjg_url（标识须链接到核验页面）。",
+                 "`dzjg_logo: assets/dzjg.png`，但文件不存在",
+                 "把开办单位取得的标识图片放进项目并写上 dzjg_url，或删去这两行。")
     S030 = _info("找不到地图轮廓文件", "settings.yml 的 venue_map.outline 指向的 GeoJSON 文件不在项目中，"
                  "或是指向项目以外的链接。", "`outline: geo/outline.geojson`，但文件不存在",
                  "把轮廓文件放进项目（路径相对于 settings.yml 所在的文件夹），或删去这一行：地图只按坐标显示场所。")

@@ -54,6 +54,8 @@ def load_settings(root: Path) -> tuple[Settings | None, list[Diagnostic]]:
         if path and not (root / path).is_file():
             node = _field_node(_field_node(root_node, "site"), key)
             rep.at_node(node, Code.S012, f"site.{key}", f"找不到图片 {path}", hint="")
+    check_filing_logo(root, value, root_node, rep)
+    check_production(value, root_node, rep)
     outline = value.get("venue_map", {}).get("outline")
     if outline:  # read only inside the project; its problems at the setting's line
         try:
@@ -64,6 +66,63 @@ def load_settings(root: Path) -> tuple[Settings | None, list[Diagnostic]]:
     if rep.items:
         return None, rep.items
     return Settings(value), rep.items
+
+
+# What an official site must state before it is published: (setting, what readers call it).
+IDENTITY = (("site.url", "站点地址"), ("contact.organization", "主办单位"),
+            ("contact.phone", "公开电话或电子邮箱"))
+
+
+def publication_gaps(value: dict) -> list[tuple[str, str]]:
+    """The identity an official site still lacks: its address, its organiser, a public
+    contact (a phone or an e-mail address). Values are the settings' checked data."""
+    contact = value.get("contact") or {}
+    have = {"site.url": (value["site"].get("url") or "").strip(),
+            "contact.organization": (contact.get("organization") or "").strip(),
+            "contact.phone": (contact.get("phone") or contact.get("email") or "").strip()}
+    return [(key, label) for key, label in IDENTITY if not have[key]]
+
+
+def setting_names(key: str) -> str:
+    """The settings that fill one gap: a phone or an e-mail address both count as a contact."""
+    return "contact.phone 或 contact.email" if key == "contact.phone" else key
+
+
+def is_production(value: dict) -> bool:
+    return value["site"].get("production") == "true"
+
+
+def check_production(value: dict, root_node, rep: Reporter) -> None:
+    """`site.production: true` publishes nothing without the site's identity: each missing
+    setting reported at its own line (or its section's, or the switch's when absent)."""
+    if not is_production(value):
+        return
+    switch = _field_node(_field_node(root_node, "site"), "production")
+    for key, label in publication_gaps(value):
+        section, name = key.split(".")
+        parent = _field_node(root_node, section)
+        # the empty value's line, else the section's own `contact:` line, else the switch's
+        node = _field_node(parent, name) if parent is not root_node else switch
+        if node is parent:
+            node = next(k for k, v in root_node.value if v is parent)
+        rep.at_node(node, Code.S020, key,
+                    f"正式发布（site.production: true）须写明{label}：{setting_names(key)} 还没有填写",
+                    hint=f"填写 {setting_names(key)}；尚未准备好时删去 `production: true`，先按预览构建。")
+
+
+def check_filing_logo(root: Path, value: dict, root_node, rep: Reporter) -> None:
+    """The 党政机关网站标识 is the project's own image, linked to its verification page."""
+    filing = value.get("filing") or {}
+    logo = filing.get("dzjg_logo")
+    if not logo:
+        return
+    node = _field_node(_field_node(root_node, "filing"), "dzjg_logo")
+    if not (root / logo).is_file():
+        rep.at_node(node, Code.S021, "filing.dzjg_logo", f"找不到图片 {logo}",
+                    hint="把标识图片放进项目（路径相对于 settings.yml 所在的文件夹），或删去这一行。")
+    elif not filing.get("dzjg_url"):
+        rep.at_node(node, Code.S021, "filing.dzjg_url", "写了党政机关网站标识，却没有写它的核验链接 dzjg_url",
+                    hint="在 filing 下加一行 `dzjg_url: https://…`（开办单位取得标识时给出的地址）。")
 
 
 PLACEHOLDER = "【请填写"  # how `site-builder init` marks each regional choice left to make

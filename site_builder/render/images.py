@@ -53,13 +53,16 @@ class Picture:
     height: int
 
     def html(self, alt: str, sizes: str = "(max-width: 600px) 100vw, 600px",
-             css_class: str = "", base: str = "", eager: bool = False) -> Markup:
+             css_class: str = "", base: str = "", eager: bool = False,
+             position: str = "") -> Markup:
         def srcset(items):
             return ", ".join(f"{base}{u} {w}w" for u, w in items)
 
         src = base + self.fallback[0][0]
         cls = f' class="{escape(css_class)}"' if css_class else ""
         loading = "eager" if eager else "lazy"
+        if position:  # a cropped cover's focal point (schema/brand.py: focus_position)
+            cls += f' style="object-position: {escape(position)}"'
         return Markup(
             f'<picture><source type="image/webp" srcset="{escape(srcset(self.webp))}" '
             f'sizes="{escape(sizes)}"><img{cls} src="{escape(src)}" '

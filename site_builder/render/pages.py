@@ -20,7 +20,7 @@ from markupsafe import Markup
 from ..cache import cache_dir
 from ..model import BRANDS_DIR, BY_ROUNDS, Brand, Page
 from ..project import Project
-from ..schema.brand import person_is_public
+from ..schema.brand import focus_position, person_is_public
 from ..schema.fields import UNKNOWN_DATE
 from ..text import fmt_decimal
 from ..validate.story import heading_text, page_html, story_html, story_images, url_scheme
@@ -336,7 +336,7 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
             eager: bool = False) -> Markup:
         p = pictures[(brand.slug, image["path"])]
         return p.html(image["alt"], sizes or "(max-width: 600px) 100vw, 600px", css_class,
-                      base, eager)
+                      base, eager, focus_position(image.get("focus")))
 
     progress = stats.target_progress(brands, settings.get("targets", []))
     taxa = taxonomies(settings)

@@ -62,6 +62,10 @@ def theme_files(root: Path, settings) -> tuple[dict[str, bytes], dict[str, Path]
 
     contact = settings.get("contact") or {}
     filing = settings.get("filing") or {}
+    dzjg = ""
+    if filing.get("dzjg_logo") and filing.get("dzjg_url"):  # the project's own image (S021)
+        dzjg = f"assets/dzjg.{filing['dzjg_logo'].rsplit('.', 1)[-1].lower()}"
+        assets[dzjg] = root / filing["dzjg_logo"]
     context = {
         "logo": publish("logo", LOGO_URI),
         "favicon": publish("favicon", FAVICON_URI) if site.get("favicon") or not site.get("logo")
@@ -75,6 +79,8 @@ def theme_files(root: Path, settings) -> tuple[dict[str, bytes], dict[str, Path]
         "icp": filing.get("icp", ""),
         "police": filing.get("police", ""),
         "police_code": "".join(ch for ch in filing.get("police", "") if ch.isdigit()),
+        "dzjg_logo": dzjg,
+        "dzjg_url": filing.get("dzjg_url", "") if dzjg else "",
         "policy_title": settings["policy"]["title"],
         "policy_url": settings["policy"]["url"],
     }

@@ -30,6 +30,20 @@ _URL = "https?://[^\\s<>\"']+"
 _EMAIL = "[^@\\s<>\"']+@[^@\\s<>\"']+\\.[A-Za-z]{2,}"
 # A file inside the project for the site's own logo and icon (no SVG: it may carry script).
 _ASSET = r"(?!/)(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9_./-]*\.(png|jpg|jpeg|webp|PNG|JPG|JPEG|WEBP)"
+# Where a cropped cover keeps its subject: a word an editor says, or "x% y%" from the top left.
+FOCUS_WORDS = {"中": "50% 50%", "上": "50% 0%", "下": "50% 100%", "左": "0% 50%", "右": "100% 50%",
+               "左上": "0% 0%", "右上": "100% 0%", "左下": "0% 100%", "右下": "100% 100%"}
+_PERCENT = r"(100|[1-9]?[0-9])%"
+_FOCUS = "|".join(FOCUS_WORDS) + rf"|{_PERCENT} {_PERCENT}"
+_FOCUS_HINT = "上、下、左、右、左上、右上、左下、右下、中，或“横向% 纵向%”（0% 到 100%，例如 `50% 30%`）"
+
+
+def focus_position(focus: str | None) -> str:
+    """The CSS object-position of a cover's `focus` ("" when centred or not given)."""
+    position = FOCUS_WORDS.get(focus or "中", focus or "")
+    return "" if position == "50% 50%" else position
+
+
 _ASSET_HINT = "项目中的 PNG、JPEG 或 WebP 图片的相对路径，例如 `assets/logo.png`"
 # Filing numbers as the authorities print them: the province's one-character abbreviation first.
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
@@ -206,7 +220,10 @@ BRAND = Obj("品牌档案", "一个劳务品牌的档案", fields={
     }),
     "media": Obj("图片", "标志、封面和图集", fields={
         "logo": Image("标志"),
-        "cover": Image("封面"),
+        "cover": Image("封面", extra={"focus": Text(
+            "封面焦点", "封面在卡片和品牌页顶部被裁成横幅时保留哪一部分：上、下、左、右、左上、右上、"
+            "左下、右下或中（默认），也可以写“横向% 纵向%”，例如 `50% 30%`（从左、从上量起）",
+            pattern=_FOCUS, pattern_hint=_FOCUS_HINT, example="上")}),
         "gallery": ListOf("图集", item=Image("图集图片")),
     }),
     "videos": VIDEOS,

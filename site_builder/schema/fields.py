@@ -574,7 +574,10 @@ def _reported_under(ctx: Ctx, where: str) -> bool:
 
 @dataclass
 class Image(Obj):
-    """An image inside the brand's own folder, with alt text; existence is checked per record."""
+    """An image inside the brand's own folder, with alt text; existence is checked per record.
+    `extra` declares fields of this image only (the cover's focal point)."""
+
+    extra: dict[str, Spec] = field(default_factory=dict)
 
     def __post_init__(self):
         self.fields = {
@@ -582,7 +585,7 @@ class Image(Obj):
                          example="logo.png"),
             "alt": Text("替代文字", "向看不到图片的读者描述图片内容", required=True, max_len=120,
                         example="家政服务站外景"),
-        }
+        } | self.extra
 
     def check(self, node, ctx, where):
         value = super().check(node, ctx, where)

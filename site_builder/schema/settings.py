@@ -70,6 +70,10 @@ SETTINGS = Obj("站点设置", "settings.yml", fields={
                      pattern=_ASSET, pattern_hint=_ASSET_HINT, example="assets/logo.png"),
         "favicon": Text("网站图标", "浏览器标签上的小图标，相对于项目根目录的路径；不填时用标志",
                         pattern=_ASSET, pattern_hint=_ASSET_HINT, example="assets/favicon.png"),
+        "production": Text("正式发布", "写 `true` 表示这是正式对外的网站：缺少站点地址（site.url）、"
+                           "主办单位（contact.organization）或公开电话、电子邮箱（contact.phone、contact.email）"
+                           "时拒绝生成（错误 S020）；不写或写 `false` 是预览，构建只提示还缺什么",
+                           pattern="true|false", pattern_hint="`true` 或 `false`", example="true"),
     }),
     "districts": ListOf("所在{area}", item=Text("{area}", max_len=20, pattern=_TERM, pattern_hint=_TERM_HINT), required=True, min_items=1, unique=True),
     "categories": ListOf("品牌类型", item=Text("品牌类型", max_len=20, pattern=_TERM, pattern_hint=_TERM_HINT), required=True, min_items=1,
@@ -151,6 +155,11 @@ SETTINGS = Obj("站点设置", "settings.yml", fields={
         "police": Text("公安机关备案号", "公安机关互联网站备案号，页脚链接到 beian.mps.gov.cn",
                        pattern=_POLICE, pattern_hint="例如 `粤公网安备 44010602000001号`（14 位数字）",
                        example="粤公网安备 44010602000001号"),
+        "dzjg_logo": Text("党政机关网站标识", "开办单位取得的“党政机关网站”标识图片，放进项目后写相对路径；"
+                          "显示在每页页脚，不从其他网站加载", pattern=_ASSET, pattern_hint=_ASSET_HINT,
+                          example="assets/dzjg.png"),
+        "dzjg_url": Text("党政机关网站标识的链接", "点击标识打开的核验网址（开办单位取得标识时给出的地址）",
+                         pattern=_URL, pattern_hint="以 https:// 开头的网址"),
     }),
     "map_link": Text("地图链接模板", "含 {lat} {lng} {name} 的地图应用链接", pattern=_URL,
                      pattern_hint="以 https:// 开头、含 {lat} 和 {lng} 的网址"),

@@ -24,10 +24,55 @@
       }
       return engine;
     }
-    function isBrand(data) { return /\/brands\/[^/]+\/$/.test(data.url); }
-    function clean(excerpt) {
-      /* the per-character index terms never reach the excerpt; this is only a safety net */
-      return excerpt.replace(/(?:(?:<mark>)?[\u3400-\u9fff](?:<\/mark>)? ){4,}(?:<mark>)?[\u3400-\u9fff]?(?:<\/mark>)?/g, "");
+    /* Each page says what it is (data-pagefind-meta="type:…", templates/pages/_macros.j2:
+       result_meta); a page that says nothing is an ordinary page. */
+    function typeOf(data) { return (data.meta && data.meta.type) || "页面"; }
+    function isBrand(data) { return typeOf(data) === "品牌"; }
+    var HAN = "\\u3400-\\u9fff";
+    var STOP = "。！？；";
+    /* Pagefind joins the page's blocks with ". " and its inline parts with a space: in Chinese
+       text these become a full stop and a comma (or nothing after punctuation), and an excerpt
+       cut out of a sentence is marked with "……". The excerpt is Pagefind's HTML (text escaped,
+       matches in <mark>): only punctuation is put in or taken out, never markup. */
+    function tidy(excerpt, content) {
+      var html = excerpt
+        /* the per-character index terms of a brand's names: never for readers */
+        .replace(/(?:(?:<mark>)?[\u3400-\u9fff](?:<\/mark>)? ){4,}(?:<mark>)?[\u3400-\u9fff]?(?:<\/mark>)?/g, "")
+        .replace(new RegExp("([" + STOP + "，、：）》」』”])((?:<\\/mark>)?)\\.(?=\\s|$)", "g"), "$1$2")
+        .replace(new RegExp("([" + HAN + "0-9A-Za-z）》」』”]|<\\/mark>)\\.(?:\\s+|$)", "g"), "$1。")
+        .replace(new RegExp("([" + STOP + "，、：（《「『“])\\s+", "g"), "$1")
+        .replace(new RegExp("([" + HAN + "）》」』”]|<\\/mark>)\\s+(?=<mark>|[" + HAN + "（《「『“])", "g"), "$1，")
+        .replace(/\s+/g, " ").trim();
+      var plain = html.replace(/<[^>]*>/g, "");
+      var bare = function (t) { return t.replace(/[\s.。，、：；！？…]/g, ""); };
+      var whole = bare(content || "");
+      if (plain && whole && whole.indexOf(bare(plain).slice(0, 8)) !== 0) {
+        /* begin at the sentence the match is in when one starts early in the excerpt */
+        var cut = -1;
+        for (var i = 0; i < Math.min(plain.length / 2, 30); i++) {
+          if (STOP.indexOf(plain.charAt(i)) >= 0) { cut = i; break; }
+        }
+        if (cut >= 0) html = cutAfter(html, cut);
+        else html = "……" + html;
+      }
+      var tail = bare(plain).slice(-8);
+      if (plain && whole.slice(-tail.length) !== tail && STOP.indexOf(plain.charAt(plain.length - 1)) < 0) {
+        html += "……";
+      }
+      return html.replace(/^[，、：]+/, "");
+    }
+    /* The HTML after its n-th visible character (marks kept whole). */
+    function cutAfter(html, n) {
+      var seen = 0;
+      for (var i = 0; i < html.length; i++) {
+        if (html.charAt(i) === "<") { i = html.indexOf(">", i); continue; }
+        if (seen === n) {
+          var rest = html.slice(i + 1);
+          return /^<\/mark>/.test(rest) ? rest.replace(/^<\/mark>/, "") : rest;
+        }
+        seen += 1;
+      }
+      return html;
     }
     function chars(q) {
       var seen = {};
@@ -60,16 +105,20 @@
       list.innerHTML = "";
       items.forEach(function (d) {
         var li = document.createElement("li");
+        var kind = document.createElement("span");
+        kind.className = "lb-result__type";
+        kind.textContent = typeOf(d);
+        li.appendChild(kind);
         var a = document.createElement("a");
         a.href = d.url;
         a.textContent = (d.meta && d.meta.title) || d.url;
         li.appendChild(a);
         var p = document.createElement("p");
-        /* A brand is introduced by its own summary; the excerpt of a brand page may come from
-           the index terms (every character of its names), which no reader should see. */
+        /* A brand, a person, a news item is introduced by its own summary (the excerpt of a
+           brand page may come from its index terms); other pages by a tidied excerpt. */
         var summary = d.meta && d.meta.summary;
         if (summary) p.textContent = summary;
-        else p.innerHTML = clean(d.excerpt || "");
+        else p.innerHTML = tidy(d.excerpt || "", d.content);
         li.appendChild(p);
         list.appendChild(li);
       });
