@@ -478,9 +478,22 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
                     meta=NOINDEX)
     for p, b, url in person_pages:  # a page per person shown on the site
         ref = f"{b.slug}/{p['id']}" if p.get("id") else None
+        line = f"{b.name}的{p['role']}" + (f"，{p['title']}" if p.get("title") else "")
+        poster = None
+        if site_url:  # as a brand's: the QR code holds the person page's absolute address
+            drawn = share_poster(PosterText(
+                p["name"], line + (f"。{p['bio']}" if p.get("bio") else ""), p["role"],
+                (b.get("contact") or {}).get("organization", ""), site["title"],
+                (settings.get("contact") or {}).get("organization", ""), f"{site_url}/{url}"),
+                project.root / BRANDS_DIR / b.slug / p["photo"]["path"] if p.get("photo") else None,
+                cache, encoder)
+            if drawn is not None:
+                poster = url + POSTER_FILE
+                out.assets[poster] = drawn
         page(url + "index.md", "person.md.j2", p["name"],
              f"{b.name}的{p['role']}{p['name']}" + (f"，{p['title']}" if p.get("title") else "") + "。",
-             p=p, brand=b, items=news_by_person.get(ref, []) if ref else [])
+             p=p, brand=b, items=news_by_person.get(ref, []) if ref else [], poster=poster,
+             share_name=p["name"], share_line=line, share_file=f"{b.slug}-{url.rstrip('/').rsplit('/', 1)[-1]}")
     render_news(project, page, out.files, news_items, news_pic, brands, page_of_person, site_url)
     by_district = group_venues(venues, vocab["districts"], vocab["venue_types"])
     has_map = render_venue_map(project, page, by_district, brands)
