@@ -4,8 +4,8 @@ native build passes the post-build checks without Material's files, and without 
 
 from __future__ import annotations
 
-import re
 import os
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser

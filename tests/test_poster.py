@@ -16,8 +16,8 @@ from sitecopy import copy_demo
 
 from site_builder.build import build_site
 from site_builder.project import load_project
-from site_builder.render.news import public_people
 from site_builder.render import poster
+from site_builder.render.news import public_people
 from site_builder.render.share_image import find_cjk_font
 
 SITE_URL = "https://shili.example.org/zhanshi/"
