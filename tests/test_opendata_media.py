@@ -25,7 +25,7 @@ def _fake_video_of(brand, video):
     # what the build would read from the file: a fictional 125.4-second clip
     view = VideoView(f"brands/{brand.slug}/{video['path']}", f"brands/{brand.slug}/p.jpg", 320, 180,
                      None, 125.4)
-    return opendata.video_data(view, "https://shili.example.org/labor/")
+    return opendata.video_data(view, "https://shili.example.org/")
 
 
 def test_the_demo_s_brands_json_lists_every_video_with_its_length(demo_site):
@@ -46,7 +46,7 @@ def test_the_demo_s_brands_json_lists_every_video_with_its_length(demo_site):
         for v in b.get("videos", []) + [v for g in ("people", "venues") for x in b.get(g, [])
                                         for v in x.get("videos", [])]:
             for key in ("file", "poster", "captions"):
-                assert (demo_site / v[key].removeprefix("https://shili.example.org/labor/")).is_file()
+                assert (demo_site / v[key].removeprefix("https://shili.example.org/")).is_file()
 
 
 def test_a_person_not_shown_takes_their_videos_out_with_them(project_root):
@@ -89,4 +89,4 @@ def test_the_about_page_offers_the_news_data_and_the_calendar(demo_site):
     assert 'href="../data/news.json"' in page and 'href="../events.ics"' in page
     data = json.loads((demo_site / "data/news.json").read_text(encoding="utf-8"))
     assert data["count"] >= 3
-    assert all(n["url"].startswith("https://shili.example.org/labor/news/") for n in data["news"])
+    assert all(n["url"].startswith("https://shili.example.org/news/") for n in data["news"])
