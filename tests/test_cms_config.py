@@ -16,6 +16,7 @@ from site_builder.editor.cms import (
     BODY_LABEL,
     DRAFT,
     STATUS_LABEL,
+    VIDEO_FILE_HINTS,
     admin_files,
     api_origins,
     cms_config,
@@ -40,6 +41,8 @@ from site_builder.schema.fields import (
     Text,
     label_words,
 )
+from site_builder.schema.news import NEWS, NEWS_VOCAB
+from site_builder.schema.video import Video
 from site_builder.verify.links import check_site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -86,6 +89,11 @@ def check_field(spec, f: dict, vocab: dict, parents_required: bool, where: str) 
             else:
                 assert [x["name"] for x in fields] == list(item.fields), where
                 for (k, s), x in zip(item.fields.items(), fields):
+                    if isinstance(item, Video) and k in VIDEO_FILE_HINTS:  # uploaded files
+                        assert (x["label"], x["widget"], x["choose_url"]) == (s.label, "file", False)
+                        assert x["required"] is field_required(s, True) and "pattern" not in x
+                        assert x["hint"] == VIDEO_FILE_HINTS[k], where
+                        continue
                     check_field(s, x, vocab, True, f"{where}[].{k}")
         else:
             assert f["widget"] == "list", where
@@ -163,7 +171,8 @@ def test_the_form_speaks_plain_chinese(settings):
             if "field" in f:
                 walk([f["field"]], here)
 
-    walk(cms_config(settings)["collections"][0]["fields"], "")
+    for collection in cms_config(settings)["collections"]:  # brand records and news
+        walk(collection["fields"], collection["name"])
     assert not found, found
     for here, message in messages:  # a limit alone ("最多 40 字；只写一行") needs no example
         if "应写成" in message:
@@ -191,6 +200,36 @@ def test_the_form_cannot_merge_into_main(settings):
     form_js = (REPO / "site_builder/editor/admin/form.js").read_text(encoding="utf-8")
     for words in ('draft: "编辑中"', 'ready: "审核通过"', 'published: "已合并到网站"'):
         assert words in form_js
+def _field(fields: list[dict], name: str) -> dict:
+    return next(f for f in fields if f["name"] == name)
+
+
+def test_videos_of_brands_people_and_venues_are_uploads_with_plain_chinese_labels(settings):
+    fields = cms_config(settings)["collections"][0]["fields"]
+    lists = [_field(fields, "videos"), _field(_field(fields, "people")["fields"], "videos"),
+             _field(_field(fields, "venues")["fields"], "videos")]
+    for videos in lists:
+        assert (videos["label"], videos["label_singular"], videos["widget"]) == ("视频", "视频", "list")
+        assert videos["summary"] == "{{fields.title}}"  # the list shows each video's title
+        inner = {f["name"]: f for f in videos["fields"]}
+        assert inner["path"]["widget"] == inner["captions"]["widget"] == "file"
+        assert [inner[k]["label"] for k in ("path", "title", "captions", "poster")] == [
+            "视频文件", "视频标题", "中文字幕", "封面画面"]
+        for f in videos["fields"]:  # plain words: no file-system notation in what the editor reads
+            assert re.search(r"[\u4e00-\u9fff]", f["label"]) and "<slug>" not in f.get("hint", "")
+
+
+def test_the_news_collection_is_in_the_form_as_its_schema_declares(settings):
+    news = cms_config(settings)["collections"][1]
+    assert (news["name"], news["label"], news["folder"]) == ("news", "动态", "news")
+    fields = news["fields"]
+    assert [f["name"] for f in fields] == [*NEWS.fields, "body"]
+    vocab = settings.vocab | NEWS_VOCAB
+    for (name, spec), f in zip(NEWS.fields.items(), fields):
+        check_field(spec, f, vocab, True, name)
+        assert re.search(r"[\u4e00-\u9fff]", f["label"]), name  # a Chinese label
+    assert _field(fields, "kind")["options"] == NEWS_VOCAB["news_kinds"]
+    assert _field(fields, "status")["default"] == DRAFT
 
 
 def test_a_schema_change_is_caught_by_the_walk(settings):

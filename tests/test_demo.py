@@ -115,6 +115,35 @@ def test_every_page_type_is_built(site):
         assert (site / uri).is_file(), uri
 
 
+def test_the_demo_shows_every_feature_of_the_showcase(site):
+    """Videos on a brand, a person and a venue; share posters for brands and people (the demo's
+    fictional address); news and events past and upcoming with their calendar and feed; person
+    pages; the venue map over the fictional outline."""
+    project = load_project(DEMO, DEMO_DATE)
+    address = project.settings.site_url
+    assert address.startswith("https://") and ".example.org/" in address  # reserved, fictional
+    brand_page = (site / "brands/shili-qingxi-jiazheng/index.html").read_text(encoding="utf-8")
+    assert brand_page.count("<video ") == 1 and "保存海报" in brand_page
+    person = "people/shili-yunling-chayi/lin-shili/"
+    person_page = (site / person / "index.html").read_text(encoding="utf-8")
+    assert person_page.count("<video ") == 1 and "lin-story.mp4" in person_page
+    assert "保存海报" in person_page and (site / person / "share-poster.jpg").is_file()
+    venue_page = (site / "brands/shili-yunling-chayi/index.html").read_text(encoding="utf-8")
+    venue = venue_page[venue_page.index('<h2 id="venues">'):]
+    assert "venue-tour.mp4" in venue and 'id="venue-1-video-1"' in venue
+    assert len(list(site.glob("brands/*/share-poster.jpg"))) == 8
+    posters = list(site.glob("people/*/*/share-poster.jpg"))
+    assert len(posters) == len(list(site.glob("people/*/*/index.html"))) >= 5
+    news = (site / "news/index.html").read_text(encoding="utf-8")
+    assert ">即将举办</h2>" in news and ">往期动态</h2>" in news
+    upcoming = [n for n in project.news if n.published and n.is_event and n.last_day >= DEMO_DATE.isoformat()]
+    past = [n for n in project.news if n.published and n.last_day < DEMO_DATE.isoformat()]
+    assert upcoming and past
+    assert "BEGIN:VEVENT" in (site / "events.ics").read_text(encoding="utf-8")
+    assert (site / "venues/map/index.html").is_file()
+    assert "<svg" in (site / "venues/map/index.html").read_text(encoding="utf-8")
+
+
 def test_rounds_index_lists_rounds_by_year(site):
     page = text(site, "evaluations/index.html")
     years = [int(y) for y in re.findall(r"(\d{4}) 年 ", page)]

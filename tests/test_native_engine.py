@@ -5,6 +5,7 @@ native build passes the post-build checks without Material's files, and without 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -129,6 +130,9 @@ def build_both(root: Path, out: Path, **kw) -> tuple[Path, Path]:
 def demo_builds(tmp_path_factory) -> tuple[Path, Path]:
     base = tmp_path_factory.mktemp("native-demo")
     root = copy_demo(base / "project")
+    settings = root / "settings.yml"  # the demo's own fictional address would win over SITE_URL
+    settings.write_text(re.sub(r"(?m)^  url: .*$", '  url: ""', settings.read_text(encoding="utf-8"),
+                               count=1), encoding="utf-8")
     return build_both(root, base, build_date=DEMO_DATE, site_url=SITE_URL)
 
 

@@ -1,11 +1,12 @@
-"""Share posters: every published brand gets a phone-sized poster whose QR code a real reader
-(zxing-cpp) decodes to the page's exact address; a "保存海报" link and the image on the page;
-no site address, no poster, and the build says why once."""
+"""Share posters: every published brand and every person with a page gets a phone-sized poster
+whose QR code a real reader (zxing-cpp) decodes to the page's exact address; a "保存海报" link and
+the image on the page; no site address, no poster, and the build says why once."""
 
 from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 import zxingcpp
@@ -14,7 +15,9 @@ from PIL import Image, ImageDraw
 from sitecopy import copy_demo
 
 from site_builder.build import build_site
+from site_builder.project import load_project
 from site_builder.render import poster
+from site_builder.render.news import public_people
 from site_builder.render.share_image import find_cjk_font
 
 SITE_URL = "https://shili.example.org/zhanshi/"
@@ -27,9 +30,19 @@ def _decoded(path_or_image) -> list[str]:
     return [r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
 
 
+def without_site_url(root: Path) -> Path:
+    """The project with its settings' site address emptied (the demo's own is fictional)."""
+    settings = root / "settings.yml"
+    text = settings.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^  url: .*$", '  url: ""', text, count=1)
+    settings.write_text(text, encoding="utf-8")
+    return root
+
+
 @pytest.fixture(scope="module")
 def site_with_url(tmp_path_factory):
-    root = copy_demo(tmp_path_factory.mktemp("poster") / "project")
+    root = without_site_url(copy_demo(tmp_path_factory.mktemp("poster") / "project"))
+    # given as `--site-url` is (settings would win over it), not as the demo's own address
     result = build_site(root, root / "site", build_date=DEMO_DATE, site_url=SITE_URL)
     assert_built(result)
     assert result.notices == []
@@ -74,13 +87,32 @@ def test_the_page_offers_to_save_its_poster_without_loading_it(site_with_url):
     assert "保存海报" in (folder / "index.html").read_text(encoding="utf-8")
 
 
+@needs_font
+def test_every_person_page_has_a_poster_that_decodes_to_its_exact_address(site_with_url):
+    project = load_project(site_with_url.parent, DEMO_DATE)
+    people = public_people(project.brands)
+    assert len(people) >= 5
+    for person, _, url in people:
+        folder = site_with_url / url
+        with Image.open(folder / poster.FILE_NAME) as im:
+            assert im.format == "JPEG" and im.size == poster.SIZE and not im.getexif()
+            assert _decoded(im) == [SITE_URL + url], url
+        parser = _Poster()
+        parser.feed((folder / "index.html").read_text(encoding="utf-8"))
+        (_, details), (_, link), (_, img) = parser.found
+        assert "open" not in details and img["loading"] == "lazy"
+        assert link["href"].endswith(url + poster.FILE_NAME) and img["src"] == link["href"]
+        assert img["alt"].startswith(f"{person['name']}的分享海报：")
+
+
 def test_without_the_sites_address_no_poster_is_made_and_the_build_says_why_once(built_copy):
+    without_site_url(built_copy)
     result = build_site(built_copy, built_copy / "site", build_date=DEMO_DATE)
     assert_built(result)
     # once, beside the preview notice of what a production build still needs (site.url)
     assert [n for n in result.notices if "海报" in n] == [poster.NO_SITE_URL]
     assert "site.url" in poster.NO_SITE_URL and "--site-url" in poster.NO_SITE_URL
-    assert not list((built_copy / "site" / "brands").glob(f"*/{poster.FILE_NAME}"))
+    assert not list((built_copy / "site").rglob(poster.FILE_NAME))
     page = (built_copy / "site" / "brands" / "shili-qingxi-jiazheng" / "index.html").read_text(
         encoding="utf-8")
     assert "lb-poster" not in page and "保存海报" not in page
@@ -89,6 +121,7 @@ def test_without_the_sites_address_no_poster_is_made_and_the_build_says_why_once
 def test_the_build_command_prints_the_notice(built_copy, capsys):
     from site_builder.cli import main
 
+    without_site_url(built_copy)
     code = main(["--root", str(built_copy), "build", "--date", "2026-12-01"])
     err = capsys.readouterr().err
     assert code == 0

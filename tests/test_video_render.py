@@ -149,3 +149,21 @@ def test_a_personal_number_in_the_captions_stops_the_build(built_copy):
     assert not result.ok
     found = [d for d in result.findings if d.path.endswith("intro.zh.vtt")]
     assert [d.code for d in found] == ["P102"], [d.format() for d in result.findings]
+
+
+def test_a_persons_video_is_on_their_page_and_a_venues_in_its_venue(demo_site):
+    person = (demo_site / "people/shili-yunling-chayi/lin-shili/index.html").read_text(encoding="utf-8")
+    tags = _media(person)
+    assert [t for t, _ in tags] == ["video", "source", "track"], tags
+    assert tags[0][1]["preload"] == "none"
+    assert tags[1][1]["src"].endswith("brands/shili-yunling-chayi/people/lin-story.mp4")
+    assert (demo_site / "brands/shili-yunling-chayi/people/lin-story.mp4").is_file()
+    brand = (demo_site / "brands/shili-yunling-chayi/index.html").read_text(encoding="utf-8")
+    main_part, venues = brand.split('<h2 id="venues">', 1)
+    # the person's clip among the brand's videos, named; the venue's inside its venue only
+    assert "lin-story.mp4" in main_part and "venue-tour.mp4" not in main_part
+    assert [a["src"].rsplit("/", 1)[1] for t, a in _media(venues) if t == "source"] == ["venue-tour.mp4"]
+    assert 'id="venue-1-video-1"' in venues
+    listing = (demo_site / "venues/index.html").read_text(encoding="utf-8")
+    assert "<video" not in listing  # the listing stays light: a link to the venue's video
+    assert 'shili-yunling-chayi/#venue-1-video-1">观看视频：示例云岭茶文化体验馆一览（示意视频）</a>' in listing

@@ -2,9 +2,10 @@
 
 Nothing is filmed or copied: every frame is drawn here with Pillow (a gradient, a moving shape,
 the words "示意视频") and the sound is a quiet sine tone, so the clip is obviously an
-illustration. The files are committed (a few dozen KB); run again after changing this script:
+illustration. The files are committed (a few dozen KB each); the script writes those missing,
+or all of them again after a change to it:
 
-    .venv/bin/python tools/make_demo_video.py
+    .venv/bin/python tools/make_demo_video.py --force
 
 The tests use `encode_clip` to make videos of other containers and codecs (a renamed .mov,
 WebM, H.265) that validation must refuse.
@@ -22,6 +23,8 @@ from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_BRAND = ROOT / "demo" / "brands" / "shili-qingxi-jiazheng"
+DEMO_PERSON = ROOT / "demo" / "brands" / "shili-yunling-chayi" / "people"  # 林示例's clip
+DEMO_VENUE = ROOT / "demo" / "brands" / "shili-yunling-chayi"  # its tea house's clip
 SAMPLE_RATE = 48000
 
 CAPTIONS = """WEBVTT
@@ -31,6 +34,24 @@ CAPTIONS = """WEBVTT
 
 00:00:02.000 --> 00:00:04.000
 示例·青溪家政：上门服务，一站办好。
+"""
+
+PERSON_CAPTIONS = """WEBVTT
+
+00:00:00.000 --> 00:00:02.000
+这是一段示意视频，人物和内容都是虚构的。
+
+00:00:02.000 --> 00:00:04.000
+林示例：教茶艺二十年（虚构）。
+"""
+
+VENUE_CAPTIONS = """WEBVTT
+
+00:00:00.000 --> 00:00:02.000
+这是一段示意视频，场所和内容都是虚构的。
+
+00:00:02.000 --> 00:00:04.000
+示例云岭茶文化体验馆：采茶、制茶、品茶。
 """
 
 
@@ -102,13 +123,20 @@ def encode_clip(path: Path, seconds: float = 4, size: tuple[int, int] = (320, 18
     return path
 
 
-def main() -> int:
-    clip = encode_clip(DEMO_BRAND / "intro.mp4")
-    (DEMO_BRAND / "intro.zh.vtt").write_text(CAPTIONS, encoding="utf-8")
-    print(f"{clip.relative_to(ROOT)}: {clip.stat().st_size // 1024} KB")
+def main(argv: list[str]) -> int:
+    """Write the demo's clips that are missing (every one with --force): a brand's, a person's, a venue's."""
+    for folder, stem, captions, label in ((DEMO_BRAND, "intro", CAPTIONS, "示意视频"),
+                                          (DEMO_PERSON, "lin-story", PERSON_CAPTIONS, "人物示意视频"),
+                                          (DEMO_VENUE, "venue-tour", VENUE_CAPTIONS, "场所示意视频")):
+        path = folder / f"{stem}.mp4"
+        if path.exists() and "--force" not in argv:
+            continue
+        clip = encode_clip(path, label=label)
+        (folder / f"{stem}.zh.vtt").write_text(captions, encoding="utf-8")
+        print(f"{clip.relative_to(ROOT)}: {clip.stat().st_size // 1024} KB")
     return 0
 
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -25,14 +25,15 @@ from ..diagnostics import Code, Reporter
 from ..load.frontmatter import MAX_FILE_BYTES, parse_yaml, read_document
 from ..load.settings import load_settings
 from ..project import resolve_build_date
-from ..schema.brand import BRAND, PUBLISHED
+from ..schema.brand import BRAND, PUBLISHED, SLUG_PATTERN, person_is_public
 from ..schema.fields import Amount, Image, ListOf, Number, Obj, Spec, label_words
+from ..schema.news import NEWS, NEWS_PLAIN, PERSON_REF
 from ..schema.round import ROUND
 from ..schema.settings import SETTINGS
 from ..schema.video import Video
 
-BODY = {"brands": "品牌故事", "evaluations": "评选公告"}
-KINDS = {"brands": ("品牌档案", BRAND), "evaluations": ("评选档案", ROUND)}
+BODY = {"brands": "品牌故事", "evaluations": "评选公告", "news": "正文"}
+KINDS = {"brands": ("品牌档案", BRAND), "evaluations": ("评选档案", ROUND), "news": ("动态", NEWS)}
 # Listing pages that show a brand's field, by field (besides the brand's own page).
 _TAXONOMY = {"category": "categories", "districts": "districts", "programs": "programs",
              "cooperation_regions": "regions"}
@@ -348,6 +349,24 @@ def record_change(relpath: str, old: tuple[dict, str] | None, new: tuple[dict, s
             f"新写了 {len(_sentences(nb))} 句"]
         if not ch.story:  # only the line breaks or the spacing changed
             ch.story = ["只改了换行或空格"]
+    person_pages: list[str] = []
+    if folder == "brands":
+        stem = PurePosixPath(relpath).stem
+        before = person_pages_of(PurePosixPath(old_path).stem if old_path else stem, of) if was else {}
+        after = person_pages_of(stem, nf) if now else {}
+        for url in after:
+            if url not in before:
+                ch.lines.append(f"人物页面：新增“{md(after[url])}”的个人页面（{code('/' + url)}）")
+        for url in before:
+            if url not in after:
+                ch.lines.append(f"人物页面：删去“{md(before[url])}”的个人页面（{code('/' + url)}），"
+                                "网站上的这个页面随之删除")
+        # a page changes when its person does, or the brand's name it shows
+        people_then = {u: p for u, p in _people_by_page(stem, of).items() if u in before}
+        people_now = {u: p for u, p in _people_by_page(stem, nf).items() if u in after}
+        renamed = of.get("name") != nf.get("name")
+        person_pages = [u for u in dict.fromkeys([*before, *after])
+                        if renamed or people_then.get(u) != people_now.get(u)]
     today = today or resolve_build_date()
     ch.offline = _offline(folder, PurePosixPath(relpath).stem,
                           PurePosixPath(old_path).stem if old_path else "", of, nf, was, now,
@@ -360,7 +379,22 @@ def record_change(relpath: str, old: tuple[dict, str] | None, new: tuple[dict, s
         if old_path and was:  # the old address goes away
             old_page = pages_of(folder, PurePosixPath(old_path).stem, {}, {})[1]
             ch.pages = list(dict.fromkeys([*ch.pages, old_page]))
+        ch.pages = list(dict.fromkeys([*ch.pages, *person_pages]))
     return ch
+
+
+def person_pages_of(stem: str, record: dict) -> dict[str, str]:
+    """The person pages a published brand record gives (address → name): one per person the
+    site shows, addressed by their `id`, else their place in the list (as render/news.py's
+    `person_key`; the editor layer does not import the renderer)."""
+    sources = [s for s in record.get("sources") or [] if isinstance(s, dict) and "id" in s]
+    return {url: str(p.get("name") or "") for url, p in _people_by_page(stem, record).items()
+            if person_is_public(p, sources)}
+
+
+def _people_by_page(stem: str, record: dict) -> dict[str, dict]:
+    return {f"people/{stem}/{quote(str(p.get('id') or i + 1), safe='')}/": p
+            for i, p in enumerate(record.get("people") or []) if isinstance(p, dict)}
 
 
 def pages_of(folder: str, stem: str, old: dict, new: dict) -> list[str]:
@@ -377,6 +411,15 @@ def pages_of(folder: str, stem: str, old: dict, new: dict) -> list[str]:
         for key, listed in _LISTED.items():
             if old.get(key) != new.get(key):
                 pages += listed
+    elif folder == "news":  # the item's page, the list, and the brand and people pages naming it
+        pages += [f"news/{stem}/", "news/"]
+        for rec in (old, new):  # only well-formed references: a page address, never a path
+            pages += [f"brands/{b}/" for b in rec.get("brands") or []
+                      if re.fullmatch(SLUG_PATTERN, str(b))]
+            pages += [f"people/{ref}/" for ref in rec.get("people") or []
+                      if re.fullmatch(PERSON_REF, str(ref))]
+            if rec and rec.get("kind") and rec.get("kind") != NEWS_PLAIN:
+                pages.append("events.ics")
     else:
         pages += [f"evaluations/{stem}/", "evaluations/"]
     return list(dict.fromkeys(pages))

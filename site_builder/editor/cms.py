@@ -26,6 +26,7 @@ from ..schema.fields import (
     label_words,
 )
 from ..schema.news import NEWS, NEWS_VOCAB
+from ..schema.video import Video
 
 ADMIN_DIR = "admin"
 CHECKOUT_ROOT = Path(__file__).resolve().parents[2]  # a checkout of the source: package.json
@@ -141,6 +142,9 @@ def form_field(name: str, spec: Spec, vocab: dict[str, list[str]],
                   "fields": [form_field(k, s, vocab, True) for k, s in item.fields.items()]}
             first = next(iter(item.fields))
             f["summary"] = "{{fields." + first + "}}"
+            if isinstance(item, Video):
+                f["fields"] = video_files(f["fields"])
+                f["summary"] = "{{fields.title}}"
             if isinstance(item, Image):  # an image in a list is there: its path and alt are due
                 f["fields"] = image_fields(item, vocab, True)
         else:
@@ -181,6 +185,27 @@ def form_field(name: str, spec: Spec, vocab: dict[str, list[str]],
     if hint:
         f["hint"] = hint
     return f
+
+
+# A video's two files, uploaded into the brand's folder (the record keeps their names), with
+# what the editor needs to know in plain words.
+VIDEO_FILE_HINTS = {
+    "path": "上传 MP4 视频（H.264 画面、AAC 声音），保存在本品牌的文件夹中，档案中只写文件名；"
+            "时长由网站从文件中读出，文件太大时检查会说明",
+    "captions": "上传中文字幕文件（WebVTT 格式，文件名以 .vtt 结尾），保存在本品牌的文件夹中；"
+                "已发布的档案必须有字幕",
+}
+
+
+def video_files(fields: list[dict]) -> list[dict]:
+    """A video's form fields with its file and captions as uploads instead of typed paths."""
+    out = []
+    for f in fields:
+        if f["name"] in VIDEO_FILE_HINTS:
+            f = {k: v for k, v in f.items() if k != "pattern"} | {
+                "widget": "file", "choose_url": False, "hint": VIDEO_FILE_HINTS[f["name"]]}
+        out.append(f)
+    return out
 
 
 def image_fields(spec: Image, vocab: dict[str, list[str]], required: bool) -> list[dict]:

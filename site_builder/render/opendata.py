@@ -1,4 +1,5 @@
-"""Open data: every published brand as JSON and CSV, and an Atom feed of added or updated brands."""
+"""Open data: every published brand as JSON and CSV (with its videos' titles and lengths), the
+public news and events as JSON, and an Atom feed of added or updated brands and of news."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from xml.sax.saxutils import escape as xml_escape
 from ..model import Brand
 from ..schema.brand import person_is_public
 from ..text import csv_bytes
+from .videos import brand_videos
 
 # The areas' column (None) is headed with the region's own word for its areas (settings'
 # `area_label`), passed in by the renderer.
@@ -64,9 +66,17 @@ def _public(value, keys: tuple[str, ...] | None):
     return {k: value[k] for k in keys if k in value}
 
 
-def brand_record(brand: Brand, url: str) -> dict:
+# A video's public part (beside what the build reads from its file: its length and addresses);
+# never its file paths as the record writes them.
+PUBLIC_VIDEO = ("title", "description", "credit", "source")
+
+
+def brand_record(brand: Brand, url: str, video_of=None) -> dict:
     """A brand's published data: the allowlisted fields of the record, plus its address. People
-    appear only when the site shows them (with their consent on record), the consent never."""
+    appear only when the site shows them (with their consent on record), the consent never.
+    `video_of(brand, video)` gives what the build read from each video's file (its length and
+    published addresses, `video_data`); the brand's, its people's and its venues' videos are
+    listed with it."""
     data = plain_json(brand.data)
     if "people" in data:
         data["people"] = [p for p in data["people"] if person_is_public(p, data.get("sources", []))]
@@ -76,19 +86,42 @@ def brand_record(brand: Brand, url: str) -> dict:
     for key, keys in PUBLIC_FIELDS.items():
         if key in data:
             out[key] = _public(data[key], keys)
+    if video_of is not None:
+        def videos(items: list[dict]) -> list[dict]:
+            return [{k: v[k] for k in PUBLIC_VIDEO if k in v} | video_of(brand, v) for v in items]
+
+        if data.get("videos"):
+            out["videos"] = videos(data["videos"])
+        for group in ("people", "venues"):
+            for shown, given in zip(out.get(group, []), data.get(group, []), strict=True):
+                if given.get("videos"):
+                    shown["videos"] = videos(given["videos"])
     return out
 
 
-def brands_json(brands: list[Brand], url_of, cache: dict | None = None) -> bytes:
+def video_data(view, address: str) -> dict:
+    """The part of a video's open data the build reads from its file: its length (seconds and
+    ISO 8601) and the published addresses of the MP4, its poster frame and captions; `address`
+    is the site's address with a final slash, or "" (then site-relative)."""
+    out = {"duration": view.iso_duration, "seconds": round(view.seconds, 1),
+           "file": address + view.src, "poster": address + view.poster}
+    if view.captions:
+        out["captions"] = address + view.captions
+    return out
+
+
+def brands_json(brands: list[Brand], url_of, cache: dict | None = None, video_of=None) -> bytes:
     """`{"count": n, "brands": [...]}` as `json.dumps(indent=1)` writes it, each brand's part
-    written on its own (a live preview's `cache` keeps the parts of unchanged records)."""
+    written on its own (a live preview's `cache` keeps the parts of unchanged records; a video's
+    file can change without its record, so its read values are part of the key)."""
     parts = []
     for b in brands:
         url = url_of(b)
-        key = (b.fingerprint, url)
+        seen = tuple(repr(video_of(b, v)) for v in brand_videos(b)) if video_of else ()
+        key = (b.fingerprint, url, seen)
         part = cache.get(key) if cache is not None else None
         if part is None:  # the record two levels down: every line indented by two more spaces
-            part = "  " + json.dumps(brand_record(b, url), ensure_ascii=False,
+            part = "  " + json.dumps(brand_record(b, url, video_of), ensure_ascii=False,
                                      indent=1).replace("\n", "\n  ")
             if cache is not None:
                 cache[key] = part
@@ -105,6 +138,32 @@ def brands_csv(brands: list[Brand], url_of, area_field: str) -> bytes:
 
     return csv_bytes([label or area_field for _, label in CSV_COLUMNS],
                      ([cell(b, key) for key, _ in CSV_COLUMNS] for b in brands))
+
+
+# A news item's public fields: everything but its publishing status, schedule, the editor's
+# note and image paths; linked people only as the addresses of their pages (shown people).
+PUBLIC_NEWS = ("title", "kind", "summary", "date", "end_date", "time", "end_time", "place",
+               "organiser")
+
+
+def news_json(items: list, url_of, brand_url_of, person_url_of) -> bytes:
+    """The public news and events (`items`, newest first) as `{"count": n, "news": [...]}`:
+    each item's public fields, its page's address, the addresses of its linked brands and of
+    the linked people who have a page (`person_url_of(ref)` is None for one who has not)."""
+    out = []
+    for n in items:
+        d = plain_json(n.data)
+        record = {"slug": n.slug, "url": url_of(n)} | {k: d[k] for k in PUBLIC_NEWS if k in d}
+        record["event"] = n.is_event
+        brands = [brand_url_of(slug) for slug in d.get("brands", [])]
+        people = [u for u in (person_url_of(ref) for ref in d.get("people", [])) if u]
+        if [u for u in brands if u]:
+            record["brands"] = [u for u in brands if u]
+        if people:
+            record["people"] = people
+        out.append(record)
+    return (json.dumps({"count": len(out), "news": out}, ensure_ascii=False, indent=1)
+            + "\n").encode()
 
 
 def atom_feed(brands: list[Brand], title: str, site_url: str, url_of, feed_uri: str,

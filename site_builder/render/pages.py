@@ -478,9 +478,22 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
                     meta=NOINDEX)
     for p, b, url in person_pages:  # a page per person shown on the site
         ref = f"{b.slug}/{p['id']}" if p.get("id") else None
+        line = f"{b.name}的{p['role']}" + (f"，{p['title']}" if p.get("title") else "")
+        poster = None
+        if site_url:  # as a brand's: the QR code holds the person page's absolute address
+            drawn = share_poster(PosterText(
+                p["name"], line + (f"。{p['bio']}" if p.get("bio") else ""), p["role"],
+                (b.get("contact") or {}).get("organization", ""), site["title"],
+                (settings.get("contact") or {}).get("organization", ""), f"{site_url}/{url}"),
+                project.root / BRANDS_DIR / b.slug / p["photo"]["path"] if p.get("photo") else None,
+                cache, encoder)
+            if drawn is not None:
+                poster = url + POSTER_FILE
+                out.assets[poster] = drawn
         page(url + "index.md", "person.md.j2", p["name"],
              f"{b.name}的{p['role']}{p['name']}" + (f"，{p['title']}" if p.get("title") else "") + "。",
-             p=p, brand=b, items=news_by_person.get(ref, []) if ref else [])
+             p=p, brand=b, items=news_by_person.get(ref, []) if ref else [], poster=poster,
+             share_name=p["name"], share_line=line, share_file=f"{b.slug}-{url.rstrip('/').rsplit('/', 1)[-1]}")
     render_news(project, page, out.files, news_items, news_pic, brands, page_of_person, site_url)
     by_district = group_venues(venues, vocab["districts"], vocab["venue_types"])
     has_map = render_venue_map(project, page, by_district, brands)
@@ -517,7 +530,8 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
                             + (["文化体验场所"] if venues else []) + (["关键数据"] if figures else [])
                             + (["评选结果"] if latest else [])),
          rounds_conferred=bool(settings.levels_by(BY_ROUNDS)),
-         people_by_report=any(not p.get("consent") for p, _ in people))
+         people_by_report=any(not p.get("consent") for p, _ in people),
+         has_news=bool(news_items), has_events=any(n.is_event for n in news_items))
     page("search/index.md", "search.md.j2", "搜索", f"搜索{region}劳务品牌、人物和场所。",
          meta=NOINDEX)
     render_rounds(project, page, out.files)  # selection rounds: index, round pages, results files
@@ -553,13 +567,24 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
     parts = None if memo is None else memo.setdefault(("brand json parts",), {})
     if parts is not None and len(parts) > 2 * len(brands) + 100:  # bounded across many edits
         parts.clear()
-    data_file("data/brands.json", lambda: opendata.brands_json(brands, url_of, parts))
+    address = site_url + "/" if site_url else ""
+
+    def video_of(b: Brand, video: dict) -> dict:
+        return opendata.video_data(video_views[(b.slug, video["path"])], address)
+
+    data_file("data/brands.json", lambda: opendata.brands_json(brands, url_of, parts, video_of))
     data_file("data/brands.csv", lambda: opendata.brands_csv(brands, url_of, f"所在{area}"))
     feed_news = tuple({"id": n.slug, "title": n.data["title"], "updated": n.data["date"],
                        "summary": n.data["summary"],
                        "url": (site_url + "/" if site_url else "") + news_url(n)} for n in news_items)
     out.files["feed.xml"] = kept("feed.xml", (brands, news_items), lambda: opendata.atom_feed(
         brands, site["title"], site_url, url_of, "feed.xml", feed_news))
+    if news_items:
+        public_brand = {b.slug: url_of(b) for b in brands}
+        person_address = {f"{b.slug}/{p['id']}": address + url for p, b, url in person_pages
+                          if p.get("id")}
+        out.files["data/news.json"] = kept("data/news.json", (brands, news_items), lambda: opendata.news_json(
+            news_items, lambda n: address + news_url(n), public_brand.get, person_address.get))
     from ..editor.cms import (
         admin_files,  # the form editor at /admin/, when settings name a repository
     )
