@@ -6,12 +6,11 @@ Run with GOLDEN_UPDATE=1 to rewrite tests/golden/changes/*.expected.md, then rev
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from cms_support import REPO, git, make_repo
+from cms_support import git, make_repo
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "changes"
 UPDATE = os.environ.get("GOLDEN_UPDATE") == "1"
@@ -123,10 +122,7 @@ def edit_news_and_people(root: Path) -> None:
 
 
 def test_news_items_and_person_pages_are_told_in_plain_chinese(tmp_path):
-    root = make_repo(tmp_path / "repo", 8081)
-    shutil.copytree(REPO / "demo" / "news", root / "news")  # the demo's items, committed first
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "News")
+    root = make_repo(tmp_path / "repo", 8081)  # with the demo's news items, committed first
     edit_news_and_people(root)
     git(root, "add", "-A")
     git(root, "commit", "-qm", "Edit news and people")

@@ -41,7 +41,7 @@ NEWS = Obj("动态档案", "一条新闻或一次活动（大赛、推介会、�
     "brands": ListOf("相关品牌", "brands/ 中品牌档案的网址名（slug）", unique=True,
                      item=Text("品牌网址名", pattern=SLUG_PATTERN,
                                pattern_hint="品牌档案的 slug，例如 `shili-jiazheng`")),
-    "people": ListOf("相关人物", "品牌档案中人物的“品牌网址名/人物编号”（人物须有 id）", unique=True,
+    "people": ListOf("相关人物", "品牌档案中人物的“品牌网址名/人物编号”（须先在品牌档案中给这位人物写上人物编号）", unique=True,
                      item=Text("人物", pattern=PERSON_REF, pattern_hint=PERSON_REF_HINT)),
     "images": ListOf("图片", "放在 news/<网址名>/ 文件夹中的图片", item=Image("图片")),
     "editor_note": Text("编辑备注", "只给编辑看的说明，不会出现在网站、搜索和开放数据的任何地方",
