@@ -385,6 +385,7 @@ _PAGE = """<!doctype html>
   <meta http-equiv="Content-Security-Policy" content="{csp}">
   <title>{title}·档案编辑</title>
   <link rel="cms-config-url" type="text/yaml" href="config.yml">
+  <link rel="stylesheet" href="form.css">
 </head>
 <body data-pagefind-ignore="all">
 {notice}  <noscript>档案编辑器需要启用 JavaScript。也可以按编辑指南在 GitHub 网页上直接修改档案。</noscript>
@@ -437,7 +438,7 @@ def admin_files(settings, root: Path | None = None) -> tuple[dict[str, bytes], d
                  f"{ADMIN_DIR}/config.yml": ("# 由 site-builder 根据 schema.py 和 settings.yml 生成，"
                                              "不要手工修改。\n" + config).encode("utf-8")}
     copied: dict[str, Path] = {f"{ADMIN_DIR}/{name}": OWN_FILES / name
-                               for name in ("strict-frontmatter.js", "form.js")}
+                               for name in ("strict-frontmatter.js", "form.js", "form.css")}
     decap = nm / DECAP_DIST
     for p in sorted(decap.iterdir()):
         # the bundle, its chunks and WebAssembly; not the source maps, nor the "cms.js" duplicate
