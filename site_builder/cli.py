@@ -134,6 +134,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="另把说明追加到 FILE（如 $GITHUB_STEP_SUMMARY）")
     ch.add_argument("--pages", type=Path, default=None, metavar="FILE",
                     help="把会变化的页面（站内路径，每行一个）写入 FILE，供截图使用")
+    ch.add_argument("--thumbs", type=Path, default=None, metavar="DIR",
+                    help="把改动图片合并前后的缩略图（JPEG，长边不超过 240 像素）写入 DIR，"
+                         "说明中引用 thumbs/ 下的这些文件")
 
     s = sub.add_parser("serve", help="本地预览，修改档案后自动刷新")
     s.add_argument("--port", type=_port_arg, default=DEFAULT_PORT,
@@ -301,7 +304,7 @@ def _changes(args, root: Path) -> int:
     """`changes`: the reviewers' summary of what the changed records change on the site."""
     import subprocess
 
-    from .editor.changes import format_changes, summarize_changes
+    from .editor.changes import format_changes, summarize_changes, thumbs_at, write_thumbnails
     from .load.settings import load_settings
 
     try:
@@ -313,11 +316,13 @@ def _changes(args, root: Path) -> int:
         return EXIT_USAGE
     settings, _ = load_settings(root)
     site_url = (settings.site_url or "") if settings is not None else ""
+    if args.thumbs is not None:
+        write_thumbnails(changes, args.thumbs)
     text = format_changes(changes, args.base, site_url)
     print(text, end="")
     if args.summary is not None:
         with open(args.summary, "a", encoding="utf-8") as f:
-            f.write(text + "\n")
+            f.write(thumbs_at(text) + "\n")  # the job summary cannot show files beside it
     if args.pages is not None:
         pages = sorted({p for c in changes for p in c.pages})
         args.pages.write_text("".join(p + "\n" for p in pages), encoding="utf-8")

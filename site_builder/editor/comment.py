@@ -18,7 +18,7 @@ from pathlib import Path
 from ..schema.brand import BRAND
 from ..schema.fields import ListOf, Obj, Spec, label_words
 from ..schema.round import ROUND
-from .changes import code, md
+from .changes import code, md, thumbs_at
 from .cms import BODY_LABEL, STATUS_LABEL
 
 MARKER = "<!-- site-builder:pr-comment -->"
@@ -186,7 +186,8 @@ def compose(problems: list[dict], changes: str, result: str, preview_url: str = 
         lines += [f"**预览**：[在浏览器中打开]({preview_url})（只供审核，不被搜索引擎收录，7 天后删除）", ""]
     else:
         lines += ["**预览**：本次没有部署网页预览，可在检查的运行记录中下载站点压缩包。", ""]
-    body = changes.strip()
+    # the changed images' thumbnails lie beside the screenshots (the preview's _shots/)
+    body = thumbs_at(changes.strip(), shots_url)
     if body.startswith("## "):
         body = "### " + body[3:]
     lines += [body, ""]
