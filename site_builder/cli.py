@@ -138,6 +138,12 @@ def _parser() -> argparse.ArgumentParser:
                     help="把改动图片合并前后的缩略图（JPEG，长边不超过 240 像素）写入 DIR，"
                          "说明中引用 thumbs/ 下的这些文件")
 
+    pw = sub.add_parser("preview-without-failing",
+                        help="检查没有通过时，除去有错误的档案和页面生成供预览的站点（每页顶部写明除去了哪些）")
+    pw.add_argument("--site-dir", type=Path, required=True, help="预览站点的文件夹")
+    pw.add_argument("--report", type=Path, default=None, metavar="FILE",
+                    help="把除去的档案（JSON：文件和名称）写入 FILE，供评论使用")
+
     s = sub.add_parser("serve", help="本地预览，修改档案后自动刷新")
     s.add_argument("--port", type=_port_arg, default=DEFAULT_PORT,
                    help=f"预览使用的端口，默认 {DEFAULT_PORT}（被占用时换一个，如 --port 8001）")
@@ -248,6 +254,8 @@ def _run(args) -> int:
         return code
     if args.command == "changes":
         return _changes(args, root)
+    if args.command == "preview-without-failing":
+        return _preview_without_failing(args, root)
     if args.command == "serve":
         return _serve(args, root)
     if args.command == "new":
@@ -326,6 +334,29 @@ def _changes(args, root: Path) -> int:
     if args.pages is not None:
         pages = sorted({p for c in changes for p in c.pages})
         args.pages.write_text("".join(p + "\n" for p in pages), encoding="utf-8")
+    return EXIT_OK
+
+
+def _preview_without_failing(args, root: Path) -> int:
+    """`preview-without-failing`: a failing pull request's preview, its failing records left out."""
+    import json
+
+    from .build import build_site
+    from .editor.partial import add_banner, build_without_failing, left_out_words
+
+    built, left_out, why = build_without_failing(root, args.site_dir, build_site)
+    if args.report is not None:
+        args.report.write_text(json.dumps([{"path": p, "name": n, "because_of_others": c}
+                                           for p, n, c in left_out], ensure_ascii=False),
+                               encoding="utf-8")
+    if not built:
+        print(f"没有生成预览：{why}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if left_out:
+        add_banner(args.site_dir, left_out)
+        print("已生成预览。" + left_out_words(left_out), file=sys.stderr)
+    else:
+        print("已生成预览（没有需要除去的档案）", file=sys.stderr)
     return EXIT_OK
 
 

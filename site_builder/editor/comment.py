@@ -4,7 +4,8 @@ before/after phone screenshots of the changed pages. Written as a file; the work
 edits the same comment on every push (found by the hidden MARKER).
 
     python -m site_builder.editor.comment --problems problems.json --changes changes.md \
-        [--preview-url URL] [--shots-url URL] [--shots DIR] [--result success|failure] OUT
+        [--preview-url URL] [--shots-url URL] [--shots DIR] [--result success|failure] \
+        [--left-out left-out.json] OUT
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ..schema.fields import ListOf, Obj, Spec, label_words
 from ..schema.round import ROUND
 from .changes import code, md, thumbs_at
 from .cms import BODY_LABEL, STATUS_LABEL
+from .partial import left_out_words
 
 MARKER = "<!-- site-builder:pr-comment -->"
 MAX_PROBLEMS = 50
@@ -168,7 +170,8 @@ def problem_lines(problems: list[dict]) -> list[str]:
 
 
 def compose(problems: list[dict], changes: str, result: str, preview_url: str = "",
-            shots: list[str] | None = None, shots_url: str = "") -> str:
+            shots: list[str] | None = None, shots_url: str = "",
+            left_out: list[dict] | None = None) -> str:
     errors = sum(1 for p in problems if p.get("severity") == "error")
     warnings = len(problems) - errors
     ok = result == "success" and not problems
@@ -184,6 +187,10 @@ def compose(problems: list[dict], changes: str, result: str, preview_url: str = 
         lines += problem_lines(problems) + [""]
     if preview_url:
         lines += [f"**预览**：[在浏览器中打开]({preview_url})（只供审核，不被搜索引擎收录，7 天后删除）", ""]
+    if left_out:  # the preview was built without them (site-builder preview-without-failing)
+        words = left_out_words([(str(x.get("path", "")), str(x.get("name") or ""),
+                                 bool(x.get("because_of_others"))) for x in left_out])
+        lines += [f"> ⚠ {md(words)}预览和截图中看不到它们，改正后会重新生成。", ""]
     else:
         lines += ["**预览**：本次没有部署网页预览，可在检查的运行记录中下载站点压缩包。", ""]
     # the changed images' thumbnails lie beside the screenshots (the preview's _shots/)
@@ -209,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--preview-url", default="")
     ap.add_argument("--shots", type=Path)
     ap.add_argument("--shots-url", default="")
+    ap.add_argument("--left-out", type=Path, help="预览中除去的档案（preview-without-failing 的报告）")
     ap.add_argument("out", type=Path)
     args = ap.parse_args(argv)
     problems: list[dict] = []
@@ -224,8 +232,15 @@ def main(argv: list[str] | None = None) -> int:
         changes = "（没有生成改动说明：检查在此之前就停止了。）"
     shots = sorted(p.name for p in args.shots.glob("*.png")) if args.shots and \
         args.shots.is_dir() else []
+    left_out: list[dict] = []
+    if args.left_out is not None:
+        try:
+            left_out = [x for x in json.loads(args.left_out.read_text(encoding="utf-8"))
+                        if isinstance(x, dict)]
+        except (OSError, ValueError, TypeError):
+            left_out = []  # no preview was built without failing records
     args.out.write_text(compose(problems, changes, args.result, args.preview_url, shots,
-                                args.shots_url.rstrip("/")), encoding="utf-8")
+                                args.shots_url.rstrip("/"), left_out), encoding="utf-8")
     return 0
 
 
