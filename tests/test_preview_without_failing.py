@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from sitecopy import copy_demo
+from sitecopy import copy_demo, without_editor
 
 from site_builder.editor.comment import compose
 
@@ -37,6 +37,7 @@ def failing(tmp_path_factory):
     """The demo with one brand missing a required field, its name written as markup."""
     tmp = tmp_path_factory.mktemp("partial")
     root = copy_demo(tmp / "project")
+    without_editor(root)
     _edit(root, BAD, "    unit: 人次\n", "")
     _edit(root, BAD, "name: 示例·白鹭电商达人", f"name: '{HOSTILE_NAME}'")
     strict = subprocess.run([sys.executable, "-m", "site_builder", "--root", str(root), "build",
@@ -87,6 +88,7 @@ def test_the_comment_says_it_too(failing):
 
 def test_no_preview_when_the_problem_is_not_in_a_record(tmp_path):
     root = copy_demo(tmp_path / "project")
+    without_editor(root)
     _edit(root, "settings.yml", "site:", "site_typo: 1\nsite:")
     done, left_out = _preview(root, tmp_path / "site")
     assert done.returncode == 1 and "没有生成预览：" in done.stderr, done.stderr

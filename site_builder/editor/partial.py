@@ -50,6 +50,8 @@ def leavable(path: str) -> str | None:
 def _copy_project(root: Path, dest: Path) -> Path:
     shutil.copytree(root, dest, symlinks=True,
                     ignore=lambda d, names: [n for n in names if Path(d) == root and n in _NOT_COPIED])
+    if (root / "node_modules").is_dir():  # the form editor's packages, read where they are
+        (dest / "node_modules").symlink_to((root / "node_modules").resolve())
     return dest
 
 
