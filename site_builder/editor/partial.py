@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 
 from ..diagnostics import Severity
 from .changes import read_record
+from .cms import EditorUnavailable
 
 # What a preview may leave out: a record or a hand-written page (a file of its own, whose
 # absence the rest of the site survives). An error anywhere else stops the preview.
@@ -120,7 +121,10 @@ def build_without_failing(root: Path, site_dir: Path, build_site: Callable
     with tempfile.TemporaryDirectory(prefix="partial-preview-") as tmp:
         copy = _copy_project(root.resolve(), Path(tmp) / "project")
         for attempt in range(MAX_ROUNDS):
-            result = build_site(copy, site_dir)
+            try:
+                result = build_site(copy, site_dir)
+            except EditorUnavailable as e:  # the form editor's packages are not installed
+                return False, left_out, str(e)
             if result.ok:
                 return True, left_out, ""
             failing = [d for d in result.diagnostics if d.severity is Severity.ERROR]
