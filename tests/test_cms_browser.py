@@ -310,6 +310,12 @@ def test_the_form_fits_a_390_px_phone_without_panning(project, tmp_path):
         page.get_by_text("示例·青溪家政（已发布）").wait_for()
         assert_fits(page, "collection list")
         page.screenshot(path=str(SHOTS / "admin-list-390.png"), full_page=True)
+        page.get_by_role("link", name="审核进度").first.click()  # the pull requests' board
+        page.get_by_text("审核通过").first.wait_for()
+        assert page.get_by_text("新建帖子").count() == 0  # Decap's "new post" …
+        assert page.get_by_text("新建档案").count() == 1  # … in the form's words
+        assert_fits(page, "审核进度")
+        page.get_by_role("link", name="内容").first.click()
         page.get_by_text("示例·青溪家政（已发布）").click()
         page.locator(field_id(page, "一句话简介")).wait_for()
         # the toolbar's actions are on the screen, in reach of a thumb
