@@ -134,6 +134,15 @@ def _parser() -> argparse.ArgumentParser:
                     help="另把说明追加到 FILE（如 $GITHUB_STEP_SUMMARY）")
     ch.add_argument("--pages", type=Path, default=None, metavar="FILE",
                     help="把会变化的页面（站内路径，每行一个）写入 FILE，供截图使用")
+    ch.add_argument("--thumbs", type=Path, default=None, metavar="DIR",
+                    help="把改动图片合并前后的缩略图（JPEG，长边不超过 240 像素）写入 DIR，"
+                         "说明中引用 thumbs/ 下的这些文件")
+
+    pw = sub.add_parser("preview-without-failing",
+                        help="检查没有通过时，除去有错误的档案和页面生成供预览的站点（每页顶部写明除去了哪些）")
+    pw.add_argument("--site-dir", type=Path, required=True, help="预览站点的文件夹")
+    pw.add_argument("--report", type=Path, default=None, metavar="FILE",
+                    help="把除去的档案（JSON：文件和名称）写入 FILE，供评论使用")
 
     i = sub.add_parser("init", help="新建一个地区的项目：带注释的 settings.yml、示例档案、工作流")
     i.add_argument("dir", type=Path, metavar="DIR", help="新项目的文件夹（不存在时创建）")
@@ -258,6 +267,8 @@ def _run(args) -> int:
         return code
     if args.command == "changes":
         return _changes(args, root)
+    if args.command == "preview-without-failing":
+        return _preview_without_failing(args, root)
     if args.command == "serve":
         return _serve(args, root)
     if args.command == "new":
@@ -314,7 +325,7 @@ def _changes(args, root: Path) -> int:
     """`changes`: the reviewers' summary of what the changed records change on the site."""
     import subprocess
 
-    from .editor.changes import format_changes, summarize_changes
+    from .editor.changes import format_changes, summarize_changes, thumbs_at, write_thumbnails
     from .load.settings import load_settings
 
     try:
@@ -326,14 +337,39 @@ def _changes(args, root: Path) -> int:
         return EXIT_USAGE
     settings, _ = load_settings(root)
     site_url = (settings.site_url or "") if settings is not None else ""
+    if args.thumbs is not None:
+        write_thumbnails(changes, args.thumbs)
     text = format_changes(changes, args.base, site_url)
     print(text, end="")
     if args.summary is not None:
         with open(args.summary, "a", encoding="utf-8") as f:
-            f.write(text + "\n")
+            f.write(thumbs_at(text) + "\n")  # the job summary cannot show files beside it
     if args.pages is not None:
         pages = sorted({p for c in changes for p in c.pages})
         args.pages.write_text("".join(p + "\n" for p in pages), encoding="utf-8")
+    return EXIT_OK
+
+
+def _preview_without_failing(args, root: Path) -> int:
+    """`preview-without-failing`: a failing pull request's preview, its failing records left out."""
+    import json
+
+    from .build import build_site
+    from .editor.partial import add_banner, build_without_failing, left_out_words
+
+    built, left_out, why = build_without_failing(root, args.site_dir, build_site)
+    if args.report is not None:
+        args.report.write_text(json.dumps([{"path": p, "name": n, "because_of_others": c}
+                                           for p, n, c in left_out], ensure_ascii=False),
+                               encoding="utf-8")
+    if not built:
+        print(f"没有生成预览：{why}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if left_out:
+        add_banner(args.site_dir, left_out)
+        print("已生成预览。" + left_out_words(left_out), file=sys.stderr)
+    else:
+        print("已生成预览（没有需要除去的档案）", file=sys.stderr)
     return EXIT_OK
 
 

@@ -101,12 +101,12 @@ class EditorGuard:
 
 
 @contextlib.contextmanager
-def editor_page(site: Path, backend: str):
+def editor_page(site: Path, backend: str, viewport: tuple[int, int] = (1280, 1000)):
     """The built site served on loopback and a Chromium page in which every request other than
     to the site and the local backend is aborted and recorded."""
     with serve_dir(site) as base, launch_browser() as browser:
         guard = EditorGuard((base.rstrip("/"), backend))
-        context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN",
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-CN",
                                       service_workers="block")
 
         def route(r):

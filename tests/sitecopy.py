@@ -110,3 +110,16 @@ def demo_with_records(dest: Path, records: dict[str, str]) -> Path:
     for slug, text in records.items():
         (root / "brands" / f"{slug}.md").write_text(text, encoding="utf-8")
     return root
+
+
+def without_editor(root: Path) -> Path:
+    """The project's settings without the form editor (`editor:`), for tests about something
+    else: its site then needs no npm packages (Decap) to build."""
+    import re
+
+    path = root / "settings.yml"
+    text = path.read_text(encoding="utf-8")
+    cut = re.sub(r"(?m)^editor:\n(?:[ #].*\n|\n)*", "", text)
+    assert cut != text, "settings.yml has no editor section"
+    path.write_text(cut, encoding="utf-8")
+    return root

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from cms_support import decap_server, editor_page, free_port, git, make_repo
@@ -272,3 +273,65 @@ def test_the_story_is_typed_as_markdown_and_the_page_shows_it_as_typed(project, 
     assert "<li>第一步：试点</li>" in html and "<li>第二步：推广</li>" in html
     assert 'href="https://www.example.org/shili"' in html and ">示例市人社局</a>" in html
     assert 'alt="示例品牌的封面：一幅虚构的红色图块"' in html
+
+
+PHONE = (390, 844)
+SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+
+# Everything the page draws that reaches past the screen's right edge (a box clipped by a pane's
+# overflow: hidden cannot be panned to either), and the document's own width.
+_WIDER_THAN_SCREEN = """() => {
+  const vw = document.documentElement.clientWidth;
+  const out = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.height > 0 && r.right > vw + 1)
+      out.push(el.tagName + "." + String(el.className).slice(0, 60) + " → " + Math.round(r.right));
+  }
+  return {scroll: document.documentElement.scrollWidth, viewport: vw, wider: out.slice(0, 10)};
+}"""
+
+
+def assert_fits(page, where: str) -> None:
+    fit = page.evaluate(_WIDER_THAN_SCREEN)
+    assert fit["viewport"] == PHONE[0], fit
+    assert fit["scroll"] <= fit["viewport"], (where, fit)
+    assert not fit["wider"], (where, fit)
+
+
+def test_the_form_fits_a_390_px_phone_without_panning(project, tmp_path):
+    """The collection list and the entry editor (toolbar, fields, an opened list item, the story)
+    at 390 px: the document is no wider than the screen and nothing reaches past its edge."""
+    root, site, port = project
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with decap_server(root, port) as backend, editor_page(site, backend, PHONE) as (
+            base, page, guard):
+        sign_in(page, base)
+        page.get_by_text("示例·青溪家政（已发布）").wait_for()
+        assert_fits(page, "collection list")
+        page.screenshot(path=str(SHOTS / "admin-list-390.png"), full_page=True)
+        page.get_by_role("link", name="审核进度").first.click()  # the pull requests' board
+        page.get_by_text("审核通过").first.wait_for()
+        assert page.get_by_text("新建帖子").count() == 0  # Decap's "new post" …
+        assert page.get_by_text("新建档案").count() == 1  # … in the form's words
+        assert_fits(page, "审核进度")
+        page.get_by_role("link", name="内容").first.click()
+        page.get_by_text("示例·青溪家政（已发布）").click()
+        page.locator(field_id(page, "一句话简介")).wait_for()
+        # the toolbar's actions are on the screen, in reach of a thumb
+        save_button = page.get_by_role("button", name="保存").first.bounding_box()
+        assert save_button and save_button["x"] + save_button["width"] <= PHONE[0]
+        assert_fits(page, "entry editor, top")
+        page.screenshot(path=str(SHOTS / "admin-editor-390.png"))
+        item = page.get_by_text("带动就业", exact=True).first
+        item.locator("xpath=ancestor::div[.//button][1]").locator("button").first.click()
+        page.locator(field_id(page, "数值")).scroll_into_view_if_needed()
+        assert_fits(page, "entry editor, a key figure opened")
+        page.screenshot(path=str(SHOTS / "admin-editor-item-390.png"))
+        page.locator(".cms-editor-raw [contenteditable=true]").first.scroll_into_view_if_needed()
+        assert_fits(page, "entry editor, the story")
+        page.goto(base + "admin/#/collections/brands/new")
+        page.locator(field_id(page, "网址名")).wait_for()
+        assert_fits(page, "new entry")
+        assert not guard.foreign, guard.foreign
+        assert not guard.errors, guard.errors

@@ -279,7 +279,8 @@ def test_a_failing_pull_request_still_gets_its_summary_and_one_comment(installed
         assert first.name == "校验品牌档案", _failed(runs)
         assert "生成站点（严格模式）" not in names  # (the build waits for a valid record)
         # … and the steps the editor needs still run, each of them succeeding
-        for step in ("档案改动说明", "整理问题清单（供评论）", "部署预览（设置了预览密钥时）", "写评论内容"):
+        for step in ("档案改动说明", "整理问题清单（供评论）", "生成预览（除去有问题的档案）",
+                     "部署预览（设置了预览密钥时）", "写评论内容"):
             assert step in names, (step, names)
             assert next(r for r in runs if r.name == step).returncode == 0, _failed(
                 [r for r in runs if r.name == step])
@@ -290,6 +291,10 @@ def test_a_failing_pull_request_still_gets_its_summary_and_one_comment(installed
         assert "❌ 检查没有通过" in comment
         assert "“关键数据 第1项·数值”" in comment and "figures[0]" not in comment
         assert "示例·有错的品牌" in comment  # the change summary
+        # a preview of the rest, the record with the mistake left out and said so on every page
+        assert "> ⚠ 本预览未包含有问题的档案：示例·有错的品牌（brands/shili-cuowu.md）" in comment
+        home = (clone / "site" / "index.html").read_text(encoding="utf-8")
+        assert "本预览未包含有问题的档案：示例·有错的品牌" in home
         # the comment job: posts once, then edits the same comment on the next push
         fake = _FakeGitHub()
         try:

@@ -15,6 +15,7 @@ import io
 import re
 import subprocess
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote
@@ -553,6 +554,9 @@ class FileChange:
     lines: list[str] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)
     address: str = ""  # a file published as it is (a download): its site path
+    # an image's bytes before and after (for its thumbnails), and the thumbnails' file names
+    images: tuple[bytes | None, bytes | None] = field(default=(None, None), repr=False)
+    thumbs: tuple[str, str] = ("", "")
 
 
 class Summary(list):
@@ -664,6 +668,7 @@ def image_change(root: Path, base: str, c: PathChange) -> FileChange:
     elif old is None and new is None:
         line += "：不是普通文件"
     ch.lines.append(line)
+    ch.images = (old, new)
     if c.status in ("A",):
         ch.lines.append(_size(new))
     elif c.status == "D":
@@ -741,6 +746,83 @@ def video_change(root: Path, base: str, c: PathChange) -> FileChange:
     else:
         ch.lines.append(f"{_video_size(c.path, old)} → {_video_size(c.path, new)}")
     return ch
+# -- thumbnails of changed images -----------------------------------------------------------------
+
+THUMB_SIDE = 240  # the longest side of a thumbnail, in pixels
+THUMBS_DIR = "thumbs"  # beside the summary: in the screenshots' artifact and the preview's _shots/
+_THUMB_MAX_PIXELS = 40_000_000  # as the checks' limit (validate/images.py): bigger is not decoded
+_THUMB_REF = re.compile(r"!\[([^\]\n]*)\]\((" + THUMBS_DIR + r"/\d+-(?:before|after)\.jpg)\)")
+
+
+def thumbnail(data: bytes | None) -> bytes | None:
+    """A small JPEG (longest side at most THUMB_SIDE) of an image file from the pull request, or
+    None when it is no image Pillow reads or has more pixels than the checks allow (any file may
+    be named .png in a pull request; its header is read before anything is decoded)."""
+    if not data:
+        return None
+    from PIL import Image as PILImage
+    from PIL import ImageOps
+
+    try:
+        with warnings.catch_warnings():
+            # Pillow's bomb warning: the size is checked right below, before decoding
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            im = PILImage.open(io.BytesIO(data))
+        with im:
+            if im.width * im.height > _THUMB_MAX_PIXELS:
+                return None
+            im.draft("RGB", (THUMB_SIDE * 2, THUMB_SIDE * 2))  # JPEG: decode at a smaller scale
+            im = ImageOps.exif_transpose(im)
+            im.thumbnail((THUMB_SIDE, THUMB_SIDE))
+            if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+                im = im.convert("RGBA")
+                flat = PILImage.new("RGB", im.size, (255, 255, 255))
+                flat.paste(im, mask=im.getchannel("A"))
+                im = flat
+            out = io.BytesIO()
+            im.convert("RGB").save(out, "JPEG", quality=80, optimize=True)
+            return out.getvalue()
+    except (OSError, ValueError, SyntaxError, EOFError, PILImage.DecompressionBombError):
+        return None
+
+
+def write_thumbnails(changes: Summary, dest: Path) -> int:
+    """Thumbnails of every changed image before and after, as dest/N-before.jpg and N-after.jpg
+    (N counts the changed images; no name is taken from the pull request); the number written."""
+    written = 0
+    images = [f for f in getattr(changes, "files", []) if f.section == "images"]
+    for n, f in enumerate(images, 1):
+        names = []
+        for side, data in zip(("before", "after"), f.images):
+            thumb = thumbnail(data)
+            name = ""
+            if thumb is not None:
+                dest.mkdir(parents=True, exist_ok=True)
+                name = f"{n}-{side}.jpg"
+                (dest / name).write_bytes(thumb)
+                written += 1
+            names.append(name)
+        f.thumbs = (names[0], names[1])
+    return written
+
+
+def _thumb_line(f: FileChange) -> list[str]:
+    before, after = f.thumbs
+    if not (before or after):
+        return []
+    shown = [f"![合并前]({THUMBS_DIR}/{before})" if before else "合并前：无",
+             f"![合并后]({THUMBS_DIR}/{after})" if after else "合并后：无"]
+    return ["  - 缩略图：" + " → ".join(shown)]
+
+
+def thumbs_at(text: str, base_url: str = "") -> str:
+    """The summary's thumbnails where they are served: under `base_url` (the preview's folder
+    that holds thumbs/), or, with no such address (GitHub's job summary, no preview), named as
+    files of the screenshots' artifact."""
+    if base_url:
+        return _THUMB_REF.sub(lambda m: f"![{m.group(1)}]({base_url.rstrip('/')}/{m.group(2)})",
+                              text)
+    return _THUMB_REF.sub(lambda m: f"{m.group(1)}：截图构件中的 {code(m.group(2))}", text)
 
 
 def _yaml_value(rel: str, data: bytes | None):
@@ -944,6 +1026,7 @@ def _file_entry(f: FileChange, root: str) -> list[str]:
         out.append("  - " + "；".join(f.lines))
     if f.address:
         out.append("  - 网站上的地址：" + code(root + f.address))
+    out += _thumb_line(f)
     if f.pages:
         out.append("  - 会变化的页面：" + "、".join(code(root + unquote(p)) for p in f.pages))
     return out

@@ -450,6 +450,7 @@ _PAGE = """<!doctype html>
   <meta http-equiv="Content-Security-Policy" content="{csp}">
   <title>{title}·档案编辑</title>
   <link rel="cms-config-url" type="text/yaml" href="config.yml">
+  <link rel="stylesheet" href="form.css">
 </head>
 <body data-pagefind-ignore="all">
 {notice}  <noscript>档案编辑器需要启用 JavaScript。也可以按编辑指南在 GitHub 网页上直接修改档案。</noscript>
@@ -516,7 +517,7 @@ def admin_files(settings, root: Path | None = None) -> tuple[dict[str, bytes], d
                  f"{ADMIN_DIR}/config.yml": ("# 由 site-builder 根据 schema.py 和 settings.yml 生成，"
                                              "不要手工修改。\n" + config).encode("utf-8")}
     copied: dict[str, Path] = {f"{ADMIN_DIR}/{name}": OWN_FILES / name
-                               for name in ("strict-frontmatter.js", "form.js")}
+                               for name in ("strict-frontmatter.js", "form.js", "form.css")}
     for rel, p in vendored_files(nm).items():
         if rel.startswith(DECAP_DIST + "/") and not rel.endswith(".txt"):
             copied[f"{ADMIN_DIR}/{VENDOR_DIR}/{p.name}"] = p

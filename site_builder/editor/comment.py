@@ -4,7 +4,8 @@ before/after phone screenshots of the changed pages. Written as a file; the work
 edits the same comment on every push (found by the hidden MARKER).
 
     python -m site_builder.editor.comment --problems problems.json --changes changes.md \
-        [--preview-url URL] [--shots-url URL] [--shots DIR] [--result success|failure] OUT
+        [--preview-url URL] [--shots-url URL] [--shots DIR] [--result success|failure] \
+        [--left-out left-out.json] OUT
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from pathlib import Path
 from ..schema.brand import BRAND
 from ..schema.fields import ListOf, Obj, Spec, label_words
 from ..schema.round import ROUND
-from .changes import code, md
+from .changes import code, md, thumbs_at
 from .cms import BODY_LABEL, STATUS_LABEL
+from .partial import left_out_words
 
 MARKER = "<!-- site-builder:pr-comment -->"
 MAX_PROBLEMS = 50
@@ -50,6 +52,99 @@ def form_label(path: str, spec: Spec = BRAND) -> str:
     return "·".join(words) or path
 
 
+def _field_label(node: Obj, name: str) -> str | None:
+    """The form's label of the field `name` of `node`, or None when the schema has no such field."""
+    sub = node.fields.get(name)
+    if sub is None:
+        return None
+    return STATUS_LABEL if (node is BRAND and name == "status") else label_words(sub.label, {})
+
+
+def _objects_along(path: str, spec: Spec) -> list[Obj]:
+    """The schema's objects a field path passes through, the deepest first (figures[0].unit:
+    the figure, then the record): where a field name in a message is looked up."""
+    found: list[Obj] = [spec] if isinstance(spec, Obj) else []
+    node: Spec | None = spec
+    for name, index in _STEP.findall(path or ""):
+        if index:
+            node = node.item if isinstance(node, ListOf) else None
+        else:
+            node = node.fields.get(name) if isinstance(node, Obj) else None
+        if isinstance(node, ListOf) and isinstance(node.item, Obj):
+            found.append(node.item)
+        elif isinstance(node, Obj):
+            found.append(node)
+        if node is None:
+            break
+    out: list[Obj] = []
+    for obj in reversed(found):
+        if not any(obj is o for o in out):
+            out.append(obj)
+    return out
+
+
+def _resolve(token: str, objects: list[Obj], spec: Spec) -> str | None:
+    """A field name or field path written in a message, in the form's labels; None when the
+    schema does not know it (then it is the editor's own text and kept)."""
+    if "." in token or "[" in token:
+        steps = _STEP.findall(token)
+        node: Spec | None = spec
+        for name, index in steps:
+            if index:
+                node = node.item if isinstance(node, ListOf) else None
+            else:
+                node = node.fields.get(name) if isinstance(node, Obj) else None
+            if node is None:
+                return None
+        return form_label(token, spec)
+    for obj in objects:
+        label = _field_label(obj, token)
+        if label is not None:
+            return label
+    return None
+
+
+# Parts of a check's message written for editors of the YAML file, in the comment's reading order:
+# a quoted field name with the check's label after it (必填字段“unit”（单位）), a YAML example in
+# backticks (`unit: 人`), and outside quotes a bare field name or path (在 sources 中).
+_QUOTED_KEY = re.compile(r"“([A-Za-z_][A-Za-z0-9_.\[\]]*)”（[^（）]*）")
+_YAML_EXAMPLE = re.compile(r" ?`([A-Za-z_][A-Za-z0-9_]*): ([^`]*)`")
+_CODE = re.compile(r" ?`([^`]+)` ?")
+_QUOTE = re.compile(r"(“[^”]*”)")
+_TOKEN = re.compile(r"(?<![A-Za-z0-9_./+-]) ?([a-z_][a-z0-9_]*(?:\[\d+\]|\.[a-z_][a-z0-9_]*)*) ?"
+                    r"(?![A-Za-z0-9_/+-]|\.[A-Za-z0-9])")
+
+
+def form_message(message: str, field: str, spec: Spec | None) -> str:
+    """A check's message in the form's words: the field names and YAML examples it gives for
+    editors of the file (必填字段“unit”（单位）, `unit: 人`, 在 sources 中) become the form's
+    labels and plain values (必填栏目“单位”, “人”, 在“资料来源”中). Text inside quotes that is not
+    a field name (the editor's own values) is kept as written. The command line's messages are
+    not changed: editors of the YAML files need the field names."""
+    if spec is None:
+        return message
+    objects = _objects_along(field, spec)
+
+    def quoted_key(m: re.Match) -> str:
+        label = _resolve(m.group(1), objects, spec)
+        return f"“{label}”" if label else m.group(0)
+
+    def example(m: re.Match) -> str:
+        return f"“{m.group(2)}”" if _resolve(m.group(1), objects, spec) else m.group(0)
+
+    def bare(m: re.Match) -> str:
+        label = _resolve(m.group(1), objects, spec)
+        return f"“{label}”" if label else m.group(0)
+
+    text = _YAML_EXAMPLE.sub(example, _QUOTED_KEY.sub(quoted_key, message))
+    text = _CODE.sub(lambda m: f"“{m.group(1)}”", text)  # other examples: quoted, as values
+    # outside quotes only: a quoted part is a value the editor wrote (or a label already)
+    text = "".join(part if _QUOTE.fullmatch(part) else _TOKEN.sub(bare, part)
+                   for part in _QUOTE.split(text))
+    return text.replace("必填字段", "必填栏目").replace("未知字段", "表单中没有的栏目") \
+        .replace("可用字段", "可用的栏目")
+
+
 def _spec_of(rel: str) -> Spec | None:
     if rel.startswith("brands/") and rel.endswith(".md"):
         return BRAND
@@ -67,14 +162,16 @@ def problem_lines(problems: list[dict]) -> list[str]:
         kind = "错误" if p.get("severity") == "error" else "提醒"
         place = f"{code(str(p.get('path', '')))} 第 {p.get('line', '?')} 行"
         label = f"“{md(where)}”：" if where else ""
-        out.append(f"- {kind}｜{place}｜{label}{md(str(p.get('message', '')))}")
+        message = form_message(str(p.get("message", "")), field, spec)
+        out.append(f"- {kind}｜{place}｜{label}{md(message)}")
     if len(problems) > MAX_PROBLEMS:
         out.append(f"- 另有 {len(problems) - MAX_PROBLEMS} 个问题，见检查的运行记录")
     return out
 
 
 def compose(problems: list[dict], changes: str, result: str, preview_url: str = "",
-            shots: list[str] | None = None, shots_url: str = "") -> str:
+            shots: list[str] | None = None, shots_url: str = "",
+            left_out: list[dict] | None = None) -> str:
     errors = sum(1 for p in problems if p.get("severity") == "error")
     warnings = len(problems) - errors
     ok = result == "success" and not problems
@@ -90,9 +187,14 @@ def compose(problems: list[dict], changes: str, result: str, preview_url: str = 
         lines += problem_lines(problems) + [""]
     if preview_url:
         lines += [f"**预览**：[在浏览器中打开]({preview_url})（只供审核，不被搜索引擎收录，7 天后删除）", ""]
+    if left_out:  # the preview was built without them (site-builder preview-without-failing)
+        words = left_out_words([(str(x.get("path", "")), str(x.get("name") or ""),
+                                 bool(x.get("because_of_others"))) for x in left_out])
+        lines += [f"> ⚠ {md(words)}预览和截图中看不到它们，改正后会重新生成。", ""]
     else:
         lines += ["**预览**：本次没有部署网页预览，可在检查的运行记录中下载站点压缩包。", ""]
-    body = changes.strip()
+    # the changed images' thumbnails lie beside the screenshots (the preview's _shots/)
+    body = thumbs_at(changes.strip(), shots_url)
     if body.startswith("## "):
         body = "### " + body[3:]
     lines += [body, ""]
@@ -114,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--preview-url", default="")
     ap.add_argument("--shots", type=Path)
     ap.add_argument("--shots-url", default="")
+    ap.add_argument("--left-out", type=Path, help="预览中除去的档案（preview-without-failing 的报告）")
     ap.add_argument("out", type=Path)
     args = ap.parse_args(argv)
     problems: list[dict] = []
@@ -129,8 +232,15 @@ def main(argv: list[str] | None = None) -> int:
         changes = "（没有生成改动说明：检查在此之前就停止了。）"
     shots = sorted(p.name for p in args.shots.glob("*.png")) if args.shots and \
         args.shots.is_dir() else []
+    left_out: list[dict] = []
+    if args.left_out is not None:
+        try:
+            left_out = [x for x in json.loads(args.left_out.read_text(encoding="utf-8"))
+                        if isinstance(x, dict)]
+        except (OSError, ValueError, TypeError):
+            left_out = []  # no preview was built without failing records
     args.out.write_text(compose(problems, changes, args.result, args.preview_url, shots,
-                                args.shots_url.rstrip("/")), encoding="utf-8")
+                                args.shots_url.rstrip("/"), left_out), encoding="utf-8")
     return 0
 
 

@@ -37,6 +37,7 @@
     workflow: {
       workflow: {
         workflowHeading: "审核进度",
+        newPost: "新建档案", // Decap's 新建帖子 ("new post")
         description: "%{smart_count} 份档案修改待审核，%{readyCount} 份审核通过、等待在代码仓库合并 |||| " +
           "%{smart_count} 份档案修改待审核，%{readyCount} 份审核通过、等待在代码仓库合并",
       },
