@@ -287,6 +287,8 @@ def test_hostile_brand_page_shows_values_as_written(served):
                      "https://example.com/?a=1&b=2"]
     img = story.locator("img")
     assert img.count() == 1 and img.get_attribute("src") == "story.png"
+    img.scroll_into_view_if_needed()  # story pictures load lazily, as the reader reaches them
+    img.evaluate("i => i.decode()")
     assert img.evaluate("i => i.complete && i.naturalWidth") == 200  # copied with the page
     people = page.locator(".lb-person h3").first.inner_text()
     assert people.startswith('张三丰"><svg onload=alert(2)>')

@@ -23,6 +23,15 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def _demo(dest: Path) -> Path:
+    """The demo without its site address: each test states the address it needs."""
+    root = copy_demo(dest, full=False)
+    text = (root / "settings.yml").read_text(encoding="utf-8")
+    url = re.search(r"^  url: .*$", text, re.MULTILINE)[0]
+    (root / "settings.yml").write_text(text.replace(url, '  url: ""', 1), encoding="utf-8")
+    return root
+
+
 def _line(path: Path, needle: str) -> int:
     return next(i for i, s in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                 if needle in s)
@@ -31,7 +40,7 @@ def _line(path: Path, needle: str) -> int:
 @pytest.fixture(scope="module")
 def official(tmp_path_factory) -> Path:
     """The fictional demo as a production site: an address, a 党政机关网站标识 of our own drawing."""
-    root = copy_demo(tmp_path_factory.mktemp("official") / "p", full=False)
+    root = _demo(tmp_path_factory.mktemp("official") / "p")
     Image.new("RGB", (96, 116), (200, 30, 30)).save(root / "assets" / "dzjg-shili.png")
     settings = root / "settings.yml"
     _edit(settings, '  url: ""', "  url: https://shili.example.org/\n  production: true")
@@ -44,7 +53,7 @@ def official(tmp_path_factory) -> Path:
 
 
 def test_production_refuses_each_missing_identity_at_its_line(tmp_path):
-    root = copy_demo(tmp_path / "p", full=False)
+    root = _demo(tmp_path / "p")
     settings = root / "settings.yml"
     _edit(settings, '  url: ""', '  url: ""\n  production: true')
     _edit(settings, "  organization: 示例市人力资源和社会保障局（虚构）\n", '  organization: ""\n')
@@ -65,7 +74,7 @@ def test_production_refuses_each_missing_identity_at_its_line(tmp_path):
 
 
 def test_an_email_alone_is_a_real_contact(tmp_path):
-    root = copy_demo(tmp_path / "p", full=False)
+    root = _demo(tmp_path / "p")
     settings = root / "settings.yml"
     _edit(settings, '  url: ""', "  url: https://shili.example.org/\n  production: true")
     _edit(settings, "  phone: 000-00000000\n", "")
@@ -75,7 +84,7 @@ def test_an_email_alone_is_a_real_contact(tmp_path):
 
 @pytest.mark.parametrize("bad", ["yes", "是"])
 def test_production_switch_is_true_or_false(tmp_path, bad):
-    root = copy_demo(tmp_path / "p", full=False)
+    root = _demo(tmp_path / "p")
     settings = root / "settings.yml"
     _edit(settings, '  url: ""', f'  url: ""\n  production: {bad}')
     value, diags = load_settings(root)
@@ -84,7 +93,7 @@ def test_production_switch_is_true_or_false(tmp_path, bad):
 
 
 def test_preview_build_names_what_is_missing_in_one_notice(tmp_path):
-    root = copy_demo(tmp_path / "p", full=False)
+    root = _demo(tmp_path / "p")
     _edit(root / "settings.yml", "  organization: 示例市人力资源和社会保障局（虚构）\n", "")
     result = build_site(root, tmp_path / "site", build_date=DEMO_DATE)
     assert result.ok and not [d for d in result.diagnostics if d.code == "S020"]
@@ -95,7 +104,7 @@ def test_preview_build_names_what_is_missing_in_one_notice(tmp_path):
 
 
 def test_dzjg_logo_must_be_in_the_project_and_linked(tmp_path):
-    root = copy_demo(tmp_path / "p", full=False)
+    root = _demo(tmp_path / "p")
     settings = root / "settings.yml"
     _edit(settings, "filing:\n", "filing:\n  dzjg_logo: assets/missing.png\n")
     _, diags = load_settings(root)

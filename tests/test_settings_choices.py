@@ -66,7 +66,8 @@ def test_an_empty_contact_is_hidden_not_filled_with_the_issuer(national_site):
     for page in national_site.rglob("*.html"):
         if page.parent.name == "policy":  # the policy page names its issuer as the issuer
             continue
-        html = page.read_text(encoding="utf-8")
+        # the sentence on the site's basis names the issuer as such, never as a contact
+        html = re.sub(r"本站依据.*?建设", "", page.read_text(encoding="utf-8"), flags=re.DOTALL)
         assert ISSUER not in html and "请联系" not in html, page
     about = text_of(national_site / "about" / "index.html")
     assert "联系我们" not in about and "主办单位" not in about

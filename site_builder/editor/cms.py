@@ -221,6 +221,10 @@ def brand_collection(vocab: dict[str, list[str]]) -> dict:
     for f in fields:
         if f["name"] == "media":
             f["collapsed"] = False  # the cover and the logo, with their alt text, in sight
+        if f["name"] == "people":  # most people need a consent record: its fields in sight
+            for sub in f["fields"]:
+                if sub["name"] == "consent":
+                    sub["collapsed"] = False
         if f["name"] == "status":
             f["default"] = DRAFT  # a record made in the form starts as a draft
             # not "发布状态": Decap's own words are about the pull request (form.js renames them)
