@@ -12,7 +12,7 @@ from sitecopy import copy_demo
 
 from site_builder.build import build_site
 from site_builder.project import load_project
-from site_builder.schema.brand import focus_position
+from site_builder.schema.brand import focus_centering, focus_position
 
 BRAND = "shili-bailu-dianshang"  # a demo brand with a cover
 COVER = "  cover: {path: cover.jpg, alt: 示例·白鹭电商达人封面示意图（虚构）}"
@@ -77,3 +77,42 @@ def test_the_field_is_declared_for_the_cover_only():
     assert "focus" in media["cover"].fields
     assert "focus" not in media["logo"].fields
     assert "focus" not in media["gallery"].item.fields
+
+
+@pytest.mark.parametrize(("focus", "centering"), [
+    ("上", (0.5, 0.0)), ("右下", (1.0, 1.0)), ("30% 20%", (0.3, 0.2)), ("中", (0.5, 0.5)),
+    (None, (0.5, 0.5))])
+def test_focus_as_the_crop_of_the_pictures_drawn_at_build_time(focus, centering):
+    assert focus_centering(focus) == centering
+
+
+def test_the_share_image_and_the_poster_keep_the_focal_part_of_the_cover():
+    """A tall cover, red at the top and blue below: cropped to the share image's and the
+    poster's wide picture with `focus: 上`, the red part is kept; centred, the blue."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    from site_builder.render.poster import PosterText, draw_poster
+    from site_builder.render.share_image import _draw, find_cjk_font
+
+    font = find_cjk_font()
+    if font is None:
+        pytest.skip("no Chinese font installed (Debian: fonts-noto-cjk)")
+    tall = Image.new("RGB", (400, 1200), (20, 40, 200))
+    tall.paste((200, 20, 20), (0, 0, 400, 300))
+    buf = BytesIO()
+    tall.save(buf, "PNG")
+    cover = buf.getvalue()
+
+    def top_pixel(data: bytes) -> tuple[int, int, int]:
+        with Image.open(BytesIO(data)) as im:
+            return im.convert("RGB").getpixel((im.width // 2, 8))
+
+    text = PosterText("示例·焦点", "虚构的一句话介绍。", "高品质服务型", "", "示例站", "",
+                      "https://shili.example.org/brands/x/")
+    for centering, red in (((0.5, 0.0), True), ((0.5, 0.5), False)):
+        for drawn in (_draw("示例·焦点", "高品质服务型", "示例站", cover, font, centering),
+                      draw_poster(text, cover, font, centering)):
+            r, _, b = top_pixel(drawn)
+            assert (r > b) == red, (centering, r, b)

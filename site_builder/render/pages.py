@@ -20,7 +20,7 @@ from markupsafe import Markup
 from ..cache import cache_dir
 from ..model import BRANDS_DIR, BY_ROUNDS, Brand, Page
 from ..project import Project
-from ..schema.brand import focus_position, person_is_public
+from ..schema.brand import focus_centering, focus_position, person_is_public
 from ..schema.fields import UNKNOWN_DATE
 from ..text import fmt_decimal
 from ..validate.story import heading_text, page_html, story_html, story_images, url_scheme
@@ -52,6 +52,8 @@ from .venue_map import MapVenue, located, map_svg
 from .videos import VideoView, brand_videos, plan_video
 
 TEMPLATES_DIR = "templates/pages"
+# A person's photo cropped into the poster's wide picture: its upper part, where the face is.
+PORTRAIT_CENTERING = (0.5, 0.25)
 # The installed package's folder (site_builder/): its templates/, docs/ and mkdocs.yml are the
 # defaults; a project's own templates/ and docs/ override them file by file.
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
@@ -438,7 +440,7 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
         cover = b.get("media", {}).get("cover") or b.get("media", {}).get("logo")
         shared = share_image(b.name, b.data["category"], site["title"],
                              project.root / BRANDS_DIR / b.slug / cover["path"] if cover else None,
-                             cache, encoder)
+                             cache, encoder, focus_centering(cover.get("focus") if cover else None))
         if shared is not None:  # drawn with a Chinese font: the name over the cover
             out.assets[f"{BRANDS_DIR}/{b.slug}/share.jpg"] = shared
             meta["og_image"] = head_text(f"{BRANDS_DIR}/{b.slug}/share.jpg")
@@ -457,7 +459,8 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
                 b.name, b.data["summary"], b.data["category"],
                 (b.get("contact") or {}).get("organization", ""), site["title"],
                 (settings.get("contact") or {}).get("organization", ""), f"{site_url}/{url}"),
-                project.root / BRANDS_DIR / b.slug / photo["path"] if photo else None, cache, encoder)
+                project.root / BRANDS_DIR / b.slug / photo["path"] if photo else None, cache, encoder,
+                focus_centering(photo.get("focus") if photo else None))
             if drawn is not None:
                 poster = f"{BRANDS_DIR}/{b.slug}/{POSTER_FILE}"
                 out.assets[poster] = drawn
@@ -486,7 +489,7 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
                 (b.get("contact") or {}).get("organization", ""), site["title"],
                 (settings.get("contact") or {}).get("organization", ""), f"{site_url}/{url}"),
                 project.root / BRANDS_DIR / b.slug / p["photo"]["path"] if p.get("photo") else None,
-                cache, encoder)
+                cache, encoder, PORTRAIT_CENTERING)
             if drawn is not None:
                 poster = url + POSTER_FILE
                 out.assets[poster] = drawn

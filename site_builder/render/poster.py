@@ -46,7 +46,7 @@ class PosterText:
 
 
 def share_poster(text: PosterText, cover: Path | None, cache_root: Path,
-                 encoder: Encoder) -> Path | None:
+                 encoder: Encoder, centering: tuple[float, float] = (0.5, 0.5)) -> Path | None:
     """The cached JPEG poster (drawn by `encoder`'s threads); None without a Chinese font (the
     build says so once, cli.py)."""
     font = find_cjk_font()
@@ -54,11 +54,11 @@ def share_poster(text: PosterText, cover: Path | None, cache_root: Path,
         return None
     data = cover.read_bytes() if cover is not None else b""
     key = hashlib.sha256(b"\0".join([_VERSION, repr(text).encode(), data, font[0].encode(),
-                                     str(font[1]).encode()])).hexdigest()[:20]
+                                     str(font[1]).encode(), repr(centering).encode()])).hexdigest()[:20]
     target = cache_root / CACHE_DIR / f"{key}.jpg"
     _ORIGINS[str(target)] = "自动生成的分享海报"
     if not sealed_file(target):
-        encoder.write([target], lambda: [draw_poster(text, data, font)])
+        encoder.write([target], lambda: [draw_poster(text, data, font, centering)])
     return target
 
 
@@ -109,7 +109,8 @@ def _plain_top() -> Image.Image:
                            grad.point(lambda v: v // 2))
 
 
-def draw_poster(text: PosterText, cover: bytes, font: tuple[str, int]) -> bytes:
+def draw_poster(text: PosterText, cover: bytes, font: tuple[str, int],
+                centering: tuple[float, float] = (0.5, 0.5)) -> bytes:
     w, h = SIZE
     poster = Image.new("RGB", SIZE, _PAPER)
     top_h = 560
@@ -117,7 +118,7 @@ def draw_poster(text: PosterText, cover: bytes, font: tuple[str, int]) -> bytes:
         with Image.open(io.BytesIO(cover)) as im:
             im.draft("RGB", (w, top_h))
             top = ImageOps.fit(ImageOps.exif_transpose(im).convert("RGB"), (w, top_h),
-                               Image.Resampling.BICUBIC)
+                               Image.Resampling.BICUBIC, centering=centering)
     else:
         top = _plain_top()
     poster.paste(top, (0, 0))

@@ -124,7 +124,8 @@ def _draws_chinese(path: str, index: int) -> bool:
 
 
 def share_image(name: str, category: str, site_title: str, cover: Path | None,
-                cache_root: Path, encoder: Encoder | None = None) -> Path | None:
+                cache_root: Path, encoder: Encoder | None = None,
+                centering: tuple[float, float] = (0.5, 0.5)) -> Path | None:
     """A 1200×630 JPEG: the cover darkened at the bottom, the brand's name, category and site;
     the cached file (drawn by `encoder`'s threads, or now). None when no Chinese font is
     installed (the page then shares its cover, if any)."""
@@ -133,11 +134,12 @@ def share_image(name: str, category: str, site_title: str, cover: Path | None,
         return None
     data = cover.read_bytes() if cover is not None else b""
     key = hashlib.sha256(b"\0".join([_VERSION, name.encode(), category.encode(),
-                                     site_title.encode(), data, font[0].encode()])).hexdigest()[:20]
+                                     site_title.encode(), data, font[0].encode(),
+                                     repr(centering).encode()])).hexdigest()[:20]
     target = cache_root / CACHE_DIR / f"{key}.jpg"
 
     def draw() -> list[bytes]:
-        return [_draw(name, category, site_title, data, font)]
+        return [_draw(name, category, site_title, data, font, centering)]
 
     if encoder is not None:
         encoder.write([target], draw)
@@ -171,13 +173,14 @@ def _font(path: str, index: int, size: int) -> ImageFont.FreeTypeFont:
     return cache[(path, index, size)]
 
 
-def _draw(name: str, category: str, site_title: str, cover: bytes, font: tuple[str, int]) -> bytes:
+def _draw(name: str, category: str, site_title: str, cover: bytes, font: tuple[str, int],
+          centering: tuple[float, float] = (0.5, 0.5)) -> bytes:
     w, h = SIZE
     if cover:
         with Image.open(io.BytesIO(cover)) as im:
             im.draft("RGB", (w, h))  # JPEG: decode at a reduced size when it is large
             base = ImageOps.fit(ImageOps.exif_transpose(im).convert("RGB"), SIZE,
-                                Image.Resampling.BICUBIC)
+                                Image.Resampling.BICUBIC, centering=centering)
         base = Image.composite(Image.new("RGB", SIZE, (5, 20, 40)), base, _shade())
     else:
         base = _plain().copy()

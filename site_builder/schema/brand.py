@@ -44,6 +44,13 @@ def focus_position(focus: str | None) -> str:
     return "" if position == "50% 50%" else position
 
 
+def focus_centering(focus: str | None) -> tuple[float, float]:
+    """A cover's `focus` as Pillow's crop centring (0 to 1 from the left and the top), for the
+    pictures drawn at build time (share image, poster) that crop it as the page does."""
+    x, y = FOCUS_WORDS.get(focus or "中", focus or "50% 50%").split()
+    return float(x.rstrip("%")) / 100, float(y.rstrip("%")) / 100
+
+
 _ASSET_HINT = "项目中的 PNG、JPEG 或 WebP 图片的相对路径，例如 `assets/logo.png`"
 # Filing numbers as the authorities print them: the province's one-character abbreviation first.
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
