@@ -26,6 +26,7 @@ from workflow_runner import (
     clean_checkout,
     git,
     job_failed,
+    load_workflow,
     reset,
     run_github_job,
     run_gitlab_job,
@@ -200,8 +201,10 @@ def test_the_installed_theme_is_what_mkdocs_reads_besides_the_project_s_folder(t
 # -- a pull request whose check fails still gets its summary, preview step and comment -----------
 
 class _FakeGitHub:
-    """GitHub's issue-comment API on loopback: lists, creates and edits comments, recording
-    every request (method, path, JSON body) the workflow's curl makes."""
+    """GitHub's issue-comment API on loopback (and so Gitea's, and GitLab's notes, whose
+    shapes are the same: a list of {id, body}): lists, creates and edits comments (PATCH, or PUT
+    as GitLab does), recording every request (method, path, JSON body, token header) the
+    workflow's curl makes."""
 
     def __init__(self) -> None:
         import http.server
@@ -209,6 +212,7 @@ class _FakeGitHub:
         import threading
 
         self.requests: list[tuple[str, str, dict | None]] = []
+        self.tokens: list[str | None] = []
         self.comments: list[dict] = []
         fake = self
 
@@ -229,6 +233,8 @@ class _FakeGitHub:
                 self.wfile.write(raw)
 
             def do_GET(self):
+                fake.tokens.append(self.headers.get("Authorization")
+                                   or self.headers.get("PRIVATE-TOKEN"))
                 fake.requests.append(("GET", self.path, None))
                 self._send(200, fake.comments)
 
@@ -240,12 +246,14 @@ class _FakeGitHub:
 
             def do_PATCH(self):
                 body = self._body()
-                fake.requests.append(("PATCH", self.path, body))
+                fake.requests.append((self.command, self.path, body))
                 cid = int(self.path.rsplit("/", 1)[1])
                 for c in fake.comments:
                     if c["id"] == cid:
                         c["body"] = body["body"]
                 self._send(200, {"id": cid})
+
+            do_PUT = do_PATCH
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -374,3 +382,136 @@ def test_content_only_pull_requests_skip_the_software_tests(tmp_path):
         "steps.scope.outputs.code == 'true'"]
     gitlab = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text(encoding="utf-8"))
     assert "site_builder/**/*" in gitlab["tests"]["rules"][0]["changes"]["paths"]
+
+
+# -- Gitea/Forgejo and GitLab: the same one comment, also when the check fails -------------------
+
+def _pr_project(tmp_path: Path) -> tuple[Path, str]:
+    """A fictional project as a pull request's checkout: the demo at its base commit, then an
+    editor's record with a mistake; the tests' own environment linked in as the installed `.venv`
+    (the install step, `make`, is what the full run above covers)."""
+    from sitecopy import copy_demo
+
+    root = copy_demo(tmp_path / "pr", full=False)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    base = git(root, "rev-parse", "HEAD").strip()
+    (root / "brands" / "shili-cuowu.md").write_text(BAD_RECORD, encoding="utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "an editor's record with a mistake")
+    (root / ".venv").symlink_to(REPO / ".venv")
+    return root, base
+
+
+INSTALLED = "测试的虚拟环境已链接为 .venv（安装步骤由上面的完整运行覆盖）"
+
+
+def test_gitea_pull_request_gets_one_comment_also_when_the_check_fails(tmp_path):
+    root, base = _pr_project(tmp_path)
+    workflow = REPO / ".gitea/workflows/ci.yml"
+    scenario = Scenario("Gitea: pull request", {
+        "github.event_name": "pull_request", "github.ref": "refs/pull/7/head",
+        "github.event.pull_request.base.sha": base,
+        "steps.cache.outputs.cache-hit": "false"},
+        skip={"准备运行器（Python 3.11+、make、ssh、rsync）": NEEDS_SUDO,
+              "安装依赖（constraints.txt 中的确切版本）": INSTALLED})
+    runs = run_github_job(workflow, "site", root, scenario, tmp_path / "gitea-site")
+    names = _ran(runs)
+    assert job_failed(runs)  # the check fails at the record …
+    assert next(r for r in runs if r.returncode != 0).name == "校验品牌档案", _failed(runs)
+    assert "生成站点（严格模式）" not in names
+    for step in ("档案改动说明", "整理问题清单（供评论）", "写评论内容"):  # … the comment is written
+        assert step in names, (step, names)
+        assert next(r for r in runs if r.name == step).returncode == 0, _failed(
+            [r for r in runs if r.name == step])
+    comment = (root / "pr-comment" / "comment.md").read_text(encoding="utf-8")
+    assert comment.startswith("<!-- site-builder:pr-comment -->") and "❌ 检查没有通过" in comment
+    assert "“关键数据 第1项·数值”" in comment and "示例·有错的品牌" in comment, comment
+
+    # the comment job: no checkout, only the written comment, posted once and then edited
+    job = load_workflow(workflow)["jobs"]["comment"]
+    assert job["if"].startswith("always() &&") and "head.repo.full_name == github.repository" in job["if"]
+    assert not any("checkout" in str(s.get("uses", "")) for s in job["steps"])
+    assert not any(".venv" in str(s.get("run", "")) for s in job["steps"])
+    poster = tmp_path / "poster"  # a fresh workspace holding only the downloaded artifact
+    (poster / "pr-comment").mkdir(parents=True)
+    shutil.copy(root / "pr-comment" / "comment.md", poster / "pr-comment" / "comment.md")
+    fake = _FakeGitHub()
+    try:
+        contexts = {"github.event_name": "pull_request", "github.token": "fake-gitea-token",
+                    "github.server_url": "https://git.shili.invalid",
+                    "github.repository": "shili-org/laowu",
+                    "github.event.pull_request.number": "7",
+                    "github.event.pull_request.head.repo.full_name": "shili-org/laowu"}
+        for _push in range(2):
+            runs = run_github_job(workflow, "comment", poster, Scenario(
+                "Gitea: comment", contexts, env={"GITEA_API_URL": fake.url + "/api/v1"}),
+                tmp_path / "gitea-comment")
+            assert not job_failed(runs), _failed(runs)
+    finally:
+        fake.close()
+    api = "/api/v1/repos/shili-org/laowu/issues"
+    assert [(m, path) for m, path, _ in fake.requests] == [
+        ("GET", f"{api}/7/comments"), ("POST", f"{api}/7/comments"),
+        ("GET", f"{api}/7/comments"), ("PATCH", f"{api}/comments/100")]
+    assert fake.tokens == ["token fake-gitea-token"] * 2
+    assert len(fake.comments) == 1 and fake.comments[0]["body"] == comment
+
+
+def test_gitlab_merge_request_gets_one_note_also_when_the_check_fails(tmp_path):
+    root, base = _pr_project(tmp_path)
+    ci = REPO / ".gitlab-ci.yml"
+    spec = yaml.safe_load(ci.read_text(encoding="utf-8"))
+    # the build job's after_script, which GitLab runs also when the script failed (here: the
+    # strict build refused the record, CI_JOB_STATUS=failed), writes the comment; its lines run
+    # as written, on their own (the script's install and build are the full run's part above;
+    # the lines that move the shared build cache are not the comment's and stay out)
+    build = spec["build"]
+    mr = {"CI_PIPELINE_SOURCE": "merge_request_event", "CI_DEFAULT_BRANCH": "main",
+          "CI_MERGE_REQUEST_DIFF_BASE_SHA": base, "CI_JOB_STATUS": "failed"}
+    after = Scenario("GitLab: build's after_script", {}, env=mr)
+    only_after = tmp_path / "gitlab-after.yml"
+    only_after.write_text(yaml.safe_dump({"variables": spec.get("variables") or {},
+                                          "build": {"script": [
+                                              line for line in build["after_script"]
+                                              if "merge_request_event" in line],
+                                                    "variables": build.get("variables") or {}}},
+                                         allow_unicode=True), encoding="utf-8")
+    runs = run_gitlab_job(only_after, "build", root, after, tmp_path / "gitlab-after")
+    assert not job_failed(runs), _failed(runs)
+    comment = (root / "pr-comment" / "comment.md").read_text(encoding="utf-8")
+    assert comment.startswith("<!-- site-builder:pr-comment -->") and "❌ 检查没有通过" in comment
+    assert "“关键数据 第1项·数值”" in comment and "示例·有错的品牌" in comment, comment
+    assert "pr-comment/" in spec["build"]["artifacts"]["paths"]
+    assert spec["build"]["artifacts"]["when"] == "always"
+
+    # the note job: runs always, no checkout, the token only through its environment
+    job = spec["mr-comment"]
+    assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"',
+                             "when": "always"}]
+    assert job["variables"]["GIT_STRATEGY"] == "none" and ".venv" not in str(job["script"])
+    assert job["environment"]["name"] == "merge-request-comment"
+    assert "MR_COMMENT_TOKEN" not in str({k: v for k, v in spec.items() if k != "mr-comment"})
+    poster = tmp_path / "poster"
+    (poster / "pr-comment").mkdir(parents=True)
+    shutil.copy(root / "pr-comment" / "comment.md", poster / "pr-comment" / "comment.md")
+    fake = _FakeGitHub()
+    try:
+        env = {**mr, "CI_API_V4_URL": fake.url + "/api/v4", "CI_PROJECT_ID": "42",
+               "CI_MERGE_REQUEST_IID": "7", "MR_COMMENT_TOKEN": "fake-project-token"}
+        for _push in range(2):
+            runs = run_gitlab_job(ci, "mr-comment", poster, Scenario("GitLab: note", {}, env=env),
+                                  tmp_path / "gitlab-note")
+            assert not job_failed(runs), _failed(runs)
+        # without the token (not set up, or a job outside its environment): no note, no failure
+        runs = run_gitlab_job(ci, "mr-comment", poster, Scenario("GitLab: no token", {}, env={
+            **env, "MR_COMMENT_TOKEN": ""}), tmp_path / "gitlab-none")
+        assert not job_failed(runs) and "没有设置 MR_COMMENT_TOKEN" in runs[0].output
+    finally:
+        fake.close()
+    notes = "/api/v4/projects/42/merge_requests/7/notes"
+    assert [(m, path.split("?")[0]) for m, path, _ in fake.requests] == [
+        ("GET", notes), ("POST", notes), ("GET", notes), ("PUT", f"{notes}/100")]
+    assert fake.tokens == ["fake-project-token"] * 2
+    assert len(fake.comments) == 1 and fake.comments[0]["body"] == comment

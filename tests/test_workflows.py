@@ -214,7 +214,7 @@ def test_gitlab_ci_checks_merge_requests_and_deploys_the_default_branch():
     assert '$CI_PIPELINE_SOURCE == "merge_request_event"' in rules
     assert "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" in rules
     jobs = {k: v for k, v in ci.items() if isinstance(v, dict) and "script" in v}
-    assert set(jobs) == {"validate", "build", "tests", "deploy-server", "pages"}
+    assert set(jobs) == {"validate", "build", "tests", "deploy-server", "pages", "mr-comment"}
     for name in ("validate", "build"):
         reports = jobs[name]["artifacts"]["reports"]["codequality"]
         reports = [reports] if isinstance(reports, str) else reports
@@ -229,7 +229,7 @@ def test_gitlab_ci_checks_merge_requests_and_deploys_the_default_branch():
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     targets = set(re.findall(r"^([\w-]+):", makefile, re.MULTILINE))
     for job in jobs.values():
-        for line in job["script"]:
+        for line in job["script"] + (job.get("after_script") or []):
             for m in re.finditer(r"\.venv/bin/site-builder ([^|;>&}]+)", line):
                 _parser().parse_args(shlex.split(m.group(1)))
             for m in re.finditer(r"(?:^|; )make ([\w-]+)", line):
