@@ -61,7 +61,7 @@ def check_field(spec, f: dict, vocab: dict, parents_required: bool, where: str) 
     assert f["label"] == (STATUS_LABEL if where == "status" else label_words(spec.label, vocab)), where
     assert f["required"] is field_required(spec, parents_required), where
     if spec.doc:
-        assert form_words(spec.doc) in f.get("hint", ""), where
+        assert label_words(form_words(spec.doc), vocab) in f.get("hint", ""), where  # {area}: the area word
     required = f["required"]
     if isinstance(spec, Image):
         assert f["widget"] == "object"

@@ -94,7 +94,7 @@ _FORM_WORDS = [
     (re.compile(r"，?对应 sources 中某条资料的 id"), "，从本档案的“资料来源”中选一条"),
     (re.compile(r"；sources 中的 id"), ""),
     (re.compile(r"^，"), ""),
-    (re.compile(r" ?districts 列表"), "“所在区”"),
+    (re.compile(r" ?districts 列表"), "“所在{area}”"),  # the settings' area word (hint_of)
     (re.compile(r"settings\.yml 中"), "站点设置中"),
     (re.compile(r"YYYY、YYYY-MM 或 YYYY-MM-DD"), "年份、年-月或年-月-日，例如 2025、2025-06 或 2025-06-30"),
     (re.compile(r"YYYY 或 YYYY-MM"), "年份或年-月，例如 2019 或 2019-06"),
@@ -117,7 +117,7 @@ def form_words(text: str) -> str:
 
 def hint_of(spec: Spec, vocab: dict[str, list[str]]) -> str:
     parts = [p for p in (spec.doc, spec.describe(vocab)) if p]
-    return form_words("；".join(dict.fromkeys(parts)))
+    return label_words(form_words("；".join(dict.fromkeys(parts))), vocab)
 
 
 def form_field(name: str, spec: Spec, vocab: dict[str, list[str]],
