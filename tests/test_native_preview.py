@@ -132,8 +132,9 @@ def test_the_preview_follows_edits_and_writes_only_what_changed(running):
                      if BRAND not in p.read_text(encoding="utf-8") and p != page)
     about = out / "about" / "index.html"
     kept = {p: p.stat().st_mtime_ns for p in (unrelated, about)}
-    services = children(os.getpid(), "--service")
-    assert services, "the search service runs beside the preview"
+    # the service is started by the index's own thread once the first run's pages are written
+    services = wait_until(lambda: children(os.getpid(), "--service"),
+                          what="the search service beside the preview")
 
     record = root / "brands" / f"{BRAND}.md"
     edit(record, OLD_SUMMARY, f"summary: 编辑后的简介：{WORD} 茶艺师。")
@@ -273,7 +274,8 @@ def test_site_builder_serve_native_starts_and_stops_on_ctrl_c(tmp_path):
                    "the preview answering")
         folders = list(tmp_path.glob("site-builder-preview-*"))
         assert len(folders) == 1 and (folders[0] / "index.html").is_file()
-        services = children(proc.pid, "--service")
+        services = wait_until(lambda: children(proc.pid, "--service"), 60,
+                              "the search service beside the preview")
     finally:
         proc.send_signal(signal.SIGINT)
         try:
