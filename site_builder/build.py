@@ -12,9 +12,7 @@ again (project.py), the pages that read only their own values are not rendered a
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
-import gc
 import os
 import shutil
 import sys
@@ -32,7 +30,7 @@ from .engines import EngineFailed
 from .load.settings import publication_gaps, setting_names
 from .project import Project, load_project
 from .publish.swap import BUSY, lock_site, new_staging, remove_stale, site_dir_problem, swap_in
-from .system import libc_function
+from .system import release_memory
 from .verify import verify_site
 
 
@@ -90,7 +88,7 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
             search = _engine(engine)(project, site, staging, defer_search=True)  # engine
             notices = site.rendered.notices if site.rendered else []
             site = None
-            release_memory()  # the indexer has started: the pages' values are on disk now
+            release_memory()  # the pages' values are on disk now
             findings = verify_site(staging, project.settings.site_url, _label(project, site_dir),
                                    BUNDLE_DIR, search.raise_error,
                                    api_origins(project.settings),
@@ -117,19 +115,6 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         lock.close()
-
-
-def release_memory() -> None:
-    """Give the memory of what is no longer referenced back to the system. The C library keeps
-    what Python frees for its own later use, so the rendered pages' tens of megabytes would stay
-    counted in this process while the search indexer runs beside it (the peak of the build's
-    process tree): at 300 brands 104 → 70 MB (bench/README.md)."""
-    gc.collect()
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
-
-
-_MALLOC_TRIM = libc_function("malloc_trim", [ctypes.c_size_t])
 
 
 def render(project: Project, memo: dict | None = None):

@@ -244,3 +244,47 @@ def test_the_search_indexer_reads_nothing_from_the_working_folder(tmp_path, monk
     assert (site / pagefind.BUNDLE_DIR / "pagefind.js").is_file()
     assert len(list((site / pagefind.BUNDLE_DIR / "fragment").iterdir())) == 3
     assert not marker.exists()
+
+
+def test_a_job_started_later_starts_when_waited_for_and_never_once_given_up(tmp_path):
+    site = write_site(tmp_path / "built", _pages(2))
+    job = pagefind.SearchIndexJob(site, start=False)
+    assert job.proc is None and not (site / pagefind.BUNDLE_DIR).exists()
+    assert job.wait() is None and (site / pagefind.BUNDLE_DIR / "pagefind.js").is_file()
+    given_up = pagefind.SearchIndexJob(write_site(tmp_path / "other", _pages(2)), start=False)
+    given_up.stop()  # the build failed before its pages were checked
+    assert isinstance(given_up.wait(), pagefind.SearchIndexError) and given_up.proc is None
+
+
+@pytest.mark.parametrize("engine", ["native", "mkdocs"])
+def test_the_indexer_runs_after_the_pages_are_checked_with_no_helper_beside_it(
+        tmp_path, monkeypatch, engine):
+    """A build checks its pages (this process and the page helper) first, and starts the
+    search indexer, its largest process, only then: nothing of the page checks, and no helper,
+    runs beside it (the peak memory of a build's processes, bench/README.md)."""
+    from conftest import DEMO_DATE
+    from sitecopy import copy_demo
+
+    from site_builder.build import build_site
+
+    root = copy_demo(tmp_path / "project")
+    monkeypatch.setattr(verify, "HELPER_PAGES", 1)  # the demo's pages are read with a helper
+    said: list[str] = []
+    real_check, real_start = verify.check_and_scan, pagefind.SearchIndexJob.start
+
+    def check_and_scan(site_dir, *args, **kwargs):
+        said.append("checks")
+        return real_check(site_dir, *args, **kwargs)
+
+    def start(job):
+        said.append("index")
+        assert children(os.getpid(), "-P -c") == [], "a helper runs beside the indexer"
+        return real_start(job)
+
+    monkeypatch.setattr(verify, "check_and_scan", check_and_scan)
+    monkeypatch.setattr(pagefind.SearchIndexJob, "start", start)
+    result = build_site(root, tmp_path / "site", build_date=DEMO_DATE, engine=engine)
+    assert result.ok, (result.problems, [d.format() for d in result.findings][:3])
+    # the pages' checks, then the index, then the index's own checks
+    assert said == ["checks", "index", "checks"], said
+    assert (tmp_path / "site" / pagefind.BUNDLE_DIR / "pagefind.js").is_file()

@@ -189,8 +189,8 @@ class SiteBuilderPlugin(BasePlugin):
         for uri in self.theme_files:
             neutralise_file(site_dir / uri, host)
         prune_theme_files(site_dir)  # Material's files that no page loads
-        if self.defer_search:  # site-builder build checks the pages meanwhile
-            self.search_job = SearchIndexJob(site_dir)
+        if self.defer_search:  # site-builder build checks the pages first
+            self.search_job = SearchIndexJob(site_dir, start=False)
         elif self.serving:
             # A dirty build leaves the pages of brands removed or renamed since: they go. The
             # index follows the reload, with only the pages written again indexed again (all of
@@ -277,8 +277,8 @@ def installed_theme_dirs(theme) -> list[str]:
 def build_with_mkdocs(project: Project, site: Site, site_dir: Path, strict: bool = True,
                       defer_search: bool = False) -> SearchIndexJob | None:
     """The engine stage for build.py: `site` (the render stage's values) laid out by MkDocs +
-    Material into `site_dir`. With `defer_search` the search index is still being built on
-    return: wait for the job."""
+    Material into `site_dir`. With `defer_search` the search index is left to the job returned
+    (started when first waited for)."""
     config = load_config(**config_paths(project.root, site_dir), strict=strict)
     plugin = config.plugins.get("site_builder")
     if plugin is None:

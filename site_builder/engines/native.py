@@ -141,7 +141,7 @@ def lay_out(site: Site, root: Path) -> Output:
 def build(site: Site, out_dir: Path, root: Path, defer_search: bool = False
           ) -> SearchIndexJob | None:
     """Write `site` into `out_dir` (empty or absent), then its search index. With
-    `defer_search` the index is still being built on return: wait for the job."""
+    `defer_search` the index is left to the job returned (started when first waited for)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     out = lay_out(site, root)
@@ -158,7 +158,7 @@ def build(site: Site, out_dir: Path, root: Path, defer_search: bool = False
     for uri, data in sitemaps.items():
         _write(out_dir / uri, data)
     if defer_search:
-        return SearchIndexJob(out_dir)
+        return SearchIndexJob(out_dir, start=False)
     index_site(out_dir)
     return None
 

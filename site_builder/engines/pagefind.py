@@ -12,13 +12,15 @@ import threading
 from collections.abc import Collection
 from concurrent.futures import Future
 from pathlib import Path
-
-from pagefind.index import PagefindIndex
+from typing import TYPE_CHECKING
 
 from ..project import CHILD_GUARD
 from ..render.theme import prune_search_files
 from . import EngineFailed
 from .foreign import neutralise_folder
+
+if TYPE_CHECKING:  # the preview's service alone uses the library (8 MB a build need not hold)
+    from pagefind.index import PagefindIndex
 
 log = logging.getLogger(__name__)
 
@@ -44,21 +46,33 @@ _WORKING_FOLDER = Path(__file__).resolve().parent
 
 
 class SearchIndexJob:
-    """Pagefind running in its own process while the caller goes on; `wait()` for the result.
+    """Pagefind in its own process; `wait()` for the result. Started at once, or (`start=False`)
+    when the caller calls `start()` or first waits: `site-builder build` checks the pages first
+    and gives their memory back, so that the indexer, the largest process of a build, runs with
+    nothing big beside it (the peak of the build's processes, bench/README.md).
 
-    A plain child process rather than a thread: the build checks the pages on the other core
-    meanwhile, and Python's own work never waits for the indexer.
+    A plain child process rather than a thread: Python's own work never waits for the indexer.
     """
 
-    def __init__(self, site_dir: Path) -> None:
+    def __init__(self, site_dir: Path, start: bool = True) -> None:
         self.site_dir = site_dir
         self.error: SearchIndexError | None = None
         self._done = False
+        self.proc: subprocess.Popen | None = None
+        self._started = False
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Start the indexer (once)."""
+        if self._started:
+            return
+        self._started = True
         cmd = [sys.executable, "-P", "-c", _RUN, str(os.getpid()),
-               "--site", os.path.abspath(site_dir),
+               "--site", os.path.abspath(self.site_dir),
                "--output-subdir", BUNDLE_DIR, "--force-language", LANGUAGE, "--silent"]
         try:
-            self.proc: subprocess.Popen | None = subprocess.Popen(
+            self.proc = subprocess.Popen(
                 cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                 cwd=_WORKING_FOLDER)
         except OSError as e:
@@ -66,6 +80,8 @@ class SearchIndexJob:
             self.error = SearchIndexError(f"生成搜索索引失败：{e}")
 
     def wait(self) -> SearchIndexError | None:
+        if not self._done:
+            self.start()
         if self._done or self.proc is None:
             return self.error
         self._done = True
@@ -85,12 +101,16 @@ class SearchIndexJob:
         return self.error
 
     def stop(self) -> None:
-        """Kill the indexer if it still runs (the build gave up before waiting for it)."""
-        if self.proc is not None and not self._done:
-            self._done = True
+        """Kill the indexer if it still runs (the build gave up before waiting for it); one not
+        started is not started any more."""
+        self._started = True
+        if self._done:
+            return
+        self._done = True
+        if self.proc is not None:
             self.proc.kill()
             self.proc.communicate()
-            self.error = SearchIndexError("生成搜索索引已停止：构建没有完成。")
+        self.error = self.error or SearchIndexError("生成搜索索引已停止：构建没有完成。")
 
     def raise_error(self) -> None:
         """Wait for the index; raise its error, if any."""
@@ -200,6 +220,8 @@ class SearchIndexService:
         try:
             if pages is None:
                 await self._close()
+                from pagefind.index import PagefindIndex
+
                 self._index = PagefindIndex(config={"force_language": LANGUAGE})
                 await self._ask(self._index.__aenter__())  # starts the service
                 await self._ask(self._index.add_directory(str(site_dir)))

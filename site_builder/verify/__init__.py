@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, sort_key
 from ..project import CHILD_GUARD
+from ..system import release_memory
 from .leaks import new_scan
 from .links import SiteChecker
 from .memo import PageMemo
@@ -120,11 +121,10 @@ class _Under:
 def verify_site(site_dir: Path, site_url: str | None, label: str, search_folder: str,
                 wait_for_search: Callable[[], None], admin_origins=(),
                 memo: Path | None = None) -> list[Diagnostic]:
-    """Every finding in a new site. The pages are read in this process while the search index
-    is still being written by its own (`wait_for_search` returns when it is, or raises); the
-    index is checked once written. No worker is forked: a copy of this process beside the
-    indexer would count its memory twice for a few seconds gained. A page unchanged since a
-    build that kept it in `memo` (a folder) is not parsed again."""
+    """Every finding in a new site. The pages are read first, by this process and a helper;
+    then `wait_for_search` has the search index written (it returns when it is, or raises),
+    with nothing of the pages' checks held beside the indexer, and the index is checked. A page
+    unchanged since a build that kept it in `memo` (a folder) is not parsed again."""
     outside = _Under(search_folder, False)
     pages = sorted(p.relative_to(site_dir).as_posix() for p in Path(site_dir).rglob("*.htm*")
                    if p.is_file() and p.suffix.lower() in (".html", ".htm"))
@@ -144,6 +144,9 @@ def verify_site(site_dir: Path, site_url: str | None, label: str, search_folder:
                                       elsewhere=(set(handed), helper.result), memo=memo)
         finally:
             helper.stop()
+    # The pages' values are given back before the indexer starts: it is the build's largest
+    # process, and runs with this one as small as it can be beside it.
+    release_memory()
     wait_for_search()
     findings += check_and_scan(site_dir, site_url, label, _Under(search_folder, True),
                                admin_origins, memo=memo)
