@@ -559,21 +559,24 @@ def entry(folder: Path, *parts: bytes, suffix: str = "") -> Path:
     if start is None:
         folder = Path(folder)
         named = folder.parent.name if folder.parent.parent == chosen.folder else None
-        start = (hmac.new(chosen.key, _version(named) if named in _NARROW_VERSIONS else
-                          code_fingerprint(), hashlib.sha256), folder)
+        start = (folder, named if named in _NARROW_VERSIONS else None, b"", None)
+    version = _version(start[1]) if start[1] is not None else code_fingerprint()
+    if start[2] != version:  # first asked, or another version since
+        start = (start[0], start[1], version, hmac.new(chosen.key, version, hashlib.sha256))
         if len(_ENTRY_STARTS) > 10_000:
             _ENTRY_STARTS.clear()
         _ENTRY_STARTS[known] = start
-    h = start[0].copy()
+    h = start[3].copy()
     for part in parts:
         h.update(len(part).to_bytes(8, "big") + part)
     key = h.hexdigest()
-    return start[1].joinpath(key[:2], f"{key}{suffix}")
+    return start[0].joinpath(key[:2], f"{key}{suffix}")
 
 
-# `entry`'s keyed hash of a folder's version (before the parts of a key) and the folder, by
-# the cache's secret and folder and the folder asked for: the same few folders every time.
-_ENTRY_STARTS: dict[tuple[bytes, Path, str], tuple[hmac.HMAC, Path]] = {}
+# For `entry`, by the cache's secret and folder and the folder asked for (the same few every
+# time): the folder, the kept folder whose narrower version names its entries (or None), that
+# version, and the keyed hash of it, before the parts of a key.
+_ENTRY_STARTS: dict[tuple[bytes, Path, str], tuple] = {}
 
 
 class Kept:
