@@ -30,6 +30,7 @@ import hashlib
 import hmac
 import importlib.metadata
 import os
+import posixpath
 import shutil
 import stat
 import subprocess
@@ -47,7 +48,8 @@ _PACKAGE = Path(__file__).resolve().parent
 CHECKED_PAGES = "checked-pages"  # verify/memo.py
 DECODED_IMAGES = "decoded-images"  # validate/images.py
 STORY_HTML = "story-html"  # validate/story.py: a story as safe HTML
-KEPT = (CHECKED_PAGES, DECODED_IMAGES, STORY_HTML)  # what a build prunes
+CONVERTED_PAGES = "converted-pages"  # render/site.py: a page's Markdown as HTML
+KEPT = (CHECKED_PAGES, DECODED_IMAGES, STORY_HTML, CONVERTED_PAGES)  # what a build prunes
 
 # The libraries whose output is kept: Markdown and the sanitiser write a story's HTML, MkDocs
 # (and its Markdown extensions) a page's.
@@ -86,7 +88,29 @@ def _state_dir() -> Path:
     return Path(base) / "site-builder"
 
 
+# The variables expanduser("~") reads (without them: the user's entry, which does not change).
+_HOME = ("USERPROFILE", "HOMEDRIVE", "HOMEPATH") if os.name == "nt" else ("HOME",)
+
+
+def _read_environment() -> tuple:
+    """The variables `_configured` and `_state_dir` read, each as it is now (None: unset),
+    and no other: those two are made of these alone."""
+    environ = os.environ
+    explicit = environ.get(CACHE_ENV)
+    cache_home = None if explicit else environ.get("XDG_CACHE_HOME")
+    state_home = environ.get("XDG_STATE_HOME")
+    home = tuple(map(environ.get, _HOME)) if not (explicit or cache_home) or not state_home \
+        else None
+    return "environment", explicit, cache_home, state_home, home
+
+
 def _choice() -> _Choice:
+    # Asked for every entry: the choice is found again by the variables it was made from,
+    # without building its paths again (kept in _CHOICES too, so that emptying it starts over).
+    seen = _read_environment()
+    chosen = _CHOICES.get(seen)
+    if chosen is not None:
+        return chosen
     configured, state = _configured(), _state_dir()
     key = (str(configured), str(state))
     chosen = _CHOICES.get(key)
@@ -95,6 +119,7 @@ def _choice() -> _Choice:
             chosen = _CHOICES.get(key)
             if chosen is None:
                 chosen = _CHOICES[key] = _choose(configured, state)
+    _CHOICES[seen] = chosen
     return chosen
 
 
@@ -246,16 +271,41 @@ def _below_root(folder: Path) -> list[Path] | None:
     return chain
 
 
-def _real_folders(folder: Path) -> bool:
-    """Whether every folder from the cache folder down to `folder` is a real folder, none a
-    link (a folder of the cache that is a link is not used)."""
-    for p in _below_root(folder) or ():
+# The chain of folders to look at for a path (`_below_root` of it, or of its parent), as
+# strings, by the cache folder and the path: a build asks for the same few folders thousands of
+# times. Only the names are kept; every folder is looked at (lstat) again on every call.
+_CHAINS: dict[tuple[str, str, bool], tuple[str, ...]] = {}
+
+
+def _chain(path, parent: bool) -> tuple[str, ...]:
+    path = os.fspath(path)
+    if parent and os.sep == "/" and path.startswith("/") and posixpath.normpath(path) == path:
+        path, parent = posixpath.dirname(path), False  # its parent, as Path(path).parent is
+    key = (str(cache_dir()), path, parent)
+    chain = _CHAINS.get(key)
+    if chain is None:
+        folders = _below_root(Path(path).parent if parent else path)
+        chain = tuple(map(str, folders or ()))
+        if len(_CHAINS) > 100_000:
+            _CHAINS.clear()
+        _CHAINS[key] = chain
+    return chain
+
+
+def _all_folders(chain: tuple[str, ...]) -> bool:
+    for p in chain:
         try:
             if not stat.S_ISDIR(os.lstat(p).st_mode):
                 return False
         except OSError:
             return False
     return True
+
+
+def _real_folders(folder: Path) -> bool:
+    """Whether every folder from the cache folder down to `folder` is a real folder, none a
+    link (a folder of the cache that is a link is not used)."""
+    return _all_folders(_chain(folder, False))
 
 
 def _make_folders(folder: Path) -> None:
@@ -297,7 +347,7 @@ def _discard(path: Path) -> None:
 
 def is_entry(path: Path) -> bool:
     """Whether `path` is a regular file of the cache, reached through real folders only."""
-    if not _real_folders(Path(path).parent):
+    if not _all_folders(_chain(path, True)):
         return False
     try:
         mode = os.lstat(path).st_mode
@@ -312,7 +362,7 @@ def is_entry(path: Path) -> bool:
 def read_entry(path: Path) -> bytes | None:
     """The bytes of a cache file, or None: never through a link (the file's or a folder's),
     never from a special file (a FIFO, a device); what stands there instead is removed."""
-    if not _real_folders(Path(path).parent):
+    if not _all_folders(_chain(path, True)):
         return None
     try:
         fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY)
@@ -503,15 +553,30 @@ def entry(folder: Path, *parts: bytes, suffix: str = "") -> Path:
     program's version (or of the narrower one `versioned` named the folder by) and every part of a key (each part's length first: no two keys run
     together alike), under a folder named by its first two digits. Without the secret no one
     can tell which name a build will look up."""
-    folder = Path(folder)
-    root = cache_dir()
-    named = folder.parent.name if folder.parent.parent == root else None
-    h = hmac.new(_choice().key, _version(named) if named in _NARROW_VERSIONS else
-                 code_fingerprint(), hashlib.sha256)
+    chosen = _choice()
+    known = (chosen.key, chosen.folder, os.fspath(folder))
+    start = _ENTRY_STARTS.get(known)
+    if start is None:
+        folder = Path(folder)
+        named = folder.parent.name if folder.parent.parent == chosen.folder else None
+        start = (folder, named if named in _NARROW_VERSIONS else None, b"", None)
+    version = _version(start[1]) if start[1] is not None else code_fingerprint()
+    if start[2] != version:  # first asked, or another version since
+        start = (start[0], start[1], version, hmac.new(chosen.key, version, hashlib.sha256))
+        if len(_ENTRY_STARTS) > 10_000:
+            _ENTRY_STARTS.clear()
+        _ENTRY_STARTS[known] = start
+    h = start[3].copy()
     for part in parts:
         h.update(len(part).to_bytes(8, "big") + part)
     key = h.hexdigest()
-    return folder / key[:2] / f"{key}{suffix}"
+    return start[0].joinpath(key[:2], f"{key}{suffix}")
+
+
+# For `entry`, by the cache's secret and folder and the folder asked for (the same few every
+# time): the folder, the kept folder whose narrower version names its entries (or None), that
+# version, and the keyed hash of it, before the parts of a key.
+_ENTRY_STARTS: dict[tuple[bytes, Path, str], tuple] = {}
 
 
 class Kept:

@@ -9,6 +9,7 @@ which writes only the files whose bytes changed."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gzip
 import hashlib
 import http.server
@@ -47,8 +48,24 @@ def relative_url(target: str, page_url: str) -> str:
     head, tail = posixpath.split(other)
     if "." in tail:
         other = head
-    rel = posixpath.relpath("/" + (target or "."), "/" + other)
+    rel = _relpath("/" + (target or "."), "/" + other)
     return rel + "/" if target.endswith("/") else rel
+
+
+@functools.lru_cache(maxsize=8192)
+def _parts(path: str) -> tuple[str, ...]:
+    """The folders of an absolute path as `posixpath.relpath` splits it."""
+    return tuple(x for x in posixpath.abspath(path).split("/") if x)
+
+
+def _relpath(path: str, start: str) -> str:
+    """`posixpath.relpath(path, start)` of two absolute paths: every page asks for the same few
+    targets, each split once (`_parts`)."""
+    to, here = _parts(path), _parts(start)
+    i, n = 0, min(len(to), len(here))
+    while i < n and to[i] == here[i]:
+        i += 1
+    return "/".join(("..",) * (len(here) - i) + to[i:]) or "."
 
 
 def _env(root: Path) -> jinja2.Environment:
@@ -69,6 +86,11 @@ def _named(path: Path, e: OSError) -> OSError:
 
 
 def _write(path: Path, data: bytes) -> None:
+    try:  # most pages go into a folder made for an earlier one
+        path.write_bytes(data)
+        return
+    except OSError:
+        pass  # no folder yet (or a real failure, met again below)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)

@@ -10,6 +10,7 @@ files with directory URLs), so either engine writes the same page bodies.
 from __future__ import annotations
 
 import html
+import json
 import posixpath
 import re
 import secrets
@@ -21,7 +22,7 @@ import markdown
 import yaml
 from markdown.treeprocessors import Treeprocessor
 
-from ..cache import cache_dir
+from ..cache import CONVERTED_PAGES, Kept, cache_dir
 from ..diagnostics import has_errors
 from ..diagnostics.output import format_diagnostics
 from ..model import DOCS_DIR
@@ -235,12 +236,27 @@ def restore_html_blocks(html_text: str, token: str, blocks: list[str]) -> str:
 _FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 
 
+# libyaml's loader, as MkDocs reads a page's meta when PyYAML has it (`mkdocs.utils.meta`), 20
+# times faster than the pure-Python one; both build the values with the same resolver and
+# constructor (SafeConstructor), so they give the same data wherever both read the text.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _load_meta(text: str):
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.load(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            pass  # what libyaml refuses (an escaped lone surrogate …): the pure loader decides
+    return yaml.safe_load(text)
+
+
 def split_front_matter(source: str) -> tuple[dict, str]:
     """(meta, Markdown) as MkDocs reads a page (`mkdocs.utils.meta.get_data`)."""
     m = _FRONT_MATTER.match(source)
     if m:
         try:
-            data = yaml.safe_load(m.group(1))
+            data = _load_meta(m.group(1))
         except yaml.YAMLError:
             data = None
         if isinstance(data, dict):
@@ -350,13 +366,48 @@ def _kept_conversions(config: SiteConfig) -> str | None:
     return repr((config.extensions, sorted(config.extension_configs.items(), key=repr)))
 
 
+# Conversions kept between builds in the cache folder, by the Markdown settings, the page's
+# address and its Markdown (and, as every kept value, this program's version: cache.entry).
+_CONVERTED = Kept(CONVERTED_PAGES)
+
+
+def _encoded(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def kept_conversion(settings: str, uri: str, text: str) -> tuple[str, str | None] | None:
+    """(HTML, first heading) of a page as an earlier build converted it under `settings`
+    (`_kept_conversions`), or None."""
+    value = _CONVERTED.get(_encoded(settings), _encoded(uri), _encoded(text))
+    if value is None:
+        return None
+    try:
+        body, heading = json.loads(value)
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(body, str) or heading is not None and not isinstance(heading, str):
+        return None
+    return body, heading
+
+
+def keep_conversion(settings: str, uri: str, text: str, converted: tuple[str, str | None]
+                    ) -> None:
+    try:
+        value = json.dumps(list(converted), ensure_ascii=False)
+        _CONVERTED.put(value, _encoded(settings), _encoded(uri), _encoded(text))
+    except UnicodeError:  # a lone surrogate: converted again next time
+        pass
+
+
 def site_pages(rendered: Rendered, config: SiteConfig, memo: dict | None = None
                ) -> list[SitePage]:
     """Every rendered page (generated and hand-written) as a SitePage, converted like MkDocs.
     `memo` (a live preview's, kept between runs): a page whose text is the same as last time
-    is not converted again."""
+    is not converted again. Under Markdown settings that read nothing but the page, a page
+    converted by an earlier build is taken from the cache folder (`kept_conversion`)."""
     converter = None
-    key = _kept_conversions(config) if memo is not None else None
+    pure = _kept_conversions(config)
+    key = pure if memo is not None else None
     kept = memo.get(key, {}) if key is not None else {}
     now: dict[str, tuple] = {}
     tabs = {item.url: item.title for item in config.nav}
@@ -370,8 +421,13 @@ def site_pages(rendered: Rendered, config: SiteConfig, memo: dict | None = None
         else:
             meta, text = split_front_matter(source)
             meta = {k: _text(v) for k, v in meta.items()}
-            converter = converter or Converter(config)
-            body, heading = converter.convert(uri, text)
+            converted = kept_conversion(pure, uri, text) if pure is not None else None
+            if converted is None:
+                converter = converter or Converter(config)
+                converted = converter.convert(uri, text)
+                if pure is not None:
+                    keep_conversion(pure, uri, text, converted)
+            body, heading = converted
         if key is not None:
             now[uri] = (source, (meta, body, heading))
         url = quote(page_dir_url(uri))

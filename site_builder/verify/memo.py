@@ -103,8 +103,11 @@ def _rows(value, kinds: tuple[type, ...]) -> list[tuple]:
     """`value` as a list of tuples of exactly these kinds (a bool is no number here)."""
     rows = []
     for row in _list(value):
-        if not isinstance(row, list) or len(row) != len(kinds) or not all(
-                isinstance(v, k) and not isinstance(v, bool) for v, k in zip(row, kinds)):
+        # a row of exactly these types (what json.loads makes) passes at once; any other is
+        # looked at closely
+        exact = type(row) is list and tuple(map(type, row)) == kinds
+        if not exact and (not isinstance(row, list) or len(row) != len(kinds) or not all(
+                isinstance(v, k) and not isinstance(v, bool) for v, k in zip(row, kinds))):
             raise TypeError("not a row of the expected kinds")
         rows.append(tuple(row))
     return rows
