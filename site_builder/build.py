@@ -204,6 +204,7 @@ class Preview:
 
         self.root, self.out_dir, self.build_date = Path(root).resolve(), Path(out_dir), build_date
         self.memo: dict = {}  # render_site's, kept between runs
+        self.layouts: dict = {}  # the native engine's pages as last laid out (native.lay_out)
         self.written = Written()  # what the folder holds, as the engine wrote it
         self.search_service = None
         self.search_job = None
@@ -229,7 +230,8 @@ class Preview:
             search_error = self._wait_for_search()
             before = self.written
             try:
-                done, self.written = native.update(site, self.out_dir, project.root, before)
+                done, self.written = native.update(site, self.out_dir, project.root, before,
+                                                   self.layouts)
             except BaseException:
                 self.written = native.Written()  # not known what was written: all next time
                 self.built = False

@@ -29,6 +29,7 @@ from markupsafe import escape
 
 from ..cache import cache_dir
 from ..project import Project
+from ..render.changes import content_hash
 from ..render.pages import PACKAGE_ROOT
 from ..render.site import Site, SitePage
 from . import EngineFailed
@@ -124,9 +125,12 @@ class Output:
     pages: list[str] = field(default_factory=list)
 
 
-def lay_out(site: Site, root: Path) -> Output:
+def lay_out(site: Site, root: Path, memo: dict | None = None) -> Output:
     """Every file of `site` as the engine writes it, without writing anything. The assets are
-    named, not read (`site.finish()` before copying them)."""
+    named, not read (`site.finish()` before copying them). `memo` (a live preview's, kept
+    between updates) holds each page as last laid out: a page whose values, neighbours, site
+    values and templates are the same is not laid out again (at 1,000 brands 3 s of an edit's
+    preview update)."""
     env = _env(root)
     try:
         layout = env.get_template("base.html")
@@ -140,10 +144,25 @@ def lay_out(site: Site, root: Path) -> Output:
         raise EngineFailed(f"{LAYOUT_CSS} 与版式的样式表同名；提示：改名或删去它。")
     nav_urls = site.sequence
     order = {url: i for i, url in enumerate(nav_urls)}
+    shared = None
+    if memo is not None:  # everything a page's layout reads besides the page and its neighbours
+        sources = [env.loader.get_source(env, t)[0] for t in sorted(env.list_templates())]
+        shared = content_hash(repr((site.name, site.description, site.url, site.nav, site.theme,
+                                    site.css, site.scripts, sources)))
     for p in site.pages:
         if p.dest in taken:
             raise EngineFailed(f"{p.dest} 与自动生成的页面同名；提示：改名或删去它。")
-        out.files[p.dest] = _page(layout, site, p, order, nav_urls).encode("utf-8")
+        if shared is None:
+            out.files[p.dest] = _page(layout, site, p, order, nav_urls).encode("utf-8")
+        else:
+            at = order.get(p.url)
+            key = content_hash(repr((shared, p, at, nav_urls[at - 1] if at else None,
+                                     nav_urls[at + 1] if at is not None and at + 1 < len(nav_urls)
+                                     else None)))
+            kept = memo.get(p.dest)
+            if kept is None or kept[0] != key:
+                kept = memo[p.dest] = (key, _page(layout, site, p, order, nav_urls).encode("utf-8"))
+            out.files[p.dest] = kept[1]
         out.pages.append(p.dest)
     base = urlsplit(site.url or "/").path
     root_url = site.url or (("/" + base.strip("/") + "/").replace("//", "/"))
@@ -269,13 +288,14 @@ class Update:
     removed: list[str]  # the files that are no longer part of the site
 
 
-def update(site: Site, out_dir: Path, root: Path, last: Written) -> tuple[Update, Written]:
+def update(site: Site, out_dir: Path, root: Path, last: Written, memo: dict | None = None
+           ) -> tuple[Update, Written]:
     """Bring `out_dir` from what `last` says it holds to `site`: write only the files whose
     bytes (or source file) changed, remove those that are no longer part of the site. Files
-    the engine did not write (the search bundle) are left alone."""
+    the engine did not write (the search bundle) are left alone. `memo`: see `lay_out`."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    out = lay_out(site, root)
+    out = lay_out(site, root, memo)
     now = Written(pages=set(out.pages))
     written = []
     for uri, data in out.files.items():

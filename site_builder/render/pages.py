@@ -260,8 +260,11 @@ def featured_brands(brands: list[Brand], levels: list[str], limit: int = 6) -> l
 
 # What a page that reads only the values it is given may also read from the shared context;
 # such a page is rendered again in a live preview only when those values changed.
+# `person_page`, `news_url` and `when` answer from the person or item they are given alone (a
+# person's address is their brand's and their own id, `public_people`).
 _SHARED_SAFE = {"settings", "site", "region", "vocab", "words", "taxonomies", "brand_url", "tax_url",
                 "pic", "video_view", "map_url", "date_of", "quantity", "search_terms", "initial", "base", "art_url",
+                "person_page", "news_url", "when", "news_pic",
                 "page_uri", "range", "loop", "dict", "lipsum", "cycler", "joiner", "namespace"}
 
 
@@ -375,13 +378,15 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
         "initial": lambda name: (name.split("·")[-1] or name)[:1], "build_date": project.build_date,
         "art_url": lambda category: art_path(art_index.get(category, 0)),
         "news_url": news_url, "when": when_text, "person_page": lambda p: page_of_person.get(id(p)),
+        "news_pic": news_pic,
     }
 
     shared_key = ""
     if memo is not None:  # everything a self-contained page may read besides its own values
         sources = [env.loader.get_source(env, t)[0] for t in sorted(env.list_templates())]
-        shared_key = content_hash(repr((settings.data, sources, words, taxa, site_url,
-                                        sorted(pictures.items()), sorted(video_views.items()),
+        shared_key = content_hash(repr((project.build_date, settings.data, sources, words, taxa, site_url,
+                                        sorted(pictures.items()), sorted(news_pics.items()),
+                                        sorted(video_views.items()),
                                         out.theme)))
 
     def page(uri: str, template: str, title: str, description: str, **extra) -> None:
@@ -466,6 +471,7 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
                 out.assets[poster] = drawn
         page(f"{BRANDS_DIR}/{b.slug}/index.md", "brand.md.j2", b.name, b.data["summary"],
              brand=b, related=related_brands(b, related), meta=meta, poster=poster,
+             share_name=b.name, share_line=b.data["summary"], share_file=b.slug,
              story=Markup(story_html(b.body)),  # sanitised (safety.py); the body is never raw
              honours=honours.get(b.slug, []), brand_news=news_by_brand.get(b.slug, []))
     if brands and not site_url:
@@ -497,7 +503,7 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
              f"{b.name}的{p['role']}{p['name']}" + (f"，{p['title']}" if p.get("title") else "") + "。",
              p=p, brand=b, items=news_by_person.get(ref, []) if ref else [], poster=poster,
              share_name=p["name"], share_line=line, share_file=f"{b.slug}-{url.rstrip('/').rsplit('/', 1)[-1]}")
-    render_news(project, page, out.files, news_items, news_pic, brands, page_of_person, site_url)
+    render_news(project, page, out.files, news_items, brands, page_of_person, site_url)
     by_district = group_venues(venues, vocab["districts"], vocab["venue_types"])
     has_map = render_venue_map(project, page, by_district, brands)
     page("venues/index.md", "venues.md.j2", "文化体验",
@@ -742,7 +748,7 @@ def map_link(template: str, venue: dict) -> str:
             .replace("{name}", quote(venue["name"], safe="")))
 
 
-def render_news(project: Project, page, files: dict[str, bytes], items: list, news_pic,
+def render_news(project: Project, page, files: dict[str, bytes], items: list,
                 brands: list[Brand], page_of_person: dict, site_url: str) -> None:
     """The news list (upcoming and past on the build date), a page per item, and the events'
     calendar file."""
@@ -763,7 +769,7 @@ def render_news(project: Project, page, files: dict[str, bytes], items: list, ne
             if p is not None and id(p) in page_of_person:  # not yet public: not named at all
                 linked_people.append((p["name"], page_of_person[id(p)]))
         page(f"{news_url(n)}index.md", "news_item.md.j2", n.data["title"], n.data["summary"],
-             item=n, upcoming=n in upcoming, story=news_story(n), news_pic=news_pic, ics=ICS_FILE,
+             item=n, upcoming=n in upcoming, story=news_story(n), ics=ICS_FILE,
              linked_brands=linked_brands, linked_people=linked_people,
              meta={"og_type": "article"})
     if has_events:

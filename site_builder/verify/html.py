@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import html.parser
+import os
 import re
+from pathlib import Path
 
 # The form editor's folder, and the vendored CMS bundle in it: third-party code that no record
 # can write into, governed by the editor page's Content-Security-Policy instead of the scans.
@@ -171,3 +174,36 @@ class TeeParser(html.parser.HTMLParser):
                 t.tee_starttag = raw
                 method(*args)
         return forward
+
+
+def walk(root: Path) -> list[tuple[Path, str]]:
+    """Everything under `root`, as `root.rglob("*")` lists it, sorted as paths sort, each with
+    what it is: "link" (a symbolic link, never followed: not even a linked folder is entered),
+    "dir", "file" or "other" (a FIFO, a device…). One look at each entry (what the folder's
+    listing says), where rglob and is_symlink/is_file looked three times: at 40,000 files, a
+    second of every check of a whole site."""
+    out: list[tuple[Path, str]] = []
+    todo = [Path(root)]
+    while todo:
+        folder = todo.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError as e:
+            if e.errno in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
+                continue  # gone meanwhile, as rglob leaves it
+            raise
+        for entry in listed:
+            path = folder / entry.name
+            if entry.is_symlink():
+                kind = "link"
+            elif entry.is_dir(follow_symlinks=False):
+                kind = "dir"
+                todo.append(path)
+            elif entry.is_file(follow_symlinks=False):
+                kind = "file"
+            else:
+                kind = "other"
+            out.append((path, kind))
+    out.sort(key=lambda item: item[0])
+    return out

@@ -32,6 +32,7 @@ from .html import (
     parse_srcset,
     site_path,
     unpublishable,
+    walk,
 )
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -441,13 +442,13 @@ class _Scan:
             self.pii(rel, text, "文本文件", lambda offset: (line_at(text, offset), 1))
 
     def run(self) -> list[Diagnostic]:
-        for p in sorted(self.root.rglob("*")):
+        for p, kind in walk(self.root):
             rel = p.relative_to(self.root).as_posix()
             if self.select is not None and not self.select(rel):
                 continue
-            if p.is_symlink():  # never followed: it may lead anywhere on this computer
+            if kind == "link":  # never followed: it may lead anywhere on this computer
                 self.symlink(rel)
-            elif p.is_file():
+            elif kind == "file":
                 self._file_or_memo(p, rel)
         self.findings.sort(key=sort_key)
         return self.findings

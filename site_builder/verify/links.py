@@ -26,6 +26,7 @@ from .html import (
     parse_srcset,
     site_path,
     unpublishable,
+    walk,
 )
 
 _ORIGIN_ONLY_RELS = {"preconnect", "dns-prefetch"}  # name a host, not a file
@@ -204,14 +205,13 @@ class SiteChecker:
 
     # -- the run -----------------------------------------------------------------------------
     def run(self) -> list[Diagnostic]:
-        every = list(self.root.rglob("*"))
-        links = [p for p in every if p.is_symlink()]  # never followed, nor a link's target
-        every = [p for p in every if not p.is_symlink()]
-        self._symlinks(links)
-        self._files = {p.relative_to(self.root).as_posix() for p in every if p.is_file()}
-        self._dirs = {""} | {p.relative_to(self.root).as_posix() for p in every if p.is_dir()}
-        files = sorted(p for p in every if p.is_file() and (
-            self.select is None or self.select(p.relative_to(self.root).as_posix())))
+        listed = walk(self.root)
+        self._symlinks([p for p, kind in listed if kind == "link"])  # never followed
+        self._files = {p.relative_to(self.root).as_posix() for p, kind in listed if kind == "file"}
+        self._dirs = {""} | {p.relative_to(self.root).as_posix() for p, kind in listed
+                             if kind == "dir"}
+        files = [p for p, kind in listed if kind == "file" and (
+            self.select is None or self.select(p.relative_to(self.root).as_posix()))]
         elsewhere, collect = self.elsewhere or (set(), None)
         themed = self._themed()
         for p in files:
