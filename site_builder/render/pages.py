@@ -505,7 +505,7 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
              share_name=p["name"], share_line=line, share_file=f"{b.slug}-{url.rstrip('/').rsplit('/', 1)[-1]}")
     render_news(project, page, out.files, news_items, brands, page_of_person, site_url)
     by_district = group_venues(venues, vocab["districts"], vocab["venue_types"])
-    has_map = render_venue_map(project, page, by_district, brands)
+    has_map = render_venue_map(project, page, by_district, brands, memo)
     page("venues/index.md", "venues.md.j2", "文化体验",
          f"{region}劳务品牌的{words['venues_text']}。", by_district=by_district,
          preview=PREVIEW, meta=NOINDEX, venue_map=has_map)
@@ -780,9 +780,11 @@ def render_news(project: Project, page, files: dict[str, bytes], items: list,
 VENUE_MAP = "venues/map/"
 
 
-def render_venue_map(project: Project, page, by_district, brands: list[Brand]) -> bool:
+def render_venue_map(project: Project, page, by_district, brands: list[Brand],
+                     memo: dict | None = None) -> bool:
     """The venue map page, when any venue gives its coordinates: the region's outline (when
-    settings name one) and the venues numbered as in the list beside it. Whether it was made."""
+    settings name one) and the venues numbered as in the list beside it. Whether it was made.
+    `memo` (the preview's) keeps the map drawn last, for the same areas, venues and words."""
     from ..load.outline import read_outline
 
     settings = project.settings
@@ -794,12 +796,18 @@ def render_venue_map(project: Project, page, by_district, brands: list[Brand]) -
     outline = settings.get("venue_map", {}).get("outline")
     areas = read_outline(project.root, outline) if outline else []  # checked with the settings
     region = settings["region"]["name"]
-    svg = map_svg(areas, [MapVenue(n, v["name"], float(v["lng"]), float(v["lat"]))
-                          for n, v, _ in marked],
-                  f"{region}文化体验场所分布示意图",
-                  f"共 {len(marked)} 处场所，以带编号的红色圆点标出"
-                  + (f"；灰绿色区域是{'、'.join(a.name for a in areas if a.name)}的示意轮廓" if areas else "")
-                  + "。各场所的名称和地址见图下的列表。")
+    drawn = (areas, [MapVenue(n, v["name"], float(v["lng"]), float(v["lat"])) for n, v, _ in marked],
+             f"{region}文化体验场所分布示意图",
+             f"共 {len(marked)} 处场所，以带编号的红色圆点标出"
+             + (f"；灰绿色区域是{'、'.join(a.name for a in areas if a.name)}的示意轮廓" if areas else "")
+             + "。各场所的名称和地址见图下的列表。")
+    key = content_hash(repr(drawn)) if memo is not None else None
+    if memo is not None and memo.get("venue map", (None,))[0] == key:
+        svg = memo["venue map"][1]
+    else:
+        svg = map_svg(*drawn)
+        if memo is not None:
+            memo["venue map"] = (key, svg)
     by_area = []
     for area, types in by_district.items():
         items = [(v, b) for vs in types.values() for v, b in vs]

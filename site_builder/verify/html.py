@@ -176,16 +176,17 @@ class TeeParser(html.parser.HTMLParser):
         return forward
 
 
-def walk(root: Path) -> list[tuple[Path, str]]:
-    """Everything under `root`, as `root.rglob("*")` lists it, sorted as paths sort, each with
-    what it is: "link" (a symbolic link, never followed: not even a linked folder is entered),
-    "dir", "file" or "other" (a FIFO, a device…). One look at each entry (what the folder's
-    listing says), where rglob and is_symlink/is_file looked three times: at 40,000 files, a
-    second of every check of a whole site."""
-    out: list[tuple[Path, str]] = []
-    todo = [Path(root)]
+def walk(root: Path) -> list[tuple[str, str]]:
+    """Everything under `root` as `root.rglob("*")` lists it, by its path from `root` ("a/b.html")
+    and sorted as those paths sort, each with what it is: "link" (a symbolic link, never
+    followed: not even a linked folder is entered), "dir", "file" or "other" (a FIFO, a
+    device…). One look at each entry (what the folder's listing says), where rglob and
+    is_symlink/is_file looked three times: at 40,000 files, a second of every check of a whole
+    site."""
+    out: list[tuple[str, str]] = []
+    todo = [("", os.fspath(root))]
     while todo:
-        folder = todo.pop()
+        rel, folder = todo.pop()
         try:
             with os.scandir(folder) as entries:
                 listed = list(entries)
@@ -194,16 +195,16 @@ def walk(root: Path) -> list[tuple[Path, str]]:
                 continue  # gone meanwhile, as rglob leaves it
             raise
         for entry in listed:
-            path = folder / entry.name
+            name = rel + entry.name
             if entry.is_symlink():
                 kind = "link"
             elif entry.is_dir(follow_symlinks=False):
                 kind = "dir"
-                todo.append(path)
+                todo.append((name + "/", entry.path))
             elif entry.is_file(follow_symlinks=False):
                 kind = "file"
             else:
                 kind = "other"
-            out.append((path, kind))
-    out.sort(key=lambda item: item[0])
+            out.append((name, kind))
+    out.sort(key=lambda item: item[0].split("/"))  # as paths sort: by their parts
     return out

@@ -442,14 +442,13 @@ class _Scan:
             self.pii(rel, text, "文本文件", lambda offset: (line_at(text, offset), 1))
 
     def run(self) -> list[Diagnostic]:
-        for p, kind in walk(self.root):
-            rel = p.relative_to(self.root).as_posix()
+        for rel, kind in walk(self.root):
             if self.select is not None and not self.select(rel):
                 continue
             if kind == "link":  # never followed: it may lead anywhere on this computer
                 self.symlink(rel)
             elif kind == "file":
-                self._file_or_memo(p, rel)
+                self._file_or_memo(self.root / rel, rel)
         self.findings.sort(key=sort_key)
         return self.findings
 

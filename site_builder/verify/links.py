@@ -206,12 +206,11 @@ class SiteChecker:
     # -- the run -----------------------------------------------------------------------------
     def run(self) -> list[Diagnostic]:
         listed = walk(self.root)
-        self._symlinks([p for p, kind in listed if kind == "link"])  # never followed
-        self._files = {p.relative_to(self.root).as_posix() for p, kind in listed if kind == "file"}
-        self._dirs = {""} | {p.relative_to(self.root).as_posix() for p, kind in listed
-                             if kind == "dir"}
-        files = [p for p, kind in listed if kind == "file" and (
-            self.select is None or self.select(p.relative_to(self.root).as_posix()))]
+        self._symlinks([self.root / rel for rel, kind in listed if kind == "link"])  # not followed
+        self._files = {rel for rel, kind in listed if kind == "file"}
+        self._dirs = {""} | {rel for rel, kind in listed if kind == "dir"}
+        files = [self.root / rel for rel, kind in listed if kind == "file" and (
+            self.select is None or self.select(rel))]
         elsewhere, collect = self.elsewhere or (set(), None)
         themed = self._themed()
         for p in files:
