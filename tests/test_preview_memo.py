@@ -66,8 +66,8 @@ def test_after_one_edit_only_that_records_pages_are_rendered_again(tmp_path, cou
 
 
 def test_the_layout_of_an_unchanged_page_is_kept_and_equals_laying_it_out(tmp_path, monkeypatch):
-    from site_builder.engines import native
     from site_builder.build import render
+    from site_builder.engines import native
 
     root = copy_demo(tmp_path / "project")
     laid: list[str] = []
