@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_phases.py ROOT SITE_DIR [--profile FILE] [--top 40]
 
 Calls the stages' own functions in one process, each timed on its own (nothing overlaps, unlike
-`site-builder build`, which checks pages on one core while Pagefind indexes on the other):
+`site-builder build`, which checks pages in two processes, then runs Pagefind):
 
 1. load + validate + evaluate: `site_builder.project.load_project`;
 2. render: `site_builder.build.render` (every page's final HTML, the navigation and files as
