@@ -81,10 +81,15 @@ def test_the_layout_of_an_unchanged_page_is_kept_and_equals_laying_it_out(tmp_pa
     memo: dict = {}
     site = render(load_project(root, DEMO_DATE))
     first = native.lay_out(site, root, memo)
-    assert len(laid) == len(site.pages)
+    assert len(laid) == len(site.pages) and not first.kept
     laid.clear()
     again = native.lay_out(render(load_project(root, DEMO_DATE)), root, memo)
-    assert laid == [] and again.files == first.files
+    assert laid == [] and set(again.kept) == set(first.pages)  # kept by digest, not by bytes
+    assert all(again.files[u] is None and again.kept[u] == native._digest(first.files[u])
+               for u in first.pages)
+    assert {u: d for u, d in again.files.items() if d is not None} == \
+        {u: d for u, d in first.files.items() if u not in first.pages}
+    assert again.again(first.pages[0]) == first.files[first.pages[0]]  # laid out when needed
 
     record = min((root / "brands").glob("*.md"))
     text = record.read_text(encoding="utf-8")
@@ -93,4 +98,20 @@ def test_the_layout_of_an_unchanged_page_is_kept_and_equals_laying_it_out(tmp_pa
     edited_site = render(load_project(root, DEMO_DATE))
     edited = native.lay_out(edited_site, root, memo)
     assert f"brands/{record.stem}/index.html" in laid and len(laid) < len(site.pages) / 2, laid
-    assert edited.files == native.lay_out(edited_site, root).files  # kept = laid out afresh
+    fresh = native.lay_out(edited_site, root).files
+    assert {u: d if d is not None else edited.again(u) for u, d in edited.files.items()} == fresh
+
+
+def test_a_kept_page_missing_from_the_folder_is_laid_out_and_written_again(tmp_path):
+    from site_builder.build import render
+    from site_builder.engines import native
+
+    root = copy_demo(tmp_path / "project")
+    out, memo = tmp_path / "preview", {}
+    _, written = native.update(render(load_project(root, DEMO_DATE)), out, root, native.Written(),
+                               memo)
+    page = out / "brands" / min((root / "brands").glob("*.md")).stem / "index.html"
+    held = page.read_bytes()
+    page.unlink()  # removed by hand while the preview runs
+    done, _ = native.update(render(load_project(root, DEMO_DATE)), out, root, written, memo)
+    assert done.written == [page.relative_to(out).as_posix()] and page.read_bytes() == held

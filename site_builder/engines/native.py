@@ -20,6 +20,7 @@ import secrets
 import shutil
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -118,19 +119,23 @@ def _copy(src: Path, dest: Path, link: bool) -> None:
 @dataclass
 class Output:
     """What the engine writes for a site: `files` (site path → bytes) and `assets` (site path →
-    file to copy), the pages among the files in `pages`."""
+    file to copy), the pages among the files in `pages`. With a memo (`lay_out`), a page laid
+    out as last time is None in `files`, the digest of its bytes in `kept`, and `again(path)`
+    lays it out when its bytes are needed after all."""
 
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: dict[str, bytes | None] = field(default_factory=dict)
     assets: dict[str, Path] = field(default_factory=dict)
     pages: list[str] = field(default_factory=list)
+    kept: dict[str, bytes] = field(default_factory=dict)
+    again: Callable[[str], bytes] | None = None
 
 
 def lay_out(site: Site, root: Path, memo: dict | None = None) -> Output:
     """Every file of `site` as the engine writes it, without writing anything. The assets are
     named, not read (`site.finish()` before copying them). `memo` (a live preview's, kept
-    between updates) holds each page as last laid out: a page whose values, neighbours, site
-    values and templates are the same is not laid out again (at 1,000 brands 3 s of an edit's
-    preview update)."""
+    between updates) holds the digest of each page as last laid out: a page whose values,
+    neighbours, site values and templates are the same is not laid out again (at 1,000 brands
+    3 s of an edit's preview update), and comes back as None in `files` (see `Output`)."""
     env = _env(root)
     try:
         layout = env.get_template("base.html")
@@ -160,10 +165,15 @@ def lay_out(site: Site, root: Path, memo: dict | None = None) -> Output:
                                      nav_urls[at + 1] if at is not None and at + 1 < len(nav_urls)
                                      else None)))
             kept = memo.get(p.dest)
-            if kept is None or kept[0] != key:
-                kept = memo[p.dest] = (key, _page(layout, site, p, order, nav_urls).encode("utf-8"))
-            out.files[p.dest] = kept[1]
+            if kept is not None and kept[0] == key:  # only its digest is kept: the bytes are
+                out.files[p.dest], out.kept[p.dest] = None, kept[1]  # in the preview's folder
+            else:
+                data = out.files[p.dest] = _page(layout, site, p, order, nav_urls).encode("utf-8")
+                memo[p.dest] = (key, _digest(data))
         out.pages.append(p.dest)
+    if out.kept:
+        by_dest = {p.dest: p for p in site.pages}
+        out.again = lambda dest: _page(layout, site, by_dest[dest], order, nav_urls).encode("utf-8")
     base = urlsplit(site.url or "/").path
     root_url = site.url or (("/" + base.strip("/") + "/").replace("//", "/"))
     not_found = missing.render(site=site, page=None, meta={}, section="", canonical=None,
@@ -299,9 +309,9 @@ def update(site: Site, out_dir: Path, root: Path, last: Written, memo: dict | No
     now = Written(pages=set(out.pages))
     written = []
     for uri, data in out.files.items():
-        key = now.keys[uri] = _digest(data)
+        key = now.keys[uri] = _digest(data) if data is not None else out.kept[uri]
         if last.keys.get(uri) != key or not (out_dir / uri).is_file():
-            _replace(out_dir / uri, data)
+            _replace(out_dir / uri, data if data is not None else out.again(uri))
             written.append(uri)
     site.finish()  # the images encoded meanwhile
     for uri, src in out.assets.items():
