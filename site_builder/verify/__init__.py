@@ -13,6 +13,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, sort_key
 from ..project import CHILD_GUARD
 from ..system import release_memory
+from .html import walk
 from .leaks import new_scan
 from .links import SiteChecker
 from .memo import PageMemo
@@ -31,6 +32,7 @@ def check_and_scan(site_dir: Path, site_url: str | None, label: str, select=None
     checker.companion = scan
     checker.elsewhere = elsewhere
     checker.memo = scan.memo = _memo(memo, site_url, scan)
+    checker.listed = scan.listed = walk(Path(site_dir))  # one listing of the site for both
     return sorted(checker.run() + scan.run(), key=sort_key)
 
 

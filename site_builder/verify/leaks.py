@@ -148,6 +148,7 @@ class _Scan:
         self.findings: list[Diagnostic] = []
         self.select = None  # `select(rel)` limits which files are read (all by default)
         self.memo = None  # a memo.PageMemo: what was found in files read in an earlier build
+        self.listed: list[tuple[str, str]] | None = None  # `walk` of the site, when made already
 
     def add(self, rel: str, line: int, col: int, code: Code, what: str, message: str) -> None:
         """A finding in the built site; its hint is the code's own fix."""
@@ -442,7 +443,7 @@ class _Scan:
             self.pii(rel, text, "文本文件", lambda offset: (line_at(text, offset), 1))
 
     def run(self) -> list[Diagnostic]:
-        for rel, kind in walk(self.root):
+        for rel, kind in self.listed if self.listed is not None else walk(self.root):
             if self.select is not None and not self.select(rel):
                 continue
             if kind == "link":  # never followed: it may lead anywhere on this computer

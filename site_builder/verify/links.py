@@ -187,6 +187,7 @@ class SiteChecker:
         self.admin_origins = {o.lower().rstrip("/") for o in admin_origins}
         self.select = select
         self.companion = None  # an outscan scan that reads each page in the same parse
+        self.listed: list[tuple[str, str]] | None = None  # `walk` of the site, when made already
         self.memo = None  # a memo.PageMemo: pages parsed in an earlier build (with a companion)
         # (pages, collect): pages read by another process; collect() returns what it found
         self.elsewhere: tuple[set[str], Callable[[], tuple[dict, list]]] | None = None
@@ -205,7 +206,7 @@ class SiteChecker:
 
     # -- the run -----------------------------------------------------------------------------
     def run(self) -> list[Diagnostic]:
-        listed = walk(self.root)
+        listed = self.listed if self.listed is not None else walk(self.root)
         self._symlinks([self.root / rel for rel, kind in listed if kind == "link"])  # not followed
         self._files = {rel for rel, kind in listed if kind == "file"}
         self._dirs = {""} | {rel for rel, kind in listed if kind == "dir"}
