@@ -22,29 +22,36 @@ import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import CHECKED_PAGES, KEPT, prune_other_versions, versioned
 from .diagnostics import Diagnostic, has_errors, sort_key
 from .editor.cms import api_origins
 from .engines import EngineFailed
 from .load.settings import publication_gaps, setting_names
-from .project import Project, load_project
+from .project import Fork, Project, load_project
 from .publish.swap import BUSY, lock_site, new_staging, remove_stale, site_dir_problem, swap_in
 from .system import release_memory
-from .verify import verify_site
+from .verify import verify_pages, verify_search
+
+if TYPE_CHECKING:
+    from .engines.pagefind import SearchIndexJob
 
 
 @dataclass
 class BuildResult:
-    project: Project
+    project: Project | None  # None when a fork read the records (`build_site(apart=True)`)
     ok: bool
     problems: list[str] = field(default_factory=list)  # build failures that are not record diagnostics
     findings: list[Diagnostic] = field(default_factory=list)  # post-build checks of the new site
     notices: list[str] = field(default_factory=list)  # what the build left out and why (not failures)
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # the records'
+    published: int = 0  # brands published
 
-    @property
-    def diagnostics(self) -> list[Diagnostic]:
-        return self.project.diagnostics
+
+def _result(project: Project, ok: bool, **kw) -> BuildResult:
+    return BuildResult(project, ok, diagnostics=project.diagnostics,
+                       published=len(project.published), **kw)
 
 
 ENGINES = ("mkdocs", "native")
@@ -53,12 +60,17 @@ DEFAULT_ENGINE = "native"
 
 def build_site(root: Path, site_dir: Path, strict: bool = False,
                build_date: dt.date | None = None, site_url: str | None = None,
-               engine: str = DEFAULT_ENGINE) -> BuildResult:
+               engine: str = DEFAULT_ENGINE, apart: bool = False) -> BuildResult:
     """Build into a temporary folder beside `site_dir`; replace `site_dir` only if all passed.
     `site_url` (e.g. the GitHub Pages address) is the site's address when settings have none.
     `engine` writes the pages: "mkdocs" (MkDocs + Material) or "native" (the project's own
     layout, no MkDocs). Expected failures come back in the result; a bug raises with its
-    traceback."""
+    traceback.
+
+    With `apart` (`site-builder build`), the records are read and the pages made and checked by
+    a fork of this process, which has ended when the search indexer starts: the indexer, the
+    build's largest process, then runs beside this small one alone (bench/README.md, the peak
+    of the build's processes). The result then holds no `project`."""
     from .engines.pagefind import BUNDLE_DIR
 
     if engine not in ENGINES:
@@ -66,55 +78,133 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
 
     for kept in KEPT:  # what other versions of this program kept
         prune_other_versions(kept)
+    place = _Place(root, site_dir)
+    search = None
+    try:
+        args = (root, site_dir, build_date, site_url, strict, engine, BUNDLE_DIR)
+        if apart and sys.platform.startswith("linux") and threading.active_count() == 1:
+            fork = Fork(_pages_apart, *args, ask=place, what="生成站点的进程")
+            try:
+                pages = fork.result(None)
+            finally:
+                fork.stop()
+        else:
+            pages = _pages(place, *args)
+        result, search = pages.result, pages.search
+        if search is None:  # it ended before the search index
+            return result
+        try:
+            findings = verify_search(place.staging, pages.site_url, pages.label, BUNDLE_DIR,
+                                     search.raise_error, pages.admin_origins,
+                                     versioned(CHECKED_PAGES))
+        except EngineFailed as e:
+            return replace(result, ok=False, problems=[str(e)])
+        if result.findings or findings:  # a broken link, a foreign font, a personal number:
+            findings = sorted(result.findings + findings, key=sort_key)  # never published
+            return replace(result, ok=False, findings=findings, problems=[
+                f"生成的站点未通过发布前检查：{len(findings)} 个问题"])
+        place.staging.chmod(0o755)  # mkdtemp makes it private; a web server must read it
+        swap_in(place.staging, site_dir.resolve())  # publish
+        place.staging = None
+        return replace(result, ok=True)
+    finally:
+        if search is not None:
+            search.stop()  # a check failed unexpectedly before the index was waited for
+        place.close()
+
+
+@dataclass
+class _Pages:
+    """The first part of a build (`_pages`), for the second: its result so far (`ok` is
+    false), and when every page was written and checked, the search index still to make."""
+    result: BuildResult
+    search: SearchIndexJob | None = None
+    site_url: str | None = None
+    label: str = ""
+    admin_origins: tuple = ()
+
+
+def _pages(place: Callable[[], Path | str], root: Path, site_dir: Path,
+           build_date: dt.date | None, site_url: str | None, strict: bool, engine: str,
+           search_folder: str) -> _Pages:
+    """load → validate → evaluate → render → engine → the checks of every page. `place()`
+    is called once the records have passed: the folder to build in, or why there is none."""
     project = load_project(root, build_date)  # load → validate → evaluate
     if site_url and project.settings is not None:
         project.settings.default_site_url(site_url)
     if project.settings is None or has_errors(project.diagnostics, strict):
-        return BuildResult(project, False)
-    problem = site_dir_problem(root, site_dir)  # a build replaces the whole folder
-    if problem is not None:
-        return BuildResult(project, False, [problem])
-    site_dir = site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    lock = lock_site(site_dir)  # held until this build has swapped its site in or given up
-    if lock is None:
-        return BuildResult(project, False, [BUSY.format(site_dir)])
-    staging = search = None
+        return _Pages(_result(project, False))
+    staging = place()
+    if isinstance(staging, str):
+        return _Pages(_result(project, False, problems=[staging]))
+    label = _label(project, site_dir.resolve())
     try:
+        site = render(project)  # render
+        search = _engine(engine)(project, site, staging, defer_search=True)  # engine
+        notices = site.rendered.notices if site.rendered else []
+        site = None
+        release_memory()  # the pages' values are on disk now
+        findings = verify_pages(staging, project.settings.site_url, label, search_folder,
+                                api_origins(project.settings), versioned(CHECKED_PAGES))  # verify
+    except EngineFailed as e:
+        return _Pages(_result(project, False, problems=[str(e)]))
+    notices = list(notices)
+    gaps = publication_gaps(project.settings.data)
+    if gaps:  # a preview may lack them; `site.production: true` refuses (S020)
+        notices.append("这是预览版本：正式发布前还须在 settings.yml 中写明"
+                       + "、".join(f"{label}（{setting_names(key)}）" for key, label in gaps)
+                       + "，并写上 site.production: true。")
+    return _Pages(_result(project, False, findings=at_page_sources(project, label, findings),
+                          notices=notices),
+                  search, project.settings.site_url, label, tuple(api_origins(project.settings)))
+
+
+def _pages_apart(question, *args) -> _Pages:
+    """`_pages` in the fork: the folder is asked of the parent, which holds the lock, and the
+    project stays here (the parent gets what it reports)."""
+    pages = _pages(_Question(question), *args)
+    pages.result.project = None
+    return pages
+
+
+class _Question:
+    def __init__(self, question) -> None:
+        self.question = question
+
+    def __call__(self) -> Path | str:
+        return self.question("place")
+
+
+class _Place:
+    """The folder a build is made in, beside `site_dir`, and the lock on `site_dir` held
+    while it exists; `close()` deletes what was not swapped in and releases the lock."""
+
+    def __init__(self, root: Path, site_dir: Path) -> None:
+        self.root, self.site_dir = root, site_dir
+        self.staging: Path | None = None
+        self.lock = None
+
+    def __call__(self, _asked: str = "place") -> Path | str:
+        """The folder to build in, or why the build must not replace `site_dir`."""
+        problem = site_dir_problem(self.root, self.site_dir)  # a build replaces the whole folder
+        if problem is not None:
+            return problem
+        site_dir = self.site_dir.resolve()
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.lock = lock_site(site_dir)  # held until the site is swapped in or given up
+        if self.lock is None:
+            return BUSY.format(site_dir)
         remove_stale(site_dir)  # what builds killed before cleaning up left behind
-        staging = new_staging(site_dir)
-        try:
-            site = render(project)  # render
-            search = _engine(engine)(project, site, staging, defer_search=True)  # engine
-            notices = site.rendered.notices if site.rendered else []
-            site = None
-            release_memory()  # the pages' values are on disk now
-            findings = verify_site(staging, project.settings.site_url, _label(project, site_dir),
-                                   BUNDLE_DIR, search.raise_error,
-                                   api_origins(project.settings),
-                                   versioned(CHECKED_PAGES))  # verify
-        except EngineFailed as e:
-            return BuildResult(project, False, [str(e)])
-        findings = at_page_sources(project, _label(project, site_dir), findings)
-        if findings:  # a broken link, a foreign font, a personal number: never published
-            return BuildResult(project, False, [
-                f"生成的站点未通过发布前检查：{len(findings)} 个问题"], findings)
-        staging.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read it
-        swap_in(staging, site_dir)  # publish
-        staging = None
-        notices = list(notices)
-        gaps = publication_gaps(project.settings.data)
-        if gaps:  # a preview may lack them; `site.production: true` refuses (S020)
-            notices.append("这是预览版本：正式发布前还须在 settings.yml 中写明"
-                           + "、".join(f"{label}（{setting_names(key)}）" for key, label in gaps)
-                           + "，并写上 site.production: true。")
-        return BuildResult(project, True, notices=notices)
-    finally:
-        if search is not None:
-            search.stop()  # a check failed unexpectedly before the index was waited for
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
-        lock.close()
+        self.staging = new_staging(site_dir)
+        return self.staging
+
+    def close(self) -> None:
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
+        if self.lock is not None:
+            self.lock.close()
+            self.lock = None
 
 
 def render(project: Project, memo: dict | None = None):

@@ -238,7 +238,7 @@ def _run(args) -> int:
             return EXIT_PROBLEMS
         try:
             result = build_site(root, site_dir, strict=args.strict, build_date=args.date,
-                                site_url=site_url, engine=args.engine)
+                                site_url=site_url, engine=args.engine, apart=True)
         except Exception as e:  # a bug (or a broken template): its traceback with --debug
             if args.debug:
                 raise
@@ -258,11 +258,11 @@ def _run(args) -> int:
         _write_summary(args.summary, root, "站点构建", result.ok and code == EXIT_OK,
                        result.diagnostics + result.findings,
                        notes=result.problems + ([] if result.ok else [f"构建失败，{site_dir} 保持原样。"]),
-                       checked=f"{len(result.project.published)} 个已发布品牌")
+                       checked=f"{result.published} 个已发布品牌")
         if not result.ok:
             print(f"构建失败，{site_dir} 保持原样。", file=sys.stderr)
             return EXIT_PROBLEMS
-        print(f"已生成站点：{site_dir}（{len(result.project.published)} 个已发布品牌）",
+        print(f"已生成站点：{site_dir}（{result.published} 个已发布品牌）",
               file=sys.stderr)
         return code
     if args.command == "changes":

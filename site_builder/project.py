@@ -171,7 +171,7 @@ def _check_brands(root: Path, todo: list[tuple], vocab: dict[str, list[str]]) ->
     if (len(todo) < PARALLEL_RECORDS or _cores() < 2 or threading.active_count() > 1
             or not sys.platform.startswith("linux")):  # macOS: fork is unsafe with its libraries
         return [check_brand(root, relpath, vocab, data) for _, relpath, data in todo]
-    fork = _Fork(_check_some, root, [(r, d) for _, r, d in todo[1::2]], vocab)
+    fork = Fork(_check_some, root, [(r, d) for _, r, d in todo[1::2]], vocab)
     try:
         ours = [check_brand(root, relpath, vocab, data) for _, relpath, data in mine]
         others = fork.result(FORK_TIMEOUT_S)  # a failure there is raised here, with its traceback
@@ -183,34 +183,44 @@ def _check_brands(root: Path, todo: list[tuple], vocab: dict[str, list[str]]) ->
     return out
 
 
-class _Fork:
+class Fork:
     """`fn(*args)` in a fork of this process, beside it. The fork dies with this process (a
-    build killed mid-way leaves nothing running) and is killed when it takes too long."""
+    build killed mid-way leaves nothing running) and is killed when it takes too long. With
+    `ask`, `fn` is called as `fn(question, *args)`: `question(value)` waits in the fork for
+    `ask(value)`, answered here while `result` waits. `what` names the fork in messages."""
 
-    def __init__(self, fn, *args) -> None:
+    def __init__(self, fn, *args, ask=None, what: str = "第二个校验进程") -> None:
         ctx = multiprocessing.get_context("fork")
-        self._answer, send = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(target=_forked, args=(os.getpid(), send, fn, args), daemon=True)
+        self._answer, send = ctx.Pipe(duplex=ask is not None)
+        self._ask, self._what = ask, what
+        # not a daemon: a daemon may not fork again (the build's fork forks for the records);
+        # `stop` collects it, and it dies with this process (`die_with_parent`)
+        self._proc = ctx.Process(target=_forked, args=(os.getpid(), send, fn, args, ask is not None))
         self._proc.start()
         self._answered = False
         send.close()  # the fork holds the only writing end: its end reads as end of file here
 
-    def result(self, timeout: float):
+    def result(self, timeout: float | None):
         """Its return value, or what it raised raised here; `RecordCheckTimeout` when it has
-        neither given one within `timeout` seconds."""
-        self._answered = self._answer.poll(timeout)
-        if not self._answered:
-            raise RecordCheckTimeout(
-                f"第二个校验进程超过 {timeout:.0f} 秒仍未完成品牌档案的校验，已停止它，"
-                "本次没有生成任何内容。请再运行一次；仍然超时的话，请加 --debug 运行并把输出交给维护人员。")
-        try:
-            ok, value, trace = self._answer.recv()
-        except EOFError:
-            self._proc.join(5)
-            raise RuntimeError(f"第二个校验进程意外退出（退出码 {self._proc.exitcode}）。") from None
-        if not ok:
-            raise value from _Remote(trace)
-        return value
+        neither given one within `timeout` seconds (None: no limit) of waiting for it."""
+        while True:
+            self._answered = self._answer.poll(timeout)
+            if not self._answered:
+                raise RecordCheckTimeout(
+                    f"{self._what}超过 {timeout:.0f} 秒仍未完成品牌档案的校验，已停止它，"
+                    "本次没有生成任何内容。请再运行一次；仍然超时的话，请加 --debug 运行并把输出交给维护人员。")
+            try:
+                ok, value, trace = self._answer.recv()
+            except EOFError:
+                self._proc.join(5)
+                raise RuntimeError(f"{self._what}意外退出（退出码 {self._proc.exitcode}）。") from None
+            if ok is None:  # a question
+                self._answered = False
+                self._answer.send(self._ask(value))
+                continue
+            if not ok:
+                raise value from _Remote(trace)
+            return value
 
     def stop(self) -> None:
         """Collect it: a fork that answered is given a moment to end, any other is killed."""
@@ -228,16 +238,21 @@ class _Remote(Exception):
         return "\n" + self.args[0]
 
 
-def _forked(parent: int, send, fn, args) -> None:
+def _forked(parent: int, send, fn, args, asks: bool = False) -> None:
     die_with_parent(parent)
+
+    def question(value):
+        send.send((None, value, None))
+        return send.recv()
+
     try:
-        answer = (True, fn(*args), None)
+        answer = (True, fn(question, *args) if asks else fn(*args), None)
     except BaseException as e:  # noqa: BLE001 -- handed to the parent, raised there
         answer = (False, e, traceback.format_exc())
     try:
         send.send(answer)
     except Exception as e:  # noqa: BLE001 -- what it returned or raised cannot be pickled
-        send.send((False, RuntimeError(f"第二个校验进程的结果无法传回：{e!r}"), answer[2] or ""))
+        send.send((False, RuntimeError(f"进程的结果无法传回：{e!r}"), answer[2] or ""))
 
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>

@@ -123,10 +123,19 @@ class _Under:
 def verify_site(site_dir: Path, site_url: str | None, label: str, search_folder: str,
                 wait_for_search: Callable[[], None], admin_origins=(),
                 memo: Path | None = None) -> list[Diagnostic]:
-    """Every finding in a new site. The pages are read first, by this process and a helper;
-    then `wait_for_search` has the search index written (it returns when it is, or raises),
-    with nothing of the pages' checks held beside the indexer, and the index is checked. A page
-    unchanged since a build that kept it in `memo` (a folder) is not parsed again."""
+    """Every finding in a new site: `verify_pages`, then `verify_search`."""
+    findings = verify_pages(site_dir, site_url, label, search_folder, admin_origins, memo)
+    return sorted(findings + verify_search(site_dir, site_url, label, search_folder,
+                                           wait_for_search, admin_origins, memo), key=sort_key)
+
+
+def verify_pages(site_dir: Path, site_url: str | None, label: str, search_folder: str,
+                 admin_origins=(), memo: Path | None = None) -> list[Diagnostic]:
+    """The findings in every file of a new site but its search index (`search_folder`), which
+    is written afterwards. The pages are read by this process and a helper. A page unchanged
+    since a build that kept it in `memo` (a folder) is not parsed again. The pages' values are
+    given back at the end: the indexer, the build's largest process, starts next and runs with
+    this one as small as it can be beside it."""
     outside = _Under(search_folder, False)
     pages = sorted(p.relative_to(site_dir).as_posix() for p in Path(site_dir).rglob("*.htm*")
                    if p.is_file() and p.suffix.lower() in (".html", ".htm"))
@@ -146,13 +155,18 @@ def verify_site(site_dir: Path, site_url: str | None, label: str, search_folder:
                                       elsewhere=(set(handed), helper.result), memo=memo)
         finally:
             helper.stop()
-    # The pages' values are given back before the indexer starts: it is the build's largest
-    # process, and runs with this one as small as it can be beside it.
     release_memory()
+    return findings
+
+
+def verify_search(site_dir: Path, site_url: str | None, label: str, search_folder: str,
+                  wait_for_search: Callable[[], None], admin_origins=(),
+                  memo: Path | None = None) -> list[Diagnostic]:
+    """The findings in the search index: `wait_for_search` has it written (it returns when it
+    is, or raises), then its files are checked."""
     wait_for_search()
-    findings += check_and_scan(site_dir, site_url, label, _Under(search_folder, True),
-                               admin_origins, memo=memo)
-    return sorted(findings, key=sort_key)
+    return check_and_scan(site_dir, site_url, label, _Under(search_folder, True),
+                          admin_origins, memo=memo)
 
 
 def _memo(folder: Path | None, site_url: str | None, scan) -> PageMemo | None:
