@@ -18,6 +18,7 @@ from PIL import Image
 
 from ..diagnostics import Code, Diagnostic, make_diagnostic, sort_key
 from ..text import clip, csv_formula_cells, line_at
+from ..validate.personal_data import _HINT as _PII_HINT
 from ..validate.personal_data import find_pii
 from ..validate.story import normalise_url, url_scheme
 from .html import (
@@ -28,6 +29,7 @@ from .html import (
     _RESOURCE_RELS,
     TeeParser,
     css_unescape,
+    feed_plain,
     is_vendored,
     parse_srcset,
     site_path,
@@ -100,6 +102,8 @@ _XML_EMBEDS = _EMBEDS | {"foreignobject"}
 _XML_ANIMATION_VALUES = {"to", "from", "by", "values"}
 
 _LOOKS_HTML = re.compile(r"<[A-Za-z!/]")
+# a run of the whitespace a browser shows as one space
+_RENDERED_SPACE = re.compile(r"[ \t\n\r\f]+")
 # Types a browser does not run: a <script> of any other type (text/jscript, text/livescript,
 # "module", "importmap", a type with parameters…) is treated as code.
 _DATA_SCRIPT_TYPES = {"application/ld+json", "application/json"}
@@ -157,6 +161,8 @@ class _Scan:
 
     # -- personal numbers ------------------------------------------------------------------------
     def pii(self, rel: str, text: str, where: str, pos=lambda offset: (1, 1)) -> None:
+        if text.isascii() and _PII_HINT.search(text) is None:
+            return  # find_pii's own first test (`normalise` leaves ASCII text as it is), sooner
         for p in find_pii(text):
             code, kind = {"id": (Code.P101, "身份证号"), "card": (Code.P115, "银行卡号")}.get(
                 p.kind, (Code.P102, "手机号"))
@@ -200,10 +206,12 @@ class _Scan:
     def html(self, rel: str, text: str, where: str = "页面", also=None) -> bool:
         """Scan a page; `also` is another parser (check.py's) fed by the same parse."""
         parser = _PageScanner(self, rel)
-        driver = parser if also is None else TeeParser(parser, also)
+        targets = (parser,) if also is None else (parser, also)
         try:
-            driver.feed(text)
-            driver.close()
+            if not feed_plain(text, *targets):  # markup the generator never writes
+                driver = parser if also is None else TeeParser(parser, also)
+                driver.feed(text)
+                driver.close()
         except (AssertionError, ValueError) as e:  # html.parser gives up on some broken markup
             self.add(rel, 1, 1, Code.P107, "HTML", f"{where}无法解析：{type(e).__name__}")
             return False
@@ -610,7 +618,7 @@ class _PageScanner(html.parser.HTMLParser):
             return
         if self.text_pii and data:
             # as a browser renders it: whitespace collapsed, inline elements run together
-            piece = re.sub(r"[ \t\n\r\f]+", " ", data)
+            piece = _RENDERED_SPACE.sub(" ", data)
             self.text_at.append(self.length)
             self.text_line.append(self.pos()[0])
             self.text.append(piece)
