@@ -58,7 +58,7 @@ CORPUS = [
     ("script end in script", '<script>x="</div>"</SCRIPT\n>', True, "P110"),
     ("duplicate attribute", '<img src="a.png" SRC="https://evil.example.cn/b.png">', True, "P107"),
     ("template", '<template><img src="https://evil.example.cn/a.png"></template>', True, "C005"),
-    ("svg animation", ('<svg><a href="#top"><animate attributeName="href" '
+    ("svg animation", ('<svg><a href="../"><animate attributeName="href" '
                       'to="javascript:alert(1)"/></a></svg>'), True, "P104"),
     ("tag in title", "<title><img src=x onerror=alert(1)></title>", True, "P103"),
     ("xmp", "<xmp><img src=x></xmp>", True, "P107"),
@@ -152,7 +152,7 @@ def test_findings_name_the_line_and_column(corpus_site):
     assert found("foreign import") == [("C005", 6, 1, "https://evil.example.cn/a.css")]
     assert found("template") == [("C005", 5, 11, "https://evil.example.cn/a.png")]
     assert found("missing anchor") == [("C002", 5, 4, "#nowhere")]
-    assert found("svg animation") == [("P104", 5, 21, "<animate to>")]
+    assert found("svg animation") == [("P104", 5, 20, "<animate to>")]
     assert found("unquoted slash") == [("C001", 5, 1, "/nope/")]
 
 
