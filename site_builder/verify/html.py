@@ -313,7 +313,11 @@ def feed_plain(text: str, *targets: html.parser.HTMLParser) -> bool:
 
 
 def _give(text: str, events: list[tuple], targets) -> None:
-    calls = [[getattr(t, name) for t in targets] for name in _HANDLERS]
+    """Each event to each target in turn, at its line and column as html.parser counts them
+    (updatepos: lines are "\n"s, the column is the characters after the last one)."""
+    first, *others = targets
+    calls = [getattr(first, name) for name in _HANDLERS]
+    more = [[getattr(t, name) for t in others] for name in _HANDLERS]
     line, last_nl, at = 1, -1, 0
     count, rfind = text.count, text.rfind
     for offset, kind, args, source in events:
@@ -322,13 +326,15 @@ def _give(text: str, events: list[tuple], targets) -> None:
             line += lines
             last_nl = rfind("\n", at, offset)
         at, col = offset, offset - last_nl - 1
-        for t in targets:
+        first.lineno, first.offset = line, col
+        if source is not None:
+            first.tee_starttag = source
+        calls[kind](*args)
+        for t, method in zip(others, more[kind]):
             t.lineno, t.offset = line, col
             if source is not None:
                 t.tee_starttag = source
-        for method in calls[kind]:
             method(*args)
-
 
 # Off only to compare the two readings (tests, benchmarks).
 PLAIN_READING = True

@@ -171,6 +171,8 @@ class _Scan:
 
     # -- addresses -------------------------------------------------------------------------------
     def url(self, rel: str, line: int, col: int, tag: str, attr: str, value: str) -> None:
+        if ":" not in value and "&" not in value:
+            return  # no scheme, however read (normalise_url only decodes entities and drops)
         values = parse_srcset(value) if attr.endswith("srcset") else [value]
         for v in values:
             scheme = url_scheme(v)
