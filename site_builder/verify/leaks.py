@@ -547,8 +547,10 @@ class _PageScanner(html.parser.HTMLParser):
                 scan.url(rel, line, col, tag, name, value)
             if name == "style":
                 scan.css(rel, value, line)
-            # every value: an id, a class or a lang is published as surely as a title
-            scan.pii(rel, value, f"<{tag} {name}>", lambda _o: (line, col))
+            # every value: an id, a class or a lang is published as surely as a title (pii's
+            # first test here, before its message is made)
+            if not value.isascii() or _PII_HINT.search(value) is not None:
+                scan.pii(rel, value, f"<{tag} {name}>", lambda _o: (line, col))
         for attr in _RESOURCE_ATTRS.get(tag, ()):
             if attr in a and not (tag == "input" and a.get("type", "").lower() != "image"):
                 for v in (parse_srcset(a[attr]) if attr.endswith("srcset") else [a[attr]]):
