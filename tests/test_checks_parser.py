@@ -74,8 +74,8 @@ CORPUS = [
     ("bare <", "<p>1 < 2 电话 13800138000</p>", False, "P102"),
     ("tag split", '<a href="/nope/"<b>x</b>', False, None),
     ("carriage returns", '<p\r\nclass="x">电话\r\n13800138000</p>', False, "P102"),
-    ("script never closed", "<script>alert(1)//", False, None),  # a browser never runs it
-    ("style never closed", '<style>@import "https://evil.example.cn/a.css";', False, None),
+    ("script never closed", "<script>alert(1)//", False, "P107"),
+    ("style never closed", '<style>@import "https://evil.example.cn/a.css";', False, "P107"),
     ("plaintext", "<plaintext><img src=x>", True, "P107"),
     ("nul", "<p>\x00电话 13800138000</p>", True, "P102"),
 ]
@@ -154,6 +154,9 @@ def test_findings_name_the_line_and_column(corpus_site):
     assert found("missing anchor") == [("C002", 5, 4, "#nowhere")]
     assert found("svg animation") == [("P104", 5, 20, "<animate to>")]
     assert found("unquoted slash") == [("C001", 5, 1, "/nope/")]
+    # what html.parser never gives (the rest of the page) is a finding, not a silent pass
+    assert found("style never closed") == [("P107", 5, 1, "<style>")]
+    assert found("script never closed") == [("P107", 5, 1, "<script>")]
 
 
 # Pieces a pull request could write into a record's raw HTML, planted at random places.

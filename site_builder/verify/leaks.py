@@ -639,6 +639,12 @@ class _PageScanner(html.parser.HTMLParser):
     def finish(self, where: str) -> None:
         if self.raw_kind == "ld+json":  # never closed: the value broke out of the element
             self.scan.add(self.rel, self.raw_line, 1, Code.P106, "JSON-LD", "JSON-LD 的 <script> 没有结束")
+        elif self.raw_kind is not None:
+            # html.parser gives nothing of a <style> or <script> never closed, nor of what follows
+            # it; a browser still applies such a style sheet (its @import loads)
+            tag = "style" if self.raw_kind == "style" else "script"
+            self.scan.add(self.rel, self.raw_line, 1, Code.P107, f"<{tag}>",
+                          f"页面中有浏览器与检查读法不同的写法：<{tag}> 没有结束，其后的内容检查读不到")
         if not any(t.strip() for t in self.text):
             return
         joined = "".join(self.text)
