@@ -6,6 +6,7 @@ import errno
 import html.parser
 import os
 import re
+from html import unescape
 from pathlib import Path
 
 # The form editor's folder, and the vendored CMS bundle in it: third-party code that no record
@@ -208,3 +209,172 @@ def walk(root: Path) -> list[tuple[str, str]]:
             out.append((name, kind))
     out.sort(key=lambda item: item[0].split("/"))  # as paths sort: by their parts
     return out
+
+
+# -- the fast reading of a page ----------------------------------------------------------------
+# Python's html.parser reads a page one token at a time in Python, most of the checks' time.
+# `feed_plain` reads the markup the generator writes (and only that) with one compiled regular
+# expression per token and hands the parsers exactly the events, in the same order, at the same
+# line and column, that html.parser would: each token form below is one html.parser reads in
+# exactly one way (its source is quoted beside it). A page with anything else in it (a "<" that
+# starts no such tag, an unquoted value with a "/", a processing instruction, CDATA, a
+# declaration other than the doctype, a comment with "--" inside, a script never closed…) is
+# left to html.parser itself, whole: nothing is read from a page until all of it is known to be
+# of these forms.
+_WS = "[ \t\n]"  # whitespace in a tag; \r, \f and other Unicode spaces send the page to html.parser
+_PLAIN_TOKEN = re.compile(
+    # text up to the next "<" (goahead: rawdata.find('<', i); one event, unescape()d)
+    r"(?P<text>[^<]+)"
+    # <name attr="v" attr='v' attr=v attr> or <name …/>: tagfind_tolerant, attrfind_tolerant and
+    # locatestarttagend_tolerant all stop where this does (names are ASCII, values quoted or
+    # without "/", quotes, "=", "<", ">" and spaces)
+    rf"|<(?P<tag>[a-zA-Z][a-zA-Z0-9-]*)(?P<attrs>(?:{_WS}+[a-zA-Z_:@][a-zA-Z0-9_:.@-]*"
+    r"""(?:="[^"]*"|='[^']*'|=[^\s"'=<>`/]+(?=[ \t\n>]))?)*)"""
+    rf"{_WS}*(?P<close>/?)>"
+    # </name> (endtagfind)
+    r"|</(?P<end>[a-zA-Z][a-zA-Z0-9-]*)>"
+    # <!-- … --> with no "--" inside, not begun by ">" or "-" nor ended by "-" (commentclose:
+    # --\s*>; "<!-->" and "<!--->" are read otherwise by HTML5 and newer html.parsers)
+    r"|<!--(?![->])(?P<comment>(?:[^-]|-(?!-))*)(?<!-)-->"
+    # the doctype (parse_html_declaration: rawdata[i+2:gtpos])
+    r"|<!(?P<decl>[dD][oO][cC][tT][yY][pP][eE][ a-zA-Z]*)>")
+_PLAIN_ATTR = re.compile(r"""([a-zA-Z_:@][a-zA-Z0-9_:.@-]*)(?:=("[^"]*"|'[^']*'|[^\s"'=<>`/]+))?""")
+# where a <script> or <style> ends in html.parser (set_cdata_mode): its text is one event, raw
+_CDATA_END = {name: re.compile(rf"</\s*{name}\s*>", re.IGNORECASE) for name in ("script", "style")}
+
+
+# the handler each event goes to, by its number in events
+_HANDLERS = ("handle_data", "handle_starttag", "handle_startendtag", "handle_endtag",
+             "handle_comment", "handle_decl")
+_DATA, _START, _STARTEND, _END, _COMMENT, _DECL = range(len(_HANDLERS))
+
+
+def _plain_events(text: str) -> list[tuple] | None:
+    """(offset, handler's number in _HANDLERS, arguments, start tag source) of every event html.parser would give
+    for `text`, or None when a part of it is not of the forms `feed_plain` reads."""
+    events: list[tuple] = []
+    add = events.append
+    match = _PLAIN_TOKEN.match
+    i, n = 0, len(text)
+    while i < n:
+        m = match(text, i)
+        if m is None:
+            return None
+        kind = m.lastgroup
+        if kind == "text":
+            data = m.group("text")
+            add((i, _DATA, (unescape(data) if "&" in data else data,), None))
+        elif kind in ("attrs", "close", "tag"):
+            tag = m.group("tag").lower()
+            attrs = []
+            for name, value in _PLAIN_ATTR.findall(m.group("attrs")):
+                if not value:  # attrfind_tolerant: no "=…" gives None
+                    attrs.append((name.lower(), None))
+                    continue
+                if value[0] in "\"'":
+                    value = value[1:-1]
+                attrs.append((name.lower(), unescape(value) if "&" in value else value))
+            source = m.group()
+            if m.group("close"):
+                add((i, _STARTEND, (tag, attrs), source))
+            else:
+                add((i, _START, (tag, attrs), source))
+                if tag in _CDATA_END:  # raw text up to its end tag, as one event
+                    end = _CDATA_END[tag].search(text, m.end())
+                    if end is None:
+                        return None  # html.parser drops the rest: the slow path says so
+                    if end.start() > m.end():
+                        add((m.end(), _DATA, (text[m.end():end.start()],), None))
+                    add((end.start(), _END, (tag,), None))
+                    i = end.end()
+                    continue
+        elif kind == "end":
+            add((i, _END, (m.group("end").lower(),), None))
+        elif kind == "comment":
+            add((i, _COMMENT, (m.group("comment"),), None))
+        else:
+            add((i, _DECL, (m.group("decl"),), None))
+        i = m.end()
+    return events
+
+
+def feed_plain(text: str, *targets: html.parser.HTMLParser) -> bool:
+    """Give each parser in `targets` the events html.parser would give it for `text`, each at
+    its line and column (getpos), with the start tag's source as `tee_starttag`; False (and no
+    event given) when the page is not plain markup and must be read by html.parser."""
+    global _agrees
+    if _agrees is None:
+        _agrees = all(_recorded(probe, True) == _recorded(probe, False) for probe in _PROBES)
+    events = _plain_events(text) if PLAIN_READING and _agrees else None
+    if events is None:
+        return False
+    _give(text, events, targets)
+    return True
+
+
+def _give(text: str, events: list[tuple], targets) -> None:
+    """Each event to each target in turn, at its line and column as html.parser counts them
+    (updatepos: lines are "\n"s, the column is the characters after the last one)."""
+    first, *others = targets
+    calls = [getattr(first, name) for name in _HANDLERS]
+    more = [[getattr(t, name) for t in others] for name in _HANDLERS]
+    line, last_nl, at = 1, -1, 0
+    count, rfind = text.count, text.rfind
+    for offset, kind, args, source in events:
+        lines = count("\n", at, offset)
+        if lines:
+            line += lines
+            last_nl = rfind("\n", at, offset)
+        at, col = offset, offset - last_nl - 1
+        first.lineno, first.offset = line, col
+        if source is not None:
+            first.tee_starttag = source
+        calls[kind](*args)
+        for t, method in zip(others, more[kind]):
+            t.lineno, t.offset = line, col
+            if source is not None:
+                t.tee_starttag = source
+            method(*args)
+
+# Off only to compare the two readings (tests, benchmarks).
+PLAIN_READING = True
+# Whether this Python's html.parser reads the probes below as `feed_plain` does (a newer one
+# reads <title>, comments and the end of a script otherwise: then every page goes to it).
+_agrees: bool | None = None
+_PROBES = (
+    ('<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">\n<title>示例 &amp; '
+     '<b>标题</b></title><style>\na{b:c}</style ><script>if(a</b)x="</div>"</SCRIPT\n>'
+     '<script src="a.js" defer></script><script></script></head>\n<body class=a  id=\'b\' '
+     'data-x="1 &lt; 2 &#39;&quot;" hidden>\n<!-- 注释 a-b --><br/><br /><IMG SRC="x.png" '
+     'ALT="&#x31;3800000000"><a href=x.html title="a>b">链接</a>\t文字 &amp;c &#12345;\n'
+     '<textarea><b>\n</b></textarea><svg viewBox="0 0 1 1"><feImage xlink:href="#a"/></svg>'
+     '</body></html>\n尾 &amp'),
+    "<p>a</p>\n\n  <p>b</p>",
+    "<!doctype>text<p>",
+)
+
+
+class _Recorder(html.parser.HTMLParser):
+    """Every event a parser is given, with its position and start tag's source."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.events: list[tuple] = []
+        self.tee_starttag = None
+        for name in _HANDLERS + ("handle_pi", "unknown_decl"):
+            setattr(self, name, lambda *args, name=name: self.events.append(
+                (self.getpos(), name, args, self.tee_starttag or self.get_starttag_text()
+                 if name in ("handle_starttag", "handle_startendtag") else None)))
+
+
+def _recorded(text: str, plain: bool) -> list[tuple] | None:
+    recorder = _Recorder()
+    if plain:
+        events = _plain_events(text)
+        if events is None:
+            return None
+        _give(text, events, (recorder,))
+    else:
+        recorder.feed(text)
+        recorder.close()
+    return recorder.events

@@ -18,6 +18,7 @@ from PIL import Image
 
 from ..diagnostics import Code, Diagnostic, make_diagnostic, sort_key
 from ..text import clip, csv_formula_cells, line_at
+from ..validate.personal_data import _HINT as _PII_HINT
 from ..validate.personal_data import find_pii
 from ..validate.story import normalise_url, url_scheme
 from .html import (
@@ -28,6 +29,7 @@ from .html import (
     _RESOURCE_RELS,
     TeeParser,
     css_unescape,
+    feed_plain,
     is_vendored,
     parse_srcset,
     site_path,
@@ -100,6 +102,8 @@ _XML_EMBEDS = _EMBEDS | {"foreignobject"}
 _XML_ANIMATION_VALUES = {"to", "from", "by", "values"}
 
 _LOOKS_HTML = re.compile(r"<[A-Za-z!/]")
+# a run of the whitespace a browser shows as one space
+_RENDERED_SPACE = re.compile(r"[ \t\n\r\f]+")
 # Types a browser does not run: a <script> of any other type (text/jscript, text/livescript,
 # "module", "importmap", a type with parameters…) is treated as code.
 _DATA_SCRIPT_TYPES = {"application/ld+json", "application/json"}
@@ -157,6 +161,8 @@ class _Scan:
 
     # -- personal numbers ------------------------------------------------------------------------
     def pii(self, rel: str, text: str, where: str, pos=lambda offset: (1, 1)) -> None:
+        if text.isascii() and _PII_HINT.search(text) is None:
+            return  # find_pii's own first test (`normalise` leaves ASCII text as it is), sooner
         for p in find_pii(text):
             code, kind = {"id": (Code.P101, "身份证号"), "card": (Code.P115, "银行卡号")}.get(
                 p.kind, (Code.P102, "手机号"))
@@ -165,6 +171,8 @@ class _Scan:
 
     # -- addresses -------------------------------------------------------------------------------
     def url(self, rel: str, line: int, col: int, tag: str, attr: str, value: str) -> None:
+        if ":" not in value and "&" not in value:
+            return  # no scheme, however read (normalise_url only decodes entities and drops)
         values = parse_srcset(value) if attr.endswith("srcset") else [value]
         for v in values:
             scheme = url_scheme(v)
@@ -200,10 +208,12 @@ class _Scan:
     def html(self, rel: str, text: str, where: str = "页面", also=None) -> bool:
         """Scan a page; `also` is another parser (check.py's) fed by the same parse."""
         parser = _PageScanner(self, rel)
-        driver = parser if also is None else TeeParser(parser, also)
+        targets = (parser,) if also is None else (parser, also)
         try:
-            driver.feed(text)
-            driver.close()
+            if not feed_plain(text, *targets):  # markup the generator never writes
+                driver = parser if also is None else TeeParser(parser, also)
+                driver.feed(text)
+                driver.close()
         except (AssertionError, ValueError) as e:  # html.parser gives up on some broken markup
             self.add(rel, 1, 1, Code.P107, "HTML", f"{where}无法解析：{type(e).__name__}")
             return False
@@ -537,8 +547,10 @@ class _PageScanner(html.parser.HTMLParser):
                 scan.url(rel, line, col, tag, name, value)
             if name == "style":
                 scan.css(rel, value, line)
-            # every value: an id, a class or a lang is published as surely as a title
-            scan.pii(rel, value, f"<{tag} {name}>", lambda _o: (line, col))
+            # every value: an id, a class or a lang is published as surely as a title (pii's
+            # first test here, before its message is made)
+            if not value.isascii() or _PII_HINT.search(value) is not None:
+                scan.pii(rel, value, f"<{tag} {name}>", lambda _o: (line, col))
         for attr in _RESOURCE_ATTRS.get(tag, ()):
             if attr in a and not (tag == "input" and a.get("type", "").lower() != "image"):
                 for v in (parse_srcset(a[attr]) if attr.endswith("srcset") else [a[attr]]):
@@ -610,7 +622,7 @@ class _PageScanner(html.parser.HTMLParser):
             return
         if self.text_pii and data:
             # as a browser renders it: whitespace collapsed, inline elements run together
-            piece = re.sub(r"[ \t\n\r\f]+", " ", data)
+            piece = _RENDERED_SPACE.sub(" ", data)
             self.text_at.append(self.length)
             self.text_line.append(self.pos()[0])
             self.text.append(piece)
@@ -627,6 +639,12 @@ class _PageScanner(html.parser.HTMLParser):
     def finish(self, where: str) -> None:
         if self.raw_kind == "ld+json":  # never closed: the value broke out of the element
             self.scan.add(self.rel, self.raw_line, 1, Code.P106, "JSON-LD", "JSON-LD 的 <script> 没有结束")
+        elif self.raw_kind is not None:
+            # html.parser gives nothing of a <style> or <script> never closed, nor of what follows
+            # it; a browser still applies such a style sheet (its @import loads)
+            tag = "style" if self.raw_kind == "style" else "script"
+            self.scan.add(self.rel, self.raw_line, 1, Code.P107, f"<{tag}>",
+                          f"页面中有浏览器与检查读法不同的写法：<{tag}> 没有结束，其后的内容检查读不到")
         if not any(t.strip() for t in self.text):
             return
         joined = "".join(self.text)

@@ -21,6 +21,7 @@ from .html import (
     ADMIN,
     css_unescape,
     css_urls,
+    feed_plain,
     is_vendored,
     named_addresses,
     parse_srcset,
@@ -304,8 +305,9 @@ class SiteChecker:
         else:
             parser, before = _PageParser(), len(scan.findings) if scan is not None else 0
             if scan is None:
-                parser.feed(text)
-                parser.close()
+                if not feed_plain(text, parser):  # markup the generator never writes
+                    parser.feed(text)
+                    parser.close()
                 page = parser.page
             else:
                 page = parser.page if scan.html(rel, text, also=parser) else None
