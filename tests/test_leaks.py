@@ -312,6 +312,20 @@ def test_personal_numbers_in_json_numbers_and_scripts_are_found(tmp_path):
         ("site/assets/x.js", "P102"), ("site/data/brands.json", "P102")]
 
 
+def test_a_number_is_joined_across_inline_elements_never_across_cells_or_blocks(tmp_path):
+    """A results table whose brand names end in digits, next to score cells: each cell is read
+    apart (the 5,000-brand benchmark's round pages were refused, "…01998" + "9.60" read as a
+    mobile number). A number split by inline elements is still one number to the reader."""
+    row = ('<tr><td>{rank}</td><th><a href="#">示例·青溪木作0{n}</a></th><td>9.60</td>'
+           '<td>9.52</td><td>9.48</td><td><strong>95.20</strong></td></tr>')
+    table = "".join(row.format(rank=i + 1, n=n) for i, n in enumerate((1998, 1391, 1876)))
+    lists = "<ul><li>示例编号 1398</li><li>1234</li><li>5678 项</li></ul><p>138</p><p>0013 8000</p>"
+    inline = "<p>联系：<span>139</span><b>1234</b>5678</p>"
+    root = _site(tmp_path, {"t/index.html": f"<main><table>{table}</table>{lists}</main>",
+                            "i/index.html": f"<main>{inline}</main>"})
+    assert [(d.path, d.code) for d in scan_site(root, label="site")] == [("site/i/index.html", "P102")]
+
+
 # -- hand-written pages at their lines ------------------------------------------------------------
 
 @pytest.mark.parametrize("files, expected", [

@@ -87,6 +87,9 @@ _BLOCK_TAGS = {"address", "article", "aside", "blockquote", "br", "dd", "details
                "tr", "ul", "title", "caption", "head", "body", "html", "img", "input", "button",
                "select", "textarea", "label", "svg", "math", "template", "script", "style",
                "meta", "link", "iframe", "video", "audio", "canvas", "object", "embed"}
+# What the rendered text holds where a block ends or starts: a paragraph's end to `find_pii`
+# (one line break is a space there, as Markdown joins two lines).
+_BLOCK_BREAK = "\n\n"
 # A `content:` declaration: its strings are text the reader sees (other strings in a stylesheet,
 # data: images above all, are not text).
 _CSS_CONTENT = re.compile(r"""(?<![\w-])content\s*:((?:[^;}"']|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')*)""",
@@ -629,12 +632,14 @@ class _PageScanner(html.parser.HTMLParser):
             self.length += len(piece)
 
     def flow_break(self) -> None:
-        """A block element starts or ends: the rendered text goes on on a new line."""
-        if self.text and self.text[-1] != "\n":
+        """A block element starts or ends: the rendered text goes on in a new block, read as
+        a new paragraph (a blank line): a number is never joined across two cells, items or
+        paragraphs ("…01998" in one cell, "9.60" in the next), only across inline elements."""
+        if self.text and self.text[-1] != _BLOCK_BREAK:
             self.text_at.append(self.length)
             self.text_line.append(self.text_line[-1])
-            self.text.append("\n")
-            self.length += 1
+            self.text.append(_BLOCK_BREAK)
+            self.length += len(_BLOCK_BREAK)
 
     def finish(self, where: str) -> None:
         if self.raw_kind == "ld+json":  # never closed: the value broke out of the element
