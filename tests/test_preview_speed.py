@@ -95,6 +95,7 @@ def test_after_each_kind_of_edit_the_preview_holds_a_fresh_rendering(preview, co
             assert listed == set(LISTINGS), (what, counted)
         else:  # the story alone: its own page, none of the listings
             assert counted["brand.md.j2"] == 1 and listed == set(), (what, counted)
+            assert counted["round.md.j2"] == 0, counted  # it reads its round's text, not a brand's
             assert f"brands/{BRAND}/index.html" in run.written
         assert preview.wait_for_search() is None
         assert_folder_is_fresh(root, folder)

@@ -292,25 +292,32 @@ def _reads_only_given(env: jinja2.Environment, template: str, given: set[str]) -
 _STORY_NAMES = frozenset({"body", "body_line", "lines", "fingerprint"})
 
 
-def _reads_story(env: jinja2.Environment, template: str) -> bool:
+def _reads_story(env: jinja2.Environment, template: str) -> bool | frozenset[str]:
     """Whether `template` or a template it imports may read a record's story (`_STORY_NAMES`
-    as an attribute, a subscript, an `attr`/`map(attribute=…)` argument: any string)."""
-    seen, todo = set(), [template]
+    as an attribute, a subscript, an `attr`/`map(attribute=…)` argument: any string): False,
+    True, or the names of the values whose story alone it reads (`round.body` of a `round` the
+    template never sets: the page reads a brand's story only if one of them is a brand)."""
+    seen, todo, names = set(), [template], set()
     while todo:
         name = todo.pop()
         if name in seen:
             continue
         seen.add(name)
         tree = env.parse(env.loader.get_source(env, name)[0])
+        bound = {n.name for n in tree.find_all(jinja_nodes.Name) if n.ctx != "load"}
         for node in tree.find_all((jinja_nodes.Getattr, jinja_nodes.Const)):
             if isinstance(node, jinja_nodes.Getattr):
-                if node.attr in _STORY_NAMES or node.attr.startswith("_"):
+                if node.attr.startswith("_"):
                     return True
+                if node.attr in _STORY_NAMES:
+                    if not isinstance(node.node, jinja_nodes.Name) or node.node.name in bound:
+                        return True
+                    names.add(node.node.name)
             elif isinstance(node.value, str) and (node.value in _STORY_NAMES
                                                   or node.value.startswith("__")):
                 return True
         todo += [t for t in jinja_meta.find_referenced_templates(tree) if t]
-    return False
+    return frozenset(names) if names else False
 
 
 def _key_text(value, summary) -> str:
@@ -471,6 +478,8 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
                 memo[given] = (_reads_only_given(env, template, set(extra)),
                                _reads_story(env, template))
             only_given, story = memo[given]
+            if isinstance(story, frozenset):  # a brand's story only if one of these is a brand
+                story = any(n not in extra or isinstance(extra[n], Brand) for n in story)
             inputs = (shared_key, uri, template, repr(page_meta),
                       repr(extra) if story else _key_text(extra, summary))
             if not only_given:
@@ -802,11 +811,13 @@ def group_people_by_role(people: list[tuple[dict, Brand]], roles: list[str]):
 def group_venues(venues: list[tuple[dict, Brand]], districts: list[str], types: list[str]):
     """Venues by district, then by type, in the settings' order; empty groups left out."""
     out: OrderedDict[str, OrderedDict[str, list]] = OrderedDict()
+    bucket: dict[tuple[str, str], list] = {}  # one pass over the venues, not one per group
+    for v, b in venues:
+        bucket.setdefault((v["district"], v["type"]), []).append((v, b))
     for d in districts:
         by_type: OrderedDict[str, list] = OrderedDict()
         for t in types:
-            items = sorted(((v, b) for v, b in venues if v["district"] == d and v["type"] == t),
-                           key=lambda vb: (vb[0]["name"], vb[1].slug))
+            items = sorted(bucket.get((d, t), ()), key=lambda vb: (vb[0]["name"], vb[1].slug))
             if items:
                 by_type[t] = items
         if by_type:
