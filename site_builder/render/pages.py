@@ -15,6 +15,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import jinja2
 from jinja2 import meta as jinja_meta
+from jinja2 import nodes as jinja_nodes
 from markupsafe import Markup
 
 from ..cache import cache_dir
@@ -285,6 +286,58 @@ def _reads_only_given(env: jinja2.Environment, template: str, given: set[str]) -
     return True
 
 
+# What a template names to read more of a record than its summary (its fields): its story and
+# where the story's lines are. A template that names none of these (nor any attribute beginning
+# with "_", nor any string beginning with "__") renders the same from two records with the same fields, whatever their stories say.
+_STORY_NAMES = frozenset({"body", "body_line", "lines", "fingerprint"})
+
+
+def _reads_story(env: jinja2.Environment, template: str) -> bool | frozenset[str]:
+    """Whether `template` or a template it imports may read a record's story (`_STORY_NAMES`
+    as an attribute, a subscript, an `attr`/`map(attribute=…)` argument: any string): False,
+    True, or the names of the values whose story alone it reads (`round.body` of a `round` the
+    template never sets: the page reads a brand's story only if one of them is a brand)."""
+    seen, todo, names = set(), [template], set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        tree = env.parse(env.loader.get_source(env, name)[0])
+        bound = {n.name for n in tree.find_all(jinja_nodes.Name) if n.ctx != "load"}
+        for node in tree.find_all((jinja_nodes.Getattr, jinja_nodes.Const)):
+            if isinstance(node, jinja_nodes.Getattr):
+                if node.attr.startswith("_"):
+                    return True
+                if node.attr in _STORY_NAMES:
+                    if not isinstance(node.node, jinja_nodes.Name) or node.node.name in bound:
+                        return True
+                    names.add(node.node.name)
+            elif isinstance(node.value, str) and (node.value in _STORY_NAMES
+                                                  or node.value.startswith("__")):
+                return True
+        todo += [t for t in jinja_meta.find_referenced_templates(tree) if t]
+    return frozenset(names) if names else False
+
+
+def _key_text(value, summary) -> str:
+    """`value` (a page's values) as the text of its memo key, with every brand in it as
+    `summary(brand)` (its slug and the digest of its fields). Lists, tuples, mappings, strings
+    and numbers as JSON (the encoder's C code: at 1,000 brands a tenth of the time a walk in
+    Python took); any other value as its type and repr (a brand inside one by its whole
+    fingerprint, which is never wrong, only renders more); a mapping JSON cannot write (tuple
+    keys) as the repr of the whole."""
+    def other(o):
+        if type(o) is Brand:
+            return ["\x00Brand", *summary(o)]
+        return ["\x00" + type(o).__qualname__, repr(o)]
+
+    try:
+        return json.dumps(value, default=other)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
 def render_site(project: Project, memo: dict | None = None) -> Rendered:
     """Render every page of the public site from the published records. `memo` (a live
     preview's, kept between renderings) lets a page that reads only its own inputs be reused
@@ -389,6 +442,28 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
                                         sorted(video_views.items()),
                                         out.theme)))
 
+    # A page that reads more than its own values (a listing of every brand: the home page, the
+    # directory, the statistics …) reads what is made of every published record: kept while
+    # these are the same. Brands count by their summaries (`_key_text`) unless the page's
+    # template may read a story: an edit of one brand's story renders its own page again, not
+    # every listing.
+    summary = world = whole_world = None
+    if memo is not None:
+        summaries = memo.setdefault(("brand summaries",), {})
+        if len(summaries) > 2 * len(brands) + 100:  # bounded across many edits
+            summaries.clear()
+
+        def summary(b: Brand) -> tuple[str, str]:
+            made = summaries.get(b.fingerprint)
+            if made is None:
+                made = summaries[b.fingerprint] = (b.slug, content_hash(repr(
+                    (b.slug, b.path, b.data, b.live))))
+            return made
+
+        records = (news_items, project.evaluations)
+        world = content_hash(repr(([summary(b) for b in brands], records)))
+        whole_world = content_hash(repr((brands, records)))
+
     def page(uri: str, template: str, title: str, description: str, **extra) -> None:
         depth = uri.count("/")
         ctx = common | extra | {"base": "../" * depth, "page_uri": uri}
@@ -398,14 +473,21 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
             del page_meta["title"]
         key = None
         if memo is not None:
-            given = ("reads only given", template, frozenset(extra), shared_key)
+            given = ("reads", template, frozenset(extra), shared_key)
             if given not in memo:
-                memo[given] = _reads_only_given(env, template, set(extra))
-            if memo[given]:
-                key = content_hash(repr((shared_key, uri, template, page_meta, extra)))
-                if memo.get(uri, (None,))[0] == key:
-                    out.pages[uri] = memo[uri][1]
-                    return
+                memo[given] = (_reads_only_given(env, template, set(extra)),
+                               _reads_story(env, template))
+            only_given, story = memo[given]
+            if isinstance(story, frozenset):  # a brand's story only if one of these is a brand
+                story = any(n not in extra or isinstance(extra[n], Brand) for n in story)
+            inputs = (shared_key, uri, template, repr(page_meta),
+                      repr(extra) if story else _key_text(extra, summary))
+            if not only_given:
+                inputs += (whole_world if story else world,)
+            key = content_hash(repr(inputs))
+            if memo.get(uri, (None,))[0] == key:
+                out.pages[uri] = memo[uri][1]
+                return
         out.pages[uri] = page_source(page_meta, env.get_template(template).render(**ctx))
         if key is not None:
             memo[uri] = (key, out.pages[uri])
@@ -729,11 +811,13 @@ def group_people_by_role(people: list[tuple[dict, Brand]], roles: list[str]):
 def group_venues(venues: list[tuple[dict, Brand]], districts: list[str], types: list[str]):
     """Venues by district, then by type, in the settings' order; empty groups left out."""
     out: OrderedDict[str, OrderedDict[str, list]] = OrderedDict()
+    bucket: dict[tuple[str, str], list] = {}  # one pass over the venues, not one per group
+    for v, b in venues:
+        bucket.setdefault((v["district"], v["type"]), []).append((v, b))
     for d in districts:
         by_type: OrderedDict[str, list] = OrderedDict()
         for t in types:
-            items = sorted(((v, b) for v, b in venues if v["district"] == d and v["type"] == t),
-                           key=lambda vb: (vb[0]["name"], vb[1].slug))
+            items = sorted(bucket.get((d, t), ()), key=lambda vb: (vb[0]["name"], vb[1].slug))
             if items:
                 by_type[t] = items
         if by_type:

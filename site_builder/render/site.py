@@ -412,11 +412,18 @@ def site_pages(rendered: Rendered, config: SiteConfig, memo: dict | None = None
     now: dict[str, tuple] = {}
     tabs = {item.url: item.title for item in config.nav}
     home = tabs.get("", "首页")
+    # the same navigation as last time: a page of the same text is the same SitePage, which
+    # the engine then tells unchanged at once (`native.lay_out`)
+    same_nav = key is not None and memo.get((key, "nav")) == tabs
     out = []
     for uri in rendered.pages:  # the order they were made in (MkDocs' sitemap keeps it)
         source = rendered.pages[uri]
         last = kept.get(uri)
         if last is not None and (last[0] is source or last[0] == source):
+            if same_nav and len(last) > 2:
+                now[uri] = last
+                out.append(last[2])
+                continue
             meta, body, heading = last[1]
         else:
             meta, text = split_front_matter(source)
@@ -428,8 +435,6 @@ def site_pages(rendered: Rendered, config: SiteConfig, memo: dict | None = None
                 if pure is not None:
                     keep_conversion(pure, uri, text, converted)
             body, heading = converted
-        if key is not None:
-            now[uri] = (source, (meta, body, heading))
         url = quote(page_dir_url(uri))
         title = meta.get("title") or tabs.get(url) or heading or _fallback_title(uri)
         section = section_of(url)
@@ -437,9 +442,12 @@ def site_pages(rendered: Rendered, config: SiteConfig, memo: dict | None = None
         if f"{section}/" in tabs and f"{section}/" != url:
             crumbs.append((tabs[f"{section}/"], f"{section}/"))
         out.append(SitePage(uri, url, str(title), meta, body, section, tuple(crumbs)))
+        if key is not None:
+            now[uri] = (source, (meta, body, heading), out[-1])
     if key is not None:  # only this run's pages, under these settings, are kept
         memo.clear()
         memo[key] = now
+        memo[(key, "nav")] = tabs
     return out
 
 
