@@ -238,7 +238,8 @@ def _run(args) -> int:
             return EXIT_PROBLEMS
         try:
             result = build_site(root, site_dir, strict=args.strict, build_date=args.date,
-                                site_url=site_url, engine=args.engine, apart=True)
+                                site_url=site_url, engine=args.engine,
+                                apart=not args.debug)  # --debug: the whole traceback here
         except Exception as e:  # a bug (or a broken template): its traceback with --debug
             if args.debug:
                 raise

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import traceback
 from pathlib import Path
 
 import pytest
@@ -44,24 +45,23 @@ def test_the_pages_are_made_in_a_fork_that_has_ended_when_the_indexer_starts(pla
                                                                           tmp_path):
     seen = tmp_path / "loaded-by"
     real_load, real_start = build.load_project, pagefind.SearchIndexJob.start
-    forks_alive = []
+    at_start = []
 
     def load(*args, **kwargs):
         seen.write_text(str(os.getpid()), encoding="utf-8")
         return real_load(*args, **kwargs)
 
     def start(job):
-        # the only children of this process when the indexer starts: none (the fork ended)
-        forks_alive.append([p for p in children(os.getpid()) if not ended(p, 0.05)])
+        loader = int(seen.read_text(encoding="utf-8"))
+        at_start.append((loader, ended(loader, 0.05), loader in children(os.getpid())))
         return real_start(job)
 
     monkeypatch.setattr(build, "load_project", load)
     monkeypatch.setattr(pagefind.SearchIndexJob, "start", start)
     assert main(["--root", str(plain), "build", *_DATE]) == 0
-    loader = int(seen.read_text(encoding="utf-8"))
+    [(loader, gone, still_a_child)] = at_start
     assert loader != os.getpid(), "the records were read by the parent"
-    assert forks_alive == [[]], f"processes beside the indexer: {forks_alive}"
-    assert ended(loader, 0.05)
+    assert gone and not still_a_child, "the fork ran beside the indexer"
     assert (plain / "site" / "pagefind" / "pagefind.js").is_file()
     assert _staging_left(plain) == []
 
@@ -101,9 +101,13 @@ def test_a_bug_in_the_fork_is_raised_here_with_its_traceback(plain, monkeypatch,
     assert "ValueError: 示例：渲染时出错" in said and "Traceback" not in said, said
     assert _staging_left(plain) == [] and not (plain / "site").exists()
     with pytest.raises(ValueError, match="示例：渲染时出错") as raised:
-        main(["--debug", "--root", str(plain), "build", *_DATE])
+        build.build_site(plain, plain / "site", build_date=SHIPPED_DATE, apart=True)
     assert "in broken" in str(raised.value.__cause__)  # the fork's own traceback
     assert _staging_left(plain) == []
+    # --debug builds in this process: the traceback is whole, a debugger can stop in it
+    with pytest.raises(ValueError, match="示例：渲染时出错") as raised:
+        main(["--debug", "--root", str(plain), "build", *_DATE])
+    assert any(f.name == "broken" for f in traceback.extract_tb(raised.value.__traceback__))
 
 
 def test_a_fork_killed_midway_fails_the_build_whole(plain, monkeypatch, capsys):
