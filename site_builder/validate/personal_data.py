@@ -673,40 +673,115 @@ def _scalars(root: Node) -> list[str]:
 def _check_phone_field(rep: Reporter, where: str, node: ScalarNode) -> None:
     """A public phone field may hold a landline or a service number, never a mobile number,
     also not one dialled with the trunk 0 or the country code ("013812345678", "+86 138…")."""
-    digits = _digits_of(node.value)
-    for prefix in ("0086", "86", "0"):
-        if digits.startswith(prefix) and _MOBILE.fullmatch(digits[len(prefix):]):
-            digits = digits[len(prefix):]
-            break
-    if _MOBILE.fullmatch(digits) or find_pii(node.value):
+    digits = _phone_field_mobile(node.value)
+    if digits is not None:
         code, msg = _PII_TEXT["mobile"]
         rep.at_node(node, code, where, msg.format(m=mask(digits)))
 
 
+def _phone_field_mobile(value: str) -> str | None:
+    """The digits to show when a phone field's `value` holds a mobile number, else None."""
+    digits = _digits_of(value)
+    for prefix in ("0086", "86", "0"):
+        if digits.startswith(prefix) and _MOBILE.fullmatch(digits[len(prefix):]):
+            digits = digits[len(prefix):]
+            break
+    if _MOBILE.fullmatch(digits) or find_pii(value):
+        return digits
+    return None
+
+
 def check_front_matter_pii(root: MappingNode, rep: Reporter, phones: bool = True) -> None:
     """Personal data in every text value of the front matter, reported at its line; with
-    `phones`, office phone numbers outside the phone fields as well."""
-    if not might_hold_numbers(_scalars(root)):
-        return
+    `phones`, office phone numbers outside the phone fields as well.
 
-    def walk(node: Node, where: str) -> None:
-        if isinstance(node, ScalarNode):
-            if not node.value:
-                return
-            if _PHONE_FIELDS.fullmatch(where):
-                _check_phone_field(rep, where, node)
-                return
+    Reported only when the values `_scalars` counts may hold a number (`might_hold_numbers`);
+    then every value is read on its own. For speed, the values are normalised and searched in
+    one pass over their join (`_texts_with_hints`), `find_pii` reads only those that pass its
+    own first test, and the join as `might_hold_numbers` reads it is made only when there is
+    something to report and no counted value passes on its own. The findings and their order
+    are those of reading each value (tests/test_validate_speed_pii.py compares the two)."""
+    values: list[tuple[ScalarNode, str, bool]] = []
+    _collect_scalars(root, "", True, values)
+    hint, paren = _texts_with_hints([node.value for node, _, _ in values])
+    found = []  # (value's index, what to report) in document order
+    counted_hit = False
+    for i, (node, where, counted) in enumerate(values):
+        if not node.value:
+            continue
+        if hint[i] or paren[i]:
+            counted_hit = counted_hit or counted
+        if _is_phone_field(where):
+            digits = _phone_field_mobile(node.value)
+            if digits is not None:
+                found.append((i, digits))
+        elif hint[i] or paren[i]:  # else `find_pii` finds nothing in it
             # A number field holds quantities or coordinates, never a phone number by design;
             # a personal number written there is published all the same (as a JSON number).
             public = _NO_PHONE_CHECK.fullmatch(where) or _NUMBER_FIELDS.fullmatch(where)
-            report_pii(rep, where or "-", node.value, _scalar_position(node, rep.line_offset),
-                       phones=phones and not public)
-        elif isinstance(node, MappingNode):
-            for k, v in node.value:
-                key = k.value if isinstance(k, ScalarNode) else "?"
-                walk(v, f"{where}.{key}" if where else key)
-        elif isinstance(node, SequenceNode):
-            for i, item in enumerate(node.value):
-                walk(item, f"{where}[{i}]")
+            matches = find_pii(node.value, phones=phones and not public)
+            if matches:
+                found.append((i, matches))
+    if not found or not (counted_hit or might_hold_numbers(_scalars(root))):
+        return
+    for i, what in found:
+        node, where, _ = values[i]
+        if isinstance(what, str):
+            code, msg = _PII_TEXT["mobile"]
+            rep.at_node(node, code, where, msg.format(m=mask(what)))
+            continue
+        line_col = _scalar_position(node, rep.line_offset)
+        for p in what:
+            code, msg = _PII_TEXT[p.kind]
+            line, col = line_col(p.start)
+            rep.add(code, where or "-", msg.format(m=p.masked), line, col)
 
-    walk(root, "")
+
+def _is_phone_field(where: str) -> bool:
+    return where.endswith("phone") and _PHONE_FIELDS.fullmatch(where) is not None
+
+
+def _collect_scalars(node: Node, where: str, counted: bool,
+                     out: list[tuple[ScalarNode, str, bool]]) -> None:
+    """Every text value under `node` with its field, in document order, and whether
+    `_scalars` counts it (not under a `phone` key whose digits cannot be a mobile number)."""
+    if isinstance(node, ScalarNode):
+        out.append((node, where, counted))
+    elif isinstance(node, MappingNode):
+        for k, v in node.value:
+            key = k.value if isinstance(k, ScalarNode) else "?"
+            inner = counted and (k.value != "phone" or
+                                 _MAYBE_MOBILE.match(_digits_of(str(v.value))) is not None)
+            _collect_scalars(v, f"{where}.{key}" if where else key, inner, out)
+    elif isinstance(node, SequenceNode):
+        for i, item in enumerate(node.value):
+            _collect_scalars(item, f"{where}[{i}]", counted, out)
+
+
+# Joins the values for `_texts_with_hints`: a letter, which neither `_HINT` nor
+# `_PAREN_LANDLINE` can match or cross, and which `normalise` leaves as it is and which ends
+# every run of numerals it reads (as the start and end of a text do).
+_JOINER = "a"
+
+
+def _texts_with_hints(texts: list[str]) -> tuple[list[bool], list[bool]]:
+    """For each text, whether `_HINT` and whether `_PAREN_LANDLINE` match its normalised form:
+    one `normalise` and one search per pattern and text that matches, over the texts' join."""
+    n = len(texts)
+    hint, paren = [False] * n, [False] * n
+    if not n:
+        return hint, paren
+    joined = normalise(_JOINER.join(texts))
+    starts, pos = [], 0
+    for text in texts:
+        starts.append(pos)
+        pos += len(text) + 1
+    for pattern, flags in ((_HINT, hint), (_PAREN_LANDLINE, paren)):
+        at = 0
+        while (m := pattern.search(joined, at)) is not None:
+            i = bisect.bisect_right(starts, m.start()) - 1
+            flags[i] = True
+            if i + 1 == n:
+                break
+            at = starts[i + 1]  # a match never crosses a joiner: on to the next text
+    return hint, paren
