@@ -244,6 +244,10 @@ _GROUP = re.compile(r"[0-9]+(?:\u200b*[XxＸｘ](?![0-9]))?")
 # Cheap test first: ten digits close together are needed for any finding. A run of whitespace
 # is one separator (a browser shows it as one space); possessive, so it is read once: linear.
 _HINT = re.compile(r"[0-9](?:(?:\s++|[^\w\s]){0,8}[0-9]|_{1,3}[0-9]){9}")
+# The same test, tried only where a group of digits starts: a match starting inside a group also
+# starts at the group's first digit (adjacent digits are joined), so both find a match in the
+# same texts; this one makes far fewer attempts in text full of short figures and dates.
+_HINT_AT_GROUP = re.compile(r"(?<![0-9])" + _HINT.pattern)
 
 # How two groups stand to each other, by what lies between them:
 _HARD, _SPACE, _LIST, _JOIN, _RANGE = range(5)
@@ -696,36 +700,41 @@ def check_front_matter_pii(root: MappingNode, rep: Reporter, phones: bool = True
     `phones`, office phone numbers outside the phone fields as well.
 
     Reported only when the values `_scalars` counts may hold a number (`might_hold_numbers`);
-    then every value is read on its own. For speed, the values are normalised and searched in
-    one pass over their join (`_texts_with_hints`), `find_pii` reads only those that pass its
-    own first test, and the join as `might_hold_numbers` reads it is made only when there is
-    something to report and no counted value passes on its own. The findings and their order
-    are those of reading each value (tests/test_validate_speed_pii.py compares the two)."""
-    values: list[tuple[ScalarNode, str, bool]] = []
-    _collect_scalars(root, "", True, values)
-    hint, paren = _texts_with_hints([node.value for node, _, _ in values])
+    then every value is read on its own. For speed, the values other than the phone fields are
+    normalised and searched in one pass over their join (`_texts_with_hints`), `find_pii` reads
+    only those that pass its own first test, and the join as `might_hold_numbers` reads it is
+    made only when there is something to report and no counted value passes on its own. The
+    findings and their order are those of reading each value (tests/test_validate_speed_pii.py
+    compares the two)."""
+    values: list[tuple[ScalarNode, str, bool, bool]] = []
+    _collect_scalars(root, "", True, False, values)
+    hint, paren = _texts_with_hints(["" if phone else node.value
+                                     for node, _, _, phone in values])
     found = []  # (value's index, what to report) in document order
     counted_hit = False
-    for i, (node, where, counted) in enumerate(values):
-        if not node.value:
-            continue
-        if hint[i] or paren[i]:
-            counted_hit = counted_hit or counted
-        if _is_phone_field(where):
-            digits = _phone_field_mobile(node.value)
-            if digits is not None:
-                found.append((i, digits))
+    for i, (node, where, counted, phone) in enumerate(values):
+        if phone:
+            if node.value:
+                digits = _phone_field_mobile(node.value)
+                if digits is not None:
+                    found.append((i, digits))
         elif hint[i] or paren[i]:  # else `find_pii` finds nothing in it
+            counted_hit = counted_hit or counted
             # A number field holds quantities or coordinates, never a phone number by design;
             # a personal number written there is published all the same (as a JSON number).
             public = _NO_PHONE_CHECK.fullmatch(where) or _NUMBER_FIELDS.fullmatch(where)
             matches = find_pii(node.value, phones=phones and not public)
             if matches:
                 found.append((i, matches))
-    if not found or not (counted_hit or might_hold_numbers(_scalars(root))):
+    if not found:
+        return
+    if not counted_hit:  # the phone fields' own hints, left out of the join
+        counted_hit = any(counted and _may_hold_number(node.value)
+                          for node, _, counted, phone in values if phone)
+    if not counted_hit and not might_hold_numbers(_scalars(root)):
         return
     for i, what in found:
-        node, where, _ = values[i]
+        node, where, _, _ = values[i]
         if isinstance(what, str):
             code, msg = _PII_TEXT["mobile"]
             rep.at_node(node, code, where, msg.format(m=mask(what)))
@@ -737,25 +746,31 @@ def check_front_matter_pii(root: MappingNode, rep: Reporter, phones: bool = True
             rep.add(code, where or "-", msg.format(m=p.masked), line, col)
 
 
-def _is_phone_field(where: str) -> bool:
-    return where.endswith("phone") and _PHONE_FIELDS.fullmatch(where) is not None
+def _may_hold_number(text: str) -> bool:
+    """`find_pii`'s first test (with `phones`): false when it can find nothing in `text`."""
+    norm = normalise(text)
+    return bool(_HINT_AT_GROUP.search(norm) or _PAREN_LANDLINE.search(norm))
 
 
-def _collect_scalars(node: Node, where: str, counted: bool,
-                     out: list[tuple[ScalarNode, str, bool]]) -> None:
-    """Every text value under `node` with its field, in document order, and whether
-    `_scalars` counts it (not under a `phone` key whose digits cannot be a mobile number)."""
+def _collect_scalars(node: Node, where: str, counted: bool, phone: bool,
+                     out: list[tuple[ScalarNode, str, bool, bool]]) -> None:
+    """Every text value under `node` with its field, in document order; whether `_scalars`
+    counts it (not under a `phone` key whose digits cannot be a mobile number); whether it is a
+    phone field (`_PHONE_FIELDS`; a field ends in its key, so only a key ending in "phone" can
+    make one)."""
     if isinstance(node, ScalarNode):
-        out.append((node, where, counted))
+        out.append((node, where, counted, phone))
     elif isinstance(node, MappingNode):
         for k, v in node.value:
             key = k.value if isinstance(k, ScalarNode) else "?"
             inner = counted and (k.value != "phone" or
                                  _MAYBE_MOBILE.match(_digits_of(str(v.value))) is not None)
-            _collect_scalars(v, f"{where}.{key}" if where else key, inner, out)
+            child = f"{where}.{key}" if where else key
+            _collect_scalars(v, child, inner, key.endswith("phone") and
+                             _PHONE_FIELDS.fullmatch(child) is not None, out)
     elif isinstance(node, SequenceNode):
         for i, item in enumerate(node.value):
-            _collect_scalars(item, f"{where}[{i}]", counted, out)
+            _collect_scalars(item, f"{where}[{i}]", counted, False, out)
 
 
 # Joins the values for `_texts_with_hints`: a letter, which neither `_HINT` nor
@@ -776,7 +791,7 @@ def _texts_with_hints(texts: list[str]) -> tuple[list[bool], list[bool]]:
     for text in texts:
         starts.append(pos)
         pos += len(text) + 1
-    for pattern, flags in ((_HINT, hint), (_PAREN_LANDLINE, paren)):
+    for pattern, flags in ((_HINT_AT_GROUP, hint), (_PAREN_LANDLINE, paren)):
         at = 0
         while (m := pattern.search(joined, at)) is not None:
             i = bisect.bisect_right(starts, m.start()) - 1
