@@ -315,3 +315,16 @@ def test_hints_over_the_join_are_each_values_own(corpus):
     # the join's letter next to Chinese numerals and digits changes no text's reading
     texts = ["三八〇〇一三八", "〇〇〇", "138", "0013八〇〇〇", "a"]
     assert normalise(pd._JOINER.join(texts)) == pd._JOINER.join(normalise(t) for t in texts)
+
+
+def test_the_first_test_for_foreign_digits_misses_none():
+    """`normalise` skips its digit rewriting when `_MAYBE_FOREIGN_DIGIT` finds nothing: it must
+    match every character `_FOREIGN_DIGIT` matches (every code point of the running Python),
+    and none of the ordinary text of a record (ASCII, Chinese, full-width punctuation)."""
+    every = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x110000)))
+    digits = {m.start() for m in pd._FOREIGN_DIGIT.finditer(every)}
+    caught = {m.start() for m in pd._MAYBE_FOREIGN_DIGIT.finditer(every)}
+    assert len(digits) > 600 and digits <= caught
+    assert all(ord(every[i]) > 0xFFFF for i in caught - digits)
+    assert not pd._MAYBE_FOREIGN_DIGIT.search("示例·虚构县（2025 年）：培训 1,668 人次，“家政”《服务》…、；！？")
+    assert normalise("电话１３８⓪⓪１３８０００") == "电话13800138000"
