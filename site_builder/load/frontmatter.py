@@ -43,6 +43,12 @@ class _StrictLoader(_Loader):
     def resolve(self, kind, value, implicit):
         return _DEFAULT_TAGS[kind]
 
+    # The composer calls these two around every node; without path resolvers (none is ever
+    # added) BaseResolver's do nothing. Builtins that take the same arguments and do nothing
+    # either spare a Python call per node: descend_resolver(parent, index), ascend_resolver().
+    descend_resolver = slice
+    ascend_resolver = tuple
+
 
 @dataclass
 class Document:
