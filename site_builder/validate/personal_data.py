@@ -12,6 +12,7 @@ into one number or separates two quantities (table cells, list items, lines, wor
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -806,13 +807,12 @@ def _texts_with_hints(texts: list[str]) -> tuple[list[bool], list[bool]]:
     if not n:
         return hint, paren
     joined = normalise(_JOINER.join(texts))
-    starts, pos = [], 0
-    for text in texts:
-        starts.append(pos)
-        pos += len(text) + 1
+    starts = None  # where each text starts in the join, once a match needs it
     for pattern, flags in ((_HINT_AT_GROUP, hint), (_PAREN_LANDLINE, paren)):
         at = 0
         while (m := pattern.search(joined, at)) is not None:
+            if starts is None:
+                starts = [0, *itertools.accumulate(len(text) + 1 for text in texts[:-1])]
             i = bisect.bisect_right(starts, m.start()) - 1
             flags[i] = True
             if i + 1 == n:
