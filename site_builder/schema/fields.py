@@ -513,9 +513,11 @@ class Obj(Spec):
                                     for k2, _ in node.value):
                     rejected.add(hint)  # the misspelt key is the missing field: one report
                 continue
-            if is_empty(v):
+            if v.value == "" if isinstance(v, ScalarNode) else not v.value:  # is_empty(v), inline
                 continue
-            val = ctx.check(spec, v, prefix + key)
+            val = spec.check(v, ctx, prefix + key)  # ctx.check, inline: every field passes here
+            if ctx.values is not None:
+                ctx.values[id(v)] = val
             if val is INVALID:
                 ok = False
             else:
