@@ -481,7 +481,7 @@ def find_pii(text: str, phones: bool = False) -> list[PiiMatch]:
             return
         found.append(PiiMatch(kind, s, e, mask(digits)))
 
-    uuids = [m.span() for m in _UUID.finditer(norm)] if "-" in norm else []
+    uuids: list[tuple[int, int]] | None = None  # the UUIDs' spans, once a run of groups needs them
     chain: list[tuple[int, int, str]] = []
     gaps: list[int] = []
     size = 0  # digits in the chain
@@ -492,6 +492,8 @@ def find_pii(text: str, phones: bool = False) -> list[PiiMatch]:
             kind = _gap_kind(norm, chain[-1][1], s, line)
             if kind == _HARD:
                 if size >= 10:
+                    if uuids is None:
+                        uuids = _uuid_spans(norm)
                     _chain(norm, chain, gaps, uuids, phones, add)
                 chain, gaps, size = [], [], 0
             else:
@@ -502,7 +504,7 @@ def find_pii(text: str, phones: bool = False) -> list[PiiMatch]:
         chain.append((s, e, digits))
         size += len(digits)
     if size >= 10:
-        _chain(norm, chain, gaps, uuids, phones, add)
+        _chain(norm, chain, gaps, _uuid_spans(norm) if uuids is None else uuids, phones, add)
     if phones:
         numbers = [(p.start, p.end) for p in found]
         for m in _PAREN_LANDLINE.finditer(norm):
@@ -521,6 +523,10 @@ _X = str.maketrans("xＸｘ", "XXX")
 # ("13800138000人次" stays refused), and no amount has 15 or 18 digits, so an identity number
 # before 元 ("110101199003071233元": region, birth date and check character all right) is one.
 _YUAN_AFTER = re.compile(r"[ \t]?元")
+
+
+def _uuid_spans(norm: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _UUID.finditer(norm)] if "-" in norm else []
 
 
 def _chain(norm: str, groups, gaps: list[int], uuids, phones: bool, add) -> None:
