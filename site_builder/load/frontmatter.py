@@ -43,6 +43,12 @@ class _StrictLoader(_Loader):
     def resolve(self, kind, value, implicit):
         return _DEFAULT_TAGS[kind]
 
+    # The composer calls these two around every node; without path resolvers (none is ever
+    # added) BaseResolver's do nothing. Builtins that take the same arguments and do nothing
+    # either spare a Python call per node: descend_resolver(parent, index), ascend_resolver().
+    descend_resolver = slice
+    ascend_resolver = tuple
+
 
 @dataclass
 class Document:
@@ -171,14 +177,14 @@ _CLOSING = re.compile(r"^---[ \t]*$", re.MULTILINE)
 def parse_yaml(fm_text: str, rep: Reporter) -> MappingNode | None:
     """Compose front matter text into a node tree with no implicit typing; report problems."""
     ok = True
-    for m in _LEADING_TAB.finditer(fm_text):
+    for m in _LEADING_TAB.finditer(fm_text) if "\t" in fm_text else ():
         line = fm_text.count("\n", 0, m.start()) + 1
         rep.add(Code.Y006, "-", "这一行的缩进里有制表符（Tab）；提示：YAML 只能用空格缩进，"
                 "请把 Tab 换成两个空格。", line + rep.line_offset, m.end() - m.start())
         ok = False
     if not ok:
         return None
-    for m in _FULLWIDTH_COLON.finditer(fm_text):
+    for m in _fullwidth_colons(fm_text):
         line = fm_text.count("\n", 0, m.start()) + 1
         rep.add(Code.Y005, m.group(1), f"字段名“{m.group(1)}”后用了全角冒号“：”；提示：改成半角冒号"
                 "加一个空格，写成 `" + m.group(1) + ": …`。", line + rep.line_offset,
@@ -372,6 +378,24 @@ def _flow_too_deep(text: str) -> tuple[int, int] | None:
 
 _BRACKETS = re.compile(r"[\[\]{}]")
 _FULLWIDTH_COLON = re.compile(r"^[ ]*(?:- )?([A-Za-z_][A-Za-z0-9_]*)[ ]*：", re.MULTILINE)
+
+
+def _fullwidth_colons(text: str) -> list[re.Match]:
+    """`_FULLWIDTH_COLON.finditer(text)`, tried only at the start of the lines that hold a
+    full-width colon (a match is one line from its start, so at most one per line)."""
+    out, pos, last = [], text.find("："), -1
+    while pos >= 0:
+        start = text.rfind("\n", 0, pos) + 1
+        if start != last:
+            last = start
+            m = _FULLWIDTH_COLON.match(text, start)
+            if m:
+                out.append(m)
+        end = text.find("\n", pos)
+        if end < 0:
+            break
+        pos = text.find("：", end)
+    return out
 _KEY = re.compile(r"[ ]*(?:- )?([A-Za-z_][A-Za-z0-9_]*)[ ]*:")
 
 

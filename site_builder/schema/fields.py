@@ -126,7 +126,8 @@ class Text(Spec):
         if not isinstance(node, ScalarNode):
             return self._wrong_kind(node, ctx, where)
         value = node.value
-        if self.max_len is not None and len(value.strip()) > self.max_len:
+        # (a text no longer than the limit is within it stripped too: no strip needed)
+        if self.max_len is not None and len(value) > self.max_len and len(value.strip()) > self.max_len:
             ctx.rep.at_node(node, ctx.code(Code.B005), where, f"{ctx.words(self.label)}最多 {self.max_len} 个字，"
                             f"实际 {len(value.strip())} 个字；提示：删减到 {self.max_len} 字以内。")
             return INVALID
@@ -134,7 +135,7 @@ class Text(Spec):
             ctx.rep.at_node(node, ctx.code(Code.B005), where, f"{ctx.words(self.label)}格式不对：应为{self.pattern_hint}，"
                             f"实际为“{clip(value)}”；提示：按要求改写。")
             return INVALID
-        if not self.multiline and "\n" in value.strip():
+        if not self.multiline and "\n" in value and "\n" in value.strip():
             ctx.rep.at_node(node, ctx.code(Code.B005), where, f"{ctx.words(self.label)}应为一行文字，实际有多行；"
                             "提示：合并为一行。")
             return INVALID
@@ -512,9 +513,11 @@ class Obj(Spec):
                                     for k2, _ in node.value):
                     rejected.add(hint)  # the misspelt key is the missing field: one report
                 continue
-            if is_empty(v):
+            if v.value == "" if isinstance(v, ScalarNode) else not v.value:  # is_empty(v), inline
                 continue
-            val = ctx.check(spec, v, prefix + key)
+            val = spec.check(v, ctx, prefix + key)  # ctx.check, inline: every field passes here
+            if ctx.values is not None:
+                ctx.values[id(v)] = val
             if val is INVALID:
                 ok = False
             else:

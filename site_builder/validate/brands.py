@@ -60,13 +60,15 @@ def validate_brand(root: Path, rec: LoadedRecord) -> Brand | None:
         check_videos(folder, rec.ctx, published=getattr(status, "value", None) == PUBLISHED)
     check_front_matter_pii(node, rep)
     check_story(rec.doc.body, rec.doc.body_line, rep, folder)
-    if is_valid(rec.value):  # public text that reads like a placeholder or a note to editors
-        rep.items.extend(editorial_warnings(rec.relpath, rec.value, rec.doc.body,
-                                            rec.doc.body_line, rec.lines()))
-    if not is_valid(rec.value) or has_errors(rep.items):
+    if not is_valid(rec.value):
         return None
-    return Brand(rec.value["slug"], rec.relpath, rec.value, rec.doc.body, rec.doc.body_line,
-                 rec.lines())
+    lines = rec.lines()  # read, not changed, by the warnings
+    # public text that reads like a placeholder or a note to editors
+    rep.items.extend(editorial_warnings(rec.relpath, rec.value, rec.doc.body,
+                                        rec.doc.body_line, lines))
+    if has_errors(rep.items):
+        return None
+    return Brand(rec.value["slug"], rec.relpath, rec.value, rec.doc.body, rec.doc.body_line, lines)
 
 
 def _items(top: dict[str, tuple[Node, Node]], key: str) -> list[MappingNode]:
@@ -78,7 +80,10 @@ def _items(top: dict[str, tuple[Node, Node]], key: str) -> list[MappingNode]:
 
 
 def _get(item: MappingNode, key: str) -> Node | None:
-    return next((v for k, v in item.value if isinstance(k, ScalarNode) and k.value == key), None)
+    for k, v in item.value:
+        if isinstance(k, ScalarNode) and k.value == key:
+            return v
+    return None
 
 
 def _is_placeholder(text: str) -> bool:

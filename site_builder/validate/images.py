@@ -98,8 +98,9 @@ def check_images(folder: Path, ctx: Ctx) -> None:
     """The images a record's fields name (collected by the schema pass), each at its field; two
     images whose names differ only in the extension would share their published variants."""
     stems: dict[str, str] = {}
+    real: list[str | None] = []  # the folder's own verdict, looked up once for the record
     for where, path, node in ctx.images:
-        bad = image_problem(folder, path, "，例如 `logo.png`")
+        bad = image_problem(folder, path, "，例如 `logo.png`", real)
         if bad:
             ctx.rep.at_node(node, bad[0], where, bad[1])
             continue
@@ -110,9 +111,11 @@ def check_images(folder: Path, ctx: Ctx) -> None:
                             hint="")
 
 
-def image_problem(folder: Path, path: str, example: str = "") -> tuple[Code, str] | None:
+def image_problem(folder: Path, path: str, example: str = "",
+                  real: list[str | None] | None = None) -> tuple[Code, str] | None:
     """(code, Chinese message) when `path` is not a usable image in the brand's own `folder`:
-    outside it, missing, a link leading out of it, or too big; None when it is fine."""
+    outside it, missing, a link leading out of it, or too big; None when it is fine.
+    `real` keeps the folder's verdict (`_real_folder`) between calls for one record's images."""
     stem = folder.name
     problem = image_path_problem(path)
     if problem:
@@ -122,19 +125,36 @@ def image_problem(folder: Path, path: str, example: str = "") -> tuple[Code, str
         return Code.B032, (f"图片文件名“{clip(path)}”含有空格或 # % ? 等在网址中有特殊含义的字符；"
                            "提示：把文件改名为只含字母、数字、连字符和下划线的名称，例如 `team-photo-1.jpg`，"
                            "并同步修改档案。")
-    if folder.is_symlink() or os.path.realpath(folder) != os.path.join(
-            os.path.realpath(folder.parent), folder.name):
+    if real is None:
+        real = []
+    if not real:
+        real.append(_real_folder(folder))
+    real_folder = real[0]
+    if real_folder is None:
         return Code.B011, (f"品牌文件夹 {BRANDS_DIR}/{stem}/ 是指向别处的链接；提示：把图片本身复制到"
                            f" {BRANDS_DIR}/{stem}/（一个真正的文件夹）中。")
     target = folder / path
     if not target.is_file():
         return Code.B010, (f"找不到图片 {BRANDS_DIR}/{stem}/{path}；提示：把图片放进 {BRANDS_DIR}/{stem}/，"
                            "并核对文件名（包括大小写和扩展名）。")
-    real_folder = os.path.realpath(folder)
-    if os.path.commonpath([os.path.realpath(target), real_folder]) != real_folder:
+    # A plain file name that is no link names a file of the (real) folder itself: realpath would
+    # give real_folder/path. Anything else is resolved.
+    if ("/" in path or os.path.islink(target)) and \
+            os.path.commonpath([os.path.realpath(target), real_folder]) != real_folder:
         return Code.B011, (f"图片“{clip(path)}”是指向品牌文件夹以外的链接；"
                            f"提示：把图片本身复制到 {BRANDS_DIR}/{stem}/。")
     return image_file_problem(target)  # size, format and pixel bounds; every pixel decoded
+
+
+def _real_folder(folder: Path) -> str | None:
+    """The brand folder's real path, or None when it is a link or lies behind one that its
+    parent folder does not (it would lead elsewhere)."""
+    if folder.is_symlink():
+        return None
+    real = os.path.realpath(folder)
+    if real != os.path.join(os.path.realpath(folder.parent), folder.name):
+        return None
+    return real
 
 
 def image_path_problem(path: str) -> str | None:

@@ -12,6 +12,7 @@ into one number or separates two quantities (table cells, list items, lines, wor
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -65,6 +66,25 @@ _LOOK_BACK = 40  # how far back a run of digits before Chinese numerals is read
 _FOREIGN_DIGIT = re.compile(rf"[^\D0-9]|[{OTHER_DIGITS}]")
 
 
+def _maybe_foreign_digit() -> re.Pattern:
+    """A cheaper first test for `_FOREIGN_DIGIT`: one negated class of the characters of the
+    Basic Multilingual Plane that it does not match (worked out here, from the running Python's
+    Unicode data), so every character it can match, and every character beyond that plane, is
+    caught by one table look-up; it holds nothing outside `_FOREIGN_DIGIT` but those."""
+    plane = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
+    digits = sorted({ord(m.group()) for m in _FOREIGN_DIGIT.finditer(plane)})
+    ranges, start = [], 0
+    for c in digits:
+        if c > start:
+            ranges.append((start, c - 1))
+        start = c + 1
+    ranges.append((start, 0xFFFF))
+    return re.compile("[^" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]")
+
+
+_MAYBE_FOREIGN_DIGIT = _maybe_foreign_digit()
+
+
 def _digit(m: re.Match) -> str:
     c = m.group()
     d = unicodedata.digit(c, None)
@@ -74,7 +94,7 @@ def _digit(m: re.Match) -> str:
 def normalise(text: str) -> str:
     """`text` with every digit as an ASCII digit and every invisible character as U+200B, of the
     same length: offsets into the result are offsets into `text`."""
-    out = _FOREIGN_DIGIT.sub(_digit, text)
+    out = _FOREIGN_DIGIT.sub(_digit, text) if _MAYBE_FOREIGN_DIGIT.search(text) else text
     if FORMAT_CHARS.search(out):
         out = FORMAT_CHARS.sub(_INVISIBLE, out)
     if _CN_ANY.search(out):
@@ -244,6 +264,10 @@ _GROUP = re.compile(r"[0-9]+(?:\u200b*[XxＸｘ](?![0-9]))?")
 # Cheap test first: ten digits close together are needed for any finding. A run of whitespace
 # is one separator (a browser shows it as one space); possessive, so it is read once: linear.
 _HINT = re.compile(r"[0-9](?:(?:\s++|[^\w\s]){0,8}[0-9]|_{1,3}[0-9]){9}")
+# The same test, tried only where a group of digits starts: a match starting inside a group also
+# starts at the group's first digit (adjacent digits are joined), so both find a match in the
+# same texts; this one makes far fewer attempts in text full of short figures and dates.
+_HINT_AT_GROUP = re.compile(r"(?<![0-9])" + _HINT.pattern)
 
 # How two groups stand to each other, by what lies between them:
 _HARD, _SPACE, _LIST, _JOIN, _RANGE = range(5)
@@ -457,7 +481,7 @@ def find_pii(text: str, phones: bool = False) -> list[PiiMatch]:
             return
         found.append(PiiMatch(kind, s, e, mask(digits)))
 
-    uuids = [m.span() for m in _UUID.finditer(norm)] if "-" in norm else []
+    uuids: list[tuple[int, int]] | None = None  # the UUIDs' spans, once a run of groups needs them
     chain: list[tuple[int, int, str]] = []
     gaps: list[int] = []
     size = 0  # digits in the chain
@@ -468,6 +492,8 @@ def find_pii(text: str, phones: bool = False) -> list[PiiMatch]:
             kind = _gap_kind(norm, chain[-1][1], s, line)
             if kind == _HARD:
                 if size >= 10:
+                    if uuids is None:
+                        uuids = _uuid_spans(norm)
                     _chain(norm, chain, gaps, uuids, phones, add)
                 chain, gaps, size = [], [], 0
             else:
@@ -478,7 +504,7 @@ def find_pii(text: str, phones: bool = False) -> list[PiiMatch]:
         chain.append((s, e, digits))
         size += len(digits)
     if size >= 10:
-        _chain(norm, chain, gaps, uuids, phones, add)
+        _chain(norm, chain, gaps, _uuid_spans(norm) if uuids is None else uuids, phones, add)
     if phones:
         numbers = [(p.start, p.end) for p in found]
         for m in _PAREN_LANDLINE.finditer(norm):
@@ -497,6 +523,10 @@ _X = str.maketrans("xＸｘ", "XXX")
 # ("13800138000人次" stays refused), and no amount has 15 or 18 digits, so an identity number
 # before 元 ("110101199003071233元": region, birth date and check character all right) is one.
 _YUAN_AFTER = re.compile(r"[ \t]?元")
+
+
+def _uuid_spans(norm: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _UUID.finditer(norm)] if "-" in norm else []
 
 
 def _chain(norm: str, groups, gaps: list[int], uuids, phones: bool, add) -> None:
@@ -673,40 +703,125 @@ def _scalars(root: Node) -> list[str]:
 def _check_phone_field(rep: Reporter, where: str, node: ScalarNode) -> None:
     """A public phone field may hold a landline or a service number, never a mobile number,
     also not one dialled with the trunk 0 or the country code ("013812345678", "+86 138…")."""
-    digits = _digits_of(node.value)
-    for prefix in ("0086", "86", "0"):
-        if digits.startswith(prefix) and _MOBILE.fullmatch(digits[len(prefix):]):
-            digits = digits[len(prefix):]
-            break
-    if _MOBILE.fullmatch(digits) or find_pii(node.value):
+    digits = _phone_field_mobile(node.value)
+    if digits is not None:
         code, msg = _PII_TEXT["mobile"]
         rep.at_node(node, code, where, msg.format(m=mask(digits)))
 
 
+def _phone_field_mobile(value: str) -> str | None:
+    """The digits to show when a phone field's `value` holds a mobile number, else None."""
+    digits = _digits_of(value)
+    for prefix in ("0086", "86", "0"):
+        if digits.startswith(prefix) and _MOBILE.fullmatch(digits[len(prefix):]):
+            digits = digits[len(prefix):]
+            break
+    if _MOBILE.fullmatch(digits) or find_pii(value):
+        return digits
+    return None
+
+
 def check_front_matter_pii(root: MappingNode, rep: Reporter, phones: bool = True) -> None:
     """Personal data in every text value of the front matter, reported at its line; with
-    `phones`, office phone numbers outside the phone fields as well."""
-    if not might_hold_numbers(_scalars(root)):
-        return
+    `phones`, office phone numbers outside the phone fields as well.
 
-    def walk(node: Node, where: str) -> None:
-        if isinstance(node, ScalarNode):
-            if not node.value:
-                return
-            if _PHONE_FIELDS.fullmatch(where):
-                _check_phone_field(rep, where, node)
-                return
+    Reported only when the values `_scalars` counts may hold a number (`might_hold_numbers`);
+    then every value is read on its own. For speed, the values other than the phone fields are
+    normalised and searched in one pass over their join (`_texts_with_hints`), `find_pii` reads
+    only those that pass its own first test, and the join as `might_hold_numbers` reads it is
+    made only when there is something to report and no counted value passes on its own. The
+    findings and their order are those of reading each value (tests/test_validate_speed_pii.py
+    compares the two)."""
+    values: list[tuple[ScalarNode, str, bool, bool]] = []
+    _collect_scalars(root, "", True, False, values)
+    hint, paren = _texts_with_hints(["" if phone else node.value
+                                     for node, _, _, phone in values])
+    found = []  # (value's index, what to report) in document order
+    counted_hit = False
+    for i, (node, where, counted, phone) in enumerate(values):
+        if phone:
+            if node.value:
+                digits = _phone_field_mobile(node.value)
+                if digits is not None:
+                    found.append((i, digits))
+        elif hint[i] or paren[i]:  # else `find_pii` finds nothing in it
+            counted_hit = counted_hit or counted
             # A number field holds quantities or coordinates, never a phone number by design;
             # a personal number written there is published all the same (as a JSON number).
             public = _NO_PHONE_CHECK.fullmatch(where) or _NUMBER_FIELDS.fullmatch(where)
-            report_pii(rep, where or "-", node.value, _scalar_position(node, rep.line_offset),
-                       phones=phones and not public)
-        elif isinstance(node, MappingNode):
-            for k, v in node.value:
-                key = k.value if isinstance(k, ScalarNode) else "?"
-                walk(v, f"{where}.{key}" if where else key)
-        elif isinstance(node, SequenceNode):
-            for i, item in enumerate(node.value):
-                walk(item, f"{where}[{i}]")
+            matches = find_pii(node.value, phones=phones and not public)
+            if matches:
+                found.append((i, matches))
+    if not found:
+        return
+    if not counted_hit:  # the phone fields' own hints, left out of the join
+        counted_hit = any(counted and _may_hold_number(node.value)
+                          for node, _, counted, phone in values if phone)
+    if not counted_hit and not might_hold_numbers(_scalars(root)):
+        return
+    for i, what in found:
+        node, where, _, _ = values[i]
+        if isinstance(what, str):
+            code, msg = _PII_TEXT["mobile"]
+            rep.at_node(node, code, where, msg.format(m=mask(what)))
+            continue
+        line_col = _scalar_position(node, rep.line_offset)
+        for p in what:
+            code, msg = _PII_TEXT[p.kind]
+            line, col = line_col(p.start)
+            rep.add(code, where or "-", msg.format(m=p.masked), line, col)
 
-    walk(root, "")
+
+def _may_hold_number(text: str) -> bool:
+    """`find_pii`'s first test (with `phones`): false when it can find nothing in `text`."""
+    norm = normalise(text)
+    return bool(_HINT_AT_GROUP.search(norm) or _PAREN_LANDLINE.search(norm))
+
+
+def _collect_scalars(node: Node, where: str, counted: bool, phone: bool,
+                     out: list[tuple[ScalarNode, str, bool, bool]]) -> None:
+    """Every text value under `node` with its field, in document order; whether `_scalars`
+    counts it (not under a `phone` key whose digits cannot be a mobile number); whether it is a
+    phone field (`_PHONE_FIELDS`; a field ends in its key, so only a key ending in "phone" can
+    make one)."""
+    if isinstance(node, ScalarNode):
+        out.append((node, where, counted, phone))
+    elif isinstance(node, MappingNode):
+        for k, v in node.value:
+            key = k.value if isinstance(k, ScalarNode) else "?"
+            inner = counted and (k.value != "phone" or
+                                 _MAYBE_MOBILE.match(_digits_of(str(v.value))) is not None)
+            child = f"{where}.{key}" if where else key
+            _collect_scalars(v, child, inner, key.endswith("phone") and
+                             _PHONE_FIELDS.fullmatch(child) is not None, out)
+    elif isinstance(node, SequenceNode):
+        for i, item in enumerate(node.value):
+            _collect_scalars(item, f"{where}[{i}]", counted, False, out)
+
+
+# Joins the values for `_texts_with_hints`: a letter, which neither `_HINT` nor
+# `_PAREN_LANDLINE` can match or cross, and which `normalise` leaves as it is and which ends
+# every run of numerals it reads (as the start and end of a text do).
+_JOINER = "a"
+
+
+def _texts_with_hints(texts: list[str]) -> tuple[list[bool], list[bool]]:
+    """For each text, whether `_HINT` and whether `_PAREN_LANDLINE` match its normalised form:
+    one `normalise` and one search per pattern and text that matches, over the texts' join."""
+    n = len(texts)
+    hint, paren = [False] * n, [False] * n
+    if not n:
+        return hint, paren
+    joined = normalise(_JOINER.join(texts))
+    starts = None  # where each text starts in the join, once a match needs it
+    for pattern, flags in ((_HINT_AT_GROUP, hint), (_PAREN_LANDLINE, paren)):
+        at = 0
+        while (m := pattern.search(joined, at)) is not None:
+            if starts is None:
+                starts = [0, *itertools.accumulate(len(text) + 1 for text in texts[:-1])]
+            i = bisect.bisect_right(starts, m.start()) - 1
+            flags[i] = True
+            if i + 1 == n:
+                break
+            at = starts[i + 1]  # a match never crosses a joiner: on to the next text
+    return hint, paren

@@ -81,10 +81,24 @@ _MARKUP = re.compile(r"<[A-Za-z/!?]|&[#A-Za-z]|[\[{\\]")
 _MAYBE_DEEP = re.compile(r"(?:(?:[-*+>]|\d{1,9}[.)])[ \t]+){30}|^[ \t]{120}", re.MULTILINE)
 
 
+# What `_MAYBE_DEEP` needs, cheaper to look for: each of its thirty markers ends in one of these
+# characters before a space or tab; its indent is 120 spaces and tabs (so a tab, or 120 spaces).
+_MARKER_END = re.compile(r"[-*+>.)][ \t]")
+_SPACES = " " * 120
+
+
+def maybe_deep(body: str) -> bool:
+    """`_MAYBE_DEEP.search(body)`, with a cheaper first test: most stories hold neither thirty
+    list or quote markers on a line nor an indent of 120 blanks."""
+    if len(_MARKER_END.findall(body)) < 30 and "\t" not in body and _SPACES not in body:
+        return False
+    return _MAYBE_DEEP.search(body) is not None
+
+
 def plainly_safe(body: str) -> bool:
     """Whether Markdown can make nothing of the story that a rule below would report: plain
     text with plain links only. Such a story is converted once, when its page is rendered."""
-    if _MAYBE_DEEP.search(body):
+    if maybe_deep(body):
         return False
     return not _MARKUP.search(_PLAIN_LINK.sub("", body) if "[" in body else body)
 
