@@ -10,8 +10,10 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+from collections import Counter
 from pathlib import Path
 
+import jinja2
 import pytest
 from sitecopy import FIXTURES, REPO, copy_demo
 
@@ -118,3 +120,17 @@ SLOW_FIRST = ("test_workflow_steps.py", "test_bench_smoke.py", "test_deploy.py")
 
 def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: item.path.name not in SLOW_FIRST)  # stable: order kept within
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """The templates rendered, by name, since the counter was last cleared."""
+    seen: Counter = Counter()
+    real = jinja2.Template.render
+
+    def counting(self, *args, **kwargs):
+        seen[self.name] += 1
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", counting)
+    return seen

@@ -6,10 +6,6 @@ the difference between 0.5 s and 5 s)."""
 
 from __future__ import annotations
 
-from collections import Counter
-
-import jinja2
-import pytest
 from conftest import DEMO_DATE
 from sitecopy import copy_demo
 
@@ -17,20 +13,6 @@ from site_builder.project import load_project
 from site_builder.render.pages import render_site
 
 PER_RECORD = ("brand.md.j2", "person.md.j2", "news_item.md.j2")
-
-
-@pytest.fixture
-def counted(monkeypatch):
-    """The templates rendered, by name, since the counter was last cleared."""
-    seen: Counter = Counter()
-    real = jinja2.Template.render
-
-    def render(self, *args, **kwargs):
-        seen[self.name] += 1
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(jinja2.Template, "render", render)
-    return seen
 
 
 def test_after_one_edit_only_that_records_pages_are_rendered_again(tmp_path, counted):

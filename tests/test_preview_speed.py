@@ -6,10 +6,8 @@ records writes, byte for byte."""
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
-import jinja2
 import pytest
 from conftest import DEMO_DATE
 from sitecopy import copy_demo
@@ -44,20 +42,6 @@ def assert_folder_is_fresh(root: Path, folder: Path) -> None:
     assert sorted(assets - set(held)) == []
     assert sorted(u for u in set(held) - set(files) - assets
                   if not u.startswith("pagefind/")) == []
-
-
-@pytest.fixture
-def counted(monkeypatch):
-    """The templates rendered, by name, since the counter was last cleared."""
-    seen: Counter = Counter()
-    real = jinja2.Template.render
-
-    def counting(self, *args, **kwargs):
-        seen[self.name] += 1
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(jinja2.Template, "render", counting)
-    return seen
 
 
 @pytest.fixture
