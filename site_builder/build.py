@@ -70,7 +70,8 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
     With `apart` (`site-builder build`), the records are read and the pages made and checked by
     a fork of this process, which has ended when the search indexer starts: the indexer, the
     build's largest process, then runs beside this small one alone (bench/README.md, the peak
-    of the build's processes). The result then holds no `project`."""
+    of the build's processes). The result then holds no `project` (where no fork can be
+    made, off Linux or with other threads running, it is built here and holds it)."""
     from .engines.pagefind import BUNDLE_DIR
 
     if engine not in ENGINES:
@@ -98,13 +99,13 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
                                      search.raise_error, pages.admin_origins,
                                      versioned(CHECKED_PAGES))
         except EngineFailed as e:
-            return replace(result, ok=False, problems=[str(e)])
+            return replace(result, ok=False, problems=[str(e)], findings=[], notices=[])
         if result.findings or findings:  # a broken link, a foreign font, a personal number:
             findings = sorted(result.findings + findings, key=sort_key)  # never published
-            return replace(result, ok=False, findings=findings, problems=[
+            return replace(result, ok=False, findings=findings, notices=[], problems=[
                 f"生成的站点未通过发布前检查：{len(findings)} 个问题"])
         place.staging.chmod(0o755)  # mkdtemp makes it private; a web server must read it
-        swap_in(place.staging, site_dir.resolve())  # publish
+        swap_in(place.staging, place.target)  # publish
         place.staging = None
         return replace(result, ok=True)
     finally:
@@ -181,6 +182,7 @@ class _Place:
 
     def __init__(self, root: Path, site_dir: Path) -> None:
         self.root, self.site_dir = root, site_dir
+        self.target: Path | None = None  # `site_dir` resolved once, under the lock
         self.staging: Path | None = None
         self.lock = None
 
@@ -189,7 +191,7 @@ class _Place:
         problem = site_dir_problem(self.root, self.site_dir)  # a build replaces the whole folder
         if problem is not None:
             return problem
-        site_dir = self.site_dir.resolve()
+        site_dir = self.target = self.site_dir.resolve()
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         self.lock = lock_site(site_dir)  # held until the site is swapped in or given up
         if self.lock is None:

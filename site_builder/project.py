@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -211,15 +212,21 @@ class Fork:
                     "本次没有生成任何内容。请再运行一次；仍然超时的话，请加 --debug 运行并把输出交给维护人员。")
             try:
                 ok, value, trace = self._answer.recv()
-            except EOFError:
+                if ok is None:  # a question
+                    self._answered = False
+                    self._answer.send(self._ask(value))
+                    continue
+            except (EOFError, OSError):  # it ended (or was killed) without an answer
                 self._proc.join(5)
-                raise RuntimeError(f"{self._what}意外退出（退出码 {self._proc.exitcode}）。") from None
-            if ok is None:  # a question
-                self._answered = False
-                self._answer.send(self._ask(value))
-                continue
+                code = self._proc.exitcode
+                memory = "，可能是内存不足" if code == -signal.SIGKILL else ""
+                raise RuntimeError(f"{self._what}意外退出（退出码 {code}{memory}）。") from None
             if not ok:
-                raise value from _Remote(trace)
+                error, causes = value
+                for cause in causes:  # the chain as it was raised there (pickling drops it)
+                    error.__cause__, error = cause, cause
+                error.__cause__ = _Remote(trace)
+                raise value[0]
             return value
 
     def stop(self) -> None:
@@ -248,11 +255,29 @@ def _forked(parent: int, send, fn, args, asks: bool = False) -> None:
     try:
         answer = (True, fn(question, *args) if asks else fn(*args), None)
     except BaseException as e:  # noqa: BLE001 -- handed to the parent, raised there
-        answer = (False, e, traceback.format_exc())
+        chain, seen = [], {id(e)}
+        cause = e.__cause__ or e.__context__
+        while cause is not None and id(cause) not in seen and len(chain) < 8:
+            seen.add(id(cause))
+            chain.append(_portable(cause))
+            cause = cause.__cause__ or cause.__context__
+        answer = (False, (_portable(e), chain), traceback.format_exc())
     try:
         send.send(answer)
-    except Exception as e:  # noqa: BLE001 -- what it returned or raised cannot be pickled
-        send.send((False, RuntimeError(f"进程的结果无法传回：{e!r}"), answer[2] or ""))
+    except Exception as e:  # noqa: BLE001 -- what it returned cannot be pickled
+        send.send((False, (RuntimeError(f"进程的结果无法传回：{e!r}"), []), answer[2] or ""))
+
+
+def _portable(error: BaseException) -> BaseException:
+    """`error` if it comes back whole through pickle (its type, arguments and errno), else a
+    RuntimeError saying what it was."""
+    try:
+        back = pickle.loads(pickle.dumps(error))
+    except Exception:  # noqa: BLE001 -- an exception class whose arguments do not round-trip
+        back = None
+    if type(back) is type(error) and back.args == error.args:
+        return error
+    return RuntimeError(f"{type(error).__name__}: {error}")
 
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>

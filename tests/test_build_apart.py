@@ -6,6 +6,7 @@ parent's."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import sys
@@ -79,6 +80,25 @@ def test_the_site_is_the_one_a_single_process_builds(plain, tmp_path, capsys):
     assert first_difference(apart, alone) is None
 
 
+def test_what_the_fork_reports_is_what_one_process_reports(plain, tmp_path):
+    """A warning, a broken link in a hand-written page (reported at its line in docs/) and the
+    notices: the same result fields from the fork as from one process, failing or not."""
+    (plain / "docs").mkdir(exist_ok=True)
+    (plain / "docs" / "zhinan.md").write_text("# 示例指南\n\n见[不存在的页面](../no-such-page/)。\n",
+                                              encoding="utf-8")
+    single = tmp_path / "single"
+    shutil.copytree(plain, single)
+    results = [build.build_site(root, root / "site", build_date=SHIPPED_DATE, apart=apart)
+               for root, apart in ((plain, True), (single, False))]
+    apart, alone = (
+        {k: getattr(r, k) for k in ("ok", "problems", "findings", "notices", "diagnostics",
+                                    "published")} for r in results)
+    assert results[0].project is None and results[1].project is not None
+    assert not apart["ok"] and any(d.path == "docs/zhinan.md" and d.line == 3
+                                   for d in apart["findings"]), apart
+    assert apart == alone
+
+
 def test_record_errors_found_in_the_fork_are_reported_at_their_line(plain, capsys):
     brand = next((plain / "brands").glob("*.md"))
     text = brand.read_text(encoding="utf-8")
@@ -126,6 +146,50 @@ def test_a_fork_killed_midway_fails_the_build_whole(plain, monkeypatch, capsys):
     assert _staging_left(plain) == []
     monkeypatch.undo()
     assert main(["--root", str(plain), "build", *_DATE]) == 0  # the lock was released
+
+
+def test_the_lock_and_the_staging_folder_are_the_parents(plain, monkeypatch, tmp_path):
+    takers = tmp_path / "takers"
+    for module, name in ((build, "lock_site"), (build, "new_staging")):
+        real = getattr(module, name)
+
+        def taking(*args, _real=real, _name=name):
+            with takers.open("a", encoding="utf-8") as f:
+                f.write(f"{_name} {os.getpid()}\n")
+            return _real(*args)
+
+        monkeypatch.setattr(module, name, taking)
+    assert main(["--root", str(plain), "build", *_DATE]) == 0
+    assert takers.read_text(encoding="utf-8").split() == [
+        "lock_site", str(os.getpid()), "new_staging", str(os.getpid())]
+
+
+def test_a_failure_raised_from_a_full_disk_in_the_fork_is_told_as_one(plain, monkeypatch, capsys):
+    """The chain of what the fork raised comes back (pickling drops it): a full disk under
+    another error is still told as a full disk; an error that cannot come back whole is named."""
+    def full(project, memo=None):
+        try:
+            raise OSError(errno.ENOSPC, "No space left on device", str(plain / "site" / "a.html"))
+        except OSError as e:
+            raise RuntimeError("写入失败") from e
+
+    monkeypatch.setattr(build, "render", full)
+    assert main(["--root", str(plain), "build", *_DATE]) != 0
+    said = capsys.readouterr().err
+    assert "磁盘" in said and "RuntimeError" not in said and "Traceback" not in said, said
+
+    class Odd(Exception):
+        def __init__(self, what, why):
+            super().__init__(f"{what}：{why}")  # its arguments do not come back through pickle
+
+    def odd(project, memo=None):
+        raise Odd("示例", "无法传回")
+
+    monkeypatch.setattr(build, "render", odd)
+    assert main(["--root", str(plain), "build", *_DATE]) != 0
+    said = capsys.readouterr().err
+    assert "Odd: 示例：无法传回" in said and "Traceback" not in said, said
+    assert _staging_left(plain) == []
 
 
 def test_the_lock_stays_with_the_parent(plain, capsys):

@@ -240,7 +240,8 @@ def test_the_open_page_reloads_itself_after_an_edit(running):
             page.evaluate("window.__lbBeforeEdit = true")  # gone once the page is reloaded
             edit(record, OLD_SUMMARY, f"summary: 编辑后的简介：{WORD} 茶艺师。")
             # (a browser polling under a loaded CI machine: a wider bound than the disk's)
-            page.wait_for_function(f"() => document.body.textContent.includes({WORD!r})",
+            page.wait_for_function(  # (no body for a moment while the page reloads)
+                f"() => !!document.body && document.body.textContent.includes({WORD!r})",
                                    timeout=3 * BOUND_S * 1000)
             # a new document (its load event may still be on its way)
             assert page.evaluate("window.__lbBeforeEdit === undefined"), "the page was not reloaded"
