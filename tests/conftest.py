@@ -134,3 +134,19 @@ def counted(monkeypatch):
 
     monkeypatch.setattr(jinja2.Template, "render", counting)
     return seen
+
+
+@pytest.fixture
+def laid(monkeypatch):
+    """The pages the native engine laid out, by site path, since the list was last cleared."""
+    from site_builder.engines import native
+
+    seen: list[str] = []
+    real = native._page
+
+    def page(layout, site, p, order, nav_urls):
+        seen.append(p.dest)
+        return real(layout, site, p, order, nav_urls)
+
+    monkeypatch.setattr(native, "_page", page)
+    return seen

@@ -47,19 +47,11 @@ def test_after_one_edit_only_that_records_pages_are_rendered_again(tmp_path, cou
     assert edited.pages == render_site(load_project(root, DEMO_DATE)).pages
 
 
-def test_the_layout_of_an_unchanged_page_is_kept_and_equals_laying_it_out(tmp_path, monkeypatch):
+def test_the_layout_of_an_unchanged_page_is_kept_and_equals_laying_it_out(tmp_path, laid):
     from site_builder.build import render
     from site_builder.engines import native
 
     root = copy_demo(tmp_path / "project")
-    laid: list[str] = []
-    real = native._page
-
-    def page(layout, site, p, order, nav_urls):
-        laid.append(p.dest)
-        return real(layout, site, p, order, nav_urls)
-
-    monkeypatch.setattr(native, "_page", page)
     memo: dict = {}
     site = render(load_project(root, DEMO_DATE))
     first = native.lay_out(site, root, memo)

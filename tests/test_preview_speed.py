@@ -105,17 +105,9 @@ def test_a_listing_that_reads_a_story_is_rendered_again_when_a_story_changes(pre
     assert_folder_is_fresh(root, preview.out_dir)
 
 
-def test_a_story_edit_lays_out_only_its_own_page(tmp_path, monkeypatch):
+def test_a_story_edit_lays_out_only_its_own_page(tmp_path, laid):
     """The engine keeps the layout of every page whose values it was given again unchanged."""
     root = copy_demo(tmp_path / "project")
-    laid: list[str] = []
-    real = native._page
-
-    def page(layout, site, p, order, nav_urls):
-        laid.append(p.dest)
-        return real(layout, site, p, order, nav_urls)
-
-    monkeypatch.setattr(native, "_page", page)
     memo: dict = {"render": {}, "convert": {}}
     from site_builder.render.site import render_values
 
