@@ -212,15 +212,16 @@ class Fork:
                     "本次没有生成任何内容。请再运行一次；仍然超时的话，请加 --debug 运行并把输出交给维护人员。")
             try:
                 ok, value, trace = self._answer.recv()
-                if ok is None:  # a question
-                    self._answered = False
-                    self._answer.send(self._ask(value))
-                    continue
             except (EOFError, OSError):  # it ended (or was killed) without an answer
-                self._proc.join(5)
-                code = self._proc.exitcode
-                memory = "，可能是内存不足" if code == -signal.SIGKILL else ""
-                raise RuntimeError(f"{self._what}意外退出（退出码 {code}{memory}）。") from None
+                raise self._ended() from None
+            if ok is None:  # a question; what answering it raises is raised here
+                self._answered = False
+                answer = self._ask(value)
+                try:
+                    self._answer.send(answer)
+                except OSError:  # it ended meanwhile
+                    raise self._ended() from None
+                continue
             if not ok:
                 error, causes = value
                 for cause in causes:  # the chain as it was raised there (pickling drops it)
@@ -228,6 +229,12 @@ class Fork:
                 error.__cause__ = _Remote(trace)
                 raise value[0]
             return value
+
+    def _ended(self) -> RuntimeError:
+        self._proc.join(5)
+        code = self._proc.exitcode
+        memory = "，可能是内存不足" if code == -signal.SIGKILL else ""
+        return RuntimeError(f"{self._what}意外退出（退出码 {code}{memory}）。")
 
     def stop(self) -> None:
         """Collect it: a fork that answered is given a moment to end, any other is killed."""

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SHIPPED_DATE, assert_built
-from procs import children, ended
+from procs import children, ended, processes
 from sitecopy import FIXTURES, first_difference, tree, tree_state
 
 from site_builder import build
@@ -190,6 +190,22 @@ def test_a_failure_raised_from_a_full_disk_in_the_fork_is_told_as_one(plain, mon
     said = capsys.readouterr().err
     assert "Odd: 示例：无法传回" in said and "Traceback" not in said, said
     assert _staging_left(plain) == []
+
+
+def test_a_failure_of_the_parent_while_the_fork_waits_is_told_as_it_is(plain, monkeypatch,
+                                                                      capsys):
+    """No permission to lock site/: the parent's own error, not the fork's end, is reported,
+    and the waiting fork is stopped."""
+    def refused(target):
+        raise PermissionError(errno.EACCES, "Permission denied", str(target))
+
+    monkeypatch.setattr(build, "lock_site", refused)
+    assert main(["--root", str(plain), "build", *_DATE]) != 0
+    said = capsys.readouterr().err
+    assert "权限" in said and "意外退出" not in said and "Traceback" not in said, said
+    mine = Path("/proc/self/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    forks = [p for p, parent, cmd in processes() if parent == os.getpid() and cmd == mine]
+    assert all(ended(p, 5) for p in forks), forks
 
 
 def test_the_lock_stays_with_the_parent(plain, capsys):
