@@ -139,6 +139,7 @@ def _pages(place: Callable[[], Path | str], root: Path, site_dir: Path,
     if isinstance(staging, str):
         return _Pages(_result(project, False, problems=[staging]))
     label = _label(project, site_dir.resolve())
+    origins = tuple(api_origins(project.settings))
     try:
         site = render(project)  # render
         search = _engine(engine)(project, site, staging, defer_search=True)  # engine
@@ -146,34 +147,26 @@ def _pages(place: Callable[[], Path | str], root: Path, site_dir: Path,
         site = None
         release_memory()  # the pages' values are on disk now
         findings = verify_pages(staging, project.settings.site_url, label, search_folder,
-                                api_origins(project.settings), versioned(CHECKED_PAGES))  # verify
+                                origins, versioned(CHECKED_PAGES))  # verify
     except EngineFailed as e:
         return _Pages(_result(project, False, problems=[str(e)]))
     notices = list(notices)
     gaps = publication_gaps(project.settings.data)
     if gaps:  # a preview may lack them; `site.production: true` refuses (S020)
         notices.append("这是预览版本：正式发布前还须在 settings.yml 中写明"
-                       + "、".join(f"{label}（{setting_names(key)}）" for key, label in gaps)
+                       + "、".join(f"{what}（{setting_names(key)}）" for key, what in gaps)
                        + "，并写上 site.production: true。")
     return _Pages(_result(project, False, findings=at_page_sources(project, label, findings),
                           notices=notices),
-                  search, project.settings.site_url, label, tuple(api_origins(project.settings)))
+                  search, project.settings.site_url, label, origins)
 
 
 def _pages_apart(question, *args) -> _Pages:
     """`_pages` in the fork: the folder is asked of the parent, which holds the lock, and the
     project stays here (the parent gets what it reports)."""
-    pages = _pages(_Question(question), *args)
+    pages = _pages(lambda: question("place"), *args)
     pages.result.project = None
     return pages
-
-
-class _Question:
-    def __init__(self, question) -> None:
-        self.question = question
-
-    def __call__(self) -> Path | str:
-        return self.question("place")
 
 
 class _Place:
