@@ -271,7 +271,7 @@ def test_pre_commit_hook_validates_records():
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     hook = config["repos"][0]["hooks"][0]
     assert config["repos"][0]["repo"] == "local" and hook["pass_filenames"] is False
-    for changed in ("brands/yangcheng-jiazheng.md", "brands/x/logo.png", "evaluations/2025.yml",
+    for changed in ("brands/shili-jiazheng.md", "brands/x/logo.png", "evaluations/2025.yml",
                     "settings.yml"):
         assert re.search(hook["files"], changed), changed
     assert not re.search(hook["files"], "site_builder/cli.py")
