@@ -709,11 +709,13 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
         return opendata.video_data(video_views[(b.slug, video["path"])], address)
 
     data_file("data/brands.json", lambda: opendata.brands_json(brands, url_of, parts, video_of))
-    data_file("data/brands.csv", lambda: opendata.brands_csv(brands, url_of, f"所在{area}"))
+    # made of the brands' fields alone: kept while every summary is the same
+    out.files["data/brands.csv"] = kept("data/brands.csv", world or brands,
+                                        lambda: opendata.brands_csv(brands, url_of, f"所在{area}"))
     feed_news = tuple({"id": n.slug, "title": n.data["title"], "updated": n.data["date"],
                        "summary": n.data["summary"],
                        "url": (site_url + "/" if site_url else "") + news_url(n)} for n in news_items)
-    out.files["feed.xml"] = kept("feed.xml", (brands, news_items), lambda: opendata.atom_feed(
+    out.files["feed.xml"] = kept("feed.xml", world or (brands, news_items), lambda: opendata.atom_feed(
         brands, site["title"], site_url, url_of, "feed.xml", feed_news))
     if news_items:
         public_brand = {b.slug: url_of(b) for b in brands}
@@ -944,5 +946,6 @@ def render_venue_map(project: Project, page, by_district, brands: list[Brand],
         by_area.append((area, len(items), area_brands))
     page(VENUE_MAP + "index.md", "venues_map.md.j2", "场所地图",
          f"{region}劳务品牌文化体验场所分布示意图和场所列表。", svg=svg, marked=marked,
-         has_outline=bool(areas), by_area=by_area, meta=NOINDEX)
+         has_outline=bool(areas), by_area=by_area, meta=NOINDEX,
+         of_records=True, made_of=(key,))  # the map: made of the records and the outline
     return True
