@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from ..project import CHILD_GUARD
 from ..render.theme import prune_search_files
 from . import EngineFailed
-from .foreign import neutralise_file, neutralise_folder
+from .foreign import _TEXT_SUFFIXES, neutralise_file, neutralise_folder
 
 if TYPE_CHECKING:  # the preview's service alone uses the library (8 MB a build need not hold)
     from pagefind.index import PagefindIndex
@@ -133,11 +133,37 @@ def _finish_bundle(bundle_dir: Path, top_only: bool = False) -> None:
     again each time; below lie only its hashed index files (.pf_*), which hold neither, and
     which a walk of thousands took a tenth of a second to pass over."""
     if top_only:
+        prune_search_files(bundle_dir)  # (first: they need not be read)
         for p in sorted(bundle_dir.iterdir()):
-            neutralise_file(p, None)
-    else:
-        neutralise_folder(bundle_dir, None)  # translators' credit links
+            _neutralise_again(p)
+        return
+    neutralise_folder(bundle_dir, None)  # translators' credit links
     prune_search_files(bundle_dir)  # the interfaces no page loads
+
+
+# The preview's service writes the same scripts after every update: what neutralising each text
+# made of it, by its name and text (a few files, each as Pagefind wrote it).
+_NEUTRAL: dict[tuple[str, str], str] = {}
+
+
+def _neutralise_again(path: Path) -> None:
+    """`neutralise_file(path, None)`, the result taken from `_NEUTRAL` for a text seen before."""
+    if path.suffix.lower() not in _TEXT_SUFFIXES:
+        return  # (neutralise_file leaves it as it is)
+    try:
+        text = path.read_text(encoding="utf-8") if path.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        text = None
+    known = _NEUTRAL.get((path.name, text)) if text is not None else None
+    if known is None:
+        neutralise_file(path, None)
+        if text is not None and len(_NEUTRAL) < 64:
+            try:
+                _NEUTRAL[(path.name, text)] = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                pass
+    elif known != text:
+        path.write_text(known, encoding="utf-8")
 
 
 def page_url(dest_uri: str) -> str:

@@ -285,7 +285,7 @@ def source_digest(data: bytes, kind: bytes = b"variant") -> str:
 _PLANS: dict[tuple, tuple[tuple[Picture, dict[str, Path]], tuple[str, ...]]] = {}
 
 
-def make_variants(src: Path, uri_stem: str, cache_root: Path, encoder: Encoder
+def make_variants(src: Path | str, uri_stem: str, cache_root: Path, encoder: Encoder
                   ) -> tuple[Picture, dict[str, Path]]:
     """Plan `src` resized to each width not larger than itself: the picture, and the cached file
     of each variant by its address; `encoder` writes the variants the cache does not hold yet.
@@ -297,6 +297,7 @@ def make_variants(src: Path, uri_stem: str, cache_root: Path, encoder: Encoder
     last = _PLANS.get(key)
     if last is not None and all(known_sealed(t) or sealed_file(Path(t)) for t in last[1]):
         return last[0]
+    src = Path(src)
     data = src.read_bytes()
     digest = source_digest(data)
     with Image.open(io.BytesIO(data)) as im:

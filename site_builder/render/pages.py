@@ -6,6 +6,7 @@ import bisect
 import functools
 import html
 import json
+import os
 import posixpath
 import re
 from collections import OrderedDict
@@ -360,10 +361,11 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
     pictures: dict[tuple[str, str], Picture] = {}
     cache = cache_dir()
     encoder = out.encoder
+    folder_of = os.path.join(project.root, BRANDS_DIR, "")  # paths as text: 2,000 images
     for b in brands:
         for img in brand_images(b):
             stem = img.rsplit(".", 1)[0]
-            pic, files = make_variants(project.root / BRANDS_DIR / b.slug / img,
+            pic, files = make_variants(f"{folder_of}{b.slug}/{img}",
                                        f"{BRANDS_DIR}/{b.slug}/{stem}", cache, encoder)
             pictures[(b.slug, img)] = pic
             out.assets.update(files)
@@ -567,7 +569,7 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
         meta = {"og_type": "article"}
         cover = b.get("media", {}).get("cover") or b.get("media", {}).get("logo")
         shared = share_image(b.name, b.data["category"], site["title"],
-                             project.root / BRANDS_DIR / b.slug / cover["path"] if cover else None,
+                             f"{folder_of}{b.slug}/{cover['path']}" if cover else None,
                              cache, encoder, focus_centering(cover.get("focus") if cover else None))
         if shared is not None:  # drawn with a Chinese font: the name over the cover
             out.assets[f"{BRANDS_DIR}/{b.slug}/share.jpg"] = shared

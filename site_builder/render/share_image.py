@@ -123,7 +123,7 @@ def _draws_chinese(path: str, index: int) -> bool:
     return a[2] > a[0] and b[2] > b[0] and img_a.tobytes() != img_b.tobytes()
 
 
-def share_image(name: str, category: str, site_title: str, cover: Path | None,
+def share_image(name: str, category: str, site_title: str, cover: Path | str | None,
                 cache_root: Path, encoder: Encoder | None = None,
                 centering: tuple[float, float] = (0.5, 0.5)) -> Path | None:
     """A 1200×630 JPEG: the cover darkened at the bottom, the brand's name, category and site;
@@ -144,7 +144,7 @@ def share_image(name: str, category: str, site_title: str, cover: Path | None,
     last = _DRAWN.get(said)
     if last is not None and known_sealed(last):
         return Path(last)
-    data = cover.read_bytes() if cover is not None else b""
+    data = Path(cover).read_bytes() if cover is not None else b""
     key = hashlib.sha256(b"\0".join([_VERSION, name.encode(), category.encode(),
                                      site_title.encode(), data, font[0].encode(),
                                      repr(centering).encode()])).hexdigest()[:20]
