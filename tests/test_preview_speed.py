@@ -214,3 +214,29 @@ def test_the_pages_that_may_link_to_a_removed_file(tmp_path):
     assert linking_pages(tmp_path, pages, ["categories/民生/index.html"]) == {
         "e/index.html", "f/index.html"}
     assert linking_pages(tmp_path, pages, []) == set()
+
+
+def test_the_checks_run_after_the_pages_are_written_and_what_they_raise_is_raised(
+        preview, monkeypatch):
+    """An edit's checks run beside the search index: the update returns with the page on
+    disk, its findings are waited for when read, and a failure of the checks is not lost."""
+    record = preview.root / "brands" / f"{BRAND}.md"
+    edit(record, "把山货卖到全国。", "把山货卖到全国（一改）。")
+    run = preview.update([f"brands/{BRAND}.md"])
+    assert "一改" in (preview.out_dir / "brands" / BRAND / "index.html").read_text(encoding="utf-8")
+    assert run.findings == []
+
+    def broken(*args):
+        raise RuntimeError("示例：检查出错")
+
+    monkeypatch.setattr(Preview, "_check", broken)
+    edit(record, "（一改）", "（二改）")
+    run = preview.update([f"brands/{BRAND}.md"])
+    assert run.ok and f"brands/{BRAND}/index.html" in run.written
+    with pytest.raises(RuntimeError, match="示例：检查出错"):
+        run.findings  # noqa: B018 -- reading it waits for the checks
+    monkeypatch.undo()
+    edit(record, "（二改）", "")
+    assert preview.update([f"brands/{BRAND}.md"]).findings == []
+    assert preview.wait_for_search() is None
+    assert_folder_is_fresh(preview.root, preview.out_dir)
