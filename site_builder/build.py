@@ -20,9 +20,12 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Collection
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
+from html import escape as html_escape
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from .cache import CHECKED_PAGES, KEPT, prune_other_versions, versioned
 from .diagnostics import Diagnostic, has_errors, sort_key
@@ -231,8 +234,9 @@ def at_page_sources(project: Project, label: str, findings: list[Diagnostic]) ->
     reported where the editor wrote it: the file in docs/ and the line of the address."""
     from .render.pages import page_dir_url, page_link
     from .validate.story import _Locator, page_images, page_links
+    from .verify.html import site_path
 
-    by_output = {f"{label}/{page_dir_url(p.uri)}index.html".lstrip("/"): p
+    by_output = {site_path(label, f"{page_dir_url(p.uri)}index.html"): p
                  for p in project.pages if p.published}
     out = []
     for d in findings:
@@ -267,7 +271,7 @@ class PreviewResult:
     problems: list[str] = field(default_factory=list)  # failures that are not record diagnostics
     written: list[str] = field(default_factory=list)  # files written again
     removed: list[str] = field(default_factory=list)  # files no longer part of the site
-    findings: list[Diagnostic] = field(default_factory=list)  # checks of the files written
+    checked: list[Diagnostic] | Future = field(default_factory=list)  # see `findings`
     changed: list[str] = field(default_factory=list)  # the watched files that changed
     seconds: float = 0.0
     search_error: Exception | None = None  # the last run's search index failed
@@ -275,6 +279,14 @@ class PreviewResult:
     @property
     def diagnostics(self) -> list[Diagnostic]:
         return self.project.diagnostics
+
+    @property
+    def findings(self) -> list[Diagnostic]:
+        """The checks of the files written: made while the page is already on disk (and the
+        search index under way), waited for here; what they raised is raised here."""
+        if isinstance(self.checked, Future):
+            self.checked = self.checked.result()
+        return self.checked
 
 
 class Preview:
@@ -294,6 +306,8 @@ class Preview:
         self.search_service = None
         self.search_job = None
         self.built = False  # a run has written a whole site
+        self._checker: ThreadPoolExecutor | None = None  # the checks' thread
+        self._checks: Future | None = None  # the last run's checks
 
     def update(self, changed: Collection[str] | None = None) -> PreviewResult:
         """Run the pipeline for `changed` (the watched files that changed, from the project's
@@ -311,8 +325,9 @@ class Preview:
                                  seconds=time.monotonic() - started)
         try:
             site = render(project, self.memo)  # render
-            # the indexer reads the pages: not while they are written
+            # the indexer and the last run's checks read the pages: not while they are written
             search_error = self._wait_for_search()
+            self._wait_for_checks()
             before = self.written
             try:
                 done, self.written = native.update(site, self.out_dir, project.root, before,
@@ -331,21 +346,30 @@ class Preview:
         whole = not self.built or pages != before.pages  # pages came or went: all indexed again
         self.search_job = self.search_service.update(
             self.out_dir, None if whole else [u for u in done.written if u in pages], len(pages))
-        findings = self._check(project, done.written) if self.built else []
+        findings: list[Diagnostic] | Future = []
+        if self.built and (done.written or done.removed):
+            if self._checker is None:
+                self._checker = ThreadPoolExecutor(1, thread_name_prefix="preview-checks")
+            findings = self._checks = self._checker.submit(
+                self._check, project, done.written, done.removed, pages)
         self.built = True
         return PreviewResult(project, True, [], done.written, done.removed, findings, said,
                              time.monotonic() - started, search_error)
 
-    def _check(self, project: Project, written: list[str]) -> list[Diagnostic]:
-        """The post-build checks of the files an edit wrote (links, resources, leaks): what
-        `site-builder build` would refuse to publish, told while the editor works. Not of the
-        first run's whole site: that would double the time the preview takes to start (11 s
-        of 20 at 300 brands), and `site-builder build` checks it all anyway."""
+    def _check(self, project: Project, written: list[str], removed: list[str] = (),
+               pages: Collection[str] = ()) -> list[Diagnostic]:
+        """The post-build checks of the files an edit wrote (links, resources, leaks), and of
+        the pages that may link to a file it removed (`linking_pages`): what `site-builder
+        build` would refuse to publish, told while the editor works. Not of the first run's
+        whole site: that would double the time the preview takes to start (11 s of 20 at 300
+        brands), and `site-builder build` checks it all anyway."""
         from .verify import check_and_scan
 
-        if not written:
-            return []
         chosen = set(written)
+        if removed:
+            chosen |= linking_pages(self.out_dir, set(pages) - chosen, removed)
+        if not chosen:
+            return []
         label = _label(project, self.out_dir.resolve())
         findings = check_and_scan(self.out_dir, project.settings.site_url, label,
                                   chosen.__contains__, api_origins(project.settings))
@@ -355,17 +379,73 @@ class Preview:
         job, self.search_job = self.search_job, None
         return None if job is None else job.wait()
 
+    def _wait_for_checks(self) -> None:
+        """The last run's checks finished (their result, or what they raised, is the result's)."""
+        checks, self._checks = self._checks, None
+        if checks is not None:
+            wait([checks])
+
     def wait_for_search(self):
         """Wait for the search index of the last run: its error, or None."""
         job = self.search_job
         return None if job is None else job.wait()
 
     def close(self) -> None:
-        """The search index under way finished, its service stopped."""
+        """The search index and the checks under way finished, the search service stopped."""
         self._wait_for_search()
+        self._wait_for_checks()
+        if self._checker is not None:
+            self._checker.shutdown()
+            self._checker = None
         if self.search_service is not None:
             self.search_service.close()
             self.search_service = None
+
+
+def linking_pages(folder: Path, pages: Collection[str], removed: Collection[str]) -> set[str]:
+    """Those of `pages` (in `folder`) that may link to a file in `removed`: a page an edit did
+    not write can still hold a link that the edit broke (a hand-written page or another
+    brand's story naming a brand that is no longer published). A link to `d/name` from a page
+    outside the folder `d` names the folder's last part (and `name`, unless it is a page's
+    index.html); from a page inside `d` it may name nothing but `name` ("../"). Names count as
+    written, escaped for HTML or percent-encoded. The pages found are checked whole, where
+    the checks decide; the others are left out. Reads the pages only when an edit removed
+    something."""
+    inside: list[tuple[str, set[bytes]]] = []  # (folder/, names a page in it must hold)
+    outside: list[tuple[set[bytes], set[bytes]]] = []  # (folder's names, file's names)
+    for uri in removed:
+        folder_of, _, name = uri.rpartition("/")
+        within = folder_of + "/" if folder_of else ""
+        last = _forms(folder_of.rpartition("/")[2]) if folder_of else set()
+        if name == "index.html":  # a page: "d/", "../d/" … or from below, "../"
+            inside.append((within, set()))
+            if last:
+                outside.append((last, set()))
+        else:
+            inside.append((within, _forms(name)))
+            if last:
+                outside.append((last, _forms(name)))
+    top = os.path.join(folder, "")
+    found = set()
+    for rel in pages:
+        try:
+            with open(top + rel, "rb") as f:
+                data = f.read()
+        except OSError:
+            continue  # gone: the checks of the written files list what the folder holds
+        if any(rel.startswith(at) and (not names or any(n in data for n in names))
+               for at, names in inside) or \
+                any(any(n in data for n in where) and (not names or any(n in data for n in names))
+                    for where, names in outside):
+            found.add(rel)
+    return found
+
+
+def _forms(name: str) -> set[bytes]:
+    """`name` as a link may write it: as is, escaped for HTML, percent-encoded (either case)."""
+    return {form.encode("utf-8") for form in (
+        name, html_escape(name), quote(name), quote(name).lower(), quote(name, safe=""),
+        quote(name, safe="").lower())}
 
 
 # What the preview watches, from the project's root (and the docs folder mkdocs.yml names).
@@ -502,13 +582,12 @@ def serve_site(root: Path, host: str, port: int, engine: str = DEFAULT_ENGINE,
                 extra = _docs_dir(root)
             try:
                 result = preview.update(changed)
+                if result.written or result.removed:
+                    server.reload()  # the pages are on disk; their checks may still run
+                report_preview(result, say)
             except Exception as e:  # noqa: BLE001 -- a bug or a broken template: the preview goes on
                 say(f"预览更新失败：{type(e).__name__}: {e}。浏览器中仍是上一次成功生成的站点；"
                     "改正后保存，预览会再试。")
-                continue
-            if result.written or result.removed:
-                server.reload()
-            report_preview(result, say)
     except KeyboardInterrupt:
         pass
     finally:

@@ -444,6 +444,16 @@ def write_sealed(target: Path, data: bytes) -> None:
         pass
 
 
+def known_sealed(name: str) -> bool:
+    """Whether the file at `name` (a path as text) is the very file `sealed_file` last found
+    sealed: one look at its identity, nothing read (False: ask `sealed_file`)."""
+    try:
+        st = os.lstat(name)
+    except OSError:
+        return False
+    return _SEALED.get(name) == _identity(st) and stat.S_ISREG(st.st_mode)
+
+
 def sealed_file(target: Path, check=None) -> bool:
     """Whether `target` is a file this program wrote into the cache (its seal holds) and, when
     `check` is given, `check(bytes)` holds too; anything else is a miss."""

@@ -26,7 +26,7 @@ import PIL
 from markupsafe import Markup, escape
 from PIL import Image, ImageOps, features
 
-from ..cache import cache_dir, sealed_file, write_sealed
+from ..cache import cache_dir, known_sealed, sealed_file, write_sealed
 
 WIDTHS = (320, 640, 1280)
 FALLBACK_WIDTH = 640
@@ -282,20 +282,22 @@ def source_digest(data: bytes, kind: bytes = b"variant") -> str:
 # A live preview plans the same images after every edit: the plan of a file unchanged since
 # (the same file, size, modification and change times: the change time cannot be set back by
 # a copy that keeps the old modification time) whose variants are all in the cache is reused.
-_PLANS: dict[tuple, tuple[Picture, dict[str, Path]]] = {}
+_PLANS: dict[tuple, tuple[tuple[Picture, dict[str, Path]], tuple[str, ...]]] = {}
 
 
-def make_variants(src: Path, uri_stem: str, cache_root: Path, encoder: Encoder
+def make_variants(src: Path | str, uri_stem: str, cache_root: Path, encoder: Encoder
                   ) -> tuple[Picture, dict[str, Path]]:
     """Plan `src` resized to each width not larger than itself: the picture, and the cached file
     of each variant by its address; `encoder` writes the variants the cache does not hold yet.
     Size, orientation and transparency come from the header: no pixels are decoded here."""
-    st = src.stat()
-    key = (str(src), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, uri_stem,
-           str(cache_root))
-    planned = _PLANS.get(key)
-    if planned is not None and all(sealed_file(p) for p in planned[1].values()):
-        return planned
+    name = os.fspath(src)
+    st = os.stat(name)
+    key = (name, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, uri_stem,
+           os.fspath(cache_root))
+    last = _PLANS.get(key)
+    if last is not None and all(known_sealed(t) or sealed_file(Path(t)) for t in last[1]):
+        return last[0]
+    src = Path(src)
     data = src.read_bytes()
     digest = source_digest(data)
     with Image.open(io.BytesIO(data)) as im:
@@ -337,7 +339,7 @@ def make_variants(src: Path, uri_stem: str, cache_root: Path, encoder: Encoder
     if len(_PLANS) > 100_000:
         _PLANS.clear()
         _ORIGINS.clear()
-    _PLANS[key] = planned
+    _PLANS[key] = (planned, tuple(os.fspath(t) for t in files.values()))
     return planned
 
 

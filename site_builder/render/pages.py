@@ -6,6 +6,7 @@ import bisect
 import functools
 import html
 import json
+import os
 import posixpath
 import re
 from collections import OrderedDict
@@ -360,10 +361,11 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
     pictures: dict[tuple[str, str], Picture] = {}
     cache = cache_dir()
     encoder = out.encoder
+    folder_of = os.path.join(project.root, BRANDS_DIR, "")  # paths as text: 2,000 images
     for b in brands:
         for img in brand_images(b):
             stem = img.rsplit(".", 1)[0]
-            pic, files = make_variants(project.root / BRANDS_DIR / b.slug / img,
+            pic, files = make_variants(f"{folder_of}{b.slug}/{img}",
                                        f"{BRANDS_DIR}/{b.slug}/{stem}", cache, encoder)
             pictures[(b.slug, img)] = pic
             out.assets.update(files)
@@ -464,7 +466,34 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
         world = content_hash(repr(([summary(b) for b in brands], records)))
         whole_world = content_hash(repr((brands, records)))
 
-    def page(uri: str, template: str, title: str, description: str, **extra) -> None:
+    def by_summaries(name: str, make):
+        """`make()`, a value made of the brands' fields (not their stories) and the shared
+        values alone; in a live preview what it made last time while these are the same."""
+        if memo is None:
+            return make()
+        last = memo.get(("by summaries", name))
+        if last is None or last[0] != (shared_key, world):
+            last = memo[("by summaries", name)] = ((shared_key, world), make())
+        return last[1]
+
+    def page(uri: str, template: str, title: str, description: str,
+             record: Brand | None = None, made_of: tuple = (), of_records: bool = False,
+             **extra) -> None:
+        """`record`: the brand whose page this is (its own page, its people's), or
+        `of_records`: a page whose values are made of the brands' fields, the news and the
+        rounds alone (a listing). With a memo, such a page is kept without its values being
+        keyed when that record, every brand's summary (their whole records when a template
+        may read a story), the shared values, the page's own words and `made_of` (what else
+        its values were made from) are the same as when it was last rendered."""
+        fast = memo is not None and (record is not None or of_records)
+        if fast:
+            same = (shared_key, record.fingerprint if record is not None else None, template,
+                    title, description, made_of, frozenset(extra))
+            last = memo.get(uri)
+            if last is not None and len(last) > 2 and last[2] == same \
+                    and last[3] == _world_of(template, extra, record):
+                out.pages[uri] = last[1]
+                return
         depth = uri.count("/")
         ctx = common | extra | {"base": "../" * depth, "page_uri": uri}
         page_meta = {"title": head_text(title), "description": head_text(description)}
@@ -490,7 +519,21 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
                 return
         out.pages[uri] = page_source(page_meta, env.get_template(template).render(**ctx))
         if key is not None:
-            memo[uri] = (key, out.pages[uri])
+            memo[uri] = (key, out.pages[uri]) if not fast else \
+                (key, out.pages[uri], same, _world_of(template, extra, record))
+
+    def _world_of(template: str, extra: dict, record: Brand | None) -> str:
+        """What a record's page reads of the other records: their summaries (`world`), or
+        their whole records when its templates may read a story other than this record's."""
+        given = ("reads", template, frozenset(extra), shared_key)
+        if given not in memo:
+            memo[given] = (_reads_only_given(env, template, set(extra)),
+                           _reads_story(env, template))
+        story = memo[given][1]
+        if isinstance(story, frozenset):
+            story = any(n not in extra or (isinstance(extra[n], Brand) and extra[n] is not record)
+                        for n in story)
+        return whole_world if story else world
 
     def listing(at: str, template: str, title: str, description: str, items: list,
                 **extra) -> None:
@@ -501,14 +544,14 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
         for n, chunk in enumerate(chunks, 1):
             pager = Pager(at, n, len(chunks))
             page(pager.url(n) + "index.md", template,
-                 title if n == 1 else f"{title}（第 {n} 页）", description,
+                 title if n == 1 else f"{title}（第 {n} 页）", description, of_records=True,
                  items=chunk, total=len(items), paging=pager,
                  meta=meta if n == 1 else meta | NOINDEX, **extra)
 
     region = settings["region"]["name"]
     latest = public_rounds(project.evaluations)[:3]
     report = progress_report(progress, project.build_date, settings["region"]["short_name"])
-    page("index.md", "home.md.j2", site["title"], site["description"],
+    page("index.md", "home.md.j2", site["title"], site["description"], of_records=True,
          featured=featured_brands(brands, vocab["levels"]), latest_rounds=latest, report=report,
          round_url=round_url, brand_by_slug={b.slug: b for b in brands}, meta=NOINDEX)
     filters = [(k, v, lab.replace("{area}", area), short.replace("{area}", area))
@@ -518,7 +561,7 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
          f"{region}劳务品牌名录：按{joined([f[3] for f in filters])}"
          + ("浏览。" if summarised else "筛选。"),
          by_category=groups["categories"], filters=filters, summarised=summarised,
-         preview=PREVIEW, meta=NOINDEX)
+         preview=PREVIEW, meta=NOINDEX, of_records=True)
     related = related_index(brands)
     honours = brand_honours(project.evaluations)  # selection rounds (evaluation_pages.py)
     for b in brands:
@@ -526,7 +569,7 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
         meta = {"og_type": "article"}
         cover = b.get("media", {}).get("cover") or b.get("media", {}).get("logo")
         shared = share_image(b.name, b.data["category"], site["title"],
-                             project.root / BRANDS_DIR / b.slug / cover["path"] if cover else None,
+                             f"{folder_of}{b.slug}/{cover['path']}" if cover else None,
                              cache, encoder, focus_centering(cover.get("focus") if cover else None))
         if shared is not None:  # drawn with a Chinese font: the name over the cover
             out.assets[f"{BRANDS_DIR}/{b.slug}/share.jpg"] = shared
@@ -552,7 +595,7 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
                 poster = f"{BRANDS_DIR}/{b.slug}/{POSTER_FILE}"
                 out.assets[poster] = drawn
         page(f"{BRANDS_DIR}/{b.slug}/index.md", "brand.md.j2", b.name, b.data["summary"],
-             brand=b, related=related_brands(b, related), meta=meta, poster=poster,
+             record=b, made_of=(poster, shared is None), brand=b, related=related_brands(b, related), meta=meta, poster=poster,
              share_name=b.name, share_line=b.data["summary"], share_file=b.slug,
              story=Markup(story_html(b.body)),  # sanitised (safety.py); the body is never raw
              honours=honours.get(b.slug, []), brand_news=news_by_brand.get(b.slug, []))
@@ -561,7 +604,7 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
     by_role = group_people_by_role(people, vocab["person_roles"])
     page("people/index.md", "people.md.j2", "典型人物",
          f"{region}劳务品牌的{words['roles_text']}。", by_role=by_role, preview=PREVIEW,
-         meta=NOINDEX)
+         meta=NOINDEX, of_records=True)
     for role, items in by_role.items():  # a role with more people than the summary shows
         if len(items) > PREVIEW:
             listing(f"people/{role}", "people_role.md.j2", role,
@@ -583,14 +626,16 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
                 out.assets[poster] = drawn
         page(url + "index.md", "person.md.j2", p["name"],
              f"{b.name}的{p['role']}{p['name']}" + (f"，{p['title']}" if p.get("title") else "") + "。",
-             p=p, brand=b, items=news_by_person.get(ref, []) if ref else [], poster=poster,
+             record=b, made_of=(poster, ref), p=p, brand=b,
+             items=news_by_person.get(ref, []) if ref else [], poster=poster,
              share_name=p["name"], share_line=line, share_file=f"{b.slug}-{url.rstrip('/').rsplit('/', 1)[-1]}")
     render_news(project, page, out.files, news_items, brands, page_of_person, site_url)
     by_district = group_venues(venues, vocab["districts"], vocab["venue_types"])
     has_map = render_venue_map(project, page, by_district, brands, memo)
     page("venues/index.md", "venues.md.j2", "文化体验",
          f"{region}劳务品牌的{words['venues_text']}。", by_district=by_district,
-         preview=PREVIEW, meta=NOINDEX, venue_map=has_map)
+         preview=PREVIEW, meta=NOINDEX, venue_map=has_map, of_records=True,
+         made_of=(has_map,))
     for district, types in by_district.items():
         flat = [(t, v, b) for t, items in types.items() for v, b in items]
         if len(flat) > PREVIEW:
@@ -599,7 +644,8 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
                     district=district, meta=NOINDEX)
     for key, vname, folder, label in taxa:
         page(f"{folder}/index.md", "taxonomy_index.md.j2", f"按{label}浏览",
-             f"{region}劳务品牌按{label}分类。", folder=folder, label=label, key=key, meta=NOINDEX)
+             f"{region}劳务品牌按{label}分类。", folder=folder, label=label, key=key, meta=NOINDEX,
+             of_records=True)
         for value, items in groups[folder].items():
             if not items:  # a value no brand has: no page (nothing links to one)
                 continue
@@ -607,12 +653,12 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
                     f"{region}{label}“{value}”的劳务品牌，共 {len(items)} 个。", items,
                     folder=folder, label=label, value=value)
     page("stats/index.md", "stats.md.j2", "数据统计", f"{region}劳务品牌的分类统计与关键数据汇总。",
-         figure_sums=stats.figure_sums(brands, settings.additive_units,
-                                       settings.non_additive_words, figure_date),
+         figure_sums=by_summaries("figure sums", lambda: stats.figure_sums(
+             brands, settings.additive_units, settings.non_additive_words, figure_date)),
          stat_facets=[(k, v, lab.replace("{area}", area)) for k, v, lab in STAT_FACETS if vocab[v]],
-         meta=NOINDEX)
+         meta=NOINDEX, of_records=True)
     page("policy/index.md", "policy.md.j2", "政策解读",
-         f"{region}劳务品牌建设{words['policy_kind']}要点解读。")
+         f"{region}劳务品牌建设{words['policy_kind']}要点解读。", of_records=True)
     figures = [(f, b) for b in brands for f in b.get("figures", [])]
     page("about/index.md", "about.md.j2", "关于本站", f"关于{site['title']}：内容来源、更新方式和开放数据。",
          figure_count=len(figures),
@@ -622,9 +668,10 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
                             + (["评选结果"] if latest else [])),
          rounds_conferred=bool(settings.levels_by(BY_ROUNDS)),
          people_by_report=any(not p.get("consent") for p, _ in people),
-         has_news=bool(news_items), has_events=any(n.is_event for n in news_items))
+         has_news=bool(news_items), has_events=any(n.is_event for n in news_items),
+         of_records=True)
     page("search/index.md", "search.md.j2", "搜索", f"搜索{region}劳务品牌、人物和场所。",
-         meta=NOINDEX)
+         meta=NOINDEX, of_records=True)
     render_rounds(project, page, out.files)  # selection rounds: index, round pages, results files
     # Sections with nothing in them keep their page (an old link still works) but get no tab.
     out.theme["hidden_sections"] = [name for name, empty in (
@@ -664,11 +711,13 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
         return opendata.video_data(video_views[(b.slug, video["path"])], address)
 
     data_file("data/brands.json", lambda: opendata.brands_json(brands, url_of, parts, video_of))
-    data_file("data/brands.csv", lambda: opendata.brands_csv(brands, url_of, f"所在{area}"))
+    # made of the brands' fields alone: kept while every summary is the same
+    out.files["data/brands.csv"] = kept("data/brands.csv", world or brands,
+                                        lambda: opendata.brands_csv(brands, url_of, f"所在{area}"))
     feed_news = tuple({"id": n.slug, "title": n.data["title"], "updated": n.data["date"],
                        "summary": n.data["summary"],
                        "url": (site_url + "/" if site_url else "") + news_url(n)} for n in news_items)
-    out.files["feed.xml"] = kept("feed.xml", (brands, news_items), lambda: opendata.atom_feed(
+    out.files["feed.xml"] = kept("feed.xml", world or (brands, news_items), lambda: opendata.atom_feed(
         brands, site["title"], site_url, url_of, "feed.xml", feed_news))
     if news_items:
         public_brand = {b.slug: url_of(b) for b in brands}
@@ -899,5 +948,6 @@ def render_venue_map(project: Project, page, by_district, brands: list[Brand],
         by_area.append((area, len(items), area_brands))
     page(VENUE_MAP + "index.md", "venues_map.md.j2", "场所地图",
          f"{region}劳务品牌文化体验场所分布示意图和场所列表。", svg=svg, marked=marked,
-         has_outline=bool(areas), by_area=by_area, meta=NOINDEX)
+         has_outline=bool(areas), by_area=by_area, meta=NOINDEX,
+         of_records=True, made_of=(key,))  # the map: made of the records and the outline
     return True

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from ..cache import write_atomic
+from ..cache import known_sealed, write_atomic
 from .images import Encoder
 
 SIZE = (1200, 630)
@@ -123,7 +123,7 @@ def _draws_chinese(path: str, index: int) -> bool:
     return a[2] > a[0] and b[2] > b[0] and img_a.tobytes() != img_b.tobytes()
 
 
-def share_image(name: str, category: str, site_title: str, cover: Path | None,
+def share_image(name: str, category: str, site_title: str, cover: Path | str | None,
                 cache_root: Path, encoder: Encoder | None = None,
                 centering: tuple[float, float] = (0.5, 0.5)) -> Path | None:
     """A 1200×630 JPEG: the cover darkened at the bottom, the brand's name, category and site;
@@ -132,7 +132,19 @@ def share_image(name: str, category: str, site_title: str, cover: Path | None,
     font = find_cjk_font()
     if font is None:
         return None
-    data = cover.read_bytes() if cover is not None else b""
+    # a live preview draws the same pictures after every edit: the file named last time for
+    # the same words and the same cover file (its size, modification and change times), while
+    # the cache still holds it as written, without reading the cover again
+    if cover is not None:
+        st = os.stat(cover)
+        seen = (os.fspath(cover), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    else:
+        seen = None
+    said = (name, category, site_title, seen, font[0], centering, os.fspath(cache_root))
+    last = _DRAWN.get(said)
+    if last is not None and known_sealed(last):
+        return Path(last)
+    data = Path(cover).read_bytes() if cover is not None else b""
     key = hashlib.sha256(b"\0".join([_VERSION, name.encode(), category.encode(),
                                      site_title.encode(), data, font[0].encode(),
                                      repr(centering).encode()])).hexdigest()[:20]
@@ -145,7 +157,13 @@ def share_image(name: str, category: str, site_title: str, cover: Path | None,
         encoder.write([target], draw)
     elif not target.is_file():
         write_atomic(target, draw()[0])
+    if len(_DRAWN) > 100_000:
+        _DRAWN.clear()
+    _DRAWN[said] = os.fspath(target)
     return target
+
+
+_DRAWN: dict[tuple, str] = {}  # `share_image`'s files, by what they were drawn from
 
 
 @functools.lru_cache(maxsize=1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import html.parser
+import operator
 import os
 import re
 from html import unescape
@@ -185,30 +186,44 @@ def walk(root: Path) -> list[tuple[str, str]]:
     is_symlink/is_file looked three times: at 40,000 files, a second of every check of a whole
     site."""
     out: list[tuple[str, str]] = []
-    todo = [("", os.fspath(root))]
+    # Paths sort by their parts: a folder's entries by name, each folder's own entries right
+    # after it, before its next sibling ("a", "a/x", "a-b"). So each folder's listing is sorted
+    # and a folder is entered where it is listed, not the whole list sorted by split paths at
+    # the end (two thirds of a preview update's walk of 20,000 files).
+    todo = [(iter(_listing(os.fspath(root))), "")]
     while todo:
-        rel, folder = todo.pop()
-        try:
-            with os.scandir(folder) as entries:
-                listed = list(entries)
-        except OSError as e:
-            if e.errno in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
-                continue  # gone meanwhile, as rglob leaves it
-            raise
-        for entry in listed:
-            name = rel + entry.name
-            if entry.is_symlink():
-                kind = "link"
-            elif entry.is_dir(follow_symlinks=False):
-                kind = "dir"
-                todo.append((name + "/", entry.path))
-            elif entry.is_file(follow_symlinks=False):
-                kind = "file"
-            else:
-                kind = "other"
-            out.append((name, kind))
-    out.sort(key=lambda item: item[0].split("/"))  # as paths sort: by their parts
+        entries, rel = todo[-1]
+        entry = next(entries, None)
+        if entry is None:
+            todo.pop()
+            continue
+        name = rel + entry.name
+        if entry.is_symlink():
+            out.append((name, "link"))
+        elif entry.is_dir(follow_symlinks=False):
+            out.append((name, "dir"))
+            todo.append((iter(_listing(entry.path)), name + "/"))
+        elif entry.is_file(follow_symlinks=False):
+            out.append((name, "file"))
+        else:
+            out.append((name, "other"))
     return out
+
+
+def _listing(folder: str) -> list[os.DirEntry]:
+    """A folder's entries sorted by name; none when it is gone meanwhile (as rglob leaves it)."""
+    try:
+        with os.scandir(folder) as entries:
+            listed = list(entries)
+    except OSError as e:
+        if e.errno in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
+            return []
+        raise
+    listed.sort(key=_NAME)
+    return listed
+
+
+_NAME = operator.attrgetter("name")
 
 
 # -- the fast reading of a page ----------------------------------------------------------------
