@@ -732,13 +732,13 @@ def check_front_matter_pii(root: MappingNode, rep: Reporter, phones: bool = True
     made only when there is something to report and no counted value passes on its own. The
     findings and their order are those of reading each value (tests/test_validate_speed_pii.py
     compares the two)."""
-    values: list[tuple[ScalarNode, str, bool, bool]] = []
-    _collect_scalars(root, "", True, False, values)
+    values: list[tuple[ScalarNode, str, str | int | None, bool, bool]] = []
+    _collect_scalars(root, "", True, values)
     hint, paren = _texts_with_hints(["" if phone else node.value
-                                     for node, _, _, phone in values])
+                                     for node, _, _, _, phone in values])
     found = []  # (value's index, what to report) in document order
     counted_hit = False
-    for i, (node, where, counted, phone) in enumerate(values):
+    for i, (node, parent, key, counted, phone) in enumerate(values):
         if phone:
             if node.value:
                 digits = _phone_field_mobile(node.value)
@@ -748,6 +748,7 @@ def check_front_matter_pii(root: MappingNode, rep: Reporter, phones: bool = True
             counted_hit = counted_hit or counted
             # A number field holds quantities or coordinates, never a phone number by design;
             # a personal number written there is published all the same (as a JSON number).
+            where = _where(parent, key)
             public = _NO_PHONE_CHECK.fullmatch(where) or _NUMBER_FIELDS.fullmatch(where)
             matches = find_pii(node.value, phones=phones and not public)
             if matches:
@@ -756,11 +757,12 @@ def check_front_matter_pii(root: MappingNode, rep: Reporter, phones: bool = True
         return
     if not counted_hit:  # the phone fields' own hints, left out of the join
         counted_hit = any(counted and _may_hold_number(node.value)
-                          for node, _, counted, phone in values if phone)
+                          for node, _, _, counted, phone in values if phone)
     if not counted_hit and not might_hold_numbers(_scalars(root)):
         return
     for i, what in found:
-        node, where, _, _ = values[i]
+        node, parent, key, _, _ = values[i]
+        where = _where(parent, key)
         if isinstance(what, str):
             code, msg = _PII_TEXT["mobile"]
             rep.at_node(node, code, where, msg.format(m=mask(what)))
@@ -778,25 +780,42 @@ def _may_hold_number(text: str) -> bool:
     return bool(_HINT_AT_GROUP.search(norm) or _PAREN_LANDLINE.search(norm))
 
 
-def _collect_scalars(node: Node, where: str, counted: bool, phone: bool,
-                     out: list[tuple[ScalarNode, str, bool, bool]]) -> None:
-    """Every text value under `node` with its field, in document order; whether `_scalars`
-    counts it (not under a `phone` key whose digits cannot be a mobile number); whether it is a
-    phone field (`_PHONE_FIELDS`; a field ends in its key, so only a key ending in "phone" can
-    make one)."""
-    if isinstance(node, ScalarNode):
-        out.append((node, where, counted, phone))
-    elif isinstance(node, MappingNode):
+def _collect_scalars(node: Node, where: str, counted: bool,
+                     out: list[tuple[ScalarNode, str, str | int | None, bool, bool]]) -> None:
+    """Every text value under `node`, in document order, as (node, the field of its parent, its
+    key or index, counted, phone): its field is `_where(parent, key)`, made only when needed;
+    whether `_scalars` counts it (not under a `phone` key whose digits cannot be a mobile
+    number); whether it is a phone field (`_PHONE_FIELDS`; a field ends in its key, so only a
+    key ending in "phone" can make one). A scalar child is taken here, without a call of its own:
+    this walk meets every value of every record."""
+    if isinstance(node, MappingNode):
+        prefix = f"{where}." if where else ""
         for k, v in node.value:
             key = k.value if isinstance(k, ScalarNode) else "?"
             inner = counted and (k.value != "phone" or
                                  _MAYBE_MOBILE.match(_digits_of(str(v.value))) is not None)
-            child = f"{where}.{key}" if where else key
-            _collect_scalars(v, child, inner, key.endswith("phone") and
-                             _PHONE_FIELDS.fullmatch(child) is not None, out)
+            if isinstance(v, ScalarNode):
+                out.append((v, where, key, inner, key.endswith("phone") and
+                            _PHONE_FIELDS.fullmatch(prefix + key) is not None))
+            else:
+                _collect_scalars(v, prefix + key, inner, out)
     elif isinstance(node, SequenceNode):
         for i, item in enumerate(node.value):
-            _collect_scalars(item, f"{where}[{i}]", counted, False, out)
+            if isinstance(item, ScalarNode):
+                out.append((item, where, i, counted, False))
+            else:
+                _collect_scalars(item, f"{where}[{i}]", counted, out)
+    elif isinstance(node, ScalarNode):
+        out.append((node, where, None, counted, False))
+
+
+def _where(parent: str, key: str | int | None) -> str:
+    """The field of a value `_collect_scalars` found: its parent's field and its key or index."""
+    if key is None:
+        return parent
+    if isinstance(key, int):
+        return f"{parent}[{key}]"
+    return f"{parent}.{key}" if parent else key
 
 
 # Joins the values for `_texts_with_hints`: a letter, which neither `_HINT` nor
