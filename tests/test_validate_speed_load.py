@@ -3,6 +3,8 @@
 - The full-width-colon check (Y005) is tried only at the start of lines holding "：": the same
   matches as the pattern over the whole text, on generated texts;
 - the leading-tab check (Y006) is skipped for a text without a tab: nothing to find;
+- the closing `---` and document markers are looked for only at lines beginning `---` or
+  `...`: the same matches as the patterns over the whole text;
 - the composer's resolver hooks are builtins that do nothing, as BaseResolver's do without path
   resolvers: the same node trees (kinds, tags, values, styles, positions) as with them;
 and both checks still report what they reported (both directions).
@@ -87,3 +89,34 @@ def test_the_composer_builds_the_same_trees():
         texts.append(record.split("\n---\n", 1)[0][len("---\n"):])
     for text in texts:
         assert _tree(fm._StrictLoader, text) == _tree(_WithResolverHooks, text), text
+
+
+def test_markers_are_found_where_the_patterns_find_them():
+    """The closing `---` and a document marker inside the front matter are looked for only at
+    the starts of lines beginning `---` or `...` (`search_at_line_starts`): the same match as
+    the patterns' own search over the whole text, on generated texts, found and not found."""
+    rng = random.Random(9)
+    pieces = ["---", "...", "--", "..", "-", ".", " ", "\t", "\n", "a", "示例", "--- x", "...\n",
+              "\n---\n", "\r", "name: 示例", "----"]
+    found = 0
+    for _ in range(30000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        for pattern, heads in ((fm._CLOSING, ("---",)), (fm._DOCUMENT_MARKER, ("---", "..."))):
+            old = pattern.search(text)
+            new = fm.search_at_line_starts(pattern, text, heads)
+            assert (new and (new.span(), new.groups())) == (old and (old.span(), old.groups())), \
+                (repr(text), pattern.pattern)
+            found += old is not None
+    assert 10000 < found < 55000
+
+
+def test_unclosed_and_early_markers_are_still_reported():
+    rep = Reporter("brands/shili.md")
+    assert fm.read_document("brands/shili.md", "---\nname: 示例\n".encode(), rep) is None
+    assert [(d.code, d.line) for d in rep.items] == [("Y004", 1)]
+    rep = Reporter("brands/shili.md")
+    doc = fm.read_document("brands/shili.md", "---\nname: 示例\n...\nslug: x\n---\n正文\n".encode(), rep)
+    assert doc.root is None and [(d.code, d.line) for d in rep.items] == [("Y014", 3)]
+    rep = Reporter("brands/shili.md")
+    doc = fm.read_document("brands/shili.md", "---\nname: 示例\n---  \n虚构的正文。\n".encode(), rep)
+    assert doc.root is not None and rep.items == [] and doc.body == "虚构的正文。\n" and doc.body_line == 4

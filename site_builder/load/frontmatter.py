@@ -20,6 +20,7 @@ from ..schema.fields import STR_TAG, Rejected, kind_of
 from ..schema.page import PAGE
 from ..schema.round import ROUND
 from ..text import CONTROL_CHARS, FORMAT_CHARS, clip
+from .firsttest import format_char
 
 try:  # libyaml's parser; pure-Python fallback keeps the same behaviour, only slower
     from yaml import CBaseLoader as _Loader
@@ -81,7 +82,7 @@ def read_document(path: str, data: bytes, rep: Reporter) -> Document | None:
                 f"“{clip(first_line)}”；提示：在文件开头加一行 `---`，"
                 "写完字段后再加一行 `---`。", 1)
         return None
-    m = _CLOSING.search(rest)
+    m = search_at_line_starts(_CLOSING, rest, ("---",))
     if m is None:
         rep.add(Code.Y004, "-", "front matter 以第 1 行的 `---` 开始，但没有找到结束的 `---`", 1,
                 hint="")
@@ -110,8 +111,30 @@ _DOCUMENT_MARKER = re.compile(r"^(---|\.\.\.)(?:[ \t]|$)", re.MULTILINE)
 
 def _document_separator(fm_text: str) -> tuple[int, str] | None:
     """(line within the front matter, marker) of the first document marker, if any."""
-    m = _DOCUMENT_MARKER.search(fm_text)
+    m = search_at_line_starts(_DOCUMENT_MARKER, fm_text, ("---", "..."))
     return (fm_text.count("\n", 0, m.start()) + 1, m.group(1)) if m else None
+
+
+def search_at_line_starts(pattern: re.Pattern, text: str, heads: tuple[str, ...]) -> re.Match | None:
+    """`pattern.search(text)` for a MULTILINE pattern that can match only at the start of a line
+    beginning with one of `heads`: tried only there (found by `str.find`), not at every
+    character of the text."""
+    best = None
+    for head in heads:
+        at = 0 if text.startswith(head) else _next_line_start(text, head, 0)
+        while at is not None and (best is None or at < best.start()):
+            m = pattern.match(text, at)
+            if m is not None:
+                best = m
+                break
+            at = _next_line_start(text, head, at)
+    return best
+
+
+def _next_line_start(text: str, head: str, at: int) -> int | None:
+    """Where the first line after position `at` that begins with `head` starts, if any."""
+    i = text.find("\n" + head, at)
+    return None if i < 0 else i + 1
 
 
 _SECOND_FRONT_MATTER = re.compile(r"(?:[ \t]*\n)*(---)[ \t]*(?:\n|$)")
@@ -231,7 +254,7 @@ def parse_yaml(fm_text: str, rep: Reporter) -> MappingNode | None:
         return None
     if not check_tree(root, rep, 1, set() if "*" in fm_text else None):
         return None
-    if "\\" in fm_text or FORMAT_CHARS.search(fm_text):  # escapes, or invisible characters
+    if "\\" in fm_text or format_char(fm_text):  # escapes, or invisible characters
         check_hidden_characters(root, rep)
     return root
 

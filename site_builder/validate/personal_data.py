@@ -21,6 +21,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..diagnostics.codes import Code
 from ..diagnostics.report import Reporter
+from ..load.firsttest import first_test, format_char
 from ..text import FORMAT_CHARS, is_calendar_date
 
 # -- normalisation ------------------------------------------------------------------------------
@@ -66,23 +67,9 @@ _LOOK_BACK = 40  # how far back a run of digits before Chinese numerals is read
 _FOREIGN_DIGIT = re.compile(rf"[^\D0-9]|[{OTHER_DIGITS}]")
 
 
-def _maybe_foreign_digit() -> re.Pattern:
-    """A cheaper first test for `_FOREIGN_DIGIT`: one negated class of the characters of the
-    Basic Multilingual Plane that it does not match (worked out here, from the running Python's
-    Unicode data), so every character it can match, and every character beyond that plane, is
-    caught by one table look-up; it holds nothing outside `_FOREIGN_DIGIT` but those."""
-    plane = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
-    digits = sorted({ord(m.group()) for m in _FOREIGN_DIGIT.finditer(plane)})
-    ranges, start = [], 0
-    for c in digits:
-        if c > start:
-            ranges.append((start, c - 1))
-        start = c + 1
-    ranges.append((start, 0xFFFF))
-    return re.compile("[^" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]")
-
-
-_MAYBE_FOREIGN_DIGIT = _maybe_foreign_digit()
+# A cheaper first test for `_FOREIGN_DIGIT` (load/firsttest.py): every character it can match,
+# and every character beyond the Basic Multilingual Plane, by one table look-up.
+_MAYBE_FOREIGN_DIGIT = first_test(_FOREIGN_DIGIT)
 
 
 def _digit(m: re.Match) -> str:
@@ -95,7 +82,7 @@ def normalise(text: str) -> str:
     """`text` with every digit as an ASCII digit and every invisible character as U+200B, of the
     same length: offsets into the result are offsets into `text`."""
     out = _FOREIGN_DIGIT.sub(_digit, text) if _MAYBE_FOREIGN_DIGIT.search(text) else text
-    if FORMAT_CHARS.search(out):
+    if format_char(out):
         out = FORMAT_CHARS.sub(_INVISIBLE, out)
     if _CN_ANY.search(out):
         out = _chinese_numerals(out)
