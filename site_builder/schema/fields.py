@@ -494,6 +494,7 @@ class Obj(Spec):
         rejected: set[str] = set()
         prefix = f"{where}." if where else ""
         fields = self.fields
+        required, plain_texts = self._worked_out()
         for k, v in node.value:
             # a key that is plain text (exactly a ScalarNode: not a Rejected alias) and a value
             # that is no alias need neither test below: nearly every pair of every record
@@ -509,6 +510,15 @@ class Obj(Spec):
                     continue
             key = k.value
             spec = fields.get(key)
+            plain = plain_texts.get(key)
+            if plain is not None and v.__class__ is ScalarNode:
+                # a plain text field within its limit: what `Text.check` gives, without a call
+                text = v.value
+                if text and len(text) <= plain[0] and (plain[1] or "\n" not in text):
+                    if ctx.values is not None:
+                        ctx.values[id(v)] = text
+                    out[key] = text
+                    continue
             if spec is None:
                 hint = suggest(key, list(self.fields), labels={n: s.label for n, s in self.fields.items()})
                 known = "、".join(self.fields)
@@ -529,19 +539,25 @@ class Obj(Spec):
                 ok = False
             else:
                 out[key] = val
-        for key, spec in self._required():
+        for key, spec in required:
             if key not in out and key not in rejected and not _reported_under(ctx, prefix + key):
                 self.report_missing(node, ctx, prefix + key, spec, where)
                 ok = False
         return out if ok else INVALID
 
-    def _required(self) -> tuple[tuple[str, Spec], ...]:
-        """The required fields, in declaration order: worked out once for this `fields`."""
-        kept = self.__dict__.get("_required_fields")
+    def _worked_out(self) -> tuple[tuple[tuple[str, Spec], ...], dict[str, tuple[float, bool]]]:
+        """The required fields, in declaration order, and the fields checked as `Text` checks
+        them with no pattern: key -> (their length limit, whether they may hold line breaks);
+        a value of one of these within the limit and on one line (when it must be) is valid as
+        written. Worked out once for this `fields` (again if it is replaced)."""
+        kept = self.__dict__.get("_worked_out_fields")
         if kept is None or kept[0] is not self.fields or kept[1] != len(self.fields):
-            kept = (self.fields, len(self.fields),
-                    tuple((k, s) for k, s in self.fields.items() if s.required))
-            self.__dict__["_required_fields"] = kept
+            required = tuple((k, s) for k, s in self.fields.items() if s.required)
+            plain = {k: (float("inf") if s.max_len is None else s.max_len, s.multiline)
+                     for k, s in self.fields.items()
+                     if isinstance(s, Text) and type(s).check is Text.check and not s.pattern}
+            kept = (self.fields, len(self.fields), (required, plain))
+            self.__dict__["_worked_out_fields"] = kept
         return kept[2]
 
     def report_missing(self, node, ctx, where_key, spec, where):
