@@ -331,8 +331,24 @@ def check_tree(node: Node, rep: Reporter, depth: int, seen_nodes: set[int] | Non
         _too_deep(node, rep)
         return False
     inner = depth + 1
-    if isinstance(node, MappingNode):
+    if isinstance(node, MappingNode) and inner <= MAX_DEPTH and seen_nodes is None:
+        # The common case, the same walk: no alias to replace, and a scalar child needs nothing
+        # (it is not too deep), so only the duplicate keys and the nested nodes are looked at.
         seen: dict[str, Node] = {}
+        for k, v in node.value:
+            if k.__class__ is ScalarNode:
+                if k.value in seen:
+                    first = seen[k.value].start_mark.line + 1 + rep.line_offset
+                    rep.at_node(k, Code.Y008, k.value, f"字段“{k.value}”重复出现（第 {first} 行已写过）；"
+                                "提示：删去其中一处。")
+                else:
+                    seen[k.value] = k
+            elif not isinstance(k, ScalarNode) and not check_tree(k, rep, inner, None):
+                return False
+            if not isinstance(v, ScalarNode) and not check_tree(v, rep, inner, None):
+                return False
+    elif isinstance(node, MappingNode):
+        seen = {}
         pairs = node.value
         for i, (k, v) in enumerate(pairs):
             if seen_nodes is not None:
