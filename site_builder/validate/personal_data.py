@@ -293,8 +293,10 @@ _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
                          + "".join(chr(c) for c in range(0xFF41, 0xFF5B)))
 
 # A UUID: its groups may hold digits alone ("…a77c-1390-5551-8191-c29a…").
-_UUID = re.compile(r"(?<![0-9A-Za-z])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}"
-                   r"-[0-9A-Fa-f]{12}(?![0-9A-Za-z])")
+# Its first character comes first, then the test that no letter or digit stands before it: the
+# search skips by table to the characters that can start one.
+_UUID = re.compile(r"[0-9A-Fa-f](?<![0-9A-Za-z][0-9A-Fa-f])[0-9A-Fa-f]{7}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}"
+                   r"-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![0-9A-Za-z])")
 
 
 # What a browser shows as one space: a run of spaces, tabs and (within a paragraph) one line break.
