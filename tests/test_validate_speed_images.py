@@ -6,20 +6,29 @@ replaced is kept below (`_old_image_problem`, as it stood); both judge the same 
 of every kind — real, a link, behind a linked parent — holding files, links to files inside and
 outside, links to folders, folders named like images and missing names, and must give the same
 code and message. Both directions are required: accepted images and refused ones.
+
+`image_file_problem` no longer opens an image whose decoded mark is there (those bytes passed
+every check before): `_old_image_file_problem` keeps the function as it stood, and both judge
+files of every verdict on fresh and kept caches alike.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import random
+import struct
+import warnings
+import zlib
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
 from site_builder.diagnostics.codes import Code
 from site_builder.model import BRANDS_DIR
 from site_builder.text import clip
+from site_builder.validate import images
 from site_builder.validate.images import (
     _UNSAFE_NAME,
     image_file_problem,
@@ -121,3 +130,136 @@ def test_links_out_are_still_refused_and_plain_files_accepted(project):
     assert image_problem(folder, "out.png")[0] is Code.B011
     assert image_problem(folder, "linked-sub/photo.png")[0] is Code.B011
     assert image_problem(project / "proj" / BRANDS_DIR / "shili-link", "logo.png")[0] is Code.B011
+
+
+# -- an image file's own checks: a marked image is not opened again ----------------------------
+
+def _old_image_file_problem(path: Path) -> tuple[str, str] | None:
+    """image_file_problem before the decoded mark spared the header too, verbatim (its helpers
+    are the module's own, unchanged)."""
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        return Code.P012, f"无法读取图片 {path.name}：{type(e).__name__}；提示：重新保存图片文件。"
+    if size > images.MAX_IMAGE_BYTES:
+        return Code.P010, (f"图片 {path.name} 有 {size / 1048576:.1f} MB，超过上限 "
+                           f"{images.MAX_IMAGE_BYTES // 1048576} MB；提示：缩小图片（长边 2000 像素左右足够）"
+                           "后再放入。")
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return Code.P012, f"无法读取图片 {path.name}：{type(e).__name__}；提示：重新保存图片文件。"
+    decoded = images._decoded_mark(data)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as im:
+                fmt, (w, h) = im.format, im.size
+                if fmt in images.IMAGE_FORMATS and images._within_bounds(w, h) \
+                        and not images.is_entry(decoded):
+                    im.load()
+                    images._remember(decoded)
+    except Image.DecompressionBombError:
+        return Code.P011, (f"图片 {path.name} 的像素数超过上限 {images.MAX_IMAGE_PIXELS:,}；提示：缩小图片"
+                           "（长边 2000 像素左右足够）。")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as e:
+        if "truncated" in str(e).lower() or isinstance(e, EOFError):
+            return Code.P012, (f"图片 {path.name} 不完整（文件在复制或下载时被截断）；提示：重新导出或"
+                               "重新复制这张图片。")
+        return Code.P012, (f"{path.name} 不是可以读取的图片（{type(e).__name__}）；提示：用 JPEG、PNG、"
+                           "WebP 或 GIF 格式重新保存。")
+    if fmt not in images.IMAGE_FORMATS:
+        return Code.P012, (f"{path.name} 是 {fmt} 格式，不支持；提示：另存为 JPEG、PNG、WebP 或 GIF。")
+    if not images._within_bounds(w, h):
+        return Code.P011, (f"图片 {path.name} 为 {w}×{h} 像素，超过上限（每边不超过 {images.MAX_IMAGE_SIDE}，"
+                           f"总像素不超过 {images.MAX_IMAGE_PIXELS:,}）；提示：缩小图片（长边 2000 像素左右足够）。")
+    return None
+
+
+def _image_files(folder: Path) -> list[Path]:
+    """Images of every verdict: fine (each format), cut short, corrupt inside, too many pixels
+    (by the header alone and past Pillow's own bomb limit), too tall, an unsupported format,
+    not an image, empty, too big, missing, a folder."""
+    rng = random.Random(11)
+    out = []
+
+    def save(name, im, fmt, **kw):
+        buf = io.BytesIO()
+        im.save(buf, fmt, **kw)
+        (folder / name).write_bytes(buf.getvalue())
+        out.append(folder / name)
+        return buf.getvalue()
+
+    for i in range(6):
+        size = (rng.randint(1, 90), rng.randint(1, 90))
+        noise = Image.effect_noise(size, 40 + i).convert("RGB")
+        save(f"photo-{i}.jpg", noise, "JPEG", quality=80)
+        save(f"photo-{i}.png", noise, "PNG")
+        save(f"photo-{i}.webp", noise, "WEBP")
+        save(f"photo-{i}.gif", noise.convert("P"), "GIF")
+    jpeg = save("whole.jpg", Image.effect_noise((120, 90), 50).convert("RGB"), "JPEG")
+    (folder / "cut.jpg").write_bytes(jpeg[: len(jpeg) // 2])
+    (folder / "corrupt.jpg").write_bytes(jpeg[:400] + bytes(rng.randrange(256) for _ in range(300))
+                                         + jpeg[700:])
+    png = (folder / "photo-0.png").read_bytes()
+    (folder / "cut.png").write_bytes(png[: len(png) - 20])
+    (folder / "bomb.png").write_bytes(_png_header(100_000, 100_000))
+    (folder / "over.png").write_bytes(_png_header(7_000, 7_000))
+    (folder / "tall.png").write_bytes(_png_header(10, 20_000))
+    save("a.bmp", Image.new("RGB", (4, 4)), "BMP")
+    (folder / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    (folder / "empty.png").write_bytes(b"")
+    (folder / "dir.png").mkdir()
+    out += [folder / n for n in ("whole.jpg", "cut.jpg", "corrupt.jpg", "cut.png", "bomb.png",
+                                 "over.png", "tall.png", "logo.svg", "empty.png", "dir.png",
+                                 "missing.png")]
+    return out
+
+
+def _png_header(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("limit", [None, 2000])
+def test_every_image_file_is_judged_as_before_with_and_without_marks(tmp_path, monkeypatch, limit):
+    """The old and the new function on the same files: on a fresh cache (the new one first, then
+    the old one first, so that each meets the other's marks), and again with every mark there;
+    with the byte limit low enough to refuse some of them too (both directions)."""
+    folder = tmp_path / "shili-images"
+    folder.mkdir()
+    files = _image_files(folder)
+    if limit:
+        monkeypatch.setattr(images, "MAX_IMAGE_BYTES", limit)
+    verdicts = set()
+    for order, cache in ((0, "first"), (1, "second"), (0, "second")):
+        monkeypatch.setenv("SITE_BUILDER_CACHE", str(tmp_path / cache))
+        for path in files:
+            if order == 0:
+                new, old = image_file_problem(path), _old_image_file_problem(path)
+            else:
+                old, new = _old_image_file_problem(path), image_file_problem(path)
+            assert new == old, path.name
+            assert image_file_problem(path) == old, path.name  # marked by now, when it passed
+            verdicts.add(old[0] if old else None)
+    assert {None, Code.P011, Code.P012} <= verdicts, verdicts
+    if limit:
+        assert Code.P010 in verdicts
+
+
+def test_a_marked_image_is_not_opened_and_a_changed_one_is(tmp_path, monkeypatch):
+    monkeypatch.setenv("SITE_BUILDER_CACHE", str(tmp_path / "cache"))
+    opened = []
+    real_open = Image.open
+    monkeypatch.setattr(images.Image, "open", lambda *a, **k: (opened.append(1), real_open(*a, **k))[1])
+    photo = tmp_path / "photo.png"
+    buf = io.BytesIO()
+    Image.effect_noise((64, 48), 50).save(buf, "PNG")
+    photo.write_bytes(buf.getvalue())
+    assert image_file_problem(photo) is None and len(opened) == 1
+    assert image_file_problem(photo) is None and len(opened) == 1  # its mark: not opened
+    photo.write_bytes(buf.getvalue()[:len(buf.getvalue()) // 2])  # changed: opened, refused, every time
+    for n in (2, 3):
+        assert image_file_problem(photo)[0] is Code.P012 and len(opened) == n

@@ -14,6 +14,7 @@ of every kind, and documents without any.
 from __future__ import annotations
 
 import random
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -328,3 +329,30 @@ def test_the_first_test_for_foreign_digits_misses_none():
     assert all(ord(every[i]) > 0xFFFF for i in caught - digits)
     assert not pd._MAYBE_FOREIGN_DIGIT.search("示例·虚构县（2025 年）：培训 1,668 人次，“家政”《服务》…、；！？")
     assert normalise("电话１３８⓪⓪１３８０００") == "电话13800138000"
+
+
+# The first tests before their steps were made atomic (issue 31, second round), verbatim.
+_OLD_HINT = re.compile(r"[0-9](?:(?:\s++|[^\w\s]){0,8}[0-9]|_{1,3}[0-9]){9}")
+_OLD_HINT_AT_GROUP = re.compile(r"(?<![0-9])" + _OLD_HINT.pattern)
+
+
+def test_the_atomic_first_tests_match_where_the_old_ones_did(corpus):
+    """Every match (start and end) of `_HINT` and `_HINT_AT_GROUP`, searched from every offset,
+    is the old patterns' on generated texts of digits, separators of every kind and lengths
+    around the limits (eight separators, three underscores, ten digits), and on the corpus."""
+    rng = random.Random(17)
+    pieces = ["1", "23", "4567", "0", " ", "   ", "\n", " \n\t", "-", "—", ".", "_", "__", "___",
+              "____", "a", "示例", "（", "）", "\u200b", "-- -- -- --", "........", ".........", "Ｘ"]
+    texts = [normalise(t) for t in corpus[0] + corpus[1]]
+    for _ in range(6000):
+        texts.append("".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))))
+    found = missed = 0
+    for text in texts:
+        for old, new in ((_OLD_HINT, pd._HINT), (_OLD_HINT_AT_GROUP, pd._HINT_AT_GROUP)):
+            assert [m.span() for m in new.finditer(text)] == [m.span() for m in old.finditer(text)], text
+            for at in range(0, len(text), 7):
+                a, b = old.search(text, at), new.search(text, at)
+                assert (b and b.span()) == (a and a.span()), (text, at)
+                found += a is not None
+                missed += a is None
+    assert found > 2000 and missed > 3000, (found, missed)

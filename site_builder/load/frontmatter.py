@@ -20,6 +20,7 @@ from ..schema.fields import STR_TAG, Rejected, kind_of
 from ..schema.page import PAGE
 from ..schema.round import ROUND
 from ..text import CONTROL_CHARS, FORMAT_CHARS, clip
+from .firsttest import format_char
 
 try:  # libyaml's parser; pure-Python fallback keeps the same behaviour, only slower
     from yaml import CBaseLoader as _Loader
@@ -81,7 +82,7 @@ def read_document(path: str, data: bytes, rep: Reporter) -> Document | None:
                 f"“{clip(first_line)}”；提示：在文件开头加一行 `---`，"
                 "写完字段后再加一行 `---`。", 1)
         return None
-    m = _CLOSING.search(rest)
+    m = search_at_line_starts(_CLOSING, rest, ("---",))
     if m is None:
         rep.add(Code.Y004, "-", "front matter 以第 1 行的 `---` 开始，但没有找到结束的 `---`", 1,
                 hint="")
@@ -110,8 +111,30 @@ _DOCUMENT_MARKER = re.compile(r"^(---|\.\.\.)(?:[ \t]|$)", re.MULTILINE)
 
 def _document_separator(fm_text: str) -> tuple[int, str] | None:
     """(line within the front matter, marker) of the first document marker, if any."""
-    m = _DOCUMENT_MARKER.search(fm_text)
+    m = search_at_line_starts(_DOCUMENT_MARKER, fm_text, ("---", "..."))
     return (fm_text.count("\n", 0, m.start()) + 1, m.group(1)) if m else None
+
+
+def search_at_line_starts(pattern: re.Pattern, text: str, heads: tuple[str, ...]) -> re.Match | None:
+    """`pattern.search(text)` for a MULTILINE pattern that can match only at the start of a line
+    beginning with one of `heads`: tried only there (found by `str.find`), not at every
+    character of the text."""
+    best = None
+    for head in heads:
+        at = 0 if text.startswith(head) else _next_line_start(text, head, 0)
+        while at is not None and (best is None or at < best.start()):
+            m = pattern.match(text, at)
+            if m is not None:
+                best = m
+                break
+            at = _next_line_start(text, head, at)
+    return best
+
+
+def _next_line_start(text: str, head: str, at: int) -> int | None:
+    """Where the first line after position `at` that begins with `head` starts, if any."""
+    i = text.find("\n" + head, at)
+    return None if i < 0 else i + 1
 
 
 _SECOND_FRONT_MATTER = re.compile(r"(?:[ \t]*\n)*(---)[ \t]*(?:\n|$)")
@@ -231,7 +254,7 @@ def parse_yaml(fm_text: str, rep: Reporter) -> MappingNode | None:
         return None
     if not check_tree(root, rep, 1, set() if "*" in fm_text else None):
         return None
-    if "\\" in fm_text or FORMAT_CHARS.search(fm_text):  # escapes, or invisible characters
+    if "\\" in fm_text or format_char(fm_text):  # escapes, or invisible characters
         check_hidden_characters(root, rep)
     return root
 
@@ -308,8 +331,24 @@ def check_tree(node: Node, rep: Reporter, depth: int, seen_nodes: set[int] | Non
         _too_deep(node, rep)
         return False
     inner = depth + 1
-    if isinstance(node, MappingNode):
+    if isinstance(node, MappingNode) and inner <= MAX_DEPTH and seen_nodes is None:
+        # The common case, the same walk: no alias to replace, and a scalar child needs nothing
+        # (it is not too deep), so only the duplicate keys and the nested nodes are looked at.
         seen: dict[str, Node] = {}
+        for k, v in node.value:
+            if k.__class__ is ScalarNode:
+                if k.value in seen:
+                    first = seen[k.value].start_mark.line + 1 + rep.line_offset
+                    rep.at_node(k, Code.Y008, k.value, f"字段“{k.value}”重复出现（第 {first} 行已写过）；"
+                                "提示：删去其中一处。")
+                else:
+                    seen[k.value] = k
+            elif not isinstance(k, ScalarNode) and not check_tree(k, rep, inner, None):
+                return False
+            if not isinstance(v, ScalarNode) and not check_tree(v, rep, inner, None):
+                return False
+    elif isinstance(node, MappingNode):
+        seen = {}
         pairs = node.value
         for i, (k, v) in enumerate(pairs):
             if seen_nodes is not None:

@@ -432,16 +432,19 @@ class ListOf(Spec):
         if not isinstance(node, SequenceNode):
             return self._wrong_kind(node, ctx, where)
         out, ok, seen = [], True, {}
+        spec, values = self.item, ctx.values
         for i, item in enumerate(node.value):
             if isinstance(item, Rejected):  # an alias, already reported
                 ok = False
                 continue
-            if is_empty(item):
+            if item.value == "" if isinstance(item, ScalarNode) else not item.value:  # is_empty
                 ctx.rep.at_node(item, ctx.code(Code.B015), f"{where}[{i}]", f"{ctx.words(self.label)}的第 {i + 1} 项是空的；"
                                 "提示：删去这一项或填上内容。")
                 ok = False
                 continue
-            v = ctx.check(self.item, item, f"{where}[{i}]")
+            v = spec.check(item, ctx, f"{where}[{i}]")  # ctx.check, inline
+            if values is not None:
+                values[id(item)] = v
             if v is INVALID:
                 ok = False
                 continue
@@ -490,18 +493,32 @@ class Obj(Spec):
         ok = True
         rejected: set[str] = set()
         prefix = f"{where}." if where else ""
+        fields = self.fields
+        required, plain_texts = self._worked_out()
         for k, v in node.value:
-            if isinstance(k, Rejected) or isinstance(v, Rejected):  # an alias, already reported
-                ok = False
-                if isinstance(k, ScalarNode):
-                    rejected.add(k.value)
-                continue
-            if not isinstance(k, ScalarNode):
-                ctx.rep.at_node(k, ctx.code(Code.B002), where or "-", "字段名必须是文字；提示：检查缩进和冒号。")
-                ok = False
-                continue
+            # a key that is plain text (exactly a ScalarNode: not a Rejected alias) and a value
+            # that is no alias need neither test below: nearly every pair of every record
+            if k.__class__ is not ScalarNode or isinstance(v, Rejected):
+                if isinstance(k, Rejected) or isinstance(v, Rejected):  # an alias, already reported
+                    ok = False
+                    if isinstance(k, ScalarNode):
+                        rejected.add(k.value)
+                    continue
+                if not isinstance(k, ScalarNode):
+                    ctx.rep.at_node(k, ctx.code(Code.B002), where or "-", "字段名必须是文字；提示：检查缩进和冒号。")
+                    ok = False
+                    continue
             key = k.value
-            spec = self.fields.get(key)
+            spec = fields.get(key)
+            plain = plain_texts.get(key)
+            if plain is not None and v.__class__ is ScalarNode:
+                # a plain text field within its limit: what `Text.check` gives, without a call
+                text = v.value
+                if text and len(text) <= plain[0] and (plain[1] or "\n" not in text):
+                    if ctx.values is not None:
+                        ctx.values[id(v)] = text
+                    out[key] = text
+                    continue
             if spec is None:
                 hint = suggest(key, list(self.fields), labels={n: s.label for n, s in self.fields.items()})
                 known = "、".join(self.fields)
@@ -522,12 +539,26 @@ class Obj(Spec):
                 ok = False
             else:
                 out[key] = val
-        for key, spec in self.fields.items():
-            if (spec.required and key not in out and key not in rejected
-                    and not _reported_under(ctx, prefix + key)):
+        for key, spec in required:
+            if key not in out and key not in rejected and not _reported_under(ctx, prefix + key):
                 self.report_missing(node, ctx, prefix + key, spec, where)
                 ok = False
         return out if ok else INVALID
+
+    def _worked_out(self) -> tuple[tuple[tuple[str, Spec], ...], dict[str, tuple[float, bool]]]:
+        """The required fields, in declaration order, and the fields checked as `Text` checks
+        them with no pattern: key -> (their length limit, whether they may hold line breaks);
+        a value of one of these within the limit and on one line (when it must be) is valid as
+        written. Worked out once for this `fields` (again if it is replaced)."""
+        kept = self.__dict__.get("_worked_out_fields")
+        if kept is None or kept[0] is not self.fields or kept[1] != len(self.fields):
+            required = tuple((k, s) for k, s in self.fields.items() if s.required)
+            plain = {k: (float("inf") if s.max_len is None else s.max_len, s.multiline)
+                     for k, s in self.fields.items()
+                     if isinstance(s, Text) and type(s).check is Text.check and not s.pattern}
+            kept = (self.fields, len(self.fields), (required, plain))
+            self.__dict__["_worked_out_fields"] = kept
+        return kept[2]
 
     def report_missing(self, node, ctx, where_key, spec, where):
         key = where_key.rsplit(".", 1)[-1]

@@ -21,6 +21,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..diagnostics.codes import Code
 from ..diagnostics.report import Reporter
+from ..load.firsttest import first_test, format_char
 from ..text import FORMAT_CHARS, is_calendar_date
 
 # -- normalisation ------------------------------------------------------------------------------
@@ -66,23 +67,9 @@ _LOOK_BACK = 40  # how far back a run of digits before Chinese numerals is read
 _FOREIGN_DIGIT = re.compile(rf"[^\D0-9]|[{OTHER_DIGITS}]")
 
 
-def _maybe_foreign_digit() -> re.Pattern:
-    """A cheaper first test for `_FOREIGN_DIGIT`: one negated class of the characters of the
-    Basic Multilingual Plane that it does not match (worked out here, from the running Python's
-    Unicode data), so every character it can match, and every character beyond that plane, is
-    caught by one table look-up; it holds nothing outside `_FOREIGN_DIGIT` but those."""
-    plane = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
-    digits = sorted({ord(m.group()) for m in _FOREIGN_DIGIT.finditer(plane)})
-    ranges, start = [], 0
-    for c in digits:
-        if c > start:
-            ranges.append((start, c - 1))
-        start = c + 1
-    ranges.append((start, 0xFFFF))
-    return re.compile("[^" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]")
-
-
-_MAYBE_FOREIGN_DIGIT = _maybe_foreign_digit()
+# A cheaper first test for `_FOREIGN_DIGIT` (load/firsttest.py): every character it can match,
+# and every character beyond the Basic Multilingual Plane, by one table look-up.
+_MAYBE_FOREIGN_DIGIT = first_test(_FOREIGN_DIGIT)
 
 
 def _digit(m: re.Match) -> str:
@@ -95,7 +82,7 @@ def normalise(text: str) -> str:
     """`text` with every digit as an ASCII digit and every invisible character as U+200B, of the
     same length: offsets into the result are offsets into `text`."""
     out = _FOREIGN_DIGIT.sub(_digit, text) if _MAYBE_FOREIGN_DIGIT.search(text) else text
-    if FORMAT_CHARS.search(out):
+    if format_char(out):
         out = FORMAT_CHARS.sub(_INVISIBLE, out)
     if _CN_ANY.search(out):
         out = _chinese_numerals(out)
@@ -263,11 +250,16 @@ _GROUP = re.compile(r"[0-9]+(?:\u200b*[XxＸｘ](?![0-9]))?")
 
 # Cheap test first: ten digits close together are needed for any finding. A run of whitespace
 # is one separator (a browser shows it as one space); possessive, so it is read once: linear.
-_HINT = re.compile(r"[0-9](?:(?:\s++|[^\w\s]){0,8}[0-9]|_{1,3}[0-9]){9}")
+# Each step is atomic and its runs possessive: a step (a run of separators, whose items never
+# hold a digit, then a digit; or one to three underscores, then a digit) can end at one place
+# only, so nothing tried again after a failure could match: the same matches as without, found
+# without going back over the steps that a near miss (a date, a figure) made.
+_HINT = re.compile(r"[0-9](?>(?:\s++|[^\w\s]){0,8}+[0-9]|_{1,3}+[0-9]){9}")
 # The same test, tried only where a group of digits starts: a match starting inside a group also
 # starts at the group's first digit (adjacent digits are joined), so both find a match in the
-# same texts; this one makes far fewer attempts in text full of short figures and dates.
-_HINT_AT_GROUP = re.compile(r"(?<![0-9])" + _HINT.pattern)
+# same texts; this one makes far fewer attempts in text full of short figures and dates. Its
+# first digit comes first (then: no digit before it), so the search skips to digits by table.
+_HINT_AT_GROUP = re.compile(r"[0-9](?<![0-9]{2})" + _HINT.pattern[len("[0-9]"):])
 
 # How two groups stand to each other, by what lies between them:
 _HARD, _SPACE, _LIST, _JOIN, _RANGE = range(5)
@@ -301,8 +293,10 @@ _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
                          + "".join(chr(c) for c in range(0xFF41, 0xFF5B)))
 
 # A UUID: its groups may hold digits alone ("…a77c-1390-5551-8191-c29a…").
-_UUID = re.compile(r"(?<![0-9A-Za-z])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}"
-                   r"-[0-9A-Fa-f]{12}(?![0-9A-Za-z])")
+# Its first character comes first, then the test that no letter or digit stands before it: the
+# search skips by table to the characters that can start one.
+_UUID = re.compile(r"[0-9A-Fa-f](?<![0-9A-Za-z][0-9A-Fa-f])[0-9A-Fa-f]{7}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}"
+                   r"-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![0-9A-Za-z])")
 
 
 # What a browser shows as one space: a run of spaces, tabs and (within a paragraph) one line break.
@@ -732,13 +726,13 @@ def check_front_matter_pii(root: MappingNode, rep: Reporter, phones: bool = True
     made only when there is something to report and no counted value passes on its own. The
     findings and their order are those of reading each value (tests/test_validate_speed_pii.py
     compares the two)."""
-    values: list[tuple[ScalarNode, str, bool, bool]] = []
-    _collect_scalars(root, "", True, False, values)
+    values: list[tuple[ScalarNode, str, str | int | None, bool, bool]] = []
+    _collect_scalars(root, "", True, values)
     hint, paren = _texts_with_hints(["" if phone else node.value
-                                     for node, _, _, phone in values])
+                                     for node, _, _, _, phone in values])
     found = []  # (value's index, what to report) in document order
     counted_hit = False
-    for i, (node, where, counted, phone) in enumerate(values):
+    for i, (node, parent, key, counted, phone) in enumerate(values):
         if phone:
             if node.value:
                 digits = _phone_field_mobile(node.value)
@@ -748,6 +742,7 @@ def check_front_matter_pii(root: MappingNode, rep: Reporter, phones: bool = True
             counted_hit = counted_hit or counted
             # A number field holds quantities or coordinates, never a phone number by design;
             # a personal number written there is published all the same (as a JSON number).
+            where = _where(parent, key)
             public = _NO_PHONE_CHECK.fullmatch(where) or _NUMBER_FIELDS.fullmatch(where)
             matches = find_pii(node.value, phones=phones and not public)
             if matches:
@@ -756,11 +751,12 @@ def check_front_matter_pii(root: MappingNode, rep: Reporter, phones: bool = True
         return
     if not counted_hit:  # the phone fields' own hints, left out of the join
         counted_hit = any(counted and _may_hold_number(node.value)
-                          for node, _, counted, phone in values if phone)
+                          for node, _, _, counted, phone in values if phone)
     if not counted_hit and not might_hold_numbers(_scalars(root)):
         return
     for i, what in found:
-        node, where, _, _ = values[i]
+        node, parent, key, _, _ = values[i]
+        where = _where(parent, key)
         if isinstance(what, str):
             code, msg = _PII_TEXT["mobile"]
             rep.at_node(node, code, where, msg.format(m=mask(what)))
@@ -778,25 +774,42 @@ def _may_hold_number(text: str) -> bool:
     return bool(_HINT_AT_GROUP.search(norm) or _PAREN_LANDLINE.search(norm))
 
 
-def _collect_scalars(node: Node, where: str, counted: bool, phone: bool,
-                     out: list[tuple[ScalarNode, str, bool, bool]]) -> None:
-    """Every text value under `node` with its field, in document order; whether `_scalars`
-    counts it (not under a `phone` key whose digits cannot be a mobile number); whether it is a
-    phone field (`_PHONE_FIELDS`; a field ends in its key, so only a key ending in "phone" can
-    make one)."""
-    if isinstance(node, ScalarNode):
-        out.append((node, where, counted, phone))
-    elif isinstance(node, MappingNode):
+def _collect_scalars(node: Node, where: str, counted: bool,
+                     out: list[tuple[ScalarNode, str, str | int | None, bool, bool]]) -> None:
+    """Every text value under `node`, in document order, as (node, the field of its parent, its
+    key or index, counted, phone): its field is `_where(parent, key)`, made only when needed;
+    whether `_scalars` counts it (not under a `phone` key whose digits cannot be a mobile
+    number); whether it is a phone field (`_PHONE_FIELDS`; a field ends in its key, so only a
+    key ending in "phone" can make one). A scalar child is taken here, without a call of its own:
+    this walk meets every value of every record."""
+    if isinstance(node, MappingNode):
+        prefix = f"{where}." if where else ""
         for k, v in node.value:
             key = k.value if isinstance(k, ScalarNode) else "?"
             inner = counted and (k.value != "phone" or
                                  _MAYBE_MOBILE.match(_digits_of(str(v.value))) is not None)
-            child = f"{where}.{key}" if where else key
-            _collect_scalars(v, child, inner, key.endswith("phone") and
-                             _PHONE_FIELDS.fullmatch(child) is not None, out)
+            if isinstance(v, ScalarNode):
+                out.append((v, where, key, inner, key.endswith("phone") and
+                            _PHONE_FIELDS.fullmatch(prefix + key) is not None))
+            else:
+                _collect_scalars(v, prefix + key, inner, out)
     elif isinstance(node, SequenceNode):
         for i, item in enumerate(node.value):
-            _collect_scalars(item, f"{where}[{i}]", counted, False, out)
+            if isinstance(item, ScalarNode):
+                out.append((item, where, i, counted, False))
+            else:
+                _collect_scalars(item, f"{where}[{i}]", counted, out)
+    elif isinstance(node, ScalarNode):
+        out.append((node, where, None, counted, False))
+
+
+def _where(parent: str, key: str | int | None) -> str:
+    """The field of a value `_collect_scalars` found: its parent's field and its key or index."""
+    if key is None:
+        return parent
+    if isinstance(key, int):
+        return f"{parent}[{key}]"
+    return f"{parent}.{key}" if parent else key
 
 
 # Joins the values for `_texts_with_hints`: a letter, which neither `_HINT` nor

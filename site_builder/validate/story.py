@@ -68,7 +68,9 @@ _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
 _ATTR_LIST = re.compile(r"\{:?[ \t]*(?:[#.][^\s{}]+|[A-Za-z_:][\w:.\-]*[ \t]*=)[^{}\n]*\}")
 # A link no check has anything to say about: `[text](address)` with plain text and an http or
 # https address, or a relative one without a scheme, of plain characters only.
-_PLAIN_LINK = re.compile(r"(?<!!)\[[^\[\]\\`<>&{}\n]*\]\((?:https?://)?[A-Za-z0-9._~/?#=%+,;@-]*\)")
+# Its `[` comes first, then the test that no `!` (an image) stands before it: the search skips
+# to each `[` by table.
+_PLAIN_LINK = re.compile(r"\[(?<!!\[)[^\[\]\\`<>&{}\n]*\]\((?:https?://)?[A-Za-z0-9._~/?#=%+,;@-]*\)")
 # Anything else in a story that can turn into markup other than paragraphs, lists, tables,
 # headings and emphasis: raw HTML, comments and autolinks, character references, other links,
 # images and reference definitions, attribute lists (and backslash escapes, to be safe).
