@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import CHECKED_PAGES, KEPT, prune_other_versions, versioned
+from .cache import CHECKED_PAGES, KEPT, SEARCH_INDEX, prune_other_versions, versioned
 from .diagnostics import Diagnostic, has_errors, sort_key
 from .editor.cms import api_origins
 from .engines import EngineFailed
@@ -94,6 +94,7 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
         result, search = pages.result, pages.search
         if search is None:  # it ended before the search index
             return result
+        search.keep_in(versioned(SEARCH_INDEX))  # the index of identical pages is kept
         try:
             findings = verify_search(place.staging, pages.site_url, pages.label, BUNDLE_DIR,
                                      search.raise_error, pages.admin_origins,

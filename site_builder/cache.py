@@ -49,7 +49,8 @@ CHECKED_PAGES = "checked-pages"  # verify/memo.py
 DECODED_IMAGES = "decoded-images"  # validate/images.py
 STORY_HTML = "story-html"  # validate/story.py: a story as safe HTML
 CONVERTED_PAGES = "converted-pages"  # render/site.py: a page's Markdown as HTML
-KEPT = (CHECKED_PAGES, DECODED_IMAGES, STORY_HTML, CONVERTED_PAGES)  # what a build prunes
+SEARCH_INDEX = "search-index"  # engines/pagefind.py: the Pagefind bundle of identical pages
+KEPT = (CHECKED_PAGES, DECODED_IMAGES, STORY_HTML, CONVERTED_PAGES, SEARCH_INDEX)  # what a build prunes
 
 # The libraries whose output is kept: Markdown and the sanitiser write a story's HTML, MkDocs
 # (and its Markdown extensions) a page's.
