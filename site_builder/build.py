@@ -30,7 +30,15 @@ from .editor.cms import api_origins
 from .engines import EngineFailed
 from .load.settings import publication_gaps, setting_names
 from .project import Fork, Project, load_project
-from .publish.swap import BUSY, lock_site, new_staging, remove_stale, site_dir_problem, swap_in
+from .publish.swap import (
+    BUSY,
+    lock_site,
+    new_staging,
+    remove_later,
+    remove_stale,
+    site_dir_problem,
+    swap_in,
+)
 from .system import release_memory
 from .verify import verify_pages, verify_search
 
@@ -106,8 +114,10 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
             return replace(result, ok=False, findings=findings, notices=[], problems=[
                 f"生成的站点未通过发布前检查：{len(findings)} 个问题"])
         place.staging.chmod(0o755)  # mkdtemp makes it private; a web server must read it
-        swap_in(place.staging, place.target)  # publish
+        old = swap_in(place.staging, place.target, remove=not apart)  # publish
         place.staging = None
+        if old is not None:  # the command ends without waiting for the old site's deletion
+            remove_later(old)
         return replace(result, ok=True)
     finally:
         if search is not None:
