@@ -87,7 +87,7 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
 
     for kept in KEPT:  # what other versions of this program kept
         prune_other_versions(kept)
-    place = _Place(root, site_dir)
+    place = _Place(root, site_dir, later=apart)
     search = None
     try:
         args = (root, site_dir, build_date, site_url, strict, engine, BUNDLE_DIR)
@@ -184,8 +184,9 @@ class _Place:
     """The folder a build is made in, beside `site_dir`, and the lock on `site_dir` held
     while it exists; `close()` deletes what was not swapped in and releases the lock."""
 
-    def __init__(self, root: Path, site_dir: Path) -> None:
+    def __init__(self, root: Path, site_dir: Path, later: bool = False) -> None:
         self.root, self.site_dir = root, site_dir
+        self.later = later  # what killed builds left is deleted by a process of its own
         self.target: Path | None = None  # `site_dir` resolved once, under the lock
         self.staging: Path | None = None
         self.lock = None
@@ -200,7 +201,7 @@ class _Place:
         self.lock = lock_site(site_dir)  # held until the site is swapped in or given up
         if self.lock is None:
             return BUSY.format(site_dir)
-        remove_stale(site_dir)  # what builds killed before cleaning up left behind
+        remove_stale(site_dir, self.later)  # what builds killed before cleaning up left behind
         self.staging = new_staging(site_dir)
         return self.staging
 

@@ -443,10 +443,10 @@ def test_a_build_deletes_only_the_stale_folders_of_killed_builds(project, capsys
     os.utime(kept[2], (future, future))  # made after this build started: not this build's to delete
 
     assert main(["--root", str(project), "build"]) == 0, capsys.readouterr()
+    swap.wait_for_removals(30)  # stale folders and the old site: deleted by processes of their own
     assert not any(os.path.lexists(p) for p in stale)
     assert link.is_symlink() and _whole(outside) == 9
     assert all(_whole(p) == 8 for p in kept)
-    swap.wait_for_removals(30)  # the old site is deleted by a process of its own
     assert not [n for n in os.listdir(project) if n.startswith(".site.tmp-") and
                 n not in (link.name, kept[2].name)]
 

@@ -96,3 +96,17 @@ def test_the_command_publishes_the_new_site_and_leaves_nothing_behind(tmp_path, 
     assert second != first and any("虚构的夜校".encode() in data for data in second.values())
     swap.wait_for_removals(30)
     assert _left(root) == []
+
+
+def test_what_killed_builds_left_is_deleted_off_the_build_s_way(tmp_path):
+    site = _site(tmp_path / "site", 1)
+    stale = [_site(tmp_path / ".site.tmp-k1ll3d", 2), _site(tmp_path / ".site.old-4242", 3)]
+    recent = _site(tmp_path / ".site.tmp-newer", 4)
+    past, future = time.time() - 60, time.time() + 60
+    for p in stale:
+        os.utime(p, (past, past))
+    os.utime(recent, (future, future))  # made after this build started: not its to delete
+    assert swap.remove_stale(site, later=True) == sorted(p.name for p in stale)
+    swap.wait_for_removals(30)
+    assert not any(p.exists() for p in stale) and (recent / "index.html").is_file()
+    assert (site / "index.html").is_file()

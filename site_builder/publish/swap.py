@@ -207,11 +207,13 @@ class SiteLock:
         self.fd = -1
 
 
-def remove_stale(target: Path) -> list[str]:
+def remove_stale(target: Path, later: bool = False) -> list[str]:
     """Delete the staging and set-aside folders that builds into `target` killed before they
     could clean up left behind; call it holding `lock_site`, before making this build's own.
     Only folders named as a build names them and older than this call; a link is never followed
-    (nor deleted: a build makes none). The names deleted."""
+    (nor deleted: a build makes none). The names deleted. With `later`, each is deleted by
+    `remove_later` (an old site the last build's deleting process has not finished with yet is
+    not deleted on this build's way)."""
     pattern = re.compile("(?:" + "|".join(re.escape(p.format(target.name)) for p in (STAGING, ASIDE))
                          + r")[A-Za-z0-9_]+")
     now = time.time()
@@ -229,6 +231,9 @@ def remove_stale(target: Path) -> list[str]:
                 continue
         except OSError:
             continue
-        shutil.rmtree(entry.path, ignore_errors=True)  # it deletes links inside, never follows
+        if later:
+            remove_later(Path(entry.path))
+        else:
+            shutil.rmtree(entry.path, ignore_errors=True)  # it deletes links inside, never follows
         gone.append(entry.name)
     return sorted(gone)
