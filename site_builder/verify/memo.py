@@ -111,3 +111,48 @@ def _rows(value, kinds: tuple[type, ...]) -> list[tuple]:
             raise TypeError("not a row of the expected kinds")
         rows.append(tuple(row))
     return rows
+
+
+class LinkMemo:
+    """What resolving each page's addresses found in the last build of a site, kept as one
+    sealed entry in `folder` (named by `context`: the site's address, the editor's API origins,
+    the layout's generator): for every page, the digest of its bytes, its findings, and each
+    lookup its addresses made in the site's listing with the answer it got (a file found, or
+    none; an anchor missing or not; a script loaded). A page whose bytes are unchanged and whose
+    every lookup gets the same answer in the new site has the same findings: its addresses are
+    not resolved again. A page whose target appeared or disappeared (a removed page, a new one)
+    or lost an anchor gets another answer to that lookup and is checked again; so is every
+    changed page. The entry says "nothing was found", hence the seal (as `PageMemo`'s)."""
+
+    def __init__(self, folder: Path, context: str) -> None:
+        self.folder = Path(folder)
+        self.context = context.encode("utf-8", "surrogateescape")
+        self.loaded: dict | None = None
+
+    def _file(self) -> Path:
+        return entry(self.folder, b"links", self.context, suffix=".links")
+
+    def load(self) -> dict:
+        """{page: [digest hex, findings, lookups, anchors, scripts]} as `save` wrote it, or {}."""
+        self.loaded = {}
+        try:
+            file = self._file()
+            sealed = unseal(file.name, read_entry(file))
+            if sealed is not None:
+                kept = json.loads(sealed)
+                if isinstance(kept, dict):
+                    self.loaded = kept
+        except (OSError, ValueError, RecursionError):
+            pass
+        return self.loaded
+
+    def save(self, pages: dict) -> None:
+        """Keep `pages` (as `load` gives them), unless they are what was loaded."""
+        if pages == self.loaded:
+            return
+        try:
+            file = self._file()
+            write_atomic(file, seal(file.name, json.dumps(pages, ensure_ascii=False,
+                                                          separators=(",", ":")).encode()))
+        except (OSError, UnicodeError):
+            pass  # a cache that cannot be written only costs the next build the resolving
