@@ -174,6 +174,11 @@ class _PageParser(html.parser.HTMLParser):
         self._in = None
 
 
+def _places(places: list, length: int) -> bool:
+    """Whether every one of `places` is a place in a list of `length` items."""
+    return not places or (min(places) >= 0 and max(places) < length)
+
+
 class SiteChecker:
     """Checks every page and stylesheet of a built site; collects findings, never stops early."""
 
@@ -234,13 +239,13 @@ class SiteChecker:
             self.findings += findings
             if self.digests is not None:
                 self.digests.update(digests)
-        kept = self.link_memo.load() if self.link_memo is not None else None
-        checked: dict[str, list] = {}
+        kept = self._kept_links()
+        checked: dict[str, tuple] = {}
         for rel, page in self.pages.items():
             if kept is None:
                 self._check_page(rel, page)
             else:
-                checked[rel] = self._check_page_kept(rel, page, kept.get(rel))
+                checked[rel] = self._check_page_kept(rel, page, kept)
             if themed and rel != _ADMIN_PAGE and \
                     not _generated_by(page.meta.get("generator", ""), themed):
                 self._unpublishable(rel, "不是本站模板生成的页面")
@@ -272,25 +277,42 @@ class SiteChecker:
         self.findings.sort(key=sort_key)
         return self.findings
 
-    def _check_page_kept(self, rel: str, page: _Page, kept) -> list:
+    def _kept_links(self) -> tuple | None:
+        """What the last build kept (`memo.LinkMemo`): its pages, and which of the lookups and
+        anchors it recorded get another answer in this site (None: no memo)."""
+        if self.link_memo is None:
+            return None
+        pages = self.link_memo.load()
+        try:
+            changed = ({i for i, (norm, trailing, found) in enumerate(self.link_memo.lookups)
+                        if self._resolve(norm, trailing) != found},
+                       {i for i, (found, fragment, missing) in enumerate(self.link_memo.anchors)
+                        if self._anchor_missing(found, fragment) != missing})
+        except (TypeError, ValueError):
+            return {}, (set(), set())  # not what this program keeps: every page checked
+        return pages, changed
+
+    def _check_page_kept(self, rel: str, page: _Page, kept: tuple) -> tuple:
         """`_check_page`, or its findings as the last build kept them (`memo.LinkMemo`) when
         the page's bytes are the same and each lookup it made gets the same answer now. What
-        to keep of this page."""
+        to keep of this page, and whether it was checked again."""
+        pages, (lookups_changed, anchors_changed) = kept
         digest = self.digests.get(rel) if self.digests is not None else None
-        if digest is not None and kept is not None and kept[0] == digest:
+        entry = pages.get(rel)
+        if digest is not None and entry is not None and entry[0] == digest:
             try:
-                _, findings, lookups, anchors, scripts = kept
-                if all(self._resolve(norm, trailing) == found for norm, trailing, found in lookups) \
-                        and all(self._anchor_missing(found, fragment) == missing
-                                for found, fragment, missing in anchors):
+                _, findings, lookups, anchors, scripts = entry
+                if lookups_changed.isdisjoint(lookups) and anchors_changed.isdisjoint(anchors) \
+                        and _places(lookups, len(self.link_memo.lookups)) \
+                        and _places(anchors, len(self.link_memo.anchors)):
                     path = site_path(self.label, rel)
                     self.findings += [make_diagnostic(path, line, col, Code[code], field, message)
                                       for line, col, code, field, message in findings]
                     self.loaded_scripts.update(scripts)
-                    return kept
+                    return entry, False
             except (TypeError, ValueError, KeyError):
                 pass  # not what this program keeps: checked again
-        before, self._lookups = len(self.findings), ([], [], [])
+        before, self._lookups = len(self.findings), ({}, {}, set())
         try:
             self._check_page(rel, page)
             lookups, anchors, scripts = self._lookups
@@ -298,7 +320,9 @@ class SiteChecker:
             self._lookups = None
         findings = [[d.line, d.col, d.code, d.field, d.message]
                     for d in self.findings[before:]]
-        return [digest, findings, lookups, anchors, scripts] if digest is not None else None
+        return ([digest, findings, [[*k, v] for k, v in lookups.items()],
+                 [[*k, v] for k, v in anchors.items()], sorted(scripts)]
+                if digest is not None else None), True
 
     def _resolve(self, norm: str, trailing: bool) -> str | None:
         """The file an address resolved to `norm` names in the site, or None."""
@@ -529,7 +553,7 @@ class SiteChecker:
         found = self._resolve(norm, trailing)
         lookups = self._lookups
         if lookups is not None:
-            lookups[0].append([norm, trailing, found])
+            lookups[0][norm, trailing] = found
         if found is None:
             expect = (f"{norm}/index.html" if norm else "index.html") if trailing else norm
             self._missing(rel, line, col, kind, what, url, expect)
@@ -537,10 +561,10 @@ class SiteChecker:
         if what == "<script src>":
             self.loaded_scripts.add(found)
             if lookups is not None:
-                lookups[2].append(found)
+                lookups[2].add(found)
         missing = bool(fragment) and kind == "link" and self._anchor_missing(found, fragment)
         if lookups is not None and fragment and kind == "link":
-            lookups[1].append([found, fragment, missing])
+            lookups[1][found, fragment] = missing
         if missing:
             where = "本页" if found == rel and not has_path else found
             self._add(rel, line, col, Code.C002, url,
