@@ -27,13 +27,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from .cache import CHECKED_PAGES, KEPT, prune_other_versions, versioned
+from .cache import CHECKED_PAGES, KEPT, SEARCH_INDEX, prune_other_versions, versioned
 from .diagnostics import Diagnostic, has_errors, sort_key
 from .editor.cms import api_origins
 from .engines import EngineFailed
 from .load.settings import publication_gaps, setting_names
 from .project import Fork, Project, load_project
-from .publish.swap import BUSY, lock_site, new_staging, remove_stale, site_dir_problem, swap_in
+from .publish.swap import (
+    BUSY,
+    lock_site,
+    new_staging,
+    remove_later,
+    remove_stale,
+    site_dir_problem,
+    swap_in,
+)
 from .system import release_memory
 from .verify import verify_pages, verify_search
 
@@ -82,7 +90,7 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
 
     for kept in KEPT:  # what other versions of this program kept
         prune_other_versions(kept)
-    place = _Place(root, site_dir)
+    place = _Place(root, site_dir, later=apart)
     search = None
     try:
         args = (root, site_dir, build_date, site_url, strict, engine, BUNDLE_DIR)
@@ -97,6 +105,7 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
         result, search = pages.result, pages.search
         if search is None:  # it ended before the search index
             return result
+        search.keep_in(versioned(SEARCH_INDEX))  # the index of identical pages is kept
         try:
             findings = verify_search(place.staging, pages.site_url, pages.label, BUNDLE_DIR,
                                      search.raise_error, pages.admin_origins,
@@ -108,8 +117,10 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
             return replace(result, ok=False, findings=findings, notices=[], problems=[
                 f"生成的站点未通过发布前检查：{len(findings)} 个问题"])
         place.staging.chmod(0o755)  # mkdtemp makes it private; a web server must read it
-        swap_in(place.staging, place.target)  # publish
+        old = swap_in(place.staging, place.target, remove=not apart)  # publish
         place.staging = None
+        if old is not None:  # the command ends without waiting for the old site's deletion
+            remove_later(old)
         return replace(result, ok=True)
     finally:
         if search is not None:
@@ -176,8 +187,9 @@ class _Place:
     """The folder a build is made in, beside `site_dir`, and the lock on `site_dir` held
     while it exists; `close()` deletes what was not swapped in and releases the lock."""
 
-    def __init__(self, root: Path, site_dir: Path) -> None:
+    def __init__(self, root: Path, site_dir: Path, later: bool = False) -> None:
         self.root, self.site_dir = root, site_dir
+        self.later = later  # what killed builds left is deleted by a process of its own
         self.target: Path | None = None  # `site_dir` resolved once, under the lock
         self.staging: Path | None = None
         self.lock = None
@@ -192,7 +204,7 @@ class _Place:
         self.lock = lock_site(site_dir)  # held until the site is swapped in or given up
         if self.lock is None:
             return BUSY.format(site_dir)
-        remove_stale(site_dir)  # what builds killed before cleaning up left behind
+        remove_stale(site_dir, self.later)  # what builds killed before cleaning up left behind
         self.staging = new_staging(site_dir)
         return self.staging
 

@@ -1,5 +1,6 @@
 """The cache folder kept between builds, outside the repository: image variants, what the checks
-found in each file of a site (verify/memo.py) and the images validation decoded in full. What
+found in each file of a site (verify/memo.py), the images validation decoded in full and the
+search index of the last pages indexed (engines/pagefind.py). What
 is kept is named by content and by this program's own version; deleting the folder at any time
 only makes the next build slower.
 
@@ -49,7 +50,8 @@ CHECKED_PAGES = "checked-pages"  # verify/memo.py
 DECODED_IMAGES = "decoded-images"  # validate/images.py
 STORY_HTML = "story-html"  # validate/story.py: a story as safe HTML
 CONVERTED_PAGES = "converted-pages"  # render/site.py: a page's Markdown as HTML
-KEPT = (CHECKED_PAGES, DECODED_IMAGES, STORY_HTML, CONVERTED_PAGES)  # what a build prunes
+SEARCH_INDEX = "search-index"  # engines/pagefind.py: the Pagefind bundle of identical pages
+KEPT = (CHECKED_PAGES, DECODED_IMAGES, STORY_HTML, CONVERTED_PAGES, SEARCH_INDEX)  # what a build prunes
 
 # The libraries whose output is kept: Markdown and the sanitiser write a story's HTML, MkDocs
 # (and its Markdown extensions) a page's.

@@ -188,6 +188,7 @@ def test_good_build_replaces_site_whole(project, capsys):
     assert main(["--root", str(project), "build"]) == 0, capsys.readouterr()
     assert not stale.exists()
     assert "示例·另一个品牌" in (site / "brands" / "shili-moumou" / "index.html").read_text("utf-8")
+    swap.wait_for_removals(30)  # the old site is deleted by a process of its own
     assert sorted(os.listdir(project)) == listing
 
 
@@ -442,6 +443,7 @@ def test_a_build_deletes_only_the_stale_folders_of_killed_builds(project, capsys
     os.utime(kept[2], (future, future))  # made after this build started: not this build's to delete
 
     assert main(["--root", str(project), "build"]) == 0, capsys.readouterr()
+    swap.wait_for_removals(30)  # stale folders and the old site: deleted by processes of their own
     assert not any(os.path.lexists(p) for p in stale)
     assert link.is_symlink() and _whole(outside) == 9
     assert all(_whole(p) == 8 for p in kept)
@@ -467,6 +469,7 @@ def test_a_second_build_into_the_same_site_says_so_and_changes_nothing(project, 
     assert not lock.exists()
     lock.write_bytes(b"")  # what a killed build leaves: the system released its lock
     assert main(["--root", str(project), "build"]) == 0, capsys.readouterr()
+    swap.wait_for_removals(30)  # the old site is deleted by a process of its own
     assert not [n for n in os.listdir(project) if n.startswith(".site")]
 
 

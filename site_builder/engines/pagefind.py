@@ -4,8 +4,13 @@ and loaded in fragments, so a first search downloads a small part of the index."
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import importlib.metadata
+import json
 import logging
 import os
+import shutil
+import stat
 import subprocess
 import sys
 import threading
@@ -43,6 +48,12 @@ class SearchIndexError(EngineFailed):
 # project or the working folder (-P, and this package's folder as its working folder).
 _RUN = CHILD_GUARD + "import runpy\nrunpy.run_module('pagefind', run_name='__main__', alter_sys=True)\n"
 _WORKING_FOLDER = Path(__file__).resolve().parent
+# What the indexer is told besides the site's folder: part of a kept bundle's key.
+_ARGUMENTS = ("--output-subdir", BUNDLE_DIR, "--force-language", LANGUAGE, "--silent")
+# Bundles kept in the cache folder (`SearchIndexJob.keep_in`): the newest few, each a site's
+# whole index (20 MB at 1,000 brands), so that a build that goes back to the pages of the one
+# before (a change undone) still finds its index.
+KEPT_BUNDLES = 2
 
 
 class SearchIndexJob:
@@ -60,17 +71,32 @@ class SearchIndexJob:
         self._done = False
         self.proc: subprocess.Popen | None = None
         self._started = False
+        self.kept: Path | None = None  # the cache folder of bundles (`keep_in`)
+        self._key: bytes | None = None  # what the indexer reads, when its bundle is to be kept
+        self.reused = False  # the bundle was a kept one: no indexer ran
         if start:
             self.start()
 
+    def keep_in(self, folder: Path) -> None:
+        """Before `start`: take the bundle from `folder` (the cache's, `cache.versioned`) when it
+        keeps one made from the very files the indexer would read, and keep this one there
+        otherwise. Pagefind writes the same bundle, byte for byte, from the same pages (checked
+        at 1,000 brands), so the site is the one a run would publish."""
+        self.kept = folder
+
     def start(self) -> None:
-        """Start the indexer (once)."""
+        """Start the indexer (once), unless the bundle of identical pages is kept."""
         if self._started:
             return
         self._started = True
+        if self.kept is not None:
+            self._key = index_key(self.site_dir)
+            if self._key is not None and restore_bundle(self.kept, self._key,
+                                                        self.site_dir / BUNDLE_DIR):
+                self.reused = self._done = True
+                return
         cmd = [sys.executable, "-P", "-c", _RUN, str(os.getpid()),
-               "--site", os.path.abspath(self.site_dir),
-               "--output-subdir", BUNDLE_DIR, "--force-language", LANGUAGE, "--silent"]
+               "--site", os.path.abspath(self.site_dir), *_ARGUMENTS]
         try:
             self.proc = subprocess.Popen(
                 cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
@@ -98,6 +124,8 @@ class SearchIndexJob:
                 f"生成搜索索引失败（pagefind 退出码 {self.proc.returncode}）：{detail}")
         else:
             _finish_bundle(self.site_dir / BUNDLE_DIR)
+            if self.kept is not None and self._key is not None:
+                keep_bundle(self.kept, self._key, self.site_dir / BUNDLE_DIR)
         return self.error
 
     def stop(self) -> None:
@@ -124,6 +152,163 @@ def index_site(site_dir: Path) -> None:
     error = SearchIndexJob(site_dir).wait()
     if error is not None:
         raise error
+
+
+# -- bundles kept between builds ---------------------------------------------------------------
+
+def _pagefind_versions() -> bytes:
+    out = []
+    for name in ("pagefind", "pagefind_bin_extended", "pagefind_bin"):
+        try:
+            out.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            out.append(f"{name}=-")
+    return "\0".join(out).encode()
+
+
+def index_key(site_dir: Path) -> bytes | None:
+    """The digest of everything the indexer reads and is told: its version and arguments, and
+    the path and bytes of every page of the site (every file whose name ends in .html or .htm,
+    whatever the case: more than Pagefind reads, never less), in path order. None when no kept
+    bundle may stand for a run: the site holds a link or a special file (the indexer might
+    follow it; the checks refuse such a site anyway), or its bundle's folder exists already."""
+    site_dir = Path(site_dir)
+    if os.path.lexists(site_dir / BUNDLE_DIR):
+        return None
+    h = hashlib.sha256(b"pagefind\0" + _pagefind_versions() + b"\0"
+                       + "\0".join(_ARGUMENTS).encode() + b"\0" + _RUN.encode() + b"\0")
+    todo = [("", os.fspath(site_dir))]
+    pages: list[tuple[str, str]] = []
+    while todo:
+        rel, folder = todo.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError:
+            return None
+        for e in listed:
+            name = rel + e.name
+            if e.is_symlink():
+                return None
+            if e.is_dir(follow_symlinks=False):
+                todo.append((name + "/", e.path))
+            elif not e.is_file(follow_symlinks=False):
+                return None
+            elif e.name.lower().endswith((".html", ".htm")):
+                pages.append((name, e.path))
+    for name, path in sorted(pages):
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError:
+            return None
+        h.update(name.encode("utf-8", "surrogateescape") + b"\0"
+                 + len(data).to_bytes(8, "big") + data)
+    return h.digest()
+
+
+def _bundle_entry(folder: Path, key: bytes) -> Path:
+    from ..cache import entry
+
+    return entry(folder, b"bundle", key, suffix=".bundle")
+
+
+def keep_bundle(folder: Path, key: bytes, bundle_dir: Path) -> None:
+    """Keep the finished bundle in `folder` as one sealed entry (a list of its files and their
+    sizes, then their bytes); only the newest `KEPT_BUNDLES` stay. A cache that cannot be
+    written only costs the next build a run of the indexer."""
+    from ..cache import seal, write_atomic
+
+    files: list[tuple[str, bytes]] = []
+    try:
+        for p in sorted(Path(bundle_dir).rglob("*")):
+            if p.is_symlink() or not (p.is_file() or p.is_dir()):
+                return  # never a bundle the indexer writes
+            if p.is_file():
+                files.append((p.relative_to(bundle_dir).as_posix(), p.read_bytes()))
+        listing = json.dumps([[rel, len(data)] for rel, data in files]).encode()
+        value = b"".join([listing, b"\n", *(data for _, data in files)])
+        target = _bundle_entry(folder, key)
+        write_atomic(target, seal(target.name, value))
+    except (OSError, UnicodeError):
+        return
+    _prune_bundles(folder, target)
+
+
+def _prune_bundles(folder: Path, newest: Path) -> None:
+    """Delete all but the newest `KEPT_BUNDLES` bundles (by when they were written or used)."""
+    from ..cache import _real_folders
+
+    if not _real_folders(Path(folder)):
+        return
+    found = []
+    for sub in Path(folder).iterdir():
+        if sub.is_symlink() or not sub.is_dir():
+            continue
+        for p in sub.iterdir():
+            try:
+                st = p.lstat()
+            except OSError:
+                continue
+            if p != newest and stat.S_ISREG(st.st_mode) and p.name.endswith(".bundle"):
+                found.append((st.st_mtime_ns, p))
+    for _, p in sorted(found, reverse=True)[KEPT_BUNDLES - 1:]:
+        try:
+            p.unlink()
+        except OSError:
+            pass
+
+
+def restore_bundle(folder: Path, key: bytes, bundle_dir: Path) -> bool:
+    """Write the bundle kept for `key` into `bundle_dir` (which must not exist): True when done;
+    False (and nothing left behind) when none is kept, or its seal fails (planted or altered),
+    or it is not what `keep_bundle` writes."""
+    from ..cache import read_entry, unseal
+
+    target = _bundle_entry(folder, key)
+    try:
+        value = unseal(target.name, read_entry(target))
+    except OSError:
+        return False
+    if value is None:
+        return False
+    try:
+        listing, _, data = value.partition(b"\n")
+        files = json.loads(listing)
+        if not isinstance(files, list) or sum(
+                size for _, size in files) != len(data) or not all(
+                _safe_name(rel) and type(size) is int and size >= 0 for rel, size in files):
+            return False
+    except (ValueError, TypeError):
+        return False
+    try:
+        Path(bundle_dir).mkdir()
+    except OSError:
+        return False  # never written over what stands there
+    made = {""}
+    try:
+        at = 0
+        for rel, size in files:
+            parent = rel.rpartition("/")[0]
+            if parent not in made:
+                (Path(bundle_dir) / parent).mkdir(parents=True, exist_ok=True)
+                made.add(parent)
+            with open(Path(bundle_dir) / rel, "xb") as f:
+                f.write(data[at:at + size])
+            at += size
+    except (OSError, ValueError, TypeError):
+        shutil.rmtree(bundle_dir, ignore_errors=True)
+        return False
+    try:
+        os.utime(target, follow_symlinks=False)  # used: among the newest, kept when pruning
+    except OSError:
+        pass
+    return True
+
+
+def _safe_name(rel) -> bool:
+    return (isinstance(rel, str) and rel != "" and not rel.startswith("/") and "\\" not in rel
+            and "\0" not in rel and all(part not in ("", ".", "..") for part in rel.split("/")))
 
 
 def _finish_bundle(bundle_dir: Path, top_only: bool = False) -> None:

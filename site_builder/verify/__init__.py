@@ -16,37 +16,45 @@ from ..system import release_memory
 from .html import walk
 from .leaks import new_scan
 from .links import SiteChecker
-from .memo import PageMemo
+from .memo import LinkMemo, PageMemo
 
 
 def check_and_scan(site_dir: Path, site_url: str | None, label: str, select=None,
-                   admin_origins=None, elsewhere=None, memo: Path | None = None
-                   ) -> list[Diagnostic]:
+                   admin_origins=None, elsewhere=None, memo: Path | None = None,
+                   links: str | None = None) -> list[Diagnostic]:
     """The link and resource checks and the leak scan of the selected files, reading each page
     once; `admin_origins` are the repository host's API origins that /admin/ alone may use.
     `elsewhere` is (pages, collect): pages another process reads (`parse_pages`). `memo` is the
-    folder of pages parsed in earlier builds (`memo.PageMemo`)."""
+    folder of pages parsed in earlier builds (`memo.PageMemo`); with it, `links` names which
+    checks these are, for what resolving the pages' addresses found to be kept there too
+    (`memo.LinkMemo`)."""
     scan = new_scan(site_dir, site_url, label, resources=False)
     scan.select = lambda rel: (select is None or select(rel)) and not rel.endswith((".html", ".htm"))
     checker = SiteChecker(site_dir, site_url, label, select, admin_origins)
     checker.companion = scan
     checker.elsewhere = elsewhere
     checker.memo = scan.memo = _memo(memo, site_url, scan)
+    if checker.memo is not None and links is not None:
+        checker.digests = {}
+        checker.link_memo = LinkMemo(memo, "\0".join(
+            [links, checker.memo.context.decode("utf-8", "surrogateescape"),
+             *sorted(checker.admin_origins)]))
     checker.listed = scan.listed = walk(Path(site_dir))  # one listing of the site for both
     return sorted(checker.run() + scan.run(), key=sort_key)
 
 
 def parse_pages(site_dir: Path, site_url: str | None, label: str, rels: list[str],
-                admin_origins, memo: Path | None = None) -> tuple[dict, list[Diagnostic]]:
+                admin_origins, memo: Path | None = None) -> tuple[dict, list[Diagnostic], dict]:
     """Read these pages as `check_and_scan` does (in a helper process): what each holds, for the
-    checks that need every page, and the leaks found in them."""
+    checks that need every page, the leaks found in them, and each page's digest."""
     scan = new_scan(site_dir, site_url, label, resources=False)
     checker = SiteChecker(site_dir, site_url, label, None, admin_origins)
     checker.companion = scan
     checker.memo = _memo(memo, site_url, scan)
+    checker.digests = {}
     for rel in rels:
         checker.parse_page(Path(site_dir) / rel, rel)
-    return checker.pages, checker.findings + scan.findings
+    return checker.pages, checker.findings + scan.findings, checker.digests
 
 
 # Below this many pages a helper process costs more than it saves.
@@ -87,7 +95,7 @@ class _Helper:
                 [sys.executable, "-P", "-c", _BOOT, str(os.getpid()), str(_PACKAGE / "__init__.py")],
                 stdin=self.args, stdout=subprocess.PIPE, stderr=self.err, cwd=_PACKAGE)
 
-    def result(self) -> tuple[dict, list[Diagnostic]]:
+    def result(self) -> tuple[dict, list[Diagnostic], dict]:
         with self.err:
             try:
                 out, _ = self.proc.communicate(timeout=HELPER_TIMEOUT_S)
@@ -143,7 +151,8 @@ def verify_pages(site_dir: Path, site_url: str | None, label: str, search_folder
     kept = _memo(memo, site_url, new_scan(site_dir, site_url, label, resources=False))
     fresh = pages if kept is None else [rel for rel in pages if not _kept(kept, site_dir, rel)]
     if len(fresh) < HELPER_PAGES:
-        findings = check_and_scan(site_dir, site_url, label, outside, admin_origins, memo=memo)
+        findings = check_and_scan(site_dir, site_url, label, outside, admin_origins, memo=memo,
+                                  links="pages")
     else:
         # Every other page to parse is read by a fresh helper process (not a fork: it holds
         # only what it reads), the rest here; the checks that need every page run here.
@@ -152,7 +161,8 @@ def verify_pages(site_dir: Path, site_url: str | None, label: str, search_folder
                           list(admin_origins), None if memo is None else os.path.abspath(memo)))
         try:
             findings = check_and_scan(site_dir, site_url, label, outside, admin_origins,
-                                      elsewhere=(set(handed), helper.result), memo=memo)
+                                      elsewhere=(set(handed), helper.result), memo=memo,
+                                      links="pages")
         finally:
             helper.stop()
     release_memory()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import html.parser
 import json
@@ -173,6 +174,11 @@ class _PageParser(html.parser.HTMLParser):
         self._in = None
 
 
+def _places(places: list, length: int) -> bool:
+    """Whether every one of `places` is a place in a list of `length` items."""
+    return not places or (min(places) >= 0 and max(places) < length)
+
+
 class SiteChecker:
     """Checks every page and stylesheet of a built site; collects findings, never stops early."""
 
@@ -199,6 +205,12 @@ class SiteChecker:
         self.findings: list[Diagnostic] = []
         self.pages: dict[str, _Page] = {}
         self.loaded_scripts: set[str] = set()  # files a page loads with <script src>
+        # (memo.LinkMemo) what resolving each page's addresses found in the last build; with
+        # it, `digests` holds each page's digest, and `_lookups` what the page being checked
+        # asks of the site's listing
+        self.link_memo = None
+        self.digests: dict[str, str] | None = None
+        self._lookups: tuple[list, list, list] | None = None
 
     # -- reporting ---------------------------------------------------------------------------
     def _add(self, rel: str, line: int, col: int, code: Code, target: str, message: str) -> None:
@@ -222,11 +234,18 @@ class SiteChecker:
                 if rel not in elsewhere:
                     self.parse_page(p, rel)
         if collect is not None:  # the pages another process parsed (verify.parse_pages)
-            pages, findings = collect()
+            pages, findings, digests = collect()
             self.pages.update(pages)
             self.findings += findings
+            if self.digests is not None:
+                self.digests.update(digests)
+        kept = self._kept_links()
+        checked: dict[str, tuple] = {}
         for rel, page in self.pages.items():
-            self._check_page(rel, page)
+            if kept is None:
+                self._check_page(rel, page)
+            else:
+                checked[rel] = self._check_page_kept(rel, page, kept)
             if themed and rel != _ADMIN_PAGE and \
                     not _generated_by(page.meta.get("generator", ""), themed):
                 self._unpublishable(rel, "不是本站模板生成的页面")
@@ -253,8 +272,67 @@ class SiteChecker:
                 text = self._read(p, rel)
                 if text is not None:
                     self._check_xml(rel, text)
+        if self.link_memo is not None:
+            self.link_memo.save(checked)
         self.findings.sort(key=sort_key)
         return self.findings
+
+    def _kept_links(self) -> tuple | None:
+        """What the last build kept (`memo.LinkMemo`): its pages, and which of the lookups and
+        anchors it recorded get another answer in this site (None: no memo)."""
+        if self.link_memo is None:
+            return None
+        pages = self.link_memo.load()
+        try:
+            changed = ({i for i, (norm, trailing, found) in enumerate(self.link_memo.lookups)
+                        if self._resolve(norm, trailing) != found},
+                       {i for i, (found, fragment, missing) in enumerate(self.link_memo.anchors)
+                        if self._anchor_missing(found, fragment) != missing})
+        except (TypeError, ValueError):
+            return {}, (set(), set())  # not what this program keeps: every page checked
+        return pages, changed
+
+    def _check_page_kept(self, rel: str, page: _Page, kept: tuple) -> tuple:
+        """`_check_page`, or its findings as the last build kept them (`memo.LinkMemo`) when
+        the page's bytes are the same and each lookup it made gets the same answer now. What
+        to keep of this page, and whether it was checked again."""
+        pages, (lookups_changed, anchors_changed) = kept
+        digest = self.digests.get(rel) if self.digests is not None else None
+        entry = pages.get(rel)
+        if digest is not None and entry is not None and entry[0] == digest:
+            try:
+                _, findings, lookups, anchors, scripts = entry
+                if lookups_changed.isdisjoint(lookups) and anchors_changed.isdisjoint(anchors) \
+                        and _places(lookups, len(self.link_memo.lookups)) \
+                        and _places(anchors, len(self.link_memo.anchors)):
+                    path = site_path(self.label, rel)
+                    self.findings += [make_diagnostic(path, line, col, Code[code], field, message)
+                                      for line, col, code, field, message in findings]
+                    self.loaded_scripts.update(scripts)
+                    return entry, False
+            except (TypeError, ValueError, KeyError):
+                pass  # not what this program keeps: checked again
+        before, self._lookups = len(self.findings), ({}, {}, set())
+        try:
+            self._check_page(rel, page)
+            lookups, anchors, scripts = self._lookups
+        finally:
+            self._lookups = None
+        findings = [[d.line, d.col, d.code, d.field, d.message]
+                    for d in self.findings[before:]]
+        return ([digest, findings, [[*k, v] for k, v in lookups.items()],
+                 [[*k, v] for k, v in anchors.items()], sorted(scripts)]
+                if digest is not None else None), True
+
+    def _resolve(self, norm: str, trailing: bool) -> str | None:
+        """The file an address resolved to `norm` names in the site, or None."""
+        if norm in self._dirs:
+            index = f"{norm}/index.html" if norm else "index.html"
+            return index if index in self._files else None
+        return norm if norm in self._files and not trailing else None
+
+    def _anchor_missing(self, found: str, fragment: str) -> bool:
+        return found in self.pages and fragment not in self.pages[found].ids
 
     def _themed(self) -> str | None:
         """The generator of the site's home page when one of our layouts rendered it, else None
@@ -298,6 +376,8 @@ class SiteChecker:
             return
         scan, memo = self.companion, self.memo if self.companion is not None else None
         path, data = site_path(self.label, rel), text.encode() if memo is not None else b""
+        if self.digests is not None:
+            self.digests[rel] = hashlib.sha256(data or text.encode()).hexdigest()
         kept = memo.get(rel, data, path) if memo is not None else None
         if kept is not None:
             page, findings = kept
@@ -470,21 +550,22 @@ class SiteChecker:
             self._add(rel, line, col, Code.C007, url, f"{what} 指向编辑器 {ADMIN}/（公开页面不应链接或加载"
                       "编辑器的文件）；提示：" + Code.C007.fix)
             return
-        found: str | None = None
-        if norm in self._dirs:
-            index = f"{norm}/index.html" if norm else "index.html"
-            if index in self._files:
-                found = index
-        elif norm in self._files and not trailing:
-            found = norm
+        found = self._resolve(norm, trailing)
+        lookups = self._lookups
+        if lookups is not None:
+            lookups[0][norm, trailing] = found
         if found is None:
             expect = (f"{norm}/index.html" if norm else "index.html") if trailing else norm
             self._missing(rel, line, col, kind, what, url, expect)
             return
         if what == "<script src>":
             self.loaded_scripts.add(found)
-        if (fragment and kind == "link" and found in self.pages
-                and fragment not in self.pages[found].ids):
+            if lookups is not None:
+                lookups[2].add(found)
+        missing = bool(fragment) and kind == "link" and self._anchor_missing(found, fragment)
+        if lookups is not None and fragment and kind == "link":
+            lookups[1][found, fragment] = missing
+        if missing:
             where = "本页" if found == rel and not has_path else found
             self._add(rel, line, col, Code.C002, url,
                       f"{what} 指向的锚点 #{fragment} 在 {where} 中不存在；提示："

@@ -111,3 +111,78 @@ def _rows(value, kinds: tuple[type, ...]) -> list[tuple]:
             raise TypeError("not a row of the expected kinds")
         rows.append(tuple(row))
     return rows
+
+
+class LinkMemo:
+    """What resolving each page's addresses found in the last build of a site, kept as one
+    sealed entry in `folder` (named by `context`: the site's address, the editor's API origins,
+    the layout's generator): for every page, the digest of its bytes, its findings, and each
+    lookup its addresses made in the site's listing with the answer it got (a file found, or
+    none; an anchor missing or not; a script loaded). A page whose bytes are unchanged and whose
+    every lookup gets the same answer in the new site has the same findings: its addresses are
+    not resolved again. A page whose target appeared or disappeared (a removed page, a new one)
+    or lost an anchor gets another answer to that lookup and is checked again; so is every
+    changed page. The entry says "nothing was found", hence the seal (as `PageMemo`'s)."""
+
+    def __init__(self, folder: Path, context: str) -> None:
+        self.folder = Path(folder)
+        self.context = context.encode("utf-8", "surrogateescape")
+        self.pages: dict = {}
+        # every page's lookups and anchors, each kept once: [address, trailing "/", file found]
+        # and [file, anchor, missing]; a page names them by their place in these lists
+        self.lookups: list = []
+        self.anchors: list = []
+
+    def _file(self) -> Path:
+        return entry(self.folder, b"links", self.context, suffix=".links")
+
+    def load(self) -> dict:
+        """{page: [digest, findings, lookups, anchors, scripts]} as `save` wrote it, or {}."""
+        self.pages, self.lookups, self.anchors = {}, [], []
+        try:
+            file = self._file()
+            sealed = unseal(file.name, read_entry(file))
+            if sealed is not None:
+                kept = json.loads(sealed)
+                pages, lookups, anchors = kept["pages"], kept["lookups"], kept["anchors"]
+                if isinstance(pages, dict) and isinstance(lookups, list) and \
+                        isinstance(anchors, list):
+                    self.pages, self.lookups, self.anchors = pages, lookups, anchors
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            pass
+        return self.pages
+
+    def save(self, checked: dict) -> None:
+        """Keep `checked`: {page: (entry, whether checked again)}, an entry kept from `load`
+        naming its lookups by their places, one checked again listing them."""
+        if not any(again for _, again in checked.values()) and checked.keys() == self.pages.keys():
+            return  # what was loaded
+        tables: tuple[list, list] = ([], [])
+        places: tuple[dict, dict] = ({}, {})
+        olds = (self.lookups, self.anchors)
+
+        def place(which: int, item) -> int:
+            key = tuple(item)
+            at = places[which].get(key)
+            if at is None:
+                at = places[which][key] = len(tables[which])
+                tables[which].append(item)
+            return at
+
+        pages = {}
+        try:
+            for rel, (kept, again) in checked.items():
+                if kept is None:
+                    continue
+                digest, findings, lookups, anchors, scripts = kept
+                if not again:  # places in the loaded lists
+                    lookups = [olds[0][i] for i in lookups]
+                    anchors = [olds[1][i] for i in anchors]
+                pages[rel] = [digest, findings, [place(0, item) for item in lookups],
+                              [place(1, item) for item in anchors], scripts]
+            file = self._file()
+            write_atomic(file, seal(file.name, json.dumps(
+                {"pages": pages, "lookups": tables[0], "anchors": tables[1]},
+                ensure_ascii=False, separators=(",", ":")).encode()))
+        except (OSError, UnicodeError, TypeError, ValueError, IndexError):
+            pass  # a cache that cannot be written only costs the next build the resolving
