@@ -1,0 +1,173 @@
+"""Pages kept between builds in the cache folder (cache.py): a build with its cache kept from
+the last one renders again only the pages whose key changed, and lays out again only the pages
+whose values changed; every other page is read back, sealed, from the cache.
+
+Two kinds of entries, one per page and project (named by the keyed hash of the project's folder
+and the page's address, and of this program's version: `cache.entry`), each holding the key it
+was made under and what was made:
+
+- `rendered-pages`: a page's Markdown as `render_site` made it, under the key the live preview
+  already keys it by in memory (`render_site(memo=…)`: the templates read, the page's values,
+  the shared values and, for a page that reads more than its own values, every published
+  record). `RenderMemo` is that memo, its pages looked up in the cache folder when first asked.
+- `laid-out-pages`: a page's HTML as the native engine laid it out (`engines/native.lay_out`),
+  under the digest of everything the layout reads: the page's values, its neighbours in the
+  navigation, the site's values the layout templates name and the templates' sources
+  (`LaidOut`).
+
+What a key must hold to be the same in the next process: no address (a function by its name:
+`pages._stable_repr`), no set in hash order; what it must hold so that two builds that would
+write different pages never share it: the program (the entries' version: every module, Python,
+Jinja2 …), MarkupSafe (which escapes what the templates print), the project's and the package's
+templates (their sources are in both keys), settings and the build date (in the shared key).
+
+A kept entry is trusted only through its seal (`cache.Kept`): one planted or altered is a
+miss, and the page is made again and kept anew.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+from collections.abc import Callable
+
+import jinja2
+from jinja2 import meta as jinja_meta
+from jinja2 import nodes as jinja_nodes
+
+from ..cache import LAID_OUT_PAGES, RENDERED_PAGES, Kept
+from .changes import content_hash
+
+
+def _library_versions() -> bytes:
+    """The libraries that make a kept page besides those the cache's version names."""
+    out = []
+    for name in ("MarkupSafe",):
+        try:
+            out.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            out.append(f"{name}=-")
+    return "\0".join(out).encode()
+
+
+_LIBRARIES = _library_versions()
+
+
+def _encoded(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+class _PageStore:
+    """One kept (key, text) per project and page address, under a cache kind."""
+
+    def __init__(self, kind: str, root) -> None:
+        self._kept = Kept(kind)
+        self._root = _encoded(os.path.realpath(os.fspath(root)))
+
+    def get(self, address: str) -> tuple[str, str] | None:
+        value = self._kept.get(_LIBRARIES, self._root, _encoded(address))
+        if value is None:
+            return None
+        key, sep, text = value.partition("\n")
+        return (key, text) if sep else None
+
+    def put(self, address: str, key: str, text: str) -> None:
+        if "\n" not in key:
+            self._kept.put(f"{key}\n{text}", _LIBRARIES, self._root, _encoded(address))
+
+
+def _is_page(name: object) -> bool:
+    return type(name) is str and name.endswith(".md")
+
+
+class RenderMemo(dict):
+    """`render_site`'s memo for a build: as a live preview's (in memory, empty at first), but
+    a page (a name ending in .md) is looked up in the cache folder the first time it is asked
+    for, and a page made anew is kept there for the next build."""
+
+    def __init__(self, root) -> None:
+        super().__init__()
+        self._store = _PageStore(RENDERED_PAGES, root)
+        self._looked: set[str] = set()
+
+    def _look(self, name: object) -> None:
+        if _is_page(name) and name not in self._looked:
+            self._looked.add(name)
+            kept = self._store.get(name)
+            if kept is not None:
+                dict.__setitem__(self, name, kept)
+
+    def get(self, name, default=None):
+        self._look(name)
+        return super().get(name, default)
+
+    def __getitem__(self, name):
+        self._look(name)
+        return super().__getitem__(name)
+
+    def __contains__(self, name) -> bool:
+        self._look(name)
+        return super().__contains__(name)
+
+    def __setitem__(self, name, value) -> None:
+        super().__setitem__(name, value)
+        if _is_page(name) and isinstance(value, tuple) and len(value) == 2 \
+                and isinstance(value[0], str) and isinstance(value[1], str):
+            self._looked.add(name)
+            self._store.put(name, value[0], value[1])
+
+
+# What the layout may read of the site's values and still be kept by the page's own values:
+# every one of these is in the shared key (`LaidOut`). A layout that names any other (`site.pages`
+# …) or the site itself whole is laid out every time.
+_SITE_KEYED = frozenset({"name", "description", "url", "nav", "theme", "css", "scripts"})
+
+
+def _layout_reads_keyed(env: jinja2.Environment, template: str) -> bool:
+    """Whether `template` and those it includes read of `site` only `_SITE_KEYED`."""
+    seen, todo = set(), [template]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        tree = env.parse(env.loader.get_source(env, name)[0])
+        named = [n for n in tree.find_all(jinja_nodes.Name) if n.name == "site"]
+        keyed = [n for n in tree.find_all(jinja_nodes.Getattr)
+                 if isinstance(n.node, jinja_nodes.Name) and n.node.name == "site"
+                 and n.attr in _SITE_KEYED]
+        if len(named) != len(keyed):
+            return False
+        for t in jinja_meta.find_referenced_templates(tree):
+            if t is None:  # a template named by a value: anything may be read
+                return False
+            todo.append(t)
+    return True
+
+
+class LaidOut:
+    """The native engine's pages kept between builds: `page(p, neighbours, make)` is the page's
+    HTML, made by `make()` only when the page's values, its neighbours, the site's values the
+    layout reads or the layout's templates changed since the page was kept."""
+
+    def __init__(self, root, env: jinja2.Environment, site, layout: str = "base.html") -> None:
+        self._store = _PageStore(LAID_OUT_PAGES, root)
+        self.shared: str | None = None
+        if _layout_reads_keyed(env, layout):
+            sources = [(t, env.loader.get_source(env, t)[0]) for t in sorted(env.list_templates())]
+            self.shared = content_hash(repr((site.name, site.description, site.url, site.nav,
+                                             site.theme, site.css, site.scripts, sources)))
+
+    def page(self, p, neighbours: tuple, make: Callable[[], bytes]) -> bytes:
+        if self.shared is None:
+            return make()
+        key = content_hash(repr((self.shared, p, neighbours)))
+        kept = self._store.get(p.dest)
+        if kept is not None and kept[0] == key:
+            return kept[1].encode("utf-8", "surrogatepass")
+        data = make()
+        try:
+            self._store.put(p.dest, key, data.decode("utf-8"))
+        except UnicodeDecodeError:
+            pass
+        return data
