@@ -27,13 +27,16 @@ miss, and the page is made again and kept anew.
 
 from __future__ import annotations
 
+import base64
 import importlib.metadata
+import json
 import os
 from collections.abc import Callable
 
 import jinja2
 from jinja2 import meta as jinja_meta
 from jinja2 import nodes as jinja_nodes
+from markupsafe import Markup
 
 from ..cache import LAID_OUT_PAGES, RENDERED_PAGES, Kept
 from .changes import content_hash
@@ -76,14 +79,59 @@ class _PageStore:
             self._kept.put(f"{key}\n{text}", _LIBRARIES, self._root, _encoded(address))
 
 
-def _is_page(name: object) -> bool:
-    return type(name) is str and name.endswith(".md")
+def _disk_name(name: object) -> str | None:
+    """The name under which an entry of `render_site`'s memo is kept in the cache folder, or
+    None for one kept in memory only. Kept: a page (a name ending in .md: its key and
+    Markdown), a data file made of every record (("kept", uri): its key and bytes), the venue
+    map ("venue map": its key and drawing) and what a template reads (("reads", template,
+    names, shared key): found by parsing every template it imports, a tenth of a second each)."""
+    if type(name) is str:
+        return name if name.endswith(".md") else "\0venue map" if name == "venue map" else None
+    if type(name) is tuple and len(name) == 2 and name[0] == "kept" and name[1] != "admin":
+        return f"\0kept\0{name[1]}"
+    if type(name) is tuple and len(name) == 4 and name[0] == "reads":
+        _, template, names, shared = name
+        return "\0".join(("", "reads", template, *sorted(names), "", shared))
+    return None
+
+
+def _encode(disk: str, value) -> tuple[str, str] | None:
+    """(key, text) of a memo entry as kept, or None when it is not of the kind its name says."""
+    if not isinstance(value, tuple) or len(value) != 2:
+        return None
+    if disk.startswith("\0reads\0"):
+        only, story = value
+        story = sorted(story) if isinstance(story, frozenset) else story
+        return "reads", json.dumps([only, story])
+    key, made = value
+    if not isinstance(key, str):
+        return None
+    if disk.startswith("\0kept\0"):
+        return (key, base64.b64encode(made).decode("ascii")) if isinstance(made, bytes) else None
+    if disk == "\0venue map":  # a drawing is safe HTML (Markup): it must come back as one
+        return (key, json.dumps([isinstance(made, Markup), made])) if isinstance(made, str) \
+            else None
+    return (key, made) if type(made) is str else None
+
+
+def _decode(disk: str, key: str, text: str):
+    if disk.startswith("\0reads\0"):
+        only, story = json.loads(text)
+        if not isinstance(only, bool) or not isinstance(story, bool | list):
+            return None
+        return only, frozenset(story) if isinstance(story, list) else story
+    if disk.startswith("\0kept\0"):
+        return key, base64.b64decode(text, validate=True)
+    if disk == "\0venue map":
+        safe, made = json.loads(text)
+        return (key, Markup(made) if safe is True else made) if isinstance(made, str) else None
+    return key, text
 
 
 class RenderMemo(dict):
     """`render_site`'s memo for a build: as a live preview's (in memory, empty at first), but
-    a page (a name ending in .md) is looked up in the cache folder the first time it is asked
-    for, and a page made anew is kept there for the next build."""
+    what `_disk_name` names is looked up in the cache folder the first time it is asked for,
+    and kept there when made anew, for the next build."""
 
     def __init__(self, root) -> None:
         super().__init__()
@@ -91,11 +139,17 @@ class RenderMemo(dict):
         self._looked: set[str] = set()
 
     def _look(self, name: object) -> None:
-        if _is_page(name) and name not in self._looked:
-            self._looked.add(name)
-            kept = self._store.get(name)
+        disk = _disk_name(name)
+        if disk is not None and disk not in self._looked:
+            self._looked.add(disk)
+            kept = self._store.get(disk)
             if kept is not None:
-                dict.__setitem__(self, name, kept)
+                try:
+                    value = _decode(disk, *kept)
+                except (ValueError, TypeError):
+                    value = None
+                if value is not None:
+                    dict.__setitem__(self, name, value)
 
     def get(self, name, default=None):
         self._look(name)
@@ -111,10 +165,12 @@ class RenderMemo(dict):
 
     def __setitem__(self, name, value) -> None:
         super().__setitem__(name, value)
-        if _is_page(name) and isinstance(value, tuple) and len(value) == 2 \
-                and isinstance(value[0], str) and isinstance(value[1], str):
-            self._looked.add(name)
-            self._store.put(name, value[0], value[1])
+        disk = _disk_name(name)
+        if disk is not None:
+            self._looked.add(disk)
+            kept = _encode(disk, value)
+            if kept is not None:
+                self._store.put(disk, *kept)
 
 
 # What the layout may read of the site's values and still be kept by the page's own values:
