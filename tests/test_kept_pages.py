@@ -151,19 +151,23 @@ def test_a_kept_build_is_the_clean_build_after_every_kind_of_edit(project, monke
     assert kept != first
 
 
-def test_a_kept_page_altered_or_planted_is_made_again(project):
+def test_a_kept_page_altered_or_planted_is_made_again(project, counted):
     first = _built(project)
     entries = [p for kind in PAGE_KINDS for p in versioned(kind).rglob("*") if p.is_file()]
-    assert len(entries) > 40
-    for p in entries:  # the same text with another word, and another seal
-        data = p.read_bytes()
-        mac, _, value = data.partition(b"\n")
-        p.write_bytes(mac[::-1] + b"\n" + value.replace("示例".encode(), "篡改".encode()))
-    planted = entries[0].with_name("0" * 64)
-    planted.write_bytes(entries[1].read_bytes())
+    assert len(entries) == len(PAGE_KINDS)  # one of each for the project
+    rendered, laid_out = sorted(entries, key=lambda p: RENDERED_PAGES not in str(p))
+    sealed = rendered.read_bytes()
+    mac, _, value = sealed.partition(b"\n")
+    assert "示例".encode() in value
+    # the same pages with another word under their own seal; a valid entry of the other kind
+    rendered.write_bytes(mac + b"\n" + value.replace("示例".encode(), "篡改".encode()))
+    laid_out.write_bytes(sealed)
+    counted.clear()
     assert _built(project) == first
+    assert counted["brand.md.j2"] == len(list((project / "brands").glob("*.md")))  # all again
     for p in entries:  # made again, sealed again: nothing altered is left
         assert "篡改".encode() not in p.read_bytes()
+        assert p.read_bytes() != sealed or p == rendered
 
 
 def test_keys_are_the_same_in_another_process(project, tmp_path):

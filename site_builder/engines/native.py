@@ -213,6 +213,8 @@ def lay_out(site: Site, root: Path, memo: dict | None = None, keep: bool = False
                 data = out.files[p.dest] = _page(layout, site, p, order, nav_urls).encode("utf-8")
                 memo[p.dest] = (key, _digest(data))
         out.pages.append(p.dest)
+    if kept_pages is not None:
+        kept_pages.flush()
     if out.kept:
         by_dest = {p.dest: p for p in site.pages}
         out.again = lambda dest: _page(layout, site, by_dest[dest], order, nav_urls).encode("utf-8")

@@ -2,8 +2,8 @@
 the last one renders again only the pages whose key changed, and lays out again only the pages
 whose values changed; every other page is read back, sealed, from the cache.
 
-Two kinds of entries, one per page and project (named by the keyed hash of the project's folder
-and the page's address, and of this program's version: `cache.entry`), each holding the key it
+Two kinds of entries, one of each per project (named by the keyed hash of the project's folder
+and of this program's version: `cache.entry`; `_PageStore`), holding for every page the key it
 was made under and what was made:
 
 - `rendered-pages`: a page's Markdown as `render_site` made it, under the key the live preview
@@ -22,7 +22,7 @@ Jinja2 …), MarkupSafe (which escapes what the templates print), the project's 
 templates (their sources are in both keys), settings and the build date (in the shared key).
 
 A kept entry is trusted only through its seal (`cache.Kept`): one planted or altered is a
-miss, and the page is made again and kept anew.
+miss, and its pages are made again and kept anew.
 """
 
 from __future__ import annotations
@@ -61,22 +61,61 @@ def _encoded(text: str) -> bytes:
 
 
 class _PageStore:
-    """One kept (key, text) per project and page address, under a cache kind."""
+    """Every (key, text) a build kept under one cache kind for one project, in one sealed entry
+    (named by the project's folder): read once, in one piece (one file and one seal, where an
+    entry per page was nine thousand files to open at 1,000 brands), and written again, with
+    what this build used and made only (a page no longer made is dropped), when that changed.
+    An entry whose seal fails is a miss for every page: all are made again."""
 
     def __init__(self, kind: str, root) -> None:
         self._kept = Kept(kind)
         self._root = _encoded(os.path.realpath(os.fspath(root)))
+        self._before: dict[str, tuple[str, str]] | None = None
+        self._now: dict[str, tuple[str, str]] = {}
+
+    def _load(self) -> dict[str, tuple[str, str]]:
+        if self._before is None:
+            self._before = _unpacked(self._kept.get(_LIBRARIES, self._root))
+        return self._before
 
     def get(self, address: str) -> tuple[str, str] | None:
-        value = self._kept.get(_LIBRARIES, self._root, _encoded(address))
-        if value is None:
-            return None
-        key, sep, text = value.partition("\n")
-        return (key, text) if sep else None
+        kept = self._load().get(address)
+        if kept is not None:
+            self._now[address] = kept
+        return kept
 
     def put(self, address: str, key: str, text: str) -> None:
-        if "\n" not in key:
-            self._kept.put(f"{key}\n{text}", _LIBRARIES, self._root, _encoded(address))
+        self._now[address] = (key, text)
+
+    def flush(self) -> None:
+        """Keep what this build used and made, when it is not what was kept already."""
+        if self._now != self._load():
+            self._kept.put(_packed(self._now), _LIBRARIES, self._root)
+        self._before, self._now = dict(self._now), {}
+
+
+def _packed(entries: dict[str, tuple[str, str]]) -> str:
+    """A line of JSON naming each entry with its key and its text's length, then the texts."""
+    head = [[name, key, len(text)] for name, (key, text) in entries.items()]
+    return json.dumps(head, ensure_ascii=False) + "\n" + "".join(t for _, t in entries.values())
+
+
+def _unpacked(value: str | None) -> dict[str, tuple[str, str]]:
+    if value is None:
+        return {}
+    line, sep, texts = value.partition("\n")
+    try:
+        head = json.loads(line)
+    except ValueError:
+        return {}
+    out, at = {}, 0
+    for item in head if sep and isinstance(head, list) else ():
+        if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)
+                and isinstance(item[1], str) and type(item[2]) is int and item[2] >= 0):
+            return {}
+        out[item[0]] = (item[1], texts[at:at + item[2]])
+        at += item[2]
+    return out if at == len(texts) else {}
 
 
 def _disk_name(name: object) -> str | None:
@@ -163,6 +202,10 @@ class RenderMemo(dict):
         self._look(name)
         return super().__contains__(name)
 
+    def flush(self) -> None:
+        """Keep this build's entries for the next (when they changed)."""
+        self._store.flush()
+
     def __setitem__(self, name, value) -> None:
         super().__setitem__(name, value)
         disk = _disk_name(name)
@@ -227,3 +270,7 @@ class LaidOut:
         except UnicodeDecodeError:
             pass
         return data
+
+    def flush(self) -> None:
+        """Keep this build's pages for the next (when they changed)."""
+        self._store.flush()

@@ -523,6 +523,9 @@ def render_values(project, memo: dict | None = None) -> Site:
     from .pages import render_site
 
     if memo is None:
-        return site_values(project, render_site(project, RenderMemo(project.root)))
+        kept = RenderMemo(project.root)
+        rendered = render_site(project, kept)
+        kept.flush()
+        return site_values(project, rendered)
     return site_values(project, render_site(project, memo.setdefault("render", {})),
                        memo=memo.setdefault("convert", {}))
