@@ -155,6 +155,7 @@ def test_a_kept_page_altered_or_planted_is_made_again(project, counted):
     first = _built(project)
     entries = [p for kind in PAGE_KINDS for p in versioned(kind).rglob("*") if p.is_file()]
     assert len(entries) == len(PAGE_KINDS)  # one of each for the project
+    assert len({p.name for p in entries}) == len(entries)  # each named by its kind too
     rendered, laid_out = sorted(entries, key=lambda p: RENDERED_PAGES not in str(p))
     sealed = rendered.read_bytes()
     mac, _, value = sealed.partition(b"\n")

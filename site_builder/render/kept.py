@@ -69,13 +69,15 @@ class _PageStore:
 
     def __init__(self, kind: str, root) -> None:
         self._kept = Kept(kind)
-        self._root = _encoded(os.path.realpath(os.fspath(root)))
+        # the kind too: an entry's seal binds its name, and an entry of the other kind for the
+        # same project must not pass under this one's
+        self._name = (kind.encode(), _LIBRARIES, _encoded(os.path.realpath(os.fspath(root))))
         self._before: dict[str, tuple[str, str]] | None = None
         self._now: dict[str, tuple[str, str]] = {}
 
     def _load(self) -> dict[str, tuple[str, str]]:
         if self._before is None:
-            self._before = _unpacked(self._kept.get(_LIBRARIES, self._root))
+            self._before = _unpacked(self._kept.get(*self._name))
         return self._before
 
     def get(self, address: str) -> tuple[str, str] | None:
@@ -90,7 +92,7 @@ class _PageStore:
     def flush(self) -> None:
         """Keep what this build used and made, when it is not what was kept already."""
         if self._now != self._load():
-            self._kept.put(_packed(self._now), _LIBRARIES, self._root)
+            self._kept.put(_packed(self._now), *self._name)
         self._before, self._now = dict(self._now), {}
 
 
