@@ -51,7 +51,10 @@ DECODED_IMAGES = "decoded-images"  # validate/images.py
 STORY_HTML = "story-html"  # validate/story.py: a story as safe HTML
 CONVERTED_PAGES = "converted-pages"  # render/site.py: a page's Markdown as HTML
 SEARCH_INDEX = "search-index"  # engines/pagefind.py: the Pagefind bundle of identical pages
-KEPT = (CHECKED_PAGES, DECODED_IMAGES, STORY_HTML, CONVERTED_PAGES, SEARCH_INDEX)  # what a build prunes
+RENDERED_PAGES = "rendered-pages"  # render/kept.py: a page's Markdown as render_site made it
+LAID_OUT_PAGES = "laid-out-pages"  # render/kept.py: a page's HTML as the native engine laid it out
+KEPT = (CHECKED_PAGES, DECODED_IMAGES, STORY_HTML, CONVERTED_PAGES, SEARCH_INDEX, RENDERED_PAGES,
+        LAID_OUT_PAGES)  # what a build prunes
 
 # The libraries whose output is kept: Markdown and the sanitiser write a story's HTML, MkDocs
 # (and its Markdown extensions) a page's.

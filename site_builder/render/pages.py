@@ -12,6 +12,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FunctionType
 from urllib.parse import quote, unquote, urlsplit
 
 import jinja2
@@ -59,6 +60,7 @@ PORTRAIT_CENTERING = (0.5, 0.25)
 # The installed package's folder (site_builder/): its templates/, docs/ and mkdocs.yml are the
 # defaults; a project's own templates/ and docs/ override them file by file.
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+_PACKAGE_NAME = __name__.split(".")[0] + "."
 
 # Python-Markdown's escapable characters, plus `|` which the tables extension adds.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
@@ -321,6 +323,18 @@ def _reads_story(env: jinja2.Environment, template: str) -> bool | frozenset[str
     return frozenset(names) if names else False
 
 
+def _stable_repr(o) -> str:
+    """`repr(o)`, but a function of this package (no closure: what it does is its code, which
+    the cache's version covers) by its name, not by its address in this process: a key kept in
+    the cache folder between builds must be the same in the next process (render/kept.py). Any
+    other function (a closure reads values of its own; a library's code is not in that version)
+    keeps its address: never the same twice, so never kept."""
+    if (type(o) is FunctionType and o.__closure__ is None and "<" not in o.__qualname__
+            and o.__module__.startswith(_PACKAGE_NAME)):
+        return f"<function {o.__module__}.{o.__qualname__}>"
+    return repr(o)
+
+
 def _key_text(value, summary) -> str:
     """`value` (a page's values) as the text of its memo key, with every brand in it as
     `summary(brand)` (its slug and the digest of its fields). Lists, tuples, mappings, strings
@@ -331,7 +345,7 @@ def _key_text(value, summary) -> str:
     def other(o):
         if type(o) is Brand:
             return ["\x00Brand", *summary(o)]
-        return ["\x00" + type(o).__qualname__, repr(o)]
+        return ["\x00" + type(o).__qualname__, _stable_repr(o)]
 
     try:
         return json.dumps(value, default=other)

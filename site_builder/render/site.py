@@ -517,10 +517,15 @@ def site_values(project: Project, rendered: Rendered, config: SiteConfig | None 
 def render_values(project, memo: dict | None = None) -> Site:
     """The render stage: the project's whole site as values (`render_site`, then `site_values`).
     `memo` is the live preview's, kept between runs (`render_site`'s pages, `site_values`'
-    conversions). Raises the core's expected failures (PageClash, SiteProblem)."""
+    conversions). Raises the core's expected failures (PageClash, SiteProblem). A build (no
+    memo) renders with the pages kept in the cache folder by the last one (render/kept.py)."""
+    from .kept import RenderMemo
     from .pages import render_site
 
     if memo is None:
-        return site_values(project, render_site(project))
+        kept = RenderMemo(project.root)
+        rendered = render_site(project, kept)
+        kept.flush()
+        return site_values(project, rendered)
     return site_values(project, render_site(project, memo.setdefault("render", {})),
                        memo=memo.setdefault("convert", {}))
