@@ -137,9 +137,16 @@ def _disk_name(name: object) -> str | None:
 
 
 def _encode(disk: str, value) -> tuple[str, str] | None:
-    """(key, text) of a memo entry as kept, or None when it is not of the kind its name says."""
-    if not isinstance(value, tuple) or len(value) != 2:
+    """(key, text) of a memo entry as kept, or None when it is not of the kind its name says.
+    A page's entry may carry more than its key and text (what `render_site`'s quick test of a
+    record's page compares within one process): only those two are kept, so that another
+    process finds the page by its key alone."""
+    if not isinstance(value, tuple) or len(value) < 2:
         return None
+    if len(value) > 2:
+        if not disk.endswith(".md"):
+            return None
+        value = value[:2]
     if disk.startswith("\0reads\0"):
         only, story = value
         story = sorted(story) if isinstance(story, frozenset) else story
