@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -610,12 +611,56 @@ class Kept:
         return entry(versioned(self.name), *parts)
 
     def get(self, *parts: bytes) -> str | None:
+        value = self.get_bytes(*parts)
+        try:
+            return None if value is None else str(value, "utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    def get_bytes(self, *parts: bytes) -> memoryview | None:
+        """The kept value's bytes, as a view of the entry read (the end of `.obj`): the seal is
+        checked without copying a large value."""
         try:
             path = self._file(parts)
-            value = unseal(path.name, read_entry(path))
-            return None if value is None else value.decode("utf-8")
-        except (OSError, UnicodeDecodeError):
+            kept = read_entry(path)
+        except OSError:
             return None
+        if kept is None:
+            return None
+        end = kept.find(b"\n")
+        value = memoryview(kept)[end + 1:]
+        mac = hmac.new(_choice().key, b"entry\0" + path.name.encode("utf-8", "surrogateescape")
+                       + b"\0", hashlib.sha256)
+        mac.update(value)
+        if end < 0 or not hmac.compare_digest(kept[:end], mac.hexdigest().encode()):
+            return None
+        return value
+
+    def put_parts(self, parts_of: Callable[[], Iterable[bytes]], *parts: bytes) -> None:
+        """`put` of the bytes `parts_of()` gives, joined as they are written, never in memory:
+        sealed in a first pass over them, written in a second (a value holding every page of
+        a site is a hundred megabytes, which a joined copy and its sealed copy held twice)."""
+        try:
+            path = self._file(parts)
+            mac = hmac.new(_choice().key, b"entry\0" + path.name.encode("utf-8", "surrogateescape")
+                           + b"\0", hashlib.sha256)
+            for data in parts_of():
+                mac.update(data)
+            _make_folders(path.parent)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+            _discard(tmp)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY, 0o666)
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(mac.hexdigest().encode() + b"\n")
+                    for data in parts_of():
+                        f.write(data)
+                os.replace(tmp, path)
+            except BaseException:
+                _discard(tmp)
+                raise
+        except OSError:
+            pass  # a cache that cannot be written only costs the next build the work
 
     def put(self, value: str, *parts: bytes) -> None:
         try:

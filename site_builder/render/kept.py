@@ -31,7 +31,7 @@ import base64
 import importlib.metadata
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import jinja2
 from jinja2 import meta as jinja_meta
@@ -61,7 +61,7 @@ def _encoded(text: str) -> bytes:
 
 
 class _PageStore:
-    """Every (key, text) a build kept under one cache kind for one project, in one sealed entry
+    """Every (key, bytes) a build kept under one cache kind for one project, in one sealed entry
     (named by the project's folder): read once, in one piece (one file and one seal, where an
     entry per page was nine thousand files to open at 1,000 brands), and written again, with
     what this build used and made only (a page no longer made is dropped), when that changed.
@@ -72,52 +72,59 @@ class _PageStore:
         # the kind too: an entry's seal binds its name, and an entry of the other kind for the
         # same project must not pass under this one's
         self._name = (kind.encode(), _LIBRARIES, _encoded(os.path.realpath(os.fspath(root))))
-        self._before: dict[str, tuple[str, str]] | None = None
-        self._now: dict[str, tuple[str, str]] = {}
+        self._before: dict[str, tuple[str, bytes]] | None = None
+        self._now: dict[str, tuple[str, bytes]] = {}
 
-    def _load(self) -> dict[str, tuple[str, str]]:
+    def _load(self) -> dict[str, tuple[str, bytes]]:
         if self._before is None:
-            self._before = _unpacked(self._kept.get(*self._name))
+            self._before = _unpacked(self._kept.get_bytes(*self._name))
         return self._before
 
-    def get(self, address: str) -> tuple[str, str] | None:
+    def get(self, address: str) -> tuple[str, bytes] | None:
         kept = self._load().get(address)
         if kept is not None:
             self._now[address] = kept
         return kept
 
-    def put(self, address: str, key: str, text: str) -> None:
-        self._now[address] = (key, text)
+    def put(self, address: str, key: str, data: bytes) -> None:
+        self._now[address] = (key, data)
 
     def flush(self) -> None:
         """Keep what this build used and made, when it is not what was kept already."""
         if self._now != self._load():
-            self._kept.put(_packed(self._now), *self._name)
+            entries = self._now
+            self._kept.put_parts(lambda: _packed(entries), *self._name)
         self._before, self._now = dict(self._now), {}
 
 
-def _packed(entries: dict[str, tuple[str, str]]) -> str:
-    """A line of JSON naming each entry with its key and its text's length, then the texts."""
-    head = [[name, key, len(text)] for name, (key, text) in entries.items()]
-    return json.dumps(head, ensure_ascii=False) + "\n" + "".join(t for _, t in entries.values())
+def _packed(entries: dict[str, tuple[str, bytes]]) -> Iterator[bytes]:
+    """A line of JSON naming each entry with its key and the length of its bytes, then the
+    bytes (the parts of the value, in order: `Kept.put_parts` joins them as it writes: the
+    pages are not copied into one value)."""
+    head = [[name, key, len(data)] for name, (key, data) in entries.items()]
+    yield json.dumps(head, ensure_ascii=False).encode("utf-8") + b"\n"
+    for _, data in entries.values():
+        yield data
 
 
-def _unpacked(value: str | None) -> dict[str, tuple[str, str]]:
+def _unpacked(value: memoryview | None) -> dict[str, tuple[str, bytes]]:
     if value is None:
         return {}
-    line, sep, texts = value.partition("\n")
+    start = len(value.obj) - len(value)  # the value ends its entry's bytes (`Kept.get_bytes`)
+    end = value.obj.find(b"\n", start)
+    end = end - start if end >= 0 else -1
     try:
-        head = json.loads(line)
+        head = json.loads(bytes(value[:end])) if end >= 0 else None
     except ValueError:
         return {}
-    out, at = {}, 0
-    for item in head if sep and isinstance(head, list) else ():
+    out, at, size = {}, end + 1, len(value)
+    for item in head if isinstance(head, list) else ():
         if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)
                 and isinstance(item[1], str) and type(item[2]) is int and item[2] >= 0):
             return {}
-        out[item[0]] = (item[1], texts[at:at + item[2]])
+        out[item[0]] = (item[1], bytes(value[at:at + item[2]]))
         at += item[2]
-    return out if at == len(texts) else {}
+    return out if at == size else {}
 
 
 def _disk_name(name: object) -> str | None:
@@ -193,8 +200,8 @@ class RenderMemo(dict):
             kept = self._store.get(disk)
             if kept is not None:
                 try:
-                    value = _decode(disk, *kept)
-                except (ValueError, TypeError):
+                    value = _decode(disk, kept[0], kept[1].decode("utf-8"))
+                except (ValueError, TypeError):  # (UnicodeDecodeError too)
                     value = None
                 if value is not None:
                     dict.__setitem__(self, name, value)
@@ -222,7 +229,10 @@ class RenderMemo(dict):
             self._looked.add(disk)
             kept = _encode(disk, value)
             if kept is not None:
-                self._store.put(disk, *kept)
+                try:
+                    self._store.put(disk, kept[0], kept[1].encode("utf-8"))
+                except UnicodeError:  # a text no file can hold as it is: made again next time
+                    pass
 
 
 # What the layout may read of the site's values and still be kept by the page's own values:
@@ -272,12 +282,9 @@ class LaidOut:
         key = content_hash(repr((self.shared, p, neighbours)))
         kept = self._store.get(p.dest)
         if kept is not None and kept[0] == key:
-            return kept[1].encode("utf-8", "surrogatepass")
+            return kept[1]
         data = make()
-        try:
-            self._store.put(p.dest, key, data.decode("utf-8"))
-        except UnicodeDecodeError:
-            pass
+        self._store.put(p.dest, key, data)
         return data
 
     def flush(self) -> None:
