@@ -659,7 +659,7 @@ class Kept:
             except BaseException:
                 _discard(tmp)
                 raise
-        except OSError:
+        except (OSError, ValueError):  # (a name no file can hold: UnicodeError)
             pass  # a cache that cannot be written only costs the next build the work
 
     def put(self, value: str, *parts: bytes) -> None:

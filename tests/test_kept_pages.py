@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jinja2
 import pytest
 from conftest import DEMO_DATE, assert_built
 from PIL import Image
@@ -237,3 +238,32 @@ def test_a_layout_that_reads_more_of_the_site_is_never_kept(tmp_path):
                                    "base.html")
     assert not _layout_reads_keyed(env(**{"base.html": "{{ site['pages'] }}"}), "base.html")
     assert not _layout_reads_keyed(env(**{"base.html": "{% include name %}"}), "base.html")
+
+
+def test_a_template_renamed_is_a_change_even_when_every_text_is_the_same(project):
+    """The kept pages' key holds each template by its name and text: a partial renamed (the
+    texts, in name order, the same list) fails the kept build as it fails a clean one, where
+    keying by the texts alone published the pages made with the old name."""
+    partial = project / "templates/pages/_extra.j2"
+    partial.write_text("<p>虚构的附加段落</p>\n", encoding="utf-8")
+    _edit(project / "templates/pages/brand.md.j2", '{% include "_poster.j2" %}',
+          '{% include "_poster.j2" %}{% include "_extra.j2" %}')
+    assert "虚构的附加段落" in _built(project)[f"brands/{BRAND}/index.html"].decode("utf-8")
+    partial.rename(partial.with_name("_extra_old.j2"))
+    with pytest.raises(jinja2.TemplateNotFound, match="_extra.j2"):
+        build_site(project, project / "site", build_date=DEMO_DATE)
+
+
+def test_a_page_name_no_file_can_hold_only_goes_unkept(project):
+    """A name with a lone surrogate (a double-quoted "\\ud800" in settings can make one) cannot
+    be written into the kept entry: the build loses only the keeping, never fails on it."""
+    from site_builder.render.kept import _PageStore
+
+    store = _PageStore(RENDERED_PAGES, project)
+    store.put("people/\ud800/index.md", "k", "虚构".encode())
+    store.put("index.md", "k", "虚构".encode())
+    store.flush()  # nothing raised
+    assert _PageStore(RENDERED_PAGES, project).get("index.md") is None
+    store.put("index.md", "k", "虚构".encode())
+    store.flush()
+    assert _PageStore(RENDERED_PAGES, project).get("index.md") == ("k", "虚构".encode())

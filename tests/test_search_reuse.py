@@ -139,3 +139,19 @@ def test_a_kept_bundle_is_restored_only_whole_and_only_into_a_new_folder(plain, 
     # a link in the site: no key, the indexer runs
     (site / "b.html").symlink_to(site / "index.html")
     assert pagefind.index_key(site) is None
+
+
+def test_the_indexers_settings_in_the_environment_are_in_the_key(tmp_path, monkeypatch):
+    """Pagefind reads settings from PAGEFIND_… variables: a bundle made under one is never
+    the index of a build without it (or with another value)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<title>示例</title><p class='x'>虚构</p>", encoding="utf-8")
+    monkeypatch.delenv("PAGEFIND_EXCLUDE_SELECTORS", raising=False)
+    plain_key = pagefind.index_key(site)
+    monkeypatch.setenv("PAGEFIND_EXCLUDE_SELECTORS", ".x")
+    excluding = pagefind.index_key(site)
+    monkeypatch.setenv("PAGEFIND_EXCLUDE_SELECTORS", ".y")
+    assert len({plain_key, excluding, pagefind.index_key(site)}) == 3
+    monkeypatch.delenv("PAGEFIND_EXCLUDE_SELECTORS")
+    assert pagefind.index_key(site) == plain_key

@@ -167,7 +167,8 @@ def _pagefind_versions() -> bytes:
 
 
 def index_key(site_dir: Path) -> bytes | None:
-    """The digest of everything the indexer reads and is told: its version and arguments, and
+    """The digest of everything the indexer reads and is told: its version, arguments and
+    settings in the environment (PAGEFIND_…), and
     the path and bytes of every page of the site (every file whose name ends in .html or .htm,
     whatever the case: more than Pagefind reads, never less), in path order. None when no kept
     bundle may stand for a run: the site holds a link or a special file (the indexer might
@@ -175,8 +176,11 @@ def index_key(site_dir: Path) -> bytes | None:
     site_dir = Path(site_dir)
     if os.path.lexists(site_dir / BUNDLE_DIR):
         return None
+    # Pagefind also takes settings from the environment (PAGEFIND_EXCLUDE_SELECTORS …)
+    settings = sorted((k, v) for k, v in os.environ.items() if k.upper().startswith("PAGEFIND"))
     h = hashlib.sha256(b"pagefind\0" + _pagefind_versions() + b"\0"
-                       + "\0".join(_ARGUMENTS).encode() + b"\0" + _RUN.encode() + b"\0")
+                       + "\0".join(_ARGUMENTS).encode() + b"\0" + _RUN.encode() + b"\0"
+                       + repr(settings).encode("utf-8", "surrogateescape") + b"\0")
     todo = [("", os.fspath(site_dir))]
     pages: list[tuple[str, str]] = []
     while todo:

@@ -452,7 +452,9 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
 
     shared_key = ""
     if memo is not None:  # everything a self-contained page may read besides its own values
-        sources = [env.loader.get_source(env, t)[0] for t in sorted(env.list_templates())]
+        # each template by its name and text: a template renamed is a change (an include of the
+        # old name fails), even when the list of texts is the same
+        sources = [(t, env.loader.get_source(env, t)[0]) for t in sorted(env.list_templates())]
         shared_key = content_hash(repr((project.build_date, settings.data, sources, words, taxa, site_url,
                                         sorted(pictures.items()), sorted(news_pics.items()),
                                         sorted(video_views.items()),
