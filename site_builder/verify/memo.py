@@ -6,8 +6,8 @@ An entry is named by the SHA-256 of this program's own version (`cache.code_fing
 module of the package, Python, Pillow and its decoders), what else the checks are given (the
 site's address), the file's address in the site and its bytes. It holds the leaks found in the
 file and, for a page, what the page refers to (`links._Page`), exactly as reading the file gave
-them. The checks that read every page together (links, anchors, missing files) run on every
-build. Images are not kept: their header is read sooner than an entry would be. An entry that
+them. The checks that read every page together (links, anchors, missing files) keep what
+each page's lookups found in one entry for the whole site (`LinkMemo`, below). Images are not kept: their header is read sooner than an entry would be. An entry that
 cannot be read, or holds anything but what `put` writes, is a miss: the file is read again
 and the entry written again.
 
