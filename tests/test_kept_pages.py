@@ -267,3 +267,23 @@ def test_a_page_name_no_file_can_hold_only_goes_unkept(project):
     store.put("index.md", "k", "虚构".encode())
     store.flush()
     assert _PageStore(RENDERED_PAGES, project).get("index.md") == ("k", "虚构".encode())
+
+
+def test_a_page_template_that_includes_by_a_value_is_keyed_by_every_record():
+    """A page template that includes a template named by a value may read anything through
+    it: it is never taken to read only its own values, nor only the brands' summaries (a
+    listing it makes would otherwise be kept while another record changed)."""
+    from site_builder.render.pages import _reads_only_given, _reads_story, template_trees
+
+    env = jinja2.Environment(loader=jinja2.DictLoader({
+        "fixed.md.j2": '{% include "part.j2" %}{{ brand.name }}',
+        "part.j2": "{{ brand.slug }}",
+        "named.md.j2": "{% include part_name %}{{ brand.name }}",
+    }))
+    assert len(template_trees(env, "fixed.md.j2")) == 2
+    assert _reads_only_given(env, "fixed.md.j2", {"brand"})
+    assert _reads_story(env, "fixed.md.j2") is False
+    assert template_trees(env, "named.md.j2") is None
+    assert not _reads_only_given(env, "named.md.j2", {"brand", "part_name"})
+    assert _reads_story(env, "named.md.j2") is True
+    assert not _layout_reads_keyed(env, "named.md.j2")

@@ -34,12 +34,12 @@ import os
 from collections.abc import Callable, Iterator
 
 import jinja2
-from jinja2 import meta as jinja_meta
 from jinja2 import nodes as jinja_nodes
 from markupsafe import Markup
 
 from ..cache import LAID_OUT_PAGES, RENDERED_PAGES, Kept
 from .changes import content_hash
+from .pages import template_trees
 
 
 def _library_versions() -> bytes:
@@ -243,23 +243,16 @@ _SITE_KEYED = frozenset({"name", "description", "url", "nav", "theme", "css", "s
 
 def _layout_reads_keyed(env: jinja2.Environment, template: str) -> bool:
     """Whether `template` and those it includes read of `site` only `_SITE_KEYED`."""
-    seen, todo = set(), [template]
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        tree = env.parse(env.loader.get_source(env, name)[0])
+    trees = template_trees(env, template)
+    if trees is None:  # a template named by a value: anything may be read
+        return False
+    for tree in trees:
         named = [n for n in tree.find_all(jinja_nodes.Name) if n.name == "site"]
         keyed = [n for n in tree.find_all(jinja_nodes.Getattr)
                  if isinstance(n.node, jinja_nodes.Name) and n.node.name == "site"
                  and n.attr in _SITE_KEYED]
         if len(named) != len(keyed):
             return False
-        for t in jinja_meta.find_referenced_templates(tree):
-            if t is None:  # a template named by a value: anything may be read
-                return False
-            todo.append(t)
     return True
 
 

@@ -272,21 +272,30 @@ _SHARED_SAFE = {"settings", "site", "region", "vocab", "words", "taxonomies", "b
                 "page_uri", "range", "loop", "dict", "lipsum", "cycler", "joiner", "namespace"}
 
 
-def _reads_only_given(env: jinja2.Environment, template: str, given: set[str]) -> bool:
-    """Whether `template` and the templates it imports name no context value but `given` and
-    the shared ones that every page may read."""
-    seen, todo = set(), [template]
+def template_trees(env: jinja2.Environment, template: str) -> list[jinja_nodes.Template] | None:
+    """The parsed `template` and every template it imports, includes or extends, or None when
+    one of them is named by a value (`{% include name %}`): any template may then be read."""
+    seen, todo, trees = set(), [template], []
     while todo:
         name = todo.pop()
         if name in seen:
             continue
         seen.add(name)
-        source = env.loader.get_source(env, name)[0]
-        tree = env.parse(source)
-        if not jinja_meta.find_undeclared_variables(tree) <= given | _SHARED_SAFE:
-            return False
-        todo += [t for t in jinja_meta.find_referenced_templates(tree) if t]
-    return True
+        tree = env.parse(env.loader.get_source(env, name)[0])
+        trees.append(tree)
+        for t in jinja_meta.find_referenced_templates(tree):
+            if t is None:
+                return None
+            todo.append(t)
+    return trees
+
+
+def _reads_only_given(env: jinja2.Environment, template: str, given: set[str]) -> bool:
+    """Whether `template` and the templates it imports name no context value but `given` and
+    the shared ones that every page may read."""
+    trees = template_trees(env, template)
+    return trees is not None and all(
+        jinja_meta.find_undeclared_variables(tree) <= given | _SHARED_SAFE for tree in trees)
 
 
 # What a template names to read more of a record than its summary (its fields): its story and
@@ -300,13 +309,11 @@ def _reads_story(env: jinja2.Environment, template: str) -> bool | frozenset[str
     as an attribute, a subscript, an `attr`/`map(attribute=…)` argument: any string): False,
     True, or the names of the values whose story alone it reads (`round.body` of a `round` the
     template never sets: the page reads a brand's story only if one of them is a brand)."""
-    seen, todo, names = set(), [template], set()
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        tree = env.parse(env.loader.get_source(env, name)[0])
+    trees = template_trees(env, template)
+    if trees is None:
+        return True
+    names = set()
+    for tree in trees:
         bound = {n.name for n in tree.find_all(jinja_nodes.Name) if n.ctx != "load"}
         for node in tree.find_all((jinja_nodes.Getattr, jinja_nodes.Const)):
             if isinstance(node, jinja_nodes.Getattr):
@@ -319,7 +326,6 @@ def _reads_story(env: jinja2.Environment, template: str) -> bool | frozenset[str
             elif isinstance(node.value, str) and (node.value in _STORY_NAMES
                                                   or node.value.startswith("__")):
                 return True
-        todo += [t for t in jinja_meta.find_referenced_templates(tree) if t]
     return frozenset(names) if names else False
 
 
