@@ -30,6 +30,8 @@ import atexit
 import hashlib
 import hmac
 import importlib.metadata
+import itertools
+import json
 import os
 import posixpath
 import shutil
@@ -38,7 +40,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -384,9 +386,10 @@ def read_entry(path: Path) -> bytes | None:
         return f.read()
 
 
-def write_atomic(target: Path, data: bytes) -> None:
+def write_atomic(target: Path, data: bytes | Iterable[bytes]) -> None:
     """Write a cache file so that no reader (another build, another thread) sees half of it;
-    never through a link: the folders are real ones, the file is new and then renamed."""
+    never through a link: the folders are real ones, the file is new and then renamed. `data`:
+    its bytes, or the parts of them, written one after the other (never joined in memory)."""
     target = Path(target)
     _make_folders(target.parent)
     tmp = target.with_name(f"{target.name}.{os.getpid()}-{threading.get_ident()}.tmp")
@@ -400,7 +403,10 @@ def write_atomic(target: Path, data: bytes) -> None:
             _discard(tmp)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            if isinstance(data, bytes | bytearray | memoryview):
+                f.write(data)
+            else:
+                f.writelines(data)
         os.replace(tmp, target)  # a link at `target` is replaced, not followed
     except BaseException:
         _discard(tmp)
@@ -436,6 +442,69 @@ def unseal(name: str, kept: bytes | None) -> bytes | None:
     if not sep or not hmac.compare_digest(mac, _mac(b"entry", name, value).encode()):
         return None
     return value
+
+
+def unseal_view(name: str, kept: bytes | None) -> memoryview | None:
+    """`unseal`, the value as a view of `kept` (the end of `.obj`): a large value is checked
+    without a copy."""
+    if kept is None:
+        return None
+    end = kept.find(b"\n")
+    value = memoryview(kept)[end + 1:]
+    mac = hmac.new(_choice().key, b"entry\0" + name.encode("utf-8", "surrogateescape") + b"\0",
+                   hashlib.sha256)
+    mac.update(value)
+    if end < 0 or not hmac.compare_digest(kept[:end], mac.hexdigest().encode()):
+        return None
+    return value
+
+
+def write_sealed_parts(target: Path, parts_of: Callable[[], Iterable[bytes]]) -> None:
+    """`write_atomic(target, seal(target.name, b"".join(parts_of())))` without the join: the
+    parts are sealed in a first pass and written in a second (a value holding every page of a
+    site is a hundred megabytes, which a joined copy and its sealed copy held twice)."""
+    target = Path(target)
+    mac = hmac.new(_choice().key, b"entry\0" + target.name.encode("utf-8", "surrogateescape")
+                   + b"\0", hashlib.sha256)
+    for data in parts_of():
+        mac.update(data)
+    write_atomic(target, itertools.chain((mac.hexdigest().encode() + b"\n",), parts_of()))
+
+
+def packed(items: Iterable[tuple[list, bytes]]) -> Iterator[bytes]:
+    """Items (their fields, their bytes) as one value's parts: a line of JSON listing each
+    item's fields and the length of its bytes, then the bytes one after the other."""
+    items = list(items)
+    yield json.dumps([[*fields, len(data)] for fields, data in items],
+                     ensure_ascii=False).encode("utf-8") + b"\n"
+    for _, data in items:
+        yield data
+
+
+def unpacked(value: memoryview | None, fields: int) -> list[tuple[list[str], bytes]] | None:
+    """The items `packed` wrote into `value`, each with `fields` text fields; None when it is
+    not such a value."""
+    if value is None:
+        return None
+    start = len(value.obj) - len(value)  # a view of the end of what was read (`unseal_view`)
+    end = value.obj.find(b"\n", start) - start
+    if end < 0:
+        return None
+    try:
+        head = json.loads(bytes(value[:end]))
+    except ValueError:
+        return None
+    if not isinstance(head, list):
+        return None
+    out, at = [], end + 1
+    for row in head:
+        if not (isinstance(row, list) and len(row) == fields + 1
+                and all(isinstance(f, str) for f in row[:fields])
+                and type(row[fields]) is int and row[fields] >= 0):
+            return None
+        out.append((row[:fields], bytes(value[at:at + row[fields]])))
+        at += row[fields]
+    return out if at == len(value) else None
 
 
 def write_sealed(target: Path, data: bytes) -> None:
@@ -618,47 +687,17 @@ class Kept:
             return None
 
     def get_bytes(self, *parts: bytes) -> memoryview | None:
-        """The kept value's bytes, as a view of the entry read (the end of `.obj`): the seal is
-        checked without copying a large value."""
+        """The kept value's bytes, as a view of the entry read (`unseal_view`)."""
         try:
             path = self._file(parts)
-            kept = read_entry(path)
+            return unseal_view(path.name, read_entry(path))
         except OSError:
             return None
-        if kept is None:
-            return None
-        end = kept.find(b"\n")
-        value = memoryview(kept)[end + 1:]
-        mac = hmac.new(_choice().key, b"entry\0" + path.name.encode("utf-8", "surrogateescape")
-                       + b"\0", hashlib.sha256)
-        mac.update(value)
-        if end < 0 or not hmac.compare_digest(kept[:end], mac.hexdigest().encode()):
-            return None
-        return value
 
     def put_parts(self, parts_of: Callable[[], Iterable[bytes]], *parts: bytes) -> None:
-        """`put` of the bytes `parts_of()` gives, joined as they are written, never in memory:
-        sealed in a first pass over them, written in a second (a value holding every page of
-        a site is a hundred megabytes, which a joined copy and its sealed copy held twice)."""
+        """`put` of the bytes `parts_of()` gives, never joined (`write_sealed_parts`)."""
         try:
-            path = self._file(parts)
-            mac = hmac.new(_choice().key, b"entry\0" + path.name.encode("utf-8", "surrogateescape")
-                           + b"\0", hashlib.sha256)
-            for data in parts_of():
-                mac.update(data)
-            _make_folders(path.parent)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
-            _discard(tmp)
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY, 0o666)
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(mac.hexdigest().encode() + b"\n")
-                    for data in parts_of():
-                        f.write(data)
-                os.replace(tmp, path)
-            except BaseException:
-                _discard(tmp)
-                raise
+            write_sealed_parts(self._file(parts), parts_of)
         except (OSError, ValueError):  # (a name no file can hold: UnicodeError)
             pass  # a cache that cannot be written only costs the next build the work
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import importlib.metadata
-import json
 import logging
 import os
 import shutil
@@ -221,19 +220,17 @@ def keep_bundle(folder: Path, key: bytes, bundle_dir: Path) -> None:
     """Keep the finished bundle in `folder` as one sealed entry (a list of its files and their
     sizes, then their bytes); only the newest `KEPT_BUNDLES` stay. A cache that cannot be
     written only costs the next build a run of the indexer."""
-    from ..cache import seal, write_atomic
+    from ..cache import packed, write_sealed_parts
 
-    files: list[tuple[str, bytes]] = []
+    files: list[tuple[list[str], bytes]] = []
     try:
         for p in sorted(Path(bundle_dir).rglob("*")):
             if p.is_symlink() or not (p.is_file() or p.is_dir()):
                 return  # never a bundle the indexer writes
             if p.is_file():
-                files.append((p.relative_to(bundle_dir).as_posix(), p.read_bytes()))
-        listing = json.dumps([[rel, len(data)] for rel, data in files]).encode()
-        value = b"".join([listing, b"\n", *(data for _, data in files)])
+                files.append(([p.relative_to(bundle_dir).as_posix()], p.read_bytes()))
         target = _bundle_entry(folder, key)
-        write_atomic(target, seal(target.name, value))
+        write_sealed_parts(target, lambda: packed(files))
     except (OSError, UnicodeError):
         return
     _prune_bundles(folder, target)
@@ -267,23 +264,14 @@ def restore_bundle(folder: Path, key: bytes, bundle_dir: Path) -> bool:
     """Write the bundle kept for `key` into `bundle_dir` (which must not exist): True when done;
     False (and nothing left behind) when none is kept, or its seal fails (planted or altered),
     or it is not what `keep_bundle` writes."""
-    from ..cache import read_entry, unseal
+    from ..cache import read_entry, unpacked, unseal_view
 
     target = _bundle_entry(folder, key)
     try:
-        value = unseal(target.name, read_entry(target))
+        files = unpacked(unseal_view(target.name, read_entry(target)), 1)
     except OSError:
         return False
-    if value is None:
-        return False
-    try:
-        listing, _, data = value.partition(b"\n")
-        files = json.loads(listing)
-        if not isinstance(files, list) or sum(
-                size for _, size in files) != len(data) or not all(
-                _safe_name(rel) and type(size) is int and size >= 0 for rel, size in files):
-            return False
-    except (ValueError, TypeError):
+    if files is None or not all(_safe_name(rel) for (rel,), _ in files):
         return False
     try:
         Path(bundle_dir).mkdir()
@@ -291,15 +279,13 @@ def restore_bundle(folder: Path, key: bytes, bundle_dir: Path) -> bool:
         return False  # never written over what stands there
     made = {""}
     try:
-        at = 0
-        for rel, size in files:
+        for (rel,), data in files:
             parent = rel.rpartition("/")[0]
             if parent not in made:
                 (Path(bundle_dir) / parent).mkdir(parents=True, exist_ok=True)
                 made.add(parent)
             with open(Path(bundle_dir) / rel, "xb") as f:
-                f.write(data[at:at + size])
-            at += size
+                f.write(data)
     except (OSError, ValueError, TypeError):
         shutil.rmtree(bundle_dir, ignore_errors=True)
         return False

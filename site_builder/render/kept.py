@@ -31,13 +31,13 @@ import base64
 import importlib.metadata
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import jinja2
 from jinja2 import nodes as jinja_nodes
 from markupsafe import Markup
 
-from ..cache import LAID_OUT_PAGES, RENDERED_PAGES, Kept
+from ..cache import LAID_OUT_PAGES, RENDERED_PAGES, Kept, packed, unpacked
 from .changes import content_hash
 from .pages import template_trees
 
@@ -77,7 +77,8 @@ class _PageStore:
 
     def _load(self) -> dict[str, tuple[str, bytes]]:
         if self._before is None:
-            self._before = _unpacked(self._kept.get_bytes(*self._name))
+            items = unpacked(self._kept.get_bytes(*self._name), 2)
+            self._before = {name: (key, data) for (name, key), data in items or ()}
         return self._before
 
     def get(self, address: str) -> tuple[str, bytes] | None:
@@ -93,38 +94,10 @@ class _PageStore:
         """Keep what this build used and made, when it is not what was kept already."""
         if self._now != self._load():
             entries = self._now
-            self._kept.put_parts(lambda: _packed(entries), *self._name)
+            self._kept.put_parts(
+                lambda: packed(([name, key], data) for name, (key, data) in entries.items()),
+                *self._name)
         self._before, self._now = dict(self._now), {}
-
-
-def _packed(entries: dict[str, tuple[str, bytes]]) -> Iterator[bytes]:
-    """A line of JSON naming each entry with its key and the length of its bytes, then the
-    bytes (the parts of the value, in order: `Kept.put_parts` joins them as it writes: the
-    pages are not copied into one value)."""
-    head = [[name, key, len(data)] for name, (key, data) in entries.items()]
-    yield json.dumps(head, ensure_ascii=False).encode("utf-8") + b"\n"
-    for _, data in entries.values():
-        yield data
-
-
-def _unpacked(value: memoryview | None) -> dict[str, tuple[str, bytes]]:
-    if value is None:
-        return {}
-    start = len(value.obj) - len(value)  # the value ends its entry's bytes (`Kept.get_bytes`)
-    end = value.obj.find(b"\n", start)
-    end = end - start if end >= 0 else -1
-    try:
-        head = json.loads(bytes(value[:end])) if end >= 0 else None
-    except ValueError:
-        return {}
-    out, at, size = {}, end + 1, len(value)
-    for item in head if isinstance(head, list) else ():
-        if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)
-                and isinstance(item[1], str) and type(item[2]) is int and item[2] >= 0):
-            return {}
-        out[item[0]] = (item[1], bytes(value[at:at + item[2]]))
-        at += item[2]
-    return out if at == size else {}
 
 
 def _disk_name(name: object) -> str | None:
