@@ -35,12 +35,14 @@ from .load.settings import publication_gaps, setting_names
 from .project import Fork, Project, load_project
 from .publish.swap import (
     BUSY,
+    keep_spare,
     lock_site,
     new_staging,
     remove_later,
     remove_stale,
     site_dir_problem,
     swap_in,
+    take_spare,
 )
 from .system import release_memory
 from .verify import verify_pages, verify_search
@@ -90,7 +92,7 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
 
     for kept in KEPT:  # what other versions of this program kept
         prune_other_versions(kept)
-    place = _Place(root, site_dir, later=apart)
+    place = _Place(root, site_dir, later=apart, recycle=engine == "native")
     search = None
     try:
         args = (root, site_dir, build_date, site_url, strict, engine, BUNDLE_DIR)
@@ -117,9 +119,11 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
             return replace(result, ok=False, findings=findings, notices=[], problems=[
                 f"生成的站点未通过发布前检查：{len(findings)} 个问题"])
         place.staging.chmod(0o755)  # mkdtemp makes it private; a web server must read it
-        old = swap_in(place.staging, place.target, remove=not apart)  # publish
+        old = swap_in(place.staging, place.target, remove=not (apart or place.recycle))  # publish
         place.staging = None
-        if old is not None:  # the command ends without waiting for the old site's deletion
+        if old is not None and place.recycle:  # the next build is made in it
+            keep_spare(old, place.target)
+        elif old is not None:  # the command ends without waiting for the old site's deletion
             remove_later(old)
         return replace(result, ok=True)
     finally:
@@ -187,9 +191,14 @@ class _Place:
     """The folder a build is made in, beside `site_dir`, and the lock on `site_dir` held
     while it exists; `close()` deletes what was not swapped in and releases the lock."""
 
-    def __init__(self, root: Path, site_dir: Path, later: bool = False) -> None:
+    def __init__(self, root: Path, site_dir: Path, later: bool = False, recycle: bool = False
+                 ) -> None:
         self.root, self.site_dir = root, site_dir
         self.later = later  # what killed builds left is deleted by a process of its own
+        # the site is made in the one the last build replaced (publish/recycle.py), which is
+        # kept again when this build is not published
+        self.recycle = recycle
+        self.taken = False
         self.target: Path | None = None  # `site_dir` resolved once, under the lock
         self.staging: Path | None = None
         self.lock = None
@@ -205,10 +214,16 @@ class _Place:
         if self.lock is None:
             return BUSY.format(site_dir)
         remove_stale(site_dir, self.later)  # what builds killed before cleaning up left behind
-        self.staging = new_staging(site_dir)
+        self.staging = take_spare(site_dir) if self.recycle else None
+        self.taken = self.staging is not None
+        if self.staging is None:
+            self.staging = new_staging(site_dir)
         return self.staging
 
     def close(self) -> None:
+        if self.staging is not None and self.taken:  # kept again: only what matches is used
+            keep_spare(self.staging, self.target)
+            self.staging = None
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging = None

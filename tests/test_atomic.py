@@ -188,8 +188,10 @@ def test_good_build_replaces_site_whole(project, capsys):
     assert main(["--root", str(project), "build"]) == 0, capsys.readouterr()
     assert not stale.exists()
     assert "示例·另一个品牌" in (site / "brands" / "shili-moumou" / "index.html").read_text("utf-8")
-    swap.wait_for_removals(30)  # the old site is deleted by a process of its own
-    assert sorted(os.listdir(project)) == listing
+    swap.wait_for_removals(30)
+    # the old site is kept beside as the spare the next build is made in (publish/recycle.py)
+    assert sorted(os.listdir(project)) == sorted(listing + [".site.spare"])
+    assert stale.name in os.listdir(project / ".site.spare")
 
 
 @pytest.mark.parametrize("engine", ["native", "mkdocs"])
@@ -469,8 +471,8 @@ def test_a_second_build_into_the_same_site_says_so_and_changes_nothing(project, 
     assert not lock.exists()
     lock.write_bytes(b"")  # what a killed build leaves: the system released its lock
     assert main(["--root", str(project), "build"]) == 0, capsys.readouterr()
-    swap.wait_for_removals(30)  # the old site is deleted by a process of its own
-    assert not [n for n in os.listdir(project) if n.startswith(".site")]
+    swap.wait_for_removals(30)
+    assert [n for n in os.listdir(project) if n.startswith(".site")] == [".site.spare"]
 
 
 def test_the_lock_is_never_taken_through_a_link(tmp_path):
@@ -482,11 +484,16 @@ def test_the_lock_is_never_taken_through_a_link(tmp_path):
     assert target.read_text(encoding="utf-8") == "示例"
 
 
-def test_git_ignores_what_builds_leave_beside_the_site(tmp_path):
-    """A killed build's folders and the lock are never offered for a commit."""
-    shutil.copy(Path(__file__).resolve().parent.parent / ".gitignore", tmp_path / ".gitignore")
+@pytest.mark.parametrize("ignore", [".gitignore", "site_builder/starter/gitignore"])
+def test_git_ignores_what_builds_leave_beside_the_site(tmp_path, ignore):
+    """A killed build's folders, the lock and the spare are never offered for a commit, in this
+    repository and in a project `site-builder init` makes."""
+    shutil.copy(Path(__file__).resolve().parent.parent / ignore, tmp_path / ".gitignore")
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    for name in (".site.tmp-abc123", ".site.old-4242", ".demo-site.tmp-x_y", ".province-site.old-7"):
+    others = (".demo-site.tmp-x_y", ".province-site.old-7", ".demo-site.spare") \
+        if ignore == ".gitignore" else ()
+    for name in (".site.tmp-abc123", ".site.old-4242", ".site.spare", ".site.tmp-abc123_search",
+                 *others):
         _site(tmp_path / name, 1)
     (tmp_path / ".site.lock").write_bytes(b"")
     (tmp_path / "brands").mkdir()

@@ -20,7 +20,7 @@ import secrets
 import shutil
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -30,11 +30,12 @@ from markupsafe import escape
 
 from ..cache import cache_dir
 from ..project import Project
+from ..publish.recycle import Recycled
 from ..render.changes import content_hash
 from ..render.pages import PACKAGE_ROOT
 from ..render.site import Site, SitePage
 from . import EngineFailed
-from .pagefind import SearchIndexJob, index_site
+from .pagefind import BUNDLE_DIR, SearchIndexJob, index_site
 
 TEMPLATES_DIR = "templates/native"
 THEME_DIR = "templates/theme"  # the MkDocs theme override, whose partials the layout includes
@@ -108,17 +109,17 @@ def _write(path: Path, data: bytes) -> None:
         raise _named(path, e) from e
 
 
-def _make_folders(out_dir: Path, uris) -> None:
+def _make_folders(out_dir: Path, uris, made: Collection[str] = ()) -> None:
     """Every folder the files at `uris` go into, each made once, parents first (a folder per
-    file was 12,000 calls at 1,000 brands)."""
-    folders: set[str] = set()
+    file was 12,000 calls at 1,000 brands), but those `made` already."""
+    folders: set[str] = set(made)
     for uri in uris:
         folder = posixpath.dirname(uri)
         while folder and folder not in folders:
             folders.add(folder)
             folder = posixpath.dirname(folder)
     top = os.fspath(out_dir)
-    for folder in sorted(folders):  # a folder's name begins its own folders' names
+    for folder in sorted(folders.difference(made)):  # a folder's name begins its own folders' names
         path = os.path.join(top, folder)
         try:
             os.mkdir(path)
@@ -235,28 +236,52 @@ def lay_out(site: Site, root: Path, memo: dict | None = None, keep: bool = False
 
 def build(site: Site, out_dir: Path, root: Path, defer_search: bool = False
           ) -> SearchIndexJob | None:
-    """Write `site` into `out_dir` (empty or absent), then its search index. With
-    `defer_search` the index is left to the job returned (started when first waited for)."""
+    """Write `site` into `out_dir`, then its search index. `out_dir` is absent, empty, or an
+    earlier site (the spare a build is made in, publish/recycle.py): only the files whose bytes
+    differ are written, and what the new site lacks is deleted. That site's search index is
+    set aside for the search stage (`SearchIndexJob.previous`). With `defer_search` the index
+    is left to the job returned (started when first waited for)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     out = lay_out(site, root, keep=True)
-    _make_folders(out_dir, [*out.files, *out.assets])
+    earlier = Recycled(out_dir, aside=(BUNDLE_DIR,))
+    previous = _set_aside(out_dir / BUNDLE_DIR)
+    made = earlier.keep_only([*out.files, *out.assets])
+    _make_folders(out_dir, [*out.files, *out.assets], made)
     sitemaps = {}
     for uri, data in out.files.items():
         if uri.startswith("sitemap.xml"):
             sitemaps[uri] = data  # written last, as before
             continue
-        _write(out_dir / uri, data)
+        if not earlier.holds(uri, data):
+            _write(out_dir / uri, data)
     site.finish()  # the images encoded meanwhile
     cache = os.path.join(cache_dir(), "")
     for uri, src in out.assets.items():
-        _copy(Path(src), out_dir / uri, str(src).startswith(cache), folder_made=True)
+        linked = str(src).startswith(cache)
+        if not earlier.holds_copy(uri, Path(src), linked):
+            _copy(Path(src), out_dir / uri, linked, folder_made=True)
     for uri, data in sitemaps.items():
-        _write(out_dir / uri, data)
+        if not earlier.holds(uri, data):
+            _write(out_dir / uri, data)
     if defer_search:
-        return SearchIndexJob(out_dir, start=False)
+        return SearchIndexJob(out_dir, start=False, previous=previous)
+    if previous is not None:
+        shutil.rmtree(previous, ignore_errors=True)
     index_site(out_dir)
     return None
+
+
+def _set_aside(bundle: Path) -> Path | None:
+    """An earlier site's search index, moved out of the site to a name beside it that only a
+    build gives (so a killed build's is deleted by the next, `swap.remove_stale`), or None."""
+    if not bundle.is_dir() or bundle.is_symlink():
+        return None
+    aside = bundle.parent.with_name(f"{bundle.parent.name}_search")
+    if os.path.lexists(aside):
+        shutil.rmtree(aside, ignore_errors=True)
+    os.rename(bundle, aside)
+    return aside
 
 
 def _laid_out(layout: jinja2.Template, site: Site, page: SitePage, order: dict, nav_urls: list

@@ -64,8 +64,11 @@ class SearchIndexJob:
     A plain child process rather than a thread: Python's own work never waits for the indexer.
     """
 
-    def __init__(self, site_dir: Path, start: bool = True) -> None:
+    def __init__(self, site_dir: Path, start: bool = True, previous: Path | None = None) -> None:
         self.site_dir = site_dir
+        # an earlier site's bundle set aside (native.build): a kept bundle is written over it,
+        # only its files that differ; it is deleted when the indexer runs
+        self.previous = previous
         self.error: SearchIndexError | None = None
         self._done = False
         self.proc: subprocess.Popen | None = None
@@ -91,9 +94,10 @@ class SearchIndexJob:
         if self.kept is not None:
             self._key = index_key(self.site_dir)
             if self._key is not None and restore_bundle(self.kept, self._key,
-                                                        self.site_dir / BUNDLE_DIR):
+                                                        self.site_dir / BUNDLE_DIR, self.previous):
                 self.reused = self._done = True
                 return
+        self._drop_previous()
         cmd = [sys.executable, "-P", "-c", _RUN, str(os.getpid()),
                "--site", os.path.abspath(self.site_dir), *_ARGUMENTS]
         try:
@@ -127,9 +131,15 @@ class SearchIndexJob:
                 keep_bundle(self.kept, self._key, self.site_dir / BUNDLE_DIR)
         return self.error
 
+    def _drop_previous(self) -> None:
+        if self.previous is not None:
+            shutil.rmtree(self.previous, ignore_errors=True)
+            self.previous = None
+
     def stop(self) -> None:
         """Kill the indexer if it still runs (the build gave up before waiting for it); one not
         started is not started any more."""
+        self._drop_previous()
         self._started = True
         if self._done:
             return
@@ -260,11 +270,14 @@ def _prune_bundles(folder: Path, newest: Path) -> None:
             pass
 
 
-def restore_bundle(folder: Path, key: bytes, bundle_dir: Path) -> bool:
+def restore_bundle(folder: Path, key: bytes, bundle_dir: Path, previous: Path | None = None
+                   ) -> bool:
     """Write the bundle kept for `key` into `bundle_dir` (which must not exist): True when done;
     False (and nothing left behind) when none is kept, or its seal fails (planted or altered),
-    or it is not what `keep_bundle` writes."""
+    or it is not what `keep_bundle` writes. `previous`, an earlier site's bundle set aside,
+    becomes `bundle_dir`, with only the files that differ written (publish/recycle.py)."""
     from ..cache import read_entry, unpacked, unseal_view
+    from ..publish.recycle import Recycled
 
     target = _bundle_entry(folder, key)
     try:
@@ -273,19 +286,26 @@ def restore_bundle(folder: Path, key: bytes, bundle_dir: Path) -> bool:
         return False
     if files is None or not all(_safe_name(rel) for (rel,), _ in files):
         return False
+    if os.path.lexists(bundle_dir):
+        return False  # never written over what stands there
     try:
-        Path(bundle_dir).mkdir()
+        if previous is not None and previous.is_dir() and not previous.is_symlink():
+            os.rename(previous, bundle_dir)
+        else:
+            Path(bundle_dir).mkdir()
     except OSError:
         return False  # never written over what stands there
-    made = {""}
     try:
+        earlier = Recycled(bundle_dir)
+        made = earlier.keep_only([rel for (rel,), _ in files]) | {""}
         for (rel,), data in files:
             parent = rel.rpartition("/")[0]
             if parent not in made:
                 (Path(bundle_dir) / parent).mkdir(parents=True, exist_ok=True)
                 made.add(parent)
-            with open(Path(bundle_dir) / rel, "xb") as f:
-                f.write(data)
+            if not earlier.holds(rel, data):
+                with open(Path(bundle_dir) / rel, "xb") as f:
+                    f.write(data)
     except (OSError, ValueError, TypeError):
         shutil.rmtree(bundle_dir, ignore_errors=True)
         return False

@@ -8,6 +8,7 @@ import errno
 import fcntl
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -154,14 +155,44 @@ def _remove(path: Path) -> None:
 
 
 # The folders a build makes beside `site/`: its staging folder, the old site set aside by the
-# two-rename method, and the lock held while it builds (`.gitignore` lists all three).
-STAGING, ASIDE, LOCK = ".{}.tmp-", ".{}.old-", ".{}.lock"
+# two-rename method, the lock held while it builds, and the site the last build replaced, kept
+# for the next build to be made in (`.gitignore` lists all four).
+STAGING, ASIDE, LOCK, SPARE = ".{}.tmp-", ".{}.old-", ".{}.lock", ".{}.spare"
 BUSY = "另一个构建正在进行（正在生成 {}）：请等它结束后再运行。"
 
 
 def new_staging(target: Path) -> Path:
     """A fresh private folder beside `target` to build the next site in."""
     return Path(tempfile.mkdtemp(prefix=STAGING.format(target.name), dir=target.parent))
+
+
+def take_spare(target: Path) -> Path | None:
+    """The spare beside `target` (the site the last build replaced, `keep_spare`) under a
+    staging folder's name, for the next site to be made in with only the files that differ
+    written (publish/recycle.py); None when there is none."""
+    spare = target.with_name(SPARE.format(target.name))
+    if os.path.islink(spare) or os.path.lexists(spare) and not os.path.isdir(spare):
+        os.unlink(spare)  # never a build's: nothing to take from it
+    elif os.path.isdir(spare):
+        staging = target.with_name(f"{STAGING.format(target.name)}{secrets.token_hex(6)}")
+        os.rename(spare, staging)
+        os.chmod(staging, 0o700)  # as private as a new one until it is published
+        return staging
+    return None
+
+
+def keep_spare(old: Path, target: Path) -> None:
+    """Keep `old` (a site just replaced, or a staging folder not published) as the spare
+    beside `target` for the next build to be made in (`new_staging`); when one is there
+    already, `old` is deleted instead, by a process of its own (`remove_later`)."""
+    spare = target.with_name(SPARE.format(target.name))
+    if not os.path.lexists(spare):
+        try:
+            os.rename(old, spare)
+            return
+        except OSError:
+            pass
+    remove_later(old)
 
 
 def lock_site(target: Path) -> SiteLock | None:

@@ -1,0 +1,197 @@
+"""A build is made in the site the last build replaced (the spare, publish/recycle.py): only
+the files whose bytes differ are written, and whatever the spare holds, the site published is
+the one a build into an empty folder makes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+from sitecopy import copy_demo, in_project_words
+
+from site_builder.cli import main
+from site_builder.publish import swap
+from site_builder.publish.recycle import Recycled
+
+FICTIONAL = """\
+---
+slug: shili-huanxin
+name: 示例·换新品牌
+summary: 虚构的示例品牌，只用于测试在上一次的站点中生成新站点。
+status: 已发布
+category: @CATEGORY@
+districts: [@DISTRICT@]
+updated: 2024-05-20
+---
+这是一个虚构的示例品牌。{extra}
+"""
+
+
+def shape(root: Path) -> dict[str, tuple]:
+    """Every entry under `root`, never following a link: its kind, bytes (or where a link
+    leads) and mode."""
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            p = Path(dirpath) / name
+            st = p.lstat()
+            rel = p.relative_to(root).as_posix()
+            if stat.S_ISLNK(st.st_mode):
+                out[rel] = ("link", os.readlink(p), 0)
+            elif stat.S_ISREG(st.st_mode):
+                out[rel] = ("file", p.read_bytes(), stat.S_IMODE(st.st_mode))
+            else:
+                out[rel] = ("dir" if stat.S_ISDIR(st.st_mode) else "other", b"",
+                            stat.S_IMODE(st.st_mode))
+    return out
+
+
+def build(root: Path, *args: str) -> None:
+    assert main(["--root", str(root), "build", *args]) == 0
+    swap.wait_for_removals(30)
+
+
+def fresh(root: Path, tmp: Path) -> dict[str, tuple]:
+    """The site a build into an empty folder makes of `root` now."""
+    where = tmp / "fresh"
+    shutil.rmtree(where, ignore_errors=True)
+    build(root, "--site-dir", str(where))
+    return shape(where)
+
+
+@pytest.fixture(scope="module")
+def twice(tmp_path_factory) -> Path:
+    """The fictional demo project with one more fictional brand, built twice: the second build
+    kept the first's site as the spare."""
+    root = copy_demo(tmp_path_factory.mktemp("recycle") / "project")
+    (root / "brands" / "shili-huanxin.md").write_text(
+        in_project_words(FICTIONAL.format(extra=""), root), encoding="utf-8")
+    build(root)
+    build(root)
+    assert (root / ".site.spare" / "index.html").is_file()
+    return root
+
+
+@pytest.fixture
+def project(twice, tmp_path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(twice, root, symlinks=True)
+    return root
+
+
+def _outside(tmp: Path) -> tuple[Path, dict]:
+    """A folder outside the project that a planted link leads to, and what it holds."""
+    out = tmp / "outside"
+    (out / "deep").mkdir(parents=True)
+    (out / "secret.txt").write_text("不属于站点的文件", encoding="utf-8")
+    (out / "deep" / "index.html").write_text("<p>不属于站点</p>", encoding="utf-8")
+    return out, shape(out)
+
+
+def test_a_site_made_in_a_tampered_spare_is_the_clean_build(project, tmp_path, capsys):
+    spare, site = project / ".site.spare", project / "site"
+    outside, before = _outside(tmp_path)
+    brand = "brands/shili-huanxin/index.html"
+    other = next(p.relative_to(spare).as_posix() for p in sorted(spare.glob("brands/*/index.html"))
+                 if "shili-huanxin" not in str(p))
+    kept_inode = (spare / other).stat().st_ino
+    # every kind of thing the spare might hold where a page, an asset or a folder goes
+    (spare / "index.html").unlink()
+    (spare / "index.html").symlink_to(outside / "secret.txt")  # a link where a page goes
+    shutil.rmtree(spare / "news", ignore_errors=True)
+    (spare / "news").symlink_to(outside / "deep", target_is_directory=True)  # ... a folder
+    (spare / "404.html").unlink()
+    (spare / "404.html").mkdir()  # a folder where a file goes
+    (spare / "404.html" / "x.html").write_text("x", encoding="utf-8")
+    (spare / "sitemap.xml").chmod(0o600)  # the right bytes, a mode the web server cannot read
+    linked = tmp_path / "linked.html"  # the right bytes, a second name elsewhere
+    os.link(spare / brand, linked)
+    os.mkfifo(spare / "brands" / "pipe")
+    (spare / "planted.html").write_text("<p>不应发布</p>", encoding="utf-8")
+    (spare / "brands" / "shili-gone").mkdir()
+    (spare / "brands" / "shili-gone" / "index.html").write_text("旧", encoding="utf-8")
+    (spare / "assets").chmod(0o700)
+    bundle = spare / "pagefind"
+    fragment, untouched = sorted(bundle.glob("fragment/*"))[:2]
+    fragment.write_bytes(fragment.read_bytes()[:-1])
+    untouched_inode = untouched.stat().st_ino
+    (bundle / "extra.pf_fragment").write_bytes(b"planted")
+    (bundle / "link.js").symlink_to(outside / "secret.txt")
+
+    build(project)  # nothing changed: the kept search index is written over the spare's
+
+    assert shape(site) == fresh(project, tmp_path)
+    assert shape(outside) == before, "a link in the spare was followed"
+    assert linked.read_text(encoding="utf-8") == (site / brand).read_text(encoding="utf-8")
+    assert (site / other).stat().st_ino == kept_inode, "an unchanged page was written again"
+    assert (site / "pagefind" / "fragment" / untouched.name).stat().st_ino == untouched_inode
+    assert (site / brand).stat().st_ino != linked.stat().st_ino
+    assert not [n for n in os.listdir(project) if n.startswith(".site.tmp-")]
+
+
+def test_edits_unpublishing_and_a_failed_build_in_between(project, tmp_path, capsys):
+    site, spare = project / "site", project / ".site.spare"
+    record = project / "brands" / "shili-huanxin.md"
+    record.write_text(in_project_words(FICTIONAL.format(extra="新增的一段：换新。"), project),
+                      encoding="utf-8")
+    build(project)  # a changed page: the indexer runs, the spare's index is deleted
+    assert "新增的一段：换新。" in (site / "brands" / "shili-huanxin" / "index.html").read_text("utf-8")
+    assert shape(site) == fresh(project, tmp_path)
+    assert not [n for n in os.listdir(project) if n.endswith("_search")]
+
+    # a build that fails its checks, made in the spare: site/ as it was, the spare kept
+    before, listing = shape(site), sorted(os.listdir(project))
+    record.write_text(in_project_words(FICTIONAL.format(extra="详见[不存在](../no-such/)。"),
+                                       project), encoding="utf-8")
+    assert main(["--root", str(project), "build"]) == 1
+    assert "error[C001]" in "".join(capsys.readouterr())
+    assert shape(site) == before and sorted(os.listdir(project)) == listing
+
+    record.unlink()  # unpublished: its folder goes from the site made in the spare
+    build(project)
+    assert not (site / "brands" / "shili-huanxin").exists()
+    assert shape(site) == fresh(project, tmp_path)
+    assert (spare / "brands" / "shili-huanxin").is_dir()  # the replaced site, kept
+
+
+def test_the_mkdocs_engine_neither_takes_nor_changes_the_spare(project, tmp_path):
+    spare = project / ".site.spare"
+    before = shape(spare)
+    build(project, "--engine", "mkdocs")
+    assert shape(spare) == before
+    assert not [n for n in os.listdir(project) if n.startswith(".site.") and n != ".site.spare"]
+
+
+def test_a_spare_that_is_a_link_or_a_file_is_never_used(project, tmp_path):
+    outside, before = _outside(tmp_path)
+    spare = project / ".site.spare"
+    shutil.rmtree(spare)
+    spare.symlink_to(outside, target_is_directory=True)
+    build(project)
+    assert shape(outside) == before and spare.is_dir() and not spare.is_symlink()
+    assert shape(project / "site") == fresh(project, tmp_path)
+
+
+def test_recycled_keeps_only_a_plain_file_of_one_name_with_the_bytes(tmp_path):
+    folder = tmp_path / "site"
+    (folder / "a").mkdir(parents=True)
+    (folder / "a" / "same.html").write_bytes(b"<p>same</p>")
+    (folder / "a" / "other.html").write_bytes(b"<p>old</p>")
+    (folder / "a" / "longer.html").write_bytes(b"<p>same</p>!")
+    (folder / "gone").mkdir()
+    (folder / "gone" / "deep").mkdir()
+    (folder / "gone" / "deep" / "f.txt").write_bytes(b"x")
+    (folder / "b").write_bytes(b"a file where a folder goes")
+    old = Recycled(folder)
+    made = old.keep_only(["a/same.html", "a/other.html", "a/longer.html", "b/c.html"])
+    assert made == {"a"} and sorted(os.listdir(folder)) == ["a"]
+    inode = (folder / "a" / "same.html").stat().st_ino
+    assert old.holds("a/same.html", b"<p>same</p>")
+    assert (folder / "a" / "same.html").stat().st_ino == inode
+    assert not old.holds("a/other.html", b"<p>new</p>")
+    assert not old.holds("a/longer.html", b"<p>same</p>")
+    assert sorted(os.listdir(folder / "a")) == ["same.html"]  # the others, deleted for new ones
+    assert not old.holds("b/c.html", b"x")  # never there
