@@ -165,14 +165,27 @@ def test_the_mkdocs_engine_neither_takes_nor_changes_the_spare(project, tmp_path
     assert not [n for n in os.listdir(project) if n.startswith(".site.") and n != ".site.spare"]
 
 
-def test_a_spare_that_is_a_link_or_a_file_is_never_used(project, tmp_path):
+@pytest.mark.parametrize("kind", ["link", "file", "another user's"])
+def test_a_spare_that_is_a_link_a_file_or_another_users_is_never_used(project, tmp_path, kind):
     outside, before = _outside(tmp_path)
     spare = project / ".site.spare"
-    shutil.rmtree(spare)
-    spare.symlink_to(outside, target_is_directory=True)
+    if kind == "link":
+        shutil.rmtree(spare)
+        spare.symlink_to(outside, target_is_directory=True)
+    elif kind == "file":
+        shutil.rmtree(spare)
+        spare.write_text("不是站点", encoding="utf-8")
+    else:
+        if os.geteuid() != 0:
+            pytest.skip("giving a folder to another user needs root (CI runs as root)")
+        os.chown(spare, 65534, 65534)
+        inode = (spare / "index.html").stat().st_ino
     build(project)
     assert shape(outside) == before and spare.is_dir() and not spare.is_symlink()
     assert shape(project / "site") == fresh(project, tmp_path)
+    if kind == "another user's":
+        assert (project / "site" / "index.html").stat().st_ino != inode
+    assert not [n for n in os.listdir(project) if n.startswith(".site.tmp-")]
 
 
 def test_recycled_keeps_only_a_plain_file_of_one_name_with_the_bytes(tmp_path):

@@ -10,6 +10,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -171,14 +172,30 @@ def take_spare(target: Path) -> Path | None:
     staging folder's name, for the next site to be made in with only the files that differ
     written (publish/recycle.py); None when there is none."""
     spare = target.with_name(SPARE.format(target.name))
-    if os.path.islink(spare) or os.path.lexists(spare) and not os.path.isdir(spare):
-        os.unlink(spare)  # never a build's: nothing to take from it
-    elif os.path.isdir(spare):
-        staging = target.with_name(f"{STAGING.format(target.name)}{secrets.token_hex(6)}")
+    try:
+        st = os.stat(spare, follow_symlinks=False)
+    except OSError:
+        return None
+    staging = target.with_name(f"{STAGING.format(target.name)}{secrets.token_hex(6)}")
+    try:
         os.rename(spare, staging)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(st.st_mode):  # never a build's (a link, a file)
+        try:
+            os.unlink(staging)
+        except OSError:
+            pass
+        return None
+    if st.st_uid != os.geteuid():  # another user's (a build run as root once): some of it
+        remove_later(staging)  # might not be written over
+        return None
+    try:
         os.chmod(staging, 0o700)  # as private as a new one until it is published
-        return staging
-    return None
+    except OSError:
+        remove_later(staging)
+        return None
+    return staging
 
 
 def keep_spare(old: Path, target: Path) -> None:
