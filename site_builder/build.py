@@ -13,6 +13,7 @@ again (project.py), the pages that read only their own values are not rendered a
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import shutil
 import sys
@@ -338,7 +339,23 @@ class Preview:
 
     def update(self, changed: Collection[str] | None = None) -> PreviewResult:
         """Run the pipeline for `changed` (the watched files that changed, from the project's
-        root; None: everything, as at the start). Nothing changed: nothing is done."""
+        root; None: everything, as at the start). Nothing changed: nothing is done.
+
+        After the first run, Python's collector of reference cycles waits until the pages are
+        on disk: it walks every object the preview keeps (the memo of a whole site), about a
+        tenth of a second each time it comes round, on the editor's way to the page. It runs
+        again once this returns (beside the checks and the search index), whatever was made
+        meanwhile still collected then."""
+        pause = self.built and gc.isenabled()
+        if pause:
+            gc.disable()
+        try:
+            return self._update(changed)
+        finally:
+            if pause:
+                gc.enable()
+
+    def _update(self, changed: Collection[str] | None) -> PreviewResult:
         from .engines import native
         from .engines.pagefind import SearchIndexService
 

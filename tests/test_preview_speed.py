@@ -240,3 +240,25 @@ def test_the_checks_run_after_the_pages_are_written_and_what_they_raise_is_raise
     assert preview.update([f"brands/{BRAND}.md"]).findings == []
     assert preview.wait_for_search() is None
     assert_folder_is_fresh(preview.root, preview.out_dir)
+
+
+def test_the_cycle_collector_waits_during_an_edit_and_runs_again_after(preview, monkeypatch):
+    """After the first run the collector of reference cycles is paused while an edit's pages
+    are made (it walks the whole memo each time it comes round) and is running again after,
+    also when the run failed."""
+    import gc
+
+    seen = []
+    real = native.update
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(native, "update", watched)
+    record = preview.root / "brands" / f"{BRAND}.md"
+    edit(record, "status: 已发布", "status: 已发布\nname_en: [")  # a YAML error: the run fails
+    assert not preview.update([f"brands/{BRAND}.md"]).ok and gc.isenabled()
+    edit(record, "name_en: [", "")
+    assert preview.update([f"brands/{BRAND}.md"]).ok
+    assert seen == [False] and gc.isenabled()
