@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import posixpath
 import subprocess
 import sys
 import tempfile
@@ -21,14 +22,14 @@ from .memo import LinkMemo, PageMemo
 
 def check_and_scan(site_dir: Path, site_url: str | None, label: str, select=None,
                    admin_origins=None, elsewhere=None, memo: Path | PageMemo | None = None,
-                   links: str | None = None) -> list[Diagnostic]:
+                   links: str | None = None, listed=None) -> list[Diagnostic]:
     """The link and resource checks and the leak scan of the selected files, reading each page
     once; `admin_origins` are the repository host's API origins that /admin/ alone may use.
     `elsewhere` is (pages, collect): pages another process reads (`parse_pages`). `memo` is
     what the checks found in earlier builds (`memo.PageMemo`, or the folder of its entries:
     then the entry of the checks named `links`), written again at the end; with it, `links`
     names which checks these are, for what resolving the pages' addresses found to be kept
-    there too (`memo.LinkMemo`)."""
+    there too (`memo.LinkMemo`). `listed` is `walk(site_dir)` when made already."""
     scan = new_scan(site_dir, site_url, label, resources=False)
     scan.select = lambda rel: (select is None or select(rel)) and not rel.endswith((".html", ".htm"))
     checker = SiteChecker(site_dir, site_url, label, select, admin_origins)
@@ -41,7 +42,8 @@ def check_and_scan(site_dir: Path, site_url: str | None, label: str, select=None
         checker.link_memo = LinkMemo(checker.memo.folder, "\0".join(
             [links, checker.memo.context.decode("utf-8", "surrogateescape"),
              *sorted(checker.admin_origins)]))
-    checker.listed = scan.listed = walk(Path(site_dir))  # one listing of the site for both
+    # one listing of the site for both
+    checker.listed = scan.listed = walk(Path(site_dir)) if listed is None else listed
     findings = sorted(checker.run() + scan.run(), key=sort_key)
     if checker.memo is not None:
         checker.memo.save()
@@ -153,16 +155,16 @@ def verify_pages(site_dir: Path, site_url: str | None, label: str, search_folder
     given back at the end: the indexer, the build's largest process, starts next and runs with
     this one as small as it can be beside it."""
     outside = _Under(search_folder, False)
-    pages = sorted(p.relative_to(site_dir).as_posix() for p in Path(site_dir).rglob("*.htm*")
-                   if p.is_file() and p.suffix.lower() in (".html", ".htm"))
-    pages = [rel for rel in pages if outside(rel)]
+    listed = walk(Path(site_dir))  # (the checks' own listing: a page is a file, never a link)
+    pages = [rel for rel, kind in listed if kind == "file" and outside(rel)
+             and posixpath.splitext(rel)[1].lower() in (".html", ".htm")]
     kept = _memo(memo, site_url, "pages")
     # a page found kept here is not read again (`PageMemo.take`)
     fresh = pages if kept is None else [rel for rel in pages
                                         if not kept.look(Path(site_dir) / rel, rel)]
     if len(fresh) < HELPER_PAGES:
         findings = check_and_scan(site_dir, site_url, label, outside, admin_origins, memo=kept,
-                                  links="pages")
+                                  links="pages", listed=listed)
     else:
         # Every other page to parse is read by a fresh helper process (not a fork: it holds
         # only what it reads), the rest here; the checks that need every page run here.
@@ -179,7 +181,7 @@ def verify_pages(site_dir: Path, site_url: str | None, label: str, search_folder
         try:
             findings = check_and_scan(site_dir, site_url, label, outside, admin_origins,
                                       elsewhere=(set(handed), collect), memo=kept,
-                                      links="pages")
+                                      links="pages", listed=listed)
         finally:
             helper.stop()
     release_memory()
