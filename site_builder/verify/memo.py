@@ -5,15 +5,17 @@ bytes hashed, to be named); an image whose bytes were looked at before is not op
 
 What one part of a site's checks found (`verify_pages`: every file but the search index;
 `verify_search`: the index) is ONE sealed entry (`PageMemo`), named by what else the checks are
-given (the site's address) and the part: read once, in one piece, when the checks start, and
-written again, holding the files and images of this build only, when anything changed. It
-holds, for each file, the SHA-256 of its bytes, the leaks found in it and, for a page, what the
-page holds (`links._Page`), exactly as reading the file gave them; for each image, by the
-SHA-256 of its bytes alone (Pillow reads the bytes, never the name), what `leaks.image_problems`
-found in it. A file looked up under another digest, an image under digest not kept, or an entry
-that cannot be read or holds anything but what `save` writes, is a miss: the file is read
-again. The checks that read every page together (links, anchors, missing files) keep what each
-page's lookups found in one entry for the whole site (`LinkMemo`, below).
+given (the site's address) and the part: read once, in one piece (`cache.packed`), when the
+checks start, and written again, holding the files and images of this build only, when anything
+changed. It holds, for each file, the SHA-256 of its bytes, the leaks found in it and, for a
+page, what the page holds (`links._Page`; what it refers to, most of it, on a line of its own,
+read only when the page's addresses are resolved again: `_KeptPage`), exactly as reading the
+file gave them; for each image, by the SHA-256 of its bytes alone (Pillow reads the bytes,
+never the name), what `leaks.image_problems` found in it (reading and hashing an image costs a
+fifth of opening it with Pillow). A file looked up under another digest, an image whose digest
+is not kept, or an entry that cannot be read or holds anything but what `save` writes, is a
+miss: the file is read again. The checks that read every page together (links, anchors, missing
+files) keep what each page's lookups found in one entry for the whole site (`LinkMemo`, below).
 
 An entry says "nothing was found in this file", so one planted in the cache folder could hide
 a personal number. Entries are therefore named and sealed with the cache's secret, which is
@@ -142,7 +144,9 @@ class PageMemo:
     def image(self, digest: str) -> list[tuple[Code, str]] | None:
         """The problems found in an image whose bytes have this digest, or None."""
         self._load()
-        data = self._images.get(digest)
+        data = self._images_now.get(digest)  # (an image of these bytes at another address)
+        if data is None:
+            data = self._images.get(digest)
         if data is None:
             return None
         try:
