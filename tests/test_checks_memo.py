@@ -44,6 +44,8 @@ def _files() -> dict[str, str | bytes]:
                                          f'<img src="photo.png" alt="示例">')
         for n in range(4)}
     files["p4/index.html"] = _PAGE.format(n=4, body=f"<p>值班 {PHONE}</p>")
+    # line endings the checks read as "\n" (the finding's line is the same either way)
+    files["p5/index.html"] = _PAGE.format(n=5, body=f"<p>第一行</p>\r\n<p>咨询\r{PHONE}</p>")
     for n in range(5):
         files[f"p{n}/photo.png"] = _png(colour="white")  # the same bytes at five addresses
     files["p1/photo.png"] = _png("拍摄于示例路 1 号")  # metadata: P111
@@ -99,7 +101,8 @@ def test_a_kept_check_reads_nothing_again_and_finds_the_same(site):
     assert first == fresh and _codes(first) == [
         ("site/data/open.csv", "P102"), ("site/p1/photo.png", "P111"),
         ("site/p2/broken.jpg", "P107"), ("site/p4/index.html", "P102"),
-        ("site/pagefind/fragment/b.pf_fragment", "P102")]
+        ("site/p5/index.html", "P102"), ("site/pagefind/fragment/b.pf_fragment", "P102")]
+    assert [d["line"] for d in first if d["path"] == "site/p5/index.html"] == [3]
     # three distinct images opened once each (the white one once for its five addresses)
     assert done.count("image") == 3 and "p0/index.html" in done
     assert len(_entries(kept)) == 2  # the pages' part and the search index's

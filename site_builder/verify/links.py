@@ -84,10 +84,10 @@ def _generated_by(generator: str, themed: str) -> bool:
     return generator == themed if themed == "site-builder" else generator.startswith(themed)
 
 
-
 def file_digest(data: bytes) -> str:
     """What names a file's bytes in the checks' memo (memo.PageMemo, memo.LinkMemo)."""
     return hashlib.sha256(data).hexdigest()
+
 
 @dataclass
 class _Page:
