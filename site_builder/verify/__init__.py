@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import posixpath
 import subprocess
 import sys
 import tempfile
@@ -20,41 +21,50 @@ from .memo import LinkMemo, PageMemo
 
 
 def check_and_scan(site_dir: Path, site_url: str | None, label: str, select=None,
-                   admin_origins=None, elsewhere=None, memo: Path | None = None,
-                   links: str | None = None) -> list[Diagnostic]:
+                   admin_origins=None, elsewhere=None, memo: Path | PageMemo | None = None,
+                   links: str | None = None, listed=None) -> list[Diagnostic]:
     """The link and resource checks and the leak scan of the selected files, reading each page
     once; `admin_origins` are the repository host's API origins that /admin/ alone may use.
-    `elsewhere` is (pages, collect): pages another process reads (`parse_pages`). `memo` is the
-    folder of pages parsed in earlier builds (`memo.PageMemo`); with it, `links` names which
-    checks these are, for what resolving the pages' addresses found to be kept there too
-    (`memo.LinkMemo`)."""
+    `elsewhere` is (pages, collect): pages another process reads (`parse_pages`). `memo` is
+    what the checks found in earlier builds (`memo.PageMemo`, or the folder of its entries:
+    then the entry of the checks named `links`), written again at the end; with it, `links`
+    names which checks these are, for what resolving the pages' addresses found to be kept
+    there too (`memo.LinkMemo`). `listed` is `walk(site_dir)` when made already."""
     scan = new_scan(site_dir, site_url, label, resources=False)
     scan.select = lambda rel: (select is None or select(rel)) and not rel.endswith((".html", ".htm"))
     checker = SiteChecker(site_dir, site_url, label, select, admin_origins)
     checker.companion = scan
     checker.elsewhere = elsewhere
-    checker.memo = scan.memo = _memo(memo, site_url, scan)
-    if checker.memo is not None and links is not None:
+    checker.memo = scan.memo = memo if isinstance(memo, PageMemo) or memo is None else \
+        _memo(memo, site_url, links or "")
+    if checker.memo is not None and checker.memo.folder is not None and links is not None:
         checker.digests = {}
-        checker.link_memo = LinkMemo(memo, "\0".join(
+        checker.link_memo = LinkMemo(checker.memo.folder, "\0".join(
             [links, checker.memo.context.decode("utf-8", "surrogateescape"),
              *sorted(checker.admin_origins)]))
-    checker.listed = scan.listed = walk(Path(site_dir))  # one listing of the site for both
-    return sorted(checker.run() + scan.run(), key=sort_key)
+    # one listing of the site for both
+    checker.listed = scan.listed = walk(Path(site_dir)) if listed is None else listed
+    findings = sorted(checker.run() + scan.run(), key=sort_key)
+    if checker.memo is not None:
+        checker.memo.save()
+    return findings
 
 
 def parse_pages(site_dir: Path, site_url: str | None, label: str, rels: list[str],
-                admin_origins, memo: Path | None = None) -> tuple[dict, list[Diagnostic], dict]:
+                admin_origins, memo: Path | None = None) -> tuple[dict, list[Diagnostic], dict,
+                                                                   dict]:
     """Read these pages as `check_and_scan` does (in a helper process): what each holds, for the
-    checks that need every page, the leaks found in them, and each page's digest."""
+    checks that need every page, the leaks found in them, each page's digest, and (with a
+    `memo` folder) what the calling process keeps of them (`PageMemo.adopt`)."""
     scan = new_scan(site_dir, site_url, label, resources=False)
     checker = SiteChecker(site_dir, site_url, label, None, admin_origins)
     checker.companion = scan
-    checker.memo = _memo(memo, site_url, scan)
+    checker.memo = None if memo is None else PageMemo(None)  # records what it reads, only
     checker.digests = {}
     for rel in rels:
         checker.parse_page(Path(site_dir) / rel, rel)
-    return checker.pages, checker.findings + scan.findings, checker.digests
+    made = {} if checker.memo is None else checker.memo.made()
+    return checker.pages, checker.findings + scan.findings, checker.digests, made
 
 
 # Below this many pages a helper process costs more than it saves.
@@ -145,24 +155,33 @@ def verify_pages(site_dir: Path, site_url: str | None, label: str, search_folder
     given back at the end: the indexer, the build's largest process, starts next and runs with
     this one as small as it can be beside it."""
     outside = _Under(search_folder, False)
-    pages = sorted(p.relative_to(site_dir).as_posix() for p in Path(site_dir).rglob("*.htm*")
-                   if p.is_file() and p.suffix.lower() in (".html", ".htm"))
-    pages = [rel for rel in pages if outside(rel)]
-    kept = _memo(memo, site_url, new_scan(site_dir, site_url, label, resources=False))
-    fresh = pages if kept is None else [rel for rel in pages if not _kept(kept, site_dir, rel)]
+    listed = walk(Path(site_dir))  # (the checks' own listing: a page is a file, never a link)
+    pages = [rel for rel, kind in listed if kind == "file" and outside(rel)
+             and posixpath.splitext(rel)[1].lower() in (".html", ".htm")]
+    kept = _memo(memo, site_url, "pages")
+    # a page found kept here is not read again (`PageMemo.take`)
+    fresh = pages if kept is None else [rel for rel in pages
+                                        if not kept.look(Path(site_dir) / rel, rel)]
     if len(fresh) < HELPER_PAGES:
-        findings = check_and_scan(site_dir, site_url, label, outside, admin_origins, memo=memo,
-                                  links="pages")
+        findings = check_and_scan(site_dir, site_url, label, outside, admin_origins, memo=kept,
+                                  links="pages", listed=listed)
     else:
         # Every other page to parse is read by a fresh helper process (not a fork: it holds
         # only what it reads), the rest here; the checks that need every page run here.
         handed = fresh[1::2]
         helper = _Helper((os.path.abspath(site_dir), site_url, label, handed,
                           list(admin_origins), None if memo is None else os.path.abspath(memo)))
+
+        def collect() -> tuple[dict, list[Diagnostic], dict]:
+            pages, found, digests, made = helper.result()
+            if kept is not None:
+                kept.adopt(made)
+            return pages, found, digests
+
         try:
             findings = check_and_scan(site_dir, site_url, label, outside, admin_origins,
-                                      elsewhere=(set(handed), helper.result), memo=memo,
-                                      links="pages")
+                                      elsewhere=(set(handed), collect), memo=kept,
+                                      links="pages", listed=listed)
         finally:
             helper.stop()
     release_memory()
@@ -176,19 +195,12 @@ def verify_search(site_dir: Path, site_url: str | None, label: str, search_folde
     is, or raises), then its files are checked."""
     wait_for_search()
     return check_and_scan(site_dir, site_url, label, _Under(search_folder, True),
-                          admin_origins, memo=memo)
+                          admin_origins, memo=_memo(memo, site_url, "search"))
 
 
-def _memo(folder: Path | None, site_url: str | None, scan) -> PageMemo | None:
-    """The entries for checks given this site address and this scan's settings."""
+def _memo(folder: Path | None, site_url: str | None, part: str) -> PageMemo | None:
+    """The entry of the checks given this site address, of this part of the site (the leak
+    scan rides along without foreign resources: check_and_scan)."""
     if folder is None:
         return None
-    return PageMemo(folder, f"{site_url or ''}\0resources={scan.resources}")
-
-
-def _kept(memo: PageMemo, site_dir: Path, rel: str) -> bool:
-    try:
-        text = (Path(site_dir) / rel).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False  # the checks say why it cannot be read
-    return memo.holds(rel, text.encode())
+    return PageMemo(folder, f"{site_url or ''}\0resources=False", part)

@@ -36,6 +36,7 @@ from .html import (
     unpublishable,
     walk,
 )
+from .links import file_digest
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 _IMAGE_SUFFIXES = {"jpg", "jpeg", "png", "webp", "gif"}
@@ -385,22 +386,23 @@ class _Scan:
 
     # -- the run ---------------------------------------------------------------------------------
     def image(self, path: Path, rel: str) -> None:
-        """A published image holds pixels only: no EXIF (a photo's place and camera), no text,
-        comment or XMP that a camera, phone or editor wrote."""
-        try:
-            with Image.open(path) as im:
-                found = sorted(k for k in im.info if str(k).lower() in _METADATA_KEYS)
-                if getattr(im, "text", None):
-                    found.append("text")
-                if im.getexif():
-                    found.append("EXIF")
-        except Image.DecompressionBombError:
-            return  # bounded at validation; nothing to read here
-        except (OSError, SyntaxError, ValueError, EOFError) as e:
-            self.add(rel, 1, 1, Code.P107, rel, f"图片无法读取：{type(e).__name__}")
-            return
-        if found:
-            self.add(rel, 1, 1, Code.P111, rel, f"图片带有元数据：{'、'.join(dict.fromkeys(found))}")
+        """A published image holds pixels only (`image_problems`). With a memo, the image's
+        bytes are read and hashed, and what an image of these bytes was found to hold is taken
+        from it (hashing the bytes costs a fifth of opening them with Pillow)."""
+        problems = None
+        if self.memo is not None:
+            try:
+                data = path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else None
+            except OSError:
+                data = None  # opened by name below, to say why it cannot be read
+            if data is not None:
+                digest = file_digest(data)
+                problems = self.memo.image(digest)
+                if problems is None:
+                    problems = image_problems(io.BytesIO(data))
+                    self.memo.put_image(digest, problems)
+        for code, message in image_problems(path) if problems is None else problems:
+            self.add(rel, 1, 1, code, rel, message)
 
     def file(self, path: Path, rel: str, name: str, data: bytes | None = None) -> None:
         if is_vendored(rel):
@@ -468,7 +470,7 @@ class _Scan:
 
     def _file_or_memo(self, p: Path, rel: str) -> None:
         """`file`, or what it found in these bytes at this address in an earlier build (an
-        image's header is read sooner than an entry would be)."""
+        image is looked up by its bytes alone: `image`)."""
         suffix = p.suffix.lower().lstrip(".")
         if self.memo is None or suffix not in _READ_SUFFIXES or is_vendored(rel):
             self.file(p, rel, p.name)  # (files it does not read come back at once)
@@ -480,14 +482,32 @@ class _Scan:
         if data is None:
             self.file(p, rel, p.name)
             return
-        path = site_path(self.label, rel)
-        kept = self.memo.get(rel, data, path)
+        path, digest = site_path(self.label, rel), file_digest(data)
+        kept = self.memo.get(rel, digest, path)
         if kept is not None:
             self.findings += kept[1]
             return
         before = len(self.findings)
         self.file(p, rel, p.name, data)
-        self.memo.put(rel, data, path, None, self.findings[before:])
+        self.memo.put(rel, digest, path, None, self.findings[before:])
+
+
+def image_problems(source) -> list[tuple[Code, str]]:
+    """What an image (a path or a file object) holds besides pixels: EXIF (a photo's place and
+    camera), text, comment or XMP that a camera, phone or editor wrote; or why it cannot be
+    read. Pillow reads the bytes alone (never the name): the same bytes, the same problems."""
+    try:
+        with Image.open(source) as im:
+            found = sorted(k for k in im.info if str(k).lower() in _METADATA_KEYS)
+            if getattr(im, "text", None):
+                found.append("text")
+            if im.getexif():
+                found.append("EXIF")
+    except Image.DecompressionBombError:
+        return []  # bounded at validation; nothing to read here
+    except (OSError, SyntaxError, ValueError, EOFError) as e:
+        return [(Code.P107, f"图片无法读取：{type(e).__name__}")]
+    return [(Code.P111, f"图片带有元数据：{'、'.join(dict.fromkeys(found))}")] if found else []
 
 
 class _PageScanner(html.parser.HTMLParser):

@@ -84,6 +84,11 @@ def _generated_by(generator: str, themed: str) -> bool:
     return generator == themed if themed == "site-builder" else generator.startswith(themed)
 
 
+def file_digest(data: bytes) -> str:
+    """What names a file's bytes in the checks' memo (memo.PageMemo, memo.LinkMemo)."""
+    return hashlib.sha256(data).hexdigest()
+
+
 @dataclass
 class _Page:
     """What one HTML page holds: its title, its ids and every address it refers to."""
@@ -368,40 +373,76 @@ class SiteChecker:
 
     def parse_page(self, p: Path, rel: str) -> None:
         """Read one page: what it holds (self.pages), and its leaks if a scan rides along (then
-        taken from `memo` when this page was parsed before, and kept there when not)."""
+        taken from `memo` when this page, these bytes at this address, was parsed before, and
+        kept there when not)."""
         if p.is_symlink():
             return  # reported by run(), never read
-        text = self._read(p, rel)
-        if text is None:
-            return
         scan, memo = self.companion, self.memo if self.companion is not None else None
-        path, data = site_path(self.label, rel), text.encode() if memo is not None else b""
-        if self.digests is not None:
-            self.digests[rel] = hashlib.sha256(data or text.encode()).hexdigest()
-        kept = memo.get(rel, data, path) if memo is not None else None
-        if kept is not None:
-            page, findings = kept
-            scan.findings += findings
+        if memo is None:
+            text = self._read(p, rel)
+            if text is None:
+                return
         else:
-            parser, before = _PageParser(), len(scan.findings) if scan is not None else 0
-            if scan is None:
-                if not feed_plain(text, parser):  # markup the generator never writes
-                    parser.feed(text)
-                    parser.close()
-                page = parser.page
+            path = site_path(self.label, rel)
+            kept = memo.take(rel, path)  # found kept before (`verify_pages`): not read again
+            if kept is None:
+                data = self._read_bytes(p, rel)
+                if data is None:
+                    return
+                digest = file_digest(data)
+                kept = memo.get(rel, digest, path)
+                kept = None if kept is None else (digest, *kept)
             else:
-                page = parser.page if scan.html(rel, text, also=parser) else None
-                if memo is not None:
-                    memo.put(rel, data, path, page, scan.findings[before:])
+                digest = kept[0]
+            if self.digests is not None:
+                self.digests[rel] = digest
+            if kept is not None:
+                _, page, findings = kept
+                scan.findings += findings
+                if page is not None:
+                    self.pages[rel] = page
+                return
+            text = self._text(data, rel)
+            if text is None:
+                return
+        parser, before = _PageParser(), len(scan.findings) if scan is not None else 0
+        if scan is None:
+            if not feed_plain(text, parser):  # markup the generator never writes
+                parser.feed(text)
+                parser.close()
+            page = parser.page
+        else:
+            page = parser.page if scan.html(rel, text, also=parser) else None
+            if memo is not None:
+                memo.put(rel, digest, path, page, scan.findings[before:])
         if page is not None:
             self.pages[rel] = page
+
+    def _read_bytes(self, p: Path, rel: str) -> bytes | None:
+        try:
+            return p.read_bytes()
+        except OSError as e:
+            self._unreadable(rel, e)
+            return None
+
+    def _text(self, data: bytes, rel: str) -> str | None:
+        """`data` as `_read` reads a file: UTF-8, every line ending made a "\\n"."""
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            self._unreadable(rel, e)
+            return None
+        return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+    def _unreadable(self, rel: str, e: Exception) -> None:
+        self._add(rel, 1, 1, Code.C006, rel, f"无法以 UTF-8 读取：{type(e).__name__}；提示："
+                  + Code.C006.fix)
 
     def _read(self, p: Path, rel: str) -> str | None:
         try:
             return p.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
-            self._add(rel, 1, 1, Code.C006, rel, f"无法以 UTF-8 读取：{type(e).__name__}；提示："
-                      + Code.C006.fix)
+            self._unreadable(rel, e)
             return None
 
     def _check_admin(self, rel: str, page: _Page) -> None:
