@@ -148,8 +148,21 @@ def _pages(place: Callable[[], Path | str], root: Path, site_dir: Path,
            build_date: dt.date | None, site_url: str | None, strict: bool, engine: str,
            search_folder: str) -> _Pages:
     """load → validate → evaluate → render → engine → the checks of every page. `place()`
-    is called once the records have passed: the folder to build in, or why there is none."""
+    is called once the records have passed: the folder to build in, or why there is none.
+
+    The records are read once and kept to the end: Python's collector of reference cycles
+    is told to leave them out of its walks from then on (`gc.freeze`; at 1,000 brands a
+    third of its time, 0.2 s of a build whose pages are kept), and to take them back after."""
     project = load_project(root, build_date)  # load → validate → evaluate
+    gc.freeze()
+    try:
+        return _pages_of(project, place, site_dir, site_url, strict, engine, search_folder)
+    finally:
+        gc.unfreeze()
+
+
+def _pages_of(project: Project, place: Callable[[], Path | str], site_dir: Path,
+              site_url: str | None, strict: bool, engine: str, search_folder: str) -> _Pages:
     if site_url and project.settings is not None:
         project.settings.default_site_url(site_url)
     if project.settings is None or has_errors(project.diagnostics, strict):

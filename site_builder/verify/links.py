@@ -228,12 +228,11 @@ class SiteChecker:
         self._symlinks([self.root / rel for rel, kind in listed if kind == "link"])  # not followed
         self._files = {rel for rel, kind in listed if kind == "file"}
         self._dirs = {""} | {rel for rel, kind in listed if kind == "dir"}
-        files = [self.root / rel for rel, kind in listed if kind == "file" and (
+        files = [(rel, self.root / rel) for rel, kind in listed if kind == "file" and (
             self.select is None or self.select(rel))]
         elsewhere, collect = self.elsewhere or (set(), None)
         themed = self._themed()
-        for p in files:
-            rel = p.relative_to(self.root).as_posix()
+        for rel, p in files:
             if p.suffix.lower() in (".html", ".htm"):
                 self._unpublishable(rel, unpublishable(rel))  # (the leak scan reads no page)
                 if rel not in elsewhere:
@@ -254,8 +253,7 @@ class SiteChecker:
             if themed and rel != _ADMIN_PAGE and \
                     not _generated_by(page.meta.get("generator", ""), themed):
                 self._unpublishable(rel, "不是本站模板生成的页面")
-        for p in files:
-            rel = p.relative_to(self.root).as_posix()
+        for rel, p in files:
             suffix = p.suffix.lower()
             if themed and suffix in (".js", ".mjs") and not self._known_script(p, rel):
                 self._unpublishable(rel, "没有任何页面加载的脚本文件")
