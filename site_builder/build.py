@@ -209,7 +209,7 @@ class _Place:
                  ) -> None:
         self.root, self.site_dir = root, site_dir
         self.later = later  # what killed builds left is deleted by a process of its own
-        # the site is made in the one the last build replaced (publish/recycle.py), which is
+        # the site is made in the one the last build replaced (engines/recycle.py), which is
         # kept again when this build is not published
         self.recycle = recycle
         self.taken = False

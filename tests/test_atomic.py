@@ -189,7 +189,7 @@ def test_good_build_replaces_site_whole(project, capsys):
     assert not stale.exists()
     assert "示例·另一个品牌" in (site / "brands" / "shili-moumou" / "index.html").read_text("utf-8")
     swap.wait_for_removals(30)
-    # the old site is kept beside as the spare the next build is made in (publish/recycle.py)
+    # the old site is kept beside as the spare the next build is made in (engines/recycle.py)
     assert sorted(os.listdir(project)) == sorted(listing + [".site.spare"])
     assert stale.name in os.listdir(project / ".site.spare")
 

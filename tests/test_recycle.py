@@ -1,4 +1,4 @@
-"""A build is made in the site the last build replaced (the spare, publish/recycle.py): only
+"""A build is made in the site the last build replaced (the spare, engines/recycle.py): only
 the files whose bytes differ are written, and whatever the spare holds, the site published is
 the one a build into an empty folder makes."""
 
@@ -13,8 +13,8 @@ import pytest
 from sitecopy import copy_demo, in_project_words
 
 from site_builder.cli import main
+from site_builder.engines.recycle import Recycled
 from site_builder.publish import swap
-from site_builder.publish.recycle import Recycled
 
 FICTIONAL = """\
 ---
@@ -163,6 +163,21 @@ def test_the_mkdocs_engine_neither_takes_nor_changes_the_spare(project, tmp_path
     build(project, "--engine", "mkdocs")
     assert shape(spare) == before
     assert not [n for n in os.listdir(project) if n.startswith(".site.") and n != ".site.spare"]
+
+
+@pytest.mark.parametrize("kind", ["link", "file"])
+def test_a_search_index_folder_that_is_a_link_or_a_file_is_never_followed(project, tmp_path,
+                                                                          kind):
+    outside, before = _outside(tmp_path)
+    bundle = project / ".site.spare" / "pagefind"
+    shutil.rmtree(bundle)
+    if kind == "link":
+        bundle.symlink_to(outside, target_is_directory=True)
+    else:
+        bundle.write_bytes(b"planted")
+    build(project)
+    assert shape(outside) == before
+    assert shape(project / "site") == fresh(project, tmp_path)
 
 
 @pytest.mark.parametrize("kind", ["link", "file", "another user's"])

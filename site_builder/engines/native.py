@@ -30,12 +30,12 @@ from markupsafe import escape
 
 from ..cache import cache_dir
 from ..project import Project
-from ..publish.recycle import Recycled
 from ..render.changes import content_hash
 from ..render.pages import PACKAGE_ROOT
 from ..render.site import Site, SitePage
 from . import EngineFailed
 from .pagefind import BUNDLE_DIR, SearchIndexJob, index_site
+from .recycle import Recycled
 
 TEMPLATES_DIR = "templates/native"
 THEME_DIR = "templates/theme"  # the MkDocs theme override, whose partials the layout includes
@@ -237,7 +237,7 @@ def lay_out(site: Site, root: Path, memo: dict | None = None, keep: bool = False
 def build(site: Site, out_dir: Path, root: Path, defer_search: bool = False
           ) -> SearchIndexJob | None:
     """Write `site` into `out_dir`, then its search index. `out_dir` is absent, empty, or an
-    earlier site (the spare a build is made in, publish/recycle.py): only the files whose bytes
+    earlier site (the spare a build is made in, engines/recycle.py): only the files whose bytes
     differ are written, and what the new site lacks is deleted. That site's search index is
     set aside for the search stage (`SearchIndexJob.previous`). With `defer_search` the index
     is left to the job returned (started when first waited for)."""
@@ -275,7 +275,10 @@ def build(site: Site, out_dir: Path, root: Path, defer_search: bool = False
 def _set_aside(bundle: Path) -> Path | None:
     """An earlier site's search index, moved out of the site to a name beside it that only a
     build gives (so a killed build's is deleted by the next, `swap.remove_stale`), or None."""
-    if not bundle.is_dir() or bundle.is_symlink():
+    if not os.path.lexists(bundle):
+        return None
+    if bundle.is_symlink() or not bundle.is_dir():
+        os.unlink(bundle)  # never followed, never a bundle
         return None
     aside = bundle.parent.with_name(f"{bundle.parent.name}_search")
     if os.path.lexists(aside):

@@ -275,9 +275,9 @@ def restore_bundle(folder: Path, key: bytes, bundle_dir: Path, previous: Path | 
     """Write the bundle kept for `key` into `bundle_dir` (which must not exist): True when done;
     False (and nothing left behind) when none is kept, or its seal fails (planted or altered),
     or it is not what `keep_bundle` writes. `previous`, an earlier site's bundle set aside,
-    becomes `bundle_dir`, with only the files that differ written (publish/recycle.py)."""
+    becomes `bundle_dir`, with only the files that differ written (engines/recycle.py)."""
     from ..cache import read_entry, unpacked, unseal_view
-    from ..publish.recycle import Recycled
+    from .recycle import Recycled
 
     target = _bundle_entry(folder, key)
     try:

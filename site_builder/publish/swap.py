@@ -170,7 +170,7 @@ def new_staging(target: Path) -> Path:
 def take_spare(target: Path) -> Path | None:
     """The spare beside `target` (the site the last build replaced, `keep_spare`) under a
     staging folder's name, for the next site to be made in with only the files that differ
-    written (publish/recycle.py); None when there is none."""
+    written (engines/recycle.py); None when there is none."""
     spare = target.with_name(SPARE.format(target.name))
     try:
         st = os.stat(spare, follow_symlinks=False)
