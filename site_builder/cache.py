@@ -56,8 +56,9 @@ CONVERTED_PAGES = "converted-pages"  # render/site.py: a page's Markdown as HTML
 SEARCH_INDEX = "search-index"  # engines/pagefind.py: the Pagefind bundle of identical pages
 RENDERED_PAGES = "rendered-pages"  # render/kept.py: a page's Markdown as render_site made it
 LAID_OUT_PAGES = "laid-out-pages"  # render/kept.py: a page's HTML as the native engine laid it out
+IMAGE_FILES = "image-files"  # render/images.py: what each cached image file of a site holds
 KEPT = (CHECKED_PAGES, DECODED_IMAGES, STORY_HTML, CONVERTED_PAGES, SEARCH_INDEX, RENDERED_PAGES,
-        LAID_OUT_PAGES)  # what a build prunes
+        LAID_OUT_PAGES, IMAGE_FILES)  # what a build prunes
 
 # The libraries whose output is kept: Markdown and the sanitiser write a story's HTML, MkDocs
 # (and its Markdown extensions) a page's.
@@ -384,6 +385,40 @@ def read_entry(path: Path) -> bytes | None:
             _discard(path)
             return None
         return f.read()
+
+
+def entry_identity(path) -> tuple | None:
+    """The identity (`_identity`) of the regular file at `path` in the cache, reached through
+    real folders only, or None: one look, nothing read."""
+    if not _all_folders(_chain(path, True)):
+        return None
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return _identity(st) if stat.S_ISREG(st.st_mode) else None
+
+
+def read_identified(path) -> tuple[bytes, tuple | None] | None:
+    """`read_entry`, with the identity of the file its bytes were read from: None when the
+    file changed while it was read (its identity before and after differ)."""
+    if not _all_folders(_chain(path, True)):
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        _discard(path)
+        return None
+    with os.fdopen(fd, "rb") as f:
+        before = os.fstat(f.fileno())
+        if not stat.S_ISREG(before.st_mode):
+            _discard(path)
+            return None
+        data = f.read()
+        same = _identity(before) == _identity(os.fstat(f.fileno()))
+    return data, _identity(before) if same else None
 
 
 def write_atomic(target: Path, data: bytes | Iterable[bytes]) -> None:
