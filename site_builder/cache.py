@@ -387,10 +387,16 @@ def read_entry(path: Path) -> bytes | None:
         return f.read()
 
 
-def entry_identity(path) -> tuple | None:
+def real_folders(folder) -> bool:
+    """Whether every folder from the cache folder down to `folder` is a real folder, none a
+    link: what `entry_identity` and `read_identified` check unless told it was checked."""
+    return _real_folders(Path(folder))
+
+
+def entry_identity(path, folders_checked: bool = False) -> tuple | None:
     """The identity (`_identity`) of the regular file at `path` in the cache, reached through
-    real folders only, or None: one look, nothing read."""
-    if not _all_folders(_chain(path, True)):
+    real folders only (`real_folders`), or None: one look, nothing read."""
+    if not folders_checked and not _all_folders(_chain(path, True)):
         return None
     try:
         st = os.lstat(path)
@@ -399,26 +405,30 @@ def entry_identity(path) -> tuple | None:
     return _identity(st) if stat.S_ISREG(st.st_mode) else None
 
 
-def read_identified(path) -> tuple[bytes, tuple | None] | None:
+def read_identified(path, folders_checked: bool = False) -> tuple[bytes, tuple | None] | None:
     """`read_entry`, with the identity of the file its bytes were read from: None when the
     file changed while it was read (its identity before and after differ)."""
-    if not _all_folders(_chain(path, True)):
+    if not folders_checked and not _all_folders(_chain(path, True)):
         return None
     try:
         fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY)
     except FileNotFoundError:
         return None
-    except OSError:
+    except OSError:  # ELOOP: a link
         _discard(path)
         return None
-    with os.fdopen(fd, "rb") as f:
-        before = os.fstat(f.fileno())
+    try:
+        before = os.fstat(fd)
         if not stat.S_ISREG(before.st_mode):
             _discard(path)
             return None
-        data = f.read()
-        same = _identity(before) == _identity(os.fstat(f.fileno()))
-    return data, _identity(before) if same else None
+        chunks = [os.read(fd, before.st_size + 1)]  # all of it, then the end
+        while chunks[-1]:
+            chunks.append(os.read(fd, 1 << 20))
+        same = _identity(before) == _identity(os.fstat(fd))
+    finally:
+        os.close(fd)
+    return b"".join(chunks), _identity(before) if same else None
 
 
 def write_atomic(target: Path, data: bytes | Iterable[bytes]) -> None:

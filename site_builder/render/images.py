@@ -36,6 +36,7 @@ from ..cache import (
     cache_dir,
     entry_identity,
     read_identified,
+    real_folders,
     sealed_file,
     write_sealed,
 )
@@ -114,6 +115,7 @@ class ImageFiles:
         self._before: tuple[dict, dict] | None = None
         self._files: dict[str, tuple[int, str, tuple | None]] = {}  # this build's, by path
         self._sources: dict[str, tuple[int, int, bool, bool]] = {}
+        self._folders: dict[str, bool] = {}
 
     def _load(self) -> tuple[dict, dict]:
         if self._before is None:
@@ -126,6 +128,13 @@ class ImageFiles:
                 except (ValueError, TypeError):  # not a record this program wrote: all checked
                     pass
         return self._before
+
+    def _real_folder(self, folder: str) -> bool:
+        """`cache.real_folders`, looked at once per folder by a build (as its files are)."""
+        real = self._folders.get(folder)
+        if real is None:
+            real = self._folders[folder] = real_folders(folder)
+        return real
 
     def header(self, digest: str) -> tuple[int, int, bool, bool] | None:
         """(width, height, turned, transparent) of the source of `digest`, as last planned."""
@@ -146,15 +155,12 @@ class ImageFiles:
         through its seal, `check(bytes)` holds)."""
         name = os.fspath(target)
         known = self._files.get(name) or self._load()[0].get(name)
-        if known is not None:
+        if known is not None and self._real_folder(os.path.dirname(name)):
             size, digest, identity = known
-            now = entry_identity(name)
-            if now is None:
-                return False
-            if identity is not None and now == identity:
+            if identity is not None and entry_identity(name, True) == identity:
                 self._files[name] = known
                 return True
-            got = read_identified(name) if now[2] == size else None
+            got = read_identified(name, True)
             if got is not None and len(got[0]) == size and \
                     hashlib.sha256(got[0]).hexdigest() == digest:
                 self._files[name] = (size, digest, _settled(got[1]))
@@ -169,7 +175,7 @@ class ImageFiles:
 
         if not sealed_file(Path(name), sealed):
             return False
-        if found:  # (checked earlier in this process: only its seal is known, not its digest)
+        if found:  # (none when this process checked its seal before: its digest is not known)
             self.made(name, found[0])
         return True
 
@@ -177,9 +183,7 @@ class ImageFiles:
         """Keep this build's record for the next, when it is not the one kept."""
         if self._name is None or (self._files, self._sources) == self._load():
             return
-        value = json.dumps({"files": {k: [*v[:2], v[2] and list(v[2])] for k, v in
-                                      self._files.items()},
-                            "sources": {k: list(v) for k, v in self._sources.items()}},
+        value = json.dumps({"files": self._files, "sources": self._sources},
                            separators=(",", ":")).encode("ascii")
         self._kept.put_parts(lambda: (value,), *self._name)
         self._before = dict(self._files), dict(self._sources)
