@@ -1,6 +1,8 @@
-"""The cache folder kept between builds, outside the repository: image variants, what the checks
-found in each file of a site (verify/memo.py), the images validation decoded in full and the
-search index of the last pages indexed (engines/pagefind.py). What
+"""The cache folder kept between builds, outside the repository: image variants and each site's
+record of them (render/images.py `ImageFiles`), what the checks found in each file of a site
+(verify/memo.py), the images validation decoded in full, the pages' conversions and the pages
+made (render/site.py, render/kept.py) and the search index of the last pages indexed
+(engines/pagefind.py). What
 is kept is named by content and by this program's own version; deleting the folder at any time
 only makes the next build slower.
 

@@ -256,7 +256,7 @@ class Encoder:
         """Have `make()` produce the files `targets` (in order), unless each is already there."""
         if self._known(targets):
             return
-        self._keep(targets, self._threads().submit(_write_all, targets, make, self.files))
+        self._keep(targets, self._threads().submit(self._write, targets, make))
 
     def submit(self, targets: list[Path], job: str, *args) -> None:
         """Have `JOBS[job](*args)` (its arguments plain values) produce the files `targets`, in
@@ -271,8 +271,7 @@ class Encoder:
                     self._idle.put(_Worker())
             done = self._threads().submit(self._in_worker, targets, job, args)
         else:
-            done = self._threads().submit(_write_all, targets, functools.partial(JOBS[job], *args),
-                                          self.files)
+            done = self._threads().submit(self._write, targets, functools.partial(JOBS[job], *args))
         self._keep(targets, done)
 
     def _in_worker(self, targets: list[Path], job: str, args: tuple) -> None:
@@ -286,7 +285,11 @@ class Encoder:
             worker = _Worker(start=False)
         finally:
             self._idle.put(worker)
-        _write_all(targets, lambda: encoded, self.files)
+        self._write(targets, lambda: encoded)
+
+    def _write(self, targets: list[Path], make: Callable[[], list[bytes]]) -> None:
+        for target, data in zip(targets, _write_all(targets, make), strict=True):
+            self.files.made(target, data)
 
     def _known(self, targets: list[Path]) -> bool:
         return all(t in self._jobs or self.files.holds(t) for t in targets)
@@ -426,10 +429,12 @@ def serve_jobs() -> None:
             _send(out, (False, RuntimeError(f"{type(answer[1]).__name__}: {answer[1]}")))
 
 
-def _write_all(targets: list[Path], make: Callable[[], list[bytes]], files: ImageFiles) -> None:
-    for target, data in zip(targets, make(), strict=True):
+def _write_all(targets: list[Path], make: Callable[[], list[bytes]]) -> list[bytes]:
+    """Write the files `make()` gives, sealed; their bytes."""
+    made = make()
+    for target, data in zip(targets, made, strict=True):
         write_sealed(target, data)
-        files.made(target, data)
+    return made
 
 
 def source_digest(data: bytes, kind: bytes = b"variant") -> str:
