@@ -1,6 +1,8 @@
-"""The cache folder kept between builds, outside the repository: image variants, what the checks
-found in each file of a site (verify/memo.py), the images validation decoded in full and the
-search index of the last pages indexed (engines/pagefind.py). What
+"""The cache folder kept between builds, outside the repository: image variants and each site's
+record of them (render/images.py `ImageFiles`), what the checks found in each file of a site
+(verify/memo.py), the images validation decoded in full, the pages' conversions and the pages
+made (render/site.py, render/kept.py) and the search index of the last pages indexed
+(engines/pagefind.py). What
 is kept is named by content and by this program's own version; deleting the folder at any time
 only makes the next build slower.
 
@@ -56,8 +58,9 @@ CONVERTED_PAGES = "converted-pages"  # render/site.py: a page's Markdown as HTML
 SEARCH_INDEX = "search-index"  # engines/pagefind.py: the Pagefind bundle of identical pages
 RENDERED_PAGES = "rendered-pages"  # render/kept.py: a page's Markdown as render_site made it
 LAID_OUT_PAGES = "laid-out-pages"  # render/kept.py: a page's HTML as the native engine laid it out
+IMAGE_FILES = "image-files"  # render/images.py: what each cached image file of a site holds
 KEPT = (CHECKED_PAGES, DECODED_IMAGES, STORY_HTML, CONVERTED_PAGES, SEARCH_INDEX, RENDERED_PAGES,
-        LAID_OUT_PAGES)  # what a build prunes
+        LAID_OUT_PAGES, IMAGE_FILES)  # what a build prunes
 
 # The libraries whose output is kept: Markdown and the sanitiser write a story's HTML, MkDocs
 # (and its Markdown extensions) a page's.
@@ -384,6 +387,50 @@ def read_entry(path: Path) -> bytes | None:
             _discard(path)
             return None
         return f.read()
+
+
+def real_folders(folder) -> bool:
+    """Whether every folder from the cache folder down to `folder` is a real folder, none a
+    link: what `entry_identity` and `read_identified` check unless told it was checked."""
+    return _real_folders(Path(folder))
+
+
+def entry_identity(path, folders_checked: bool = False) -> tuple | None:
+    """The identity (`_identity`) of the regular file at `path` in the cache, reached through
+    real folders only (`real_folders`), or None: one look, nothing read."""
+    if not folders_checked and not _all_folders(_chain(path, True)):
+        return None
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return _identity(st) if stat.S_ISREG(st.st_mode) else None
+
+
+def read_identified(path, folders_checked: bool = False) -> tuple[bytes, tuple | None] | None:
+    """`read_entry`, with the identity of the file its bytes were read from: None when the
+    file changed while it was read (its identity before and after differ)."""
+    if not folders_checked and not _all_folders(_chain(path, True)):
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY)
+    except FileNotFoundError:
+        return None
+    except OSError:  # ELOOP: a link
+        _discard(path)
+        return None
+    try:
+        before = os.fstat(fd)
+        if not stat.S_ISREG(before.st_mode):
+            _discard(path)
+            return None
+        chunks = [os.read(fd, before.st_size + 1)]  # all of it, then the end
+        while chunks[-1]:
+            chunks.append(os.read(fd, 1 << 20))
+        same = _identity(before) == _identity(os.fstat(fd))
+    finally:
+        os.close(fd)
+    return b"".join(chunks), _identity(before) if same else None
 
 
 def write_atomic(target: Path, data: bytes | Iterable[bytes]) -> None:

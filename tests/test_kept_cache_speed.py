@@ -5,6 +5,7 @@ chosen again when the environment changes, a folder made a link refused every ti
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import posixpath
 import random
@@ -65,34 +66,77 @@ def _pages() -> dict[str, str]:
             "about/index.md": page_source({"title": "关于"}, "# 关于本站\n\n## 要点\n\n- 一\n- 二\n")}
 
 
+def _counting(monkeypatch) -> list[str]:
+    """The pages converted from now on, by address."""
+    converted: list[str] = []
+
+    class Counting(Converter):
+        def convert(self, uri, text):
+            converted.append(uri)
+            return super().convert(uri, text)
+
+    monkeypatch.setattr(site_mod, "Converter", Counting)
+    return converted
+
+
+def _entries() -> list[Path]:
+    return sorted(p for p in versioned(CONVERTED_PAGES).rglob("*") if p.is_file())
+
+
 def test_kept_conversions_give_what_converting_gives_and_a_forged_one_is_a_miss(
         own_cache, monkeypatch):
     config = read_site_config(own_cache / "no-project")  # the package's mkdocs.yml
     assert _kept_conversions(config) is not None
     rendered = SimpleNamespace(pages=_pages())
-    first = site_pages(rendered, config)  # converts, and keeps each conversion
+    first = site_pages(rendered, config)  # converts, and keeps every conversion
     converter = Converter(config)
     for page in first:
         assert page.body_html == converter.convert(page.uri, split_front_matter(
             rendered.pages[page.uri])[1])[0]
-    kept = sorted(p for p in versioned(CONVERTED_PAGES).rglob("*") if p.is_file())
-    assert len(kept) == len(rendered.pages)
+    [entry] = _entries()  # one entry for the site's pages, not one per page
+    written = os.stat(entry)
 
-    class NoConversion(Converter):
-        def convert(self, uri, text):
-            raise AssertionError(f"{uri} converted again")
-
-    monkeypatch.setattr(site_mod, "Converter", NoConversion)
+    converted = _counting(monkeypatch)
     assert site_pages(rendered, config) == first  # every page from the cache folder
+    assert converted == []
+    again = os.stat(entry)  # nothing changed: not written again
+    assert (again.st_ino, again.st_mtime_ns) == (written.st_ino, written.st_mtime_ns)
 
-    # an entry's value replaced (its seal kept): not taken, the page is converted again
-    for path in kept:
-        seal, _, value = path.read_bytes().partition(b"\n")
-        path.write_bytes(seal + b"\n" + value.replace("虚构".encode(), "伪造".encode()))
-    monkeypatch.setattr(site_mod, "Converter", Converter)
+    # a page edited: that page alone is converted; a page no longer made is dropped
+    edited = dict(rendered.pages, **{"about/index.md": page_source({"title": "关于"}, "# 改过\n")})
+    del edited["index.md"]
+    site_pages(SimpleNamespace(pages=edited), config)
+    assert converted == ["about/index.md"]
+    assert _entries() == [entry]
+    converted.clear()
+    assert site_pages(rendered, config) == first
+    assert converted == ["index.md", "about/index.md"]
+
+    # an entry's value replaced (its seal kept): not taken, every page is converted again
+    converted.clear()
+    seal, _, value = entry.read_bytes().partition(b"\n")
+    entry.write_bytes(seal + b"\n" + value.replace("虚构".encode(), "伪造".encode()))
     again = site_pages(rendered, config)
-    assert again == first
+    assert again == first and sorted(converted) == sorted(rendered.pages)
     assert not any("伪造" in p.body_html for p in again)
+
+    # another project folder's entry, put where this one's lies: its seal names the other
+    converted.clear()
+    other = dataclasses.replace(config, root=own_cache / "another-project")
+    site_pages(rendered, other)
+    assert sorted(converted) == sorted(rendered.pages)
+    [theirs] = [p for p in _entries() if p != entry]
+    shutil.copyfile(theirs, entry)
+    converted.clear()
+    assert site_pages(rendered, config) == first
+    assert sorted(converted) == sorted(rendered.pages)
+
+    # other Markdown settings: every page converted again, under the same entry
+    converted.clear()
+    config.extension_configs = {**config.extension_configs, "toc": {"permalink": True}}
+    assert site_pages(rendered, config) != first
+    assert sorted(converted) == sorted(rendered.pages)
+    assert len(_entries()) == 2
 
 
 def test_settings_that_read_more_than_the_page_keep_nothing(own_cache):

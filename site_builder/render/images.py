@@ -2,21 +2,25 @@
 every published image re-encoded without its metadata (EXIF, GPS, comments, text chunks).
 
 The encoded files live in the cache folder, named by the source's hash, and are published from
-there; a file found there is used only when it is one this program wrote (`cache.sealed_file`:
-a regular file, no link, its seal made with the cache's secret holds) and, for a variant, when
-its header says the expected format and exact size. Anything else is encoded again."""
+there. A file found there is used only when its bytes are known to be the ones this program
+made: by the site's sealed record of its cached image files (`ImageFiles`: each file's SHA-256
+and identity), else by the file's own seal (`cache.sealed_file`: a regular file, no link, its
+seal made with the cache's secret holds) and, for a variant, its header saying the expected
+format and exact size. Anything else is encoded again."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
 import io
+import json
 import os
 import pickle
 import queue
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,7 +30,16 @@ import PIL
 from markupsafe import Markup, escape
 from PIL import Image, ImageOps, features
 
-from ..cache import cache_dir, known_sealed, sealed_file, write_sealed
+from ..cache import (
+    IMAGE_FILES,
+    Kept,
+    cache_dir,
+    entry_identity,
+    read_identified,
+    real_folders,
+    sealed_file,
+    write_sealed,
+)
 
 WIDTHS = (320, 640, 1280)
 FALLBACK_WIDTH = 640
@@ -71,6 +84,144 @@ class Picture:
             f'loading="{loading}" decoding="async"></picture>')
 
 
+# A file's identity is kept only when its last change is at least this old when its bytes are
+# read: a change made within the same tick of the file system's clock (a few milliseconds) as
+# the read could leave every time as it was (git's "racily clean" files).
+SETTLED_NS = 2_000_000_000
+
+
+class ImageFiles:
+    """What the cached image files of one site hold, kept between builds in one sealed entry
+    (`cache.IMAGE_FILES`, named by the project's folder: read once, written again when it
+    changed, with the files and sources of this build only): each file's length and SHA-256,
+    with the identity (device, inode, size, modification and change times) it had when they
+    were last found right, and what each source image's header says (by `source_digest`).
+
+    A file whose identity is the one kept is the file whose bytes were checked: nothing is read.
+    Any change to a file changes its change time, which cannot be set back: written in place
+    (through the site's hard link too: the site's file is the same inode), truncated, replaced
+    by another file (an inode number used again included), its times set back by hand. Such a
+    file is read and its SHA-256 compared with the one kept (one read; a match keeps its new
+    identity); a file the record does not name is trusted only through its own seal and
+    header (`sealed_file`), as before. Without the cache's secret no record can be made or
+    altered (its seal fails: every file is then checked by its seal). Linking a file into a
+    new site, or deleting the old site's link, changes its change time too: such a file is read
+    once at the next build. `site` None: a record of this process only, never kept."""
+
+    def __init__(self, site=None) -> None:
+        self._kept = Kept(IMAGE_FILES)
+        self._name = None if site is None else (
+            b"image-files", os.path.realpath(os.fspath(site)).encode("utf-8", "surrogateescape"))
+        self._before: tuple[dict, dict] | None = None
+        self._files: dict[str, tuple[int, str, tuple | None]] = {}  # this build's, by path
+        self._sources: dict[str, tuple[int, int, bool, bool]] = {}
+        self._folders: dict[str, bool] = {}
+
+    def _load(self) -> tuple[dict, dict]:
+        if self._before is None:
+            self._before = {}, {}
+            if self._name is not None:
+                kept = self._kept.get_bytes(*self._name)
+                try:
+                    self._before = _record(json.loads(bytes(kept))) if kept is not None \
+                        else self._before
+                except (ValueError, TypeError):  # not a record this program wrote: all checked
+                    pass
+        return self._before
+
+    def _real_folder(self, folder: str) -> bool:
+        """`cache.real_folders`, looked at once per folder by a build (as its files are)."""
+        real = self._folders.get(folder)
+        if real is None:
+            real = self._folders[folder] = real_folders(folder)
+        return real
+
+    def header(self, digest: str) -> tuple[int, int, bool, bool] | None:
+        """(width, height, turned, transparent) of the source of `digest`, as last planned."""
+        facts = self._sources.get(digest) or self._load()[1].get(digest)
+        if facts is not None:
+            self._sources[digest] = facts
+        return facts
+
+    def put_header(self, digest: str, facts: tuple[int, int, bool, bool]) -> None:
+        self._sources[digest] = facts
+
+    def made(self, target, data: bytes) -> None:
+        """`data` was written to `target` now (its identity is kept when next read)."""
+        self._files[os.fspath(target)] = (len(data), hashlib.sha256(data).hexdigest(), None)
+
+    def holds(self, target, check: Callable[[bytes], bool] | None = None) -> bool:
+        """Whether the file `target` holds the bytes this program made for it (and, checked
+        through its seal, `check(bytes)` holds)."""
+        name = os.fspath(target)
+        known = self._files.get(name) or self._load()[0].get(name)
+        if known is not None and self._real_folder(os.path.dirname(name)):
+            size, digest, identity = known
+            if identity is not None and entry_identity(name, True) == identity:
+                self._files[name] = known
+                return True
+            got = read_identified(name, True)
+            if got is not None and len(got[0]) == size and \
+                    hashlib.sha256(got[0]).hexdigest() == digest:
+                self._files[name] = (size, digest, _settled(got[1]))
+                return True
+        found: list[bytes] = []
+
+        def sealed(data: bytes) -> bool:
+            if check is not None and not check(data):
+                return False
+            found.append(data)
+            return True
+
+        if not sealed_file(Path(name), sealed):
+            return False
+        if found:  # (none when this process checked its seal before: its digest is not known)
+            self.made(name, found[0])
+        return True
+
+    def flush(self) -> None:
+        """Keep this build's record for the next, when it is not the one kept."""
+        if self._name is None or (self._files, self._sources) == self._load():
+            return
+        value = json.dumps({"files": self._files, "sources": self._sources},
+                           separators=(",", ":")).encode("ascii")
+        self._kept.put_parts(lambda: (value,), *self._name)
+        self._before = dict(self._files), dict(self._sources)
+
+
+def _settled(identity: tuple | None) -> tuple | None:
+    """`identity`, when the file's last change is old enough to keep it by (`SETTLED_NS`)."""
+    if identity is None or identity[4] > time.time_ns() - SETTLED_NS:
+        return None
+    return identity
+
+
+def _record(value) -> tuple[dict, dict]:
+    """The files and sources of a kept record, each of the kind `ImageFiles` writes; anything
+    else raises TypeError."""
+    if not isinstance(value, dict):
+        raise TypeError
+    files, sources = value.get("files"), value.get("sources")
+    if not isinstance(files, dict) or not isinstance(sources, dict):
+        raise TypeError
+    out_files = {}
+    for name, row in files.items():
+        size, digest, identity = row
+        if type(size) is not int or not isinstance(digest, str) or not (
+                identity is None or isinstance(identity, list) and len(identity) == 5
+                and all(type(i) is int for i in identity)):
+            raise TypeError
+        out_files[name] = (size, digest, identity and tuple(identity))
+    out_sources = {}
+    for digest, row in sources.items():
+        width, height, turned, alpha = row
+        if type(width) is not int or type(height) is not int or width <= 0 or height <= 0 \
+                or type(turned) is not bool or type(alpha) is not bool:
+            raise TypeError
+        out_sources[digest] = (width, height, turned, alpha)
+    return out_files, out_sources
+
+
 # Below this many images a build encodes in threads only: starting the processes (a fresh
 # interpreter importing Pillow, about 0.3 s of CPU each) costs more than it saves.
 PROCESS_AFTER = 24
@@ -83,22 +234,29 @@ class Encoder:
     calls. The encoded bytes come back and are written, sealed, by this process (the seal's key
     stays here). The first `PROCESS_AFTER` images, and the drawings handed over as functions
     (`write`), are made in threads. The bytes are the same either way: the same code and the
-    same libraries encode them. `finish()` waits for every job and raises the first failure."""
+    same libraries encode them. `finish()` waits for every job and raises the first failure,
+    then keeps the record of the site's cached files (`files`, `keep_files_of`)."""
 
     def __init__(self, workers: int | None = None, processes: bool = True) -> None:
         self.workers = workers or max(1, min(4, _cores()))
         self.processes = processes and self.workers > 1
+        self.files = ImageFiles()  # what tells a cached file right (`keep_files_of`)
         self._pool: ThreadPoolExecutor | None = None
         self._idle: queue.SimpleQueue[_Worker] | None = None  # the worker processes not busy
         self._started: list[_Worker] = []
         self._jobs: dict[Path, Future] = {}
         self._submitted = 0
 
+    def keep_files_of(self, site) -> None:
+        """Tell the cached files right by the record kept for the project at `site`
+        (`ImageFiles`), and keep this build's for the next."""
+        self.files = ImageFiles(site)
+
     def write(self, targets: list[Path], make: Callable[[], list[bytes]]) -> None:
         """Have `make()` produce the files `targets` (in order), unless each is already there."""
         if self._known(targets):
             return
-        self._keep(targets, self._threads().submit(_write_all, targets, make))
+        self._keep(targets, self._threads().submit(self._write, targets, make))
 
     def submit(self, targets: list[Path], job: str, *args) -> None:
         """Have `JOBS[job](*args)` (its arguments plain values) produce the files `targets`, in
@@ -113,7 +271,7 @@ class Encoder:
                     self._idle.put(_Worker())
             done = self._threads().submit(self._in_worker, targets, job, args)
         else:
-            done = self._threads().submit(_write_all, targets, functools.partial(JOBS[job], *args))
+            done = self._threads().submit(self._write, targets, functools.partial(JOBS[job], *args))
         self._keep(targets, done)
 
     def _in_worker(self, targets: list[Path], job: str, args: tuple) -> None:
@@ -127,11 +285,14 @@ class Encoder:
             worker = _Worker(start=False)
         finally:
             self._idle.put(worker)
-        for target, data in zip(targets, encoded, strict=True):
-            write_sealed(target, data)
+        self._write(targets, lambda: encoded)
+
+    def _write(self, targets: list[Path], make: Callable[[], list[bytes]]) -> None:
+        for target, data in zip(targets, _write_all(targets, make), strict=True):
+            self.files.made(target, data)
 
     def _known(self, targets: list[Path]) -> bool:
-        return all(t in self._jobs or sealed_file(t) for t in targets)
+        return all(t in self._jobs or self.files.holds(t) for t in targets)
 
     def _keep(self, targets: list[Path], job: Future) -> None:
         for t in targets:
@@ -146,6 +307,7 @@ class Encoder:
         try:
             for job in list(self._jobs.values()):
                 job.result()
+            self.files.flush()
         finally:
             if self._pool is not None:
                 self._pool.shutdown(cancel_futures=True)
@@ -267,9 +429,12 @@ def serve_jobs() -> None:
             _send(out, (False, RuntimeError(f"{type(answer[1]).__name__}: {answer[1]}")))
 
 
-def _write_all(targets: list[Path], make: Callable[[], list[bytes]]) -> None:
-    for target, data in zip(targets, make(), strict=True):
+def _write_all(targets: list[Path], make: Callable[[], list[bytes]]) -> list[bytes]:
+    """Write the files `make()` gives, sealed; their bytes."""
+    made = make()
+    for target, data in zip(targets, made, strict=True):
         write_sealed(target, data)
+    return made
 
 
 def source_digest(data: bytes, kind: bytes = b"variant") -> str:
@@ -282,30 +447,37 @@ def source_digest(data: bytes, kind: bytes = b"variant") -> str:
 # A live preview plans the same images after every edit: the plan of a file unchanged since
 # (the same file, size, modification and change times: the change time cannot be set back by
 # a copy that keeps the old modification time) whose variants are all in the cache is reused.
-_PLANS: dict[tuple, tuple[tuple[Picture, dict[str, Path]], tuple[str, ...]]] = {}
+_PLANS: dict[tuple, tuple[tuple[Picture, dict[str, Path]], tuple[str, ...], str, tuple]] = {}
 
 
 def make_variants(src: Path | str, uri_stem: str, cache_root: Path, encoder: Encoder
                   ) -> tuple[Picture, dict[str, Path]]:
     """Plan `src` resized to each width not larger than itself: the picture, and the cached file
-    of each variant by its address; `encoder` writes the variants the cache does not hold yet.
-    Size, orientation and transparency come from the header: no pixels are decoded here."""
+    of each variant by its address; `encoder` writes the variants the cache does not hold yet
+    (`encoder.files` tells those it holds). Size, orientation and transparency come from the
+    header (or the site's record of it: `ImageFiles.header`): no pixels are decoded here."""
     name = os.fspath(src)
     st = os.stat(name)
     key = (name, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, uri_stem,
            os.fspath(cache_root))
     last = _PLANS.get(key)
-    if last is not None and all(known_sealed(t) or sealed_file(Path(t)) for t in last[1]):
+    if last is not None and all(encoder.files.holds(t) for t in last[1]):
+        encoder.files.put_header(last[2], last[3])
         return last[0]
     src = Path(src)
     data = src.read_bytes()
     digest = source_digest(data)
-    with Image.open(io.BytesIO(data)) as im:
-        width, height = im.size
-        turned = im.getexif().get(0x0112, 1) in (5, 6, 7, 8)  # EXIF rotation by 90° or 270°
-        if turned:
-            width, height = height, width
-        has_alpha = im.mode in ("RGBA", "LA") or (im.mode == "P" and "transparency" in im.info)
+    facts = encoder.files.header(digest)
+    if facts is None:
+        with Image.open(io.BytesIO(data)) as im:
+            width, height = im.size
+            turned = im.getexif().get(0x0112, 1) in (5, 6, 7, 8)  # EXIF rotation by 90° or 270°
+            if turned:
+                width, height = height, width
+            has_alpha = im.mode in ("RGBA", "LA") or (im.mode == "P" and "transparency" in im.info)
+        facts = (width, height, turned, has_alpha)
+        encoder.files.put_header(digest, facts)
+    width, height, turned, has_alpha = facts
     fmt, ext = ("PNG", "png") if has_alpha else ("JPEG", "jpg")
     widths = sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])})
     # Every browser a phone in use has shows WebP; the older format is kept for the few that
@@ -321,7 +493,7 @@ def make_variants(src: Path | str, uri_stem: str, cache_root: Path, encoder: Enc
         files[f"{uri_stem}-{w}.{out_ext}"] = target
         _ORIGINS[str(target)] = f"{uri_stem.rpartition('/')[0]}/{src.name} 的 {w} 像素宽版本"
         (webp if out_ext == "webp" else fallback).append((f"{uri_stem}-{w}.{out_ext}", w))
-        if not sealed_file(target, _shows(kind, w, h)):
+        if not encoder.files.holds(target, _shows(kind, w, h)):
             missing.append((target, w, h, kind))
 
     largest = widths[-1]
@@ -339,7 +511,7 @@ def make_variants(src: Path | str, uri_stem: str, cache_root: Path, encoder: Enc
     if len(_PLANS) > 100_000:
         _PLANS.clear()
         _ORIGINS.clear()
-    _PLANS[key] = (planned, tuple(os.fspath(t) for t in files.values()))
+    _PLANS[key] = (planned, tuple(os.fspath(t) for t in files.values()), digest, facts)
     return planned
 
 

@@ -381,6 +381,7 @@ def render_site(project: Project, memo: dict | None = None) -> Rendered:
     pictures: dict[tuple[str, str], Picture] = {}
     cache = cache_dir()
     encoder = out.encoder
+    encoder.keep_files_of(project.root)  # the site's record of its cached images (ImageFiles)
     folder_of = os.path.join(project.root, BRANDS_DIR, "")  # paths as text: 2,000 images
     for b in brands:
         for img in brand_images(b):

@@ -9,6 +9,7 @@ files with directory URLs), so either engine writes the same page bodies.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import posixpath
@@ -22,13 +23,14 @@ import markdown
 import yaml
 from markdown.treeprocessors import Treeprocessor
 
-from ..cache import CONVERTED_PAGES, Kept, cache_dir
+from ..cache import CONVERTED_PAGES, cache_dir
 from ..diagnostics import has_errors
 from ..diagnostics.output import format_diagnostics
 from ..model import DOCS_DIR
 from ..project import Project
 from ..validate.files import check_docs_files
 from .images import clean_copy
+from .kept import _PageStore
 from .pages import PACKAGE_ROOT, Rendered, page_dir_url, page_link
 
 CONFIG_FILE = "mkdocs.yml"  # the site's navigation, Markdown settings, style sheets and scripts
@@ -358,45 +360,53 @@ _PURE_EXTENSIONS = {"abbr", "admonition", "attr_list", "def_list", "fenced_code"
 
 
 def _kept_conversions(config: SiteConfig) -> str | None:
-    """The key of a preview's kept conversions under these settings, or None when an extension
-    may read more than the page (then every page is converted every time)."""
+    """The key of the kept conversions under these settings, or None when an extension may
+    read more than the page (then every page is converted every time)."""
     names = [n.removeprefix("markdown.extensions.") for n in config.extensions]
     if not all(isinstance(n, str) and n in _PURE_EXTENSIONS for n in names):
         return None
     return repr((config.extensions, sorted(config.extension_configs.items(), key=repr)))
 
 
-# Conversions kept between builds in the cache folder, by the Markdown settings, the page's
-# address and its Markdown (and, as every kept value, this program's version: cache.entry).
-_CONVERTED = Kept(CONVERTED_PAGES)
-
-
 def _encoded(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
-def kept_conversion(settings: str, uri: str, text: str) -> tuple[str, str | None] | None:
-    """(HTML, first heading) of a page as an earlier build converted it under `settings`
-    (`_kept_conversions`), or None."""
-    value = _CONVERTED.get(_encoded(settings), _encoded(uri), _encoded(text))
-    if value is None:
-        return None
-    try:
-        body, heading = json.loads(value)
-    except (ValueError, TypeError):
-        return None
-    if not isinstance(body, str) or heading is not None and not isinstance(heading, str):
-        return None
-    return body, heading
+class KeptConversions:
+    """The pages' Markdown as HTML, kept between builds in the cache folder: one sealed entry
+    per project (`cache.CONVERTED_PAGES`, render/kept.py's store: named by the project's folder
+    and, as every kept value, this program's version), holding each page's (HTML, first
+    heading) under the digest of the Markdown settings (`_kept_conversions`) and its Markdown.
+    Read once, in one piece; written again, with this run's pages only, when a page was
+    converted anew or is no longer made. An entry whose seal fails is a miss for every page."""
 
+    def __init__(self, root, settings: str) -> None:
+        self._store = _PageStore(CONVERTED_PAGES, root)
+        self._settings = _encoded(settings) + b"\0"
 
-def keep_conversion(settings: str, uri: str, text: str, converted: tuple[str, str | None]
-                    ) -> None:
-    try:
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(self._settings + _encoded(text)).hexdigest()
+
+    def get(self, uri: str, text: str) -> tuple[str, str | None] | None:
+        """(HTML, first heading) of the page at `uri` as an earlier run converted `text`."""
+        kept = self._store.get(uri)
+        if kept is None or kept[0] != self._key(text):
+            return None
+        try:
+            body, heading = json.loads(kept[1].decode("utf-8", "surrogatepass"))
+        except (ValueError, TypeError):  # (UnicodeDecodeError too)
+            return None
+        if not isinstance(body, str) or heading is not None and not isinstance(heading, str):
+            return None
+        return body, heading
+
+    def put(self, uri: str, text: str, converted: tuple[str, str | None]) -> None:
         value = json.dumps(list(converted), ensure_ascii=False)
-        _CONVERTED.put(value, _encoded(settings), _encoded(uri), _encoded(text))
-    except UnicodeError:  # a lone surrogate: converted again next time
-        pass
+        self._store.put(uri, self._key(text), value.encode("utf-8", "surrogatepass"))
+
+    def flush(self) -> None:
+        """Keep this run's conversions for the next (when they changed)."""
+        self._store.flush()
 
 
 def site_pages(rendered: Rendered, config: SiteConfig, memo: dict | None = None
@@ -404,11 +414,13 @@ def site_pages(rendered: Rendered, config: SiteConfig, memo: dict | None = None
     """Every rendered page (generated and hand-written) as a SitePage, converted like MkDocs.
     `memo` (a live preview's, kept between runs): a page whose text is the same as last time
     is not converted again. Under Markdown settings that read nothing but the page, a page
-    converted by an earlier build is taken from the cache folder (`kept_conversion`)."""
+    converted by an earlier build is taken from the cache folder (`KeptConversions`: by a
+    build, and by a preview's first run; its later runs keep theirs in `memo`)."""
     converter = None
     pure = _kept_conversions(config)
     key = pure if memo is not None else None
     kept = memo.get(key, {}) if key is not None else {}
+    store = KeptConversions(config.root, pure) if pure is not None and not kept else None
     now: dict[str, tuple] = {}
     tabs = {item.url: item.title for item in config.nav}
     home = tabs.get("", "首页")
@@ -428,12 +440,12 @@ def site_pages(rendered: Rendered, config: SiteConfig, memo: dict | None = None
         else:
             meta, text = split_front_matter(source)
             meta = {k: _text(v) for k, v in meta.items()}
-            converted = kept_conversion(pure, uri, text) if pure is not None else None
+            converted = store.get(uri, text) if store is not None else None
             if converted is None:
                 converter = converter or Converter(config)
                 converted = converter.convert(uri, text)
-                if pure is not None:
-                    keep_conversion(pure, uri, text, converted)
+                if store is not None:
+                    store.put(uri, text, converted)
             body, heading = converted
         url = quote(page_dir_url(uri))
         title = meta.get("title") or tabs.get(url) or heading or _fallback_title(uri)
@@ -444,6 +456,8 @@ def site_pages(rendered: Rendered, config: SiteConfig, memo: dict | None = None
         out.append(SitePage(uri, url, str(title), meta, body, section, tuple(crumbs)))
         if key is not None:
             now[uri] = (source, (meta, body, heading), out[-1])
+    if store is not None:
+        store.flush()
     if key is not None:  # only this run's pages, under these settings, are kept
         memo.clear()
         memo[key] = now
