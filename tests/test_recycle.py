@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -223,3 +224,12 @@ def test_recycled_keeps_only_a_plain_file_of_one_name_with_the_bytes(tmp_path):
     assert not old.holds("a/longer.html", b"<p>same</p>")
     assert sorted(os.listdir(folder / "a")) == ["same.html"]  # the others, deleted for new ones
     assert not old.holds("b/c.html", b"x")  # never there
+
+
+def test_git_never_offers_the_spare_whatever_the_projects_gitignore(project):
+    """A project made before the spare existed ignores only site/: the spare says so itself."""
+    (project / ".gitignore").write_text("site/\n", encoding="utf-8")
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=project,
+                         capture_output=True, text=True, check=True).stdout
+    assert ".site.spare" not in out and "brands/" in out, out

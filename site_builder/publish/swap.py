@@ -206,9 +206,15 @@ def keep_spare(old: Path, target: Path) -> None:
     if not os.path.lexists(spare):
         try:
             os.rename(old, spare)
-            return
         except OSError:
             pass
+        else:
+            try:  # never offered for a commit, whatever the project's .gitignore says
+                with open(spare / ".gitignore", "x", encoding="utf-8") as f:
+                    f.write("# 上一版站点，下一次构建在其中生成（可以删除）\n*\n")
+            except OSError:
+                pass  # (one there already: the site's own, or written by the last keep)
+            return
     remove_later(old)
 
 
