@@ -78,6 +78,16 @@ def test_times_are_sane_and_ratios_match_them(site_results):
         assert _close(ratio, a["seconds"] / b["seconds"])
     assert _close(r["warm_cpu_vs_mkdocs"], r["full_build_warm_cpu_s"] / r["mkdocs_cpu_s"])
     assert "caches kept" in stdout
+    # and before that, with the caches but no earlier site to be made in (a new CI runner)
+    fresh = r["runs"]["warm_fresh"]
+    assert len(fresh) == r["repeat"] and _close(statistics.median(
+        x["seconds"] for x in fresh), r["full_build_warm_fresh_s"])
+    assert _close(r["warm_fresh_vs_mkdocs"], r["full_build_warm_fresh_s"] / r["mkdocs_s"])
+    assert _close(r["warm_fresh_vs_hugo"], r["full_build_warm_fresh_s"] / r["hugo_pagefind_s"])
+    for a, b, ratio in zip(fresh, r["runs"]["mkdocs"], r["ratio_per_round_warm_fresh_vs_mkdocs"]):
+        assert _close(ratio, a["seconds"] / b["seconds"])
+    assert _num(r["full_build_warm_fresh_cpu_s"]) and _num(r["full_build_warm_fresh_peak_mb"])
+    assert "no earlier site" in stdout
     # and after one record is edited, with the same caches (what a publish after an edit costs)
     edited = r["runs"]["edited"]
     assert len(edited) == r["repeat"] and _close(statistics.median(
