@@ -94,7 +94,7 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
     for kept in KEPT:  # what other versions of this program kept
         prune_other_versions(kept)
     place = _Place(root, site_dir, later=apart, recycle=engine == "native")
-    search = None
+    search, unexpected = None, False
     try:
         args = (root, site_dir, build_date, site_url, strict, engine, BUNDLE_DIR)
         if apart and sys.platform.startswith("linux") and threading.active_count() == 1:
@@ -127,10 +127,13 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
         elif old is not None:  # the command ends without waiting for the old site's deletion
             remove_later(old)
         return replace(result, ok=True)
+    except BaseException:
+        unexpected = True
+        raise
     finally:
         if search is not None:
             search.stop()  # a check failed unexpectedly before the index was waited for
-        place.close()
+        place.close(give_back=not unexpected)
 
 
 @dataclass
@@ -154,11 +157,14 @@ def _pages(place: Callable[[], Path | str], root: Path, site_dir: Path,
     is told to leave them out of its walks from then on (`gc.freeze`; at 1,000 brands a
     third of its time, 0.2 s of a build whose pages are kept), and to take them back after."""
     project = load_project(root, build_date)  # load → validate → evaluate
-    gc.freeze()
+    freeze = gc.get_freeze_count() == 0  # (none frozen by a program that calls this one)
+    if freeze:
+        gc.freeze()
     try:
         return _pages_of(project, place, site_dir, site_url, strict, engine, search_folder)
     finally:
-        gc.unfreeze()
+        if freeze:
+            gc.unfreeze()
 
 
 def _pages_of(project: Project, place: Callable[[], Path | str], site_dir: Path,
@@ -234,9 +240,15 @@ class _Place:
             self.staging = new_staging(site_dir)
         return self.staging
 
-    def close(self) -> None:
-        if self.staging is not None and self.taken:  # kept again: only what matches is used
+    def close(self, give_back: bool = False) -> None:
+        """`give_back`: the build ended as expected (refused by a check, a record's error), so
+        the spare it took is kept again (only what matches is used); after anything unexpected
+        (a file in it that could not be deleted …) the next build starts from an empty folder."""
+        if self.staging is not None and self.taken and give_back:
             keep_spare(self.staging, self.target)
+            self.staging = None
+        if self.staging is not None and self.taken:
+            remove_later(self.staging)
             self.staging = None
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)

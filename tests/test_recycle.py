@@ -50,6 +50,13 @@ def shape(root: Path) -> dict[str, tuple]:
     return out
 
 
+def identity(path: Path) -> tuple[int, int]:
+    """A file's inode and change time: a file written again may get the inode number just
+    freed, never the same change time."""
+    st = path.stat()
+    return st.st_ino, st.st_ctime_ns
+
+
 def build(root: Path, *args: str) -> None:
     assert main(["--root", str(root), "build", *args]) == 0
     swap.wait_for_removals(30)
@@ -98,7 +105,10 @@ def test_a_site_made_in_a_tampered_spare_is_the_clean_build(project, tmp_path, c
     brand = "brands/shili-huanxin/index.html"
     other = next(p.relative_to(spare).as_posix() for p in sorted(spare.glob("brands/*/index.html"))
                  if "shili-huanxin" not in str(p))
-    kept_inode = (spare / other).stat().st_ino
+    marked_page = next(p.relative_to(spare).as_posix() for p in sorted(spare.glob(
+        "brands/*/index.html")) if "shili-huanxin" not in str(p) and
+        p.relative_to(spare).as_posix() != other)
+    kept_inode = identity(spare / other)
     # every kind of thing the spare might hold where a page, an asset or a folder goes
     (spare / "index.html").unlink()
     (spare / "index.html").symlink_to(outside / "secret.txt")  # a link where a page goes
@@ -115,10 +125,13 @@ def test_a_site_made_in_a_tampered_spare_is_the_clean_build(project, tmp_path, c
     (spare / "brands" / "shili-gone").mkdir()
     (spare / "brands" / "shili-gone" / "index.html").write_text("旧", encoding="utf-8")
     (spare / "assets").chmod(0o700)
+    os.setxattr(spare / marked_page, "user.mime_type", b"text/plain")  # the right bytes, a mark
+    os.setxattr(spare / "assets", "user.note", b"x")  # a folder with a mark: made again
+    (spare / "pagefind").chmod(0o777)  # the search index's folder, kept, with a new mode
     bundle = spare / "pagefind"
     fragment, untouched = sorted(bundle.glob("fragment/*"))[:2]
     fragment.write_bytes(fragment.read_bytes()[:-1])
-    untouched_inode = untouched.stat().st_ino
+    untouched_inode = identity(untouched)
     (bundle / "extra.pf_fragment").write_bytes(b"planted")
     (bundle / "link.js").symlink_to(outside / "secret.txt")
 
@@ -126,9 +139,12 @@ def test_a_site_made_in_a_tampered_spare_is_the_clean_build(project, tmp_path, c
 
     assert shape(site) == fresh(project, tmp_path)
     assert shape(outside) == before, "a link in the spare was followed"
+    marked = [p for p in [site, *site.rglob("*")] if any(
+        n.startswith("user.") for n in os.listxattr(p, follow_symlinks=False))]
+    assert marked == []
     assert linked.read_text(encoding="utf-8") == (site / brand).read_text(encoding="utf-8")
-    assert (site / other).stat().st_ino == kept_inode, "an unchanged page was written again"
-    assert (site / "pagefind" / "fragment" / untouched.name).stat().st_ino == untouched_inode
+    assert identity(site / other) == kept_inode, "an unchanged page was written again"
+    assert identity(site / "pagefind" / "fragment" / untouched.name) == untouched_inode
     assert (site / brand).stat().st_ino != linked.stat().st_ino
     assert not [n for n in os.listdir(project) if n.startswith(".site.tmp-")]
 
@@ -195,12 +211,12 @@ def test_a_spare_that_is_a_link_a_file_or_another_users_is_never_used(project, t
         if os.geteuid() != 0:
             pytest.skip("giving a folder to another user needs root (CI runs as root)")
         os.chown(spare, 65534, 65534)
-        inode = (spare / "index.html").stat().st_ino
+        inode = identity(spare / "index.html")
     build(project)
     assert shape(outside) == before and spare.is_dir() and not spare.is_symlink()
     assert shape(project / "site") == fresh(project, tmp_path)
     if kind == "another user's":
-        assert (project / "site" / "index.html").stat().st_ino != inode
+        assert identity(project / "site" / "index.html") != inode
     assert not [n for n in os.listdir(project) if n.startswith(".site.tmp-")]
 
 
@@ -217,9 +233,9 @@ def test_recycled_keeps_only_a_plain_file_of_one_name_with_the_bytes(tmp_path):
     old = Recycled(folder)
     made = old.keep_only(["a/same.html", "a/other.html", "a/longer.html", "b/c.html"])
     assert made == {"a"} and sorted(os.listdir(folder)) == ["a"]
-    inode = (folder / "a" / "same.html").stat().st_ino
+    inode = identity(folder / "a" / "same.html")
     assert old.holds("a/same.html", b"<p>same</p>")
-    assert (folder / "a" / "same.html").stat().st_ino == inode
+    assert identity(folder / "a" / "same.html") == inode
     assert not old.holds("a/other.html", b"<p>new</p>")
     assert not old.holds("a/longer.html", b"<p>same</p>")
     assert sorted(os.listdir(folder / "a")) == ["same.html"]  # the others, deleted for new ones
@@ -233,3 +249,50 @@ def test_git_never_offers_the_spare_whatever_the_projects_gitignore(project):
     out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=project,
                          capture_output=True, text=True, check=True).stdout
     assert ".site.spare" not in out and "brands/" in out, out
+
+
+def test_another_users_files_and_folders_in_the_spare_are_never_kept(project, tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("giving files to another user needs root (CI runs as root)")
+    spare, site = project / ".site.spare", project / "site"
+    page = next(spare.glob("brands/*/index.html"))
+    os.chown(page, 65534, 65534)  # the right bytes and mode, another owner
+    os.chown(page.parent, 65534, 65534)  # a folder the site needs
+    gone = spare / "brands" / "shili-gone"
+    gone.mkdir()
+    (gone / "index.html").write_text("旧", encoding="utf-8")
+    os.chown(gone, 65534, 65534)  # a folder it does not
+    build(project)
+    assert shape(site) == fresh(project, tmp_path)
+    assert {p.stat().st_uid for p in [site, *site.rglob("*")]} == {os.geteuid()}
+
+
+def test_a_set_group_id_folder_gives_the_modes_a_build_into_an_empty_folder_gives(project):
+    project.chmod(0o2775)
+    build(project)  # in the spare, whose folders were made without the bit
+    build(project, "--site-dir", str(project / "fresh"))
+    assert (project / "fresh").stat().st_mode & stat.S_ISGID == 0  # (published 0755, as before)
+    assert shape(project / "site") == shape(project / "fresh")
+
+
+def test_an_unexpected_failure_in_the_spare_fails_once_and_the_next_build_starts_afresh(
+        project, tmp_path, capsys, monkeypatch):
+    from site_builder.engines import recycle
+
+    spare, site = project / ".site.spare", project / "site"
+    (spare / "brands" / "shili-gone").mkdir()
+    before = shape(site)
+
+    def refused(path):
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(recycle, "_remove_folder", refused)
+    assert main(["--root", str(project), "build"]) == 1
+    said = "".join(capsys.readouterr())
+    assert "Traceback" not in said and "保持原样" in said and "shili-gone" in said, said
+    swap.wait_for_removals(30)
+    assert shape(site) == before
+    assert not [n for n in os.listdir(project) if n.startswith(".site.") and n != ".site.lock"]
+    monkeypatch.undo()
+    build(project)  # into an empty folder
+    assert shape(site) == fresh(project, tmp_path)

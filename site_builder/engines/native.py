@@ -18,6 +18,7 @@ import os
 import posixpath
 import secrets
 import shutil
+import stat
 import sys
 import threading
 from collections.abc import Callable, Collection
@@ -35,7 +36,7 @@ from ..render.pages import PACKAGE_ROOT
 from ..render.site import Site, SitePage
 from . import EngineFailed
 from .pagefind import BUNDLE_DIR, SearchIndexJob, index_site
-from .recycle import Recycled
+from .recycle import Recycled, set_mode
 
 TEMPLATES_DIR = "templates/native"
 THEME_DIR = "templates/theme"  # the MkDocs theme override, whose partials the layout includes
@@ -245,7 +246,23 @@ def build(site: Site, out_dir: Path, root: Path, defer_search: bool = False
     out_dir.mkdir(parents=True, exist_ok=True)
     out = lay_out(site, root, keep=True)
     earlier = Recycled(out_dir, aside=(BUNDLE_DIR,))
-    previous = _set_aside(out_dir / BUNDLE_DIR)
+    previous = _set_aside(out_dir / BUNDLE_DIR, earlier.dir_mode)
+    try:
+        _write_site(site, out, out_dir, earlier)
+    except BaseException:
+        if previous is not None:  # (the staging folder is deleted or kept by its owner)
+            shutil.rmtree(previous, ignore_errors=True)
+        raise
+    if defer_search:
+        return SearchIndexJob(out_dir, start=False, previous=previous)
+    if previous is not None:
+        shutil.rmtree(previous, ignore_errors=True)
+    index_site(out_dir)
+    return None
+
+
+def _write_site(site: Site, out: Output, out_dir: Path, earlier: Recycled) -> None:
+    """Every file of `out` in `out_dir`, over what `earlier` found there."""
     made = earlier.keep_only([*out.files, *out.assets])
     _make_folders(out_dir, [*out.files, *out.assets], made)
     sitemaps = {}
@@ -264,22 +281,23 @@ def build(site: Site, out_dir: Path, root: Path, defer_search: bool = False
     for uri, data in sitemaps.items():
         if not earlier.holds(uri, data):
             _write(out_dir / uri, data)
-    if defer_search:
-        return SearchIndexJob(out_dir, start=False, previous=previous)
-    if previous is not None:
-        shutil.rmtree(previous, ignore_errors=True)
-    index_site(out_dir)
-    return None
 
 
-def _set_aside(bundle: Path) -> Path | None:
+def _set_aside(bundle: Path, mode: int) -> Path | None:
     """An earlier site's search index, moved out of the site to a name beside it that only a
-    build gives (so a killed build's is deleted by the next, `swap.remove_stale`), or None."""
-    if not os.path.lexists(bundle):
+    build gives (so a killed build's is deleted by the next, `swap.remove_stale`), with a new
+    folder's `mode`; or None (one that is not this user's own folder is deleted)."""
+    try:
+        st = os.stat(bundle, follow_symlinks=False)
+    except FileNotFoundError:
         return None
-    if bundle.is_symlink() or not bundle.is_dir():
+    if not stat.S_ISDIR(st.st_mode):
         os.unlink(bundle)  # never followed, never a bundle
         return None
+    if st.st_uid != os.geteuid():
+        shutil.rmtree(bundle)
+        return None
+    set_mode(bundle, mode)  # (a folder is moved to another only when it may be written)
     aside = bundle.parent.with_name(f"{bundle.parent.name}_search")
     if os.path.lexists(aside):
         shutil.rmtree(aside, ignore_errors=True)

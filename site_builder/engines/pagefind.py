@@ -277,7 +277,7 @@ def restore_bundle(folder: Path, key: bytes, bundle_dir: Path, previous: Path | 
     or it is not what `keep_bundle` writes. `previous`, an earlier site's bundle set aside,
     becomes `bundle_dir`, with only the files that differ written (engines/recycle.py)."""
     from ..cache import read_entry, unpacked, unseal_view
-    from .recycle import Recycled
+    from .recycle import Recycled, set_mode
 
     target = _bundle_entry(folder, key)
     try:
@@ -297,6 +297,7 @@ def restore_bundle(folder: Path, key: bytes, bundle_dir: Path, previous: Path | 
         return False  # never written over what stands there
     try:
         earlier = Recycled(bundle_dir)
+        set_mode(os.fspath(bundle_dir), earlier.dir_mode)  # (an earlier bundle's: as if new)
         made = earlier.keep_only([rel for (rel,), _ in files]) | {""}
         for (rel,), data in files:
             parent = rel.rpartition("/")[0]

@@ -17,53 +17,93 @@ the site (`swap.lock_site`) writes in it."""
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import stat
 from collections.abc import Collection
 from pathlib import Path
 
+_OWN_XATTRS = ("user.", "system.posix_acl")  # what a user or a default ACL may set; not the
+# security labels the system gives every file (SELinux), which a new file gets as well
 
-def _umask() -> int:
-    """This process's umask, read without changing it (other threads may be making files)."""
+
+def _marked(path_or_fd) -> bool:
+    """Whether a file or folder carries attributes of its own (a web server may read
+    user.mime_type; an access list may let someone else write it): never kept."""
     try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
+        names = os.listxattr(path_or_fd) if isinstance(path_or_fd, int) else \
+            os.listxattr(path_or_fd, follow_symlinks=False)
+    except OSError:
+        return False  # (a file system without them)
+    return any(n.startswith(_OWN_XATTRS) for n in names)
+
+
+def set_mode(path: str, mode: int) -> None:
+    """chmod a folder found by lstat, never through a link (where the C library cannot do
+    that without following, through the folder opened with O_NOFOLLOW)."""
+    try:
+        os.chmod(path, mode, follow_symlinks=False)
+        return
+    except NotImplementedError:
         pass
-    mask = os.umask(0o022)  # (where /proc has no such line)
-    os.umask(mask)
-    return mask
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        os.fchmod(fd, mode)
+    finally:
+        os.close(fd)
+
+
+def new_modes(folder: str) -> tuple[os.stat_result, os.stat_result]:
+    """The (folder, file) that a folder and a file made in `folder` now get: their mode, owner
+    and group, whatever sets them (the umask, a set-group-ID folder, a default access list)."""
+    probe = os.path.join(folder, f".probe-{secrets.token_hex(6)}")
+    os.mkdir(probe)
+    try:
+        fd = os.open(os.path.join(probe, "f"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            return os.stat(probe, follow_symlinks=False), os.fstat(fd)
+        finally:
+            os.close(fd)
+            os.unlink(os.path.join(probe, "f"))
+    finally:
+        os.rmdir(probe)
 
 
 class Recycled:
     """What `folder` holds (an earlier site, or nothing), walked once without following links.
     Names in `aside` (at the top) are left to their owner: the search index's folder, which the
-    search stage takes over (`engines.pagefind.restore_bundle`)."""
+    search stage takes over (`engines.pagefind.restore_bundle`).
+
+    Kept are only what a build into an empty folder would make alike: a folder owned by this
+    user, in its group and without attributes of its own (its mode set to a new folder's), a
+    file as `holds` says. Any other folder is deleted whole and made again."""
 
     def __init__(self, folder: Path, aside: Collection[str] = ()) -> None:
         self.folder = os.fspath(folder)
-        mask = _umask()
-        self.file_mode, self.dir_mode = 0o666 & ~mask, 0o777 & ~mask
+        new_dir, new_file = new_modes(self.folder)
+        self.dir_mode = stat.S_IMODE(new_dir.st_mode)
+        self.file_mode = stat.S_IMODE(new_file.st_mode)
+        self.owner = (new_file.st_uid, new_file.st_gid)
+        self.dir_owner = (new_dir.st_uid, new_dir.st_gid)
         self.files: dict[str, os.stat_result] = {}  # plain files, by their path in the folder
         self.dirs: set[str] = set()
+        self.foreign: set[str] = set()  # folders deleted whole by `keep_only`
         todo = [("", self.folder)]
         while todo:
             rel, path = todo.pop()
-            try:
-                with os.scandir(path) as it:
-                    entries = list(it)
-            except FileNotFoundError:
-                continue
+            with os.scandir(path) as it:
+                entries = list(it)
             for e in entries:
                 name = rel + e.name
                 if not rel and e.name in aside:
                     continue
                 st = e.stat(follow_symlinks=False)
                 if stat.S_ISDIR(st.st_mode):
+                    if (st.st_uid, st.st_gid) != self.dir_owner or _marked(e.path):
+                        self.foreign.add(name)
+                        continue
                     if stat.S_IMODE(st.st_mode) != self.dir_mode:
-                        os.chmod(e.path, self.dir_mode, follow_symlinks=False)
+                        set_mode(e.path, self.dir_mode)
                     self.dirs.add(name)
                     todo.append((name + "/", e.path))
                 elif stat.S_ISREG(st.st_mode):
@@ -85,9 +125,10 @@ class Recycled:
         for rel in [r for r in self.files if r not in wanted]:
             os.unlink(os.path.join(self.folder, rel))
             del self.files[rel]
-        for rel in self.dirs - folders:  # (a folder's own folders are not wanted either)
-            if rel.rpartition("/")[0] in folders or "/" not in rel:
-                shutil.rmtree(os.path.join(self.folder, rel))
+        for rel in (self.dirs - folders) | self.foreign:  # (nor are a folder's own folders)
+            parent = rel.rpartition("/")[0]
+            if parent in folders or parent == "":
+                _remove_folder(os.path.join(self.folder, rel))
         self.dirs &= folders
         return self.dirs
 
@@ -99,7 +140,8 @@ class Recycled:
             return False
         path = os.path.join(self.folder, rel)
         if st.st_nlink == 1 and stat.S_IMODE(st.st_mode) == self.file_mode and \
-                st.st_size == len(data) and _read(path, st) == data:
+                (st.st_uid, st.st_gid) == self.owner and st.st_size == len(data) and \
+                _read(path, st) == data:
             return True
         os.unlink(path)
         return False
@@ -138,9 +180,15 @@ def _read(path: str, st: os.stat_result) -> bytes | None:
         return None
     try:
         now = os.fstat(fd)
-        if (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):
+        if (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino) or _marked(fd):
             return None
         with os.fdopen(fd, "rb", closefd=False) as f:
             return f.read(st.st_size + 1)
     finally:
         os.close(fd)
+
+
+def _remove_folder(path: str) -> None:
+    """Delete a folder of the spare whole. One this user may not empty (another user's) fails
+    the build, and the next is made in an empty folder (`build._Place.close`)."""
+    shutil.rmtree(path)

@@ -172,13 +172,10 @@ def take_spare(target: Path) -> Path | None:
     staging folder's name, for the next site to be made in with only the files that differ
     written (engines/recycle.py); None when there is none."""
     spare = target.with_name(SPARE.format(target.name))
-    try:
-        st = os.stat(spare, follow_symlinks=False)
-    except OSError:
-        return None
     staging = target.with_name(f"{STAGING.format(target.name)}{secrets.token_hex(6)}")
     try:
         os.rename(spare, staging)
+        st = os.stat(staging, follow_symlinks=False)  # (what was renamed, not what was there)
     except OSError:
         return None
     if not stat.S_ISDIR(st.st_mode):  # never a build's (a link, a file)
@@ -190,9 +187,10 @@ def take_spare(target: Path) -> Path | None:
     if st.st_uid != os.geteuid():  # another user's (a build run as root once): some of it
         remove_later(staging)  # might not be written over
         return None
-    try:
-        os.chmod(staging, 0o700)  # as private as a new one until it is published
-    except OSError:
+    try:  # as private as a new one until it is published, set-group-ID as a new one gets
+        parent = os.stat(staging.parent).st_mode & stat.S_ISGID
+        os.chmod(staging, 0o700 | parent, follow_symlinks=False)
+    except (OSError, NotImplementedError):
         remove_later(staging)
         return None
     return staging
