@@ -191,4 +191,7 @@ def _read(path: str, st: os.stat_result) -> bytes | None:
 def _remove_folder(path: str) -> None:
     """Delete a folder of the spare whole. One this user may not empty (another user's) fails
     the build, and the next is made in an empty folder (`build._Place.close`)."""
-    shutil.rmtree(path)
+    try:
+        shutil.rmtree(path)
+    except OSError as e:  # (its own message names a file by its name alone)
+        raise OSError(e.errno, e.strerror, path) from e
