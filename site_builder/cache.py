@@ -370,10 +370,11 @@ def is_entry(path: Path) -> bool:
     return True
 
 
-def read_entry(path: Path) -> bytes | None:
-    """The bytes of a cache file, or None: never through a link (the file's or a folder's),
-    never from a special file (a FIFO, a device); what stands there instead is removed."""
-    if not _all_folders(_chain(path, True)):
+def _open_entry(path, folders_checked: bool = False) -> tuple[int, os.stat_result] | None:
+    """The cache file at `path` opened for reading, with what it is, or None: never through a
+    link (the file's or a folder's), never a special file (a FIFO, a device); what stands
+    there instead is removed."""
+    if not folders_checked and not _all_folders(_chain(path, True)):
         return None
     try:
         fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY)
@@ -382,10 +383,20 @@ def read_entry(path: Path) -> bytes | None:
     except OSError:  # ELOOP: a link
         _discard(path)
         return None
-    with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-            _discard(path)
-            return None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        _discard(path)
+        return None
+    return fd, st
+
+
+def read_entry(path: Path) -> bytes | None:
+    """The bytes of a cache file, or None (`_open_entry`)."""
+    opened = _open_entry(path)
+    if opened is None:
+        return None
+    with os.fdopen(opened[0], "rb") as f:
         return f.read()
 
 
@@ -410,20 +421,11 @@ def entry_identity(path, folders_checked: bool = False) -> tuple | None:
 def read_identified(path, folders_checked: bool = False) -> tuple[bytes, tuple | None] | None:
     """`read_entry`, with the identity of the file its bytes were read from: None when the
     file changed while it was read (its identity before and after differ)."""
-    if not folders_checked and not _all_folders(_chain(path, True)):
+    opened = _open_entry(path, folders_checked)
+    if opened is None:
         return None
+    fd, before = opened
     try:
-        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY)
-    except FileNotFoundError:
-        return None
-    except OSError:  # ELOOP: a link
-        _discard(path)
-        return None
-    try:
-        before = os.fstat(fd)
-        if not stat.S_ISREG(before.st_mode):
-            _discard(path)
-            return None
         chunks = [os.read(fd, before.st_size + 1)]  # all of it, then the end
         while chunks[-1]:
             chunks.append(os.read(fd, 1 << 20))
