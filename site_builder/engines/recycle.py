@@ -10,9 +10,11 @@ bytes, and written again otherwise.
 
 Whatever the spare holds, the site made in it is the one a build into an empty folder makes:
 a link, a special file or a folder where a file goes is deleted (never followed); a file is
-compared byte for byte, and kept only when nothing else can change it (one name only, the mode
-a new file gets); a folder gets the mode a new folder gets. Only the build holding the lock on
-the site (`swap.lock_site`) writes in it."""
+compared byte for byte, and kept only when nothing else can change it and it is what a new
+file would be (one name only; this user's, in a new file's group; the mode a new file gets,
+as a probe measures it; no attributes of its own); a folder gets the mode a new folder gets,
+and another user's, or one with attributes of its own, is made again. Only the build holding
+the lock on the site (`swap.lock_site`) writes in it."""
 
 from __future__ import annotations
 
