@@ -198,7 +198,7 @@ def take_spare(target: Path) -> Path | None:
 
 def keep_spare(old: Path, target: Path) -> None:
     """Keep `old` (a site just replaced, or a staging folder not published) as the spare
-    beside `target` for the next build to be made in (`new_staging`); when one is there
+    beside `target` for the next build to be made in (`take_spare`); when one is there
     already, `old` is deleted instead, by a process of its own (`remove_later`)."""
     spare = target.with_name(SPARE.format(target.name))
     if not os.path.lexists(spare):
