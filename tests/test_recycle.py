@@ -128,6 +128,7 @@ def test_a_site_made_in_a_tampered_spare_is_the_clean_build(project, tmp_path, c
     os.setxattr(spare / marked_page, "user.mime_type", b"text/plain")  # the right bytes, a mark
     os.setxattr(spare / "assets", "user.note", b"x")  # a folder with a mark: made again
     (spare / "pagefind").chmod(0o777)  # the search index's folder, kept, with a new mode
+    os.setxattr(spare / "pagefind" / "index", "user.note", b"x")  # ... one of its folders
     bundle = spare / "pagefind"
     fragment, untouched = sorted(bundle.glob("fragment/*"))[:2]
     fragment.write_bytes(fragment.read_bytes()[:-1])

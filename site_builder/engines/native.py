@@ -246,7 +246,7 @@ def build(site: Site, out_dir: Path, root: Path, defer_search: bool = False
     out_dir.mkdir(parents=True, exist_ok=True)
     out = lay_out(site, root, keep=True)
     earlier = Recycled(out_dir, aside=(BUNDLE_DIR,))
-    previous = _set_aside(out_dir / BUNDLE_DIR, earlier.dir_mode)
+    previous = _set_aside(out_dir / BUNDLE_DIR, earlier)
     try:
         _write_site(site, out, out_dir, earlier)
     except BaseException:
@@ -283,10 +283,10 @@ def _write_site(site: Site, out: Output, out_dir: Path, earlier: Recycled) -> No
             _write(out_dir / uri, data)
 
 
-def _set_aside(bundle: Path, mode: int) -> Path | None:
+def _set_aside(bundle: Path, earlier: Recycled) -> Path | None:
     """An earlier site's search index, moved out of the site to a name beside it that only a
     build gives (so a killed build's is deleted by the next, `swap.remove_stale`), with a new
-    folder's `mode`; or None (one that is not this user's own folder is deleted)."""
+    folder's mode; or None (one that is not a folder as a new one would be is deleted)."""
     try:
         st = os.stat(bundle, follow_symlinks=False)
     except FileNotFoundError:
@@ -294,10 +294,10 @@ def _set_aside(bundle: Path, mode: int) -> Path | None:
     if not stat.S_ISDIR(st.st_mode):
         os.unlink(bundle)  # never followed, never a bundle
         return None
-    if st.st_uid != os.geteuid():
+    if not earlier.like_new(os.fspath(bundle), st):
         shutil.rmtree(bundle)
         return None
-    set_mode(bundle, mode)  # (a folder is moved to another only when it may be written)
+    set_mode(bundle, earlier.dir_mode)  # (a folder is moved to another only when writable)
     aside = bundle.parent.with_name(f"{bundle.parent.name}_search")
     if os.path.lexists(aside):
         shutil.rmtree(aside, ignore_errors=True)

@@ -101,7 +101,7 @@ class Recycled:
                     continue
                 st = e.stat(follow_symlinks=False)
                 if stat.S_ISDIR(st.st_mode):
-                    if (st.st_uid, st.st_gid) != self.dir_owner or _marked(e.path):
+                    if not self.like_new(e.path, st):
                         self.foreign.add(name)
                         continue
                     if stat.S_IMODE(st.st_mode) != self.dir_mode:
@@ -112,6 +112,11 @@ class Recycled:
                     self.files[name] = st
                 else:  # a link (never followed), a pipe, a device: never part of a site
                     os.unlink(e.path)
+
+    def like_new(self, path: str, st: os.stat_result) -> bool:
+        """Whether the folder at `path` (`st`, by lstat) is this user's, in a new folder's
+        group, with no attributes of its own: its mode set, it is as a new one would be."""
+        return (st.st_uid, st.st_gid) == self.dir_owner and not _marked(path)
 
     def keep_only(self, wanted: Collection[str]) -> set[str]:
         """Delete every file and folder that is not one of the `wanted` files or a folder
