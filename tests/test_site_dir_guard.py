@@ -75,3 +75,19 @@ def test_the_rule_itself(tmp_path):
     assert "docs/" in site_dir_problem(root, root / "docs" / "site")
     (tmp_path / "empty").mkdir()
     assert site_dir_problem(root, tmp_path / "empty") is None
+    # inside the folders another site's builds work in: taken, emptied, deleted by them
+    for inside in (".site.spare/站点", ".site.spare", ".public.tmp-k3j_x9/out", ".网站.old-1234/a"):
+        said = site_dir_problem(root, root / inside)
+        assert said is not None and "工作文件夹" in said and inside.split("/")[0] in said, inside
+    for fine in (".spare", "site.spare", ".site.spares/out", "a.tmp-1", ".site.tmp-"):
+        assert site_dir_problem(root, root / fine) is None, fine
+
+
+def test_a_site_inside_another_sites_spare_is_refused_and_the_spare_kept(tmp_path, project):
+    spare = tmp_path / "out" / ".site.spare"  # what a build of out/site keeps for the next
+    (spare / "brands").mkdir(parents=True)
+    (spare / "index.html").write_text("<p>上一版站点</p>", encoding="utf-8")
+    before = _tree(spare)
+    done = _build(project, str(spare / "另一个"), tmp_path)
+    assert done.returncode == 2 and "工作文件夹" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and _tree(spare) == before

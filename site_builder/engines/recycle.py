@@ -111,7 +111,7 @@ class Recycled:
                 elif stat.S_ISREG(st.st_mode):
                     self.files[name] = st
                 else:  # a link (never followed), a pipe, a device: never part of a site
-                    os.unlink(e.path)
+                    _delete(e.path)
 
     def like_new(self, path: str, st: os.stat_result) -> bool:
         """Whether the folder at `path` (`st`, by lstat) is this user's, in a new folder's
@@ -130,7 +130,7 @@ class Recycled:
                 at = rel.rfind("/", 0, at)
         wanted = set(wanted)
         for rel in [r for r in self.files if r not in wanted]:
-            os.unlink(os.path.join(self.folder, rel))
+            _delete(os.path.join(self.folder, rel))
             del self.files[rel]
         for rel in (self.dirs - folders) | self.foreign:  # (nor are a folder's own folders)
             parent = rel.rpartition("/")[0]
@@ -150,7 +150,7 @@ class Recycled:
                 (st.st_uid, st.st_gid) == self.owner and st.st_size == len(data) and \
                 _read(path, st) == data:
             return True
-        os.unlink(path)
+        _delete(path)
         return False
 
     def holds_copy(self, rel: str, src: Path, linked: bool) -> bool:
@@ -174,7 +174,7 @@ class Recycled:
             data = None
         if data is None:
             del self.files[rel]
-            os.unlink(os.path.join(self.folder, rel))
+            _delete(os.path.join(self.folder, rel))
             return False
         return self.holds(rel, data)
 
@@ -195,10 +195,23 @@ def _read(path: str, st: os.stat_result) -> bytes | None:
         os.close(fd)
 
 
+class SpareNotEmptied(OSError):
+    """A file or folder of the spare this user may not delete (in another user's folder, or
+    made immutable): the build fails, the next is made in an empty folder
+    (`build._Place.close`), and the message says so."""
+
+
+def _delete(path: str) -> None:
+    """Delete a file (or link) of the spare, or raise `SpareNotEmptied` naming it."""
+    try:
+        os.unlink(path)
+    except OSError as e:
+        raise SpareNotEmptied(e.errno, e.strerror, path) from e
+
+
 def _remove_folder(path: str) -> None:
-    """Delete a folder of the spare whole. One this user may not empty (another user's) fails
-    the build, and the next is made in an empty folder (`build._Place.close`)."""
+    """Delete a folder of the spare whole, or raise `SpareNotEmptied` naming it."""
     try:
         shutil.rmtree(path)
     except OSError as e:  # (its own message names a file by its name alone)
-        raise OSError(e.errno, e.strerror, path) from e
+        raise SpareNotEmptied(e.errno, e.strerror, path) from e

@@ -51,8 +51,10 @@ def _exchange(a: Path, b: Path) -> bool:
 def site_dir_problem(root: Path, site_dir: Path) -> str | None:
     """Why a build must not replace `site_dir` (Chinese, with what to do), or None. A build
     replaces the whole folder: it must not be the project or a folder holding it, a file, or a
-    folder of something else (records, pages, any folder with files but no site in it). A
-    folder holding a site built before (its home page, index.html) may be replaced."""
+    folder of something else (records, pages, any folder with files but no site in it), nor lie
+    in a folder a build of another site works in (its spare, `.site.spare`, which that build
+    takes and empties). A folder holding a site built before (its home page, index.html) may be
+    replaced."""
     root = Path(os.path.realpath(root))
     where = Path(os.path.realpath(site_dir))
     how = "请用 --site-dir 指定一个不存在的文件夹，或以前生成站点的文件夹（例如项目中的 site）"
@@ -69,6 +71,11 @@ def site_dir_problem(root: Path, site_dir: Path) -> str | None:
             return (f"站点目录 {site_dir} 已有其他文件（{'、'.join(sorted(entries)[:3])}"
                     f"{' 等' if len(entries) > 3 else ''}），不是以前生成的站点，生成时会被整个替换；"
                     f"{how}。")
+    for part in where.parts:  # another site's spare, or a build's folder under way
+        if _WORKING.fullmatch(part):
+            at = Path(*where.parts[:where.parts.index(part) + 1])
+            return (f"站点目录 {site_dir} 在 {at} 中：那是生成另一个站点时所用的工作文件夹，"
+                    f"下次生成时会被删除或替换；{how}。")
     if where.is_relative_to(root):
         top = where.relative_to(root).parts[0]
         if top in SOURCE_DIRS:
@@ -159,6 +166,9 @@ def _remove(path: Path) -> None:
 # two-rename method, the lock held while it builds, and the site the last build replaced, kept
 # for the next build to be made in (`.gitignore` lists all four).
 STAGING, ASIDE, LOCK, SPARE = ".{}.tmp-", ".{}.old-", ".{}.lock", ".{}.spare"
+# The folders builds make beside a site (`.site.tmp-…`, `.site.old-…`, `.site.spare`): no site
+# is built inside one (they are renamed, taken and deleted by the builds of their own site).
+_WORKING = re.compile(r"\..+\.(?:spare|tmp-[A-Za-z0-9_]+|old-[A-Za-z0-9_]+)")
 BUSY = "另一个构建正在进行（正在生成 {}）：请等它结束后再运行。"
 
 
