@@ -28,7 +28,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from .cache import CHECKED_PAGES, KEPT, SEARCH_INDEX, prune_other_versions, versioned
+from .cache import (
+    CHECKED_PAGES,
+    KEPT,
+    KEPT_ENTRIES,
+    KEPT_IDLE_S,
+    PER_PROJECT,
+    SEARCH_INDEX,
+    prune_entries,
+    prune_other_versions,
+    versioned,
+)
 from .diagnostics import Diagnostic, has_errors, sort_key
 from .editor.cms import api_origins
 from .engines import EngineFailed
@@ -93,6 +103,8 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
 
     for kept in KEPT:  # what other versions of this program kept
         prune_other_versions(kept)
+    for kind in PER_PROJECT:  # and what folders not built for a day kept, but the newest
+        prune_entries(versioned(kind), KEPT_ENTRIES, KEPT_IDLE_S)
     place = _Place(root, site_dir, later=apart, recycle=engine == "native")
     search, unexpected = None, False
     try:

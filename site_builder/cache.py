@@ -42,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,13 @@ LAID_OUT_PAGES = "laid-out-pages"  # render/kept.py: a page's HTML as the native
 IMAGE_FILES = "image-files"  # render/images.py: what each cached image file of a site holds
 KEPT = (CHECKED_PAGES, DECODED_IMAGES, STORY_HTML, CONVERTED_PAGES, SEARCH_INDEX, RENDERED_PAGES,
         LAID_OUT_PAGES, IMAGE_FILES)  # what a build prunes
+# The kinds whose entries are named by a project's folder or a site's address (one or two per
+# project, each holding every page: 20–50 MB at 1,000 brands): a cache shared by many checkouts
+# (a runner that builds in a new temporary folder each time) would keep a set for each. A build
+# deletes all but the newest `KEPT_ENTRIES` of each kind, never one written or read in the last
+# `KEPT_IDLE_S` seconds (`prune_entries`; a read marks an entry used: `mark_used`).
+PER_PROJECT = (CHECKED_PAGES, CONVERTED_PAGES, RENDERED_PAGES, LAID_OUT_PAGES, IMAGE_FILES)
+KEPT_ENTRIES, KEPT_IDLE_S = 8, 24 * 3600
 
 # The libraries whose output is kept: Markdown and the sanitiser write a story's HTML, MkDocs
 # (and its Markdown extensions) a page's.
@@ -682,6 +690,82 @@ def prune_other_versions(name: str) -> None:
                 pass
 
 
+def prune_entries(folder: Path, keep: int, idle_s: float = 0, suffix: str = "",
+                  besides: Path | None = None) -> None:
+    """Delete the entries (files named `*suffix`, in `entry`'s two-digit folders) of `folder`
+    but the newest `keep` by when they were written or last used, and any used in the last
+    `idle_s` seconds; `besides` (the one just written) is neither counted nor deleted. Each
+    folder is opened without following a link and its files deleted through it: a folder
+    swapped for a link meanwhile leads nowhere else."""
+    if not _real_folders(Path(folder)):
+        return
+    spared = (besides.parent.name, besides.name) if besides is not None and \
+        besides.parent.parent == Path(folder) else None
+    flags = os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW | os.O_CLOEXEC
+    try:
+        top = os.open(folder, flags)
+    except OSError:
+        return
+    try:
+        found = []
+        for sub in os.scandir(top):
+            for name, st in _files_in(top, sub.name):
+                if name.endswith(suffix) and (sub.name, name) != spared:
+                    found.append((st.st_mtime_ns, sub.name, name))
+        now = time.time_ns()
+        doomed: dict[str, list[str]] = {}
+        for mtime, sub, name in sorted(found, reverse=True)[keep:]:
+            if now - mtime >= idle_s * 1e9:
+                doomed.setdefault(sub, []).append(name)
+        for sub, names in doomed.items():
+            try:
+                fd = os.open(sub, flags, dir_fd=top)
+            except OSError:
+                continue
+            try:
+                for name in names:
+                    try:
+                        os.unlink(name, dir_fd=fd)
+                    except OSError:
+                        pass
+            finally:
+                os.close(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(top)
+
+
+def _files_in(top: int, sub: str) -> list[tuple[str, os.stat_result]]:
+    """The regular files of the folder `sub` of the open folder `top` (none if it is a link)."""
+    try:
+        fd = os.open(sub, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW | os.O_CLOEXEC, dir_fd=top)
+    except OSError:  # a link, a file, gone
+        return []
+    out = []
+    try:
+        for e in os.scandir(fd):
+            try:
+                st = os.stat(e.name, dir_fd=fd, follow_symlinks=False)
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode):
+                out.append((e.name, st))
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    return out
+
+
+def mark_used(path: Path) -> None:
+    """Mark the entry at `path` used now (read, not written again: `prune_entries`)."""
+    try:
+        os.utime(path, follow_symlinks=False)
+    except (OSError, NotImplementedError):
+        pass
+
+
 def entry(folder: Path, *parts: bytes, suffix: str = "") -> Path:
     """The file in `folder` named by the keyed hash (HMAC-SHA256, the cache's secret) of this
     program's version (or of the narrower one `versioned` named the folder by) and every part of a key (each part's length first: no two keys run
@@ -736,12 +820,16 @@ class Kept:
             return None
 
     def get_bytes(self, *parts: bytes) -> memoryview | None:
-        """The kept value's bytes, as a view of the entry read (`unseal_view`)."""
+        """The kept value's bytes, as a view of the entry read (`unseal_view`); an entry of a
+        project (`PER_PROJECT`) found is marked used."""
         try:
             path = self._file(parts)
-            return unseal_view(path.name, read_entry(path))
+            value = unseal_view(path.name, read_entry(path))
         except OSError:
             return None
+        if value is not None and self.name in PER_PROJECT:
+            mark_used(path)
+        return value
 
     def put_parts(self, parts_of: Callable[[], Iterable[bytes]], *parts: bytes) -> None:
         """`put` of the bytes `parts_of()` gives, never joined (`write_sealed_parts`)."""

@@ -117,7 +117,7 @@ def test_a_kept_plan_reads_no_seal_and_no_header_and_keeps_one_record(own_cache,
     assert _bytes(_plan(site, src)) == first
     assert watch.counts() == (0, 0, 0)
     again = os.stat(record)  # nothing changed: the record is not written again
-    assert (again.st_ino, again.st_mtime_ns) == (written.st_ino, written.st_mtime_ns)
+    assert (again.st_ino, again.st_size) == (written.st_ino, written.st_size)  # (its time: marked used)
 
 
 @pytest.mark.parametrize("settled", [False, True])

@@ -9,7 +9,6 @@ import importlib.metadata
 import logging
 import os
 import shutil
-import stat
 import subprocess
 import sys
 import threading
@@ -248,26 +247,9 @@ def keep_bundle(folder: Path, key: bytes, bundle_dir: Path) -> None:
 
 def _prune_bundles(folder: Path, newest: Path) -> None:
     """Delete all but the newest `KEPT_BUNDLES` bundles (by when they were written or used)."""
-    from ..cache import _real_folders
+    from ..cache import prune_entries
 
-    if not _real_folders(Path(folder)):
-        return
-    found = []
-    for sub in Path(folder).iterdir():
-        if sub.is_symlink() or not sub.is_dir():
-            continue
-        for p in sub.iterdir():
-            try:
-                st = p.lstat()
-            except OSError:
-                continue
-            if p != newest and stat.S_ISREG(st.st_mode) and p.name.endswith(".bundle"):
-                found.append((st.st_mtime_ns, p))
-    for _, p in sorted(found, reverse=True)[KEPT_BUNDLES - 1:]:
-        try:
-            p.unlink()
-        except OSError:
-            pass
+    prune_entries(folder, KEPT_BUNDLES - 1, suffix=".bundle", besides=newest)
 
 
 def restore_bundle(folder: Path, key: bytes, bundle_dir: Path, previous: Path | None = None

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from ..cache import (
     entry,
+    mark_used,
     packed,
     read_entry,
     seal,
@@ -84,6 +85,8 @@ class PageMemo:
                     items = unpacked(unseal_view(file.name, read_entry(file)), 3)
                 except (OSError, UnicodeError):
                     items = None
+                if items:
+                    mark_used(file)
             for (kind, name, digest), data in items or ():
                 if kind == _FILE:
                     self._files[name] = (digest, data)
@@ -308,6 +311,7 @@ class LinkMemo:
                 if isinstance(pages, dict) and isinstance(lookups, list) and \
                         isinstance(anchors, list):
                     self.pages, self.lookups, self.anchors = pages, lookups, anchors
+                    mark_used(file)
         except (OSError, ValueError, KeyError, TypeError, RecursionError):
             pass
         return self.pages
