@@ -568,7 +568,7 @@ def _os_message(e: OSError, args, site_dir: Path | None) -> str | None:
     from .engines.recycle import SpareNotEmptied
 
     if isinstance(e, SpareNotEmptied):  # a folder another user left in the site made before
-        return (f"上次生成的旧站点（新站点在其中生成）里有当前用户不能删除的 {e.filename}"
+        return (f"上次生成的旧站点（新站点在其中生成）里有当前用户不能删除或更改的 {e.filename}"
                 f"（{e.strerror}；它可能在其他用户的文件夹中，或被设为不可更改）。"
                 "下次生成会从空文件夹开始；请删除它，必要时请管理员删除")
     if getattr(args, "command", None) == "serve" and (

@@ -4,6 +4,7 @@ the one a build into an empty folder makes."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import stat
@@ -294,7 +295,7 @@ def test_a_folder_in_the_spare_that_cannot_be_deleted_fails_once_then_a_fresh_bu
         said = "".join(capsys.readouterr())
         assert "Traceback" not in said and "保持原样" in said and "shili-gone" in said, said
         # what it is and what to do, not the project folder's write permission
-        assert "不能删除的" in said and "下次生成会从空文件夹开始" in said, said
+        assert "不能删除或更改的" in said and "下次生成会从空文件夹开始" in said, said
         assert "写入权限" not in said, said
         swap.wait_for_removals(30)
         assert shape(site) == before
@@ -305,3 +306,67 @@ def test_a_folder_in_the_spare_that_cannot_be_deleted_fails_once_then_a_fresh_bu
     finally:
         for undeletable in project.glob(".site.*/brands/shili-gone"):
             subprocess.run(["chattr", "-i", str(undeletable)], check=True)
+
+@contextlib.contextmanager
+def immutable(path: Path, *moved_to: Path):
+    """`path` made immutable (not even root may delete, rename or change it) for the block,
+    then changeable again wherever it is (`moved_to`: where the block may have moved it); a
+    skip where that cannot be done."""
+    if os.geteuid() != 0 or shutil.which("chattr") is None:
+        pytest.skip("making a folder immutable needs root and chattr (CI has both)")
+    if subprocess.run(["chattr", "+i", str(path)], capture_output=True,
+                      check=False).returncode != 0:
+        pytest.skip("this file system cannot make a folder immutable (CI's ext4 can)")
+    try:
+        yield
+    finally:
+        for p in (path, *moved_to):
+            if p.exists():
+                subprocess.run(["chattr", "-i", str(p)], check=True)
+
+
+def test_an_earlier_search_index_that_cannot_be_emptied_is_never_indexed_into(tmp_path,
+                                                                              monkeypatch):
+    """The kept bundle written over an earlier one that holds a folder no one may delete: the
+    build fails (the indexer must not write into what is left, which would be published)."""
+    from site_builder.engines.pagefind import keep_bundle, restore_bundle
+    from site_builder.engines.recycle import SpareNotEmptied
+
+    monkeypatch.setenv("SITE_BUILDER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    made = tmp_path / "made"
+    (made / "fragment").mkdir(parents=True)
+    (made / "pagefind-entry.json").write_text('{"version":"示例"}', encoding="utf-8")
+    (made / "fragment" / "zh_0001.pf_fragment").write_bytes(b"\x1f\x8b fictional")
+    kept = tmp_path / "cache" / "bundles"
+    keep_bundle(kept, b"key", made)
+    previous = tmp_path / "site_search"
+    (previous / "old").mkdir(parents=True)
+    (previous / "old" / "zh_old.pf_fragment").write_bytes(b"stale")
+    bundle = tmp_path / "site" / "pagefind"
+    bundle.parent.mkdir()
+    with immutable(previous / "old", bundle / "old"), pytest.raises(SpareNotEmptied) as raised:
+        restore_bundle(kept, b"key", bundle, previous)
+    assert "old" in Path(raised.value.filename).parts  # (a file of it, deleted first)
+    # and where it can be: the kept bundle, exactly
+    shutil.rmtree(bundle, ignore_errors=True)
+    shutil.rmtree(previous, ignore_errors=True)
+    assert restore_bundle(kept, b"key", bundle, None)
+    assert shape(bundle) == shape(made)
+
+
+def test_a_spare_folder_that_cannot_be_changed_or_moved_is_told_as_the_spares(tmp_path):
+    from site_builder.engines.native import _set_aside
+    from site_builder.engines.recycle import SpareNotEmptied
+
+    spare = tmp_path / "spare"
+    (spare / "brands" / "shili").mkdir(parents=True)
+    (spare / "pagefind").mkdir()
+    os.chmod(spare / "brands" / "shili", 0o700)  # not a new folder's mode: changed, if it can be
+    with immutable(spare / "brands" / "shili"), pytest.raises(SpareNotEmptied) as raised:
+        Recycled(spare)
+    assert raised.value.filename.endswith("shili")
+    earlier = Recycled(spare)
+    with immutable(spare / "pagefind"), pytest.raises(SpareNotEmptied) as raised:
+        _set_aside(spare / "pagefind", earlier)
+    assert raised.value.filename.endswith("pagefind")

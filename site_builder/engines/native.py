@@ -36,7 +36,7 @@ from ..render.pages import PACKAGE_ROOT
 from ..render.site import Site, SitePage
 from . import EngineFailed
 from .pagefind import BUNDLE_DIR, SearchIndexJob, index_site
-from .recycle import Recycled, set_mode
+from .recycle import Recycled, SpareNotEmptied, delete_file, remove_folder, set_mode
 
 TEMPLATES_DIR = "templates/native"
 THEME_DIR = "templates/theme"  # the MkDocs theme override, whose partials the layout includes
@@ -292,16 +292,19 @@ def _set_aside(bundle: Path, earlier: Recycled) -> Path | None:
     except FileNotFoundError:
         return None
     if not stat.S_ISDIR(st.st_mode):
-        os.unlink(bundle)  # never followed, never a bundle
+        delete_file(os.fspath(bundle))  # never followed, never a bundle
         return None
     if not earlier.like_new(os.fspath(bundle), st):
-        shutil.rmtree(bundle)
+        remove_folder(os.fspath(bundle))
         return None
-    set_mode(bundle, earlier.dir_mode)  # (a folder is moved to another only when writable)
+    set_mode(os.fspath(bundle), earlier.dir_mode)  # (a folder is moved only when writable)
     aside = bundle.parent.with_name(f"{bundle.parent.name}_search")
     if os.path.lexists(aside):
         shutil.rmtree(aside, ignore_errors=True)
-    os.rename(bundle, aside)
+    try:
+        os.rename(bundle, aside)
+    except OSError as e:  # (made immutable)
+        raise SpareNotEmptied(e.errno, e.strerror, os.fspath(bundle)) from e
     return aside
 
 

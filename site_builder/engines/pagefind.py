@@ -4,6 +4,7 @@ and loaded in fragments, so a first search downloads a small part of the index."
 from __future__ import annotations
 
 import asyncio
+import errno
 import hashlib
 import importlib.metadata
 import logging
@@ -259,7 +260,7 @@ def restore_bundle(folder: Path, key: bytes, bundle_dir: Path, previous: Path | 
     or it is not what `keep_bundle` writes. `previous`, an earlier site's bundle set aside,
     becomes `bundle_dir`, with only the files that differ written (engines/recycle.py)."""
     from ..cache import read_entry, unpacked, unseal_view
-    from .recycle import Recycled, set_mode
+    from .recycle import Recycled, SpareNotEmptied, set_mode
 
     target = _bundle_entry(folder, key)
     try:
@@ -289,8 +290,13 @@ def restore_bundle(folder: Path, key: bytes, bundle_dir: Path, previous: Path | 
             if not earlier.holds(rel, data):
                 with open(Path(bundle_dir) / rel, "xb") as f:
                     f.write(data)
+    except SpareNotEmptied:
+        raise  # an earlier bundle that cannot be emptied: the build fails, the next starts afresh
     except (OSError, ValueError, TypeError):
         shutil.rmtree(bundle_dir, ignore_errors=True)
+        if os.path.lexists(bundle_dir):  # the indexer must never write into what is left
+            raise SpareNotEmptied(errno.ENOTEMPTY, os.strerror(errno.ENOTEMPTY),
+                                  os.fspath(bundle_dir)) from None
         return False
     try:
         os.utime(target, follow_symlinks=False)  # used: among the newest, kept when pruning

@@ -41,18 +41,22 @@ def _marked(path_or_fd) -> bool:
 
 
 def set_mode(path: str, mode: int) -> None:
-    """chmod a folder found by lstat, never through a link (where the C library cannot do
-    that without following, through the folder opened with O_NOFOLLOW)."""
+    """chmod a folder of the spare found by lstat, never through a link (where the C library
+    cannot do that without following, through the folder opened with O_NOFOLLOW), or raise
+    `SpareNotEmptied` naming it (a folder made immutable)."""
     try:
-        os.chmod(path, mode, follow_symlinks=False)
-        return
-    except NotImplementedError:
-        pass
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    try:
-        os.fchmod(fd, mode)
-    finally:
-        os.close(fd)
+        try:
+            os.chmod(path, mode, follow_symlinks=False)
+            return
+        except NotImplementedError:
+            pass
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        try:
+            os.fchmod(fd, mode)
+        finally:
+            os.close(fd)
+    except OSError as e:
+        raise SpareNotEmptied(e.errno, e.strerror, path) from e
 
 
 def new_modes(folder: str) -> tuple[os.stat_result, os.stat_result]:
@@ -111,7 +115,7 @@ class Recycled:
                 elif stat.S_ISREG(st.st_mode):
                     self.files[name] = st
                 else:  # a link (never followed), a pipe, a device: never part of a site
-                    _delete(e.path)
+                    delete_file(e.path)
 
     def like_new(self, path: str, st: os.stat_result) -> bool:
         """Whether the folder at `path` (`st`, by lstat) is this user's, in a new folder's
@@ -130,12 +134,12 @@ class Recycled:
                 at = rel.rfind("/", 0, at)
         wanted = set(wanted)
         for rel in [r for r in self.files if r not in wanted]:
-            _delete(os.path.join(self.folder, rel))
+            delete_file(os.path.join(self.folder, rel))
             del self.files[rel]
         for rel in (self.dirs - folders) | self.foreign:  # (nor are a folder's own folders)
             parent = rel.rpartition("/")[0]
             if parent in folders or parent == "":
-                _remove_folder(os.path.join(self.folder, rel))
+                remove_folder(os.path.join(self.folder, rel))
         self.dirs &= folders
         return self.dirs
 
@@ -150,7 +154,7 @@ class Recycled:
                 (st.st_uid, st.st_gid) == self.owner and st.st_size == len(data) and \
                 _read(path, st) == data:
             return True
-        _delete(path)
+        delete_file(path)
         return False
 
     def holds_copy(self, rel: str, src: Path, linked: bool) -> bool:
@@ -174,7 +178,7 @@ class Recycled:
             data = None
         if data is None:
             del self.files[rel]
-            _delete(os.path.join(self.folder, rel))
+            delete_file(os.path.join(self.folder, rel))
             return False
         return self.holds(rel, data)
 
@@ -196,12 +200,12 @@ def _read(path: str, st: os.stat_result) -> bytes | None:
 
 
 class SpareNotEmptied(OSError):
-    """A file or folder of the spare this user may not delete (in another user's folder, or
-    made immutable): the build fails, the next is made in an empty folder
+    """A file or folder of the spare this user may not delete, move or change (in another
+    user's folder, or made immutable): the build fails, the next is made in an empty folder
     (`build._Place.close`), and the message says so."""
 
 
-def _delete(path: str) -> None:
+def delete_file(path: str) -> None:
     """Delete a file (or link) of the spare, or raise `SpareNotEmptied` naming it."""
     try:
         os.unlink(path)
@@ -209,7 +213,7 @@ def _delete(path: str) -> None:
         raise SpareNotEmptied(e.errno, e.strerror, path) from e
 
 
-def _remove_folder(path: str) -> None:
+def remove_folder(path: str) -> None:
     """Delete a folder of the spare whole, or raise `SpareNotEmptied` naming it."""
     try:
         shutil.rmtree(path)
