@@ -31,8 +31,8 @@ from urllib.parse import quote
 from .cache import (
     CHECKED_PAGES,
     KEPT,
-    KEPT_ENTRIES,
     KEPT_IDLE_S,
+    KEPT_PROJECTS,
     PER_PROJECT,
     SEARCH_INDEX,
     prune_entries,
@@ -103,8 +103,8 @@ def build_site(root: Path, site_dir: Path, strict: bool = False,
 
     for kept in KEPT:  # what other versions of this program kept
         prune_other_versions(kept)
-    for kind in PER_PROJECT:  # and what folders not built for a day kept, but the newest
-        prune_entries(versioned(kind), KEPT_ENTRIES, KEPT_IDLE_S)
+    for kind, each in PER_PROJECT.items():  # and what folders not built for a day kept, but
+        prune_entries(versioned(kind), KEPT_PROJECTS * each, KEPT_IDLE_S)  # the newest
     place = _Place(root, site_dir, later=apart, recycle=engine == "native")
     search, unexpected = None, False
     try:

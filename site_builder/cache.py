@@ -62,13 +62,16 @@ LAID_OUT_PAGES = "laid-out-pages"  # render/kept.py: a page's HTML as the native
 IMAGE_FILES = "image-files"  # render/images.py: what each cached image file of a site holds
 KEPT = (CHECKED_PAGES, DECODED_IMAGES, STORY_HTML, CONVERTED_PAGES, SEARCH_INDEX, RENDERED_PAGES,
         LAID_OUT_PAGES, IMAGE_FILES)  # what a build prunes
-# The kinds whose entries are named by a project's folder or a site's address (one or two per
-# project, each holding every page: 20–50 MB at 1,000 brands): a cache shared by many checkouts
-# (a runner that builds in a new temporary folder each time) would keep a set for each. A build
-# deletes all but the newest `KEPT_ENTRIES` of each kind, never one written or read in the last
-# `KEPT_IDLE_S` seconds (`prune_entries`; a read marks an entry used: `mark_used`).
-PER_PROJECT = (CHECKED_PAGES, CONVERTED_PAGES, RENDERED_PAGES, LAID_OUT_PAGES, IMAGE_FILES)
-KEPT_ENTRIES, KEPT_IDLE_S = 8, 24 * 3600
+# The kinds whose entries are named by a project's folder or a site's address, with how many
+# entries a project has of each (the checks' memo: the pages', the search index's and the links'
+# of a site), each holding every page (20–50 MB at 1,000 brands): a cache shared by many
+# checkouts (a runner that builds in a new temporary folder each time) would keep a set for
+# each. A build deletes all but the newest entries of `KEPT_PROJECTS` projects of each kind,
+# never one written or read in the last `KEPT_IDLE_S` seconds (`prune_entries`; a read marks an
+# entry used: `mark_used`).
+PER_PROJECT = {CHECKED_PAGES: 3, CONVERTED_PAGES: 1, RENDERED_PAGES: 1, LAID_OUT_PAGES: 1,
+               IMAGE_FILES: 1}
+KEPT_PROJECTS, KEPT_IDLE_S = 8, 24 * 3600
 
 # The libraries whose output is kept: Markdown and the sanitiser write a story's HTML, MkDocs
 # (and its Markdown extensions) a page's.

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sitecopy import copy_demo
 
-from site_builder.cache import KEPT_ENTRIES, KEPT_IDLE_S, PER_PROJECT, prune_entries, versioned
+from site_builder.cache import KEPT_IDLE_S, KEPT_PROJECTS, PER_PROJECT, prune_entries, versioned
 from site_builder.cli import main
 from site_builder.publish import swap
 
@@ -54,13 +54,14 @@ def test_a_build_keeps_the_newest_entries_of_each_kind_and_those_used_lately(tmp
             os.utime(folder / name, (now - 7200, now - 7200))
         for i in range(12):  # twelve checkouts not built for two days or more
             plant(folder, f"{i:02d}stale", now - 2 * DAY - i * 60)
-        for i in range(KEPT_ENTRIES):  # as many built an hour ago: used lately, all kept
+        for i in range(KEPT_PROJECTS * PER_PROJECT[kind]):  # as many built an hour ago: used
+            # lately, all kept
             plant(folder, f"{i:02d}recent", now - 3600)
     outside = tmp_path / "elsewhere.bin"  # a link to a file outside: neither it nor its target
     outside.write_bytes(b"x")
     os.utime(outside, (now - 9 * DAY, now - 9 * DAY))
-    (versioned(PER_PROJECT[0]) / "zz").mkdir(exist_ok=True)
-    (versioned(PER_PROJECT[0]) / "zz" / "zzlink").symlink_to(outside)
+    (versioned(next(iter(PER_PROJECT))) / "zz").mkdir(exist_ok=True)
+    (versioned(next(iter(PER_PROJECT))) / "zz" / "zzlink").symlink_to(outside)
 
     build(root)  # unchanged: its entries are read, not written again
 
@@ -68,18 +69,19 @@ def test_a_build_keeps_the_newest_entries_of_each_kind_and_those_used_lately(tmp
         folder = versioned(kind)
         left = entries(folder)
         recent = {n for n in left if n.endswith("recent")}
-        assert len(recent) == KEPT_ENTRIES, kind  # beyond the count, but used lately
+        assert len(recent) == KEPT_PROJECTS * PER_PROJECT[kind], kind  # beyond the count, but
+        # used lately
         assert set(ours[kind]) <= set(left), kind  # read by this build: marked used now
         assert all(left[n] > now - 600 for n in ours[kind]), kind
         assert not [n for n in left if n.endswith("stale")], (kind, sorted(left))
-    assert (versioned(PER_PROJECT[0]) / "zz" / "zzlink").is_symlink() and outside.is_file()
+    assert (versioned(next(iter(PER_PROJECT))) / "zz" / "zzlink").is_symlink() and outside.is_file()
     build(root)  # and its entries still serve it
 
 
 def test_the_rule_itself(tmp_path, monkeypatch):
     monkeypatch.setenv("SITE_BUILDER_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    folder = versioned(PER_PROJECT[0])
+    folder = versioned(next(iter(PER_PROJECT)))
     now = time.time()
     for i in range(6):  # newest first: 00 is a day and a minute old, 05 six minutes older
         plant(folder, f"{i:02d}entry", now - KEPT_IDLE_S - 60 - i * 60)

@@ -75,16 +75,23 @@ def test_the_rule_itself(tmp_path):
     assert "docs/" in site_dir_problem(root, root / "docs" / "site")
     (tmp_path / "empty").mkdir()
     assert site_dir_problem(root, tmp_path / "empty") is None
-    # inside the folders another site's builds work in: taken, emptied, deleted by them
-    for inside in (".site.spare/站点", ".site.spare", ".public.tmp-k3j_x9/out", ".网站.old-1234/a"):
+    # inside the folders another site's builds work in, beside that site: taken, emptied,
+    # deleted by its builds
+    for site in ("site", "Site", "public", "网站", "多行\n名称"):
+        (root / site).mkdir(exist_ok=True)  # (one folder where case is not told apart)
+    for inside in (".site.spare/站点", ".site.spare", ".public.tmp-k3j_x9/out", ".网站.old-1234/a",
+                   ".Site.SPARE/a", ".多行\n名称.spare"):
         said = site_dir_problem(root, root / inside)
         assert said is not None and "工作文件夹" in said and inside.split("/")[0] in said, inside
-    for fine in (".spare", "site.spare", ".site.spares/out", "a.tmp-1", ".site.tmp-"):
+    for fine in (".spare", "site.spare", ".site.spares/out", "a.tmp-1", ".site.tmp-",
+                 ".blog.old-2023/site", ".config.spare/x"):  # no site beside: a name like any
         assert site_dir_problem(root, root / fine) is None, fine
 
 
 def test_a_site_inside_another_sites_spare_is_refused_and_the_spare_kept(tmp_path, project):
     spare = tmp_path / "out" / ".site.spare"  # what a build of out/site keeps for the next
+    (tmp_path / "out" / "site").mkdir(parents=True)
+    (tmp_path / "out" / "site" / "index.html").write_text("<p>站点</p>", encoding="utf-8")
     (spare / "brands").mkdir(parents=True)
     (spare / "index.html").write_text("<p>上一版站点</p>", encoding="utf-8")
     before = _tree(spare)

@@ -71,9 +71,9 @@ def site_dir_problem(root: Path, site_dir: Path) -> str | None:
             return (f"站点目录 {site_dir} 已有其他文件（{'、'.join(sorted(entries)[:3])}"
                     f"{' 等' if len(entries) > 3 else ''}），不是以前生成的站点，生成时会被整个替换；"
                     f"{how}。")
-    for part in where.parts:  # another site's spare, or a build's folder under way
-        if _WORKING.fullmatch(part):
-            at = Path(*where.parts[:where.parts.index(part) + 1])
+    for at in (where, *where.parents):  # another site's spare, or a build's folder under way
+        working = _WORKING.fullmatch(at.name)
+        if working and os.path.lexists(at.parent / working.group(1)):  # beside that site
             return (f"站点目录 {site_dir} 在 {at} 中：那是生成另一个站点时所用的工作文件夹，"
                     f"下次生成时会被删除或替换；{how}。")
     if where.is_relative_to(root):
@@ -167,8 +167,10 @@ def _remove(path: Path) -> None:
 # for the next build to be made in (`.gitignore` lists all four).
 STAGING, ASIDE, LOCK, SPARE = ".{}.tmp-", ".{}.old-", ".{}.lock", ".{}.spare"
 # The folders builds make beside a site (`.site.tmp-…`, `.site.old-…`, `.site.spare`): no site
-# is built inside one (they are renamed, taken and deleted by the builds of their own site).
-_WORKING = re.compile(r"\..+\.(?:spare|tmp-[A-Za-z0-9_]+|old-[A-Za-z0-9_]+)")
+# is built inside one beside its site (they are renamed, taken and deleted by that site's
+# builds). Any case: a file system may not tell `.Site.SPARE` from `.site.spare`.
+_WORKING = re.compile(r"\.(.+)\.(?:spare|tmp-[A-Za-z0-9_]+|old-[A-Za-z0-9_]+)",
+                      re.IGNORECASE | re.DOTALL)
 BUSY = "另一个构建正在进行（正在生成 {}）：请等它结束后再运行。"
 
 
