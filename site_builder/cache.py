@@ -697,17 +697,15 @@ def prune_entries(folder: Path, keep: int, idle_s: float = 0, suffix: str = "",
                   besides: Path | None = None) -> None:
     """Delete the entries (files named `*suffix`, in `entry`'s two-digit folders) of `folder`
     but the newest `keep` by when they were written or last used, and any used in the last
-    `idle_s` seconds; `besides` (the one just written) is neither counted nor deleted. Each
-    folder is opened without following a link and its files deleted through it: a folder
-    swapped for a link meanwhile leads nowhere else."""
-    if not _real_folders(Path(folder)):
-        return
+    `idle_s` seconds; `besides` (the one just written) is neither counted nor deleted. Every
+    folder from the cache folder down is opened without following a link, and the files are
+    deleted through the folders opened: a folder swapped for a link meanwhile leads nowhere
+    else. Nothing outside the cache folder is ever looked at."""
     spared = (besides.parent.name, besides.name) if besides is not None and \
         besides.parent.parent == Path(folder) else None
     flags = os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW | os.O_CLOEXEC
-    try:
-        top = os.open(folder, flags)
-    except OSError:
+    top = _open_below_root(Path(folder))
+    if top is None:
         return
     try:
         found = []
@@ -737,6 +735,30 @@ def prune_entries(folder: Path, keep: int, idle_s: float = 0, suffix: str = "",
         pass
     finally:
         os.close(top)
+
+
+def _open_below_root(folder: Path) -> int | None:
+    """`folder`, in the cache folder, opened one folder at a time from the cache folder down,
+    none followed if it is a link (a folder swapped for one meanwhile leads nowhere else); None
+    when it is not in the cache folder or cannot be opened so."""
+    chain = _below_root(folder)
+    if chain is None:
+        return None
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+    try:
+        fd = os.open(chain[0], flags)  # the cache folder, as chosen (`_choose`: a real path)
+    except OSError:
+        return None
+    for part in chain[1:]:
+        try:
+            below = os.open(part.name, flags | _NOFOLLOW, dir_fd=fd)
+        except OSError:
+            below = None
+        os.close(fd)
+        if below is None:
+            return None
+        fd = below
+    return fd
 
 
 def _files_in(top: int, sub: str) -> list[tuple[str, os.stat_result]]:

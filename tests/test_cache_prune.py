@@ -98,3 +98,11 @@ def test_the_rule_itself(tmp_path, monkeypatch):
     prune_entries(folder, 1)
     assert sorted(entries(folder)) == ["00/00entry"]
     assert (outside / "ab" / "ab-old").is_file() and (folder / "ab").is_symlink()
+    # a folder above it swapped for a link to a look-alike outside: nothing there is deleted
+    elsewhere = tmp_path / "look-alike"
+    plant(elsewhere / folder.name, "cdold", now - 9 * DAY)
+    kind = folder.parent
+    kind.rename(tmp_path / "moved-kind")
+    kind.symlink_to(elsewhere)
+    prune_entries(folder, 0)
+    assert (elsewhere / folder.name / "cd" / "cdold").is_file()
