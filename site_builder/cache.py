@@ -703,7 +703,6 @@ def prune_entries(folder: Path, keep: int, idle_s: float = 0, suffix: str = "",
     else. Nothing outside the cache folder is ever looked at."""
     spared = (besides.parent.name, besides.name) if besides is not None and \
         besides.parent.parent == Path(folder) else None
-    flags = os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW | os.O_CLOEXEC
     top = _open_below_root(Path(folder))
     if top is None:
         return
@@ -719,9 +718,8 @@ def prune_entries(folder: Path, keep: int, idle_s: float = 0, suffix: str = "",
             if now - mtime >= idle_s * 1e9:
                 doomed.setdefault(sub, []).append(name)
         for sub, names in doomed.items():
-            try:
-                fd = os.open(sub, flags, dir_fd=top)
-            except OSError:
+            fd = _open_folder(sub, top)
+            if fd is None:
                 continue
             try:
                 for name in names:
@@ -737,6 +735,16 @@ def prune_entries(folder: Path, keep: int, idle_s: float = 0, suffix: str = "",
         os.close(top)
 
 
+def _open_folder(name: str, dir_fd: int) -> int | None:
+    """The folder `name` of the open folder `dir_fd`, opened unless it is a link (or a file,
+    or gone): None then."""
+    try:
+        return os.open(name, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW | os.O_CLOEXEC,
+                       dir_fd=dir_fd)
+    except OSError:
+        return None
+
+
 def _open_below_root(folder: Path) -> int | None:
     """`folder`, in the cache folder, opened one folder at a time from the cache folder down,
     none followed if it is a link (a folder swapped for one meanwhile leads nowhere else); None
@@ -744,16 +752,12 @@ def _open_below_root(folder: Path) -> int | None:
     chain = _below_root(folder)
     if chain is None:
         return None
-    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
-    try:
-        fd = os.open(chain[0], flags)  # the cache folder, as chosen (`_choose`: a real path)
+    try:  # the cache folder, as chosen (`_choose`: a real path)
+        fd = os.open(chain[0], os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError:
         return None
     for part in chain[1:]:
-        try:
-            below = os.open(part.name, flags | _NOFOLLOW, dir_fd=fd)
-        except OSError:
-            below = None
+        below = _open_folder(part.name, fd)
         os.close(fd)
         if below is None:
             return None
@@ -763,9 +767,8 @@ def _open_below_root(folder: Path) -> int | None:
 
 def _files_in(top: int, sub: str) -> list[tuple[str, os.stat_result]]:
     """The regular files of the folder `sub` of the open folder `top` (none if it is a link)."""
-    try:
-        fd = os.open(sub, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW | os.O_CLOEXEC, dir_fd=top)
-    except OSError:  # a link, a file, gone
+    fd = _open_folder(sub, top)
+    if fd is None:
         return []
     out = []
     try:
