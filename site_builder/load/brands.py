@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,8 +42,11 @@ class LoadedRecord:
 
 def brand_files(root: Path) -> list[str]:
     """The record files in `brands/`, as repository-relative paths, sorted."""
-    folder = root / BRANDS_DIR
-    names = sorted(p.name for p in folder.glob("*.md")) if folder.is_dir() else []
+    try:  # names as text: pathlib's parsing of each was a tenth of a second at 5,000 brands
+        with os.scandir(root / BRANDS_DIR) as entries:
+            names = sorted(e.name for e in entries if e.name.endswith(".md"))
+    except OSError:  # no such folder, or one that cannot be listed: as pathlib's glob
+        names = []
     return [f"{BRANDS_DIR}/{n}" for n in names]
 
 

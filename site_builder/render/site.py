@@ -9,6 +9,7 @@ files with directory URLs), so either engine writes the same page bodies.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -62,9 +63,9 @@ class SitePage:
     section: str  # the first folder of its address, or the tab it belongs to ("" for home)
     breadcrumbs: tuple[tuple[str, str], ...]  # (title, url) from the home page to its section
 
-    @property
+    @functools.cached_property  # (not a field: not compared, hashed or shown)
     def dest(self) -> str:
-        """The file the page is written to."""
+        """The file the page is written to (asked for several times per page by an engine)."""
         return page_dir_url(self.uri) + "index.html"
 
 
