@@ -79,11 +79,14 @@ DEMO_DATE ?= 2026-12-01
 demo: $(STAMP)
 	$(SB) --root demo build --site-dir demo-site --date $(DEMO_DATE)
 
-# Every core runs tests (pytest-xdist); an idle worker takes tests queued for a busy one
-# (worksteal), and each session fixture (a project and its built site) is built at most once per
-# worker. On 2 cores: 341 s against 368 s with one worker per test file.
+# Every core runs tests (pytest-xdist), and one worker more: about a third of the time a
+# worker waits on a browser, a server or the disk (on 2 cores, one worker per core kept 1.24 of
+# them busy: 667 s; three workers, 618 s). An idle worker takes tests queued for a busy one
+# (worksteal), and each session fixture (a project and its built site) is built at most once
+# per worker. TEST_WORKERS=auto: one per core.
+TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print((os.cpu_count() or 1) + 1)")
 test: $(STAMP)
-	$(PY) -m pytest -q -n auto --dist worksteal
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 guide: $(STAMP)
 	$(SB) guide
