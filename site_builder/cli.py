@@ -545,6 +545,18 @@ _WHAT = {
 }
 
 
+# Why a file or folder of the spare could not be deleted, moved or changed, in the message's
+# own words (the system's reason is English)
+_SPARE_WHY = {
+    errno.EPERM: "没有权限：它可能在其他用户的文件夹中，或被设为不可更改",
+    errno.EACCES: "没有权限：它可能在其他用户的文件夹中，或被设为不可更改",
+    errno.EROFS: "它所在的文件系统是只读的",
+    errno.EBUSY: "它正被使用，例如是一个挂载点",
+    errno.ENOTEMPTY: "其中还有不能删除的文件",
+    errno.EIO: "磁盘读写出错",
+}
+
+
 def ordinary_failure(e: BaseException, args, site_dir: Path | None = None) -> str | None:
     """A Chinese message for a failure that is the machine's situation, not a bug: the form
     editor's packages missing, a port in use, no permission, a full disk, a read-only file
@@ -568,8 +580,9 @@ def _os_message(e: OSError, args, site_dir: Path | None) -> str | None:
     from .engines.recycle import SpareNotEmptied
 
     if isinstance(e, SpareNotEmptied):  # a folder another user left in the site made before
+        why = _SPARE_WHY.get(e.errno) or f"系统错误代码 {errno.errorcode.get(e.errno, e.errno)}"
         return (f"上次生成的旧站点（新站点在其中生成）里有当前用户不能删除或更改的 {e.filename}"
-                f"（{e.strerror}；它可能在其他用户的文件夹中，或被设为不可更改）。"
+                f"（{why}）。"
                 "下次生成会从空文件夹开始；请删除它，必要时请管理员删除")
     if getattr(args, "command", None) == "serve" and (
             e.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL)

@@ -5,6 +5,7 @@ the one a build into an empty folder makes."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import stat
@@ -296,7 +297,8 @@ def test_a_folder_in_the_spare_that_cannot_be_deleted_fails_once_then_a_fresh_bu
         assert "Traceback" not in said and "保持原样" in said and "shili-gone" in said, said
         # what it is and what to do, not the project folder's write permission
         assert "不能删除或更改的" in said and "下次生成会从空文件夹开始" in said, said
-        assert "写入权限" not in said, said
+        assert "没有权限：它可能在其他用户的文件夹中，或被设为不可更改" in said, said
+        assert "写入权限" not in said and "not permitted" not in said, said  # (Chinese only)
         swap.wait_for_removals(30)
         assert shape(site) == before
         left = [n for n in os.listdir(project) if n.startswith(".site.") and n != ".site.lock"]
@@ -370,3 +372,18 @@ def test_a_spare_folder_that_cannot_be_changed_or_moved_is_told_as_the_spares(tm
     with immutable(spare / "pagefind"), pytest.raises(SpareNotEmptied) as raised:
         _set_aside(spare / "pagefind", earlier)
     assert raised.value.filename.endswith("pagefind")
+
+
+@pytest.mark.parametrize(("number", "words"), [
+    (errno.EACCES, "没有权限"), (errno.EROFS, "只读"), (errno.EBUSY, "正被使用"),
+    (errno.ENOTEMPTY, "还有不能删除的文件"), (errno.EXDEV, "系统错误代码 EXDEV")])
+def test_why_the_spare_cannot_be_emptied_is_said_in_chinese(number, words):
+    """The message gives the reason in its own words (the system's is English), or the error's
+    code when it is an unusual one; the path and what to do either way."""
+    from site_builder import cli
+    from site_builder.engines.recycle import SpareNotEmptied
+
+    path = "/srv/示例项目/.site.spare/brands/shili-gone"
+    said = cli._os_message(SpareNotEmptied(number, os.strerror(number), path), None, None)
+    assert words in said and path in said and "下次生成会从空文件夹开始" in said, said
+    assert os.strerror(number) not in said, said
