@@ -18,6 +18,9 @@ from site_builder.publish import swap
 DAY = 24 * 3600
 
 
+FIRST_KIND = next(iter(PER_PROJECT))  # the kind the tests of links plant into
+
+
 def entries(folder: Path) -> dict[str, float]:
     """Every entry of a kind's folder (in its two-digit folders), with when it was last used."""
     return {p.relative_to(folder).as_posix(): p.lstat().st_mtime
@@ -54,14 +57,14 @@ def test_a_build_keeps_the_newest_entries_of_each_kind_and_those_used_lately(tmp
             os.utime(folder / name, (now - 7200, now - 7200))
         for i in range(12):  # twelve checkouts not built for two days or more
             plant(folder, f"{i:02d}stale", now - 2 * DAY - i * 60)
-        for i in range(KEPT_PROJECTS * PER_PROJECT[kind]):  # as many built an hour ago: used
-            # lately, all kept
+        # as many built an hour ago: used lately, all kept
+        for i in range(KEPT_PROJECTS * PER_PROJECT[kind]):
             plant(folder, f"{i:02d}recent", now - 3600)
     outside = tmp_path / "elsewhere.bin"  # a link to a file outside: neither it nor its target
     outside.write_bytes(b"x")
     os.utime(outside, (now - 9 * DAY, now - 9 * DAY))
-    (versioned(next(iter(PER_PROJECT))) / "zz").mkdir(exist_ok=True)
-    (versioned(next(iter(PER_PROJECT))) / "zz" / "zzlink").symlink_to(outside)
+    (versioned(FIRST_KIND) / "zz").mkdir(exist_ok=True)
+    (versioned(FIRST_KIND) / "zz" / "zzlink").symlink_to(outside)
 
     build(root)  # unchanged: its entries are read, not written again
 
@@ -69,19 +72,19 @@ def test_a_build_keeps_the_newest_entries_of_each_kind_and_those_used_lately(tmp
         folder = versioned(kind)
         left = entries(folder)
         recent = {n for n in left if n.endswith("recent")}
-        assert len(recent) == KEPT_PROJECTS * PER_PROJECT[kind], kind  # beyond the count, but
-        # used lately
+        # beyond the count, but used lately
+        assert len(recent) == KEPT_PROJECTS * PER_PROJECT[kind], kind
         assert set(ours[kind]) <= set(left), kind  # read by this build: marked used now
         assert all(left[n] > now - 600 for n in ours[kind]), kind
         assert not [n for n in left if n.endswith("stale")], (kind, sorted(left))
-    assert (versioned(next(iter(PER_PROJECT))) / "zz" / "zzlink").is_symlink() and outside.is_file()
+    assert (versioned(FIRST_KIND) / "zz" / "zzlink").is_symlink() and outside.is_file()
     build(root)  # and its entries still serve it
 
 
 def test_the_rule_itself(tmp_path, monkeypatch):
     monkeypatch.setenv("SITE_BUILDER_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    folder = versioned(next(iter(PER_PROJECT)))
+    folder = versioned(FIRST_KIND)
     now = time.time()
     for i in range(6):  # newest first: 00 is a day and a minute old, 05 six minutes older
         plant(folder, f"{i:02d}entry", now - KEPT_IDLE_S - 60 - i * 60)
