@@ -50,7 +50,10 @@ def assert_folder_is_fresh(root: Path, folder: Path) -> None:
 
 
 def fresh_findings(preview: Preview) -> list:
-    """What the checks of the whole preview folder find, as a fresh check reports it."""
+    """What the checks of the whole preview folder find, as a fresh check reports it: once
+    the search index is written (a file of it looked at while it is being written again may be
+    gone by the time it is read)."""
+    assert preview.wait_for_search() is None
     project = preview.project
     label = _label(project, preview.out_dir.resolve())
     found = check_and_scan(preview.out_dir, project.settings.site_url, label, None,
