@@ -163,11 +163,17 @@ def _choose(configured: Path, state: Path) -> _Choice:
     problem = (_untrusted(real, "缓存文件夹")
                or _untrusted(Path(os.path.realpath(state)), "缓存密钥所在的文件夹"))
     if problem is None:
+        try:  # a new user's first build: no ~/.cache/site-builder yet, perhaps no ~/.cache
+            real.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            return _private(f"缓存文件夹 {configured} 无法建立（{_why_unwritable(e)}）。本次构建改用临时缓存"
+                            f"（构建会慢一些）；提示：确认当前用户可以建立这个文件夹、路径上没有同名的文件挡住它，"
+                            f"或把环境变量 {CACHE_ENV} 设为当前用户可以写入的文件夹")
         try:
             return _Choice(real, _load_key(key_file))
         except OSError as e:
             return _private(f"缓存文件夹 {configured} 本身没有问题，但缓存密钥无法保存到 {key_file}"
-                            f"（{_key_failure(e)}）。本次构建没有使用它，改用临时缓存（构建会慢一些）；"
+                            f"（{_why_unwritable(e)}）。本次构建没有使用它，改用临时缓存（构建会慢一些）；"
                             f"提示：给当前用户 {state} 的写入权限，或把环境变量 XDG_STATE_HOME 设为"
                             "当前用户可以写入的文件夹")
     return _private(
@@ -184,9 +190,10 @@ def _private(note: str) -> _Choice:
     return _Choice(private, os.urandom(32), note)
 
 
-def _key_failure(e: OSError) -> str:
-    """Why the key could not be kept, in Chinese: the state folder's permissions, a read-only
-    or full disk, a file in the way, or a key file that is not the user's own."""
+def _why_unwritable(e: OSError) -> str:
+    """Why the cache folder could not be made or the key kept, in Chinese: the folder's
+    permissions, a read-only or full disk, a file in the way, or a key file that is not the
+    user's own."""
     import errno
 
     said = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
@@ -350,7 +357,10 @@ def _make_folders(folder: Path) -> None:
             mode = None
         if mode is None:
             try:
-                os.mkdir(p)
+                if p is chain[0]:  # the cache folder itself, removed since `_choose` made it
+                    os.makedirs(p, exist_ok=True)
+                else:
+                    os.mkdir(p)
             except FileExistsError:  # another build, at the same moment
                 if not stat.S_ISDIR(os.lstat(p).st_mode):
                     raise

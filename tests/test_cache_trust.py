@@ -224,3 +224,47 @@ def test_a_cache_folder_git_tracks_files_in_is_not_used(tmp_path, monkeypatch):
     # an untracked folder outside any project is used as it is
     monkeypatch.setenv("SITE_BUILDER_CACHE", str(tmp_path / "plain"))
     assert cache_note() is None and cache.cache_dir() == Path(os.path.realpath(tmp_path / "plain"))
+
+
+def test_a_new_users_cache_folder_is_made_with_the_folders_above_it(tmp_path, monkeypatch):
+    """A new machine: no ~/.cache/site-builder, not even ~/.cache. The first build makes the
+    whole path and keeps its images there; the second finds them."""
+    home = tmp_path / "home"
+    home.mkdir()
+    for name in ("SITE_BUILDER_CACHE", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    root = copy_demo(tmp_path / "project")
+    result = _build(root, tmp_path / "site", monkeypatch)
+    assert result.ok, result.problems
+    assert not [d for d in result.diagnostics if d.code == "S013"] and cache_note() is None
+    folder = home / ".cache" / "site-builder" / "images"
+    assert cache.cache_dir() == Path(os.path.realpath(folder))
+    kept = _variant(root, "cover.jpg", 1280, "webp")
+    assert kept.is_relative_to(folder.resolve()) and kept.is_file()
+    assert (home / ".local" / "state" / "site-builder" / "cache.key").is_file()
+    stamp = kept.stat().st_mtime_ns
+    assert _build(root, tmp_path / "again", monkeypatch).ok
+    assert kept.stat().st_mtime_ns == stamp  # found, not made again
+    assert tree(tmp_path / "again") == tree(tmp_path / "site")
+
+
+def test_a_file_where_the_cache_folder_belongs_is_kept_and_a_private_cache_used(tmp_path,
+                                                                               monkeypatch):
+    """SITE_BUILDER_CACHE names a file of the user's (or a file stands on its path): the file
+    is neither removed nor written; the build says why in Chinese and uses a private cache."""
+    root = copy_demo(tmp_path / "project")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    own = tmp_path / "notes.txt"
+    own.write_text("用户自己的文件", encoding="utf-8")
+    for n, configured in enumerate((own, own / "site-builder")):
+        cache._CHOICES.clear()
+        monkeypatch.setenv("SITE_BUILDER_CACHE", str(configured))
+        result = _build(root, tmp_path / f"site{n}", monkeypatch)
+        assert result.ok, result.problems
+        notes = [d for d in result.diagnostics if d.code == "S013"]
+        assert len(notes) == 1 and notes[0].severity.value == "warning"
+        assert str(configured) in notes[0].message and "无法建立" in notes[0].message
+        assert "同名的文件" in notes[0].message and "SITE_BUILDER_CACHE" in notes[0].message
+        assert own.read_text(encoding="utf-8") == "用户自己的文件"
+        assert not cache.cache_dir().is_relative_to(tmp_path)

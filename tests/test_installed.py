@@ -60,9 +60,18 @@ def installed(tmp_path_factory) -> Path:
     return venv
 
 
-def run(venv: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+# What a new user on a new machine has: a home folder with nothing of ours in it (no
+# ~/.cache, no ~/.local/state) and none of the variables that move the cache.
+NEW_USER_UNSET = ("PYTHONPATH", "VIRTUAL_ENV", "SITE_BUILDER_CACHE", "XDG_CACHE_HOME",
+                  "XDG_STATE_HOME")
+
+
+def run(venv: Path, *args: str, cwd: Path, home: Path) -> subprocess.CompletedProcess:
+    """`site-builder` as a new user runs it: `home` is their (new, empty) home folder."""
+    home.mkdir(exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if k not in NEW_USER_UNSET}
     env["SOURCE_DATE_EPOCH"] = "1764547200"
+    env["HOME"] = str(home)
     return subprocess.run([str(venv / "bin" / "site-builder"), *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=300, check=False)
 
@@ -82,12 +91,13 @@ def test_the_installed_package_is_not_the_checkout(installed, tmp_path):
 
 
 def test_init_fill_in_and_build_outside_the_repository(installed, tmp_path):
-    assert run(installed, "init", "newsite", cwd=tmp_path).returncode == 0
+    home = tmp_path / "home"
+    assert run(installed, "init", "newsite", cwd=tmp_path, home=home).returncode == 0
     root = tmp_path / "newsite"
-    again = run(installed, "init", "newsite", cwd=tmp_path)  # a non-empty folder is refused
+    again = run(installed, "init", "newsite", cwd=tmp_path, home=home)  # a non-empty folder is refused
     assert again.returncode == 2 and "不是空文件夹" in again.stderr
     # every regional choice is asked, at its line, in Chinese; nothing is a silent default
-    refused = run(installed, "validate", cwd=root)
+    refused = run(installed, "validate", cwd=root, home=home)
     assert refused.returncode != 0
     text = (root / "settings.yml").read_text(encoding="utf-8")
     asked = sum("【请填写" in line.split("#")[0] for line in text.splitlines())  # not the comments
@@ -106,8 +116,10 @@ def test_init_fill_in_and_build_outside_the_repository(installed, tmp_path):
             body = body.replace(f"【请填写：{ask}】", value)
         assert "【请填写：" not in body, path
         path.write_text(body, encoding="utf-8")
-    built = run(installed, "build", "--date", DATE, cwd=root)
+    built = run(installed, "build", "--date", DATE, cwd=root, home=home)
     assert built.returncode == 0, built.stdout + built.stderr
+    assert "S013" not in built.stdout + built.stderr  # the user's own cache, made for them
+    assert (home / ".cache" / "site-builder" / "images").is_dir()
     site = root / "site"
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "虚构市劳务品牌" in home and "assets/site.css" in home
@@ -126,8 +138,12 @@ def test_init_fill_in_and_build_outside_the_repository(installed, tmp_path):
 def test_the_demo_and_the_province_build_from_the_installed_package(installed, tmp_path, example):
     root = tmp_path / example
     shutil.copytree(DEMO if example == "demo" else PROVINCE, root)
-    built = run(installed, "build", "--date", DATE, cwd=root)
+    home = tmp_path / "home"
+    built = run(installed, "build", "--date", DATE, cwd=root, home=home)
     assert built.returncode == 0, built.stdout + built.stderr
+    assert "S013" not in built.stdout + built.stderr
+    kept = home / ".cache" / "site-builder" / "images"
+    assert kept.is_dir() and any(kept.iterdir())  # the image variants, kept for the next build
     assert (root / "site" / "index.html").is_file() and (root / "site" / "assets" / "site.css").is_file()
     if example == "demo":  # its editor: Decap's bundle from the package, no node_modules anywhere
         assert not (root / "node_modules").exists()

@@ -405,10 +405,13 @@ class Code(Enum):
     S012 = _info("站点图片找不到", "settings.yml 中的站点徽标或网站图标（site.logo、site.favicon）"
                  "不在项目中。", "`logo: assets/logo.png`，但文件不存在",
                  "把图片放进项目（路径相对于 settings.yml 所在的文件夹），或删去这一行使用自动生成的徽标。")
-    S013 = _info("缓存文件夹不能使用", "环境变量 SITE_BUILDER_CACHE 指定的缓存文件夹在项目（或 Git 仓库跟踪的"
-                 "文件夹）之内，拉取请求提交的文件会被当作缓存读取。本次构建不读取它，改用临时缓存。",
+    S013 = _info("缓存文件夹不能使用", "缓存文件夹（环境变量 SITE_BUILDER_CACHE 指定的，或默认的 "
+                 "~/.cache/site-builder/images）在项目（或 Git 仓库跟踪的文件夹）之内，拉取请求提交的文件"
+                 "会被当作缓存读取；或者它无法建立、缓存密钥无法保存。本次构建不使用它，改用临时缓存"
+                 "（构建会慢一些）。",
                  "CI 中 `SITE_BUILDER_CACHE: ${{ github.workspace }}/.cache/site-builder`",
-                 "把 SITE_BUILDER_CACHE 设为项目和 Git 仓库以外的文件夹，并且只在主分支的运行中保存它。",
+                 "按提示中的原因处理：把 SITE_BUILDER_CACHE 设为项目和 Git 仓库以外、当前用户可以写入的"
+                 "文件夹，并且只在主分支的运行中保存它。",
                  Severity.WARNING)
     S020 = _info("正式发布缺少主办信息", "settings.yml 写了 `site.production: true`（正式对外的网站），"
                  "但缺少站点地址、主办单位或公开联系方式（电话或电子邮箱）。政府网站须写明这些信息，"
