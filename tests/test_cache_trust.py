@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from sitecopy import copy_demo, tree
+from sitecopy import FIXTURES, copy_demo, tree
 
 from site_builder import cache
 from site_builder.build import build_site
@@ -27,6 +28,7 @@ SECRET = "SECRET-示例"
 BRAND = "shili-bailu-dianshang"  # the demo's fictional brand: logo.png (320 px), cover.jpg
 OWN_STORY = "把山货卖到全国"  # a phrase of that record's own story
 RESIDENT_ID = "11010519491231002X"  # the standard's own example, not a person's
+PLAIN = FIXTURES / "plain"  # two brands, no images
 
 
 @pytest.fixture
@@ -253,7 +255,8 @@ def test_a_file_where_the_cache_folder_belongs_is_kept_and_a_private_cache_used(
                                                                                monkeypatch):
     """SITE_BUILDER_CACHE names a file of the user's (or a file stands on its path): the file
     is neither removed nor written; the build says why in Chinese and uses a private cache."""
-    root = copy_demo(tmp_path / "project")
+    root = tmp_path / "project"
+    shutil.copytree(PLAIN, root)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     own = tmp_path / "notes.txt"
     own.write_text("用户自己的文件", encoding="utf-8")
