@@ -1,5 +1,7 @@
 # Two commands on a fresh machine: `make site` builds site/ from brands/, `make test` runs every test.
-# Each installs what it needs into .venv first.
+# Each installs what it needs first: the Python packages into .venv; for the tests (and `make
+# install`, `make editor`) also the form editor's npm packages into node_modules (Node.js and npm).
+# Building the site needs no Node.js: /admin/ gets the package's own copy of the editor's files.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -13,10 +15,11 @@ SB := $(VENV)/bin/site-builder
 # CONSTRAINTS=lowest.txt the floors (see .ci/lowest-constraints.py).
 CONSTRAINTS ?= constraints.txt
 PIP_C := $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
+NPM := node_modules/.package-lock.json
 
 .PHONY: site test validate serve demo bench install clean guide schema check archive lint constraints editor vendor
 
-$(STAMP): pyproject.toml $(CONSTRAINTS) node_modules/.package-lock.json
+$(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q $(PIP_C) --upgrade pip
 	$(PY) -m pip install -q $(PIP_C) -e '.[test]'
@@ -24,21 +27,21 @@ $(STAMP): pyproject.toml $(CONSTRAINTS) node_modules/.package-lock.json
 
 # The form editor at /admin/ (Decap CMS) and its local backend, at the versions pinned in
 # package-lock.json, from the npm registry; copied into the build, never loaded from a CDN.
-node_modules/.package-lock.json: package.json package-lock.json
+$(NPM): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
-install: $(STAMP)
+install: $(STAMP) $(NPM)
 
 # Copy the form editor's built files (Decap CMS, yaml) from node_modules into the package
 # (site_builder/editor/vendor/) at the versions package-lock.json pins, with their licences:
 # run after changing those versions, then commit the copy (tests/test_vendor.py checks it).
-vendor: node_modules/.package-lock.json $(STAMP)
+vendor: $(NPM) $(STAMP)
 	$(PY) tools/vendor_editor.py
 
 # Edit records in the form at http://127.0.0.1:8000/admin/ against this checkout: run this, and
 # `make serve` in another terminal. Saves go to a branch cms/brands/<slug>, as a pull request would.
-editor: $(STAMP)
+editor: $(STAMP) $(NPM)
 	PORT=$$($(PY) -P -c 'from site_builder.editor.cms import local_port; from site_builder.load.settings import load_settings; from pathlib import Path; print(local_port(load_settings(Path("."))[0]))') \
 	BIND_HOST=127.0.0.1 MODE=git GIT_REPO_DIRECTORY=$(CURDIR) node node_modules/decap-server/dist/index.js
 
@@ -85,7 +88,7 @@ demo: $(STAMP)
 # (worksteal), and each session fixture (a project and its built site) is built at most once
 # per worker. TEST_WORKERS=auto: one per core.
 TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print((os.cpu_count() or 1) + 1)")
-test: $(STAMP)
+test: $(STAMP) $(NPM)
 	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 guide: $(STAMP)

@@ -16,6 +16,7 @@ import datetime as dt
 import gc
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -637,6 +638,7 @@ def serve_site(root: Path, host: str, port: int, engine: str = DEFAULT_ENGINE,
     folder = Path(tempfile.mkdtemp(prefix="site-builder-preview-")) if own else Path(out_dir)
     preview = Preview(root, folder, build_date)
     server = None
+    stopped_by = _stop_on_terminate()
     try:
         extra = _docs_dir(root)
         seen = watched_files(root, extra)
@@ -677,3 +679,23 @@ def serve_site(root: Path, host: str, port: int, engine: str = DEFAULT_ENGINE,
         preview.close()
         if own:
             shutil.rmtree(folder, ignore_errors=True)
+        for signum, handler in stopped_by.items():
+            signal.signal(signum, handler)
+
+
+def _stop_on_terminate() -> dict:
+    """Make SIGTERM (`kill`, a service manager) and SIGHUP (the terminal window closed) end the
+    preview as Ctrl+C does, so that its search service stops and its temporary folder is
+    removed; by default either ends the process on the spot. Returns the handlers they had
+    (none outside the main thread, where Python lets no handler be set)."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = {}
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is not None:
+            previous[signum] = signal.signal(signum, stop)
+    return previous

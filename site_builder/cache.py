@@ -157,6 +157,12 @@ def cache_note() -> str | None:
     return _choice().note
 
 
+def cache_setting() -> str:
+    """Where the cache folder was chosen, for a message about it: the variable SITE_BUILDER_CACHE
+    when it is set, else the default folder itself (the user set nothing)."""
+    return CACHE_ENV if os.environ.get(CACHE_ENV) else str(_configured())
+
+
 def _choose(configured: Path, state: Path) -> _Choice:
     real = Path(os.path.realpath(configured))  # where it is, whatever links lead to it
     key_file = state / "cache.key"

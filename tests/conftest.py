@@ -6,6 +6,7 @@ change a project work on a copy (`built_copy`). Browser tests carry the `browser
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
 import shutil
@@ -19,10 +20,20 @@ from sitecopy import FIXTURES, REPO, copy_demo
 
 from site_builder.build import BuildResult, build_site
 
-# Encoded images are cached outside the repository; tests keep theirs apart from the user's.
-os.environ.setdefault("SITE_BUILDER_CACHE", tempfile.mkdtemp(prefix="site-builder-test-cache-"))
+
+def _own_folder(variable: str, prefix: str) -> None:
+    """A temporary folder for `variable` unless it is set; removed when the run ends (the
+    workers inherit the variable from the process that starts them, so one run makes one)."""
+    if not os.environ.get(variable):
+        folder = tempfile.mkdtemp(prefix=prefix)
+        atexit.register(shutil.rmtree, folder, True)
+        os.environ[variable] = folder
+
+
+# Encoded images are cached outside the repository; tests keep theirs apart from the user's,
+_own_folder("SITE_BUILDER_CACHE", "site-builder-test-cache-")
 # and the key that seals its entries (cache.py), apart from the user's
-os.environ.setdefault("XDG_STATE_HOME", tempfile.mkdtemp(prefix="site-builder-test-state-"))
+_own_folder("XDG_STATE_HOME", "site-builder-test-state-")
 
 DEMO = REPO / "demo"
 PROVINCE = REPO / "examples" / "province"

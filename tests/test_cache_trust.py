@@ -269,5 +269,20 @@ def test_a_file_where_the_cache_folder_belongs_is_kept_and_a_private_cache_used(
         assert len(notes) == 1 and notes[0].severity.value == "warning"
         assert str(configured) in notes[0].message and "无法建立" in notes[0].message
         assert "同名的文件" in notes[0].message and "SITE_BUILDER_CACHE" in notes[0].message
+        assert notes[0].path == "SITE_BUILDER_CACHE"  # the variable the user set
         assert own.read_text(encoding="utf-8") == "用户自己的文件"
         assert not cache.cache_dir().is_relative_to(tmp_path)
+    # nothing set: the default folder under the home folder, where a file named .cache stands
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".cache").write_text("用户自己的文件", encoding="utf-8")
+    for name in ("SITE_BUILDER_CACHE", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    cache._CHOICES.clear()
+    result = _build(root, tmp_path / "site-home", monkeypatch)
+    assert result.ok, result.problems
+    notes = [d for d in result.diagnostics if d.code == "S013"]
+    assert len(notes) == 1 and "同名的文件" in notes[0].message
+    assert notes[0].path == str(home / ".cache" / "site-builder" / "images")  # not the variable
+    assert (home / ".cache").read_text(encoding="utf-8") == "用户自己的文件"

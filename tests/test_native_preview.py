@@ -256,9 +256,11 @@ CTRL_C_WORKS = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.
                 " sys.argv[0] = 'site-builder'; runpy.run_module('site_builder', run_name='__main__')")
 
 
-def test_site_builder_serve_native_starts_and_stops_on_ctrl_c(tmp_path):
+@pytest.mark.parametrize("signum", ["SIGINT", "SIGTERM", "SIGHUP"])
+def test_site_builder_serve_native_starts_and_stops_on_ctrl_c(tmp_path, signum):
     """The real command: the preview answers on loopback; Ctrl+C stops it with exit 0, its
-    search service and its temporary folder gone."""
+    search service and its temporary folder gone. So do `kill` (SIGTERM) and closing the
+    terminal window (SIGHUP): by default they would end it with the folder left behind."""
     import signal
     import subprocess
     import sys
@@ -278,7 +280,7 @@ def test_site_builder_serve_native_starts_and_stops_on_ctrl_c(tmp_path):
         services = wait_until(lambda: children(proc.pid, "--service"), 60,
                               "the search service beside the preview")
     finally:
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(getattr(signal, signum))
         try:
             out, _ = proc.communicate(timeout=30)
         except subprocess.TimeoutExpired:

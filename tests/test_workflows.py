@@ -267,6 +267,29 @@ def test_every_command_the_workflows_run_exists():
     assert seen >= 5
 
 
+def test_building_the_site_needs_no_node_on_a_fresh_machine(tmp_path):
+    """What `make` would run on a fresh clone (nothing installed yet): the site, the demo, the
+    preview and the checks need Python alone (the form editor's files come from the package);
+    the tests, `make install` and the local editor also install the npm packages."""
+    if shutil.which("make") is None:
+        missing_tool("找不到 make")
+    for name in ("Makefile", "pyproject.toml", "constraints.txt", "package.json",
+                 "package-lock.json"):
+        shutil.copy2(REPO / name, tmp_path / name)
+
+    def would_run(target: str) -> str:
+        proc = subprocess.run(["make", "-n", target], cwd=tmp_path, capture_output=True,
+                              text=True, check=False, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    for target in ("site", "demo", "validate", "serve", "check"):
+        plan = would_run(target)
+        assert "pip install" in plan and "npm" not in plan, (target, plan)
+    for target in ("test", "install", "editor"):
+        assert "npm ci" in would_run(target), target
+
+
 def test_pre_commit_hook_validates_records():
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     hook = config["repos"][0]["hooks"][0]

@@ -382,9 +382,9 @@ class Code(Enum):
     S001 = _info("找不到站点设置", "项目根目录没有 settings.yml，或它无法读取。",
          "删除了 settings.yml", "从本项目（或 examples/ 中的示例项目）复制一份 settings.yml 再修改。")
     S002 = _info("缺少必填设置", "settings.yml 中缺少必须填写的设置。", "没有 `region:`",
-         "按提示补上该设置，写法见 guide/settings-fields.md。")
+         "按提示补上该设置，写法见 guide/settings-fields.md（没有这个文件时运行 site-builder guide 生成）。")
     S003 = _info("未知设置", "settings.yml 中的设置名不在设置参考中，可能拼写错误。",
-         "`distrcts:`", "按提示改为正确的设置名，全部设置见 guide/settings-fields.md。")
+         "`distrcts:`", "按提示改为正确的设置名，全部设置见 guide/settings-fields.md（没有这个文件时运行 site-builder guide 生成）。")
     S004 = _info("设置类型不符", "该设置需要的是文字、列表或字段表，填写的类型不对。",
          "`districts: 甲区`（应为列表）", "按设置参考改写，例如 `districts: [甲区, 乙区]`。")
     S005 = _info("设置文字过长或格式不符", "设置中的文字超过长度上限，或不符合要求的格式。",
