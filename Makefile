@@ -41,7 +41,14 @@ vendor: $(NPM) $(STAMP)
 
 # Edit records in the form at http://127.0.0.1:8000/admin/ against this checkout: run this, and
 # `make serve` in another terminal. Saves go to a branch cms/brands/<slug>, as a pull request would.
+# Each save is a commit in the editor's own name: without one (a new machine), decap-server's save
+# fails half-way ("Unknown error", its branch and the record left staged), so it is asked first.
 editor: $(STAMP) $(NPM)
+	@git var GIT_AUTHOR_IDENT >/dev/null 2>&1 && git var GIT_COMMITTER_IDENT >/dev/null 2>&1 || { \
+	  echo "本地编辑服务把每次保存记为你的一次提交，但 Git 还不知道你的姓名和邮箱。请先运行：" >&2; \
+	  echo "  git config --global user.name \"你的姓名\"" >&2; \
+	  echo "  git config --global user.email \"你的工作邮箱\"" >&2; \
+	  echo "然后再运行 make editor。" >&2; exit 1; }
 	PORT=$$($(PY) -P -c 'from site_builder.editor.cms import local_port; from site_builder.load.settings import load_settings; from pathlib import Path; print(local_port(load_settings(Path("."))[0]))') \
 	BIND_HOST=127.0.0.1 MODE=git GIT_REPO_DIRECTORY=$(CURDIR) node node_modules/decap-server/dist/index.js
 

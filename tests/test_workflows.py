@@ -3,6 +3,7 @@ checks, runs one at a time and uses the official Pages actions; every command th
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
@@ -267,15 +268,22 @@ def test_every_command_the_workflows_run_exists():
     assert seen >= 5
 
 
+def _makefile_copy(folder: Path) -> Path:
+    """The Makefile and the files its install rules read, in a folder of their own."""
+    if shutil.which("make") is None:
+        missing_tool("找不到 make")
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("Makefile", "pyproject.toml", "constraints.txt", "package.json",
+                 "package-lock.json"):
+        shutil.copy2(REPO / name, folder / name)
+    return folder
+
+
 def test_building_the_site_needs_no_node_on_a_fresh_machine(tmp_path):
     """What `make` would run on a fresh clone (nothing installed yet): the site, the demo, the
     preview and the checks need Python alone (the form editor's files come from the package);
     the tests, `make install` and the local editor also install the npm packages."""
-    if shutil.which("make") is None:
-        missing_tool("找不到 make")
-    for name in ("Makefile", "pyproject.toml", "constraints.txt", "package.json",
-                 "package-lock.json"):
-        shutil.copy2(REPO / name, tmp_path / name)
+    _makefile_copy(tmp_path)
 
     def would_run(target: str) -> str:
         proc = subprocess.run(["make", "-n", target], cwd=tmp_path, capture_output=True,
@@ -288,6 +296,31 @@ def test_building_the_site_needs_no_node_on_a_fresh_machine(tmp_path):
         assert "pip install" in plan and "npm" not in plan, (target, plan)
     for target in ("test", "install", "editor"):
         assert "npm ci" in would_run(target), target
+
+
+def test_the_local_editor_asks_for_a_git_identity_before_it_starts(tmp_path):
+    """`make editor` on a new machine where Git does not know the editor's name: it says in
+    Chinese what to run and starts nothing (decap-server's first save would fail half-way).
+    With a name, the check passes on to starting the service."""
+    folder = _makefile_copy(tmp_path / "checkout")
+    for stamp in (".venv/.installed", "node_modules/.package-lock.json"):  # installed already
+        (folder / stamp).parent.mkdir(parents=True, exist_ok=True)
+        (folder / stamp).touch()
+    (tmp_path / "home").mkdir()
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path / "home"),
+           "GIT_CONFIG_NOSYSTEM": "1", "LANG": "C.UTF-8"}
+    unknown = subprocess.run(["make", "editor"], cwd=folder, env=env, capture_output=True,
+                             text=True, check=False, timeout=60)
+    assert unknown.returncode != 0
+    assert "Git 还不知道你的姓名和邮箱" in unknown.stderr and "git config --global user.email" \
+        in unknown.stderr, unknown.stderr
+    assert "decap-server" not in unknown.stdout + unknown.stderr  # nothing started
+    named = {**env, "GIT_AUTHOR_NAME": "示例", "GIT_AUTHOR_EMAIL": "editor@example.org",
+             "GIT_COMMITTER_NAME": "示例", "GIT_COMMITTER_EMAIL": "editor@example.org"}
+    known = subprocess.run(["make", "editor"], cwd=folder, env=named, capture_output=True,
+                           text=True, check=False, timeout=60)
+    assert "Git 还不知道" not in known.stderr  # on to the service (no .venv here: it stops there)
+    assert ".venv/bin/python" in known.stdout + known.stderr
 
 
 def test_pre_commit_hook_validates_records():
