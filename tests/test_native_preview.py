@@ -269,12 +269,16 @@ def test_site_builder_serve_native_starts_and_stops_on_ctrl_c(tmp_path, signum):
     port = free_port()
     repo = Path(__file__).resolve().parent.parent
     env = dict(os.environ, PYTHONPATH=str(repo), TMPDIR=str(tmp_path))
-    proc = subprocess.Popen([sys.executable, "-c", CTRL_C_WORKS, "--root", str(root), "serve",
-                             "--engine", "native", "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
+    said = tmp_path / "said.txt"  # what it prints, readable while it runs
+    with open(said, "w", encoding="utf-8") as sink:
+        proc = subprocess.Popen([sys.executable, "-c", CTRL_C_WORKS, "--root", str(root), "serve",
+                                 "--engine", "native", "--port", str(port)],
+                                stdout=sink, stderr=subprocess.STDOUT, env=env, text=True)
     try:
         wait_until(lambda: fetch_or_none(f"http://127.0.0.1:{port}/brands/"), 120,
                    "the preview answering")
+        # the address is told once the server is up; the signal comes after it, as a user's does
+        wait_until(lambda: "预览地址" in said.read_text(encoding="utf-8"), 30, "the address told")
         folders = list(tmp_path.glob("site-builder-preview-*"))
         assert len(folders) == 1 and (folders[0] / "index.html").is_file()
         services = wait_until(lambda: children(proc.pid, "--service"), 60,
@@ -282,10 +286,11 @@ def test_site_builder_serve_native_starts_and_stops_on_ctrl_c(tmp_path, signum):
     finally:
         proc.send_signal(getattr(signal, signum))
         try:
-            out, _ = proc.communicate(timeout=30)
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
-            out, _ = proc.communicate()
+            proc.wait()
+    out = said.read_text(encoding="utf-8")
     assert proc.returncode == 0, out[-2000:]
     assert "预览地址：http://127.0.0.1:" in out and "Traceback" not in out, out[-2000:]
     assert all(ended(pid) for pid in services)
