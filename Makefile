@@ -44,6 +44,7 @@ vendor: $(NPM) $(STAMP)
 # Each save is a commit in the editor's own name: without one (a new machine), decap-server's save
 # fails half-way ("Unknown error", its branch and the record left staged), so it is asked first.
 editor: $(STAMP) $(NPM)
+	@command -v git >/dev/null || { echo "找不到 git：本地编辑服务用 Git 保存每次编辑，请先安装 Git" >&2; exit 1; }
 	@git var GIT_AUTHOR_IDENT >/dev/null 2>&1 && git var GIT_COMMITTER_IDENT >/dev/null 2>&1 || { \
 	  echo "本地编辑服务把每次保存记为你的一次提交，但 Git 还不知道你的姓名和邮箱。请先运行：" >&2; \
 	  echo "  git config --global user.name \"你的姓名\"" >&2; \

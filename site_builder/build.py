@@ -686,16 +686,18 @@ def serve_site(root: Path, host: str, port: int, engine: str = DEFAULT_ENGINE,
 def _stop_on_terminate() -> dict:
     """Make SIGTERM (`kill`, a service manager) and SIGHUP (the terminal window closed) end the
     preview as Ctrl+C does, so that its search service stops and its temporary folder is
-    removed; by default either ends the process on the spot. Returns the handlers they had
+    removed; by default either ends the process on the spot. The first one ends it; any more
+    while it cleans up are ignored (closing a terminal can send SIGHUP twice). A signal the
+    process was started ignoring (`nohup`) stays ignored. Returns the handlers to put back
     (none outside the main thread, where Python lets no handler be set)."""
     if threading.current_thread() is not threading.main_thread():
         return {}
+    ours = [s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None))
+            if s is not None and signal.getsignal(s) not in (signal.SIG_IGN, None)]
 
     def stop(signum, frame):
+        for s in ours:
+            signal.signal(s, signal.SIG_IGN)
         raise KeyboardInterrupt
 
-    previous = {}
-    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
-        if signum is not None:
-            previous[signum] = signal.signal(signum, stop)
-    return previous
+    return {s: signal.signal(s, stop) for s in ours}

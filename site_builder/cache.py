@@ -90,6 +90,9 @@ class _Choice:
     folder: Path  # the cache folder this process reads and writes
     key: bytes  # the secret that names and seals its entries
     note: str | None = None  # why the configured folder is not used, for whoever builds
+    # where the note points (a location and the setting that fixes it): the variable the user
+    # set, else the default folder or key file itself
+    where: tuple[str, str] = (CACHE_ENV, CACHE_ENV)
 
 
 _CHOICES: dict[tuple[str, str], _Choice] = {}
@@ -157,43 +160,50 @@ def cache_note() -> str | None:
     return _choice().note
 
 
-def cache_setting() -> str:
-    """Where the cache folder was chosen, for a message about it: the variable SITE_BUILDER_CACHE
-    when it is set, else the default folder itself (the user set nothing)."""
-    return CACHE_ENV if os.environ.get(CACHE_ENV) else str(_configured())
+def cache_setting() -> tuple[str, str]:
+    """Where a note about the cache folder points: its location and the setting that fixes it
+    (SITE_BUILDER_CACHE, or XDG_STATE_HOME for the key). The location is the variable when the
+    user set it, else the default folder or key file itself (the user set nothing)."""
+    return _choice().where
 
 
 def _choose(configured: Path, state: Path) -> _Choice:
     real = Path(os.path.realpath(configured))  # where it is, whatever links lead to it
     key_file = state / "cache.key"
+    folder_at = (CACHE_ENV if os.environ.get(CACHE_ENV) else str(configured), CACHE_ENV)
+    key_at = ("XDG_STATE_HOME" if os.environ.get("XDG_STATE_HOME") else str(key_file),
+              "XDG_STATE_HOME")
     problem = (_untrusted(real, "缓存文件夹")
                or _untrusted(Path(os.path.realpath(state)), "缓存密钥所在的文件夹"))
-    if problem is None:
+    if problem is None and not real.is_dir():
         try:  # a new user's first build: no ~/.cache/site-builder yet, perhaps no ~/.cache
             real.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             return _private(f"缓存文件夹 {configured} 无法建立（{_why_unwritable(e)}）。本次构建改用临时缓存"
                             f"（构建会慢一些）；提示：确认当前用户可以建立这个文件夹、路径上没有同名的文件挡住它，"
-                            f"或把环境变量 {CACHE_ENV} 设为当前用户可以写入的文件夹")
+                            f"或把环境变量 {CACHE_ENV} 设为当前用户可以写入的文件夹", folder_at)
+        # asked again now that it exists: Git is asked about a folder only where there is one
+        problem = _untrusted(real, "缓存文件夹")
+    if problem is None:
         try:
             return _Choice(real, _load_key(key_file))
         except OSError as e:
             return _private(f"缓存文件夹 {configured} 本身没有问题，但缓存密钥无法保存到 {key_file}"
                             f"（{_why_unwritable(e)}）。本次构建没有使用它，改用临时缓存（构建会慢一些）；"
                             f"提示：给当前用户 {state} 的写入权限，或把环境变量 XDG_STATE_HOME 设为"
-                            "当前用户可以写入的文件夹")
+                            "当前用户可以写入的文件夹", key_at)
     return _private(
         f"缓存文件夹 {configured} 不可信：{problem}。本次构建没有读取它，改用临时缓存（构建会慢一些）；"
         f"提示：把环境变量 {CACHE_ENV} 设为项目和 Git 仓库以外的文件夹（例如 "
         "~/.cache/site-builder/images 或 CI 的 $RUNNER_TEMP/site-builder），并且只在主分支的运行中"
-        "保存这个缓存")
+        "保存这个缓存", folder_at)
 
 
-def _private(note: str) -> _Choice:
-    """A private cache of this run under the system's temporary folder, with why."""
+def _private(note: str, where: tuple[str, str]) -> _Choice:
+    """A private cache of this run under the system's temporary folder, with why and where."""
     private = Path(os.path.realpath(tempfile.mkdtemp(prefix="site-builder-cache-")))  # 0700
     atexit.register(shutil.rmtree, private, True)
-    return _Choice(private, os.urandom(32), note)
+    return _Choice(private, os.urandom(32), note, where)
 
 
 def _why_unwritable(e: OSError) -> str:

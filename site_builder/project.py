@@ -16,7 +16,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import CACHE_ENV, cache_note, cache_setting
+from .cache import cache_note, cache_setting
 from .diagnostics import Code, Diagnostic, Severity, make_diagnostic, sort_key
 from .evaluate.awards import check_levels
 from .evaluate.rounds import evaluate_round
@@ -88,8 +88,8 @@ def load_project(root: Path, build_date: dt.date | None = None) -> Project:
     project = Project(root, settings, [], list(diags), build_date=resolve_build_date(build_date))
     note = cache_note()  # a cache folder a commit can write into is never read (cache.py)
     if note:
-        project.diagnostics.append(make_diagnostic(cache_setting(), 1, 1, Code.S013, CACHE_ENV,
-                                                   note))
+        where, setting = cache_setting()
+        project.diagnostics.append(make_diagnostic(where, 1, 1, Code.S013, setting, note))
     if settings is None:
         return project
     brands, bdiags = gather_brands(root, settings)

@@ -115,6 +115,7 @@ def test_a_key_that_cannot_be_written_says_so_not_untrusted(tmp_path, monkeypatc
     assert "不可信" not in note
     assert "缓存密钥无法保存到" in note and "没有写入权限" in note
     assert "XDG_STATE_HOME" in note
+    assert cache.cache_setting() == ("XDG_STATE_HOME", "XDG_STATE_HOME")  # where it points
 
 
 def test_a_state_folder_blocked_by_a_file_is_told(tmp_path, monkeypatch, fresh_choice):
@@ -123,6 +124,15 @@ def test_a_state_folder_blocked_by_a_file_is_told(tmp_path, monkeypatch, fresh_c
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     note = cache.cache_note() or ""
     assert "缓存密钥无法保存到" in note and "挡住了文件夹" in note and "不可信" not in note
+    # with XDG_STATE_HOME unset, at the key file under the home folder
+    monkeypatch.delenv("XDG_STATE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / ".local").write_text("示例\n", encoding="utf-8")
+    note = cache.cache_note() or ""
+    assert "缓存密钥无法保存到" in note and "挡住了文件夹" in note
+    key_file = str(tmp_path / "home" / ".local" / "state" / "site-builder" / "cache.key")
+    assert cache.cache_setting() == (key_file, "XDG_STATE_HOME")
 
 
 def test_a_usable_state_folder_gives_no_note(tmp_path, monkeypatch, fresh_choice):

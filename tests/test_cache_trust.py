@@ -285,4 +285,22 @@ def test_a_file_where_the_cache_folder_belongs_is_kept_and_a_private_cache_used(
     notes = [d for d in result.diagnostics if d.code == "S013"]
     assert len(notes) == 1 and "同名的文件" in notes[0].message
     assert notes[0].path == str(home / ".cache" / "site-builder" / "images")  # not the variable
+    assert notes[0].field == "SITE_BUILDER_CACHE"  # what the message says to set
     assert (home / ".cache").read_text(encoding="utf-8") == "用户自己的文件"
+
+
+def test_a_new_cache_folder_is_judged_as_the_next_build_will_judge_it(tmp_path, monkeypatch):
+    """A cache folder that does not exist yet, several folders deep in a repository Git cannot
+    vouch for (here a broken .git): the first build made it and trusted it before Git was ever
+    asked; now it is asked once the folder exists, and every build refuses it alike."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / ".git").write_text("gitdir: /no/such/place\n", encoding="utf-8")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("SITE_BUILDER_CACHE", str(repo / "deep" / "er" / "cache"))
+    notes = []
+    for _ in range(2):
+        cache._CHOICES.clear()
+        notes.append(cache_note() or "")
+        assert not cache.cache_dir().is_relative_to(repo)
+    assert all("Git 仓库" in note for note in notes), notes

@@ -256,11 +256,13 @@ CTRL_C_WORKS = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.
                 " sys.argv[0] = 'site-builder'; runpy.run_module('site_builder', run_name='__main__')")
 
 
-@pytest.mark.parametrize("signum", ["SIGINT", "SIGTERM", "SIGHUP"])
-def test_site_builder_serve_native_starts_and_stops_on_ctrl_c(tmp_path, signum):
+@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM", "SIGHUP", "nohup"])
+def test_site_builder_serve_native_starts_and_stops_on_ctrl_c(tmp_path, how):
     """The real command: the preview answers on loopback; Ctrl+C stops it with exit 0, its
     search service and its temporary folder gone. So do `kill` (SIGTERM) and closing the
-    terminal window (SIGHUP): by default they would end it with the folder left behind."""
+    terminal window (SIGHUP, which a terminal may send twice: the second one, during the clean-up,
+    is ignored): by default they would end it with the folder left behind. Started under `nohup`
+    (SIGHUP ignored), closing the terminal does not stop it; `kill` still does."""
     import signal
     import subprocess
     import sys
@@ -271,8 +273,9 @@ def test_site_builder_serve_native_starts_and_stops_on_ctrl_c(tmp_path, signum):
     env = dict(os.environ, PYTHONPATH=str(repo), TMPDIR=str(tmp_path))
     said = tmp_path / "said.txt"  # what it prints, readable while it runs
     with open(said, "w", encoding="utf-8") as sink:
-        proc = subprocess.Popen([sys.executable, "-c", CTRL_C_WORKS, "--root", str(root), "serve",
-                                 "--engine", "native", "--port", str(port)],
+        nohup = ["nohup"] if how == "nohup" else []  # the real command (it execs Python)
+        proc = subprocess.Popen([*nohup, sys.executable, "-c", CTRL_C_WORKS, "--root", str(root),
+                                 "serve", "--engine", "native", "--port", str(port)],
                                 stdout=sink, stderr=subprocess.STDOUT, env=env, text=True)
     try:
         wait_until(lambda: fetch_or_none(f"http://127.0.0.1:{port}/brands/"), 120,
@@ -283,8 +286,15 @@ def test_site_builder_serve_native_starts_and_stops_on_ctrl_c(tmp_path, signum):
         assert len(folders) == 1 and (folders[0] / "index.html").is_file()
         services = wait_until(lambda: children(proc.pid, "--service"), 60,
                               "the search service beside the preview")
+        if how == "nohup":  # the terminal closed: it goes on serving
+            proc.send_signal(signal.SIGHUP)
+            time.sleep(0.5)
+            assert proc.poll() is None and fetch_or_none(f"http://127.0.0.1:{port}/brands/")
     finally:
-        proc.send_signal(getattr(signal, signum))
+        proc.send_signal(signal.SIGTERM if how == "nohup" else getattr(signal, how))
+        if how == "SIGHUP":
+            time.sleep(0.05)
+            proc.send_signal(signal.SIGHUP)
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:

@@ -307,8 +307,11 @@ def test_the_local_editor_asks_for_a_git_identity_before_it_starts(tmp_path):
         (folder / stamp).parent.mkdir(parents=True, exist_ok=True)
         (folder / stamp).touch()
     (tmp_path / "home").mkdir()
+    # no identity in any Git config, and none made up from the host's name (which Git does
+    # where the name has a dot in it)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path / "home"),
-           "GIT_CONFIG_NOSYSTEM": "1", "LANG": "C.UTF-8"}
+           "GIT_CONFIG_NOSYSTEM": "1", "LANG": "C.UTF-8", "GIT_CONFIG_COUNT": "1",
+           "GIT_CONFIG_KEY_0": "user.useConfigOnly", "GIT_CONFIG_VALUE_0": "true"}
     unknown = subprocess.run(["make", "editor"], cwd=folder, env=env, capture_output=True,
                              text=True, check=False, timeout=60)
     assert unknown.returncode != 0
